@@ -1,0 +1,408 @@
+//! `src/client.rs`: the builder, the client, and one async method per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc;
+use super::types::{ident, rust_type};
+use crate::model::{Body, Encoding, Model, Operation, Param, ParamLocation, Shape, Success};
+
+pub(super) fn client_rs(model: &Model) -> TokenStream {
+    let types = quote!(crate::types::);
+    let variables = model.server.iter().flat_map(|s| &s.variables).collect::<Vec<_>>();
+    let template = model.server.as_ref().map(|s| s.url.as_str()).unwrap_or("");
+    let var_fields = variables.iter().map(|v| ident(&v.ident));
+    let var_setters = variables.iter().map(|v| {
+        let name = ident(&v.ident);
+        let mut text = format!("Sets `{{{}}}` in the server URL `{}`.", v.name, template);
+        if let Some(description) = &v.description {
+            text.push_str(&format!(" {description}."));
+        }
+        if let Some(default) = &v.default {
+            text.push_str(&format!(" Default: `{default}`."));
+        }
+        let doc = doc(&text);
+        quote! {
+            #doc
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        }
+    });
+    let var_substitutions = variables.iter().map(|v| {
+        let name = ident(&v.ident);
+        let wire = &v.name;
+        let placeholder = format!("{{{}}}", v.name);
+        let value = match &v.default {
+            Some(default) => quote!(self.#name.as_deref().unwrap_or(#default)),
+            None => quote!(self.#name.as_deref().ok_or(BuildError::MissingServerVariable(#wire))?),
+        };
+        quote! {
+            let value = #value;
+            crate::http::check_server_variable(#wire, value)?;
+            url = url.replace(#placeholder, value);
+        }
+    });
+    let url_from_template = if model.server.is_none() {
+        quote!(return Err(BuildError::MissingBaseUrl))
+    } else if variables.is_empty() {
+        quote!(String::from(#template))
+    } else {
+        quote! {
+            let mut url = String::from(#template);
+            #( #var_substitutions )*
+            url
+        }
+    };
+    let bearer = model.bearer_auth.then(|| {
+        quote! {
+            /// Sets the bearer token sent as `Authorization: Bearer <token>` with every request.
+            pub fn bearer_token(mut self, token: impl Into<crate::SecretString>) -> Self {
+                self.bearer_token = Some(token.into());
+                self
+            }
+        }
+    });
+    let template_doc = if template.is_empty() {
+        "The spec declares no server: set [`ClientBuilder::base_url`].".to_owned()
+    } else {
+        format!("By default requests go to `{template}`.")
+    };
+    let base_url_doc = doc(&format!(
+        "Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for \
+         proxies and tests). {template_doc}"
+    ));
+    let operations = model.operations.iter().map(|op| operation(op, &types));
+    quote! {
+        //! The client: a builder, and one async method per operation of the spec.
+
+        use crate::{BuildError, Error};
+
+        /// Builds a [`Client`]: where to send requests, and how to authenticate.
+        #[derive(Default)]
+        pub struct ClientBuilder {
+            base_url: Option<String>,
+            #( #var_fields: Option<String>, )*
+            bearer_token: Option<crate::SecretString>,
+            http_client: Option<reqwest::Client>,
+        }
+
+        impl std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("bearer_token", &self.bearer_token)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl ClientBuilder {
+            #( #var_setters )*
+
+            #base_url_doc
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.base_url = Some(url.into());
+                self
+            }
+
+            #bearer
+
+            /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings).
+            pub fn http_client(mut self, client: reqwest::Client) -> Self {
+                self.http_client = Some(client);
+                self
+            }
+
+            /// Checks the settings and builds the client.
+            ///
+            /// # Errors
+            ///
+            /// When a server variable is missing or not a plain host name, the base URL is not an
+            /// `http`/`https` URL, or the HTTP client cannot be created.
+            pub fn build(self) -> Result<Client, BuildError> {
+                let url = match self.base_url {
+                    Some(url) => url,
+                    None => {
+                        #url_from_template
+                    }
+                };
+                let base_url = crate::http::check_base_url(&url)?;
+                let http = match self.http_client {
+                    Some(http) => http,
+                    None => reqwest::Client::builder()
+                        .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                        .build()
+                        .map_err(BuildError::Http)?,
+                };
+                Ok(Client { base_url, bearer_token: self.bearer_token, http })
+            }
+        }
+
+        /// The API client. Cheap to clone: clones share one connection pool.
+        #[derive(Clone)]
+        pub struct Client {
+            base_url: String,
+            bearer_token: Option<crate::SecretString>,
+            http: reqwest::Client,
+        }
+
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &self.base_url)
+                    .field("bearer_token", &self.bearer_token)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            /// Starts building a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The base URL requests go to, without a trailing `/`.
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+                match &self.bearer_token {
+                    Some(token) => request.bearer_auth(token.expose_secret()),
+                    None => request,
+                }
+            }
+
+            #( #operations )*
+        }
+    }
+}
+
+/// How a parameter is passed: `&str` for strings, by value for numbers, by reference otherwise.
+fn param_type(param: &Param, types: &TokenStream) -> TokenStream {
+    let ty = match &param.shape {
+        Shape::String(rules) if !rules.secret => quote!(&str),
+        Shape::Integer(..) | Shape::Number(..) | Shape::Boolean => rust_type(&param.shape, types),
+        Shape::Array { items, .. } => {
+            let items = rust_type(items, types);
+            quote!(&[#items])
+        }
+        shape => {
+            let ty = rust_type(shape, types);
+            quote!(&#ty)
+        }
+    };
+    if param.required { ty } else { quote!(Option<#ty>) }
+}
+
+fn success_type(success: &Success, types: &TokenStream) -> TokenStream {
+    match success {
+        Success::Empty => quote!(()),
+        Success::Json(shape) => rust_type(shape, types),
+        Success::Bytes => quote!(Vec<u8>),
+    }
+}
+
+/// Converts a parameter value (bound to `value`) to the text sent on the wire.
+fn to_text(shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::String(rules) if rules.secret => quote!(value.expose_secret().to_owned()),
+        _ => quote!(value.to_string()),
+    }
+}
+
+fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
+    let name = ident(&op.ident);
+    let label = format!("{} {}", op.method, op.path);
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(summary.trim_end_matches('.'));
+        text.push_str(".\n\n");
+    }
+    if let Some(description) = &op.description {
+        text.push_str(description);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{label}`\n\n"));
+    let documented: Vec<&Param> = op.params.iter().filter(|p| p.doc.is_some()).collect();
+    if !documented.is_empty() {
+        text.push_str("# Arguments\n\n");
+        for p in documented {
+            text.push_str(&format!("- `{}`: {}\n", p.ident, p.doc.as_deref().unwrap_or("").replace('\n', " ")));
+        }
+        text.push('\n');
+    }
+    text.push_str(
+        "# Errors\n\n[`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent), \
+         [`Error::Api`] for a non-2xx answer, [`Error::Transport`] when no answer arrives, and \
+         [`Error::Decode`] when a 2xx body is not the declared JSON.",
+    );
+    let doc = doc(&text);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut args = Vec::new();
+    let mut checks = Vec::new();
+    for param in &op.params {
+        let ident = ident(&param.ident);
+        let ty = param_type(param, types);
+        args.push(quote!(#ident: #ty));
+        let wire = param.wire.as_str();
+        let check = super::types::check_param(&param.shape, wire);
+        if !check.is_empty() {
+            checks.push(if param.required {
+                quote!({ let value = &#ident; #check })
+            } else {
+                quote!(if let Some(value) = &#ident { #check })
+            });
+        }
+    }
+    let body = op.body.as_ref().map(|body| {
+        let ty = match &body.encoding {
+            Encoding::Json(shape) => {
+                let ty = rust_type(shape, types);
+                quote!(&#ty)
+            }
+            Encoding::Text => quote!(&str),
+            Encoding::Bytes => quote!(Vec<u8>),
+        };
+        if body.required { quote!(body: #ty) } else { quote!(body: Option<#ty>) }
+    });
+    args.extend(body);
+
+    // The URL: literal parts of the template, and each `{param}` encoded as one segment.
+    let mut format = String::from("{}");
+    let mut segments = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        format.push_str("{}");
+        let wire = &rest[start + 1..start + end];
+        let param = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire);
+        let value = match param {
+            Some(Param { ident: name, shape: Shape::String(rules), .. }) if !rules.secret => {
+                let name = ident(name);
+                quote!(crate::encode_path_segment(#name))
+            }
+            Some(param) => {
+                let name = ident(&param.ident);
+                quote!(crate::encode_path_segment(&#name.to_string()))
+            }
+            None => quote!(#wire),
+        };
+        segments.push(value);
+        rest = &rest[start + end + 1..];
+    }
+    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let segment_names: Vec<_> = (0..segments.len()).map(|i| quote::format_ident!("segment_{}", i)).collect();
+
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for param in &op.params {
+        let ident = ident(&param.ident);
+        let wire = param.wire.as_str();
+        let push = match (&param.location, &param.shape) {
+            (ParamLocation::Path, _) => continue,
+            (ParamLocation::Query, Shape::Array { items, .. }) => {
+                let text = to_text(items);
+                quote!(for value in #ident.iter() { query.push((#wire, #text)); })
+            }
+            (ParamLocation::Query, shape) => {
+                let text = to_text(shape);
+                quote!(query.push((#wire, #text));)
+            }
+            (ParamLocation::Header, shape) => {
+                let text = to_text(shape);
+                quote!(request = request.header(#wire, #text);)
+            }
+        };
+        let push = if param.required {
+            quote!({ let value = &#ident; #push })
+        } else {
+            quote!(if let Some(value) = &#ident { #push })
+        };
+        match param.location {
+            ParamLocation::Query => query.push(push),
+            _ => headers.push(push),
+        }
+    }
+    let query = (!query.is_empty()).then(|| {
+        quote! {
+            let mut query: Vec<(&str, String)> = Vec::new();
+            #( #query )*
+            request = request.query(&query);
+        }
+    });
+
+    let validate_body = match &op.body {
+        Some(Body { encoding: Encoding::Json(shape), required, .. }) => {
+            let check = super::types::check(shape, &quote!(body), &quote!(path));
+            match (check.is_empty(), required) {
+                (true, _) => check,
+                (false, true) => quote!({ let path = &crate::FieldPath::Root; #check }),
+                (false, false) => quote!(if let Some(body) = body { let path = &crate::FieldPath::Root; #check }),
+            }
+        }
+        _ => quote!(),
+    };
+    let send_body = op.body.as_ref().map(|body| {
+        let media = &body.media_type;
+        let set = match &body.encoding {
+            Encoding::Json(_) => quote! {
+                let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidRequest {
+                    operation: OPERATION,
+                    message: format!("the body cannot be serialized: {error}"),
+                })?;
+                request = request.header(reqwest::header::CONTENT_TYPE, #media).body(bytes);
+            },
+            Encoding::Text => quote!(request = request.header(reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());),
+            Encoding::Bytes => quote!(request = request.header(reqwest::header::CONTENT_TYPE, #media).body(body);),
+        };
+        if body.required { set } else { quote!(if let Some(body) = body { #set }) }
+    });
+    let mutability = (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
+    let validation = (!checks.is_empty() || !validate_body.is_empty()).then(|| {
+        quote! {
+            let mut violations = Vec::new();
+            let out = &mut violations;
+            #( #checks )*
+            #validate_body
+            if !violations.is_empty() {
+                return Err(Error::Validation(crate::ValidationError { violations }));
+            }
+        }
+    });
+    let method = match op.method.as_str() {
+        "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT" | "PATCH" | "TRACE" => {
+            let m = ident(&op.method);
+            quote!(reqwest::Method::#m)
+        }
+        other => quote!(reqwest::Method::from_bytes(#other.as_bytes()).expect("an HTTP method")),
+    };
+    let ok = success_type(&op.success, types);
+    let err = rust_type(&op.error, types);
+    let finish = match &op.success {
+        Success::Empty => quote!(crate::http::send(OPERATION, request).await.map(drop)),
+        Success::Json(_) => quote! {
+            let answer = crate::http::send(OPERATION, request).await?;
+            crate::http::decode_json(OPERATION, answer)
+        },
+        Success::Bytes => quote!(crate::http::send(OPERATION, request).await.map(|(_, body)| body.to_vec())),
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #( #args ),*) -> Result<#ok, Error<#err>> {
+            const OPERATION: &str = #label;
+            #validation
+            #( let #segment_names = #segments; )*
+            let url = format!(#format, self.base_url, #( #segment_names ),*);
+            let #mutability request = self.authorize(self.http.request(#method, url));
+            #query
+            #( #headers )*
+            #send_body
+            #finish
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! `src/types.rs`: a struct per object schema, an open enum per string enum, and their checks.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::doc;
+use crate::model::{Bounds, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct, TypeDef};
+
+pub(super) fn types_rs(model: &Model) -> TokenStream {
+    let items = model.types.iter().map(|t| match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Enum(e) => enum_def(e),
+    });
+    quote! {
+        //! The request and response types of the API, one per schema of the spec.
+        #( #items )*
+    }
+}
+
+pub(super) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a shape. `prefix` qualifies named types (`types::` outside this module).
+pub(super) fn rust_type(shape: &Shape, prefix: &TokenStream) -> TokenStream {
+    match shape {
+        Shape::String(rules) if rules.secret => quote!(crate::SecretString),
+        Shape::String(_) => quote!(String),
+        Shape::Integer(int, _) => int_type(*int),
+        Shape::Number(FloatType::F32, _) => quote!(f32),
+        Shape::Number(FloatType::F64, _) => quote!(f64),
+        Shape::Boolean => quote!(bool),
+        Shape::Array { items, .. } => {
+            let items = rust_type(items, prefix);
+            quote!(Vec<#items>)
+        }
+        Shape::Map(values) => {
+            let values = rust_type(values, prefix);
+            quote!(std::collections::BTreeMap<String, #values>)
+        }
+        Shape::Nullable(inner) => {
+            let inner = rust_type(inner, prefix);
+            quote!(Option<#inner>)
+        }
+        Shape::Named(name) => {
+            let name = ident(name);
+            quote!(#prefix #name)
+        }
+        Shape::Any => quote!(serde_json::Value),
+    }
+}
+
+fn int_type(int: IntType) -> TokenStream {
+    match int {
+        IntType::I8 => quote!(i8),
+        IntType::I16 => quote!(i16),
+        IntType::I32 => quote!(i32),
+        IntType::I64 => quote!(i64),
+        IntType::U8 => quote!(u8),
+        IntType::U16 => quote!(u16),
+        IntType::U32 => quote!(u32),
+        IntType::U64 => quote!(u64),
+    }
+}
+
+/// The constraints of a shape, in words, for doc comments.
+fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
+    match shape {
+        Shape::String(rules) => {
+            if let Some(n) = rules.min_length {
+                notes.push(format!("Minimum length: {n} characters."));
+            }
+            if let Some(n) = rules.max_length {
+                notes.push(format!("Maximum length: {n} characters."));
+            }
+            if let Some(p) = &rules.pattern {
+                notes.push(format!("Pattern: `{p}`."));
+            }
+            if rules.secret {
+                notes.push("Secret: redacted in `Debug` output.".to_owned());
+            }
+        }
+        Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
+            let Bounds { min, max } = bounds;
+            if let Some((v, exclusive)) = min {
+                notes.push(format!("Minimum: {v}{}.", if *exclusive { " (exclusive)" } else { "" }));
+            }
+            if let Some((v, exclusive)) = max {
+                notes.push(format!("Maximum: {v}{}.", if *exclusive { " (exclusive)" } else { "" }));
+            }
+        }
+        Shape::Array { items, min_items, max_items } => {
+            if let Some(n) = min_items {
+                notes.push(format!("Minimum items: {n}."));
+            }
+            if let Some(n) = max_items {
+                notes.push(format!("Maximum items: {n}."));
+            }
+            let mut inner = Vec::new();
+            constraint_notes(items, &mut inner);
+            notes.extend(inner.into_iter().map(|note| format!("Each item: {note}")));
+        }
+        Shape::Nullable(inner) | Shape::Map(inner) => constraint_notes(inner, notes),
+        Shape::Boolean | Shape::Named(_) | Shape::Any => {}
+    }
+}
+
+fn field_doc(field: &Field) -> TokenStream {
+    let mut text = field.doc.clone().unwrap_or_default();
+    let mut notes = Vec::new();
+    match field.presence {
+        Presence::Required => notes.push("Required.".to_owned()),
+        Presence::RequiredNullable => notes.push("Required; may be `null`.".to_owned()),
+        Presence::Optional => {}
+        Presence::OptionalNullable => notes.push("May be left out or `null`.".to_owned()),
+    }
+    constraint_notes(&field.shape, &mut notes);
+    if let Some(default) = &field.default {
+        notes.push(format!("Server default: `{default}`."));
+    }
+    if text.is_empty() {
+        text = format!("The `{}` field.", field.wire);
+    }
+    if !notes.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&notes.join(" "));
+    }
+    doc(&text)
+}
+
+fn struct_def(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = doc(s.doc.as_deref().unwrap_or(&format!("The `{}` schema.", s.name)));
+    let here = quote!();
+    let fields = s.fields.iter().map(|field| {
+        let doc = field_doc(field);
+        let ident = ident(&field.ident);
+        let mut ty = rust_type(&field.shape, &here);
+        if field.shape == Shape::Named(s.name.clone()) {
+            ty = quote!(Box<#ty>);
+        }
+        let rename = (field.ident != field.wire).then(|| field.wire.as_str());
+        let rename = rename.map(|wire| quote!(rename = #wire,));
+        let (ty, serde) = match field.presence {
+            Presence::Required => (ty, quote!()),
+            Presence::RequiredNullable => (quote!(Option<#ty>), quote!(default,)),
+            Presence::Optional => (quote!(Option<#ty>), quote!(default, skip_serializing_if = "Option::is_none",)),
+            Presence::OptionalNullable => (
+                quote!(crate::Nullable<#ty>),
+                quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
+            ),
+        };
+        let attr = (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
+        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #doc
+            #deprecated
+            #attr
+            pub #ident: #ty,
+        }
+    });
+    let additional = s.additional.as_ref().map(|values| {
+        let ident = ident(&s.additional_ident);
+        let values = rust_type(values, &here);
+        quote! {
+            /// Properties not listed in the schema, kept as received.
+            #[serde(flatten)]
+            pub #ident: std::collections::BTreeMap<String, #values>,
+        }
+    });
+    let default = s.fields.iter().all(|f| f.presence != Presence::Required).then(|| quote!(Default,));
+    let checks = s.fields.iter().map(|field| {
+        let ident = ident(&field.ident);
+        let wire = &field.wire;
+        let check = check(&field.shape, &quote!(value), &quote!(path));
+        if check.is_empty() {
+            return quote!();
+        }
+        let path = quote!(let path = &crate::FieldPath::Field(path, #wire););
+        match field.presence {
+            Presence::Required => quote!({
+                let value = &self.#ident;
+                #path
+                #check
+            }),
+            Presence::RequiredNullable | Presence::Optional => quote! {
+                if let Some(value) = &self.#ident {
+                    #path
+                    #check
+                }
+            },
+            Presence::OptionalNullable => quote! {
+                if let crate::Nullable::Value(value) = &self.#ident {
+                    #path
+                    #check
+                }
+            },
+        }
+    });
+    let checks: Vec<TokenStream> = checks.filter(|c| !c.is_empty()).collect();
+    let (path, out) = if checks.is_empty() { (quote!(_path), quote!(_out)) } else { (quote!(path), quote!(out)) };
+    let deprecated_allow = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+            #additional
+        }
+
+        #deprecated_allow
+        impl crate::Validate for #name {
+            fn validate_at(&self, #path: &crate::FieldPath<'_>, #out: &mut Vec<crate::Violation>) {
+                #( #checks )*
+            }
+        }
+    }
+}
+
+/// The checks of a value of `shape` bound to `value` (a reference) at `path`; empty when there are none.
+pub(super) fn check(shape: &Shape, value: &TokenStream, path: &TokenStream) -> TokenStream {
+    match shape {
+        Shape::String(rules) => {
+            let secret = rules.secret;
+            let text = quote!(text);
+            let mut checks = TokenStream::new();
+            if rules.min_length.is_some() || rules.max_length.is_some() {
+                let min = option(rules.min_length);
+                let max = option(rules.max_length);
+                checks.extend(quote! {
+                    crate::validation::check_length(#path, #text, #min, #max, #secret, out);
+                });
+            }
+            if let Some(pattern) = &rules.pattern {
+                checks.extend(quote! {
+                    static PATTERN: std::sync::LazyLock<regex::Regex> =
+                        std::sync::LazyLock::new(|| regex::Regex::new(#pattern).expect("the pattern was checked by the generator"));
+                    if !PATTERN.is_match(#text) {
+                        crate::validation::pattern_violation(#path, #text, #pattern, #secret, out);
+                    }
+                });
+            }
+            if checks.is_empty() {
+                return checks;
+            }
+            let bind = if secret { quote!(#value.expose_secret()) } else { quote!(#value) };
+            quote!({
+                let text: &str = #bind;
+                #checks
+            })
+        }
+        Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
+            if bounds.min.is_none() && bounds.max.is_none() {
+                return quote!();
+            }
+            let bound = |b: Option<(f64, bool)>| match b {
+                Some((v, exclusive)) => quote!(Some((#v, #exclusive))),
+                None => quote!(None),
+            };
+            let (min, max) = (bound(bounds.min), bound(bounds.max));
+            quote!(crate::validation::check_range(#path, *#value as f64, #min, #max, out);)
+        }
+        Shape::Array { items, min_items, max_items } => {
+            let mut checks = TokenStream::new();
+            if min_items.is_some() || max_items.is_some() {
+                let (min, max) = (option(*min_items), option(*max_items));
+                checks.extend(quote!(crate::validation::check_items(#path, #value.len(), #min, #max, out);));
+            }
+            let item = check(items, &quote!(item), &quote!(path));
+            if !item.is_empty() {
+                checks.extend(quote! {
+                    for (index, item) in #value.iter().enumerate() {
+                        let path = &crate::FieldPath::Index(#path, index);
+                        #item
+                    }
+                });
+            }
+            checks
+        }
+        Shape::Map(values) => {
+            let item = check(values, &quote!(item), &quote!(path));
+            if item.is_empty() {
+                return item;
+            }
+            quote! {
+                for (key, item) in #value {
+                    let path = &crate::FieldPath::Key(#path, key);
+                    #item
+                }
+            }
+        }
+        Shape::Nullable(inner) => {
+            let inner = check(inner, &quote!(inner), path);
+            if inner.is_empty() {
+                return inner;
+            }
+            quote! {
+                if let Some(inner) = #value {
+                    #inner
+                }
+            }
+        }
+        Shape::Named(_) => quote!(crate::Validate::validate_at(#value, #path, out);),
+        Shape::Boolean | Shape::Any => quote!(),
+    }
+}
+
+/// The checks of a parameter bound to `value`, reported under the parameter's name.
+pub(super) fn check_param(shape: &Shape, wire: &str) -> TokenStream {
+    let checks = check(shape, &quote!(value), &quote!(path));
+    if checks.is_empty() {
+        return checks;
+    }
+    quote! {
+        let path = &crate::FieldPath::Field(&crate::FieldPath::Root, #wire);
+        #checks
+    }
+}
+
+fn option(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+fn enum_def(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let values: Vec<&str> = e.variants.iter().map(|(_, wire)| wire.as_str()).collect();
+    let listing = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    let text = match &e.doc {
+        Some(doc) => format!("{doc}\n\nOne of {listing}; any other value is kept as `{}`.", e.other),
+        None => format!("One of {listing}; any other value is kept as `{}`.", e.other),
+    };
+    let doc = doc(&text);
+    let variants: Vec<Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let other = ident(&e.other);
+    let other_doc = " A value the spec does not list, kept as received so it serializes back unchanged. \
+                     Requests carrying one fail validation.";
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            #[doc = #other_doc]
+            #other(String),
+        }
+
+        impl #name {
+            /// The values the spec lists, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[#( #values ),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::#other(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::open_enum::deserialize(deserializer)
+            }
+        }
+
+        impl crate::Validate for #name {
+            fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+                if let Self::#other(value) = self {
+                    crate::validation::unknown_variant(path, value, Self::VALUES, out);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Stage 1: parse the document, check its version, and resolve `$ref`s.
+
+use openapiv3::{
+    OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+};
+use serde::Deserialize;
+
+use crate::{Diagnostic, Errors};
+
+/// A parsed OpenAPI 3.0 document, with `$ref` resolution.
+#[derive(Debug)]
+pub struct Document {
+    /// The document as `openapiv3` reads it.
+    pub api: OpenAPI,
+}
+
+/// Parses `text` (JSON when it starts with `{`, YAML otherwise) as an OpenAPI 3.0.x document.
+///
+/// Syntax errors are located by line and column; a document that is not OpenAPI 3.0 says which
+/// version it is.
+pub fn load(text: &str) -> Result<Document, Errors> {
+    #[derive(Deserialize)]
+    struct Version {
+        openapi: Option<serde_json::Value>,
+        swagger: Option<serde_json::Value>,
+    }
+    let json = text.trim_start().starts_with('{');
+    let version: Version = parse(text, json)?;
+    match (&version.openapi, &version.swagger) {
+        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
+        (Some(v), _) => {
+            return Err(one("#/openapi", format!("unsupported OpenAPI version {v}; this generator reads 3.0.x")))
+        }
+        (None, Some(v)) => {
+            return Err(one("#/swagger", format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0")))
+        }
+        (None, None) => return Err(one("#", "not an OpenAPI document: there is no `openapi` field")),
+    }
+    let api: OpenAPI = parse(text, json)?;
+    Ok(Document { api })
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(text: &str, json: bool) -> Result<T, Errors> {
+    if json {
+        serde_json::from_str(text).map_err(|error| {
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            one(format!("line {} column {}", error.line(), error.column()), message)
+        })
+    } else {
+        serde_yaml::from_str(text).map_err(|error| {
+            let location = match error.location() {
+                Some(at) => format!("line {} column {}", at.line(), at.column()),
+                None => "#".to_owned(),
+            };
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            one(location, message)
+        })
+    }
+}
+
+fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
+    Errors(vec![Diagnostic::new(location, message)])
+}
+
+/// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`.
+fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
+    reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')
+}
+
+impl Document {
+    /// Follows `$ref`s to `#/components/schemas/...` until a schema; also returns the last component name.
+    pub fn schema<'a>(
+        &'a self,
+        schema: &'a ReferenceOr<Schema>,
+        at: &str,
+    ) -> Result<(&'a Schema, Option<&'a str>), Diagnostic> {
+        match schema {
+            ReferenceOr::Item(schema) => Ok((schema, None)),
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, at).map(|(s, n)| (s, Some(n))),
+        }
+    }
+
+    /// Same as [`Document::schema`] for a boxed schema.
+    pub fn boxed_schema<'a>(
+        &'a self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        at: &str,
+    ) -> Result<(&'a Schema, Option<&'a str>), Diagnostic> {
+        match schema {
+            ReferenceOr::Item(schema) => Ok((schema, None)),
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, at).map(|(s, n)| (s, Some(n))),
+        }
+    }
+
+    /// Follows a `$ref` string to a schema component (through further `$ref`s); returns it and its name.
+    pub fn schema_ref<'a>(&'a self, reference: &'a str, at: &str) -> Result<(&'a Schema, &'a str), Diagnostic> {
+        let mut reference = reference;
+        for _ in 0..64 {
+            let target = ref_name(reference, "schemas").ok_or_else(|| unsupported_ref(reference, at))?;
+            let (name, item) = self
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get_key_value(target))
+                .ok_or_else(|| dangling(reference, at))?;
+            match item {
+                ReferenceOr::Item(schema) => return Ok((schema, name.as_str())),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        Err(Diagnostic::new(at, "`$ref` cycle: the schema refers to itself without ever being a schema"))
+    }
+
+    /// Resolves a parameter `$ref`.
+    pub fn parameter<'a>(&'a self, item: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter, Diagnostic> {
+        self.component(item, "parameters", at, |c| &c.parameters)
+    }
+
+    /// Resolves a request body `$ref`.
+    pub fn request_body<'a>(
+        &'a self,
+        item: &'a ReferenceOr<RequestBody>,
+        at: &str,
+    ) -> Result<&'a RequestBody, Diagnostic> {
+        self.component(item, "requestBodies", at, |c| &c.request_bodies)
+    }
+
+    /// Resolves a response `$ref`.
+    pub fn response<'a>(&'a self, item: &'a ReferenceOr<Response>, at: &str) -> Result<&'a Response, Diagnostic> {
+        self.component(item, "responses", at, |c| &c.responses)
+    }
+
+    fn component<'a, T>(
+        &'a self,
+        item: &'a ReferenceOr<T>,
+        kind: &str,
+        at: &str,
+        map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<&'a T, Diagnostic> {
+        let mut current = item;
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(item) => return Ok(item),
+                ReferenceOr::Reference { reference } => {
+                    let target = ref_name(reference, kind).ok_or_else(|| unsupported_ref(reference, at))?;
+                    current = self
+                        .api
+                        .components
+                        .as_ref()
+                        .and_then(|c| map(c).get(target))
+                        .ok_or_else(|| dangling(reference, at))?;
+                }
+            }
+        }
+        Err(Diagnostic::new(at, format!("`$ref` cycle among {kind}")))
+    }
+}
+
+fn unsupported_ref(reference: &str, at: &str) -> Diagnostic {
+    Diagnostic::new(at, format!("unsupported `$ref` {reference:?}: only local references into #/components are supported"))
+}
+
+fn dangling(reference: &str, at: &str) -> Diagnostic {
+    Diagnostic::new(at, format!("`$ref` {reference:?} points at nothing"))
+}

@@ -1,0 +1,1038 @@
+//! Stage 2: the document lowered into what the emitter needs: named types, fields, constraints,
+//! operations. Every Rust name is decided here, and collisions are resolved here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode,
+    Type,
+};
+use serde_json::Value;
+
+use crate::load::Document;
+use crate::names::{camel, snake, Scope};
+use crate::{Diagnostic, Errors};
+
+/// Everything the emitter needs to write a client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// The first entry of `servers`, if any.
+    pub server: Option<Server>,
+    /// Whether the document declares an HTTP bearer security scheme.
+    pub bearer_auth: bool,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// A server URL template such as `https://{tenantDomain}/api/v2`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The template, with `{variable}` placeholders.
+    pub url: String,
+    /// Its variables, in document order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// One `{variable}` of a server URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// The name in the template.
+    pub name: String,
+    /// The builder method that sets it.
+    pub ident: String,
+    /// The default, unless it is a placeholder such as `{TENANT}.auth0.com`.
+    pub default: Option<String>,
+    /// The description.
+    pub description: Option<String>,
+}
+
+/// A named type: a struct or an open enum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// An object schema.
+    Struct(Struct),
+    /// A string enum.
+    Enum(Enum),
+}
+
+impl TypeDef {
+    /// The Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+        }
+    }
+}
+
+/// An object schema as a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON pointer of the schema.
+    pub at: String,
+    /// The description.
+    pub doc: Option<String>,
+    /// The properties, in document order.
+    pub fields: Vec<Field>,
+    /// The value shape of `additionalProperties`, when other properties are allowed and kept.
+    pub additional: Option<Shape>,
+    /// The field name under which additional properties are kept.
+    pub additional_ident: String,
+}
+
+/// A property of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The JSON name.
+    pub wire: String,
+    /// The Rust name.
+    pub ident: String,
+    /// The description.
+    pub doc: Option<String>,
+    /// The type and its constraints.
+    pub shape: Shape,
+    /// Whether the field must be present, and whether it may be `null`.
+    pub presence: Presence,
+    /// The spec's `default`, for the docs (never filled in by the client).
+    pub default: Option<Value>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Whether a field must be present, and whether it may be `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never `null`: `T`.
+    Required,
+    /// Always present, maybe `null`: `Option<T>`, sent as `null` when `None`.
+    RequiredNullable,
+    /// Maybe absent, never `null`: `Option<T>`, left out when `None`.
+    Optional,
+    /// Absent, `null` or a value: `Nullable<T>`.
+    OptionalNullable,
+}
+
+/// A string enum, open to values the spec does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON pointer of the schema.
+    pub at: String,
+    /// The description.
+    pub doc: Option<String>,
+    /// The listed values, as `(variant, wire value)`.
+    pub variants: Vec<(String, String)>,
+    /// The variant that keeps any other value.
+    pub other: String,
+}
+
+/// A type, with the constraints that apply to its values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A string.
+    String(StringRules),
+    /// An integer.
+    Integer(IntType, Bounds),
+    /// A floating-point number.
+    Number(FloatType, Bounds),
+    /// `true` or `false`.
+    Boolean,
+    /// An array.
+    Array {
+        /// The items.
+        items: Box<Shape>,
+        /// `minItems`.
+        min_items: Option<u64>,
+        /// `maxItems`.
+        max_items: Option<u64>,
+    },
+    /// An object with arbitrary keys (`additionalProperties` only).
+    Map(Box<Shape>),
+    /// A value that may be `null` (items and map values; fields use [`Presence`]).
+    Nullable(Box<Shape>),
+    /// A named type.
+    Named(String),
+    /// Any JSON value.
+    Any,
+}
+
+/// Constraints of a string.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringRules {
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `format: password` or `x-sensitive: true`: redacted when printed.
+    pub secret: bool,
+}
+
+/// `minimum`/`maximum`, each with whether it is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Bounds {
+    /// The lower bound.
+    pub min: Option<(f64, bool)>,
+    /// The upper bound.
+    pub max: Option<(f64, bool)>,
+}
+
+/// A Rust integer type, from `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum IntType {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+/// A Rust float type, from `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FloatType {
+    F32,
+    F64,
+}
+
+/// An operation: one method of the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The method name.
+    pub ident: String,
+    /// The HTTP method, upper case.
+    pub method: String,
+    /// The path template, e.g. `/resource-servers/{id}`.
+    pub path: String,
+    /// The JSON pointer of the operation.
+    pub at: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: path ones first, in template order, then query and header ones.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What a 2xx answer holds.
+    pub success: Success,
+    /// The type of error bodies (non-2xx answers).
+    pub error: Shape,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A `{segment}` of the path, percent-encoded.
+    Path,
+    /// A query parameter.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name in the spec.
+    pub wire: String,
+    /// The Rust argument name.
+    pub ident: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type and constraints.
+    pub shape: Shape,
+    /// Whether it must be given.
+    pub required: bool,
+    /// The description.
+    pub doc: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The media type sent as `Content-Type`.
+    pub media_type: String,
+    /// How it is encoded.
+    pub encoding: Encoding,
+    /// Whether the body must be given.
+    pub required: bool,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Encoding {
+    /// JSON of the given shape.
+    Json(Shape),
+    /// Text, as a `String`.
+    Text,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// What a 2xx answer holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// Nothing (or nothing declared).
+    Empty,
+    /// JSON of the given shape.
+    Json(Shape),
+    /// Raw bytes of another media type.
+    Bytes,
+}
+
+/// Lowers a loaded document into a [`Model`], or fails with every error found.
+pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
+    let mut lowerer = Lowerer {
+        document,
+        types: BTreeMap::new(),
+        components: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        type_names: Scope::with_reserved(&[
+            "Client", "ClientBuilder", "BuildError", "Error", "ApiError", "RateLimit", "Nullable", "SecretString",
+            "Validate", "ValidationError", "Violation", "Rule", "FieldPath", "Option", "Result", "String", "Vec",
+            "Box",
+        ]),
+        warnings: Vec::new(),
+        errors: Vec::new(),
+    };
+    let api = &document.api;
+    let operations = lowerer.operations();
+    // Component schemas nothing refers to still become types: a spec's types are part of its API.
+    if let Some(components) = &api.components {
+        for name in components.schemas.keys() {
+            lowerer.component(name, &format!("#/components/schemas/{}", pointer_escape(name)));
+        }
+    }
+    let server = api.servers.first().map(|server| {
+        let mut idents = Scope::with_reserved(&["build", "base_url", "bearer_token", "http_client"]);
+        Server {
+            url: server.url.clone(),
+            variables: server
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, variable)| ServerVariable {
+                    name: name.clone(),
+                    ident: idents.claim(snake(name)),
+                    default: Some(variable.default.clone())
+                        .filter(|d| !d.is_empty() && !d.contains('{') && !d.contains('}')),
+                    description: variable.description.clone(),
+                })
+                .collect(),
+        }
+    });
+    let bearer_auth = api.components.iter().flat_map(|c| c.security_schemes.values()).any(|scheme| {
+        matches!(scheme, ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
+            if scheme.eq_ignore_ascii_case("bearer"))
+    });
+    if !lowerer.errors.is_empty() {
+        return Err(Errors(lowerer.errors));
+    }
+    let model = Model {
+        title: api.info.title.clone(),
+        description: api.info.description.clone(),
+        version: api.info.version.clone(),
+        server,
+        bearer_auth,
+        types: lowerer.types.into_values().collect(),
+        operations,
+    };
+    Ok((model, lowerer.warnings))
+}
+
+/// Escapes a name for use in a JSON pointer (RFC 6901).
+fn pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+struct Lowerer<'a> {
+    document: &'a Document,
+    /// Named types by Rust name (sorted, hence deterministic output).
+    types: BTreeMap<String, TypeDef>,
+    /// The shape each component schema lowered to, by component name.
+    components: BTreeMap<String, Shape>,
+    /// Component schemas being lowered, to cut cycles between non-object schemas.
+    in_progress: BTreeSet<String>,
+    type_names: Scope,
+    warnings: Vec<Diagnostic>,
+    errors: Vec<Diagnostic>,
+}
+
+/// The parts of a schema this generator reads, whichever way `openapiv3` classified it.
+#[derive(Default)]
+struct View<'a> {
+    typ: Option<&'a str>,
+    format: Option<&'a str>,
+    pattern: Option<&'a str>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    min: Option<(f64, bool)>,
+    max: Option<(f64, bool)>,
+    properties: Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    required: &'a [String],
+    additional: Option<&'a AdditionalProperties>,
+    items: Option<&'a ReferenceOr<Box<Schema>>>,
+    min_items: Option<usize>,
+    max_items: Option<usize>,
+    enumeration: Vec<Value>,
+    all_of: &'a [ReferenceOr<Schema>],
+    one_of: &'a [ReferenceOr<Schema>],
+    any_of: &'a [ReferenceOr<Schema>],
+    not: bool,
+}
+
+fn view(schema: &Schema) -> View<'_> {
+    let bound = |value: Option<f64>, exclusive: bool| value.map(|v| (v, exclusive));
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(t)) => View {
+            typ: Some("string"),
+            format: format_name(&t.format),
+            pattern: t.pattern.as_deref(),
+            min_length: t.min_length,
+            max_length: t.max_length,
+            enumeration: t.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect(),
+            ..View::default()
+        },
+        SchemaKind::Type(Type::Integer(t)) => View {
+            typ: Some("integer"),
+            format: format_name(&t.format),
+            min: bound(t.minimum.map(|v| v as f64), t.exclusive_minimum),
+            max: bound(t.maximum.map(|v| v as f64), t.exclusive_maximum),
+            ..View::default()
+        },
+        SchemaKind::Type(Type::Number(t)) => View {
+            typ: Some("number"),
+            format: format_name(&t.format),
+            min: bound(t.minimum, t.exclusive_minimum),
+            max: bound(t.maximum, t.exclusive_maximum),
+            ..View::default()
+        },
+        SchemaKind::Type(Type::Boolean(_)) => View { typ: Some("boolean"), ..View::default() },
+        SchemaKind::Type(Type::Object(t)) => View {
+            typ: Some("object"),
+            properties: Some(&t.properties),
+            required: &t.required,
+            additional: t.additional_properties.as_ref(),
+            ..View::default()
+        },
+        SchemaKind::Type(Type::Array(t)) => View {
+            typ: Some("array"),
+            items: t.items.as_ref(),
+            min_items: t.min_items,
+            max_items: t.max_items,
+            ..View::default()
+        },
+        SchemaKind::OneOf { one_of } => View { one_of, ..View::default() },
+        SchemaKind::AllOf { all_of } => View { all_of, ..View::default() },
+        SchemaKind::AnyOf { any_of } => View { any_of, ..View::default() },
+        SchemaKind::Not { .. } => View { not: true, ..View::default() },
+        SchemaKind::Any(a) => View {
+            typ: a.typ.as_deref(),
+            format: a.format.as_deref(),
+            pattern: a.pattern.as_deref(),
+            min_length: a.min_length,
+            max_length: a.max_length,
+            min: bound(a.minimum, a.exclusive_minimum.unwrap_or(false)),
+            max: bound(a.maximum, a.exclusive_maximum.unwrap_or(false)),
+            properties: Some(&a.properties).filter(|p| !p.is_empty()),
+            required: &a.required,
+            additional: a.additional_properties.as_ref(),
+            items: a.items.as_ref(),
+            min_items: a.min_items,
+            max_items: a.max_items,
+            enumeration: a.enumeration.clone(),
+            all_of: &a.all_of,
+            one_of: &a.one_of,
+            any_of: &a.any_of,
+            not: a.not.is_some(),
+        },
+    }
+}
+
+/// The `format` keyword of a typed schema, as written in the spec.
+fn format_name<T: FormatName>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<&str> {
+    match format {
+        openapiv3::VariantOrUnknownOrEmpty::Item(item) => Some(item.name()),
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => Some(name),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+trait FormatName {
+    fn name(&self) -> &'static str;
+}
+
+impl FormatName for openapiv3::StringFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::StringFormat::Date => "date",
+            openapiv3::StringFormat::DateTime => "date-time",
+            openapiv3::StringFormat::Password => "password",
+            openapiv3::StringFormat::Byte => "byte",
+            openapiv3::StringFormat::Binary => "binary",
+        }
+    }
+}
+
+impl FormatName for openapiv3::IntegerFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::IntegerFormat::Int32 => "int32",
+            openapiv3::IntegerFormat::Int64 => "int64",
+        }
+    }
+}
+
+impl FormatName for openapiv3::NumberFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::NumberFormat::Float => "float",
+            openapiv3::NumberFormat::Double => "double",
+        }
+    }
+}
+
+const PARAM_RESERVED: &[&str] = &["body", "self"];
+const METHOD_RESERVED: &[&str] = &["new", "builder", "base_url", "clone", "http_client"];
+
+impl Lowerer<'_> {
+    fn warn(&mut self, at: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::new(at, message));
+    }
+
+    fn error(&mut self, at: &str, message: impl Into<String>) {
+        self.errors.push(Diagnostic::new(at, message));
+    }
+
+    /// The shape of the component schema `name`, lowering it on first use.
+    fn component(&mut self, name: &str, at: &str) -> Shape {
+        if let Some(shape) = self.components.get(name) {
+            return shape.clone();
+        }
+        if self.in_progress.contains(name) {
+            self.warn(at, format!("schema {name:?} contains itself other than through an object; typed as any JSON value"));
+            return Shape::Any;
+        }
+        let pointer = format!("#/components/schemas/{}", pointer_escape(name));
+        let reference = format!("#/components/schemas/{name}");
+        let document = self.document;
+        let (schema, target) = match document.schema_ref(&reference, at) {
+            Ok(found) => found,
+            Err(error) => {
+                self.errors.push(error);
+                return Shape::Any;
+            }
+        };
+        let shape = if target != name {
+            self.component(target, &pointer)
+        } else {
+            self.in_progress.insert(name.to_owned());
+            let shape = self.schema_shape(schema, &pointer, name, Some(name));
+            self.in_progress.remove(name);
+            shape
+        };
+        self.components.insert(name.to_owned(), shape.clone());
+        shape
+    }
+
+    fn shape(&mut self, schema: &ReferenceOr<Schema>, at: &str, hint: &str) -> Shape {
+        match schema {
+            ReferenceOr::Item(schema) => self.schema_shape(schema, at, hint, None),
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+        }
+    }
+
+    fn boxed_shape(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, hint: &str) -> Shape {
+        match schema {
+            ReferenceOr::Item(schema) => self.schema_shape(schema, at, hint, None),
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, at: &str) -> Shape {
+        match self.document.schema_ref(reference, at) {
+            Ok((_, name)) => self.component(name, at),
+            Err(error) => {
+                self.errors.push(error);
+                Shape::Any
+            }
+        }
+    }
+
+    /// Whether a schema (after `$ref`s) allows `null`.
+    fn nullable(&self, schema: &Schema) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        let v = view(schema);
+        if v.enumeration.iter().any(Value::is_null) {
+            return true;
+        }
+        // `allOf: [$ref]` is how 3.0 documents attach `nullable` or a description to a reference.
+        match v.all_of {
+            [only] => self.document.schema(only, "#").is_ok_and(|(s, _)| self.nullable(s)),
+            _ => false,
+        }
+    }
+
+    fn schema_shape(&mut self, schema: &Schema, at: &str, hint: &str, component: Option<&str>) -> Shape {
+        let v = view(schema);
+        let doc = schema.schema_data.description.clone();
+        if v.not {
+            self.warn(at, "`not` is not supported; typed as any JSON value");
+            return Shape::Any;
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            self.warn(at, "`oneOf`/`anyOf` are not supported yet; typed as any JSON value (serde_json::Value)");
+            return Shape::Any;
+        }
+        if !v.all_of.is_empty() {
+            if let ([only], None) = (v.all_of, v.properties) {
+                return self.shape(only, &format!("{at}/allOf/0"), hint);
+            }
+            return self.merged_object(&v, at, hint, component, doc);
+        }
+        let strings: Option<Vec<String>> = v
+            .enumeration
+            .iter()
+            .filter(|value| !value.is_null())
+            .map(|value| value.as_str().map(str::to_owned))
+            .collect();
+        if let Some(values) = strings.filter(|values| !values.is_empty()) {
+            if matches!(v.typ, None | Some("string")) {
+                return self.enumeration(at, hint, component, doc, values);
+            }
+        }
+        match v.typ {
+            Some("string") => Shape::String(StringRules {
+                min_length: v.min_length.map(|n| n as u64),
+                max_length: v.max_length.map(|n| n as u64),
+                pattern: v.pattern.and_then(|pattern| match regex_syntax::Parser::new().parse(pattern) {
+                    Ok(_) => Some(pattern.to_owned()),
+                    Err(error) => {
+                        self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` reads ({error}); it is not checked"));
+                        None
+                    }
+                }),
+                secret: v.format == Some("password")
+                    || schema.schema_data.extensions.get("x-sensitive") == Some(&Value::Bool(true)),
+            }),
+            Some("integer") => Shape::Integer(int_type(v.format), Bounds { min: v.min, max: v.max }),
+            Some("number") => {
+                let float = if v.format == Some("float") { FloatType::F32 } else { FloatType::F64 };
+                Shape::Number(float, Bounds { min: v.min, max: v.max })
+            }
+            Some("boolean") => Shape::Boolean,
+            Some("array") | None if v.items.is_some() || v.typ.is_some() => {
+                let items = match v.items {
+                    Some(items) => self.item_shape(items, &format!("{at}/items"), &format!("{hint}Item")),
+                    None => Shape::Any,
+                };
+                Shape::Array {
+                    items: Box::new(items),
+                    min_items: v.min_items.map(|n| n as u64),
+                    max_items: v.max_items.map(|n| n as u64),
+                }
+            }
+            Some("object") | None => {
+                if v.properties.is_some_and(|p| !p.is_empty()) {
+                    return self.merged_object(&v, at, hint, component, doc);
+                }
+                match (v.typ, v.additional) {
+                    (_, Some(AdditionalProperties::Schema(values))) => {
+                        let value = self.item_shape_ref(values, &format!("{at}/additionalProperties"), &format!("{hint}Value"));
+                        Shape::Map(Box::new(value))
+                    }
+                    (Some(_), _) | (None, Some(_)) => Shape::Map(Box::new(Shape::Any)),
+                    (None, None) => Shape::Any,
+                }
+            }
+            Some(other) => {
+                self.error(at, format!("unknown `type` {other:?}; expected string, integer, number, boolean, array or object"));
+                Shape::Any
+            }
+        }
+    }
+
+    /// The shape of an array item or map value: nullability becomes part of the shape.
+    fn item_shape(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, hint: &str) -> Shape {
+        let shape = self.boxed_shape(schema, at, hint);
+        let nullable = self.document.boxed_schema(schema, at).is_ok_and(|(s, _)| self.nullable(s));
+        if nullable { Shape::Nullable(Box::new(shape)) } else { shape }
+    }
+
+    fn item_shape_ref(&mut self, schema: &ReferenceOr<Schema>, at: &str, hint: &str) -> Shape {
+        let shape = self.shape(schema, at, hint);
+        let nullable = self.document.schema(schema, at).is_ok_and(|(s, _)| self.nullable(s));
+        if nullable { Shape::Nullable(Box::new(shape)) } else { shape }
+    }
+
+    fn enumeration(
+        &mut self,
+        at: &str,
+        hint: &str,
+        component: Option<&str>,
+        doc: Option<String>,
+        values: Vec<String>,
+    ) -> Shape {
+        let name = self.type_names.claim(camel(hint));
+        if let Some(component) = component {
+            self.components.insert(component.to_owned(), Shape::Named(name.clone()));
+        }
+        let mut idents = Scope::default();
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .into_iter()
+            .filter(|value| seen.insert(value.clone()))
+            .map(|value| (idents.claim(camel(&value)), value))
+            .collect();
+        let other = idents.claim("Unknown".to_owned());
+        self.types.insert(
+            name.clone(),
+            TypeDef::Enum(Enum { name: name.clone(), at: at.to_owned(), doc, variants, other }),
+        );
+        Shape::Named(name)
+    }
+
+    /// An object, or the merge of `allOf` members and the schema's own properties, as one struct.
+    fn merged_object(
+        &mut self,
+        v: &View<'_>,
+        at: &str,
+        hint: &str,
+        component: Option<&str>,
+        doc: Option<String>,
+    ) -> Shape {
+        let name = self.type_names.claim(camel(hint));
+        if let Some(component) = component {
+            self.components.insert(component.to_owned(), Shape::Named(name.clone()));
+        }
+        let document = self.document;
+        // (pointer of the member, its properties, its required list, its additionalProperties)
+        let mut members = Vec::new();
+        for (i, member) in v.all_of.iter().enumerate() {
+            let member_at = format!("{at}/allOf/{i}");
+            match document.schema(member, &member_at) {
+                Ok((schema, _)) => {
+                    let mv = view(schema);
+                    if !mv.all_of.is_empty() || !mv.one_of.is_empty() || !mv.any_of.is_empty() {
+                        self.warn(&member_at, "nested composition inside `allOf` is not merged; its properties are left out");
+                    }
+                    if let Some(properties) = mv.properties {
+                        members.push((member_at, properties, mv.required, mv.additional));
+                    }
+                }
+                Err(error) => self.errors.push(error),
+            }
+        }
+        if let Some(properties) = v.properties {
+            members.push((at.to_owned(), properties, v.required, v.additional));
+        }
+        let mut idents = Scope::default();
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        for (member_at, properties, required, extra) in members {
+            for (wire, property) in properties {
+                let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
+                let resolved = document.boxed_schema(property, &field_at).ok();
+                let shape = self.boxed_shape(property, &field_at, &format!("{name}{}", camel(wire)));
+                let nullable = resolved.is_some_and(|(s, _)| self.nullable(s));
+                let presence = match (required.contains(wire), nullable) {
+                    (true, false) => Presence::Required,
+                    (true, true) => Presence::RequiredNullable,
+                    (false, false) => Presence::Optional,
+                    (false, true) => Presence::OptionalNullable,
+                };
+                let data = resolved.map(|(s, _)| &s.schema_data);
+                let field = Field {
+                    wire: wire.clone(),
+                    ident: String::new(),
+                    doc: data.and_then(|d| d.description.clone()),
+                    shape,
+                    presence,
+                    default: data.and_then(|d| d.default.clone()),
+                    deprecated: data.is_some_and(|d| d.deprecated),
+                };
+                // A later `allOf` member restating a property replaces it.
+                match fields.iter_mut().find(|f| f.wire == *wire) {
+                    Some(existing) => *existing = Field { ident: existing.ident.clone(), ..field },
+                    None => fields.push(Field { ident: idents.claim(snake(wire)), ..field }),
+                }
+            }
+            match extra {
+                Some(AdditionalProperties::Any(true)) => additional = Some(Shape::Any),
+                Some(AdditionalProperties::Schema(values)) => {
+                    additional = Some(self.item_shape_ref(
+                        values,
+                        &format!("{member_at}/additionalProperties"),
+                        &format!("{name}Value"),
+                    ))
+                }
+                Some(AdditionalProperties::Any(false)) | None => {}
+            }
+        }
+        let additional_ident = idents.claim("additional_properties".to_owned());
+        self.types.insert(
+            name.clone(),
+            TypeDef::Struct(Struct { name: name.clone(), at: at.to_owned(), doc, fields, additional, additional_ident }),
+        );
+        Shape::Named(name)
+    }
+
+    fn operations(&mut self) -> Vec<Operation> {
+        let document = self.document;
+        let mut methods = Scope::with_reserved(METHOD_RESERVED);
+        let mut operations = Vec::new();
+        let mut operation_ids = BTreeMap::new();
+        for (path, item) in &document.api.paths.paths {
+            let item_at = format!("#/paths/{}", pointer_escape(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.error(&item_at, "path item `$ref`s are not supported");
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let at = format!("{item_at}/{method}");
+                if let Some(id) = &op.operation_id {
+                    if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
+                        self.error(&at, format!("duplicate operationId {id:?} (first at {first})"));
+                        continue;
+                    }
+                }
+                let name = op
+                    .extensions
+                    .get("x-rust-method-name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| op.operation_id.clone())
+                    .unwrap_or_else(|| format!("{method} {path}"));
+                let ident = methods.claim(snake(&name));
+                if let Some(operation) = self.operation(path, method, op, &item.parameters, &at, ident) {
+                    operations.push(operation);
+                }
+            }
+        }
+        operations
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &openapiv3::Operation,
+        shared: &[ReferenceOr<Parameter>],
+        at: &str,
+        ident: String,
+    ) -> Option<Operation> {
+        let document = self.document;
+        let type_hint = camel(&ident);
+        let mut idents = Scope::with_reserved(PARAM_RESERVED);
+        // Operation parameters override path-item ones with the same name and location.
+        let mut resolved: Vec<(&Parameter, String)> = Vec::new();
+        for (list, list_at) in [(shared, format!("{}/parameters", at.rsplit_once('/')?.0)), (&op.parameters[..], format!("{at}/parameters"))] {
+            for (i, parameter) in list.iter().enumerate() {
+                let p_at = format!("{list_at}/{i}");
+                match document.parameter(parameter, &p_at) {
+                    Ok(parameter) => {
+                        let data = parameter.parameter_data_ref();
+                        resolved.retain(|(p, _)| {
+                            !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
+                        });
+                        resolved.push((parameter, p_at));
+                    }
+                    Err(error) => self.errors.push(error),
+                }
+            }
+        }
+        let template: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        let mut params = Vec::new();
+        for (parameter, p_at) in resolved {
+            let (location, data) = match parameter {
+                Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+                Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
+                Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
+                Parameter::Cookie { parameter_data, .. } => {
+                    self.warn(&p_at, format!("cookie parameter {:?} is not supported and is never sent", parameter_data.name));
+                    continue;
+                }
+            };
+            if location == ParamLocation::Path && !template.contains(&data.name.as_str()) {
+                self.error(&p_at, format!("path parameter {:?} does not appear in the path template {path:?}", data.name));
+                continue;
+            }
+            let shape = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.shape(schema, &format!("{p_at}/schema"), &format!("{type_hint}{}", camel(&data.name)))
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warn(&p_at, "parameter `content` is not supported; sent as a plain string");
+                    Shape::String(StringRules::default())
+                }
+            };
+            let shape = match shape {
+                Shape::Any | Shape::Map(_) | Shape::Nullable(_) => {
+                    self.warn(&p_at, "parameter of this type is sent as a plain string");
+                    Shape::String(StringRules::default())
+                }
+                Shape::Named(ref name) if matches!(self.types.get(name), Some(TypeDef::Struct(_))) => {
+                    self.warn(&p_at, "object parameters are not supported; sent as a plain string");
+                    Shape::String(StringRules::default())
+                }
+                shape => shape,
+            };
+            params.push(Param {
+                wire: data.name.clone(),
+                ident: idents.claim(snake(&data.name)),
+                location,
+                shape,
+                required: data.required || location == ParamLocation::Path,
+                doc: data.description.clone(),
+            });
+        }
+        for name in &template {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire == *name) {
+                self.error(at, format!("path template {path:?} has `{{{name}}}` but no path parameter of that name"));
+            }
+        }
+        params.sort_by_key(|p| match p.location {
+            ParamLocation::Path => (0, template.iter().position(|n| *n == p.wire).unwrap_or(0)),
+            ParamLocation::Query | ParamLocation::Header => (1, 0),
+        });
+
+        let body = match &op.request_body {
+            None => None,
+            Some(body) => {
+                let body_at = format!("{at}/requestBody");
+                match document.request_body(body, &body_at) {
+                    Ok(body) => self.body(body, &body_at, &type_hint),
+                    Err(error) => {
+                        self.errors.push(error);
+                        None
+                    }
+                }
+            }
+        };
+
+        let mut success = None;
+        let mut error_shapes: Vec<Shape> = Vec::new();
+        let responses = op.responses.responses.iter().map(|(code, r)| (Some(code), r));
+        for (code, response) in responses.chain(op.responses.default.iter().map(|r| (None, r))) {
+            let r_at = match code {
+                Some(code) => format!("{at}/responses/{code}"),
+                None => format!("{at}/responses/default"),
+            };
+            let response = match document.response(response, &r_at) {
+                Ok(response) => response,
+                Err(error) => {
+                    self.errors.push(error);
+                    continue;
+                }
+            };
+            let is_success = match code {
+                Some(StatusCode::Code(code)) => (200..300).contains(code),
+                Some(StatusCode::Range(range)) => *range == 2,
+                None => success.is_none() && op.responses.responses.keys().all(|c| !matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2))),
+            };
+            let json = response
+                .content
+                .iter()
+                .find(|(media, _)| is_json(media))
+                .map(|(_, media)| media.schema.as_ref());
+            if is_success {
+                if success.is_none() {
+                    success = Some(match json {
+                        Some(Some(schema)) => Success::Json(self.shape(schema, &format!("{r_at}/content"), &format!("{type_hint}Response"))),
+                        Some(None) => Success::Json(Shape::Any),
+                        None if response.content.is_empty() => Success::Empty,
+                        None => Success::Bytes,
+                    });
+                }
+            } else if let Some(Some(schema)) = json {
+                let shape = self.shape(schema, &format!("{r_at}/content"), &format!("{type_hint}ErrorResponse"));
+                if !error_shapes.contains(&shape) {
+                    error_shapes.push(shape);
+                }
+            }
+        }
+        let error = match <[Shape; 1]>::try_from(error_shapes) {
+            Ok([shape]) => shape,
+            Err(_) => Shape::Any,
+        };
+        Some(Operation {
+            ident,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            at: at.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            success: success.unwrap_or(Success::Empty),
+            error,
+        })
+    }
+
+    fn body(&mut self, body: &openapiv3::RequestBody, at: &str, type_hint: &str) -> Option<Body> {
+        let pick = |want: fn(&str) -> bool| body.content.iter().find(|(media, _)| want(media));
+        let (media_type, encoding) = if let Some((media, content)) = pick(is_json) {
+            let shape = match &content.schema {
+                Some(schema) => self.shape(schema, &format!("{at}/content"), &format!("{type_hint}Body")),
+                None => Shape::Any,
+            };
+            (media.clone(), Encoding::Json(shape))
+        } else if let Some((media, _)) = pick(|m| m.starts_with("text/")) {
+            (media.clone(), Encoding::Text)
+        } else if let Some((media, _)) = body.content.first() {
+            (media.clone(), Encoding::Bytes)
+        } else {
+            self.warn(at, "request body without content is ignored");
+            return None;
+        };
+        Some(Body { media_type, encoding, required: body.required })
+    }
+}
+
+/// `application/json`, `application/json; charset=utf-8`, `application/problem+json`, ...
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn int_type(format: Option<&str>) -> IntType {
+    match format {
+        Some("int8") => IntType::I8,
+        Some("int16") => IntType::I16,
+        Some("int32") => IntType::I32,
+        Some("uint8") => IntType::U8,
+        Some("uint16") => IntType::U16,
+        Some("uint32" | "uint") => IntType::U32,
+        Some("uint64") => IntType::U64,
+        _ => IntType::I64,
+    }
+}

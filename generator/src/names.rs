@@ -1,0 +1,97 @@
+//! Rust identifiers from spec names: valid, distinct, and stable.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers (strict and reserved keywords of every edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct",
+    "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
+    "while", "yield",
+];
+
+/// Keeps ASCII letters, digits and `_`; every other character separates words.
+fn words(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// A `snake_case` identifier for a field, parameter or method (`type` becomes `type_`, `2fa` becomes `_2fa`).
+pub fn snake(name: &str) -> String {
+    let ident = words(name).to_snake_case();
+    fix(ident, "value")
+}
+
+/// An `UpperCamelCase` identifier for a type or variant (`rfc9068_profile` becomes `Rfc9068Profile`).
+pub fn camel(name: &str) -> String {
+    let ident = words(name).to_upper_camel_case();
+    fix(ident, "Value")
+}
+
+fn fix(ident: String, empty: &str) -> String {
+    if ident.is_empty() {
+        empty.to_owned()
+    } else if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{ident}")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// Hands out identifiers that are distinct within one scope: a second `fooBar` beside `foo_bar` gets `foo_bar_2`.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Scope {
+        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Returns `ident`, or `ident` with the first free numeric suffix, and takes it.
+    pub fn claim(&mut self, ident: String) -> String {
+        let sep = if ident.chars().next().is_some_and(char::is_uppercase) { "" } else { "_" };
+        let mut candidate = ident.clone();
+        let mut n = 2;
+        while self.taken.contains(&candidate) {
+            candidate = format!("{ident}{sep}{n}");
+            n += 1;
+        }
+        self.taken.insert(candidate.clone());
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(snake("statusCode"), "status_code");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("X-RateLimit-Reset"), "x_rate_limit_reset");
+        assert_eq!(snake("patch_resource-servers_by_id"), "patch_resource_servers_by_id");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(snake("$$"), "value");
+        assert_eq!(camel("RSA-OAEP-256"), "RsaOaep256");
+        assert_eq!(camel("transactional-authorization-with-mfa"), "TransactionalAuthorizationWithMfa");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(camel("ümlaut"), "Mlaut");
+    }
+
+    #[test]
+    fn collisions() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim(snake("foo_bar")), "foo_bar");
+        assert_eq!(scope.claim(snake("fooBar")), "foo_bar_2");
+        let mut types = Scope::with_reserved(&["Client"]);
+        assert_eq!(types.claim(camel("client")), "Client2");
+    }
+}

@@ -1,0 +1,200 @@
+//! [`Error`]: everything an operation can fail with, and [`ApiError`], a non-2xx answer.
+
+use std::fmt;
+
+pub use reqwest::header::HeaderMap;
+pub use reqwest::StatusCode;
+
+use crate::ValidationError;
+
+/// Why an operation failed. `E` is the error body the spec declares for the operation.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The request broke constraints of the spec; nothing was sent.
+    Validation(ValidationError),
+    /// The request could not be built (for example a header value that is not valid in HTTP); nothing was sent.
+    InvalidRequest {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The server answered with a status outside 2xx.
+    Api(Box<ApiError<E>>),
+    /// No complete answer arrived: connection refused or dropped, timeout, TLS failure.
+    Transport {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// The server answered 2xx, but the body is not the JSON the spec declares.
+    Decode {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// The status of the answer.
+        status: StatusCode,
+        /// The body as received (lossily decoded as UTF-8).
+        body: String,
+        /// What the JSON parser said.
+        source: serde_json::Error,
+    },
+}
+
+impl<E> Error<E> {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Validation(_) | Error::InvalidRequest { .. } | Error::Transport { .. } => None,
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(error) => write!(f, "request not sent: {error}"),
+            Error::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: request not sent: {message}")
+            }
+            Error::Api(error) => error.fmt(f),
+            Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
+            Error::Decode { operation, status, source, .. } => {
+                write!(f, "{operation}: HTTP {status}: the body is not the expected JSON: {source}")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Validation(error) => Some(error),
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            Error::InvalidRequest { .. } | Error::Api(_) => None,
+        }
+    }
+}
+
+impl<E> From<ValidationError> for Error<E> {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(error)
+    }
+}
+
+/// A non-2xx answer: its status, headers, the error body when it parses, and the raw text always.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError<E> {
+    /// The operation, as `METHOD /path/{template}`.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, parsed as the error schema of the spec; `None` when it does not parse.
+    pub body: Option<E>,
+    /// The body as received (lossily decoded as UTF-8).
+    pub raw: String,
+    /// The rate-limit headers of the answer, when it has them.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl<E> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        let raw = self.raw.trim();
+        if !raw.is_empty() {
+            const SHOWN: usize = 300;
+            match raw.char_indices().nth(SHOWN) {
+                Some((cut, _)) => write!(f, ": {}...", &raw[..cut])?,
+                None => write!(f, ": {raw}")?,
+            }
+        }
+        if let Some(RateLimit { reset: Some(reset), .. }) = self.rate_limit {
+            write!(f, " (rate limit resets at Unix time {reset})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `X-RateLimit-Limit`: requests allowed in the window.
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`: requests left in the window.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`: when the window resets, in Unix seconds.
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the rate-limit headers; `None` when none of the three is present and numeric.
+    pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
+        let read = |name: &str| {
+            headers.get(name).and_then(|value| value.to_str().ok()).and_then(|value| value.trim().parse().ok())
+        };
+        let rate_limit = RateLimit {
+            limit: read("x-ratelimit-limit"),
+            remaining: read("x-ratelimit-remaining"),
+            reset: read("x-ratelimit-reset"),
+        };
+        (rate_limit != RateLimit { limit: None, remaining: None, reset: None }).then_some(rate_limit)
+    }
+}
+
+/// Why a [`Client`](crate::Client) could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The spec declares no server, and no base URL was set.
+    MissingBaseUrl,
+    /// A variable of the server URL has no default and was not set.
+    MissingServerVariable(&'static str),
+    /// A server URL variable holds more than a host name, e.g. a scheme or a path.
+    InvalidServerVariable {
+        /// The variable.
+        name: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// The base URL is not an absolute `http`/`https` URL.
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be created.
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingBaseUrl => f.write_str("the spec declares no server: set a base URL on the builder"),
+            BuildError::MissingServerVariable(name) => {
+                write!(f, "the server URL needs `{name}`: set it on the builder, or set a base URL")
+            }
+            BuildError::InvalidServerVariable { name, value } => {
+                write!(f, "`{name}` must be a plain host name such as `example.com`, not {value:?}")
+            }
+            BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(error) => Some(error),
+            _ => None,
+        }
+    }
+}

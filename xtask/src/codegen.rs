@@ -1,0 +1,150 @@
+//! `cargo xtask codegen`: spec in, crate out; only changed files are written, and nothing at all
+//! when the spec has an error.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use generator::Config;
+
+/// Where the workspace is, whatever directory the command runs from.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// The default spec, relative to the workspace root.
+pub const DEFAULT_SPEC: &str = "spec/resource-servers.yaml";
+/// The default output crate, relative to the workspace root.
+pub const DEFAULT_OUT: &str = "generated-client";
+
+/// The command line of `codegen`.
+#[derive(Debug)]
+pub struct Options {
+    spec: PathBuf,
+    out: PathBuf,
+    check: bool,
+}
+
+impl Options {
+    /// Parses `[--spec PATH] [--out DIR] [--check]`.
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let root = workspace_root();
+        let mut options = Options { spec: root.join(DEFAULT_SPEC), out: root.join(DEFAULT_OUT), check: false };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--spec" => options.spec = args.next().ok_or("--spec needs a path")?.into(),
+                "--out" => options.out = args.next().ok_or("--out needs a directory")?.into(),
+                "--check" => options.check = true,
+                other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The configuration for a crate at `out`: the workspace's own client is a workspace member with
+/// the dev-dependencies of its tests; any other directory gets a standalone crate.
+pub fn config_for(spec: &Path, out: &Path) -> Config {
+    let root = workspace_root();
+    let label = match spec.canonicalize().ok().and_then(|s| s.strip_prefix(root.canonicalize().ok()?).ok().map(Path::to_path_buf)) {
+        Some(relative) => relative.display().to_string(),
+        None => spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    let member = out.canonicalize().ok() == root.join(DEFAULT_OUT).canonicalize().ok();
+    if member {
+        Config::new(DEFAULT_OUT)
+            .spec_label(label)
+            .own_workspace(false)
+            .dev_dependency("wiremock", r#""0.6""#)
+    } else {
+        let name: String = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "client".to_owned())
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        Config::new(if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("client-{name}") })
+            .spec_label(label)
+    }
+}
+
+/// Generates the crate in memory and returns its files and the files on disk it makes stale.
+pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
+    let text = fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let output = generator::generate(&text, &config_for(spec, out))
+        .map_err(|errors| format!("{}: the spec has errors; nothing was written\n{errors}", spec.display()))?;
+    for warning in &output.warnings {
+        eprintln!("warning: {}: {warning}", spec.display());
+    }
+    let mut changed = BTreeMap::new();
+    for (path, contents) in &output.files {
+        let target = out.join(path);
+        if fs::read_to_string(&target).ok().as_deref() != Some(contents.as_str()) {
+            changed.insert(target, contents.clone());
+        }
+    }
+    // Generated files the new output no longer has.
+    let mut removed = Vec::new();
+    if let Ok(entries) = fs::read_dir(out.join("src")) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let relative = format!("src/{}", entry.file_name().to_string_lossy());
+            let generated = fs::read_to_string(&path).is_ok_and(|text| text.starts_with("// @generated"));
+            if generated && !output.files.contains_key(&relative) {
+                removed.push(path);
+            }
+        }
+    }
+    removed.sort();
+    Ok(Plan { changed, removed })
+}
+
+/// What `codegen` would change on disk.
+#[derive(Debug)]
+pub struct Plan {
+    /// Files to write, with their new contents.
+    pub changed: BTreeMap<PathBuf, String>,
+    /// Generated files to delete.
+    pub removed: Vec<PathBuf>,
+}
+
+/// Runs `codegen`.
+pub fn run(options: &Options) -> Result<(), String> {
+    let plan = plan(&options.spec, &options.out)?;
+    if options.check {
+        if plan.changed.is_empty() && plan.removed.is_empty() {
+            return Ok(());
+        }
+        let mut message = String::from("the generated client is stale:\n");
+        for path in plan.changed.keys() {
+            message.push_str(&format!("  {} differs from what the generator makes\n", path.display()));
+        }
+        for path in &plan.removed {
+            message.push_str(&format!("  {} is no longer generated\n", path.display()));
+        }
+        message.push_str("run `cargo xtask codegen` to regenerate it");
+        return Err(message);
+    }
+    // Every file is complete in memory; write each through a temporary file and a rename, so a
+    // file on disk is always either the old or the new version.
+    for (path, contents) in &plan.changed {
+        let dir = path.parent().expect("a file in the crate");
+        fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        let temporary = path.with_extension("tmp-codegen");
+        fs::write(&temporary, contents).map_err(|error| format!("cannot write {}: {error}", temporary.display()))?;
+        fs::rename(&temporary, path).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    }
+    for path in &plan.removed {
+        fs::remove_file(path).map_err(|error| format!("cannot remove {}: {error}", path.display()))?;
+    }
+    println!(
+        "{}: {} file(s) written, {} removed, in {}",
+        options.spec.display(),
+        plan.changed.len(),
+        plan.removed.len(),
+        options.out.display()
+    );
+    Ok(())
+}
