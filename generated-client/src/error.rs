@@ -64,8 +64,16 @@ impl<E> fmt::Display for Error<E> {
             }
             Error::Api(error) => error.fmt(f),
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
-            Error::Decode { operation, status, source, .. } => {
-                write!(f, "{operation}: HTTP {status}: the body is not the expected JSON: {source}")
+            Error::Decode {
+                operation,
+                status,
+                source,
+                ..
+            } => {
+                write!(
+                    f,
+                    "{operation}: HTTP {status}: the body is not the expected JSON: {source}"
+                )
             }
         }
     }
@@ -117,7 +125,10 @@ impl<E> fmt::Display for ApiError<E> {
                 None => write!(f, ": {raw}")?,
             }
         }
-        if let Some(RateLimit { reset: Some(reset), .. }) = self.rate_limit {
+        if let Some(RateLimit {
+            reset: Some(reset), ..
+        }) = self.rate_limit
+        {
             write!(f, " (rate limit resets at Unix time {reset})")?;
         }
         Ok(())
@@ -139,14 +150,23 @@ impl RateLimit {
     /// Reads the rate-limit headers; `None` when none of the three is present and numeric.
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
         let read = |name: &str| {
-            headers.get(name).and_then(|value| value.to_str().ok()).and_then(|value| value.trim().parse().ok())
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse().ok())
         };
         let rate_limit = RateLimit {
             limit: read("x-ratelimit-limit"),
             remaining: read("x-ratelimit-remaining"),
             reset: read("x-ratelimit-reset"),
         };
-        (rate_limit != RateLimit { limit: None, remaining: None, reset: None }).then_some(rate_limit)
+        (rate_limit
+            != RateLimit {
+                limit: None,
+                remaining: None,
+                reset: None,
+            })
+        .then_some(rate_limit)
     }
 }
 
@@ -179,14 +199,24 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::MissingBaseUrl => f.write_str("the spec declares no server: set a base URL on the builder"),
+            BuildError::MissingBaseUrl => {
+                f.write_str("the spec declares no server: set a base URL on the builder")
+            }
             BuildError::MissingServerVariable(name) => {
-                write!(f, "the server URL needs `{name}`: set it on the builder, or set a base URL")
+                write!(
+                    f,
+                    "the server URL needs `{name}`: set it on the builder, or set a base URL"
+                )
             }
             BuildError::InvalidServerVariable { name, value } => {
-                write!(f, "`{name}` must be a plain host name such as `example.com`, not {value:?}")
+                write!(
+                    f,
+                    "`{name}` must be a plain host name such as `example.com`, not {value:?}"
+                )
             }
-            BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL {url:?}: {reason}")
+            }
             BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
         }
     }

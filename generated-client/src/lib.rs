@@ -17,15 +17,23 @@
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation
 )]
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 mod error;
+#[rustfmt::skip]
 #[allow(dead_code)]
 mod http;
+#[rustfmt::skip]
 mod nullable;
+#[rustfmt::skip]
 #[allow(dead_code)]
 mod open_enum;
+#[rustfmt::skip]
 mod secret;
+#[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
 pub use client::{Client, ClientBuilder};

@@ -130,10 +130,22 @@ impl fmt::Display for Rule {
             Rule::MinLength(n) => write!(f, "minLength: must be at least {n} characters long"),
             Rule::MaxLength(n) => write!(f, "maxLength: must be at most {n} characters long"),
             Rule::Pattern(p) => write!(f, "pattern: must match `{p}`"),
-            Rule::Minimum { limit, exclusive: false } => write!(f, "minimum: must be at least {limit}"),
-            Rule::Minimum { limit, exclusive: true } => write!(f, "exclusiveMinimum: must be greater than {limit}"),
-            Rule::Maximum { limit, exclusive: false } => write!(f, "maximum: must be at most {limit}"),
-            Rule::Maximum { limit, exclusive: true } => write!(f, "exclusiveMaximum: must be less than {limit}"),
+            Rule::Minimum {
+                limit,
+                exclusive: false,
+            } => write!(f, "minimum: must be at least {limit}"),
+            Rule::Minimum {
+                limit,
+                exclusive: true,
+            } => write!(f, "exclusiveMinimum: must be greater than {limit}"),
+            Rule::Maximum {
+                limit,
+                exclusive: false,
+            } => write!(f, "maximum: must be at most {limit}"),
+            Rule::Maximum {
+                limit,
+                exclusive: true,
+            } => write!(f, "exclusiveMaximum: must be less than {limit}"),
             Rule::MinItems(n) => write!(f, "minItems: must have at least {n} items"),
             Rule::MaxItems(n) => write!(f, "maxItems: must have at most {n} items"),
             Rule::OneOf(values) => write!(f, "enum: must be one of {values:?}"),
@@ -213,7 +225,11 @@ pub fn check_length(
         _ => return,
     };
     let found = format!("{} ({count} characters)", show_str(value, secret));
-    out.push(Violation { path: path.to_string(), rule, found });
+    out.push(Violation {
+        path: path.to_string(),
+        rule,
+        found,
+    });
 }
 
 /// Checks `minimum`/`maximum` and their exclusive forms.
@@ -233,7 +249,11 @@ pub fn check_range(
         }
         _ => return,
     };
-    out.push(Violation { path: path.to_string(), rule, found: value.to_string() });
+    out.push(Violation {
+        path: path.to_string(),
+        rule,
+        found: value.to_string(),
+    });
 }
 
 /// Checks `minItems` and `maxItems`.
@@ -250,7 +270,11 @@ pub fn check_items(
         (_, Some(max)) if len > max => Rule::MaxItems(max),
         _ => return,
     };
-    out.push(Violation { path: path.to_string(), rule, found: format!("{len} items") });
+    out.push(Violation {
+        path: path.to_string(),
+        rule,
+        found: format!("{len} items"),
+    });
 }
 
 /// Records a value that breaks `pattern`.
@@ -262,7 +286,11 @@ pub fn pattern_violation(
     out: &mut Vec<Violation>,
 ) {
     let found = show_str(value, secret);
-    out.push(Violation { path: path.to_string(), rule: Rule::Pattern(pattern), found });
+    out.push(Violation {
+        path: path.to_string(),
+        rule: Rule::Pattern(pattern),
+        found,
+    });
 }
 
 /// Records an enum value the spec does not list.
@@ -272,5 +300,9 @@ pub fn unknown_variant(
     allowed: &'static [&'static str],
     out: &mut Vec<Violation>,
 ) {
-    out.push(Violation { path: path.to_string(), rule: Rule::OneOf(allowed), found: show_str(value, false) });
+    out.push(Violation {
+        path: path.to_string(),
+        rule: Rule::OneOf(allowed),
+        found: show_str(value, false),
+    });
 }

@@ -90,7 +90,11 @@ impl Config {
     }
 
     /// Adds a `[dev-dependencies]` entry to the generated `Cargo.toml`.
-    pub fn dev_dependency(mut self, name: impl Into<String>, toml_value: impl Into<String>) -> Config {
+    pub fn dev_dependency(
+        mut self,
+        name: impl Into<String>,
+        toml_value: impl Into<String>,
+    ) -> Config {
         self.dev_dependencies.push((name.into(), toml_value.into()));
         self
     }
@@ -116,7 +120,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub(crate) fn new(location: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { location: location.into(), message: message.into() }
+        Diagnostic {
+            location: location.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -1,8 +1,6 @@
 //! Stage 1: parse the document, check its version, and resolve `$ref`s.
 
-use openapiv3::{
-    OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
-};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde::Deserialize;
 
 use crate::{Diagnostic, Errors};
@@ -29,12 +27,23 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     match (&version.openapi, &version.swagger) {
         (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
         (Some(v), _) => {
-            return Err(one("#/openapi", format!("unsupported OpenAPI version {v}; this generator reads 3.0.x")))
+            return Err(one(
+                "#/openapi",
+                format!("unsupported OpenAPI version {v}; this generator reads 3.0.x"),
+            ))
         }
         (None, Some(v)) => {
-            return Err(one("#/swagger", format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0")))
+            return Err(one(
+                "#/swagger",
+                format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0"),
+            ))
         }
-        (None, None) => return Err(one("#", "not an OpenAPI document: there is no `openapi` field")),
+        (None, None) => {
+            return Err(one(
+                "#",
+                "not an OpenAPI document: there is no `openapi` field",
+            ))
+        }
     }
     let api: OpenAPI = parse(text, json)?;
     Ok(Document { api })
@@ -44,8 +53,15 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, json: bool) -> Result<T, Erro
     if json {
         serde_json::from_str(text).map_err(|error| {
             let message = error.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-            one(format!("line {} column {}", error.line(), error.column()), message)
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            one(
+                format!("line {} column {}", error.line(), error.column()),
+                message,
+            )
         })
     } else {
         serde_yaml::from_str(text).map_err(|error| {
@@ -54,7 +70,11 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, json: bool) -> Result<T, Erro
                 None => "#".to_owned(),
             };
             let message = error.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
             one(location, message)
         })
     }
@@ -66,7 +86,10 @@ fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
 
 /// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`.
 fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
-    reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')
+    reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')
 }
 
 impl Document {
@@ -78,7 +101,9 @@ impl Document {
     ) -> Result<(&'a Schema, Option<&'a str>), Diagnostic> {
         match schema {
             ReferenceOr::Item(schema) => Ok((schema, None)),
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, at).map(|(s, n)| (s, Some(n))),
+            ReferenceOr::Reference { reference } => {
+                self.schema_ref(reference, at).map(|(s, n)| (s, Some(n)))
+            }
         }
     }
 
@@ -90,15 +115,22 @@ impl Document {
     ) -> Result<(&'a Schema, Option<&'a str>), Diagnostic> {
         match schema {
             ReferenceOr::Item(schema) => Ok((schema, None)),
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, at).map(|(s, n)| (s, Some(n))),
+            ReferenceOr::Reference { reference } => {
+                self.schema_ref(reference, at).map(|(s, n)| (s, Some(n)))
+            }
         }
     }
 
     /// Follows a `$ref` string to a schema component (through further `$ref`s); returns it and its name.
-    pub fn schema_ref<'a>(&'a self, reference: &'a str, at: &str) -> Result<(&'a Schema, &'a str), Diagnostic> {
+    pub fn schema_ref<'a>(
+        &'a self,
+        reference: &'a str,
+        at: &str,
+    ) -> Result<(&'a Schema, &'a str), Diagnostic> {
         let mut reference = reference;
         for _ in 0..64 {
-            let target = ref_name(reference, "schemas").ok_or_else(|| unsupported_ref(reference, at))?;
+            let target =
+                ref_name(reference, "schemas").ok_or_else(|| unsupported_ref(reference, at))?;
             let (name, item) = self
                 .api
                 .components
@@ -110,11 +142,18 @@ impl Document {
                 ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
-        Err(Diagnostic::new(at, "`$ref` cycle: the schema refers to itself without ever being a schema"))
+        Err(Diagnostic::new(
+            at,
+            "`$ref` cycle: the schema refers to itself without ever being a schema",
+        ))
     }
 
     /// Resolves a parameter `$ref`.
-    pub fn parameter<'a>(&'a self, item: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter, Diagnostic> {
+    pub fn parameter<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Parameter>,
+        at: &str,
+    ) -> Result<&'a Parameter, Diagnostic> {
         self.component(item, "parameters", at, |c| &c.parameters)
     }
 
@@ -128,7 +167,11 @@ impl Document {
     }
 
     /// Resolves a response `$ref`.
-    pub fn response<'a>(&'a self, item: &'a ReferenceOr<Response>, at: &str) -> Result<&'a Response, Diagnostic> {
+    pub fn response<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Response>,
+        at: &str,
+    ) -> Result<&'a Response, Diagnostic> {
         self.component(item, "responses", at, |c| &c.responses)
     }
 
@@ -144,7 +187,8 @@ impl Document {
             match current {
                 ReferenceOr::Item(item) => return Ok(item),
                 ReferenceOr::Reference { reference } => {
-                    let target = ref_name(reference, kind).ok_or_else(|| unsupported_ref(reference, at))?;
+                    let target =
+                        ref_name(reference, kind).ok_or_else(|| unsupported_ref(reference, at))?;
                     current = self
                         .api
                         .components

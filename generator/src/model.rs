@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode,
-    Type,
+    AdditionalProperties, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    StatusCode, Type,
 };
 use serde_json::Value;
 
@@ -307,8 +307,23 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         components: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         type_names: Scope::with_reserved(&[
-            "Client", "ClientBuilder", "BuildError", "Error", "ApiError", "RateLimit", "Nullable", "SecretString",
-            "Validate", "ValidationError", "Violation", "Rule", "FieldPath", "Option", "Result", "String", "Vec",
+            "Client",
+            "ClientBuilder",
+            "BuildError",
+            "Error",
+            "ApiError",
+            "RateLimit",
+            "Nullable",
+            "SecretString",
+            "Validate",
+            "ValidationError",
+            "Violation",
+            "Rule",
+            "FieldPath",
+            "Option",
+            "Result",
+            "String",
+            "Vec",
             "Box",
         ]),
         warnings: Vec::new(),
@@ -319,11 +334,15 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
     // Component schemas nothing refers to still become types: a spec's types are part of its API.
     if let Some(components) = &api.components {
         for name in components.schemas.keys() {
-            lowerer.component(name, &format!("#/components/schemas/{}", pointer_escape(name)));
+            lowerer.component(
+                name,
+                &format!("#/components/schemas/{}", pointer_escape(name)),
+            );
         }
     }
     let server = api.servers.first().map(|server| {
-        let mut idents = Scope::with_reserved(&["build", "base_url", "bearer_token", "http_client"]);
+        let mut idents =
+            Scope::with_reserved(&["build", "base_url", "bearer_token", "http_client"]);
         Server {
             url: server.url.clone(),
             variables: server
@@ -340,10 +359,14 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
                 .collect(),
         }
     });
-    let bearer_auth = api.components.iter().flat_map(|c| c.security_schemes.values()).any(|scheme| {
-        matches!(scheme, ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
+    let bearer_auth = api
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.values())
+        .any(|scheme| {
+            matches!(scheme, ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
             if scheme.eq_ignore_ascii_case("bearer"))
-    });
+        });
     if !lowerer.errors.is_empty() {
         return Err(Errors(lowerer.errors));
     }
@@ -409,7 +432,11 @@ fn view(schema: &Schema) -> View<'_> {
             pattern: t.pattern.as_deref(),
             min_length: t.min_length,
             max_length: t.max_length,
-            enumeration: t.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect(),
+            enumeration: t
+                .enumeration
+                .iter()
+                .map(|v| v.clone().map_or(Value::Null, Value::String))
+                .collect(),
             ..View::default()
         },
         SchemaKind::Type(Type::Integer(t)) => View {
@@ -426,7 +453,10 @@ fn view(schema: &Schema) -> View<'_> {
             max: bound(t.maximum, t.exclusive_maximum),
             ..View::default()
         },
-        SchemaKind::Type(Type::Boolean(_)) => View { typ: Some("boolean"), ..View::default() },
+        SchemaKind::Type(Type::Boolean(_)) => View {
+            typ: Some("boolean"),
+            ..View::default()
+        },
         SchemaKind::Type(Type::Object(t)) => View {
             typ: Some("object"),
             properties: Some(&t.properties),
@@ -441,10 +471,22 @@ fn view(schema: &Schema) -> View<'_> {
             max_items: t.max_items,
             ..View::default()
         },
-        SchemaKind::OneOf { one_of } => View { one_of, ..View::default() },
-        SchemaKind::AllOf { all_of } => View { all_of, ..View::default() },
-        SchemaKind::AnyOf { any_of } => View { any_of, ..View::default() },
-        SchemaKind::Not { .. } => View { not: true, ..View::default() },
+        SchemaKind::OneOf { one_of } => View {
+            one_of,
+            ..View::default()
+        },
+        SchemaKind::AllOf { all_of } => View {
+            all_of,
+            ..View::default()
+        },
+        SchemaKind::AnyOf { any_of } => View {
+            any_of,
+            ..View::default()
+        },
+        SchemaKind::Not { .. } => View {
+            not: true,
+            ..View::default()
+        },
         SchemaKind::Any(a) => View {
             typ: a.typ.as_deref(),
             format: a.format.as_deref(),
@@ -589,12 +631,21 @@ impl Lowerer<'_> {
         }
         // `allOf: [$ref]` is how 3.0 documents attach `nullable` or a description to a reference.
         match v.all_of {
-            [only] => self.document.schema(only, "#").is_ok_and(|(s, _)| self.nullable(s)),
+            [only] => self
+                .document
+                .schema(only, "#")
+                .is_ok_and(|(s, _)| self.nullable(s)),
             _ => false,
         }
     }
 
-    fn schema_shape(&mut self, schema: &Schema, at: &str, hint: &str, component: Option<&str>) -> Shape {
+    fn schema_shape(
+        &mut self,
+        schema: &Schema,
+        at: &str,
+        hint: &str,
+        component: Option<&str>,
+    ) -> Shape {
         let v = view(schema);
         let doc = schema.schema_data.description.clone();
         if v.not {
@@ -676,14 +727,28 @@ impl Lowerer<'_> {
     /// The shape of an array item or map value: nullability becomes part of the shape.
     fn item_shape(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, hint: &str) -> Shape {
         let shape = self.boxed_shape(schema, at, hint);
-        let nullable = self.document.boxed_schema(schema, at).is_ok_and(|(s, _)| self.nullable(s));
-        if nullable { Shape::Nullable(Box::new(shape)) } else { shape }
+        let nullable = self
+            .document
+            .boxed_schema(schema, at)
+            .is_ok_and(|(s, _)| self.nullable(s));
+        if nullable {
+            Shape::Nullable(Box::new(shape))
+        } else {
+            shape
+        }
     }
 
     fn item_shape_ref(&mut self, schema: &ReferenceOr<Schema>, at: &str, hint: &str) -> Shape {
         let shape = self.shape(schema, at, hint);
-        let nullable = self.document.schema(schema, at).is_ok_and(|(s, _)| self.nullable(s));
-        if nullable { Shape::Nullable(Box::new(shape)) } else { shape }
+        let nullable = self
+            .document
+            .schema(schema, at)
+            .is_ok_and(|(s, _)| self.nullable(s));
+        if nullable {
+            Shape::Nullable(Box::new(shape))
+        } else {
+            shape
+        }
     }
 
     fn enumeration(
@@ -696,7 +761,8 @@ impl Lowerer<'_> {
     ) -> Shape {
         let name = self.type_names.claim(camel(hint));
         if let Some(component) = component {
-            self.components.insert(component.to_owned(), Shape::Named(name.clone()));
+            self.components
+                .insert(component.to_owned(), Shape::Named(name.clone()));
         }
         let mut idents = Scope::default();
         let mut seen = BTreeSet::new();
@@ -708,7 +774,13 @@ impl Lowerer<'_> {
         let other = idents.claim("Unknown".to_owned());
         self.types.insert(
             name.clone(),
-            TypeDef::Enum(Enum { name: name.clone(), at: at.to_owned(), doc, variants, other }),
+            TypeDef::Enum(Enum {
+                name: name.clone(),
+                at: at.to_owned(),
+                doc,
+                variants,
+                other,
+            }),
         );
         Shape::Named(name)
     }
@@ -724,7 +796,8 @@ impl Lowerer<'_> {
     ) -> Shape {
         let name = self.type_names.claim(camel(hint));
         if let Some(component) = component {
-            self.components.insert(component.to_owned(), Shape::Named(name.clone()));
+            self.components
+                .insert(component.to_owned(), Shape::Named(name.clone()));
         }
         let document = self.document;
         // (pointer of the member, its properties, its required list, its additionalProperties)
@@ -754,7 +827,8 @@ impl Lowerer<'_> {
             for (wire, property) in properties {
                 let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
                 let resolved = document.boxed_schema(property, &field_at).ok();
-                let shape = self.boxed_shape(property, &field_at, &format!("{name}{}", camel(wire)));
+                let shape =
+                    self.boxed_shape(property, &field_at, &format!("{name}{}", camel(wire)));
                 let nullable = resolved.is_some_and(|(s, _)| self.nullable(s));
                 let presence = match (required.contains(wire), nullable) {
                     (true, false) => Presence::Required,
@@ -774,8 +848,16 @@ impl Lowerer<'_> {
                 };
                 // A later `allOf` member restating a property replaces it.
                 match fields.iter_mut().find(|f| f.wire == *wire) {
-                    Some(existing) => *existing = Field { ident: existing.ident.clone(), ..field },
-                    None => fields.push(Field { ident: idents.claim(snake(wire)), ..field }),
+                    Some(existing) => {
+                        *existing = Field {
+                            ident: existing.ident.clone(),
+                            ..field
+                        }
+                    }
+                    None => fields.push(Field {
+                        ident: idents.claim(snake(wire)),
+                        ..field
+                    }),
                 }
             }
             match extra {
@@ -793,7 +875,14 @@ impl Lowerer<'_> {
         let additional_ident = idents.claim("additional_properties".to_owned());
         self.types.insert(
             name.clone(),
-            TypeDef::Struct(Struct { name: name.clone(), at: at.to_owned(), doc, fields, additional, additional_ident }),
+            TypeDef::Struct(Struct {
+                name: name.clone(),
+                at: at.to_owned(),
+                doc,
+                fields,
+                additional,
+                additional_ident,
+            }),
         );
         Shape::Named(name)
     }
@@ -816,7 +905,10 @@ impl Lowerer<'_> {
                 let at = format!("{item_at}/{method}");
                 if let Some(id) = &op.operation_id {
                     if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
-                        self.error(&at, format!("duplicate operationId {id:?} (first at {first})"));
+                        self.error(
+                            &at,
+                            format!("duplicate operationId {id:?} (first at {first})"),
+                        );
                         continue;
                     }
                 }
@@ -828,7 +920,9 @@ impl Lowerer<'_> {
                     .or_else(|| op.operation_id.clone())
                     .unwrap_or_else(|| format!("{method} {path}"));
                 let ident = methods.claim(snake(&name));
-                if let Some(operation) = self.operation(path, method, op, &item.parameters, &at, ident) {
+                if let Some(operation) =
+                    self.operation(path, method, op, &item.parameters, &at, ident)
+                {
                     operations.push(operation);
                 }
             }
@@ -850,14 +944,18 @@ impl Lowerer<'_> {
         let mut idents = Scope::with_reserved(PARAM_RESERVED);
         // Operation parameters override path-item ones with the same name and location.
         let mut resolved: Vec<(&Parameter, String)> = Vec::new();
-        for (list, list_at) in [(shared, format!("{}/parameters", at.rsplit_once('/')?.0)), (&op.parameters[..], format!("{at}/parameters"))] {
+        for (list, list_at) in [
+            (shared, format!("{}/parameters", at.rsplit_once('/')?.0)),
+            (&op.parameters[..], format!("{at}/parameters")),
+        ] {
             for (i, parameter) in list.iter().enumerate() {
                 let p_at = format!("{list_at}/{i}");
                 match document.parameter(parameter, &p_at) {
                     Ok(parameter) => {
                         let data = parameter.parameter_data_ref();
                         resolved.retain(|(p, _)| {
-                            !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
+                            !(p.parameter_data_ref().name == data.name
+                                && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
                         });
                         resolved.push((parameter, p_at));
                     }
@@ -877,20 +975,37 @@ impl Lowerer<'_> {
                 Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
                 Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
                 Parameter::Cookie { parameter_data, .. } => {
-                    self.warn(&p_at, format!("cookie parameter {:?} is not supported and is never sent", parameter_data.name));
+                    self.warn(
+                        &p_at,
+                        format!(
+                            "cookie parameter {:?} is not supported and is never sent",
+                            parameter_data.name
+                        ),
+                    );
                     continue;
                 }
             };
             if location == ParamLocation::Path && !template.contains(&data.name.as_str()) {
-                self.error(&p_at, format!("path parameter {:?} does not appear in the path template {path:?}", data.name));
+                self.error(
+                    &p_at,
+                    format!(
+                        "path parameter {:?} does not appear in the path template {path:?}",
+                        data.name
+                    ),
+                );
                 continue;
             }
             let shape = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    self.shape(schema, &format!("{p_at}/schema"), &format!("{type_hint}{}", camel(&data.name)))
-                }
+                ParameterSchemaOrContent::Schema(schema) => self.shape(
+                    schema,
+                    &format!("{p_at}/schema"),
+                    &format!("{type_hint}{}", camel(&data.name)),
+                ),
                 ParameterSchemaOrContent::Content(_) => {
-                    self.warn(&p_at, "parameter `content` is not supported; sent as a plain string");
+                    self.warn(
+                        &p_at,
+                        "parameter `content` is not supported; sent as a plain string",
+                    );
                     Shape::String(StringRules::default())
                 }
             };
@@ -899,8 +1014,13 @@ impl Lowerer<'_> {
                     self.warn(&p_at, "parameter of this type is sent as a plain string");
                     Shape::String(StringRules::default())
                 }
-                Shape::Named(ref name) if matches!(self.types.get(name), Some(TypeDef::Struct(_))) => {
-                    self.warn(&p_at, "object parameters are not supported; sent as a plain string");
+                Shape::Named(ref name)
+                    if matches!(self.types.get(name), Some(TypeDef::Struct(_))) =>
+                {
+                    self.warn(
+                        &p_at,
+                        "object parameters are not supported; sent as a plain string",
+                    );
                     Shape::String(StringRules::default())
                 }
                 shape => shape,
@@ -915,7 +1035,10 @@ impl Lowerer<'_> {
             });
         }
         for name in &template {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire == *name) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+            {
                 self.error(at, format!("path template {path:?} has `{{{name}}}` but no path parameter of that name"));
             }
         }
@@ -940,7 +1063,11 @@ impl Lowerer<'_> {
 
         let mut success = None;
         let mut error_shapes: Vec<Shape> = Vec::new();
-        let responses = op.responses.responses.iter().map(|(code, r)| (Some(code), r));
+        let responses = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| (Some(code), r));
         for (code, response) in responses.chain(op.responses.default.iter().map(|r| (None, r))) {
             let r_at = match code {
                 Some(code) => format!("{at}/responses/{code}"),
@@ -956,7 +1083,12 @@ impl Lowerer<'_> {
             let is_success = match code {
                 Some(StatusCode::Code(code)) => (200..300).contains(code),
                 Some(StatusCode::Range(range)) => *range == 2,
-                None => success.is_none() && op.responses.responses.keys().all(|c| !matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2))),
+                None => {
+                    success.is_none()
+                        && op.responses.responses.keys().all(|c| {
+                            !matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2))
+                        })
+                }
             };
             let json = response
                 .content
@@ -966,14 +1098,22 @@ impl Lowerer<'_> {
             if is_success {
                 if success.is_none() {
                     success = Some(match json {
-                        Some(Some(schema)) => Success::Json(self.shape(schema, &format!("{r_at}/content"), &format!("{type_hint}Response"))),
+                        Some(Some(schema)) => Success::Json(self.shape(
+                            schema,
+                            &format!("{r_at}/content"),
+                            &format!("{type_hint}Response"),
+                        )),
                         Some(None) => Success::Json(Shape::Any),
                         None if response.content.is_empty() => Success::Empty,
                         None => Success::Bytes,
                     });
                 }
             } else if let Some(Some(schema)) = json {
-                let shape = self.shape(schema, &format!("{r_at}/content"), &format!("{type_hint}ErrorResponse"));
+                let shape = self.shape(
+                    schema,
+                    &format!("{r_at}/content"),
+                    &format!("{type_hint}ErrorResponse"),
+                );
                 if !error_shapes.contains(&shape) {
                     error_shapes.push(shape);
                 }
@@ -1002,7 +1142,11 @@ impl Lowerer<'_> {
         let pick = |want: fn(&str) -> bool| body.content.iter().find(|(media, _)| want(media));
         let (media_type, encoding) = if let Some((media, content)) = pick(is_json) {
             let shape = match &content.schema {
-                Some(schema) => self.shape(schema, &format!("{at}/content"), &format!("{type_hint}Body")),
+                Some(schema) => self.shape(
+                    schema,
+                    &format!("{at}/content"),
+                    &format!("{type_hint}Body"),
+                ),
                 None => Shape::Any,
             };
             (media.clone(), Encoding::Json(shape))
@@ -1014,13 +1158,22 @@ impl Lowerer<'_> {
             self.warn(at, "request body without content is ignored");
             return None;
         };
-        Some(Body { media_type, encoding, required: body.required })
+        Some(Body {
+            media_type,
+            encoding,
+            required: body.required,
+        })
     }
 }
 
 /// `application/json`, `application/json; charset=utf-8`, `application/problem+json`, ...
 fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 

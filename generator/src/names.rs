@@ -6,16 +6,18 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers (strict and reserved keywords of every edition).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct",
-    "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
-    "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keeps ASCII letters, digits and `_`; every other character separates words.
 fn words(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// A `snake_case` identifier for a field, parameter or method (`type` becomes `type_`, `2fa` becomes `_2fa`).
@@ -51,12 +53,18 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Scope {
-        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// Returns `ident`, or `ident` with the first free numeric suffix, and takes it.
     pub fn claim(&mut self, ident: String) -> String {
-        let sep = if ident.chars().next().is_some_and(char::is_uppercase) { "" } else { "_" };
+        let sep = if ident.chars().next().is_some_and(char::is_uppercase) {
+            ""
+        } else {
+            "_"
+        };
         let mut candidate = ident.clone();
         let mut n = 2;
         while self.taken.contains(&candidate) {
@@ -77,11 +85,17 @@ mod tests {
         assert_eq!(snake("statusCode"), "status_code");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("X-RateLimit-Reset"), "x_rate_limit_reset");
-        assert_eq!(snake("patch_resource-servers_by_id"), "patch_resource_servers_by_id");
+        assert_eq!(
+            snake("patch_resource-servers_by_id"),
+            "patch_resource_servers_by_id"
+        );
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(snake("$$"), "value");
         assert_eq!(camel("RSA-OAEP-256"), "RsaOaep256");
-        assert_eq!(camel("transactional-authorization-with-mfa"), "TransactionalAuthorizationWithMfa");
+        assert_eq!(
+            camel("transactional-authorization-with-mfa"),
+            "TransactionalAuthorizationWithMfa"
+        );
         assert_eq!(camel("self"), "Self_");
         assert_eq!(camel("ümlaut"), "Mlaut");
     }

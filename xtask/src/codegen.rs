@@ -9,7 +9,10 @@ use generator::Config;
 
 /// Where the workspace is, whatever directory the command runs from.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// The default spec, relative to the workspace root.
@@ -29,7 +32,11 @@ impl Options {
     /// Parses `[--spec PATH] [--out DIR] [--check]`.
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let root = workspace_root();
-        let mut options = Options { spec: root.join(DEFAULT_SPEC), out: root.join(DEFAULT_OUT), check: false };
+        let mut options = Options {
+            spec: root.join(DEFAULT_SPEC),
+            out: root.join(DEFAULT_OUT),
+            check: false,
+        };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -47,9 +54,16 @@ impl Options {
 /// the dev-dependencies of its tests; any other directory gets a standalone crate.
 pub fn config_for(spec: &Path, out: &Path) -> Config {
     let root = workspace_root();
-    let label = match spec.canonicalize().ok().and_then(|s| s.strip_prefix(root.canonicalize().ok()?).ok().map(Path::to_path_buf)) {
+    let label = match spec.canonicalize().ok().and_then(|s| {
+        s.strip_prefix(root.canonicalize().ok()?)
+            .ok()
+            .map(Path::to_path_buf)
+    }) {
         Some(relative) => relative.display().to_string(),
-        None => spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
     let member = out.canonicalize().ok() == root.join(DEFAULT_OUT).canonicalize().ok();
     if member {
@@ -63,18 +77,33 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "client".to_owned())
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect();
-        Config::new(if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("client-{name}") })
-            .spec_label(label)
+        Config::new(if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            name
+        } else {
+            format!("client-{name}")
+        })
+        .spec_label(label)
     }
 }
 
 /// Generates the crate in memory and returns its files and the files on disk it makes stale.
 pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
-    let text = fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let output = generator::generate(&text, &config_for(spec, out))
-        .map_err(|errors| format!("{}: the spec has errors; nothing was written\n{errors}", spec.display()))?;
+    let text = fs::read_to_string(spec)
+        .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let output = generator::generate(&text, &config_for(spec, out)).map_err(|errors| {
+        format!(
+            "{}: the spec has errors; nothing was written\n{errors}",
+            spec.display()
+        )
+    })?;
     for warning in &output.warnings {
         eprintln!("warning: {}: {warning}", spec.display());
     }
@@ -91,7 +120,8 @@ pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
         for entry in entries.flatten() {
             let path = entry.path();
             let relative = format!("src/{}", entry.file_name().to_string_lossy());
-            let generated = fs::read_to_string(&path).is_ok_and(|text| text.starts_with("// @generated"));
+            let generated =
+                fs::read_to_string(&path).is_ok_and(|text| text.starts_with("// @generated"));
             if generated && !output.files.contains_key(&relative) {
                 removed.push(path);
             }
@@ -119,7 +149,10 @@ pub fn run(options: &Options) -> Result<(), String> {
         }
         let mut message = String::from("the generated client is stale:\n");
         for path in plan.changed.keys() {
-            message.push_str(&format!("  {} differs from what the generator makes\n", path.display()));
+            message.push_str(&format!(
+                "  {} differs from what the generator makes\n",
+                path.display()
+            ));
         }
         for path in &plan.removed {
             message.push_str(&format!("  {} is no longer generated\n", path.display()));
@@ -131,13 +164,17 @@ pub fn run(options: &Options) -> Result<(), String> {
     // file on disk is always either the old or the new version.
     for (path, contents) in &plan.changed {
         let dir = path.parent().expect("a file in the crate");
-        fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        fs::create_dir_all(dir)
+            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
         let temporary = path.with_extension("tmp-codegen");
-        fs::write(&temporary, contents).map_err(|error| format!("cannot write {}: {error}", temporary.display()))?;
-        fs::rename(&temporary, path).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        fs::write(&temporary, contents)
+            .map_err(|error| format!("cannot write {}: {error}", temporary.display()))?;
+        fs::rename(&temporary, path)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     }
     for path in &plan.removed {
-        fs::remove_file(path).map_err(|error| format!("cannot remove {}: {error}", path.display()))?;
+        fs::remove_file(path)
+            .map_err(|error| format!("cannot remove {}: {error}", path.display()))?;
     }
     println!(
         "{}: {} file(s) written, {} removed, in {}",

@@ -16,7 +16,9 @@ usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options)),
+        Some("codegen") => {
+            codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options))
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

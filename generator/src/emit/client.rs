@@ -9,7 +9,11 @@ use crate::model::{Body, Encoding, Model, Operation, Param, ParamLocation, Shape
 
 pub(super) fn client_rs(model: &Model) -> TokenStream {
     let types = quote!(crate::types::);
-    let variables = model.server.iter().flat_map(|s| &s.variables).collect::<Vec<_>>();
+    let variables = model
+        .server
+        .iter()
+        .flat_map(|s| &s.variables)
+        .collect::<Vec<_>>();
     let template = model.server.as_ref().map(|s| s.url.as_str()).unwrap_or("");
     let var_fields = variables.iter().map(|v| ident(&v.ident));
     let var_setters = variables.iter().map(|v| {
@@ -193,7 +197,11 @@ fn param_type(param: &Param, types: &TokenStream) -> TokenStream {
             quote!(&#ty)
         }
     };
-    if param.required { ty } else { quote!(Option<#ty>) }
+    if param.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
 }
 
 fn success_type(success: &Success, types: &TokenStream) -> TokenStream {
@@ -229,7 +237,11 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     if !documented.is_empty() {
         text.push_str("# Arguments\n\n");
         for p in documented {
-            text.push_str(&format!("- `{}`: {}\n", p.ident, p.doc.as_deref().unwrap_or("").replace('\n', " ")));
+            text.push_str(&format!(
+                "- `{}`: {}\n",
+                p.ident,
+                p.doc.as_deref().unwrap_or("").replace('\n', " ")
+            ));
         }
         text.push('\n');
     }
@@ -266,7 +278,11 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             Encoding::Text => quote!(&str),
             Encoding::Bytes => quote!(Vec<u8>),
         };
-        if body.required { quote!(body: #ty) } else { quote!(body: Option<#ty>) }
+        if body.required {
+            quote!(body: #ty)
+        } else {
+            quote!(body: Option<#ty>)
+        }
     });
     args.extend(body);
 
@@ -275,13 +291,22 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         format.push_str("{}");
         let wire = &rest[start + 1..start + end];
-        let param = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire);
+        let param = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire == wire);
         let value = match param {
-            Some(Param { ident: name, shape: Shape::String(rules), .. }) if !rules.secret => {
+            Some(Param {
+                ident: name,
+                shape: Shape::String(rules),
+                ..
+            }) if !rules.secret => {
                 let name = ident(name);
                 quote!(crate::encode_path_segment(#name))
             }
@@ -295,7 +320,9 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         rest = &rest[start + end + 1..];
     }
     format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let segment_names: Vec<_> = (0..segments.len()).map(|i| quote::format_ident!("segment_{}", i)).collect();
+    let segment_names: Vec<_> = (0..segments.len())
+        .map(|i| quote::format_ident!("segment_{}", i))
+        .collect();
 
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -336,12 +363,18 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     });
 
     let validate_body = match &op.body {
-        Some(Body { encoding: Encoding::Json(shape), required, .. }) => {
+        Some(Body {
+            encoding: Encoding::Json(shape),
+            required,
+            ..
+        }) => {
             let check = super::types::check(shape, &quote!(body), &quote!(path));
             match (check.is_empty(), required) {
                 (true, _) => check,
                 (false, true) => quote!({ let path = &crate::FieldPath::Root; #check }),
-                (false, false) => quote!(if let Some(body) = body { let path = &crate::FieldPath::Root; #check }),
+                (false, false) => {
+                    quote!(if let Some(body) = body { let path = &crate::FieldPath::Root; #check })
+                }
             }
         }
         _ => quote!(),
@@ -361,7 +394,8 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         };
         if body.required { set } else { quote!(if let Some(body) = body { #set }) }
     });
-    let mutability = (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
+    let mutability =
+        (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
     let validation = (!checks.is_empty() || !validate_body.is_empty()).then(|| {
         quote! {
             let mut violations = Vec::new();
@@ -388,7 +422,9 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             let answer = crate::http::send(OPERATION, request).await?;
             crate::http::decode_json(OPERATION, answer)
         },
-        Success::Bytes => quote!(crate::http::send(OPERATION, request).await.map(|(_, body)| body.to_vec())),
+        Success::Bytes => quote!(crate::http::send(OPERATION, request)
+            .await
+            .map(|(_, body)| body.to_vec())),
     };
     quote! {
         #doc

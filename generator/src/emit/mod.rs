@@ -19,7 +19,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/nullable.rs", include_str!("../runtime/nullable.rs")),
     ("src/open_enum.rs", include_str!("../runtime/open_enum.rs")),
     ("src/secret.rs", include_str!("../runtime/secret.rs")),
-    ("src/validation.rs", include_str!("../runtime/validation.rs")),
+    (
+        "src/validation.rs",
+        include_str!("../runtime/validation.rs"),
+    ),
 ];
 
 /// Writes the crate for `model`: `Cargo.toml`, `src/lib.rs`, `src/types.rs`, `src/client.rs` and the support modules.
@@ -37,9 +40,15 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
     ];
     for (path, tokens) in rust {
         let file = syn::parse2::<syn::File>(tokens).map_err(|error| {
-            Diagnostic::new(path, format!("internal error: the generator produced invalid Rust: {error}"))
+            Diagnostic::new(
+                path,
+                format!("internal error: the generator produced invalid Rust: {error}"),
+            )
         })?;
-        files.insert(path.to_owned(), format!("{header}\n{}", prettyplease::unparse(&file)));
+        files.insert(
+            path.to_owned(),
+            format!("{header}\n{}", prettyplease::unparse(&file)),
+        );
     }
     for (path, source) in RUNTIME {
         files.insert((*path).to_owned(), format!("{header}\n{source}"));
@@ -71,7 +80,10 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
         label = config.spec_label,
         name = config.crate_name,
         version = config.crate_version,
-        description = format!("Rust client for {} {}, generated from its OpenAPI document.", model.title, model.version),
+        description = format!(
+            "Rust client for {} {}, generated from its OpenAPI document.",
+            model.title, model.version
+        ),
     );
     if uses_regex {
         toml.push_str("regex = \"1\"\n");
@@ -103,7 +115,10 @@ fn has_pattern(shape: &Shape) -> bool {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
-    let mut text = format!("A Rust client for {} (API version {}).", model.title, model.version);
+    let mut text = format!(
+        "A Rust client for {} (API version {}).",
+        model.title, model.version
+    );
     if let Some(description) = &model.description {
         text.push_str("\n\n");
         text.push_str(description);
@@ -122,16 +137,25 @@ fn lib_rs(model: &Model) -> TokenStream {
         #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
+        // Generated code is formatted by the generator (prettyplease), not by rustfmt.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         mod error;
         // Support code: which helpers a client calls depends on its spec.
+        #[rustfmt::skip]
         #[allow(dead_code)]
         mod http;
+        #[rustfmt::skip]
         mod nullable;
+        #[rustfmt::skip]
         #[allow(dead_code)]
         mod open_enum;
+        #[rustfmt::skip]
         mod secret;
+        #[rustfmt::skip]
         pub mod types;
+        #[rustfmt::skip]
         #[allow(dead_code)]
         mod validation;
 
@@ -163,8 +187,16 @@ fn doc_lines(text: &str) -> Vec<String> {
                 }
                 return " ```".to_owned();
             }
-            let line = if in_fence { line.trim_end() } else { line.trim() };
-            if line.is_empty() { String::new() } else { format!(" {line}") }
+            let line = if in_fence {
+                line.trim_end()
+            } else {
+                line.trim()
+            };
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
         })
         .collect()
 }

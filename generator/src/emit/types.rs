@@ -4,7 +4,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::doc;
-use crate::model::{Bounds, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct, TypeDef};
+use crate::model::{
+    Bounds, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct, TypeDef,
+};
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
     let items = model.types.iter().map(|t| match t {
@@ -83,13 +85,23 @@ fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
         Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
             let Bounds { min, max } = bounds;
             if let Some((v, exclusive)) = min {
-                notes.push(format!("Minimum: {v}{}.", if *exclusive { " (exclusive)" } else { "" }));
+                notes.push(format!(
+                    "Minimum: {v}{}.",
+                    if *exclusive { " (exclusive)" } else { "" }
+                ));
             }
             if let Some((v, exclusive)) = max {
-                notes.push(format!("Maximum: {v}{}.", if *exclusive { " (exclusive)" } else { "" }));
+                notes.push(format!(
+                    "Maximum: {v}{}.",
+                    if *exclusive { " (exclusive)" } else { "" }
+                ));
             }
         }
-        Shape::Array { items, min_items, max_items } => {
+        Shape::Array {
+            items,
+            min_items,
+            max_items,
+        } => {
             if let Some(n) = min_items {
                 notes.push(format!("Minimum items: {n}."));
             }
@@ -130,7 +142,10 @@ fn field_doc(field: &Field) -> TokenStream {
 
 fn struct_def(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
-    let doc = doc(s.doc.as_deref().unwrap_or(&format!("The `{}` schema.", s.name)));
+    let doc = doc(s
+        .doc
+        .as_deref()
+        .unwrap_or(&format!("The `{}` schema.", s.name)));
     let here = quote!();
     let fields = s.fields.iter().map(|field| {
         let doc = field_doc(field);
@@ -139,18 +154,22 @@ fn struct_def(s: &Struct) -> TokenStream {
         if field.shape == Shape::Named(s.name.clone()) {
             ty = quote!(Box<#ty>);
         }
-        let rename = (field.ident != field.wire).then(|| field.wire.as_str());
+        let rename = (field.ident != field.wire).then_some(field.wire.as_str());
         let rename = rename.map(|wire| quote!(rename = #wire,));
         let (ty, serde) = match field.presence {
             Presence::Required => (ty, quote!()),
             Presence::RequiredNullable => (quote!(Option<#ty>), quote!(default,)),
-            Presence::Optional => (quote!(Option<#ty>), quote!(default, skip_serializing_if = "Option::is_none",)),
+            Presence::Optional => (
+                quote!(Option<#ty>),
+                quote!(default, skip_serializing_if = "Option::is_none",),
+            ),
             Presence::OptionalNullable => (
                 quote!(crate::Nullable<#ty>),
                 quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
             ),
         };
-        let attr = (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
+        let attr =
+            (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         quote! {
             #doc
@@ -168,7 +187,11 @@ fn struct_def(s: &Struct) -> TokenStream {
             pub #ident: std::collections::BTreeMap<String, #values>,
         }
     });
-    let default = s.fields.iter().all(|f| f.presence != Presence::Required).then(|| quote!(Default,));
+    let default = s
+        .fields
+        .iter()
+        .all(|f| f.presence != Presence::Required)
+        .then(|| quote!(Default,));
     let checks = s.fields.iter().map(|field| {
         let ident = ident(&field.ident);
         let wire = &field.wire;
@@ -198,8 +221,16 @@ fn struct_def(s: &Struct) -> TokenStream {
         }
     });
     let checks: Vec<TokenStream> = checks.filter(|c| !c.is_empty()).collect();
-    let (path, out) = if checks.is_empty() { (quote!(_path), quote!(_out)) } else { (quote!(path), quote!(out)) };
-    let deprecated_allow = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let (path, out) = if checks.is_empty() {
+        (quote!(_path), quote!(_out))
+    } else {
+        (quote!(path), quote!(out))
+    };
+    let deprecated_allow = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -243,7 +274,11 @@ pub(super) fn check(shape: &Shape, value: &TokenStream, path: &TokenStream) -> T
             if checks.is_empty() {
                 return checks;
             }
-            let bind = if secret { quote!(#value.expose_secret()) } else { quote!(#value) };
+            let bind = if secret {
+                quote!(#value.expose_secret())
+            } else {
+                quote!(#value)
+            };
             quote!({
                 let text: &str = #bind;
                 #checks
@@ -260,11 +295,17 @@ pub(super) fn check(shape: &Shape, value: &TokenStream, path: &TokenStream) -> T
             let (min, max) = (bound(bounds.min), bound(bounds.max));
             quote!(crate::validation::check_range(#path, *#value as f64, #min, #max, out);)
         }
-        Shape::Array { items, min_items, max_items } => {
+        Shape::Array {
+            items,
+            min_items,
+            max_items,
+        } => {
             let mut checks = TokenStream::new();
             if min_items.is_some() || max_items.is_some() {
                 let (min, max) = (option(*min_items), option(*max_items));
-                checks.extend(quote!(crate::validation::check_items(#path, #value.len(), #min, #max, out);));
+                checks.extend(
+                    quote!(crate::validation::check_items(#path, #value.len(), #min, #max, out);),
+                );
             }
             let item = check(items, &quote!(item), &quote!(path));
             if !item.is_empty() {
@@ -327,16 +368,27 @@ fn option(value: Option<u64>) -> TokenStream {
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     let values: Vec<&str> = e.variants.iter().map(|(_, wire)| wire.as_str()).collect();
-    let listing = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    let listing = values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let text = match &e.doc {
-        Some(doc) => format!("{doc}\n\nOne of {listing}; any other value is kept as `{}`.", e.other),
-        None => format!("One of {listing}; any other value is kept as `{}`.", e.other),
+        Some(doc) => format!(
+            "{doc}\n\nOne of {listing}; any other value is kept as `{}`.",
+            e.other
+        ),
+        None => format!(
+            "One of {listing}; any other value is kept as `{}`.",
+            e.other
+        ),
     };
     let doc = doc(&text);
     let variants: Vec<Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
     let other = ident(&e.other);
-    let other_doc = " A value the spec does not list, kept as received so it serializes back unchanged. \
+    let other_doc =
+        " A value the spec does not list, kept as received so it serializes back unchanged. \
                      Requests carrying one fail validation.";
     quote! {
         #doc

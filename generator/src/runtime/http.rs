@@ -68,11 +68,19 @@ pub(crate) fn decode_json<T: DeserializeOwned, E>(
 }
 
 /// Checks a value for a server URL variable: a host name (with an optional port), nothing more.
-pub(crate) fn check_server_variable(name: &'static str, value: &str) -> Result<(), crate::BuildError> {
+pub(crate) fn check_server_variable(
+    name: &'static str,
+    value: &str,
+) -> Result<(), crate::BuildError> {
     let bad = value.is_empty()
-        || value.chars().any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@' | '\\' | '{' | '}'));
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@' | '\\' | '{' | '}'));
     if bad {
-        return Err(crate::BuildError::InvalidServerVariable { name, value: value.to_owned() });
+        return Err(crate::BuildError::InvalidServerVariable {
+            name,
+            value: value.to_owned(),
+        });
     }
     Ok(())
 }
@@ -80,7 +88,10 @@ pub(crate) fn check_server_variable(name: &'static str, value: &str) -> Result<(
 /// Checks that `url` is an absolute `http` or `https` URL without query or fragment; returns it
 /// without a trailing `/`.
 pub(crate) fn check_base_url(url: &str) -> Result<String, crate::BuildError> {
-    let invalid = |reason: &str| crate::BuildError::InvalidBaseUrl { url: url.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| crate::BuildError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
