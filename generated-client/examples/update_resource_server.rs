@@ -36,24 +36,34 @@ async fn run() -> Result<String, String> {
     };
     let body_text = if body_path == "-" {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read stdin: {e}"))?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
         text
     } else {
         std::fs::read_to_string(body_path).map_err(|e| format!("cannot read {body_path}: {e}"))?
     };
-    let body: UpdateResourceServerRequestContent =
-        serde_json::from_str(&body_text).map_err(|e| format!("the body is not a valid update request: {e}"))?;
-    body.validate().map_err(|e| format!("request not sent: {e}"))?;
+    let body: UpdateResourceServerRequestContent = serde_json::from_str(&body_text)
+        .map_err(|e| format!("the body is not a valid update request: {e}"))?;
+    body.validate()
+        .map_err(|e| format!("request not sent: {e}"))?;
 
-    let token = std::env::var("AUTH0_TOKEN").map_err(|_| "set AUTH0_TOKEN to a Management API token".to_owned())?;
+    let token = std::env::var("AUTH0_TOKEN")
+        .map_err(|_| "set AUTH0_TOKEN to a Management API token".to_owned())?;
     let builder = Client::builder().bearer_token(token);
-    let builder = match (std::env::var("AUTH0_BASE_URL"), std::env::var("AUTH0_DOMAIN")) {
+    let builder = match (
+        std::env::var("AUTH0_BASE_URL"),
+        std::env::var("AUTH0_DOMAIN"),
+    ) {
         (Ok(url), _) => builder.base_url(url),
         (Err(_), Ok(domain)) => builder.tenant_domain(domain),
         (Err(_), Err(_)) => return Err("set AUTH0_DOMAIN (or AUTH0_BASE_URL)".to_owned()),
     };
     let client = builder.build().map_err(|e| e.to_string())?;
 
-    let updated = client.update_resource_server(id, &body).await.map_err(|e| e.to_string())?;
+    let updated = client
+        .update_resource_server(id, &body)
+        .await
+        .map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&updated).map_err(|e| e.to_string())
 }

@@ -133,6 +133,14 @@ impl Client {
         let mut violations = Vec::new();
         let out = &mut violations;
         {
+            let value = &id;
+            crate::validation::check_path_segment(
+                &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
+                &value.to_string(),
+                out,
+            );
+        }
+        {
             let path = &crate::FieldPath::Root;
             crate::Validate::validate_at(body, path, out);
         }

@@ -22,14 +22,10 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Encodes a path parameter as exactly one path segment, as `encodeURIComponent` does.
 ///
 /// `/`, `?`, `#`, `%` and every other reserved character are escaped, so
-/// `https://api.example.com/` becomes `https%3A%2F%2Fapi.example.com%2F`. The segments `.` and `..`,
-/// which a URL parser would remove, are escaped as `%2E` and `%2E%2E`.
+/// `https://api.example.com/` becomes `https%3A%2F%2Fapi.example.com%2F`. (`.`, `..` and the empty
+/// string cannot be one segment; operations refuse them before sending.)
 pub fn encode_path_segment(value: &str) -> String {
-    match value {
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => percent_encoding::utf8_percent_encode(value, COMPONENT).to_string(),
-    }
+    percent_encoding::utf8_percent_encode(value, COMPONENT).to_string()
 }
 
 /// Sends the request and returns the body of a 2xx answer; anything else becomes an [`Error`].

@@ -122,6 +122,8 @@ pub enum Rule {
     MaxItems(u64),
     /// `enum`: the value must be one of these.
     OneOf(&'static [&'static str]),
+    /// A path parameter must be a whole path segment: not empty, `.` or `..`.
+    PathSegment,
 }
 
 impl fmt::Display for Rule {
@@ -149,6 +151,7 @@ impl fmt::Display for Rule {
             Rule::MinItems(n) => write!(f, "minItems: must have at least {n} items"),
             Rule::MaxItems(n) => write!(f, "maxItems: must have at most {n} items"),
             Rule::OneOf(values) => write!(f, "enum: must be one of {values:?}"),
+            Rule::PathSegment => f.write_str("path parameter: must not be empty, `.` or `..`"),
         }
     }
 }
@@ -305,4 +308,16 @@ pub fn unknown_variant(
         rule: Rule::OneOf(allowed),
         found: show_str(value, false),
     });
+}
+
+/// Checks that a path parameter can be sent as one path segment: URL parsers drop `.` and `..`
+/// (encoded or not), and an empty segment would address another resource.
+pub fn check_path_segment(path: &FieldPath<'_>, value: &str, out: &mut Vec<Violation>) {
+    if matches!(value, "" | "." | "..") {
+        out.push(Violation {
+            path: path.to_string(),
+            rule: Rule::PathSegment,
+            found: show_str(value, false),
+        });
+    }
 }

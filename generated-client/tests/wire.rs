@@ -43,9 +43,17 @@ fn seed_example_response_round_trips_unchanged() {
     let seed = seed_response();
     let parsed: UpdateResourceServerResponseContent = serde_json::from_value(seed.clone()).unwrap();
     assert_eq!(parsed.signing_alg, Some(SigningAlgorithmEnum::Hs256));
-    assert_eq!(parsed.token_dialect, Some(ResourceServerTokenDialectResponseEnum::AccessToken));
-    let Nullable::Value(encryption) = &parsed.token_encryption else { panic!("token_encryption is set") };
-    assert_eq!(encryption.encryption_key.alg, ResourceServerTokenEncryptionAlgorithmEnum::RsaOaep256);
+    assert_eq!(
+        parsed.token_dialect,
+        Some(ResourceServerTokenDialectResponseEnum::AccessToken)
+    );
+    let Nullable::Value(encryption) = &parsed.token_encryption else {
+        panic!("token_encryption is set")
+    };
+    assert_eq!(
+        encryption.encryption_key.alg,
+        ResourceServerTokenEncryptionAlgorithmEnum::RsaOaep256
+    );
     assert_eq!(serde_json::to_value(&parsed).unwrap(), seed);
 }
 
@@ -67,8 +75,12 @@ fn unknown_enum_values_fields_and_explicit_nulls_are_accepted_and_kept() {
         "require_consent_non_repudiation": true,
         "token_lifetime": 99_999_999_999_i64
     });
-    let parsed: UpdateResourceServerResponseContent = serde_json::from_value(answer.clone()).unwrap();
-    assert_eq!(parsed.signing_alg, Some(SigningAlgorithmEnum::Unknown("ES512".to_owned())));
+    let parsed: UpdateResourceServerResponseContent =
+        serde_json::from_value(answer.clone()).unwrap();
+    assert_eq!(
+        parsed.signing_alg,
+        Some(SigningAlgorithmEnum::Unknown("ES512".to_owned()))
+    );
     assert_eq!(parsed.consent_policy, Nullable::Null);
     assert_eq!(parsed.token_encryption, Nullable::Null);
     assert_eq!(parsed.authorization_details, Nullable::Null);
@@ -76,7 +88,13 @@ fn unknown_enum_values_fields_and_explicit_nulls_are_accepted_and_kept() {
     let proof = parsed.proof_of_possession.value().unwrap();
     assert_eq!(proof.mechanism.as_str(), "future-mechanism");
     // Objects that allow other properties keep them.
-    let user = parsed.subject_type_authorization.as_ref().unwrap().user.as_ref().unwrap();
+    let user = parsed
+        .subject_type_authorization
+        .as_ref()
+        .unwrap()
+        .user
+        .as_ref()
+        .unwrap();
     assert_eq!(user.additional_properties["anonymous_user"], json!(true));
 
     // Everything the schema knows serializes back as it came, unknown enum values included;
@@ -98,10 +116,15 @@ fn the_three_states_of_a_nullable_field_on_the_wire() {
         token_encryption: Nullable::Null,
         ..Default::default()
     };
-    assert_eq!(serde_json::to_value(&cleared).unwrap(), json!({ "consent_policy": null, "token_encryption": null }));
+    assert_eq!(
+        serde_json::to_value(&cleared).unwrap(),
+        json!({ "consent_policy": null, "token_encryption": null })
+    );
 
     let set = UpdateResourceServerRequestContent {
-        consent_policy: Nullable::Value(ResourceServerConsentPolicyEnum::TransactionalAuthorizationWithMfa),
+        consent_policy: Nullable::Value(
+            ResourceServerConsentPolicyEnum::TransactionalAuthorizationWithMfa,
+        ),
         scopes: Some(vec![]),
         ..Default::default()
     };
@@ -111,11 +134,17 @@ fn the_three_states_of_a_nullable_field_on_the_wire() {
     );
 
     // And back: each state survives a JSON round trip.
-    for value in [json!({}), json!({ "consent_policy": null }), json!({ "consent_policy": "transactional-authorization-with-mfa" })] {
-        let parsed: UpdateResourceServerRequestContent = serde_json::from_value(value.clone()).unwrap();
+    for value in [
+        json!({}),
+        json!({ "consent_policy": null }),
+        json!({ "consent_policy": "transactional-authorization-with-mfa" }),
+    ] {
+        let parsed: UpdateResourceServerRequestContent =
+            serde_json::from_value(value.clone()).unwrap();
         assert_eq!(serde_json::to_value(&parsed).unwrap(), value);
     }
-    let parsed: UpdateResourceServerRequestContent = serde_json::from_value(json!({ "consent_policy": null })).unwrap();
+    let parsed: UpdateResourceServerRequestContent =
+        serde_json::from_value(json!({ "consent_policy": null })).unwrap();
     assert!(parsed.consent_policy.is_null());
     let parsed: UpdateResourceServerRequestContent = serde_json::from_value(json!({})).unwrap();
     assert!(parsed.consent_policy.is_absent());
@@ -124,7 +153,11 @@ fn the_three_states_of_a_nullable_field_on_the_wire() {
 fn rules(request: &UpdateResourceServerRequestContent) -> Vec<(String, Rule)> {
     match request.validate() {
         Ok(()) => Vec::new(),
-        Err(error) => error.violations.into_iter().map(|v| (v.path, v.rule)).collect(),
+        Err(error) => error
+            .violations
+            .into_iter()
+            .map(|v| (v.path, v.rule))
+            .collect(),
     }
 }
 
@@ -134,7 +167,10 @@ fn a_valid_request_passes() {
         name: Some("Payments API ✓".to_owned()),
         token_lifetime: Some(2_592_000),
         signing_secret: Some(SecretString::from("0123456789abcdef")),
-        scopes: Some(vec![ResourceServerScope { value: "read:payments".to_owned(), description: None }]),
+        scopes: Some(vec![ResourceServerScope {
+            value: "read:payments".to_owned(),
+            description: None,
+        }]),
         ..Default::default()
     };
     assert_eq!(rules(&request), vec![]);
@@ -143,10 +179,19 @@ fn a_valid_request_passes() {
 #[test]
 fn max_length_counts_characters_not_bytes() {
     // 200 three-byte characters: 600 bytes, but within the 200-character limit.
-    let request = UpdateResourceServerRequestContent { name: Some("€".repeat(200)), ..Default::default() };
+    let request = UpdateResourceServerRequestContent {
+        name: Some("€".repeat(200)),
+        ..Default::default()
+    };
     assert_eq!(rules(&request), vec![]);
-    let request = UpdateResourceServerRequestContent { name: Some("€".repeat(201)), ..Default::default() };
-    assert_eq!(rules(&request), vec![("name".to_owned(), Rule::MaxLength(200))]);
+    let request = UpdateResourceServerRequestContent {
+        name: Some("€".repeat(201)),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&request),
+        vec![("name".to_owned(), Rule::MaxLength(200))]
+    );
 }
 
 #[test]
@@ -160,14 +205,20 @@ fn min_length_is_checked_and_secrets_are_not_shown() {
     assert_eq!(error.violations[0].path, "signing_secret");
     assert_eq!(error.violations[0].rule, Rule::MinLength(16));
     let shown = error.to_string();
-    assert!(shown.contains("signing_secret") && shown.contains("at least 16"), "{shown}");
+    assert!(
+        shown.contains("signing_secret") && shown.contains("at least 16"),
+        "{shown}"
+    );
     assert!(!shown.contains("too-short"), "the secret leaked: {shown}");
     assert!(!format!("{error:?}").contains("too-short"));
 }
 
 #[test]
 fn pattern_is_checked() {
-    let request = UpdateResourceServerRequestContent { name: Some("<script>".to_owned()), ..Default::default() };
+    let request = UpdateResourceServerRequestContent {
+        name: Some("<script>".to_owned()),
+        ..Default::default()
+    };
     let error = request.validate().unwrap_err();
     assert_eq!(error.violations[0].rule, Rule::Pattern("^[^<>]+$"));
     assert!(error.to_string().contains("\"<script>\""), "{error}");
@@ -175,18 +226,48 @@ fn pattern_is_checked() {
 
 #[test]
 fn minimum_and_maximum_are_checked() {
-    let low = UpdateResourceServerRequestContent { token_lifetime: Some(-1), ..Default::default() };
-    assert_eq!(rules(&low), vec![("token_lifetime".to_owned(), Rule::Minimum { limit: 0.0, exclusive: false })]);
-    let high = UpdateResourceServerRequestContent { token_lifetime: Some(2_592_001), ..Default::default() };
-    assert_eq!(rules(&high), vec![("token_lifetime".to_owned(), Rule::Maximum { limit: 2_592_000.0, exclusive: false })]);
+    let low = UpdateResourceServerRequestContent {
+        token_lifetime: Some(-1),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&low),
+        vec![(
+            "token_lifetime".to_owned(),
+            Rule::Minimum {
+                limit: 0.0,
+                exclusive: false
+            }
+        )]
+    );
+    let high = UpdateResourceServerRequestContent {
+        token_lifetime: Some(2_592_001),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&high),
+        vec![(
+            "token_lifetime".to_owned(),
+            Rule::Maximum {
+                limit: 2_592_000.0,
+                exclusive: false
+            }
+        )]
+    );
 }
 
 #[test]
 fn nested_objects_are_checked_with_their_paths() {
     let request = UpdateResourceServerRequestContent {
         scopes: Some(vec![
-            ResourceServerScope { value: "ok".to_owned(), description: None },
-            ResourceServerScope { value: String::new(), description: Some("d".repeat(501)) },
+            ResourceServerScope {
+                value: "ok".to_owned(),
+                description: None,
+            },
+            ResourceServerScope {
+                value: String::new(),
+                description: Some("d".repeat(501)),
+            },
         ]),
         token_encryption: Nullable::Value(ResourceServerTokenEncryption {
             format: ResourceServerTokenEncryptionFormatEnum::CompactNestedJwe,
@@ -197,7 +278,9 @@ fn nested_objects_are_checked_with_their_paths() {
                 pem: "x".repeat(4097),
             },
         }),
-        authorization_policy: Nullable::Value(ResourceServerAuthorizationPolicy { policy_id: String::new() }),
+        authorization_policy: Nullable::Value(ResourceServerAuthorizationPolicy {
+            policy_id: String::new(),
+        }),
         ..Default::default()
     };
     assert_eq!(
@@ -205,9 +288,18 @@ fn nested_objects_are_checked_with_their_paths() {
         vec![
             ("scopes[1].value".to_owned(), Rule::MinLength(1)),
             ("scopes[1].description".to_owned(), Rule::MaxLength(500)),
-            ("token_encryption.encryption_key.kid".to_owned(), Rule::MinLength(1)),
-            ("token_encryption.encryption_key.pem".to_owned(), Rule::MaxLength(4096)),
-            ("authorization_policy.policy_id".to_owned(), Rule::MinLength(1)),
+            (
+                "token_encryption.encryption_key.kid".to_owned(),
+                Rule::MinLength(1)
+            ),
+            (
+                "token_encryption.encryption_key.pem".to_owned(),
+                Rule::MaxLength(4096)
+            ),
+            (
+                "authorization_policy.policy_id".to_owned(),
+                Rule::MinLength(1)
+            ),
         ]
     );
 }
@@ -218,7 +310,13 @@ fn enum_values_the_spec_does_not_list_are_refused_in_requests() {
         signing_alg: Some(SigningAlgorithmEnum::from("none")),
         ..Default::default()
     };
-    assert_eq!(rules(&request), vec![("signing_alg".to_owned(), Rule::OneOf(SigningAlgorithmEnum::VALUES))]);
+    assert_eq!(
+        rules(&request),
+        vec![(
+            "signing_alg".to_owned(),
+            Rule::OneOf(SigningAlgorithmEnum::VALUES)
+        )]
+    );
 }
 
 #[test]
@@ -241,5 +339,8 @@ fn debug_output_never_shows_secrets() {
     assert!(!debug.contains("super-secret-signing-key"), "{debug}");
     assert!(debug.contains("<redacted>"));
     // The secret is still sent.
-    assert_eq!(serde_json::to_value(&request).unwrap(), json!({ "signing_secret": "super-secret-signing-key" }));
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({ "signing_secret": "super-secret-signing-key" })
+    );
 }

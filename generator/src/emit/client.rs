@@ -260,7 +260,16 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         let ty = param_type(param, types);
         args.push(quote!(#ident: #ty));
         let wire = param.wire.as_str();
-        let check = super::types::check_param(&param.shape, wire);
+        let mut check = super::types::check_param(&param.shape, wire);
+        if param.location == ParamLocation::Path {
+            check.extend(quote! {
+                crate::validation::check_path_segment(
+                    &crate::FieldPath::Field(&crate::FieldPath::Root, #wire),
+                    &value.to_string(),
+                    out,
+                );
+            });
+        }
         if !check.is_empty() {
             checks.push(if param.required {
                 quote!({ let value = &#ident; #check })
