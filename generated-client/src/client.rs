@@ -136,7 +136,7 @@ impl Client {
             let value = &id;
             crate::validation::check_path_segment(
                 &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
-                &value.to_string(),
+                value,
                 out,
             );
         }

@@ -262,10 +262,14 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         let wire = param.wire.as_str();
         let mut check = super::types::check_param(&param.shape, wire);
         if param.location == ParamLocation::Path {
+            let text = match &param.shape {
+                Shape::String(rules) if !rules.secret => quote!(value),
+                _ => quote!(&value.to_string()),
+            };
             check.extend(quote! {
                 crate::validation::check_path_segment(
                     &crate::FieldPath::Field(&crate::FieldPath::Root, #wire),
-                    &value.to_string(),
+                    #text,
                     out,
                 );
             });
