@@ -680,7 +680,9 @@ impl Lowerer<'_> {
                 pattern: v.pattern.and_then(|pattern| match regex_syntax::Parser::new().parse(pattern) {
                     Ok(_) => Some(pattern.to_owned()),
                     Err(error) => {
-                        self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` reads ({error}); it is not checked"));
+                        let error = error.to_string();
+                        let reason = error.lines().last().unwrap_or_default().trim_start_matches("error: ");
+                        self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` reads ({reason}); it is not checked"));
                         None
                     }
                 }),

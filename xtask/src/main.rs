@@ -1,17 +1,8 @@
-//! The project's commands, run as `cargo xtask <command>`.
-//!
-//! - `codegen [--spec PATH] [--out DIR] [--check]`: generates the client crate from the spec.
-
-mod codegen;
+//! `cargo xtask <command>`: the command line of the project's commands (see the `xtask` library).
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check]
-
-  --spec PATH  the OpenAPI 3.0 document (YAML or JSON); default spec/resource-servers.yaml
-  --out DIR    where the crate goes; default generated-client
-  --check      write nothing; fail, naming each file, when the crate on disk is stale";
+use xtask::{codegen, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
