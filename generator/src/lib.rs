@@ -12,7 +12,7 @@
 //! The library does no I/O: [`generate`] returns the files, and the caller (the `xtask`) writes them.
 //!
 //! ```
-//! let spec = r#"
+//! let spec = r##"
 //! openapi: 3.0.3
 //! info: { title: Pets, version: "1" }
 //! paths:
@@ -34,7 +34,7 @@
 //!       required: [name]
 //!       properties:
 //!         name: { type: string, maxLength: 50 }
-//! "#;
+//! "##;
 //! let output = generator::generate(spec, &generator::Config::new("pets-client")).unwrap();
 //! assert!(output.files["src/types.rs"].contains("pub struct Pet"));
 //! assert!(output.files["src/client.rs"].contains("pub async fn get_pet"));
