@@ -56,7 +56,7 @@ pub struct Config {
     pub crate_name: String,
     /// The package version of the generated crate.
     pub crate_version: String,
-    /// How the spec is named in the `@generated` header of every file, e.g. `spec/resource-servers.yaml`.
+    /// How the spec is named in the `@generated` header of every file, e.g. `spec/pets.yaml`.
     pub spec_label: String,
     /// Extra `[dev-dependencies]` lines for `Cargo.toml`, as `(name, TOML value)`, e.g. `("wiremock", "\"0.6\"")`.
     pub dev_dependencies: Vec<(String, String)>,

@@ -32,7 +32,7 @@ pub struct Model {
     pub operations: Vec<Operation>,
 }
 
-/// A server URL template such as `https://{tenantDomain}/api/v2`.
+/// A server URL template such as `https://{region}.example.com/v1`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// The template, with `{variable}` placeholders.
@@ -48,7 +48,7 @@ pub struct ServerVariable {
     pub name: String,
     /// The builder method that sets it.
     pub ident: String,
-    /// The default, unless it is a placeholder such as `{TENANT}.auth0.com`.
+    /// The default, unless it is a placeholder such as `{NAME}.example.com`.
     pub default: Option<String>,
     /// The description.
     pub description: Option<String>,
@@ -218,7 +218,7 @@ pub struct Operation {
     pub ident: String,
     /// The HTTP method, upper case.
     pub method: String,
-    /// The path template, e.g. `/resource-servers/{id}`.
+    /// The path template, e.g. `/pets/{id}`.
     pub path: String,
     /// The JSON pointer of the operation.
     pub at: String,

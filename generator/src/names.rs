@@ -85,10 +85,7 @@ mod tests {
         assert_eq!(snake("statusCode"), "status_code");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("X-RateLimit-Reset"), "x_rate_limit_reset");
-        assert_eq!(
-            snake("patch_resource-servers_by_id"),
-            "patch_resource_servers_by_id"
-        );
+        assert_eq!(snake("patch_pet-owners_by_id"), "patch_pet_owners_by_id");
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(snake("$$"), "value");
         assert_eq!(camel("RSA-OAEP-256"), "RsaOaep256");

@@ -1,0 +1,279 @@
+//! Data-driven tests: a small spec in, checked pieces of generated Rust (or a located error) out.
+
+use generator::{generate, Config, Errors};
+
+fn generate_ok(spec: &str) -> generator::Output {
+    generate(spec, &Config::new("test-client")).unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+/// One schema named `T` under `components`, with nothing else in the document.
+fn with_schema(schema: &str) -> String {
+    let indented: String = schema
+        .lines()
+        .map(|line| format!("      {line}\n"))
+        .collect();
+    format!("openapi: 3.0.3\ninfo: {{ title: Test, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    T:\n{indented}")
+}
+
+/// Checks that `file` of the crate generated from `spec` contains every expected piece, comparing
+/// with whitespace removed (the formatting is prettyplease's business).
+fn check(spec: &str, file: &str, expected: &[&str]) {
+    let output = generate_ok(spec);
+    let text = &output.files[file];
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for piece in expected {
+        let piece: String = piece.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            squeezed.contains(&piece),
+            "missing `{piece}` in {file}:\n{text}"
+        );
+    }
+}
+
+fn check_error(spec: &str, location: &str, message: &str) {
+    let Errors(errors) = generate(spec, &Config::new("test-client")).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.location.contains(location) && e.message.contains(message)),
+        "expected {location:?} / {message:?} in {errors:?}"
+    );
+}
+
+#[test]
+fn optional_nullable_and_required_fields() {
+    check(
+        &with_schema(
+            "type: object\nrequired: [a, b]\nproperties:\n  a: { type: string }\n  b: { type: string, nullable: true }\n  c: { type: string }\n  d: { type: string, nullable: true }",
+        ),
+        "src/types.rs",
+        &[
+            "pub a: String,",
+            "#[serde(default)] pub b: Option<String>,",
+            r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub c: Option<String>,"#,
+            r#"#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")] pub d: crate::Nullable<String>,"#,
+        ],
+    );
+}
+
+#[test]
+fn keywords_symbols_and_collisions_keep_the_wire_name() {
+    check(
+        &with_schema(
+            "type: object\nproperties:\n  type: { type: string }\n  foo_bar: { type: string }\n  fooBar: { type: string }\n  2fa: { type: boolean }\n  x-rate-limit: { type: integer }",
+        ),
+        "src/types.rs",
+        &[
+            r#"#[serde(rename = "type", default, skip_serializing_if = "Option::is_none")] pub type_: Option<String>,"#,
+            "pub foo_bar: Option<String>,",
+            r#"#[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")] pub foo_bar_2: Option<String>,"#,
+            r#"#[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")] pub _2fa: Option<bool>,"#,
+            r#"#[serde(rename = "x-rate-limit", default, skip_serializing_if = "Option::is_none")] pub x_rate_limit: Option<i64>,"#,
+        ],
+    );
+}
+
+#[test]
+fn string_enums_are_open_and_keep_wire_values() {
+    check(
+        &with_schema(
+            "type: string\ndescription: A dialect.\nenum: [access_token, RSA-OAEP-256, null]",
+        ),
+        "src/types.rs",
+        &[
+            "pub enum T { /// `access_token`\n AccessToken, /// `RSA-OAEP-256`\n RsaOaep256,",
+            "Unknown(String),",
+            r#"pub const VALUES: &'static [&'static str] = &["access_token", "RSA-OAEP-256"];"#,
+            r#""RSA-OAEP-256" => Self::RsaOaep256,"#,
+            "other => Self::Unknown(other.to_owned()),",
+        ],
+    );
+}
+
+#[test]
+fn integer_formats_arrays_maps_and_untyped_schemas() {
+    check(
+        &with_schema(
+            "type: object\nproperties:\n  a: { type: integer, format: int32 }\n  b: { type: integer, format: uint64 }\n  c: { type: number, format: float }\n  d: { type: array, items: { type: string, nullable: true } }\n  e: { type: object, additionalProperties: { type: integer } }\n  f: {}\n  g: { type: array, items: {} }",
+        ),
+        "src/types.rs",
+        &[
+            "pub a: Option<i32>,",
+            "pub b: Option<u64>,",
+            "pub c: Option<f32>,",
+            "pub d: Option<Vec<Option<String>>>,",
+            "pub e: Option<std::collections::BTreeMap<String, i64>>,",
+            "pub f: Option<serde_json::Value>,",
+            "pub g: Option<Vec<serde_json::Value>>,",
+        ],
+    );
+}
+
+#[test]
+fn constraints_become_docs_and_checks() {
+    check(
+        &with_schema(
+            "type: object\nproperties:\n  name: { type: string, minLength: 1, maxLength: 5, pattern: '^[a-z]+$', description: The name. }\n  n: { type: integer, minimum: 0, maximum: 10, exclusiveMaximum: true }\n  tags: { type: array, maxItems: 3, items: { type: string, maxLength: 2 } }",
+        ),
+        "src/types.rs",
+        &[
+            "/// The name. /// /// Minimum length: 1 characters. Maximum length: 5 characters. Pattern: `^[a-z]+$`.",
+            "crate::validation::check_length(path, text, Some(1u64), Some(5u64), false, out,);",
+            r#"regex::Regex::new("^[a-z]+$")"#,
+            "crate::validation::check_range(path, *value as f64, Some((0f64, false)), Some((10f64, true)), out,);",
+            "crate::validation::check_items(path, value.len(), None, Some(3u64), out);",
+            "let path = &crate::FieldPath::Index(path, index);",
+        ],
+    );
+}
+
+#[test]
+fn secrets_are_redacted_types() {
+    check(
+        &with_schema("type: object\nproperties:\n  password: { type: string, format: password }\n  key: { type: string, x-sensitive: true }"),
+        "src/types.rs",
+        &["pub password: Option<crate::SecretString>,", "pub key: Option<crate::SecretString>,"],
+    );
+}
+
+#[test]
+fn inline_objects_are_named_from_their_place_and_all_of_is_merged() {
+    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    Base:\n      type: object\n      required: [id]\n      properties:\n        id: { type: string }\n    Pet:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            owner:\n              type: object\n              properties:\n                name: { type: string }\n";
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            "pub struct Pet { /// The `id` field.\n ///\n /// Required.\n pub id: String,",
+            "pub owner: Option<PetOwner>,",
+            "pub struct PetOwner {",
+        ],
+    );
+}
+
+#[test]
+fn operations_become_methods() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+servers: [{ url: "https://{region}.example.com/v1", variables: { region: { default: eu } } }]
+paths:
+  /things/{thing_id}/parts:
+    parameters:
+      - { name: thing_id, in: path, required: true, schema: { type: integer, format: int64 } }
+    get:
+      operationId: listParts
+      parameters:
+        - { name: limit, in: query, schema: { type: integer, minimum: 1 } }
+        - { name: tags, in: query, schema: { type: array, items: { type: string } } }
+        - { name: X-Trace, in: header, schema: { type: string } }
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { type: array, items: { $ref: "#/components/schemas/Part" } } } }
+        default:
+          description: error
+          content: { application/json: { schema: { $ref: "#/components/schemas/Problem" } } }
+    delete:
+      responses: { "204": { description: gone } }
+components:
+  schemas:
+    Part: { type: object, properties: { id: { type: string } } }
+    Problem: { type: object, properties: { detail: { type: string } } }
+"##;
+    check(
+        spec,
+        "src/client.rs",
+        &[
+            "pub async fn list_parts(&self, thing_id: i64, limit: Option<i64>, tags: Option<&[String]>, x_trace: Option<&str>,) -> Result<Vec<crate::types::Part>, Error<crate::types::Problem>>",
+            r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
+            r#"format!("{}/things/{}/parts", self.base_url, segment_0)"#,
+            r#"query.push(("limit", value.to_string()));"#,
+            r#"for value in tags.iter() { query.push(("tags", value.to_string())); }"#,
+            r#"request = request.header("X-Trace", value.to_string());"#,
+            "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<(), Error<serde_json::Value>>",
+            r#"self.region.as_deref().unwrap_or("eu")"#,
+        ],
+    );
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let spec = include_str!("fixtures/specs/buildomat.json");
+    let first = generate_ok(spec);
+    let second = generate_ok(spec);
+    assert_eq!(first.files, second.files);
+}
+
+#[test]
+fn errors_say_where_and_what() {
+    check_error("openapi: 3.0.3\ninfo: [\n", "line 3", "");
+    check_error("{\"openapi\": \"3.0.3\",\n \"info\": }", "line 2", "");
+    check_error("swagger: '2.0'\n", "#/swagger", "Swagger \"2.0\"");
+    check_error(
+        "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths: {}\n",
+        "#/openapi",
+        "unsupported OpenAPI version \"3.1.0\"",
+    );
+    check_error(
+        "info: { title: t, version: '1' }\n",
+        "#",
+        "no `openapi` field",
+    );
+    check_error(
+        &with_schema("type: object\nproperties:\n  a: { $ref: '#/components/schemas/Nope' }"),
+        "#/components/schemas/T/properties/a",
+        "points at nothing",
+    );
+    check_error(
+        &with_schema("type: object\nproperties:\n  a: { type: strin }"),
+        "#/components/schemas/T/properties/a",
+        "unknown `type` \"strin\"",
+    );
+    let ops = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get: { operationId: same, responses: { '204': { description: x } } }\n  /b:\n    get: { operationId: same, responses: { '204': { description: x } } }\n";
+    check_error(ops, "#/paths/~1b/get", "duplicate operationId \"same\"");
+    let param = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]\n      responses: { '204': { description: x } }\n";
+    check_error(
+        param,
+        "#/paths/~1a/get/parameters/0",
+        "does not appear in the path template",
+    );
+    let missing = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /a/{id}:\n    get:\n      responses: { '204': { description: x } }\n";
+    check_error(
+        missing,
+        "#/paths/~1a~1{id}/get",
+        "no path parameter of that name",
+    );
+}
+
+#[test]
+fn unsupported_constructs_are_warnings_with_a_fallback() {
+    let output = generate_ok(&with_schema("oneOf: [{ type: string }, { type: integer }]"));
+    assert!(output
+        .warnings
+        .iter()
+        .any(|w| w.location == "#/components/schemas/T" && w.message.contains("oneOf")));
+}
+
+#[test]
+fn the_generator_source_names_nothing_from_our_spec() {
+    // Every name in the generated client comes from the spec, none from the generator.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap().to_lowercase();
+        for name in [
+            "auth0",
+            "resource_server",
+            "resource-server",
+            "resourceserver",
+            "tenant",
+            "signing_secret",
+        ] {
+            assert!(!text.contains(name), "{} mentions {name:?}", path.display());
+        }
+    }
+}
