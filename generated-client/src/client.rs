@@ -9,6 +9,8 @@ pub struct ClientBuilder {
     tenant_domain: Option<String>,
     bearer_token: Option<crate::SecretString>,
     http_client: Option<reqwest::Client>,
+    timeout: Option<std::time::Duration>,
+    connect_timeout: Option<std::time::Duration>,
 }
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,9 +36,21 @@ impl ClientBuilder {
         self.bearer_token = Some(token.into());
         self
     }
-    /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings).
+    /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
+    /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+    /// The longest a whole request may take, from connecting to the last byte of the
+    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    /// The longest connecting may take. Default: 10 seconds.
+    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
     /// Checks the settings and builds the client.
@@ -66,6 +80,12 @@ impl ClientBuilder {
                 reqwest::Client::builder()
                     .user_agent(
                         concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                    )
+                    .timeout(self.timeout.unwrap_or(std::time::Duration::from_secs(60)))
+                    .connect_timeout(
+                        self
+                            .connect_timeout
+                            .unwrap_or(std::time::Duration::from_secs(10)),
                     )
                     .build()
                     .map_err(BuildError::Http)?
@@ -120,7 +140,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent), [`Error::Api`] for a non-2xx answer, [`Error::Transport`] when no answer arrives, and [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent), [`Error::Api`] for a non-2xx answer, [`Error::Timeout`] or [`Error::Transport`] when no answer arrives, and [`Error::Decode`] when a 2xx body is not the declared JSON.
     pub async fn update_resource_server(
         &self,
         id: &str,

@@ -33,7 +33,10 @@ pub(crate) async fn send<E: DeserializeOwned>(
     operation: &'static str,
     request: reqwest::RequestBuilder,
 ) -> Result<(reqwest::StatusCode, bytes::Bytes), Error<E>> {
-    let transport = |source| Error::Transport { operation, source };
+    let transport = |source: reqwest::Error| match source.is_timeout() {
+        true => Error::Timeout { operation, source },
+        false => Error::Transport { operation, source },
+    };
     let response = request.send().await.map_err(transport)?;
     let status = response.status();
     if status.is_success() {

@@ -280,6 +280,34 @@ async fn a_closed_port_is_a_transport_error() {
 }
 
 #[tokio::test]
+async fn a_server_that_does_not_answer_in_time_is_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(answer())
+                .set_delay(std::time::Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(format!("{}/api/v2", server.uri()))
+        .timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let result = client
+        .update_resource_server("rs_1", &Default::default())
+        .await;
+    let Err(error @ Error::Timeout { .. }) = result else {
+        panic!("expected a timeout, got {result:?}")
+    };
+    assert_eq!(
+        error.to_string(),
+        "PATCH /resource-servers/{id}: no answer within the timeout"
+    );
+}
+
+#[tokio::test]
 async fn debug_output_never_shows_the_token_or_signing_secret() {
     let server = MockServer::start().await;
     Mock::given(any())

@@ -90,6 +90,8 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
             #( #var_fields: Option<String>, )*
             bearer_token: Option<crate::SecretString>,
             http_client: Option<reqwest::Client>,
+            timeout: Option<std::time::Duration>,
+            connect_timeout: Option<std::time::Duration>,
         }
 
         impl std::fmt::Debug for ClientBuilder {
@@ -112,9 +114,23 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
 
             #bearer
 
-            /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings).
+            /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
+            /// timeouts set on this builder then do not apply.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http_client = Some(client);
+                self
+            }
+
+            /// The longest a whole request may take, from connecting to the last byte of the
+            /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            /// The longest connecting may take. Default: 10 seconds.
+            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.connect_timeout = Some(timeout);
                 self
             }
 
@@ -136,6 +152,8 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
                     Some(http) => http,
                     None => reqwest::Client::builder()
                         .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                        .timeout(self.timeout.unwrap_or(std::time::Duration::from_secs(60)))
+                        .connect_timeout(self.connect_timeout.unwrap_or(std::time::Duration::from_secs(10)))
                         .build()
                         .map_err(BuildError::Http)?,
                 };
@@ -247,7 +265,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     }
     text.push_str(
         "# Errors\n\n[`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent), \
-         [`Error::Api`] for a non-2xx answer, [`Error::Transport`] when no answer arrives, and \
+         [`Error::Api`] for a non-2xx answer, [`Error::Timeout`] or [`Error::Transport`] when no answer arrives, and \
          [`Error::Decode`] when a 2xx body is not the declared JSON.",
     );
     let doc = doc(&text);

@@ -22,7 +22,14 @@ pub enum Error<E> {
     },
     /// The server answered with a status outside 2xx.
     Api(Box<ApiError<E>>),
-    /// No complete answer arrived: connection refused or dropped, timeout, TLS failure.
+    /// No complete answer arrived within the timeout (see `ClientBuilder::timeout`).
+    Timeout {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// No complete answer arrived: connection refused or dropped, TLS failure.
     Transport {
         /// The operation, as `METHOD /path/{template}`.
         operation: &'static str,
@@ -48,7 +55,10 @@ impl<E> Error<E> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::Validation(_) | Error::InvalidRequest { .. } | Error::Transport { .. } => None,
+            Error::Validation(_)
+            | Error::InvalidRequest { .. }
+            | Error::Timeout { .. }
+            | Error::Transport { .. } => None,
         }
     }
 }
@@ -61,6 +71,9 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "{operation}: request not sent: {message}")
             }
             Error::Api(error) => error.fmt(f),
+            Error::Timeout { operation, .. } => {
+                write!(f, "{operation}: no answer within the timeout")
+            }
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
             Error::Decode {
                 operation,
@@ -81,7 +94,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Validation(error) => Some(error),
-            Error::Transport { source, .. } => Some(source),
+            Error::Timeout { source, .. } | Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
             Error::InvalidRequest { .. } | Error::Api(_) => None,
         }
