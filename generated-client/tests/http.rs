@@ -17,6 +17,21 @@ async fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// Sends an empty update to a server that answers every PATCH with `template`.
+async fn update_answered_by(
+    template: ResponseTemplate,
+) -> Result<UpdateResourceServerResponseContent, Error<ErrorResponseContent>> {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    client(&server)
+        .await
+        .update_resource_server("rs_1", &Default::default())
+        .await
+}
+
 fn answer() -> serde_json::Value {
     json!({ "id": "rs_1", "identifier": "https://api.example.com/", "name": "Payments", "token_lifetime": 3600 })
 }
@@ -106,14 +121,7 @@ async fn path_parameters_are_one_segment_whatever_they_hold() {
 
 #[tokio::test]
 async fn any_2xx_gives_the_resource_server() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(answer()))
-        .mount(&server)
-        .await;
-    let updated = client(&server)
-        .await
-        .update_resource_server("rs_1", &Default::default())
+    let updated = update_answered_by(ResponseTemplate::new(201).set_body_json(answer()))
         .await
         .unwrap();
     assert_eq!(updated.name.as_deref(), Some("Payments"));
@@ -139,16 +147,8 @@ async fn error_statuses_carry_status_body_and_headers() {
             "A resource server with the same identifier already exists",
         ),
     ] {
-        let server = MockServer::start().await;
         let body = json!({ "statusCode": status, "error": error, "message": message, "errorCode": "some_code" });
-        Mock::given(method("PATCH"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(body))
-            .mount(&server)
-            .await;
-        let result = client(&server)
-            .await
-            .update_resource_server("rs_1", &Default::default())
-            .await;
+        let result = update_answered_by(ResponseTemplate::new(status).set_body_json(body)).await;
         let Err(Error::Api(api)) = result else {
             panic!("{status}: expected an API error, got {result:?}")
         };
@@ -169,21 +169,14 @@ async fn error_statuses_carry_status_body_and_headers() {
 
 #[tokio::test]
 async fn too_many_requests_carries_the_rate_limit() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("x-ratelimit-limit", "50")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", "1767225600")
-                .set_body_json(json!({ "statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached" })),
-        )
-        .mount(&server)
-        .await;
-    let result = client(&server)
-        .await
-        .update_resource_server("rs_1", &Default::default())
-        .await;
+    let result = update_answered_by(
+        ResponseTemplate::new(429)
+            .insert_header("x-ratelimit-limit", "50")
+            .insert_header("x-ratelimit-remaining", "0")
+            .insert_header("x-ratelimit-reset", "1767225600")
+            .set_body_json(json!({ "statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached" })),
+    )
+    .await;
     let Err(Error::Api(api)) = result else {
         panic!("expected an API error, got {result:?}")
     };
@@ -199,15 +192,9 @@ async fn too_many_requests_carries_the_rate_limit() {
 
 #[tokio::test]
 async fn an_error_body_that_is_not_json_is_kept_as_text() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"))
-        .mount(&server)
-        .await;
-    let result = client(&server)
-        .await
-        .update_resource_server("rs_1", &Default::default())
-        .await;
+    let result =
+        update_answered_by(ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"))
+            .await;
     let Err(Error::Api(api)) = result else {
         panic!("expected an API error, got {result:?}")
     };
@@ -218,15 +205,8 @@ async fn an_error_body_that_is_not_json_is_kept_as_text() {
 
 #[tokio::test]
 async fn malformed_json_in_a_2xx_is_an_error_not_a_panic() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{\"id\": \"rs_1\", "))
-        .mount(&server)
-        .await;
-    let result = client(&server)
-        .await
-        .update_resource_server("rs_1", &Default::default())
-        .await;
+    let result =
+        update_answered_by(ResponseTemplate::new(200).set_body_string("{\"id\": \"rs_1\", ")).await;
     let Err(Error::Decode { status, body, .. }) = &result else {
         panic!("expected a decode error, got {result:?}")
     };

@@ -729,24 +729,19 @@ impl Lowerer<'_> {
     /// The shape of an array item or map value: nullability becomes part of the shape.
     fn item_shape(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, hint: &str) -> Shape {
         let shape = self.boxed_shape(schema, at, hint);
-        let nullable = self
-            .document
-            .boxed_schema(schema, at)
-            .is_ok_and(|(s, _)| self.nullable(s));
-        if nullable {
-            Shape::Nullable(Box::new(shape))
-        } else {
-            shape
-        }
+        let resolved = self.document.boxed_schema(schema, at).ok();
+        self.with_nullability(shape, resolved.map(|(s, _)| s))
     }
 
+    /// Same as [`Lowerer::item_shape`] for an unboxed schema.
     fn item_shape_ref(&mut self, schema: &ReferenceOr<Schema>, at: &str, hint: &str) -> Shape {
         let shape = self.shape(schema, at, hint);
-        let nullable = self
-            .document
-            .schema(schema, at)
-            .is_ok_and(|(s, _)| self.nullable(s));
-        if nullable {
+        let resolved = self.document.schema(schema, at).ok();
+        self.with_nullability(shape, resolved.map(|(s, _)| s))
+    }
+
+    fn with_nullability(&self, shape: Shape, resolved: Option<&Schema>) -> Shape {
+        if resolved.is_some_and(|s| self.nullable(s)) {
             Shape::Nullable(Box::new(shape))
         } else {
             shape

@@ -176,16 +176,10 @@ fn doc_lines(text: &str) -> Vec<String> {
         .lines()
         .map(|line| {
             let trimmed = line.trim_start();
-            if let Some(lang) = trimmed.strip_prefix("```") {
-                let opening = !in_fence;
+            if trimmed.starts_with("```") {
+                // Whatever language a fence names, rustdoc must not compile it.
                 in_fence = !in_fence;
-                if opening && lang.trim().is_empty() {
-                    return " ```text".to_owned();
-                }
-                if opening {
-                    return " ```text".to_owned();
-                }
-                return " ```".to_owned();
+                return if in_fence { " ```text" } else { " ```" }.to_owned();
             }
             let line = if in_fence {
                 line.trim_end()
