@@ -22,7 +22,15 @@ pub enum Error<E> {
         /// What is wrong.
         message: String,
     },
-    /// The server answered with a status outside 2xx.
+    /// No credentials could be obtained (e.g. the token endpoint refused the client credentials);
+    /// nothing was sent to the API.
+    Authentication {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// The server answered with a status outside 2xx (after any retries: this is the last answer).
     Api(Box<ApiError<E>>),
     /// No complete answer arrived within the timeout (see `ClientBuilder::timeout`).
     Timeout {
@@ -59,6 +67,7 @@ impl<E> Error<E> {
             Error::Decode { status, .. } => Some(*status),
             Error::Validation(_)
             | Error::InvalidRequest { .. }
+            | Error::Authentication { .. }
             | Error::Timeout { .. }
             | Error::Transport { .. } => None,
         }
@@ -72,6 +81,7 @@ impl<E> fmt::Display for Error<E> {
             Error::InvalidRequest { operation, message } => {
                 write!(f, "{operation}: request not sent: {message}")
             }
+            Error::Authentication { operation, message } => write!(f, "{operation}: {message}"),
             Error::Api(error) => error.fmt(f),
             Error::Timeout { operation, .. } => {
                 write!(f, "{operation}: no answer within the timeout")
@@ -98,7 +108,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Validation(error) => Some(error),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
-            Error::InvalidRequest { .. } | Error::Api(_) => None,
+            Error::InvalidRequest { .. } | Error::Authentication { .. } | Error::Api(_) => None,
         }
     }
 }

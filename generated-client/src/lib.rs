@@ -18,6 +18,9 @@
     clippy::doc_lazy_continuation
 )]
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod auth;
+#[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
 mod error;
@@ -30,6 +33,8 @@ mod nullable;
 #[allow(dead_code)]
 mod open_enum;
 #[rustfmt::skip]
+mod retry;
+#[rustfmt::skip]
 mod secret;
 #[rustfmt::skip]
 pub mod types;
@@ -38,7 +43,8 @@ pub mod types;
 mod validation;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
-pub use http::encode_path_segment;
+pub use http::{encode_path_segment, ResponseValue};
 pub use nullable::Nullable;
+pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};

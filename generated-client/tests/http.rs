@@ -2,17 +2,21 @@
 //! kind of answer comes back.
 
 use generated_client::types::*;
-use generated_client::{BuildError, Client, Error, Nullable, SecretString};
+use generated_client::{
+    BuildError, Client, Error, Nullable, ResponseValue, RetryPolicy, SecretString,
+};
 use serde_json::json;
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.secret-token";
 
+/// A client of `server` with the default retry policy, but a 10 ms backoff so tests stay fast.
 async fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(format!("{}/api/v2", server.uri()))
         .bearer_token(TOKEN)
+        .retry(RetryPolicy::default().base_delay(std::time::Duration::from_millis(10)))
         .build()
         .unwrap()
 }
@@ -20,7 +24,7 @@ async fn client(server: &MockServer) -> Client {
 /// Sends an empty update to a server that answers every PATCH with `template`.
 async fn update_answered_by(
     template: ResponseTemplate,
-) -> Result<UpdateResourceServerResponseContent, Error<ErrorResponseContent>> {
+) -> Result<ResponseValue<UpdateResourceServerResponseContent>, Error<ErrorResponseContent>> {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
         .respond_with(template)
@@ -251,6 +255,7 @@ async fn a_closed_port_is_a_transport_error() {
     let client = Client::builder()
         .base_url(url)
         .bearer_token(TOKEN)
+        .retry(RetryPolicy::default().base_delay(std::time::Duration::from_millis(10)))
         .build()
         .unwrap();
     let result = client

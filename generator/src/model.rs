@@ -26,10 +26,21 @@ pub struct Model {
     pub server: Option<Server>,
     /// Whether the document declares an HTTP bearer security scheme.
     pub bearer_auth: bool,
+    /// The first OAuth2 client-credentials flow the document declares.
+    pub client_credentials: Option<ClientCredentials>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Operations, in document order.
     pub operations: Vec<Operation>,
+}
+
+/// An OAuth2 client-credentials flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientCredentials {
+    /// `tokenUrl`, maybe relative to the server's origin.
+    pub token_url: String,
+    /// `x-form-parameters`: extra form fields of the token request (values maybe relative URLs).
+    pub form: Vec<(String, String)>,
 }
 
 /// A server URL template such as `https://{region}.example.com/v1`.
@@ -367,6 +378,27 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
             matches!(scheme, ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
             if scheme.eq_ignore_ascii_case("bearer"))
         });
+    let client_credentials = api
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.values())
+        .find_map(|scheme| match scheme {
+            ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
+                flows.client_credentials.as_ref()
+            }
+            _ => None,
+        })
+        .map(|flow| ClientCredentials {
+            token_url: flow.token_url.clone(),
+            form: flow
+                .extensions
+                .get("x-form-parameters")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(key, value)| Some((key.clone(), value.as_str()?.to_owned())))
+                .collect(),
+        });
     if !lowerer.errors.is_empty() {
         return Err(Errors(lowerer.errors));
     }
@@ -376,6 +408,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         version: api.info.version.clone(),
         server,
         bearer_auth,
+        client_credentials,
         types: lowerer.types.into_values().collect(),
         operations,
     };
@@ -554,7 +587,14 @@ impl FormatName for openapiv3::NumberFormat {
 }
 
 const PARAM_RESERVED: &[&str] = &["body", "self"];
-const METHOD_RESERVED: &[&str] = &["new", "builder", "base_url", "clone", "http_client"];
+const METHOD_RESERVED: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "clone",
+    "with_retry",
+    "with_timeout",
+];
 
 impl Lowerer<'_> {
     fn warn(&mut self, at: &str, message: impl Into<String>) {

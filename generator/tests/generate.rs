@@ -184,13 +184,13 @@ components:
         spec,
         "src/client.rs",
         &[
-            "pub async fn list_parts(&self, thing_id: i64, limit: Option<i64>, tags: Option<&[String]>, x_trace: Option<&str>,) -> Result<Vec<crate::types::Part>, Error<crate::types::Problem>>",
+            "pub async fn list_parts(&self, thing_id: i64, limit: Option<i64>, tags: Option<&[String]>, x_trace: Option<&str>,) -> Result<crate::ResponseValue<Vec<crate::types::Part>>, Error<crate::types::Problem>,>",
             r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
-            r#"format!("{}/things/{}/parts", self.base_url, segment_0)"#,
+            r#"format!("{}/things/{}/parts", self.core.base_url, segment_0)"#,
             r#"query.push(("limit", value.to_string()));"#,
             r#"for value in tags.iter() { query.push(("tags", value.to_string())); }"#,
             r#"request = request.header("X-Trace", value.to_string());"#,
-            "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<(), Error<serde_json::Value>>",
+            "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<serde_json::Value>>",
             r#"self.region.as_deref().unwrap_or("eu")"#,
         ],
     );

@@ -68,6 +68,59 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
             }
         }
     });
+    let credentials = model.client_credentials.as_ref().map(|flow| {
+        let token_url = &flow.token_url;
+        let doc = doc(&format!(
+            "Authenticates with the OAuth2 client-credentials flow: the client gets a token from \
+             `{token_url}` (a path is resolved against the server's origin) and sends it as a bearer \
+             token. The token is cached until shortly before it expires, and clones of the client share \
+             it: concurrent calls wait for one fetch. A bearer token set with `bearer_token` wins."
+        ));
+        quote! {
+            #doc
+            pub fn client_credentials(
+                mut self,
+                client_id: impl Into<String>,
+                client_secret: impl Into<crate::SecretString>,
+            ) -> Self {
+                self.client_credentials = Some((client_id.into(), client_secret.into()));
+                self
+            }
+
+            /// Overrides the token endpoint of the client-credentials flow.
+            pub fn token_url(mut self, url: impl Into<String>) -> Self {
+                self.token_url = Some(url.into());
+                self
+            }
+        }
+    });
+    let has_flow = model.client_credentials.is_some();
+    let credential_fields = has_flow.then(|| {
+        quote! {
+            client_credentials: Option<(String, crate::SecretString)>,
+            token_url: Option<String>,
+        }
+    });
+    let credential_debug =
+        has_flow.then(|| quote!(.field("client_credentials", &self.client_credentials)));
+    let credentials_auth = match &model.client_credentials {
+        Some(flow) => {
+            let token_url = &flow.token_url;
+            let keys = flow.form.iter().map(|(k, _)| k);
+            let values = flow.form.iter().map(|(_, v)| v);
+            quote! {
+                if let (None, Some((client_id, client_secret))) = (&auth_token, self.client_credentials) {
+                    let token_url = self
+                        .token_url
+                        .unwrap_or_else(|| crate::http::resolve_against_origin(&base_url, #token_url));
+                    let form = vec![#( (#keys.to_owned(), crate::http::resolve_against_origin(&base_url, #values)), )*];
+                    let source = crate::auth::TokenSource::new(token_url, client_id, client_secret, form);
+                    auth = crate::auth::Auth::ClientCredentials(std::sync::Arc::new(source));
+                }
+            }
+        }
+        None => quote!(),
+    };
     let template_doc = if template.is_empty() {
         "The spec declares no server: set [`ClientBuilder::base_url`].".to_owned()
     } else {
@@ -81,17 +134,21 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
     quote! {
         //! The client: a builder, and one async method per operation of the spec.
 
-        use crate::{BuildError, Error};
+        use std::time::Duration;
 
-        /// Builds a [`Client`]: where to send requests, and how to authenticate.
+        use crate::{BuildError, Error, RetryPolicy};
+
+        /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
         #[derive(Default)]
         pub struct ClientBuilder {
             base_url: Option<String>,
             #( #var_fields: Option<String>, )*
             bearer_token: Option<crate::SecretString>,
+            #credential_fields
             http_client: Option<reqwest::Client>,
-            timeout: Option<std::time::Duration>,
-            connect_timeout: Option<std::time::Duration>,
+            timeout: Option<Duration>,
+            connect_timeout: Option<Duration>,
+            retry: Option<RetryPolicy>,
         }
 
         impl std::fmt::Debug for ClientBuilder {
@@ -99,6 +156,8 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
                     .field("bearer_token", &self.bearer_token)
+                    #credential_debug
+                    .field("retry", &self.retry)
                     .finish_non_exhaustive()
             }
         }
@@ -114,6 +173,8 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
 
             #bearer
 
+            #credentials
+
             /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
             /// timeouts set on this builder then do not apply.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -123,14 +184,20 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
 
             /// The longest a whole request may take, from connecting to the last byte of the
             /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = Some(timeout);
                 self
             }
 
             /// The longest connecting may take. Default: 10 seconds.
-            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
                 self.connect_timeout = Some(timeout);
+                self
+            }
+
+            /// Which failures are retried and how; see [`RetryPolicy`] for the default.
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
                 self
             }
 
@@ -152,30 +219,27 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
                     Some(http) => http,
                     None => reqwest::Client::builder()
                         .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
-                        .timeout(self.timeout.unwrap_or(std::time::Duration::from_secs(60)))
-                        .connect_timeout(self.connect_timeout.unwrap_or(std::time::Duration::from_secs(10)))
+                        .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+                        .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                         .build()
                         .map_err(BuildError::Http)?,
                 };
-                Ok(Client { base_url, bearer_token: self.bearer_token, http })
+                let auth_token = self.bearer_token;
+                #[allow(unused_mut)]
+                let mut auth = match &auth_token {
+                    Some(token) => crate::auth::Auth::Bearer(token.clone()),
+                    None => crate::auth::Auth::None,
+                };
+                #credentials_auth
+                let retry = self.retry.unwrap_or_default();
+                Ok(Client { core: crate::http::Core { base_url, http, auth, retry, timeout: None } })
             }
         }
 
-        /// The API client. Cheap to clone: clones share one connection pool.
-        #[derive(Clone)]
+        /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
+        #[derive(Clone, Debug)]
         pub struct Client {
-            base_url: String,
-            bearer_token: Option<crate::SecretString>,
-            http: reqwest::Client,
-        }
-
-        impl std::fmt::Debug for Client {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("Client")
-                    .field("base_url", &self.base_url)
-                    .field("bearer_token", &self.bearer_token)
-                    .finish_non_exhaustive()
-            }
+            core: crate::http::Core,
         }
 
         impl Client {
@@ -186,14 +250,22 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
 
             /// The base URL requests go to, without a trailing `/`.
             pub fn base_url(&self) -> &str {
-                &self.base_url
+                &self.core.base_url
             }
 
-            fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-                match &self.bearer_token {
-                    Some(token) => request.bearer_auth(token.expose_secret()),
-                    None => request,
-                }
+            /// This client with another retry policy, for one call or a few; it shares the
+            /// connection pool and token of `self`.
+            pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+                let mut client = self.clone();
+                client.core.retry = policy;
+                client
+            }
+
+            /// This client with another whole-request timeout, for one call or a few.
+            pub fn with_timeout(&self, timeout: Duration) -> Client {
+                let mut client = self.clone();
+                client.core.timeout = Some(timeout);
+                client
             }
 
             #( #operations )*
@@ -264,8 +336,9 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         text.push('\n');
     }
     text.push_str(
-        "# Errors\n\n[`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent), \
-         [`Error::Api`] for a non-2xx answer, [`Error::Timeout`] or [`Error::Transport`] when no answer arrives, and \
+        "# Errors\n\n[`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); \
+         [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`] or \
+         [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; \
          [`Error::Decode`] when a 2xx body is not the declared JSON.",
     );
     let doc = doc(&text);
@@ -448,24 +521,29 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     let ok = success_type(&op.success, types);
     let err = rust_type(&op.error, types);
     let finish = match &op.success {
-        Success::Empty => quote!(crate::http::send(OPERATION, request).await.map(drop)),
+        Success::Empty => quote! {
+            let answer = crate::http::send(&self.core, OPERATION, request).await?;
+            Ok(crate::ResponseValue::new((), answer))
+        },
         Success::Json(_) => quote! {
-            let answer = crate::http::send(OPERATION, request).await?;
+            let answer = crate::http::send(&self.core, OPERATION, request).await?;
             crate::http::decode_json(OPERATION, answer)
         },
-        Success::Bytes => quote!(crate::http::send(OPERATION, request)
-            .await
-            .map(|(_, body)| body.to_vec())),
+        Success::Bytes => quote! {
+            let answer = crate::http::send(&self.core, OPERATION, request).await?;
+            let body = answer.body.to_vec();
+            Ok(crate::ResponseValue::new(body, answer))
+        },
     };
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #( #args ),*) -> Result<#ok, Error<#err>> {
+        pub async fn #name(&self, #( #args ),*) -> Result<crate::ResponseValue<#ok>, Error<#err>> {
             const OPERATION: &str = #label;
             #validation
             #( let #segment_names = #segments; )*
-            let url = format!(#format, self.base_url, #( #segment_names ),*);
-            let #mutability request = self.authorize(self.http.request(#method, url));
+            let url = format!(#format, self.core.base_url, #( #segment_names ),*);
+            let #mutability request = self.core.http.request(#method, url);
             #query
             #( #headers )*
             #send_body

@@ -14,10 +14,12 @@ use crate::{Config, Diagnostic};
 
 /// Support modules written into every generated crate, unchanged: `(file, source)`.
 const RUNTIME: &[(&str, &str)] = &[
+    ("src/auth.rs", include_str!("../runtime/auth.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
     ("src/http.rs", include_str!("../runtime/http.rs")),
     ("src/nullable.rs", include_str!("../runtime/nullable.rs")),
     ("src/open_enum.rs", include_str!("../runtime/open_enum.rs")),
+    ("src/retry.rs", include_str!("../runtime/retry.rs")),
     ("src/secret.rs", include_str!("../runtime/secret.rs")),
     (
         "src/validation.rs",
@@ -76,6 +78,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
          \n\
          [dependencies]\n\
          bytes = \"1\"\n\
+         fastrand = \"2\"\n\
+         httpdate = \"1\"\n\
          percent-encoding = \"2\"\n",
         label = config.spec_label,
         name = config.crate_name,
@@ -92,6 +96,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
         "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"http2\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n\
+         tokio = { version = \"1\", features = [\"sync\", \"time\"] }\n\
+         tracing = \"0.1\"\n\
          \n\
          [dev-dependencies]\n\
          tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
@@ -139,6 +145,9 @@ fn lib_rs(model: &Model) -> TokenStream {
 
         // Generated code is formatted by the generator (prettyplease), not by rustfmt.
         #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod auth;
+        #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
         mod error;
@@ -152,6 +161,8 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod open_enum;
         #[rustfmt::skip]
+        mod retry;
+        #[rustfmt::skip]
         mod secret;
         #[rustfmt::skip]
         pub mod types;
@@ -161,8 +172,9 @@ fn lib_rs(model: &Model) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
-        pub use http::encode_path_segment;
+        pub use http::{encode_path_segment, ResponseValue};
         pub use nullable::Nullable;
+        pub use retry::RetryPolicy;
         pub use secret::SecretString;
         pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
     }

@@ -1,9 +1,14 @@
-//! Sending a request and reading its answer; encoding path segments.
+//! Sending a request (with authentication and retries) and reading its answer; encoding path segments.
+
+use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use crate::{ApiError, Error, RateLimit};
+use crate::{ApiError, Error, RateLimit, RetryPolicy};
 
 /// What JavaScript's `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -26,44 +31,186 @@ pub fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, COMPONENT).to_string()
 }
 
-/// Sends the request and returns the body of a 2xx answer; anything else becomes an [`Error`].
+/// What every request of a client shares: where to, how, how authenticated, how retried.
+#[derive(Clone, Debug)]
+pub(crate) struct Core {
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) auth: crate::auth::Auth,
+    pub(crate) retry: RetryPolicy,
+    /// Overrides the HTTP client's whole-request timeout.
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// A 2xx answer: its status, headers and body.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// Sends the request, retrying as the policy says, and returns a 2xx answer; anything else
+/// becomes an [`Error`].
 pub(crate) async fn send<E: DeserializeOwned>(
+    core: &Core,
     operation: &'static str,
     request: reqwest::RequestBuilder,
-) -> Result<(reqwest::StatusCode, bytes::Bytes), Error<E>> {
+) -> Result<Answer, Error<E>> {
+    let span = tracing::debug_span!("request", operation);
+    async move {
+        let mut retry = 0;
+        loop {
+            let mut attempt = request
+                .try_clone()
+                .expect("request bodies are bytes, which clone");
+            if let Some(timeout) = core.timeout {
+                attempt = attempt.timeout(timeout);
+            }
+            let attempt = core
+                .auth
+                .apply(attempt, &core.http)
+                .await
+                .map_err(|message| Error::Authentication { operation, message })?;
+            let outcome = send_once(operation, attempt).await;
+            let delay = match &outcome {
+                Ok(answer) => {
+                    tracing::debug!(
+                        status = answer.status.as_u16(),
+                        attempt = retry + 1,
+                        "answered"
+                    );
+                    return outcome;
+                }
+                Err(Error::Api(api)) => core.retry.after_status(api.status, &api.headers, retry),
+                Err(Error::Transport { source, .. }) if !source.is_builder() => {
+                    core.retry.after_connection_error(retry)
+                }
+                Err(_) => None,
+            };
+            let Some(delay) = delay else { return outcome };
+            let status = outcome
+                .as_ref()
+                .err()
+                .and_then(Error::status)
+                .map(|s| s.as_u16());
+            tracing::warn!(
+                ?status,
+                attempt = retry + 1,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+async fn send_once<E: DeserializeOwned>(
+    operation: &'static str,
+    request: reqwest::RequestBuilder,
+) -> Result<Answer, Error<E>> {
     let transport = |source: reqwest::Error| match source.is_timeout() {
         true => Error::Timeout { operation, source },
         false => Error::Transport { operation, source },
     };
     let response = request.send().await.map_err(transport)?;
     let status = response.status();
-    if status.is_success() {
-        let body = response.bytes().await.map_err(transport)?;
-        return Ok((status, body));
-    }
     let headers = response.headers().clone();
-    let raw = response.bytes().await.map_err(transport)?;
+    let body = response.bytes().await.map_err(transport)?;
+    if status.is_success() {
+        return Ok(Answer {
+            status,
+            headers,
+            body,
+        });
+    }
     Err(Error::Api(Box::new(ApiError {
         operation,
         status,
         rate_limit: RateLimit::from_headers(&headers),
         headers,
-        body: serde_json::from_slice(&raw).ok(),
-        raw: String::from_utf8_lossy(&raw).into_owned(),
+        body: serde_json::from_slice(&body).ok(),
+        raw: String::from_utf8_lossy(&body).into_owned(),
     })))
 }
 
 /// Decodes the JSON body of a 2xx answer.
 pub(crate) fn decode_json<T: DeserializeOwned, E>(
     operation: &'static str,
-    (status, body): (reqwest::StatusCode, bytes::Bytes),
-) -> Result<T, Error<E>> {
-    serde_json::from_slice(&body).map_err(|source| Error::Decode {
-        operation,
-        status,
-        body: String::from_utf8_lossy(&body).into_owned(),
-        source,
-    })
+    answer: Answer,
+) -> Result<ResponseValue<T>, Error<E>> {
+    match serde_json::from_slice(&answer.body) {
+        Ok(value) => Ok(ResponseValue::new(value, answer)),
+        Err(source) => Err(Error::Decode {
+            operation,
+            status: answer.status,
+            body: String::from_utf8_lossy(&answer.body).into_owned(),
+            source,
+        }),
+    }
+}
+
+/// A successful answer: the typed value, and the status and headers it came with.
+///
+/// It dereferences to the value, so `answer.name` reads a field; [`ResponseValue::into_inner`]
+/// takes the value out. It serializes as the value alone.
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> ResponseValue<T> {
+    pub(crate) fn new(value: T, answer: Answer) -> Self {
+        ResponseValue {
+            value,
+            status: answer.status,
+            headers: answer.headers,
+        }
+    }
+
+    /// The value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status (some 2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The rate-limit headers of the answer, so a caller can pace itself.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        RateLimit::from_headers(&self.headers)
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for ResponseValue<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for ResponseValue<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
 }
 
 /// Checks a value for a server URL variable: a host name (with an optional port), nothing more.
@@ -102,4 +249,15 @@ pub(crate) fn check_base_url(url: &str) -> Result<String, crate::BuildError> {
         return Err(invalid("there is no host"));
     }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// Resolves `value` against the origin (`scheme://host:port`) of `base_url` when it is a path;
+/// returns it unchanged otherwise.
+pub(crate) fn resolve_against_origin(base_url: &str, value: &str) -> String {
+    match reqwest::Url::parse(base_url) {
+        Ok(url) if value.starts_with('/') => {
+            format!("{}{value}", url.origin().ascii_serialization())
+        }
+        _ => value.to_owned(),
+    }
 }
