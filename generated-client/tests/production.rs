@@ -1,0 +1,385 @@
+//! What a production client needs, against real servers on loopback: retries and their waits,
+//! rate-limit state, client-credentials tokens (fetched once, shared, refreshed), and many
+//! concurrent calls through one client.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use generated_client::types::UpdateResourceServerRequestContent;
+use generated_client::{Client, Error, RetryPolicy};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({ "id": "rs_1", "name": "Payments" }))
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().base_delay(Duration::from_millis(10))
+}
+
+fn client_of(server: &MockServer, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(format!("{}/api/v2", server.uri()))
+        .bearer_token("token")
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
+async fn update(
+    client: &Client,
+) -> Result<
+    generated_client::ResponseValue<generated_client::types::UpdateResourceServerResponseContent>,
+    Error<generated_client::types::ErrorResponseContent>,
+> {
+    client
+        .update_resource_server("rs_1", &UpdateResourceServerRequestContent::default())
+        .await
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn too_many_requests_waits_until_the_reset_then_succeeds() {
+    let server = MockServer::start().await;
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-ratelimit-limit", "10")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok())
+        .mount(&server)
+        .await;
+    let updated = update(&client_of(&server, RetryPolicy::default()))
+        .await
+        .unwrap();
+    assert_eq!(updated.id.as_deref(), Some("rs_1"));
+    assert_eq!(requests(&server).await, 2, "one retry");
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    assert!(
+        now >= Duration::from_secs(reset),
+        "retried before the reset: {now:?} < {reset}"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_until_success() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok())
+        .mount(&server)
+        .await;
+    let updated = update(&client_of(&server, fast_retries())).await.unwrap();
+    assert_eq!(updated.status().as_u16(), 200);
+    assert_eq!(requests(&server).await, 3);
+}
+
+#[tokio::test]
+async fn endless_rate_limiting_gives_up_with_the_last_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({ "statusCode": 429, "error": "Too Many Requests", "message": "slow down" })),
+        )
+        .mount(&server)
+        .await;
+    let result = update(&client_of(&server, fast_retries().max_retries(3))).await;
+    let Err(Error::Api(api)) = result else {
+        panic!("expected the last 429, got {result:?}")
+    };
+    assert_eq!(api.status.as_u16(), 429);
+    assert_eq!(api.body.as_ref().unwrap().message, "slow down");
+    assert_eq!(requests(&server).await, 4, "the first try and 3 retries");
+}
+
+#[tokio::test]
+async fn other_client_errors_are_never_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(400))
+        .mount(&server)
+        .await;
+    assert!(update(&client_of(&server, fast_retries())).await.is_err());
+    assert_eq!(requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off_per_client_and_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let client = client_of(&server, fast_retries());
+    assert!(update(&client.with_retry(RetryPolicy::none()))
+        .await
+        .is_err());
+    assert_eq!(requests(&server).await, 1);
+    assert!(update(&client_of(
+        &server,
+        fast_retries().retry_server_errors(false)
+    ))
+    .await
+    .is_err());
+    assert_eq!(requests(&server).await, 2);
+    assert!(update(&client).await.is_err());
+    assert_eq!(
+        requests(&server).await,
+        5,
+        "the client itself still retries twice"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_dropped_mid_answer_is_retried() {
+    // A bare server: the first connection gets half an answer and is closed, the second a whole one.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        for attempt in 0..2 {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = vec![0; 64 * 1024];
+            let _ = socket.read(&mut buffer).await.unwrap();
+            let answer: &[u8] = if attempt == 0 {
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\": \"rs"
+            } else {
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 14\r\nconnection: close\r\n\r\n{\"id\": \"rs_1\"}"
+            };
+            socket.write_all(answer).await.unwrap();
+            socket.shutdown().await.unwrap();
+        }
+    });
+    let client = Client::builder()
+        .base_url(format!("http://{address}/api/v2"))
+        .bearer_token("token")
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let result = tokio::time::timeout(Duration::from_secs(10), update(&client))
+        .await
+        .unwrap();
+    assert_eq!(result.unwrap().id.as_deref(), Some("rs_1"));
+    server.await.unwrap();
+}
+
+#[tokio::test]
+async fn rate_limit_state_is_readable_on_success() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ok().insert_header("x-ratelimit-limit", "50")
+                .insert_header("x-ratelimit-remaining", "49")
+                .insert_header("x-ratelimit-reset", "1767225600"),
+        )
+        .mount(&server)
+        .await;
+    let updated = update(&client_of(&server, fast_retries())).await.unwrap();
+    let limit = updated.rate_limit().unwrap();
+    assert_eq!(
+        (limit.limit, limit.remaining, limit.reset),
+        (Some(50), Some(49), Some(1_767_225_600))
+    );
+    // The answer still serializes as the resource server alone.
+    assert_eq!(
+        serde_json::to_value(&updated).unwrap(),
+        json!({ "id": "rs_1", "name": "Payments" })
+    );
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body.
+fn form(body: &[u8]) -> BTreeMap<String, String> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    };
+    std::str::from_utf8(body)
+        .unwrap()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+fn credentials_client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(format!("{}/api/v2", server.uri()))
+        .client_credentials("my-client-id", "my-client-secret")
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn client_credentials_fetch_one_token_for_many_concurrent_calls() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(
+                    json!({ "access_token": "tok-1", "expires_in": 86400, "token_type": "Bearer" }),
+                )
+                .set_delay(Duration::from_millis(100)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(ok())
+        .mount(&server)
+        .await;
+
+    let client = credentials_client(&server);
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { update(&client).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    update(&client).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let token_request = requests
+        .iter()
+        .find(|r| r.url.path() == "/oauth/token/")
+        .unwrap();
+    let sent = form(&token_request.body);
+    assert_eq!(sent["grant_type"], "client_credentials");
+    assert_eq!(sent["client_id"], "my-client-id");
+    assert_eq!(sent["client_secret"], "my-client-secret");
+    assert_eq!(sent["audience"], format!("{}/api/v2/", server.uri()));
+    assert!(!format!("{client:?}").contains("my-client-secret"));
+}
+
+#[tokio::test]
+async fn client_credentials_refresh_an_expired_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "access_token": "tok-1", "expires_in": 1 })),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "access_token": "tok-2", "expires_in": 86400 })),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok())
+        .mount(&server)
+        .await;
+
+    let client = credentials_client(&server);
+    update(&client).await.unwrap();
+    update(&client).await.unwrap(); // still fresh: no fetch
+    tokio::time::sleep(Duration::from_millis(600)).await; // past the refresh point of a 1 s token
+    update(&client).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let tokens: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "PATCH")
+        .map(|r| r.headers.get("authorization").unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(tokens, ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
+}
+
+#[tokio::test]
+async fn a_refused_token_request_is_a_clear_error_and_nothing_reaches_the_api() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token/"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({ "error": "access_denied", "error_description": "Unauthorized" }),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok())
+        .expect(0)
+        .mount(&server)
+        .await;
+    let result = update(&credentials_client(&server)).await;
+    let Err(error @ Error::Authentication { .. }) = result else {
+        panic!("expected an authentication error, got {result:?}")
+    };
+    let shown = error.to_string();
+    assert!(
+        shown.contains("refused the client credentials")
+            && shown.contains("401")
+            && shown.contains("access_denied"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("my-client-secret") && !format!("{error:?}").contains("my-client-secret")
+    );
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_updates_through_one_client() {
+    fn shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok())
+        .expect(100)
+        .mount(&server)
+        .await;
+    let client = client_of(&server, fast_retries());
+    shareable(&client);
+    let calls: Vec<_> = (0..100)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let body = UpdateResourceServerRequestContent {
+                    name: Some(format!("api {i}")),
+                    ..Default::default()
+                };
+                client
+                    .update_resource_server(&format!("rs_{i}"), &body)
+                    .await
+            })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap().id.as_deref(), Some("rs_1"));
+    }
+}
