@@ -200,7 +200,7 @@ impl Client {
         body: &crate::types::UpdateResourceServerRequestContent,
     ) -> Result<
         crate::ResponseValue<crate::types::UpdateResourceServerResponseContent>,
-        Error<crate::types::ErrorResponseContent>,
+        Error<crate::types::UpdateResourceServerError>,
     > {
         const OPERATION: &str = "PATCH /resource-servers/{id}";
         let mut violations = Vec::new();

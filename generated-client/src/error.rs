@@ -9,7 +9,8 @@ pub use reqwest::StatusCode;
 
 use crate::ValidationError;
 
-/// Why an operation failed. `E` is the error body the spec declares for the operation.
+/// Why an operation failed. `E` is the operation's error type: one variant per error status
+/// the spec declares, each with its parsed body.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -119,7 +120,7 @@ impl<E> From<ValidationError> for Error<E> {
     }
 }
 
-/// A non-2xx answer: its status, headers, the error body when it parses, and the raw text always.
+/// A non-2xx answer: its status, headers, the answer typed by status, and the raw text always.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ApiError<E> {
@@ -129,8 +130,9 @@ pub struct ApiError<E> {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The body, parsed as the error schema of the spec; `None` when it does not parse.
-    pub body: Option<E>,
+    /// The answer typed by status, with the body parsed as the spec declares it for that status
+    /// (`None` inside the variant when it does not parse).
+    pub body: E,
     /// The body as received (lossily decoded as UTF-8).
     pub raw: String,
     /// The rate-limit headers of the answer, when it has them.

@@ -24,7 +24,7 @@ async fn client(server: &MockServer) -> Client {
 /// Sends an empty update to a server that answers every PATCH with `template`.
 async fn update_answered_by(
     template: ResponseTemplate,
-) -> Result<ResponseValue<UpdateResourceServerResponseContent>, Error<ErrorResponseContent>> {
+) -> Result<ResponseValue<UpdateResourceServerResponseContent>, Error<UpdateResourceServerError>> {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
         .respond_with(template)
@@ -157,7 +157,14 @@ async fn error_statuses_carry_status_body_and_headers() {
             panic!("{status}: expected an API error, got {result:?}")
         };
         assert_eq!(api.status.as_u16(), status);
-        let parsed = api.body.as_ref().expect("the error body parses");
+        // The error is typed by status: each declared status has its own variant.
+        let parsed = match (status, &api.body) {
+            (400, UpdateResourceServerError::BadRequest(Some(parsed)))
+            | (401, UpdateResourceServerError::Unauthorized(Some(parsed)))
+            | (403, UpdateResourceServerError::Forbidden(Some(parsed)))
+            | (409, UpdateResourceServerError::Conflict(Some(parsed))) => parsed,
+            (_, other) => panic!("{status}: wrong variant or unparsed body: {other:?}"),
+        };
         assert_eq!(parsed.status_code, i64::from(status));
         assert_eq!(parsed.error, error);
         assert_eq!(parsed.message, message);
@@ -190,7 +197,10 @@ async fn too_many_requests_carries_the_rate_limit() {
         (limit.limit, limit.remaining, limit.reset),
         (Some(50), Some(0), Some(1_767_225_600))
     );
-    assert_eq!(api.body.as_ref().unwrap().error_code, None);
+    let UpdateResourceServerError::TooManyRequests(Some(body)) = &api.body else {
+        panic!("expected a typed 429, got {:?}", api.body)
+    };
+    assert_eq!(body.error_code, None);
     assert!(Error::Api(api).to_string().contains("1767225600"));
 }
 
@@ -203,7 +213,7 @@ async fn an_error_body_that_is_not_json_is_kept_as_text() {
         panic!("expected an API error, got {result:?}")
     };
     assert_eq!(api.status.as_u16(), 502);
-    assert!(api.body.is_none());
+    assert_eq!(api.body, UpdateResourceServerError::Other(None));
     assert_eq!(api.raw, "<html>Bad gateway</html>");
 }
 

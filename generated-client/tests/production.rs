@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use generated_client::types::UpdateResourceServerRequestContent;
+use generated_client::types::{UpdateResourceServerError, UpdateResourceServerRequestContent};
 use generated_client::{Client, Error, RetryPolicy};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -33,7 +33,7 @@ async fn update(
     client: &Client,
 ) -> Result<
     generated_client::ResponseValue<generated_client::types::UpdateResourceServerResponseContent>,
-    Error<generated_client::types::ErrorResponseContent>,
+    Error<UpdateResourceServerError>,
 > {
     client
         .update_resource_server("rs_1", &UpdateResourceServerRequestContent::default())
@@ -113,7 +113,10 @@ async fn endless_rate_limiting_gives_up_with_the_last_answer() {
         panic!("expected the last 429, got {result:?}")
     };
     assert_eq!(api.status.as_u16(), 429);
-    assert_eq!(api.body.as_ref().unwrap().message, "slow down");
+    let UpdateResourceServerError::TooManyRequests(Some(body)) = &api.body else {
+        panic!("expected a typed 429, got {:?}", api.body)
+    };
+    assert_eq!(body.message, "slow down");
     assert_eq!(requests(&server).await, 4, "the first try and 3 retries");
 }
 

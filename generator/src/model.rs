@@ -245,8 +245,34 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a 2xx answer holds.
     pub success: Success,
-    /// The type of error bodies (non-2xx answers).
-    pub error: Shape,
+    /// The name of the error type: one variant per declared error status, and `Other`.
+    pub error_name: String,
+    /// The declared error answers, most specific first (codes, then ranges, then `default`).
+    pub errors: Vec<ErrorCase>,
+}
+
+/// A declared error answer of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCase {
+    /// The variant name, e.g. `Conflict` for 409.
+    pub variant: String,
+    /// Which statuses it covers.
+    pub status: StatusMatch,
+    /// The response's description.
+    pub doc: Option<String>,
+    /// The JSON body, or `None` when none is declared.
+    pub body: Option<Shape>,
+}
+
+/// The statuses an [`ErrorCase`] covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `4XX`: every code from `n * 100` to `n * 100 + 99`.
+    Range(u16),
+    /// `default`: any status no other case covers.
+    Default,
 }
 
 /// Where a parameter goes.
@@ -1099,7 +1125,9 @@ impl Lowerer<'_> {
         };
 
         let mut success = None;
-        let mut error_shapes: Vec<Shape> = Vec::new();
+        let error_name = self.type_names.claim(format!("{type_hint}Error"));
+        let mut variants = Scope::with_reserved(&["Other"]);
+        let mut errors: Vec<ErrorCase> = Vec::new();
         let responses = op
             .responses
             .responses
@@ -1145,21 +1173,35 @@ impl Lowerer<'_> {
                         None => Success::Bytes,
                     });
                 }
-            } else if let Some(Some(schema)) = json {
-                let shape = self.shape(
-                    schema,
-                    &format!("{r_at}/content"),
-                    &format!("{type_hint}ErrorResponse"),
-                );
-                if !error_shapes.contains(&shape) {
-                    error_shapes.push(shape);
-                }
+            } else {
+                let body = match json {
+                    Some(Some(schema)) => Some(self.shape(
+                        schema,
+                        &format!("{r_at}/content"),
+                        &format!("{type_hint}ErrorResponse"),
+                    )),
+                    Some(None) => Some(Shape::Any),
+                    None => None,
+                };
+                let status = match code {
+                    Some(StatusCode::Code(code)) => StatusMatch::Code(*code),
+                    Some(StatusCode::Range(range)) => StatusMatch::Range(*range),
+                    None => StatusMatch::Default,
+                };
+                errors.push(ErrorCase {
+                    variant: variants.claim(status_variant(status)),
+                    status,
+                    doc: Some(response.description.clone()).filter(|d| !d.is_empty()),
+                    body,
+                });
             }
         }
-        let error = match <[Shape; 1]>::try_from(error_shapes) {
-            Ok([shape]) => shape,
-            Err(_) => Shape::Any,
-        };
+        // Codes before ranges before `default`, so the first match is the most specific.
+        errors.sort_by_key(|case| match case.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
         Some(Operation {
             ident,
             method: method.to_ascii_uppercase(),
@@ -1171,7 +1213,8 @@ impl Lowerer<'_> {
             params,
             body,
             success: success.unwrap_or(Success::Empty),
-            error,
+            error_name,
+            errors,
         })
     }
 
@@ -1201,6 +1244,50 @@ impl Lowerer<'_> {
             required: body.required,
         })
     }
+}
+
+/// The variant name for a status: its reason phrase (`409` is `Conflict`), `ClientError` for `4XX`.
+fn status_variant(status: StatusMatch) -> String {
+    let name = match status {
+        StatusMatch::Code(code) => match code {
+            300 => "MultipleChoices",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            308 => "PermanentRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            other => return format!("Status{other}"),
+        },
+        StatusMatch::Range(3) => "Redirection",
+        StatusMatch::Range(4) => "ClientError",
+        StatusMatch::Range(5) => "ServerError",
+        StatusMatch::Range(other) => return format!("Status{other}xx"),
+        StatusMatch::Default => "Default",
+    };
+    name.to_owned()
 }
 
 /// `application/json`, `application/json; charset=utf-8`, `application/problem+json`, ...

@@ -170,6 +170,10 @@ paths:
         "200":
           description: ok
           content: { application/json: { schema: { type: array, items: { $ref: "#/components/schemas/Part" } } } }
+        "404": { description: No such thing. }
+        "5XX":
+          description: Server trouble.
+          content: { application/json: { schema: { $ref: "#/components/schemas/Problem" } } }
         default:
           description: error
           content: { application/json: { schema: { $ref: "#/components/schemas/Problem" } } }
@@ -184,14 +188,50 @@ components:
         spec,
         "src/client.rs",
         &[
-            "pub async fn list_parts(&self, thing_id: i64, limit: Option<i64>, tags: Option<&[String]>, x_trace: Option<&str>,) -> Result<crate::ResponseValue<Vec<crate::types::Part>>, Error<crate::types::Problem>,>",
+            "pub async fn list_parts(&self, thing_id: i64, limit: Option<i64>, tags: Option<&[String]>, x_trace: Option<&str>,) -> Result<crate::ResponseValue<Vec<crate::types::Part>>, Error<crate::types::ListPartsError>,>",
             r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
             r#"format!("{}/things/{}/parts", self.core.base_url, segment_0)"#,
             r#"query.push(("limit", value.to_string()));"#,
             r#"for value in tags.iter() { query.push(("tags", value.to_string())); }"#,
             r#"request = request.header("X-Trace", value.to_string());"#,
-            "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<serde_json::Value>>",
+            "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<crate::types::DeleteThingsThingIdPartsError>,>",
             r#"self.region.as_deref().unwrap_or("eu")"#,
+        ],
+    );
+}
+
+#[test]
+fn error_answers_are_typed_by_status() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200": { description: ok }
+        default:
+          description: Anything else.
+          content: { application/json: { schema: { $ref: "#/components/schemas/Problem" } } }
+        "5XX":
+          description: Server trouble.
+          content: { application/json: { schema: { $ref: "#/components/schemas/Problem" } } }
+        "404": { description: No such thing. }
+    delete:
+      operationId: deleteThings
+      responses: { "204": { description: gone } }
+components:
+  schemas:
+    Problem: { type: object, properties: { detail: { type: string } } }
+"##;
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            "pub enum ListThingsError { /// 404: No such thing.\n NotFound(Option<serde_json::Value>), /// 5XX: Server trouble.\n ServerError(Option<Problem>), /// Any other status: Anything else.\n Default(Option<Problem>), }",
+            "404u16 => Self::NotFound(serde_json::from_slice(body).ok()), 500u16..=599u16 => Self::ServerError(serde_json::from_slice(body).ok()), _ => Self::Default(serde_json::from_slice(body).ok()),",
+            "pub enum DeleteThingsError { /// A status the spec does not declare for this operation; the body if it is JSON.\n Other(Option<serde_json::Value>), }",
         ],
     );
 }

@@ -519,7 +519,8 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         other => quote!(reqwest::Method::from_bytes(#other.as_bytes()).expect("an HTTP method")),
     };
     let ok = success_type(&op.success, types);
-    let err = rust_type(&op.error, types);
+    let err = super::types::ident(&op.error_name);
+    let err = quote!(#types #err);
     let finish = match &op.success {
         Success::Empty => quote! {
             let answer = crate::http::send(&self.core, OPERATION, request).await?;

@@ -5,7 +5,8 @@ use quote::quote;
 
 use super::doc;
 use crate::model::{
-    Bounds, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct, TypeDef,
+    Bounds, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape, StatusMatch,
+    Struct, TypeDef,
 };
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
@@ -13,9 +14,12 @@ pub(super) fn types_rs(model: &Model) -> TokenStream {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Enum(e) => enum_def(e),
     });
+    let errors = model.operations.iter().map(error_def);
     quote! {
-        //! The request and response types of the API, one per schema of the spec.
+        //! The request and response types of the API, one per schema of the spec, and the error
+        //! answers of each operation, typed by status.
         #( #items )*
+        #( #errors )*
     }
 }
 
@@ -451,6 +455,77 @@ fn enum_def(e: &Enum) -> TokenStream {
             fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
                 if let Self::#other(value) = self {
                     crate::validation::unknown_variant(path, value, Self::VALUES, out);
+                }
+            }
+        }
+    }
+}
+
+/// The error answers of one operation: a variant per declared status, and `Other` unless the
+/// spec declares a `default` answer.
+fn error_def(op: &Operation) -> TokenStream {
+    let name = ident(&op.error_name);
+    let here = quote!();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for case in &op.errors {
+        let variant = ident(&case.variant);
+        let body = case.body.as_ref().map_or_else(
+            || quote!(serde_json::Value),
+            |shape| rust_type(shape, &here),
+        );
+        let status = match case.status {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(range) => format!("{range}XX"),
+            StatusMatch::Default => "Any other status".to_owned(),
+        };
+        let text = match &case.doc {
+            Some(doc) => format!("{status}: {doc}"),
+            None => format!("{status}."),
+        };
+        let doc = doc(&text);
+        variants.push(quote! {
+            #doc
+            #variant(Option<#body>),
+        });
+        let pattern = match case.status {
+            StatusMatch::Code(code) => quote!(#code),
+            StatusMatch::Range(range) => {
+                let (low, high) = (range * 100, range * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        arms.push(quote!(#pattern => Self::#variant(serde_json::from_slice(body).ok()),));
+    }
+    if !op
+        .errors
+        .iter()
+        .any(|case| case.status == StatusMatch::Default)
+    {
+        variants.push(quote! {
+            /// A status the spec does not declare for this operation; the body if it is JSON.
+            Other(Option<serde_json::Value>),
+        });
+        arms.push(quote!(_ => Self::Other(serde_json::from_slice(body).ok()),));
+    }
+    let text = format!(
+        "The error answers of `{} {}` ([`crate::Client::{}`]), one variant per status the spec declares. \
+         Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].",
+        op.method, op.path, op.ident
+    );
+    let doc = doc(&text);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl crate::http::ErrorBody for #name {
+            fn from_answer(status: u16, body: &[u8]) -> Self {
+                match status {
+                    #( #arms )*
                 }
             }
         }

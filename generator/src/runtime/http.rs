@@ -42,6 +42,13 @@ pub(crate) struct Core {
     pub(crate) timeout: Option<Duration>,
 }
 
+/// An operation's error type: built from the status and body of a non-2xx answer, typed by
+/// status as the spec declares its error answers.
+pub(crate) trait ErrorBody {
+    /// Picks the variant for `status` and parses `body` as its declared JSON, if it is.
+    fn from_answer(status: u16, body: &[u8]) -> Self;
+}
+
 /// A 2xx answer: its status, headers and body.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
@@ -51,7 +58,7 @@ pub(crate) struct Answer {
 
 /// Sends the request, retrying as the policy says, and returns a 2xx answer; anything else
 /// becomes an [`Error`].
-pub(crate) async fn send<E: DeserializeOwned>(
+pub(crate) async fn send<E: ErrorBody>(
     core: &Core,
     operation: &'static str,
     request: reqwest::RequestBuilder,
@@ -107,7 +114,7 @@ pub(crate) async fn send<E: DeserializeOwned>(
     .await
 }
 
-async fn send_once<E: DeserializeOwned>(
+async fn send_once<E: ErrorBody>(
     operation: &'static str,
     request: reqwest::RequestBuilder,
 ) -> Result<Answer, Error<E>> {
@@ -131,7 +138,7 @@ async fn send_once<E: DeserializeOwned>(
         status,
         rate_limit: RateLimit::from_headers(&headers),
         headers,
-        body: serde_json::from_slice(&body).ok(),
+        body: E::from_answer(status.as_u16(), &body),
         raw: String::from_utf8_lossy(&body).into_owned(),
     })))
 }
