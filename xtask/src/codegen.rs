@@ -70,6 +70,10 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
         Config::new(DEFAULT_OUT)
             .spec_label(label)
             .own_workspace(false)
+            .dev_dependency(
+                "tracing-subscriber",
+                r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#,
+            )
             .dev_dependency("wiremock", r#""0.6""#)
     } else {
         let name: String = out
