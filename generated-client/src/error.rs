@@ -40,7 +40,14 @@ pub enum Error<E> {
         /// The underlying error.
         source: reqwest::Error,
     },
-    /// No complete answer arrived: connection refused or dropped, TLS failure.
+    /// No connection could be made: refused, unreachable, DNS or TLS failure, connect timeout.
+    Connect {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// The connection failed after it was made: dropped mid-answer, reset, or another I/O error.
     Transport {
         /// The operation, as `METHOD /path/{template}`.
         operation: &'static str,
@@ -70,6 +77,7 @@ impl<E> Error<E> {
             | Error::InvalidRequest { .. }
             | Error::Authentication { .. }
             | Error::Timeout { .. }
+            | Error::Connect { .. }
             | Error::Transport { .. } => None,
         }
     }
@@ -86,6 +94,9 @@ impl<E> fmt::Display for Error<E> {
             Error::Api(error) => error.fmt(f),
             Error::Timeout { operation, .. } => {
                 write!(f, "{operation}: no answer within the timeout")
+            }
+            Error::Connect { operation, source } => {
+                write!(f, "{operation}: cannot connect: {source}")
             }
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
             Error::Decode {
@@ -107,7 +118,9 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Validation(error) => Some(error),
-            Error::Timeout { source, .. } | Error::Transport { source, .. } => Some(source),
+            Error::Timeout { source, .. }
+            | Error::Connect { source, .. }
+            | Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
             Error::InvalidRequest { .. } | Error::Authentication { .. } | Error::Api(_) => None,
         }
@@ -142,12 +155,21 @@ pub struct ApiError<E> {
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
-        let raw = self.raw.trim();
-        if !raw.is_empty() {
-            const SHOWN: usize = 300;
-            match raw.char_indices().nth(SHOWN) {
-                Some((cut, _)) => write!(f, ": {}...", &raw[..cut])?,
-                None => write!(f, ": {raw}")?,
+        // The body on one line, shortened: enough to act on, never a page of HTML.
+        const SHOWN: usize = 300;
+        let mut words = self.raw.split_whitespace();
+        if let Some(first) = words.next() {
+            let mut line = first.to_owned();
+            for word in words {
+                if line.len() > SHOWN * 4 {
+                    break;
+                }
+                line.push(' ');
+                line.push_str(word);
+            }
+            match line.char_indices().nth(SHOWN) {
+                Some((cut, _)) => write!(f, ": {}...", &line[..cut])?,
+                None => write!(f, ": {line}")?,
             }
         }
         if let Some(RateLimit {

@@ -257,7 +257,7 @@ async fn an_invalid_request_is_never_sent() {
 }
 
 #[tokio::test]
-async fn a_closed_port_is_a_transport_error() {
+async fn a_closed_port_is_a_connect_error() {
     // A port that was just free: nothing listens there.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/api/v2", listener.local_addr().unwrap());
@@ -271,7 +271,7 @@ async fn a_closed_port_is_a_transport_error() {
     let result = client
         .update_resource_server("rs_1", &Default::default())
         .await;
-    assert!(matches!(result, Err(Error::Transport { .. })), "{result:?}");
+    assert!(matches!(result, Err(Error::Connect { .. })), "{result:?}");
 }
 
 #[tokio::test]

@@ -386,3 +386,35 @@ async fn a_hundred_concurrent_updates_through_one_client() {
         assert_eq!(call.await.unwrap().unwrap().id.as_deref(), Some("rs_1"));
     }
 }
+
+#[tokio::test]
+async fn a_timeout_can_be_set_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok().set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = client_of(&server, fast_retries()); // 60 s by default
+    let result = update(&client.with_timeout(Duration::from_millis(200))).await;
+    assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+    assert_eq!(requests(&server).await, 1, "a timeout is not retried");
+}
+
+#[tokio::test]
+async fn an_error_is_one_line_a_person_can_act_on() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_string("<html>\n  <body>\n    Bad gateway\n  </body>\n</html>\n"),
+        )
+        .mount(&server)
+        .await;
+    let error = update(&client_of(&server, RetryPolicy::none()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "PATCH /resource-servers/{id}: HTTP 502 Bad Gateway: <html> <body> Bad gateway </body> </html>"
+    );
+}

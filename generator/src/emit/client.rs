@@ -337,8 +337,8 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     }
     text.push_str(
         "# Errors\n\n[`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); \
-         [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`] or \
-         [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; \
+         [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], \
+         [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; \
          [`Error::Decode`] when a 2xx body is not the declared JSON.",
     );
     let doc = doc(&text);

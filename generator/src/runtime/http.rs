@@ -89,6 +89,7 @@ pub(crate) async fn send<E: ErrorBody>(
                     return outcome;
                 }
                 Err(Error::Api(api)) => core.retry.after_status(api.status, &api.headers, retry),
+                Err(Error::Connect { .. }) => core.retry.after_connection_error(retry),
                 Err(Error::Transport { source, .. }) if !source.is_builder() => {
                     core.retry.after_connection_error(retry)
                 }
@@ -118,9 +119,14 @@ async fn send_once<E: ErrorBody>(
     operation: &'static str,
     request: reqwest::RequestBuilder,
 ) -> Result<Answer, Error<E>> {
-    let transport = |source: reqwest::Error| match source.is_timeout() {
-        true => Error::Timeout { operation, source },
-        false => Error::Transport { operation, source },
+    let transport = |source: reqwest::Error| {
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else if source.is_connect() {
+            Error::Connect { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
     };
     let response = request.send().await.map_err(transport)?;
     let status = response.status();
