@@ -40,26 +40,12 @@ async fn update(
         .await
 }
 
-async fn requests(server: &MockServer) -> usize {
-    server.received_requests().await.unwrap().len()
-}
-
-#[tokio::test]
-async fn too_many_requests_waits_until_the_reset_then_succeeds() {
+/// A server that answers the first `times` PATCHes with `first`, and every later one with 200.
+async fn answering_first(first: ResponseTemplate, times: u64) -> MockServer {
     let server = MockServer::start().await;
-    let reset = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 1;
     Mock::given(method("PATCH"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("x-ratelimit-limit", "10")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", reset.to_string().as_str()),
-        )
-        .up_to_n_times(1)
+        .respond_with(first)
+        .up_to_n_times(times)
         .with_priority(1)
         .mount(&server)
         .await;
@@ -67,6 +53,25 @@ async fn too_many_requests_waits_until_the_reset_then_succeeds() {
         .respond_with(ok())
         .mount(&server)
         .await;
+    server
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn too_many_requests_waits_until_the_reset_then_succeeds() {
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    let limited = ResponseTemplate::new(429)
+        .insert_header("x-ratelimit-limit", "10")
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-reset", reset.to_string().as_str());
+    let server = answering_first(limited, 1).await;
     let updated = update(&client_of(&server, RetryPolicy::default()))
         .await
         .unwrap();
@@ -81,17 +86,7 @@ async fn too_many_requests_waits_until_the_reset_then_succeeds() {
 
 #[tokio::test]
 async fn server_errors_are_retried_until_success() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .respond_with(ok())
-        .mount(&server)
-        .await;
+    let server = answering_first(ResponseTemplate::new(503), 2).await;
     let updated = update(&client_of(&server, fast_retries())).await.unwrap();
     assert_eq!(updated.status().as_u16(), 200);
     assert_eq!(requests(&server).await, 3);
