@@ -115,7 +115,6 @@ impl ClientBuilder {
             }
         };
         let auth_token = self.bearer_token;
-        #[allow(unused_mut)]
         let mut auth = match &auth_token {
             Some(token) => crate::auth::Auth::Bearer(token.clone()),
             None => crate::auth::Auth::None,

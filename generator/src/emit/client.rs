@@ -101,6 +101,7 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
             token_url: Option<String>,
         }
     });
+    let auth_mutability = has_flow.then(|| quote!(mut));
     let credential_debug =
         has_flow.then(|| quote!(.field("client_credentials", &self.client_credentials)));
     let credentials_auth = match &model.client_credentials {
@@ -225,8 +226,7 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
                         .map_err(BuildError::Http)?,
                 };
                 let auth_token = self.bearer_token;
-                #[allow(unused_mut)]
-                let mut auth = match &auth_token {
+                let #auth_mutability auth = match &auth_token {
                     Some(token) => crate::auth::Auth::Bearer(token.clone()),
                     None => crate::auth::Auth::None,
                 };
