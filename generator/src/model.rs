@@ -65,13 +65,15 @@ pub struct ServerVariable {
     pub description: Option<String>,
 }
 
-/// A named type: a struct or an open enum.
+/// A named type: a struct, an open enum or a union.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeDef {
     /// An object schema.
     Struct(Struct),
     /// A string enum.
     Enum(Enum),
+    /// A `oneOf` or `anyOf`.
+    Union(Union),
 }
 
 impl TypeDef {
@@ -80,8 +82,37 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.name,
             TypeDef::Enum(e) => &e.name,
+            TypeDef::Union(u) => &u.name,
         }
     }
+}
+
+/// A `oneOf`/`anyOf` as a Rust enum with a variant per member, and one for anything else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON pointer of the schema.
+    pub at: String,
+    /// The description.
+    pub doc: Option<String>,
+    /// The members. Without a discriminator they are tried in this order, most specific first.
+    pub variants: Vec<Variant>,
+    /// The `discriminator` property, when every member is told apart by it.
+    pub discriminator: Option<String>,
+    /// The variant that keeps a value no member accepts (or an unknown tag), as JSON.
+    pub other: String,
+}
+
+/// A member of a [`Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The variant name.
+    pub ident: String,
+    /// The member's type.
+    pub shape: Shape,
+    /// The discriminator values that select it (empty without a discriminator).
+    pub tags: Vec<String>,
 }
 
 /// An object schema as a struct.
@@ -174,6 +205,8 @@ pub enum Shape {
     Nullable(Box<Shape>),
     /// A named type.
     Named(String),
+    /// A value on the heap, to cut a cycle of types that contain each other.
+    Boxed(Box<Shape>),
     /// Any JSON value.
     Any,
 }
@@ -299,8 +332,12 @@ pub struct Param {
     pub shape: Shape,
     /// Whether it must be given.
     pub required: bool,
+    /// For an array in the query: `true` repeats the name (`a=1&a=2`), `false` joins the values (`a=1,2`).
+    pub explode: bool,
     /// The description.
     pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
 }
 
 /// A request body.
@@ -319,6 +356,8 @@ pub struct Body {
 pub enum Encoding {
     /// JSON of the given shape.
     Json(Shape),
+    /// `application/x-www-form-urlencoded` fields of the given shape.
+    Form(Shape),
     /// Text, as a `String`.
     Text,
     /// Raw bytes.
@@ -343,6 +382,9 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         types: BTreeMap::new(),
         components: BTreeMap::new(),
         in_progress: BTreeSet::new(),
+        component_names: BTreeMap::new(),
+        directional: BTreeMap::new(),
+        dir: Dir::Response,
         type_names: Scope::with_reserved(&[
             "Client",
             "ClientBuilder",
@@ -367,8 +409,15 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         errors: Vec::new(),
     };
     let api = &document.api;
+    // Component schemas claim their names first, so an inline type never takes a component's name
+    // and a component's name does not depend on where it is first used.
+    for name in api.components.iter().flat_map(|c| c.schemas.keys()) {
+        let ident = lowerer.type_names.claim(camel(name));
+        lowerer.component_names.insert(name.clone(), ident);
+    }
     let operations = lowerer.operations();
     // Component schemas nothing refers to still become types: a spec's types are part of its API.
+    lowerer.dir = Dir::Response;
     if let Some(components) = &api.components {
         for name in components.schemas.keys() {
             lowerer.component(
@@ -377,6 +426,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
             );
         }
     }
+    box_cycles(&mut lowerer.types);
     let server = api.servers.first().map(|server| {
         let mut idents =
             Scope::with_reserved(&["build", "base_url", "bearer_token", "http_client"]);
@@ -446,14 +496,33 @@ fn pointer_escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
+/// Which way a value travels. A schema with `readOnly` or `writeOnly` properties gets a type per
+/// direction: `readOnly` properties are left out of the request type, `writeOnly` ones out of the
+/// response type. Every other schema has one type, keyed [`Dir::Both`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Dir {
+    Request,
+    Response,
+    Both,
+}
+
+/// A component schema lowered in one direction.
+type Key = (String, Dir);
+
 struct Lowerer<'a> {
     document: &'a Document,
     /// Named types by Rust name (sorted, hence deterministic output).
     types: BTreeMap<String, TypeDef>,
-    /// The shape each component schema lowered to, by component name.
-    components: BTreeMap<String, Shape>,
-    /// Component schemas being lowered, to cut cycles between non-object schemas.
-    in_progress: BTreeSet<String>,
+    /// The shape each component schema lowered to.
+    components: BTreeMap<Key, Shape>,
+    /// Component schemas being lowered, to find `$ref` cycles that no type can break.
+    in_progress: BTreeSet<Key>,
+    /// The Rust name of each component schema, claimed before anything else.
+    component_names: BTreeMap<String, String>,
+    /// Whether a component schema has `readOnly`/`writeOnly` properties, itself or inside.
+    directional: BTreeMap<String, bool>,
+    /// The direction of what is being lowered now.
+    dir: Dir,
     type_names: Scope,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
@@ -633,11 +702,20 @@ impl Lowerer<'_> {
 
     /// The shape of the component schema `name`, lowering it on first use.
     fn component(&mut self, name: &str, at: &str) -> Shape {
-        if let Some(shape) = self.components.get(name) {
+        let dir = if self.is_directional(name) {
+            self.dir
+        } else {
+            Dir::Both
+        };
+        let key = (name.to_owned(), dir);
+        if let Some(shape) = self.components.get(&key) {
             return shape.clone();
         }
-        if self.in_progress.contains(name) {
-            self.warn(at, format!("schema {name:?} contains itself other than through an object; typed as any JSON value"));
+        if self.in_progress.contains(&key) {
+            self.error(
+                at,
+                format!("`$ref` cycle through {name:?} with no object or array on the way, so no type can hold it"),
+            );
             return Shape::Any;
         }
         let pointer = format!("#/components/schemas/{}", pointer_escape(name));
@@ -650,16 +728,77 @@ impl Lowerer<'_> {
                 return Shape::Any;
             }
         };
+        self.in_progress.insert(key.clone());
         let shape = if target != name {
             self.component(target, &pointer)
         } else {
-            self.in_progress.insert(name.to_owned());
-            let shape = self.schema_shape(schema, &pointer, name, Some(name));
-            self.in_progress.remove(name);
-            shape
+            let hint = match dir {
+                Dir::Request => format!("{}Request", self.component_names[name]),
+                Dir::Response | Dir::Both => self.component_names[name].clone(),
+            };
+            self.schema_shape(schema, &pointer, &hint, Some(&key))
         };
-        self.components.insert(name.to_owned(), shape.clone());
+        self.in_progress.remove(&key);
+        self.components.insert(key, shape.clone());
         shape
+    }
+
+    /// The Rust name for a new type: the component's own when this is one, else one made from `hint`.
+    fn type_name(&mut self, hint: &str, component: Option<&Key>) -> String {
+        match component {
+            Some((name, Dir::Both | Dir::Response)) => self.component_names[name].clone(),
+            Some((_, Dir::Request)) | None => self.type_names.claim(camel(hint)),
+        }
+    }
+
+    /// Whether the component schema `name` has `readOnly`/`writeOnly` properties, itself or inside.
+    fn is_directional(&mut self, name: &str) -> bool {
+        if let Some(known) = self.directional.get(name) {
+            return *known;
+        }
+        // Assumed `false` while it is being looked at, which ends cycles.
+        self.directional.insert(name.to_owned(), false);
+        let reference = format!("#/components/schemas/{name}");
+        let found = match self.document.schema_ref(&reference, "#") {
+            Ok((schema, _)) => self.schema_directional(schema),
+            Err(_) => false,
+        };
+        self.directional.insert(name.to_owned(), found);
+        found
+    }
+
+    fn schema_directional(&mut self, schema: &Schema) -> bool {
+        let v = view(schema);
+        let mut children: Vec<&ReferenceOr<Schema>> = Vec::new();
+        children.extend(v.all_of);
+        children.extend(v.one_of);
+        children.extend(v.any_of);
+        if let Some(AdditionalProperties::Schema(values)) = v.additional {
+            children.push(values);
+        }
+        let mut boxed: Vec<&ReferenceOr<Box<Schema>>> = v.items.into_iter().collect();
+        boxed.extend(v.properties.into_iter().flat_map(|p| p.values()));
+        let document = self.document;
+        if let Some(properties) = v.properties {
+            for property in properties.values() {
+                if let Ok((p, _)) = document.boxed_schema(property, "#") {
+                    if p.schema_data.read_only || p.schema_data.write_only {
+                        return true;
+                    }
+                }
+            }
+        }
+        boxed.iter().any(|child| match child {
+            ReferenceOr::Item(schema) => self.schema_directional(schema),
+            ReferenceOr::Reference { reference } => document
+                .schema_ref(reference, "#")
+                .is_ok_and(|(_, name)| self.is_directional(name)),
+        }) || children.iter().any(|child| match child {
+            ReferenceOr::Item(schema) => self.schema_directional(schema),
+            ReferenceOr::Reference { reference } => document
+                .schema_ref(reference, "#")
+                .is_ok_and(|(_, name)| self.is_directional(name)),
+        })
     }
 
     fn shape(&mut self, schema: &ReferenceOr<Schema>, at: &str, hint: &str) -> Shape {
@@ -696,12 +835,16 @@ impl Lowerer<'_> {
             return true;
         }
         // `allOf: [$ref]` is how 3.0 documents attach `nullable` or a description to a reference.
-        match v.all_of {
-            [only] => self
+        let single = match (v.all_of, v.one_of, v.any_of) {
+            ([only], [], []) | ([], [only], []) | ([], [], [only]) => Some(only),
+            _ => None,
+        };
+        match single {
+            Some(only) => self
                 .document
                 .schema(only, "#")
                 .is_ok_and(|(s, _)| self.nullable(s)),
-            _ => false,
+            None => false,
         }
     }
 
@@ -710,7 +853,7 @@ impl Lowerer<'_> {
         schema: &Schema,
         at: &str,
         hint: &str,
-        component: Option<&str>,
+        component: Option<&Key>,
     ) -> Shape {
         let v = view(schema);
         let doc = schema.schema_data.description.clone();
@@ -718,9 +861,20 @@ impl Lowerer<'_> {
             self.warn(at, "`not` is not supported; typed as any JSON value");
             return Shape::Any;
         }
-        if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            self.warn(at, "`oneOf`/`anyOf` are not supported yet; typed as any JSON value (serde_json::Value)");
-            return Shape::Any;
+        let (members, keyword) = if v.one_of.is_empty() {
+            (v.any_of, "anyOf")
+        } else {
+            (v.one_of, "oneOf")
+        };
+        if !members.is_empty() {
+            if v.properties.is_some_and(|p| !p.is_empty()) || !v.all_of.is_empty() {
+                self.warn(at, format!("`{keyword}` beside properties or `allOf` only constrains which properties go together; that is not checked"));
+            } else if let [only] = members {
+                return self.shape(only, &format!("{at}/{keyword}/0"), hint);
+            } else {
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                return self.union(members, keyword, discriminator, at, hint, component, doc);
+            }
         }
         if !v.all_of.is_empty() {
             if let ([only], None) = (v.all_of, v.properties) {
@@ -818,14 +972,14 @@ impl Lowerer<'_> {
         &mut self,
         at: &str,
         hint: &str,
-        component: Option<&str>,
+        component: Option<&Key>,
         doc: Option<String>,
         values: Vec<String>,
     ) -> Shape {
-        let name = self.type_names.claim(camel(hint));
-        if let Some(component) = component {
+        let name = self.type_name(hint, component);
+        if let Some(key) = component {
             self.components
-                .insert(component.to_owned(), Shape::Named(name.clone()));
+                .insert(key.clone(), Shape::Named(name.clone()));
         }
         let mut idents = Scope::default();
         let mut seen = BTreeSet::new();
@@ -848,20 +1002,150 @@ impl Lowerer<'_> {
         Shape::Named(name)
     }
 
+    /// A `oneOf`/`anyOf` as a union: tagged by the discriminator when every member is a `$ref`
+    /// it can name, else tried in order of specificity.
+    #[allow(clippy::too_many_arguments)]
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        keyword: &str,
+        discriminator: Option<&openapiv3::Discriminator>,
+        at: &str,
+        hint: &str,
+        component: Option<&Key>,
+        doc: Option<String>,
+    ) -> Shape {
+        let name = self.type_name(hint, component);
+        if let Some(key) = component {
+            self.components
+                .insert(key.clone(), Shape::Named(name.clone()));
+        }
+        let document = self.document;
+        let mut idents = Scope::default();
+        let mut variants = Vec::new();
+        let mut tagged = discriminator.is_some();
+        for (i, member) in members.iter().enumerate() {
+            let member_at = format!("{at}/{keyword}/{i}");
+            let shape = self.item_shape_ref(member, &member_at, &format!("{name}{}", i + 1));
+            let tags = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => {
+                    let target = document
+                        .schema_ref(reference, &member_at)
+                        .ok()
+                        .map(|(_, n)| n);
+                    let mut tags: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, to)| {
+                            *to == reference
+                                || target.is_some_and(|t| {
+                                    to.as_str() == t || to.rsplit('/').next() == Some(t)
+                                })
+                        })
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.extend(target.map(str::to_owned));
+                    }
+                    tags
+                }
+                _ => Vec::new(),
+            };
+            if tags.is_empty() {
+                tagged = false;
+            }
+            let ident = idents.claim(variant_name(&shape));
+            variants.push(Variant { ident, shape, tags });
+        }
+        if discriminator.is_some() && !tagged {
+            self.warn(at, "`discriminator` needs every member to be a `$ref`; the members are told apart by their shape instead");
+        }
+        if !tagged {
+            for variant in &mut variants {
+                variant.tags.clear();
+            }
+            // serde tries untagged variants in order: the most demanding first.
+            let mut keyed: Vec<((u8, std::cmp::Reverse<usize>), Variant)> = variants
+                .into_iter()
+                .map(|v| (self.specificity(&v.shape), v))
+                .collect();
+            keyed.sort_by_key(|(key, _)| *key);
+            variants = keyed.into_iter().map(|(_, v)| v).collect();
+        }
+        let other = idents.claim("Unknown".to_owned());
+        self.types.insert(
+            name.clone(),
+            TypeDef::Union(Union {
+                name: name.clone(),
+                at: at.to_owned(),
+                doc,
+                variants,
+                discriminator: discriminator
+                    .filter(|_| tagged)
+                    .map(|d| d.property_name.clone()),
+                other,
+            }),
+        );
+        Shape::Named(name)
+    }
+
+    /// The order in which untagged union members are tried: structs with more required fields
+    /// first (an object with fewer would also accept their values), then the looser shapes.
+    fn specificity(&self, shape: &Shape) -> (u8, std::cmp::Reverse<usize>) {
+        use std::cmp::Reverse;
+        match shape {
+            Shape::Named(name) => match self.types.get(name) {
+                Some(TypeDef::Struct(s)) => {
+                    let required = s
+                        .fields
+                        .iter()
+                        .filter(|f| {
+                            matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+                        })
+                        .count();
+                    (0, Reverse(required * 1000 + s.fields.len()))
+                }
+                Some(TypeDef::Union(_)) => (1, Reverse(0)),
+                Some(TypeDef::Enum(_)) => (3, Reverse(0)),
+                None => (1, Reverse(0)),
+            },
+            Shape::Boxed(inner) | Shape::Nullable(inner) => self.specificity(inner),
+            Shape::Array { .. } => (2, Reverse(0)),
+            Shape::Map(_) => (2, Reverse(1)),
+            Shape::Boolean => (3, Reverse(0)),
+            Shape::Integer(..) => (3, Reverse(1)),
+            Shape::Number(..) => (3, Reverse(2)),
+            Shape::String(_) => (4, Reverse(0)),
+            Shape::Any => (5, Reverse(0)),
+        }
+    }
+
     /// An object, or the merge of `allOf` members and the schema's own properties, as one struct.
     fn merged_object(
         &mut self,
         v: &View<'_>,
         at: &str,
         hint: &str,
-        component: Option<&str>,
+        component: Option<&Key>,
         doc: Option<String>,
     ) -> Shape {
-        let name = self.type_names.claim(camel(hint));
-        if let Some(component) = component {
+        let name = self.type_name(hint, component);
+        if let Some(key) = component {
             self.components
-                .insert(component.to_owned(), Shape::Named(name.clone()));
+                .insert(key.clone(), Shape::Named(name.clone()));
         }
+        let doc = match component {
+            Some((source, Dir::Request)) => Some(format!(
+                "{}The request form of [`{}`]: its read-only properties are left out.",
+                doc.map(|d| format!("{d}\n\n")).unwrap_or_default(),
+                self.component_names[source],
+            )),
+            Some((_, Dir::Response)) => Some(format!(
+                "{}Write-only properties are left out: they are only ever sent.",
+                doc.map(|d| format!("{d}\n\n")).unwrap_or_default(),
+            )),
+            _ => doc,
+        };
         let document = self.document;
         // (pointer of the member, its properties, its required list, its additionalProperties)
         let mut members = Vec::new();
@@ -890,6 +1174,15 @@ impl Lowerer<'_> {
             for (wire, property) in properties {
                 let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
                 let resolved = document.boxed_schema(property, &field_at).ok();
+                let data = resolved.map(|(s, _)| &s.schema_data);
+                let skip = match self.dir {
+                    Dir::Request => data.is_some_and(|d| d.read_only),
+                    Dir::Response => data.is_some_and(|d| d.write_only),
+                    Dir::Both => false,
+                };
+                if skip {
+                    continue;
+                }
                 let shape =
                     self.boxed_shape(property, &field_at, &format!("{name}{}", camel(wire)));
                 let nullable = resolved.is_some_and(|(s, _)| self.nullable(s));
@@ -899,7 +1192,6 @@ impl Lowerer<'_> {
                     (false, false) => Presence::Optional,
                     (false, true) => Presence::OptionalNullable,
                 };
-                let data = resolved.map(|(s, _)| &s.schema_data);
                 let field = Field {
                     wire: wire.clone(),
                     ident: String::new(),
@@ -1032,6 +1324,7 @@ impl Lowerer<'_> {
             .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
             .collect();
         let mut params = Vec::new();
+        self.dir = Dir::Request;
         for (parameter, p_at) in resolved {
             let (location, data) = match parameter {
                 Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
@@ -1094,7 +1387,10 @@ impl Lowerer<'_> {
                 location,
                 shape,
                 required: data.required || location == ParamLocation::Path,
+                // `form` style, the query's default, explodes unless told otherwise.
+                explode: data.explode.unwrap_or(true),
                 doc: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
             });
         }
         for name in &template {
@@ -1124,6 +1420,7 @@ impl Lowerer<'_> {
             }
         };
 
+        self.dir = Dir::Response;
         let mut success = None;
         let error_name = self.type_names.claim(format!("{type_hint}Error"));
         let mut variants = Scope::with_reserved(&["Other"]);
@@ -1230,6 +1527,22 @@ impl Lowerer<'_> {
                 None => Shape::Any,
             };
             (media.clone(), Encoding::Json(shape))
+        } else if let Some((media, content)) = pick(|m| {
+            m.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        }) {
+            let shape = match &content.schema {
+                Some(schema) => self.shape(
+                    schema,
+                    &format!("{at}/content"),
+                    &format!("{type_hint}Form"),
+                ),
+                None => Shape::Map(Box::new(Shape::String(StringRules::default()))),
+            };
+            (media.clone(), Encoding::Form(shape))
         } else if let Some((media, _)) = pick(|m| m.starts_with("text/")) {
             (media.clone(), Encoding::Text)
         } else if let Some((media, _)) = body.content.first() {
@@ -1244,6 +1557,135 @@ impl Lowerer<'_> {
             required: body.required,
         })
     }
+}
+
+/// The variant name of a union member: its type's name, or what kind of value it is.
+fn variant_name(shape: &Shape) -> String {
+    match shape {
+        Shape::Named(name) => name.clone(),
+        Shape::Array { items, .. } => match &**items {
+            Shape::Named(name) => format!("{name}List"),
+            _ => "Array".to_owned(),
+        },
+        Shape::Boxed(inner) | Shape::Nullable(inner) => variant_name(inner),
+        Shape::String(_) => "String".to_owned(),
+        Shape::Integer(..) => "Integer".to_owned(),
+        Shape::Number(..) => "Number".to_owned(),
+        Shape::Boolean => "Boolean".to_owned(),
+        Shape::Map(_) => "Map".to_owned(),
+        Shape::Any => "Value".to_owned(),
+    }
+}
+
+/// Boxes every reference from a type to a type of its own cycle (found as strongly connected
+/// components of "holds a value of" edges; arrays and maps are already on the heap), so each
+/// type has a finite size.
+fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
+    fn held(shape: &Shape, out: &mut Vec<String>) {
+        match shape {
+            Shape::Named(name) => out.push(name.clone()),
+            Shape::Nullable(inner) => held(inner, out),
+            _ => {}
+        }
+    }
+    let names: Vec<&String> = types.keys().collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .values()
+        .map(|t| {
+            let mut out = Vec::new();
+            match t {
+                TypeDef::Struct(s) => s.fields.iter().for_each(|f| held(&f.shape, &mut out)),
+                TypeDef::Union(u) => u.variants.iter().for_each(|v| held(&v.shape, &mut out)),
+                TypeDef::Enum(_) => {}
+            }
+            out.iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut boxes: Vec<(String, String)> = Vec::new();
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            if component[from] == component[to] {
+                boxes.push((names[from].clone(), names[to].clone()));
+            }
+        }
+    }
+    fn boxed(shape: &mut Shape, target: &str) {
+        match shape {
+            Shape::Named(name) if name == target => {
+                *shape = Shape::Boxed(Box::new(Shape::Named(name.clone())))
+            }
+            Shape::Nullable(inner) => boxed(inner, target),
+            _ => {}
+        }
+    }
+    for (from, to) in boxes {
+        match types.get_mut(&from) {
+            Some(TypeDef::Struct(s)) => s.fields.iter_mut().for_each(|f| boxed(&mut f.shape, &to)),
+            Some(TypeDef::Union(u)) => u.variants.iter_mut().for_each(|v| boxed(&mut v.shape, &to)),
+            _ => {}
+        }
+    }
+}
+
+/// Tarjan's algorithm: the strongly connected component of each node (iterative, so deep
+/// chains of types cannot overflow the stack).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const NONE: usize = usize::MAX;
+    let n = edges.len();
+    let (mut index, mut low, mut component) = (vec![NONE; n], vec![0; n], vec![NONE; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..n {
+        if index[root] != NONE {
+            continue;
+        }
+        let mut work = vec![(root, 0)];
+        while let Some((node, child)) = work.pop() {
+            if child == 0 {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            } else {
+                let previous = edges[node][child - 1];
+                low[node] = low[node].min(low[previous]);
+            }
+            let mut descended = false;
+            for (i, &next) in edges[node].iter().enumerate().skip(child) {
+                if index[next] == NONE {
+                    work.push((node, i + 1));
+                    work.push((next, 0));
+                    descended = true;
+                    break;
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+            }
+            if descended {
+                continue;
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }
 
 /// The variant name for a status: its reason phrase (`409` is `Conflict`), `ClientError` for `4XX`.

@@ -192,7 +192,7 @@ components:
             r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
             r#"format!("{}/things/{}/parts", self.core.base_url, segment_0)"#,
             r#"query.push(("limit", value.to_string()));"#,
-            r#"for value in tags.iter() { query.push(("tags", value.to_string())); }"#,
+            r#"for value in value.iter() { query.push(("tags", value.to_string())); }"#,
             r#"request = request.header("X-Trace", value.to_string());"#,
             "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<crate::types::DeleteThingsThingIdPartsError>,>",
             r#"self.region.as_deref().unwrap_or("eu")"#,
@@ -287,11 +287,90 @@ fn errors_say_where_and_what() {
 
 #[test]
 fn unsupported_constructs_are_warnings_with_a_fallback() {
-    let output = generate_ok(&with_schema("oneOf: [{ type: string }, { type: integer }]"));
+    let output = generate_ok(&with_schema("not: { type: string }"));
     assert!(output
         .warnings
         .iter()
-        .any(|w| w.location == "#/components/schemas/T" && w.message.contains("oneOf")));
+        .any(|w| w.location == "#/components/schemas/T" && w.message.contains("`not`")));
+    assert!(
+        output.files["src/types.rs"].is_empty()
+            || !output.files["src/types.rs"].contains("pub struct T")
+    );
+}
+
+#[test]
+fn one_of_becomes_an_enum_tried_most_specific_first() {
+    check(
+        &with_schema("oneOf:\n  - { type: string }\n  - { type: integer }\n  - { type: object, properties: { a: { type: string } } }\n  - { type: object, required: [b], properties: { b: { type: string } } }"),
+        "src/types.rs",
+        &[
+            "#[serde(untagged)] pub enum T {",
+            "T4(T4), /// A `T3` value. T3(T3), /// A `Integer` value. Integer(i64), /// A `String` value. String(String),",
+            "Unknown(serde_json::Value),",
+        ],
+    );
+}
+
+#[test]
+fn a_discriminator_dispatches_on_its_property() {
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    P:\n      oneOf: [{ $ref: '#/components/schemas/A' }, { $ref: '#/components/schemas/B' }]\n      discriminator: { propertyName: kind, mapping: { a: '#/components/schemas/A' } }\n    A: { type: object, properties: { kind: { type: string } } }\n    B: { type: object, properties: { kind: { type: string } } }\n";
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            r#"let tag = value.get("kind").and_then(serde_json::Value::as_str);"#,
+            r#"Some("a") => { serde_json::from_value(value).map(Self::A)"#,
+            r#"Some("B") => { serde_json::from_value(value).map(Self::B)"#,
+            "_ => Ok(Self::Unknown(value)),",
+        ],
+    );
+}
+
+#[test]
+fn types_that_contain_each_other_are_boxed() {
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    A: { type: object, properties: { b: { $ref: '#/components/schemas/B' }, list: { type: array, items: { $ref: '#/components/schemas/A' } } } }\n    B: { type: object, required: [a], properties: { a: { $ref: '#/components/schemas/A' }, c: { $ref: '#/components/schemas/C' } } }\n    C: { type: object, properties: { x: { type: string } } }\n";
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            "pub b: Option<Box<B>>,",
+            "pub list: Option<Vec<A>>,",
+            "pub a: Box<A>,",
+            "pub c: Option<C>,",
+        ],
+    );
+}
+
+#[test]
+fn read_only_and_write_only_properties_split_a_schema_by_direction() {
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    post:\n      requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/A' } } } }\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/A' } } } } }\ncomponents:\n  schemas:\n    A: { type: object, required: [id], properties: { id: { type: string, readOnly: true }, secret: { type: string, writeOnly: true }, name: { type: string } } }\n";
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            "pub struct A {",
+            "Required. pub id: String,",
+            "pub struct ARequest { /// The `secret` field. #[serde(default, skip_serializing_if = \"Option::is_none\")] pub secret: Option<String>,",
+            "read-only properties are left out",
+        ],
+    );
+    check(
+        spec,
+        "src/client.rs",
+        &[
+            "body: Option<&crate::types::ARequest>",
+            "crate::ResponseValue<crate::types::A>",
+        ],
+    );
+}
+
+#[test]
+fn a_ref_cycle_no_type_can_hold_is_an_error() {
+    check_error(
+        "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    A: { $ref: '#/components/schemas/B' }\n    B: { $ref: '#/components/schemas/A' }\n",
+        "#/components/schemas/",
+        "cycle",
+    );
 }
 
 #[test]

@@ -375,7 +375,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     }
     let body = op.body.as_ref().map(|body| {
         let ty = match &body.encoding {
-            Encoding::Json(shape) => {
+            Encoding::Json(shape) | Encoding::Form(shape) => {
                 let ty = rust_type(shape, types);
                 quote!(&#ty)
             }
@@ -435,9 +435,16 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         let wire = param.wire.as_str();
         let push = match (&param.location, &param.shape) {
             (ParamLocation::Path, _) => continue,
+            (ParamLocation::Query, Shape::Array { items, .. }) if param.explode => {
+                let text = to_text(items);
+                quote!(for value in value.iter() { query.push((#wire, #text)); })
+            }
             (ParamLocation::Query, Shape::Array { items, .. }) => {
                 let text = to_text(items);
-                quote!(for value in #ident.iter() { query.push((#wire, #text)); })
+                quote! {
+                    let joined: Vec<String> = value.iter().map(|value| #text).collect();
+                    query.push((#wire, joined.join(",")));
+                }
             }
             (ParamLocation::Query, shape) => {
                 let text = to_text(shape);
@@ -468,7 +475,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
 
     let validate_body = match &op.body {
         Some(Body {
-            encoding: Encoding::Json(shape),
+            encoding: Encoding::Json(shape) | Encoding::Form(shape),
             required,
             ..
         }) => {
@@ -492,6 +499,13 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
                     message: format!("the body cannot be serialized: {error}"),
                 })?;
                 request = request.header(reqwest::header::CONTENT_TYPE, #media).body(bytes);
+            },
+            Encoding::Form(_) => quote! {
+                let text = serde_urlencoded::to_string(body).map_err(|error| Error::InvalidRequest {
+                    operation: OPERATION,
+                    message: format!("the body cannot be encoded as a form: {error}"),
+                })?;
+                request = request.header(reqwest::header::CONTENT_TYPE, #media).body(text);
             },
             Encoding::Text => quote!(request = request.header(reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());),
             Encoding::Bytes => quote!(request = request.header(reqwest::header::CONTENT_TYPE, #media).body(body);),

@@ -6,13 +6,14 @@ use quote::quote;
 use super::doc;
 use crate::model::{
     Bounds, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape, StatusMatch,
-    Struct, TypeDef,
+    Struct, TypeDef, Union,
 };
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
     let items = model.types.iter().map(|t| match t {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Union(u) => union_def(u),
     });
     let errors = model.operations.iter().map(error_def);
     quote! {
@@ -51,6 +52,10 @@ pub(super) fn rust_type(shape: &Shape, prefix: &TokenStream) -> TokenStream {
         Shape::Named(name) => {
             let name = ident(name);
             quote!(#prefix #name)
+        }
+        Shape::Boxed(inner) => {
+            let inner = rust_type(inner, prefix);
+            quote!(Box<#inner>)
         }
         Shape::Any => quote!(serde_json::Value),
     }
@@ -116,7 +121,9 @@ fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
             constraint_notes(items, &mut inner);
             notes.extend(inner.into_iter().map(|note| format!("Each item: {note}")));
         }
-        Shape::Nullable(inner) | Shape::Map(inner) => constraint_notes(inner, notes),
+        Shape::Nullable(inner) | Shape::Map(inner) | Shape::Boxed(inner) => {
+            constraint_notes(inner, notes)
+        }
         Shape::Boolean | Shape::Named(_) | Shape::Any => {}
     }
 }
@@ -154,10 +161,7 @@ fn struct_def(s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|field| {
         let doc = field_doc(field);
         let ident = ident(&field.ident);
-        let mut ty = rust_type(&field.shape, &here);
-        if field.shape == Shape::Named(s.name.clone()) {
-            ty = quote!(Box<#ty>);
-        }
+        let ty = rust_type(&field.shape, &here);
         let rename = (field.ident != field.wire).then_some(field.wire.as_str());
         let rename = rename.map(|wire| quote!(rename = #wire,));
         let (ty, serde) = match field.presence {
@@ -346,6 +350,7 @@ pub(super) fn check(shape: &Shape, value: &TokenStream, path: &TokenStream) -> T
             }
         }
         Shape::Named(_) => quote!(crate::Validate::validate_at(#value, #path, out);),
+        Shape::Boxed(inner) => check(inner, &quote!(&**#value), path),
         Shape::Boolean | Shape::Any => quote!(),
     }
 }
@@ -455,6 +460,99 @@ fn enum_def(e: &Enum) -> TokenStream {
             fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
                 if let Self::#other(value) = self {
                     crate::validation::unknown_variant(path, value, Self::VALUES, out);
+                }
+            }
+        }
+    }
+}
+
+fn union_def(u: &Union) -> TokenStream {
+    let name = ident(&u.name);
+    let here = quote!();
+    let other = ident(&u.other);
+    let mut text = u
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` schema.", u.name));
+    match &u.discriminator {
+        Some(property) => text.push_str(&format!(
+            "\n\nOne of these, told apart by the `{property}` property; a value with another `{property}` is kept as `{}`.",
+            u.other
+        )),
+        None => text.push_str(&format!(
+            "\n\nOne of these, tried in the order listed; a value none of them accepts is kept as `{}`.",
+            u.other
+        )),
+    }
+    let doc = doc(&text);
+    let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.ident)).collect();
+    let types = u.variants.iter().map(|v| rust_type(&v.shape, &here));
+    let variant_docs = u.variants.iter().map(|v| match v.tags.as_slice() {
+        [] => format!(" A `{}` value.", v.ident),
+        tags => format!(
+            " `{}` is {}.",
+            u.discriminator.as_deref().unwrap_or_default(),
+            tags.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    });
+    let other_doc =
+        " A value no variant accepts, kept as received so it serializes back unchanged.";
+    let checks = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let check = check(&v.shape, &quote!(value), &quote!(path));
+        if check.is_empty() {
+            quote!(Self::#variant(_) => {})
+        } else {
+            quote!(Self::#variant(value) => { #check })
+        }
+    });
+    let (derive, deserialize) = match &u.discriminator {
+        None => (quote!(serde::Deserialize,), quote!()),
+        Some(property) => {
+            let arms = u.variants.iter().map(|v| {
+                let variant = ident(&v.ident);
+                let tags = &v.tags;
+                quote! {
+                    Some(#( #tags )|*) => serde_json::from_value(value)
+                        .map(Self::#variant)
+                        .map_err(serde::de::Error::custom),
+                }
+            });
+            let deserialize = quote! {
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(serde_json::Value::as_str);
+                        match tag {
+                            #( #arms )*
+                            _ => Ok(Self::#other(value)),
+                        }
+                    }
+                }
+            };
+            (quote!(), deserialize)
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants(#types), )*
+            #[doc = #other_doc]
+            #other(serde_json::Value),
+        }
+
+        #deserialize
+
+        impl crate::Validate for #name {
+            fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+                match self {
+                    #( #checks )*
+                    Self::#other(_) => {}
                 }
             }
         }
