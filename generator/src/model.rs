@@ -1015,19 +1015,28 @@ impl Lowerer<'_> {
         component: Option<&Key>,
         doc: Option<String>,
     ) -> Shape {
+        // Members that are all string enums are one enum: `oneOf: [{enum: [a]}, {enum: [b]}]`.
+        if let Some(values) = self.string_values(members) {
+            return self.enumeration(at, hint, component, doc, values);
+        }
         let name = self.type_name(hint, component);
         if let Some(key) = component {
             self.components
                 .insert(key.clone(), Shape::Named(name.clone()));
         }
         let document = self.document;
+        let implicit = match discriminator {
+            Some(_) => None,
+            None => self.implicit_tag(members),
+        };
         let mut idents = Scope::default();
         let mut variants = Vec::new();
-        let mut tagged = discriminator.is_some();
+        let mut tagged = discriminator.is_some() || implicit.is_some();
         for (i, member) in members.iter().enumerate() {
             let member_at = format!("{at}/{keyword}/{i}");
             let shape = self.item_shape_ref(member, &member_at, &format!("{name}{}", i + 1));
             let tags = match (discriminator, member) {
+                _ if implicit.is_some() => vec![implicit.as_ref().unwrap().1[i].clone()],
                 (Some(d), ReferenceOr::Reference { reference }) => {
                     let target = document
                         .schema_ref(reference, &member_at)
@@ -1054,7 +1063,15 @@ impl Lowerer<'_> {
             if tags.is_empty() {
                 tagged = false;
             }
-            let ident = idents.claim(variant_name(&shape));
+            // A member's `title`, else the schema it refers to, else what kind of value it is.
+            let label = match member {
+                ReferenceOr::Reference { reference } => document
+                    .schema_ref(reference, &member_at)
+                    .ok()
+                    .map(|(_, target)| self.component_names[target].clone()),
+                ReferenceOr::Item(schema) => schema.schema_data.title.as_deref().map(camel),
+            };
+            let ident = idents.claim(label.unwrap_or_else(|| variant_name(&shape)));
             variants.push(Variant { ident, shape, tags });
         }
         if discriminator.is_some() && !tagged {
@@ -1080,13 +1097,65 @@ impl Lowerer<'_> {
                 at: at.to_owned(),
                 doc,
                 variants,
-                discriminator: discriminator
-                    .filter(|_| tagged)
-                    .map(|d| d.property_name.clone()),
+                discriminator: match (discriminator, implicit) {
+                    _ if !tagged => None,
+                    (Some(d), _) => Some(d.property_name.clone()),
+                    (None, implicit) => implicit.map(|(property, _)| property),
+                },
                 other,
             }),
         );
         Shape::Named(name)
+    }
+
+    /// The values of members that are all string enums, in order, without repeats.
+    fn string_values(&self, members: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        for member in members {
+            let (schema, _) = self.document.schema(member, "#").ok()?;
+            let v = view(schema);
+            if !matches!(v.typ, None | Some("string")) || v.enumeration.is_empty() {
+                return None;
+            }
+            for value in v.enumeration.iter().filter(|v| !v.is_null()) {
+                let value = value.as_str()?.to_owned();
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+        }
+        Some(values)
+    }
+
+    /// A property every member requires and fixes to its own single string (`type: {enum: [circle]}`),
+    /// which tells the members apart as a discriminator would; with the value of each member.
+    fn implicit_tag(&self, members: &[ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
+        let document = self.document;
+        let objects: Vec<View<'_>> = members
+            .iter()
+            .map(|m| document.schema(m, "#").ok().map(|(s, _)| view(s)))
+            .collect::<Option<_>>()?;
+        let first = objects.first()?;
+        'candidates: for property in first.required {
+            let mut tags = Vec::new();
+            for object in &objects {
+                if !object.required.contains(property) {
+                    continue 'candidates;
+                }
+                let Some(schema) = object.properties.and_then(|p| p.get(property)) else {
+                    continue 'candidates;
+                };
+                let Ok((schema, _)) = document.boxed_schema(schema, "#") else {
+                    continue 'candidates;
+                };
+                match view(schema).enumeration.as_slice() {
+                    [Value::String(tag)] if !tags.contains(tag) => tags.push(tag.clone()),
+                    _ => continue 'candidates,
+                }
+            }
+            return Some((property.clone(), tags));
+        }
+        None
     }
 
     /// The order in which untagged union members are tried: structs with more required fields

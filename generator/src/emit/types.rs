@@ -13,7 +13,7 @@ pub(super) fn types_rs(model: &Model) -> TokenStream {
     let items = model.types.iter().map(|t| match t {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u),
+        TypeDef::Union(u) => union_def(u, model),
     });
     let errors = model.operations.iter().map(error_def);
     quote! {
@@ -466,7 +466,7 @@ fn enum_def(e: &Enum) -> TokenStream {
     }
 }
 
-fn union_def(u: &Union) -> TokenStream {
+fn union_def(u: &Union, model: &Model) -> TokenStream {
     let name = ident(&u.name);
     let here = quote!();
     let other = ident(&u.other);
@@ -509,6 +509,24 @@ fn union_def(u: &Union) -> TokenStream {
             quote!(Self::#variant(value) => { #check })
         }
     });
+    // Text for a query or path parameter: scalars as themselves, anything else as JSON.
+    let display_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let scalar = match &v.shape {
+            Shape::String(rules) => !rules.secret,
+            Shape::Integer(..) | Shape::Number(..) | Shape::Boolean => true,
+            Shape::Named(name) => model
+                .types
+                .iter()
+                .any(|t| t.name() == name && !matches!(t, TypeDef::Struct(_))),
+            _ => false,
+        };
+        if scalar {
+            quote!(Self::#variant(value) => write!(f, "{value}"),)
+        } else {
+            quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
+        }
+    });
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
         Some(property) => {
@@ -547,6 +565,17 @@ fn union_def(u: &Union) -> TokenStream {
         }
 
         #deserialize
+
+        /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #( #display_arms )*
+                    Self::#other(serde_json::Value::String(text)) => f.write_str(text),
+                    Self::#other(value) => write!(f, "{value}"),
+                }
+            }
+        }
 
         impl crate::Validate for #name {
             fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
