@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, USAGE};
+use xtask::{codegen, spec_import, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -10,6 +10,8 @@ fn main() -> ExitCode {
         Some("codegen") => {
             codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options))
         }
+        Some("spec-import") => spec_import::Options::parse(&args[1..])
+            .and_then(|options| spec_import::run(&options)),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
