@@ -10,8 +10,9 @@ fn main() -> ExitCode {
         Some("codegen") => {
             codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options))
         }
-        Some("spec-import") => spec_import::Options::parse(&args[1..])
-            .and_then(|options| spec_import::run(&options)),
+        Some("spec-import") => {
+            spec_import::Options::parse(&args[1..]).and_then(|options| spec_import::run(&options))
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

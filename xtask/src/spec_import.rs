@@ -58,7 +58,8 @@ impl Options {
                 other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
             }
         }
-        let from = from.ok_or_else(|| format!("spec-import needs --from FILE\n\n{}", crate::USAGE))?;
+        let from =
+            from.ok_or_else(|| format!("spec-import needs --from FILE\n\n{}", crate::USAGE))?;
         Ok(Options {
             from,
             out,
@@ -125,8 +126,13 @@ pub fn import(source: &str, additions: &str) -> Result<Imported, String> {
         .as_str()
         .is_some_and(generator::normalize::is_openapi_31)
     {
-        let normalized = generator::normalize::to_openapi_30(document).map_err(|e| e.to_string())?;
-        warnings = normalized.warnings.iter().map(ToString::to_string).collect();
+        let normalized =
+            generator::normalize::to_openapi_30(document).map_err(|e| e.to_string())?;
+        warnings = normalized
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         document = normalized.document;
     }
     additions.apply(&mut document)?;
@@ -161,7 +167,11 @@ pub fn extract(document: &Value, additions: &Additions) -> Result<Value, String>
     match root.get("openapi") {
         Some(Value::String(v))
             if v.starts_with("3.0.") || generator::normalize::is_openapi_31(v) => {}
-        Some(v) => return Err(format!("unsupported OpenAPI version {v}; expected 3.0.x or 3.1.x")),
+        Some(v) => {
+            return Err(format!(
+                "unsupported OpenAPI version {v}; expected 3.0.x or 3.1.x"
+            ))
+        }
         None => match root.get("swagger") {
             Some(v) => return Err(format!("Swagger {v} documents are not supported")),
             None => return Err("not an OpenAPI document: there is no `openapi` field".to_owned()),
@@ -176,7 +186,9 @@ pub fn extract(document: &Value, additions: &Additions) -> Result<Value, String>
                 .iter()
                 .filter(|(path, _)| {
                     path.as_str() == prefix
-                        || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+                        || path
+                            .strip_prefix(prefix)
+                            .is_some_and(|rest| rest.starts_with('/'))
                 })
                 .map(|(path, item)| (path.clone(), item.clone()))
                 .collect()
@@ -317,8 +329,8 @@ pub struct Additions {
 impl Additions {
     /// Parses the text of `spec/additions.yaml`; an unknown key is an error.
     pub fn parse(text: &str) -> Result<Additions, String> {
-        let value: Value = serde_yaml::from_str(text)
-            .map_err(|error| format!("spec/additions.yaml: {error}"))?;
+        let value: Value =
+            serde_yaml::from_str(text).map_err(|error| format!("spec/additions.yaml: {error}"))?;
         let Value::Object(mut fields) = value else {
             return Err("spec/additions.yaml: expected a mapping".to_owned());
         };
@@ -331,10 +343,16 @@ impl Additions {
         let answers = map("answers")?;
         let properties = map("properties")?;
         let operations = map("operations")?;
-        let paths_under = match fields.shift_remove("paths_under") {
-            Some(Value::String(path)) if path.starts_with('/') => path.trim_end_matches('/').to_owned(),
-            _ => return Err("spec/additions.yaml: `paths_under` must be a path such as /resource-servers".to_owned()),
-        };
+        let paths_under =
+            match fields.shift_remove("paths_under") {
+                Some(Value::String(path)) if path.starts_with('/') => {
+                    path.trim_end_matches('/').to_owned()
+                }
+                _ => return Err(
+                    "spec/additions.yaml: `paths_under` must be a path such as /resource-servers"
+                        .to_owned(),
+                ),
+            };
         let remove_from_operations = match fields.shift_remove("remove_from_operations") {
             None => Vec::new(),
             Some(Value::Array(keys)) => keys
@@ -342,7 +360,11 @@ impl Additions {
                 .map(|k| k.as_str().map(str::to_owned))
                 .collect::<Option<_>>()
                 .ok_or("spec/additions.yaml: `remove_from_operations` must list strings")?,
-            Some(_) => return Err("spec/additions.yaml: `remove_from_operations` must be a list".to_owned()),
+            Some(_) => {
+                return Err(
+                    "spec/additions.yaml: `remove_from_operations` must be a list".to_owned(),
+                )
+            }
         };
         if let Some(unknown) = fields.keys().next() {
             return Err(format!("spec/additions.yaml: unknown key `{unknown}`"));

@@ -47,7 +47,11 @@ fn assert_same_text(expected: &str, got: &str, what: &str) {
 #[test]
 fn importing_the_reference_reproduces_the_spec_byte_for_byte() {
     let imported = import(&reference(), &read("spec/additions.yaml")).unwrap();
-    assert_same_text(&read("spec/resource-servers.yaml"), &imported.yaml, "reference");
+    assert_same_text(
+        &read("spec/resource-servers.yaml"),
+        &imported.yaml,
+        "reference",
+    );
     assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
     // Same input, same bytes.
     let again = import(&reference(), &read("spec/additions.yaml")).unwrap();
@@ -178,7 +182,13 @@ fn the_command_writes_the_spec_and_a_failure_leaves_it_untouched() {
     let out = dir.join("resource-servers.yaml");
     let run = |from: &str| {
         Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["spec-import", "--from", from, "--out", out.to_str().unwrap()])
+            .args([
+                "spec-import",
+                "--from",
+                from,
+                "--out",
+                out.to_str().unwrap(),
+            ])
             .output()
             .unwrap()
     };
