@@ -180,6 +180,246 @@ impl Client {
         client.core.timeout = Some(timeout);
         client
     }
+    /// Get resource servers.
+    ///
+    /// Retrieve details of all APIs associated with your tenant.
+    ///
+    ///
+    /// `GET /resource-servers`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifiers`: An optional filter on the resource server identifier. Must be URL encoded and may be specified multiple times (max 10).<br /><b>e.g.</b> <i>../resource-servers?identifiers=id1&identifiers=id2</i>
+    /// - `page`: Page index of the results to return. First page is 0.
+    /// - `per_page`: Number of results per page.
+    /// - `include_totals`: Return results inside an object that contains the total result count (true) or as a direct array of results (false, default).
+    /// - `include_fields`: Whether specified fields are to be included (true) or excluded (false).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    pub async fn list_resource_servers(
+        &self,
+        identifiers: Option<&[String]>,
+        page: Option<i64>,
+        per_page: Option<i64>,
+        include_totals: Option<bool>,
+        include_fields: Option<bool>,
+    ) -> Result<
+        crate::ResponseValue<crate::types::ListResourceServerResponseContent>,
+        Error<crate::types::ListResourceServersError>,
+    > {
+        const OPERATION: &str = "GET /resource-servers";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        if let Some(value) = &identifiers {
+            let path = &crate::FieldPath::Field(&crate::FieldPath::Root, "identifiers");
+            for (index, item) in value.iter().enumerate() {
+                let path = &crate::FieldPath::Index(path, index);
+                {
+                    let text: &str = item;
+                    crate::validation::check_length(
+                        path,
+                        text,
+                        Some(1u64),
+                        None,
+                        false,
+                        out,
+                    );
+                }
+            }
+        }
+        if let Some(value) = &page {
+            let path = &crate::FieldPath::Field(&crate::FieldPath::Root, "page");
+            crate::validation::check_range(
+                path,
+                *value as f64,
+                Some((0f64, false)),
+                None,
+                out,
+            );
+        }
+        if let Some(value) = &per_page {
+            let path = &crate::FieldPath::Field(&crate::FieldPath::Root, "per_page");
+            crate::validation::check_range(
+                path,
+                *value as f64,
+                Some((1f64, false)),
+                Some((100f64, false)),
+                out,
+            );
+        }
+        if !violations.is_empty() {
+            return Err(
+                Error::Validation(crate::ValidationError {
+                    violations,
+                }),
+            );
+        }
+        let url = format!("{}/resource-servers", self.core.base_url,);
+        let mut request = self.core.http.request(reqwest::Method::GET, url);
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(value) = &identifiers {
+            for value in value.iter() {
+                query.push(("identifiers", value.to_string()));
+            }
+        }
+        if let Some(value) = &page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &per_page {
+            query.push(("per_page", value.to_string()));
+        }
+        if let Some(value) = &include_totals {
+            query.push(("include_totals", value.to_string()));
+        }
+        if let Some(value) = &include_fields {
+            query.push(("include_fields", value.to_string()));
+        }
+        request = request.query(&query);
+        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+    /// Create a resource server.
+    ///
+    /// Create a new API associated with your tenant. Note that all new APIs must be registered with Auth0. For more information, read <a href="https://www.auth0.com/docs/get-started/apis"> APIs</a>.
+    ///
+    /// `POST /resource-servers`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    pub async fn create_resource_server(
+        &self,
+        body: Option<&crate::types::CreateResourceServerRequestContent>,
+    ) -> Result<
+        crate::ResponseValue<crate::types::CreateResourceServerResponseContent>,
+        Error<crate::types::CreateResourceServerError>,
+    > {
+        const OPERATION: &str = "POST /resource-servers";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        if let Some(body) = body {
+            let path = &crate::FieldPath::Root;
+            crate::Validate::validate_at(body, path, out);
+        }
+        if !violations.is_empty() {
+            return Err(
+                Error::Validation(crate::ValidationError {
+                    violations,
+                }),
+            );
+        }
+        let url = format!("{}/resource-servers", self.core.base_url,);
+        let mut request = self.core.http.request(reqwest::Method::POST, url);
+        if let Some(body) = body {
+            let bytes = serde_json::to_vec(body)
+                .map_err(|error| Error::InvalidRequest {
+                    operation: OPERATION,
+                    message: format!("the body cannot be serialized: {error}"),
+                })?;
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+        }
+        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+    /// Get a resource server.
+    ///
+    /// Retrieve <a href="https://auth0.com/docs/apis">API</a> details with the given ID.
+    ///
+    /// `GET /resource-servers/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: ID or audience of the resource server to retrieve.
+    /// - `include_fields`: Whether specified fields are to be included (true) or excluded (false).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    pub async fn get_resource_server(
+        &self,
+        id: &str,
+        include_fields: Option<bool>,
+    ) -> Result<
+        crate::ResponseValue<crate::types::GetResourceServerResponseContent>,
+        Error<crate::types::GetResourceServerError>,
+    > {
+        const OPERATION: &str = "GET /resource-servers/{id}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            let value = &id;
+            crate::validation::check_path_segment(
+                &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
+                value,
+                out,
+            );
+        }
+        if !violations.is_empty() {
+            return Err(
+                Error::Validation(crate::ValidationError {
+                    violations,
+                }),
+            );
+        }
+        let segment_0 = crate::encode_path_segment(id);
+        let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
+        let mut request = self.core.http.request(reqwest::Method::GET, url);
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(value) = &include_fields {
+            query.push(("include_fields", value.to_string()));
+        }
+        request = request.query(&query);
+        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+    /// Delete a resource server.
+    ///
+    /// Delete an existing API by ID. For more information, read <a href="https://www.auth0.com/docs/get-started/apis/api-settings">API Settings</a>.
+    ///
+    /// `DELETE /resource-servers/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: ID or the audience of the resource server to delete.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    pub async fn delete_resource_server(
+        &self,
+        id: &str,
+    ) -> Result<
+        crate::ResponseValue<()>,
+        Error<crate::types::DeleteResourceServerError>,
+    > {
+        const OPERATION: &str = "DELETE /resource-servers/{id}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            let value = &id;
+            crate::validation::check_path_segment(
+                &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
+                value,
+                out,
+            );
+        }
+        if !violations.is_empty() {
+            return Err(
+                Error::Validation(crate::ValidationError {
+                    violations,
+                }),
+            );
+        }
+        let segment_0 = crate::encode_path_segment(id);
+        let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
+        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        Ok(crate::ResponseValue::new((), answer))
+    }
     /// Update a resource server.
     ///
     /// Change an existing API setting by resource server ID. For more information, read <a href="https://www.auth0.com/docs/get-started/apis/api-settings">API Settings</a>.

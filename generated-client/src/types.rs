@@ -2,6 +2,326 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+/// The `CreateResourceServerRequestContent` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateResourceServerRequestContent {
+    /// Friendly name for this resource server. Can not contain `<` or `>` characters.
+    ///
+    /// Maximum length: 200 characters. Pattern: `^[^<>]+$`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    ///
+    /// Required. Minimum length: 1 characters. Maximum length: 600 characters.
+    pub identifier: String,
+    /// List of permissions (scopes) that this API uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<ResourceServerScope>>,
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    ///
+    /// Server default: `"HS256"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_alg: Option<SigningAlgorithmEnum>,
+    /// Secret used to sign tokens when using symmetric algorithms (HS256).
+    ///
+    /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<crate::SecretString>,
+    /// Whether refresh tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
+    /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
+    ///
+    /// Minimum: 0. Maximum: 2592000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<i64>,
+    /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
+    /// Whether to skip user consent for applications flagged as first party (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
+    /// Whether to enforce authorization policies (true) or to ignore them (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_policies: Option<bool>,
+    /// The `token_encryption` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
+    /// The `consent_policy` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
+    /// The `authorization_details` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
+    /// Proof-of-Possession configuration for access tokens
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
+    /// Defines application access permission for a resource server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
+    /// Authorization policy for the resource server.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
+}
+impl crate::Validate for CreateResourceServerRequestContent {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.name {
+            let path = &crate::FieldPath::Field(path, "name");
+            {
+                let text: &str = value;
+                crate::validation::check_length(
+                    path,
+                    text,
+                    None,
+                    Some(200u64),
+                    false,
+                    out,
+                );
+                static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
+                {
+                    regex::Regex::new("^[^<>]+$")
+                        .expect("the pattern was checked by the generator")
+                });
+                if !PATTERN.is_match(text) {
+                    crate::validation::pattern_violation(
+                        path,
+                        text,
+                        "^[^<>]+$",
+                        false,
+                        out,
+                    );
+                }
+            }
+        }
+        {
+            let value = &self.identifier;
+            let path = &crate::FieldPath::Field(path, "identifier");
+            {
+                let text: &str = value;
+                crate::validation::check_length(
+                    path,
+                    text,
+                    Some(1u64),
+                    Some(600u64),
+                    false,
+                    out,
+                );
+            }
+        }
+        if let Some(value) = &self.scopes {
+            let path = &crate::FieldPath::Field(path, "scopes");
+            for (index, item) in value.iter().enumerate() {
+                let path = &crate::FieldPath::Index(path, index);
+                crate::Validate::validate_at(item, path, out);
+            }
+        }
+        if let Some(value) = &self.signing_alg {
+            let path = &crate::FieldPath::Field(path, "signing_alg");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.signing_secret {
+            let path = &crate::FieldPath::Field(path, "signing_secret");
+            {
+                let text: &str = value.expose_secret();
+                crate::validation::check_length(
+                    path,
+                    text,
+                    Some(16u64),
+                    None,
+                    true,
+                    out,
+                );
+            }
+        }
+        if let Some(value) = &self.token_lifetime {
+            let path = &crate::FieldPath::Field(path, "token_lifetime");
+            crate::validation::check_range(
+                path,
+                *value as f64,
+                Some((0f64, false)),
+                Some((2592000f64, false)),
+                out,
+            );
+        }
+        if let Some(value) = &self.token_dialect {
+            let path = &crate::FieldPath::Field(path, "token_dialect");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.token_encryption {
+            let path = &crate::FieldPath::Field(path, "token_encryption");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.consent_policy {
+            let path = &crate::FieldPath::Field(path, "consent_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.proof_of_possession {
+            let path = &crate::FieldPath::Field(path, "proof_of_possession");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.subject_type_authorization {
+            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.authorization_policy {
+            let path = &crate::FieldPath::Field(path, "authorization_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+    }
+}
+/// The `CreateResourceServerResponseContent` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateResourceServerResponseContent {
+    /// ID of the API (resource server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Friendly name for this resource server. Can not contain `<` or `>` characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether this is an Auth0 system API (true) or a custom API (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_system: Option<bool>,
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// List of permissions (scopes) that this API uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<ResourceServerScope>>,
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    ///
+    /// Server default: `"HS256"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_alg: Option<SigningAlgorithmEnum>,
+    /// Secret used to sign tokens when using symmetric algorithms (HS256).
+    ///
+    /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<crate::SecretString>,
+    /// Whether refresh tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
+    /// Whether to skip user consent for applications flagged as first party (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
+    /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<i64>,
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime_for_web: Option<i64>,
+    /// Whether authorization polices are enforced (true) or unenforced (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_policies: Option<bool>,
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
+    /// The `token_encryption` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
+    /// The `consent_policy` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
+    /// The `authorization_details` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
+    /// Proof-of-Possession configuration for access tokens
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
+    /// Defines application access permission for a resource server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
+    /// Authorization policy for the resource server.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
+    /// The client ID of the client that this resource server is linked to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+impl crate::Validate for CreateResourceServerResponseContent {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.scopes {
+            let path = &crate::FieldPath::Field(path, "scopes");
+            for (index, item) in value.iter().enumerate() {
+                let path = &crate::FieldPath::Index(path, index);
+                crate::Validate::validate_at(item, path, out);
+            }
+        }
+        if let Some(value) = &self.signing_alg {
+            let path = &crate::FieldPath::Field(path, "signing_alg");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.signing_secret {
+            let path = &crate::FieldPath::Field(path, "signing_secret");
+            {
+                let text: &str = value.expose_secret();
+                crate::validation::check_length(
+                    path,
+                    text,
+                    Some(16u64),
+                    None,
+                    true,
+                    out,
+                );
+            }
+        }
+        if let Some(value) = &self.token_dialect {
+            let path = &crate::FieldPath::Field(path, "token_dialect");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.token_encryption {
+            let path = &crate::FieldPath::Field(path, "token_encryption");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.consent_policy {
+            let path = &crate::FieldPath::Field(path, "consent_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.proof_of_possession {
+            let path = &crate::FieldPath::Field(path, "proof_of_possession");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.subject_type_authorization {
+            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.authorization_policy {
+            let path = &crate::FieldPath::Field(path, "authorization_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+    }
+}
 /// Error body the Management API answers with on every non-2xx status (not declared in Auth0's document; added from the live API).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorResponseContent {
@@ -28,6 +348,353 @@ impl crate::Validate for ErrorResponseContent {
         _path: &crate::FieldPath<'_>,
         _out: &mut Vec<crate::Violation>,
     ) {}
+}
+/// The `GetResourceServerResponseContent` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetResourceServerResponseContent {
+    /// ID of the API (resource server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Friendly name for this resource server. Can not contain `<` or `>` characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether this is an Auth0 system API (true) or a custom API (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_system: Option<bool>,
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// List of permissions (scopes) that this API uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<ResourceServerScope>>,
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    ///
+    /// Server default: `"HS256"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_alg: Option<SigningAlgorithmEnum>,
+    /// Secret used to sign tokens when using symmetric algorithms (HS256).
+    ///
+    /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<crate::SecretString>,
+    /// Whether refresh tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
+    /// Whether to skip user consent for applications flagged as first party (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
+    /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<i64>,
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime_for_web: Option<i64>,
+    /// Whether authorization polices are enforced (true) or unenforced (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_policies: Option<bool>,
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
+    /// The `token_encryption` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
+    /// The `consent_policy` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
+    /// The `authorization_details` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
+    /// Proof-of-Possession configuration for access tokens
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
+    /// Defines application access permission for a resource server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
+    /// Authorization policy for the resource server.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
+    /// The client ID of the client that this resource server is linked to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+impl crate::Validate for GetResourceServerResponseContent {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.scopes {
+            let path = &crate::FieldPath::Field(path, "scopes");
+            for (index, item) in value.iter().enumerate() {
+                let path = &crate::FieldPath::Index(path, index);
+                crate::Validate::validate_at(item, path, out);
+            }
+        }
+        if let Some(value) = &self.signing_alg {
+            let path = &crate::FieldPath::Field(path, "signing_alg");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.signing_secret {
+            let path = &crate::FieldPath::Field(path, "signing_secret");
+            {
+                let text: &str = value.expose_secret();
+                crate::validation::check_length(
+                    path,
+                    text,
+                    Some(16u64),
+                    None,
+                    true,
+                    out,
+                );
+            }
+        }
+        if let Some(value) = &self.token_dialect {
+            let path = &crate::FieldPath::Field(path, "token_dialect");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.token_encryption {
+            let path = &crate::FieldPath::Field(path, "token_encryption");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.consent_policy {
+            let path = &crate::FieldPath::Field(path, "consent_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.proof_of_possession {
+            let path = &crate::FieldPath::Field(path, "proof_of_possession");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.subject_type_authorization {
+            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.authorization_policy {
+            let path = &crate::FieldPath::Field(path, "authorization_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+    }
+}
+/// The `ListResourceServerOffsetPaginatedResponseContent` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListResourceServerOffsetPaginatedResponseContent {
+    /// The `start` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// The `limit` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// The `total` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// The `resource_servers` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_servers: Option<Vec<ResourceServer>>,
+}
+impl crate::Validate for ListResourceServerOffsetPaginatedResponseContent {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.resource_servers {
+            let path = &crate::FieldPath::Field(path, "resource_servers");
+            for (index, item) in value.iter().enumerate() {
+                let path = &crate::FieldPath::Index(path, index);
+                crate::Validate::validate_at(item, path, out);
+            }
+        }
+    }
+}
+/// The `ListResourceServerResponseContent` schema.
+///
+/// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum ListResourceServerResponseContent {
+    /// A `ListResourceServerOffsetPaginatedResponseContent` value.
+    ListResourceServerOffsetPaginatedResponseContent(
+        ListResourceServerOffsetPaginatedResponseContent,
+    ),
+    /// A `ResourceServerList` value.
+    ResourceServerList(Vec<ResourceServer>),
+    /// A value no variant accepts, kept as received so it serializes back unchanged.
+    Unknown(serde_json::Value),
+}
+/// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
+impl std::fmt::Display for ListResourceServerResponseContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
+                f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?)
+            }
+            Self::ResourceServerList(value) => {
+                f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?)
+            }
+            Self::Unknown(serde_json::Value::String(text)) => f.write_str(text),
+            Self::Unknown(value) => write!(f, "{value}"),
+        }
+    }
+}
+impl crate::Validate for ListResourceServerResponseContent {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        match self {
+            Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
+                crate::Validate::validate_at(value, path, out);
+            }
+            Self::ResourceServerList(value) => {
+                for (index, item) in value.iter().enumerate() {
+                    let path = &crate::FieldPath::Index(path, index);
+                    crate::Validate::validate_at(item, path, out);
+                }
+            }
+            Self::Unknown(_) => {}
+        }
+    }
+}
+/// The `ResourceServer` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ResourceServer {
+    /// ID of the API (resource server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Friendly name for this resource server. Can not contain `<` or `>` characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether this is an Auth0 system API (true) or a custom API (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_system: Option<bool>,
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// List of permissions (scopes) that this API uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<ResourceServerScope>>,
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    ///
+    /// Server default: `"HS256"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_alg: Option<SigningAlgorithmEnum>,
+    /// Secret used to sign tokens when using symmetric algorithms (HS256).
+    ///
+    /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<crate::SecretString>,
+    /// Whether refresh tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access: Option<bool>,
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
+    /// Whether to skip user consent for applications flagged as first party (true) or not (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
+    /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<i64>,
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime_for_web: Option<i64>,
+    /// Whether authorization polices are enforced (true) or unenforced (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_policies: Option<bool>,
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
+    /// The `token_encryption` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
+    /// The `consent_policy` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
+    /// The `authorization_details` field.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
+    /// Proof-of-Possession configuration for access tokens
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
+    /// Defines application access permission for a resource server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
+    /// Authorization policy for the resource server.
+    ///
+    /// May be left out or `null`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
+    /// The client ID of the client that this resource server is linked to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+impl crate::Validate for ResourceServer {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.scopes {
+            let path = &crate::FieldPath::Field(path, "scopes");
+            for (index, item) in value.iter().enumerate() {
+                let path = &crate::FieldPath::Index(path, index);
+                crate::Validate::validate_at(item, path, out);
+            }
+        }
+        if let Some(value) = &self.signing_alg {
+            let path = &crate::FieldPath::Field(path, "signing_alg");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.signing_secret {
+            let path = &crate::FieldPath::Field(path, "signing_secret");
+            {
+                let text: &str = value.expose_secret();
+                crate::validation::check_length(
+                    path,
+                    text,
+                    Some(16u64),
+                    None,
+                    true,
+                    out,
+                );
+            }
+        }
+        if let Some(value) = &self.token_dialect {
+            let path = &crate::FieldPath::Field(path, "token_dialect");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.token_encryption {
+            let path = &crate::FieldPath::Field(path, "token_encryption");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.consent_policy {
+            let path = &crate::FieldPath::Field(path, "consent_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.proof_of_possession {
+            let path = &crate::FieldPath::Field(path, "proof_of_possession");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let Some(value) = &self.subject_type_authorization {
+            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
+            crate::Validate::validate_at(value, path, out);
+        }
+        if let crate::Nullable::Value(value) = &self.authorization_policy {
+            let path = &crate::FieldPath::Field(path, "authorization_policy");
+            crate::Validate::validate_at(value, path, out);
+        }
+    }
 }
 /// Authorization policy for the resource server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1264,6 +1931,112 @@ impl crate::Validate for UpdateResourceServerResponseContent {
         if let crate::Nullable::Value(value) = &self.authorization_policy {
             let path = &crate::FieldPath::Field(path, "authorization_policy");
             crate::Validate::validate_at(value, path, out);
+        }
+    }
+}
+/// The error answers of `GET /resource-servers` ([`crate::Client::list_resource_servers`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListResourceServersError {
+    /// 400: Invalid request query string. The message will vary depending on the cause.
+    BadRequest(Option<ErrorResponseContent>),
+    /// 401: Invalid token.
+    Unauthorized(Option<ErrorResponseContent>),
+    /// 403: Insufficient scope, expected any of: read:resource_servers.
+    Forbidden(Option<ErrorResponseContent>),
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    TooManyRequests(Option<ErrorResponseContent>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+impl crate::http::ErrorBody for ListResourceServersError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
+/// The error answers of `POST /resource-servers` ([`crate::Client::create_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateResourceServerError {
+    /// 400: Invalid request body. The message will vary depending on the cause.
+    BadRequest(Option<ErrorResponseContent>),
+    /// 401: Invalid token.
+    Unauthorized(Option<ErrorResponseContent>),
+    /// 403: Insufficient scope; expected any of: create:resource_servers.
+    Forbidden(Option<ErrorResponseContent>),
+    /// 409: A resource server with the same identifier already exists.
+    Conflict(Option<ErrorResponseContent>),
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    TooManyRequests(Option<ErrorResponseContent>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+impl crate::http::ErrorBody for CreateResourceServerError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            409u16 => Self::Conflict(serde_json::from_slice(body).ok()),
+            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
+/// The error answers of `GET /resource-servers/{id}` ([`crate::Client::get_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetResourceServerError {
+    /// 400: Invalid request URI. The message will vary depending on the cause.
+    BadRequest(Option<ErrorResponseContent>),
+    /// 401: Invalid token.
+    Unauthorized(Option<ErrorResponseContent>),
+    /// 403: Insufficient scope; expected any of: read:resource_servers.
+    Forbidden(Option<ErrorResponseContent>),
+    /// 404: Resource server not found.
+    NotFound(Option<ErrorResponseContent>),
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    TooManyRequests(Option<ErrorResponseContent>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+impl crate::http::ErrorBody for GetResourceServerError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
+/// The error answers of `DELETE /resource-servers/{id}` ([`crate::Client::delete_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteResourceServerError {
+    /// 400: Invalid request URI. The message will vary depending on the cause.
+    BadRequest(Option<ErrorResponseContent>),
+    /// 401: Invalid token.
+    Unauthorized(Option<ErrorResponseContent>),
+    /// 403: Insufficient scope; expected any of: delete:resource_servers.
+    Forbidden(Option<ErrorResponseContent>),
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    TooManyRequests(Option<ErrorResponseContent>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+impl crate::http::ErrorBody for DeleteResourceServerError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }

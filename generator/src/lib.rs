@@ -1,9 +1,10 @@
-//! An OpenAPI 3.0 to Rust client generator: spec text in, the files of a Rust crate out.
+//! An OpenAPI 3.0 and 3.1 to Rust client generator: spec text in, the files of a Rust crate out.
 //!
 //! The work runs in three stages, one module each:
 //!
 //! 1. [`load`]: parse the document (`openapiv3` over `serde_yaml`/`serde_json`), check its version,
-//!    and give access to it with every `$ref` resolved.
+//!    and give access to it with every `$ref` resolved. A 3.1 document is first rewritten to 3.0.3
+//!    by [`normalize`], so both versions give the same model.
 //! 2. [`model`]: lower the document into named types, fields, constraints and operations. Every
 //!    name is decided here; the model is sorted so the output is the same for the same input.
 //! 3. [`emit`]: walk the model and build tokens with `quote!`, parse them with `syn`, and print
@@ -44,6 +45,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 mod names;
+pub mod normalize;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -151,12 +153,14 @@ impl fmt::Display for Errors {
 
 impl std::error::Error for Errors {}
 
-/// Generates the files of a client crate from the text of an OpenAPI 3.0 document (YAML or JSON).
+/// Generates the files of a client crate from the text of an OpenAPI 3.0 or 3.1 document (YAML or JSON).
 ///
 /// Same input, same bytes. Fails with every problem found, each located, and never panics on bad input.
 pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     let document = load::load(spec)?;
-    let (model, warnings) = model::lower(&document)?;
+    let (model, lowering_warnings) = model::lower(&document)?;
+    let mut warnings = document.warnings.clone();
+    warnings.extend(lowering_warnings);
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;
     Ok(Output { files, warnings })
 }

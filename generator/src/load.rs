@@ -5,17 +5,20 @@ use serde::Deserialize;
 
 use crate::{Diagnostic, Errors};
 
-/// A parsed OpenAPI 3.0 document, with `$ref` resolution.
+/// A parsed OpenAPI document (3.0, or 3.1 rewritten to 3.0 by [`crate::normalize`]), with `$ref` resolution.
 #[derive(Debug)]
 pub struct Document {
     /// The document as `openapiv3` reads it.
     pub api: OpenAPI,
+    /// What reading it dropped or approximated (from the 3.1 → 3.0 rewrite), each located.
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses `text` (JSON when it starts with `{`, YAML otherwise) as an OpenAPI 3.0.x document.
+/// Parses `text` (JSON when it starts with `{`, YAML otherwise) as an OpenAPI 3.0.x or 3.1.x document.
 ///
-/// Syntax errors are located by line and column; a document that is not OpenAPI 3.0 says which
-/// version it is.
+/// A 3.1 document is rewritten to 3.0.3 by [`crate::normalize::to_openapi_30`] first, so both
+/// versions give the same [`Document`]. Syntax errors are located by line and column; a document
+/// of any other version (Swagger 2.0 included) says which version it is.
 pub fn load(text: &str) -> Result<Document, Errors> {
     #[derive(Deserialize)]
     struct Version {
@@ -26,16 +29,29 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     let version: Version = parse(text, json)?;
     match (&version.openapi, &version.swagger) {
         (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
+        (Some(serde_json::Value::String(v)), _) if crate::normalize::is_openapi_31(v) => {
+            let normalized = crate::normalize::to_openapi_30(parse_value(text)?)?;
+            let api = serde_json::from_value(normalized.document).map_err(|error| {
+                one(
+                    "#",
+                    format!("not a valid OpenAPI document once rewritten to 3.0: {error}"),
+                )
+            })?;
+            return Ok(Document {
+                api,
+                warnings: normalized.warnings,
+            });
+        }
         (Some(v), _) => {
             return Err(one(
                 "#/openapi",
-                format!("unsupported OpenAPI version {v}; this generator reads 3.0.x"),
+                format!("unsupported OpenAPI version {v}; this generator reads 3.0.x and 3.1.x"),
             ))
         }
         (None, Some(v)) => {
             return Err(one(
                 "#/swagger",
-                format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0"),
+                format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0 or 3.1"),
             ))
         }
         (None, None) => {
@@ -46,7 +62,16 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         }
     }
     let api: OpenAPI = parse(text, json)?;
-    Ok(Document { api })
+    Ok(Document {
+        api,
+        warnings: Vec::new(),
+    })
+}
+
+/// Parses `text` (JSON when it starts with `{`, YAML otherwise) into a JSON value, keys in document
+/// order. Syntax errors are located by line and column.
+pub fn parse_value(text: &str) -> Result<serde_json::Value, Errors> {
+    parse(text, text.trim_start().starts_with('{'))
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(text: &str, json: bool) -> Result<T, Errors> {

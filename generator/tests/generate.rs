@@ -250,9 +250,9 @@ fn errors_say_where_and_what() {
     check_error("{\"openapi\": \"3.0.3\",\n \"info\": }", "line 2", "");
     check_error("swagger: '2.0'\n", "#/swagger", "Swagger \"2.0\"");
     check_error(
-        "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths: {}\n",
+        "openapi: 3.2.0\ninfo: { title: t, version: '1' }\npaths: {}\n",
         "#/openapi",
-        "unsupported OpenAPI version \"3.1.0\"",
+        "unsupported OpenAPI version \"3.2.0\"",
     );
     check_error(
         "info: { title: t, version: '1' }\n",

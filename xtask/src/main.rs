@@ -2,13 +2,16 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, USAGE};
+use xtask::{codegen, spec_import, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => {
             codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options))
+        }
+        Some("spec-import") => {
+            spec_import::Options::parse(&args[1..]).and_then(|options| spec_import::run(&options))
         }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -1,6 +1,7 @@
-//! `spec/resource-servers.yaml` against Auth0's own document (`spec/reference/`, OpenAPI 3.1): every
-//! property and enum value of the update request and response is there, with the same type,
-//! constraints, nullability, default, required list and description.
+//! `spec/resource-servers.yaml` against Auth0's own document (`spec/reference/`, OpenAPI 3.1): for
+//! each of the five operations, every property and enum value of the request and response is there,
+//! with the same type, constraints, nullability, default, required list and description; the
+//! parameters, security and error descriptions are Auth0's; the error bodies and headers are ours.
 
 use std::collections::BTreeSet;
 
@@ -122,76 +123,278 @@ fn compare(
     compared
 }
 
+/// The five operations: (path, method, x-rust-method-name, request schema, success status, response schema).
+const OPERATIONS: [(&str, &str, &str, Option<&str>, &str, Option<&str>); 5] = [
+    (
+        "/resource-servers",
+        "get",
+        "list_resource_servers",
+        None,
+        "200",
+        Some("ListResourceServerResponseContent"),
+    ),
+    (
+        "/resource-servers",
+        "post",
+        "create_resource_server",
+        Some("CreateResourceServerRequestContent"),
+        "201",
+        Some("CreateResourceServerResponseContent"),
+    ),
+    (
+        "/resource-servers/{id}",
+        "get",
+        "get_resource_server",
+        None,
+        "200",
+        Some("GetResourceServerResponseContent"),
+    ),
+    (
+        "/resource-servers/{id}",
+        "patch",
+        "update_resource_server",
+        Some("UpdateResourceServerRequestContent"),
+        "201",
+        Some("UpdateResourceServerResponseContent"),
+    ),
+    (
+        "/resource-servers/{id}",
+        "delete",
+        "delete_resource_server",
+        None,
+        "204",
+        None,
+    ),
+];
+
+/// Compares a schema that may be a `oneOf` (the list answer: an array, or a page object).
+fn compare_alternatives(
+    reference: &Value,
+    r: &Value,
+    spec: &Value,
+    s: &Value,
+    at: &str,
+    problems: &mut Vec<String>,
+) -> usize {
+    let (r, s) = (resolve(reference, r), resolve(spec, s));
+    match (r.get("oneOf"), s.get("oneOf")) {
+        (Some(Value::Array(rs)), Some(Value::Array(ss))) if rs.len() == ss.len() => rs
+            .iter()
+            .zip(ss)
+            .enumerate()
+            .map(|(i, (r, s))| compare(reference, r, spec, s, &format!("{at}|{i}"), problems))
+            .sum(),
+        (None, None) => compare(reference, r, spec, s, at, problems),
+        _ => {
+            problems.push(format!("{at}: `oneOf` differs"));
+            0
+        }
+    }
+}
+
 #[test]
-fn the_update_request_and_response_match_the_reference() {
+fn every_operation_matches_the_reference() {
     let (reference, spec) = documents();
     assert_eq!(spec["openapi"], "3.0.3");
-    let operation = &spec["paths"]["/resource-servers/{id}"]["patch"];
-    let reference_operation = &reference["paths"]["/resource-servers/{id}"]["patch"];
+    assert_eq!(spec["servers"], reference["servers"]);
+    assert_eq!(spec["security"], reference["security"]);
+    assert_eq!(
+        spec["components"]["securitySchemes"],
+        reference["components"]["securitySchemes"]
+    );
     let mut problems = Vec::new();
-    let request = &operation["requestBody"]["content"]["application/json"]["schema"];
-    let compared_request = compare(
-        &reference,
-        &reference["components"]["schemas"]["UpdateResourceServerRequestContent"],
-        &spec,
-        request,
-        "request",
-        &mut problems,
-    );
-    let response = &operation["responses"]["201"]["content"]["application/json"]["schema"];
-    let compared_response = compare(
-        &reference,
-        &reference["components"]["schemas"]["UpdateResourceServerResponseContent"],
-        &spec,
-        response,
-        "response",
-        &mut problems,
-    );
+    let mut compared = Vec::new();
+    let declared: usize = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    assert_eq!(declared, OPERATIONS.len(), "the spec has other operations");
+    for (path, method, rust_name, request, success, response) in OPERATIONS {
+        let operation = &spec["paths"][path][method];
+        let reference_operation = &reference["paths"][path][method];
+        let at = format!("{method} {path}");
+        assert!(operation.is_object(), "{at} is missing");
+
+        // The operation itself: the same fields as Auth0's (but its code samples), and our method name.
+        assert_eq!(operation["x-rust-method-name"], rust_name, "{at}");
+        for key in reference_operation.as_object().unwrap().keys() {
+            if !matches!(key.as_str(), "x-codeSamples" | "requestBody" | "responses") {
+                assert_eq!(operation[key], reference_operation[key], "{at}: `{key}`");
+            }
+        }
+
+        let mut count = 0;
+        if let Some(name) = request {
+            let body = &operation["requestBody"];
+            assert_eq!(
+                body["content"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .collect::<Vec<_>>(),
+                reference_operation["requestBody"]["content"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .collect::<Vec<_>>(),
+                "{at}: request media types"
+            );
+            count += compare(
+                &reference,
+                &reference["components"]["schemas"][name],
+                &spec,
+                &body["content"]["application/json"]["schema"],
+                &format!("{at} request"),
+                &mut problems,
+            );
+        } else {
+            assert!(
+                operation.get("requestBody").is_none(),
+                "{at}: a request body"
+            );
+        }
+
+        let answers = operation["responses"].as_object().unwrap();
+        let reference_answers = reference_operation["responses"].as_object().unwrap();
+        assert_eq!(
+            answers.keys().collect::<Vec<_>>(),
+            reference_answers.keys().collect::<Vec<_>>(),
+            "{at}: statuses"
+        );
+        match response {
+            Some(name) => {
+                count += compare_alternatives(
+                    &reference,
+                    &reference["components"]["schemas"][name],
+                    &spec,
+                    &answers[success]["content"]["application/json"]["schema"],
+                    &format!("{at} response"),
+                    &mut problems,
+                )
+            }
+            None => assert!(answers[success].get("content").is_none(), "{at}: a body"),
+        }
+        compared.push((at.clone(), count));
+
+        // Every error answer: Auth0's description, and the error body we add.
+        for (status, answer) in answers {
+            if !status.starts_with('4') {
+                continue;
+            }
+            assert_eq!(
+                answer["description"], reference_answers[status]["description"],
+                "{at} {status}"
+            );
+            let body = resolve(&spec, &answer["content"]["application/json"]["schema"]);
+            let fields: BTreeSet<&str> = body["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{at} {status}: no error body"))
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                fields,
+                BTreeSet::from(["error", "errorCode", "message", "statusCode"]),
+                "{at} {status}"
+            );
+        }
+        let headers: BTreeSet<&str> = answers["429"]["headers"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{at}: 429 has no headers"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            headers,
+            BTreeSet::from([
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset"
+            ]),
+            "{at}"
+        );
+    }
     assert!(
         problems.is_empty(),
         "spec/ differs from the reference:\n{}",
         problems.join("\n")
     );
-    // Every property of both schemas, and the schemas they reference, was looked at.
-    assert!(
-        compared_request >= 24 && compared_response >= 29,
-        "{compared_request} {compared_response}"
-    );
+    // Every property of every schema, and the schemas they reference, was looked at.
+    let minimum = [
+        ("get /resource-servers", 88),
+        ("post /resource-servers", 78),
+        ("get /resource-servers/{id}", 41),
+        ("patch /resource-servers/{id}", 77),
+        ("delete /resource-servers/{id}", 0),
+    ];
+    for ((at, count), (expected_at, minimum)) in compared.iter().zip(minimum) {
+        assert_eq!(at, expected_at);
+        assert!(*count >= minimum, "{at}: only {count} schemas compared");
+    }
+}
 
-    // The operation itself.
-    assert_eq!(operation["operationId"], reference_operation["operationId"]);
-    assert_eq!(operation["parameters"], reference_operation["parameters"]);
-    assert_eq!(operation["security"], reference_operation["security"]);
-    assert_eq!(spec["servers"], reference["servers"]);
+#[test]
+fn the_list_parameters_are_auth0s() {
+    let (_, spec) = documents();
+    let parameters = spec["paths"]["/resource-servers"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let by_name = |name: &str| {
+        parameters
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no parameter {name}"))
+    };
+    let names: Vec<&str> = parameters
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        spec["components"]["securitySchemes"],
-        reference["components"]["securitySchemes"]
+        names,
+        [
+            "identifiers",
+            "page",
+            "per_page",
+            "include_totals",
+            "include_fields"
+        ]
     );
-    for status in ["400", "401", "403", "409", "429"] {
-        let declared = &operation["responses"][status];
+    assert!(parameters.iter().all(|p| p["in"] == "query"));
+    let identifiers = by_name("identifiers");
+    // Repeated: `?identifiers=a&identifiers=b`.
+    assert_eq!(
+        (&identifiers["style"], &identifiers["explode"]),
+        (&Value::from("form"), &Value::from(true))
+    );
+    assert_eq!(identifiers["schema"]["type"], "array");
+    assert_eq!(identifiers["schema"]["items"]["type"], "string");
+    assert_eq!(identifiers["schema"]["items"]["minLength"], 1);
+    assert_eq!(by_name("page")["schema"]["type"], "integer");
+    assert_eq!(by_name("page")["schema"]["minimum"], 0);
+    assert_eq!(by_name("per_page")["schema"]["minimum"], 1);
+    assert_eq!(by_name("per_page")["schema"]["maximum"], 100);
+    for flag in ["include_totals", "include_fields"] {
+        assert_eq!(by_name(flag)["schema"]["type"], "boolean");
+    }
+    // The get takes `include_fields` too, and the update a required body.
+    let get = &spec["paths"]["/resource-servers/{id}"]["get"]["parameters"];
+    assert_eq!(get[1]["name"], "include_fields");
+    assert_eq!(
+        spec["paths"]["/resource-servers/{id}"]["patch"]["requestBody"]["required"],
+        true
+    );
+    // `signing_secret` is a secret wherever it is sent.
+    for schema in [
+        "CreateResourceServerRequestContent",
+        "UpdateResourceServerRequestContent",
+    ] {
         assert_eq!(
-            declared["description"],
-            reference_operation["responses"][status]["description"]
-        );
-        let body = resolve(&spec, &declared["content"]["application/json"]["schema"]);
-        let fields: BTreeSet<&String> = body["properties"].as_object().unwrap().keys().collect();
-        assert_eq!(
-            fields,
-            ["error", "errorCode", "message", "statusCode"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<BTreeSet<_>>()
-                .iter()
-                .collect()
+            spec["components"]["schemas"][schema]["properties"]["signing_secret"]["format"],
+            "password"
         );
     }
-    let headers: BTreeSet<&String> = operation["responses"]["429"]["headers"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
-    assert_eq!(headers.len(), 3);
-    assert!(headers.iter().all(|h| h.starts_with("X-RateLimit-")));
 }
 
 #[test]
