@@ -280,6 +280,52 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+    /// Every page of [`Self::list_resource_servers`], from page 0 on: the same arguments but `page`.
+    ///
+    /// Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first page with fewer items than the page size asked for (or, with none asked for, at the first empty page), or at the first error.
+    pub fn list_resource_servers_pages<'a>(
+        &'a self,
+        identifiers: Option<&'a [String]>,
+        per_page: Option<i64>,
+        include_totals: Option<bool>,
+        include_fields: Option<bool>,
+    ) -> crate::Pages<
+        'a,
+        crate::types::ResourceServer,
+        Error<crate::types::ListResourceServersError>,
+    > {
+        let size = per_page;
+        crate::Pages::new(
+            0i64,
+            size,
+            Box::new(move |page| {
+                Box::pin(async move {
+                    let answer = self
+                        .list_resource_servers(
+                            identifiers,
+                            Some(page),
+                            per_page,
+                            include_totals,
+                            include_fields,
+                        )
+                        .await?;
+                    let value: crate::types::ListResourceServerResponseContent = answer
+                        .into_inner();
+                    Ok(
+                        match value {
+                            crate::types::ListResourceServerResponseContent::ListResourceServerOffsetPaginatedResponseContent(
+                                inner,
+                            ) => inner.resource_servers.unwrap_or_default(),
+                            crate::types::ListResourceServerResponseContent::ResourceServerList(
+                                inner,
+                            ) => inner,
+                            _ => Vec::new(),
+                        },
+                    )
+                })
+            }),
+        )
+    }
     /// Create a resource server.
     ///
     /// Create a new API associated with your tenant. Note that all new APIs must be registered with Auth0. For more information, read <a href="https://www.auth0.com/docs/get-started/apis"> APIs</a>.
@@ -291,7 +337,7 @@ impl Client {
     /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
     pub async fn create_resource_server(
         &self,
-        body: Option<&crate::types::CreateResourceServerRequestContent>,
+        body: &crate::types::CreateResourceServerRequestContent,
     ) -> Result<
         crate::ResponseValue<crate::types::CreateResourceServerResponseContent>,
         Error<crate::types::CreateResourceServerError>,
@@ -299,7 +345,7 @@ impl Client {
         const OPERATION: &str = "POST /resource-servers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(body) = body {
+        {
             let path = &crate::FieldPath::Root;
             crate::Validate::validate_at(body, path, out);
         }
@@ -312,16 +358,14 @@ impl Client {
         }
         let url = format!("{}/resource-servers", self.core.base_url,);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            let bytes = serde_json::to_vec(body)
-                .map_err(|error| Error::InvalidRequest {
-                    operation: OPERATION,
-                    message: format!("the body cannot be serialized: {error}"),
-                })?;
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(bytes);
-        }
+        let bytes = serde_json::to_vec(body)
+            .map_err(|error| Error::InvalidRequest {
+                operation: OPERATION,
+                message: format!("the body cannot be serialized: {error}"),
+            })?;
+        request = request
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(bytes);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }

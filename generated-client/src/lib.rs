@@ -33,6 +33,9 @@ mod nullable;
 #[allow(dead_code)]
 mod open_enum;
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod pages;
+#[rustfmt::skip]
 mod retry;
 #[rustfmt::skip]
 mod secret;
@@ -45,6 +48,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
 pub use http::{encode_path_segment, ResponseValue};
 pub use nullable::Nullable;
+pub use pages::Pages;
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};

@@ -79,6 +79,31 @@ pub struct CreateResourceServerRequestContent {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
+impl CreateResourceServerRequestContent {
+    /// A value with the required `identifier`, and any other field left out.
+    pub fn new(identifier: String) -> Self {
+        Self {
+            name: Default::default(),
+            identifier,
+            scopes: Default::default(),
+            signing_alg: Default::default(),
+            signing_secret: Default::default(),
+            allow_offline_access: Default::default(),
+            allow_online_access: Default::default(),
+            allow_online_access_with_ephemeral_sessions: Default::default(),
+            token_lifetime: Default::default(),
+            token_dialect: Default::default(),
+            skip_consent_for_verifiable_first_party_clients: Default::default(),
+            enforce_policies: Default::default(),
+            token_encryption: Default::default(),
+            consent_policy: Default::default(),
+            authorization_details: Default::default(),
+            proof_of_possession: Default::default(),
+            subject_type_authorization: Default::default(),
+            authorization_policy: Default::default(),
+        }
+    }
+}
 impl crate::Validate for CreateResourceServerRequestContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
@@ -342,6 +367,17 @@ pub struct ErrorResponseContent {
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
 }
+impl ErrorResponseContent {
+    /// A value with the required `statusCode`, `error`, `message`, and any other field left out.
+    pub fn new(status_code: i64, error: String, message: String) -> Self {
+        Self {
+            status_code,
+            error,
+            message,
+            error_code: Default::default(),
+        }
+    }
+}
 impl crate::Validate for ErrorResponseContent {
     fn validate_at(
         &self,
@@ -528,21 +564,6 @@ pub enum ListResourceServerResponseContent {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
-/// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
-impl std::fmt::Display for ListResourceServerResponseContent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
-                f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?)
-            }
-            Self::ResourceServerList(value) => {
-                f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?)
-            }
-            Self::Unknown(serde_json::Value::String(text)) => f.write_str(text),
-            Self::Unknown(value) => write!(f, "{value}"),
-        }
-    }
-}
 impl crate::Validate for ListResourceServerResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -704,6 +725,12 @@ pub struct ResourceServerAuthorizationPolicy {
     /// Required. Minimum length: 1 characters. Maximum length: 1024 characters.
     pub policy_id: String,
 }
+impl ResourceServerAuthorizationPolicy {
+    /// A value with the required `policy_id`, and any other field left out.
+    pub fn new(policy_id: String) -> Self {
+        Self { policy_id }
+    }
+}
 impl crate::Validate for ResourceServerAuthorizationPolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -800,6 +827,19 @@ pub struct ResourceServerProofOfPossession {
     /// Specifies which client types require Proof-of-Possession
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_for: Option<ResourceServerProofOfPossessionRequiredForEnum>,
+}
+impl ResourceServerProofOfPossession {
+    /// A value with the required `mechanism`, `required`, and any other field left out.
+    pub fn new(
+        mechanism: ResourceServerProofOfPossessionMechanismEnum,
+        required: bool,
+    ) -> Self {
+        Self {
+            mechanism,
+            required,
+            required_for: Default::default(),
+        }
+    }
 }
 impl crate::Validate for ResourceServerProofOfPossession {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -952,6 +992,15 @@ pub struct ResourceServerScope {
     /// Maximum length: 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl ResourceServerScope {
+    /// A value with the required `value`, and any other field left out.
+    pub fn new(value: String) -> Self {
+        Self {
+            value,
+            description: Default::default(),
+        }
+    }
 }
 impl crate::Validate for ResourceServerScope {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -1344,6 +1393,15 @@ pub struct ResourceServerTokenEncryption {
     /// Required.
     pub encryption_key: ResourceServerTokenEncryptionKey,
 }
+impl ResourceServerTokenEncryption {
+    /// A value with the required `format`, `encryption_key`, and any other field left out.
+    pub fn new(
+        format: ResourceServerTokenEncryptionFormatEnum,
+        encryption_key: ResourceServerTokenEncryptionKey,
+    ) -> Self {
+        Self { format, encryption_key }
+    }
+}
 impl crate::Validate for ResourceServerTokenEncryption {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -1509,6 +1567,17 @@ pub struct ResourceServerTokenEncryptionKey {
     ///
     /// Required. Minimum length: 1 characters. Maximum length: 4096 characters. Server default: `"-----BEGIN PUBLIC KEY-----\r\nMIIBIjANBg...\r\n-----END PUBLIC KEY-----\r\n"`.
     pub pem: String,
+}
+impl ResourceServerTokenEncryptionKey {
+    /// A value with the required `alg`, `pem`, and any other field left out.
+    pub fn new(alg: ResourceServerTokenEncryptionAlgorithmEnum, pem: String) -> Self {
+        Self {
+            name: Default::default(),
+            alg,
+            kid: Default::default(),
+            pem,
+        }
+    }
 }
 impl crate::Validate for ResourceServerTokenEncryptionKey {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

@@ -282,6 +282,40 @@ pub struct Operation {
     pub error_name: String,
     /// The declared error answers, most specific first (codes, then ranges, then `default`).
     pub errors: Vec<ErrorCase>,
+    /// How to walk the pages of the list it returns, when it is a page-numbered list.
+    pub paging: Option<Paging>,
+}
+
+/// A page-numbered list: an integer `page` query parameter (with `per_page`, `page_size`,
+/// `limit` or `size` beside it), and an answer that is, or holds, one array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The argument that is the page number.
+    pub page: String,
+    /// The argument that is the page size, if any.
+    pub size: Option<String>,
+    /// The first page: the `page` parameter's `minimum`, else 0.
+    pub first: i64,
+    /// The items of a page.
+    pub item: Shape,
+    /// Where the items are in the answer.
+    pub items: Items,
+}
+
+/// Where the items of a page are in an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Items {
+    /// The answer is the array.
+    Whole,
+    /// The answer is an object; the array is this field.
+    Field {
+        /// The field.
+        ident: String,
+        /// Whether it is an `Option`.
+        optional: bool,
+    },
+    /// The answer is the named union; each listed variant holds the items (the others hold none).
+    Union(String, Vec<(String, Items)>),
 }
 
 /// A declared error answer of an operation.
@@ -1568,6 +1602,8 @@ impl Lowerer<'_> {
             StatusMatch::Range(_) => 1,
             StatusMatch::Default => 2,
         });
+        let success = success.unwrap_or(Success::Empty);
+        let paging = self.paging(&params, &success);
         Some(Operation {
             ident,
             method: method.to_ascii_uppercase(),
@@ -1578,10 +1614,101 @@ impl Lowerer<'_> {
             deprecated: op.deprecated,
             params,
             body,
-            success: success.unwrap_or(Success::Empty),
+            success,
             error_name,
             errors,
+            paging,
         })
+    }
+
+    /// Recognizes a page-numbered list (see [`Paging`]).
+    fn paging(&self, params: &[Param], success: &Success) -> Option<Paging> {
+        let query_int = |names: &[&str]| {
+            params.iter().find(|p| {
+                p.location == ParamLocation::Query
+                    && !p.required
+                    && matches!(p.shape, Shape::Integer(..))
+                    && names.contains(&p.wire.as_str())
+            })
+        };
+        let page = query_int(&["page"])?;
+        let size = query_int(&[
+            "per_page",
+            "page_size",
+            "pageSize",
+            "perPage",
+            "limit",
+            "size",
+        ]);
+        let Success::Json(shape) = success else {
+            return None;
+        };
+        let (item, items) = self.items(shape)?;
+        let first = match &page.shape {
+            Shape::Integer(
+                _,
+                Bounds {
+                    min: Some((min, false)),
+                    ..
+                },
+            ) => *min as i64,
+            _ => 0,
+        };
+        Some(Paging {
+            page: page.ident.clone(),
+            size: size.map(|p| p.ident.clone()),
+            first,
+            item,
+            items,
+        })
+    }
+
+    /// The item shape of a list answer, and where the items are.
+    fn items(&self, shape: &Shape) -> Option<(Shape, Items)> {
+        match shape {
+            Shape::Array { items, .. } => Some(((**items).clone(), Items::Whole)),
+            Shape::Named(name) => match self.types.get(name)? {
+                TypeDef::Struct(s) => {
+                    let mut arrays = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| match (&f.shape, f.presence) {
+                            (
+                                Shape::Array { items, .. },
+                                Presence::Required | Presence::Optional,
+                            ) => Some(((**items).clone(), f)),
+                            _ => None,
+                        });
+                    let (item, field) = arrays.next()?;
+                    if arrays.next().is_some() {
+                        return None;
+                    }
+                    let optional = field.presence == Presence::Optional;
+                    Some((
+                        item,
+                        Items::Field {
+                            ident: field.ident.clone(),
+                            optional,
+                        },
+                    ))
+                }
+                TypeDef::Union(u) => {
+                    let mut item = None;
+                    let mut arms = Vec::new();
+                    for variant in &u.variants {
+                        if let Some((shape, items)) = self.items(&variant.shape) {
+                            if item.get_or_insert_with(|| shape.clone()) != &shape {
+                                return None;
+                            }
+                            arms.push((variant.ident.clone(), items));
+                        }
+                    }
+                    Some((item?, Items::Union(u.name.clone(), arms)))
+                }
+                TypeDef::Enum(_) => None,
+            },
+            _ => None,
+        }
     }
 
     fn body(&mut self, body: &openapiv3::RequestBody, at: &str, type_hint: &str) -> Option<Body> {

@@ -5,7 +5,9 @@ use quote::quote;
 
 use super::doc;
 use super::types::{ident, rust_type};
-use crate::model::{Body, Encoding, Model, Operation, Param, ParamLocation, Shape, Success};
+use crate::model::{
+    Body, Encoding, IntType, Items, Model, Operation, Paging, Param, ParamLocation, Shape, Success,
+};
 
 pub(super) fn client_rs(model: &Model) -> TokenStream {
     let types = quote!(crate::types::);
@@ -274,17 +276,19 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
 }
 
 /// How a parameter is passed: `&str` for strings, by value for numbers, by reference otherwise.
-fn param_type(param: &Param, types: &TokenStream) -> TokenStream {
+///
+/// `lifetime` names the lifetime of the references (`'a`), or is empty to leave it elided.
+fn param_type(param: &Param, types: &TokenStream, lifetime: &TokenStream) -> TokenStream {
     let ty = match &param.shape {
-        Shape::String(rules) if !rules.secret => quote!(&str),
+        Shape::String(rules) if !rules.secret => quote!(&#lifetime str),
         Shape::Integer(..) | Shape::Number(..) | Shape::Boolean => rust_type(&param.shape, types),
         Shape::Array { items, .. } => {
             let items = rust_type(items, types);
-            quote!(&[#items])
+            quote!(&#lifetime [#items])
         }
         shape => {
             let ty = rust_type(shape, types);
-            quote!(&#ty)
+            quote!(&#lifetime #ty)
         }
     };
     if param.required {
@@ -348,7 +352,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
     let mut checks = Vec::new();
     for param in &op.params {
         let ident = ident(&param.ident);
-        let ty = param_type(param, types);
+        let ty = param_type(param, types, &quote!());
         args.push(quote!(#ident: #ty));
         let wire = param.wire.as_str();
         let mut check = super::types::check_param(&param.shape, wire);
@@ -550,6 +554,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             Ok(crate::ResponseValue::new(body, answer))
         },
     };
+    let pages = op.paging.as_ref().map(|paging| pages(op, paging, types));
     quote! {
         #doc
         #deprecated
@@ -563,6 +568,118 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             #( #headers )*
             #send_body
             #finish
+        }
+
+        #pages
+    }
+}
+
+/// `<operation>_pages`: the same arguments but the page number, and a [`Pages`] that walks them.
+fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
+    let name = ident(&op.ident);
+    let pages_name = ident(&format!("{}_pages", op.ident));
+    let lifetime = quote!('a);
+    let mut args = Vec::new();
+    let mut call = Vec::new();
+    for param in &op.params {
+        let arg = ident(&param.ident);
+        if param.ident == paging.page {
+            call.push(match &param.shape {
+                Shape::Integer(IntType::I64, _) => quote!(Some(page)),
+                Shape::Integer(int, _) => {
+                    let ty = rust_type(&Shape::Integer(*int, Default::default()), types);
+                    quote!(Some(page as #ty))
+                }
+                _ => quote!(Some(page)),
+            });
+            continue;
+        }
+        let ty = param_type(param, types, &lifetime);
+        args.push(quote!(#arg: #ty));
+        call.push(quote!(#arg));
+    }
+    let size = match op
+        .params
+        .iter()
+        .find(|p| Some(&p.ident) == paging.size.as_ref())
+    {
+        Some(Param {
+            ident: size,
+            shape: Shape::Integer(IntType::I64, _),
+            ..
+        }) => {
+            let size = ident(size);
+            quote!(#size)
+        }
+        Some(param) => {
+            let size = ident(&param.ident);
+            quote!(#size.map(|n| n as i64))
+        }
+        None => quote!(None),
+    };
+    let item = rust_type(&paging.item, types);
+    let ok = success_type(&op.success, types);
+    let extract = take_items(&paging.items, quote!(value), types);
+    let err = ident(&op.error_name);
+    let text = format!(
+        "Every page of [`Self::{}`], from page {} on: the same arguments but `{}`.\n\n\
+         Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first page \
+         with fewer items than the page size asked for (or, with none asked for, at the first empty page), \
+         or at the first error.",
+        op.ident, paging.first, paging.page
+    );
+    let doc = doc(&text);
+    let first = paging.first;
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #pages_name<'a>(&'a self, #( #args ),*) -> crate::Pages<'a, #item, Error<#types #err>> {
+            let size = #size;
+            crate::Pages::new(#first, size, Box::new(move |page| {
+                Box::pin(async move {
+                    #allow
+                    let answer = self.#name(#( #call ),*).await?;
+                    let value: #ok = answer.into_inner();
+                    Ok(#extract)
+                })
+            }))
+        }
+    }
+}
+
+/// The expression that takes the items out of `value`, an answer.
+fn take_items(items: &Items, value: TokenStream, types: &TokenStream) -> TokenStream {
+    match items {
+        Items::Whole => value,
+        Items::Field {
+            ident: field,
+            optional: false,
+        } => {
+            let field = ident(field);
+            quote!(#value.#field)
+        }
+        Items::Field {
+            ident: field,
+            optional: true,
+        } => {
+            let field = ident(field);
+            quote!(#value.#field.unwrap_or_default())
+        }
+        Items::Union(union, arms) => {
+            let union = ident(union);
+            let arms = arms.iter().map(|(variant, inner)| {
+                let variant = ident(variant);
+                let inner = take_items(inner, quote!(inner), types);
+                quote!(#types #union::#variant(inner) => #inner,)
+            });
+            quote! {
+                match #value {
+                    #( #arms )*
+                    _ => Vec::new(),
+                }
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/http.rs", include_str!("../runtime/http.rs")),
     ("src/nullable.rs", include_str!("../runtime/nullable.rs")),
     ("src/open_enum.rs", include_str!("../runtime/open_enum.rs")),
+    ("src/pages.rs", include_str!("../runtime/pages.rs")),
     ("src/retry.rs", include_str!("../runtime/retry.rs")),
     ("src/secret.rs", include_str!("../runtime/secret.rs")),
     (
@@ -171,6 +172,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod open_enum;
         #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod pages;
+        #[rustfmt::skip]
         mod retry;
         #[rustfmt::skip]
         mod secret;
@@ -184,6 +188,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
         pub use http::{encode_path_segment, ResponseValue};
         pub use nullable::Nullable;
+        pub use pages::Pages;
         pub use retry::RetryPolicy;
         pub use secret::SecretString;
         pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};

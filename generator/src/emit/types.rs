@@ -13,7 +13,7 @@ pub(super) fn types_rs(model: &Model) -> TokenStream {
     let items = model.types.iter().map(|t| match t {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model),
+        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name)),
     });
     let errors = model.operations.iter().map(error_def);
     quote! {
@@ -239,6 +239,46 @@ fn struct_def(s: &Struct) -> TokenStream {
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    // With required fields there is no `Default`: `new` takes them and leaves the rest out.
+    let constructor = default.is_none().then(|| {
+        let required: Vec<&Field> = s
+            .fields
+            .iter()
+            .filter(|f| f.presence == Presence::Required)
+            .collect();
+        let params = required.iter().map(|f| {
+            let ident = ident(&f.ident);
+            let ty = rust_type(&f.shape, &here);
+            quote!(#ident: #ty)
+        });
+        let inits = s.fields.iter().map(|f| {
+            let ident = ident(&f.ident);
+            if f.presence == Presence::Required {
+                quote!(#ident,)
+            } else {
+                quote!(#ident: Default::default(),)
+            }
+        });
+        let rest = s.additional.as_ref().map(|_| {
+            let ident = ident(&s.additional_ident);
+            quote!(#ident: Default::default(),)
+        });
+        let listing = required
+            .iter()
+            .map(|f| format!("`{}`", f.wire))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(" A value with the required {listing}, and any other field left out.");
+        quote! {
+            #deprecated_allow
+            impl #name {
+                #[doc = #text]
+                pub fn new(#( #params ),*) -> Self {
+                    Self { #( #inits )* #rest }
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -246,6 +286,8 @@ fn struct_def(s: &Struct) -> TokenStream {
             #( #fields )*
             #additional
         }
+
+        #constructor
 
         #deprecated_allow
         impl crate::Validate for #name {
@@ -466,7 +508,20 @@ fn enum_def(e: &Enum) -> TokenStream {
     }
 }
 
-fn union_def(u: &Union, model: &Model) -> TokenStream {
+/// Whether the type `name` is (the item type of) a parameter, so it needs `Display`.
+fn in_params(model: &Model, name: &str) -> bool {
+    model
+        .operations
+        .iter()
+        .flat_map(|op| &op.params)
+        .any(|p| match &p.shape {
+            Shape::Named(n) => n == name,
+            Shape::Array { items, .. } => matches!(&**items, Shape::Named(n) if n == name),
+            _ => false,
+        })
+}
+
+fn union_def(u: &Union, model: &Model, display: bool) -> TokenStream {
     let name = ident(&u.name);
     let here = quote!();
     let other = ident(&u.other);
@@ -509,24 +564,8 @@ fn union_def(u: &Union, model: &Model) -> TokenStream {
             quote!(Self::#variant(value) => { #check })
         }
     });
-    // Text for a query or path parameter: scalars as themselves, anything else as JSON.
-    let display_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let scalar = match &v.shape {
-            Shape::String(rules) => !rules.secret,
-            Shape::Integer(..) | Shape::Number(..) | Shape::Boolean => true,
-            Shape::Named(name) => model
-                .types
-                .iter()
-                .any(|t| t.name() == name && !matches!(t, TypeDef::Struct(_))),
-            _ => false,
-        };
-        if scalar {
-            quote!(Self::#variant(value) => write!(f, "{value}"),)
-        } else {
-            quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
-        }
-    });
+    let display = display.then(|| union_display(u, model));
+    let validate = union_validate(u, checks.collect());
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
         Some(property) => {
@@ -565,7 +604,33 @@ fn union_def(u: &Union, model: &Model) -> TokenStream {
         }
 
         #deserialize
+        #display
+        #validate
+    }
+}
 
+fn union_display(u: &Union, model: &Model) -> TokenStream {
+    let name = ident(&u.name);
+    let other = ident(&u.other);
+    // Text for a query or path parameter: scalars as themselves, anything else as JSON.
+    let display_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let scalar = match &v.shape {
+            Shape::String(rules) => !rules.secret,
+            Shape::Integer(..) | Shape::Number(..) | Shape::Boolean => true,
+            Shape::Named(name) => model
+                .types
+                .iter()
+                .any(|t| t.name() == name && !matches!(t, TypeDef::Struct(_))),
+            _ => false,
+        };
+        if scalar {
+            quote!(Self::#variant(value) => write!(f, "{value}"),)
+        } else {
+            quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
+        }
+    });
+    quote! {
         /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -576,7 +641,13 @@ fn union_def(u: &Union, model: &Model) -> TokenStream {
                 }
             }
         }
+    }
+}
 
+fn union_validate(u: &Union, checks: Vec<TokenStream>) -> TokenStream {
+    let name = ident(&u.name);
+    let other = ident(&u.other);
+    quote! {
         impl crate::Validate for #name {
             fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
                 match self {
