@@ -18,7 +18,9 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use generated_client::types::UpdateResourceServerRequestContent;
-use generated_client::{Client, Validate};
+use generated_client::Validate;
+
+mod common;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -53,36 +55,7 @@ async fn run() -> Result<String, String> {
     body.validate()
         .map_err(|e| format!("request not sent: {e}"))?;
 
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    // The API's base URL, and the origin (`scheme://host[:port]`) its token endpoint lives on.
-    let (builder, origin) = match (env("AUTH0_BASE_URL"), env("AUTH0_DOMAIN")) {
-        (Some(url), _) => {
-            let after_scheme = url.find("://").map_or(0, |i| i + 3);
-            let origin = url[..url[after_scheme..]
-                .find('/')
-                .map_or(url.len(), |i| after_scheme + i)]
-                .to_owned();
-            (Client::builder().base_url(url), origin)
-        }
-        (None, Some(domain)) => (
-            Client::builder().tenant_domain(&domain),
-            format!("https://{domain}"),
-        ),
-        (None, None) => return Err("set AUTH0_DOMAIN (or AUTH0_BASE_URL)".to_owned()),
-    };
-    let builder = match (
-        env("AUTH0_TOKEN"),
-        env("AUTH0_CLIENT_ID"),
-        env("AUTH0_CLIENT_SECRET"),
-    ) {
-        (Some(token), _, _) => builder.bearer_token(token),
-        // Auth0's documented token endpoint is `/oauth/token` (its OpenAPI document says `/oauth/token/`).
-        (None, Some(id), Some(secret)) => builder
-            .client_credentials(id, secret)
-            .token_url(format!("{origin}/oauth/token")),
-        _ => return Err("set AUTH0_TOKEN, or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET".to_owned()),
-    };
-    let client = builder.build().map_err(|e| e.to_string())?;
+    let client = common::client_from_env()?;
 
     let updated = client
         .update_resource_server(id, &body)

@@ -8,17 +8,18 @@ use serde_json::json;
 use wiremock::matchers::{body_json, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// `target/<profile>/examples/update_resource_server`, which `cargo test` builds with the tests.
-fn example() -> PathBuf {
+/// `target/<profile>/examples/<name>`, which `cargo test` builds with the tests.
+fn example(name: &str) -> PathBuf {
     let deps = std::env::current_exe()
         .unwrap()
         .parent()
         .unwrap()
         .to_path_buf();
-    let binary = deps.parent().unwrap().join("examples").join(format!(
-        "update_resource_server{}",
-        std::env::consts::EXE_SUFFIX
-    ));
+    let binary = deps
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
         "{} is missing: run `cargo test -p generated-client`, which builds the examples",
@@ -27,9 +28,14 @@ fn example() -> PathBuf {
     binary
 }
 
-/// Runs the example with `env` (and nothing from the outer environment's AUTH0_*), feeding `stdin`.
+/// Runs the update example with `env` (and nothing from the outer environment's AUTH0_*), feeding `stdin`.
 async fn run(args: &[&str], env: &[(&str, String)], stdin: &str) -> Output {
-    let mut command = Command::new(example());
+    run_example("update_resource_server", args, env, stdin).await
+}
+
+/// Runs the example `name` with `env` (and nothing from the outer environment's AUTH0_*), feeding `stdin`.
+async fn run_example(name: &str, args: &[&str], env: &[(&str, String)], stdin: &str) -> Output {
+    let mut command = Command::new(example(name));
     command
         .args(args)
         .stdin(Stdio::piped())
@@ -187,4 +193,54 @@ async fn reports_an_api_error_on_stderr_with_a_failing_exit_code() {
         stderr.contains("404") && stderr.contains("does not exist"),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_scope_gets_modifies_and_updates_only_the_scopes() {
+    let server = MockServer::start().await;
+    let id_path = "/api/v2/resource-servers/https%3A%2F%2Fapi.example.com%2F";
+    let existing = json!([{ "value": "read:pay", "description": "Read payments" }]);
+    Mock::given(method("GET"))
+        .and(path(id_path))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "id": "rs_1", "name": "Payments", "scopes": existing })),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    // Only `scopes` is sent: the old scope kept, the new one added; nothing else is touched.
+    let both = json!([{ "value": "read:pay", "description": "Read payments" }, { "value": "write:pay", "description": "Make payments" }]);
+    Mock::given(method("PATCH"))
+        .and(path(id_path))
+        .and(body_json(json!({ "scopes": both })))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({ "id": "rs_1", "scopes": both })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let env = [
+        ("AUTH0_TOKEN", "example-token".to_owned()),
+        ("AUTH0_BASE_URL", format!("{}/api/v2", server.uri())),
+    ];
+    let args = ["https://api.example.com/", "write:pay", "Make payments"];
+    let output = run_example("add_scope", &args, &env, "").await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed, both);
+    // A scope already there: read, and nothing sent (the PATCH mock expects exactly one call).
+    let args = ["https://api.example.com/", "read:pay"];
+    let output = run_example("add_scope", &args, &env, "").await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed, existing);
 }
