@@ -559,13 +559,14 @@ fn union_def(u: &Union, model: &Model, display: bool) -> TokenStream {
         let variant = ident(&v.ident);
         let check = check(&v.shape, &quote!(value), &quote!(path));
         if check.is_empty() {
-            quote!(Self::#variant(_) => {})
+            (quote!(Self::#variant(_) => {}), false)
         } else {
-            quote!(Self::#variant(value) => { #check })
+            (quote!(Self::#variant(value) => { #check }), true)
         }
     });
     let display = display.then(|| union_display(u, model));
-    let validate = union_validate(u, checks.collect());
+    let checks: Vec<(TokenStream, bool)> = checks.collect();
+    let validate = union_validate(u, checks);
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
         Some(property) => {
@@ -644,12 +645,19 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
     }
 }
 
-fn union_validate(u: &Union, checks: Vec<TokenStream>) -> TokenStream {
+/// `checks`: each variant's match arm, and whether it checks anything.
+fn union_validate(u: &Union, checks: Vec<(TokenStream, bool)>) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
+    let (path, out) = if checks.iter().any(|(_, checks)| *checks) {
+        (quote!(path), quote!(out))
+    } else {
+        (quote!(_path), quote!(_out))
+    };
+    let checks = checks.into_iter().map(|(arm, _)| arm);
     quote! {
         impl crate::Validate for #name {
-            fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+            fn validate_at(&self, #path: &crate::FieldPath<'_>, #out: &mut Vec<crate::Violation>) {
                 match self {
                     #( #checks )*
                     Self::#other(_) => {}
