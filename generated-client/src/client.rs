@@ -313,12 +313,12 @@ impl Client {
                         .into_inner();
                     Ok(
                         match value {
-                            crate::types::ListResourceServerResponseContent::ListResourceServerOffsetPaginatedResponseContent(
-                                inner,
-                            ) => inner.resource_servers.unwrap_or_default(),
                             crate::types::ListResourceServerResponseContent::ResourceServerList(
                                 inner,
                             ) => inner,
+                            crate::types::ListResourceServerResponseContent::ListResourceServerOffsetPaginatedResponseContent(
+                                inner,
+                            ) => inner.resource_servers.unwrap_or_default(),
                             _ => Vec::new(),
                         },
                     )

@@ -555,26 +555,26 @@ impl crate::Validate for ListResourceServerOffsetPaginatedResponseContent {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ListResourceServerResponseContent {
+    /// A `ResourceServerList` value.
+    ResourceServerList(Vec<ResourceServer>),
     /// A `ListResourceServerOffsetPaginatedResponseContent` value.
     ListResourceServerOffsetPaginatedResponseContent(
         ListResourceServerOffsetPaginatedResponseContent,
     ),
-    /// A `ResourceServerList` value.
-    ResourceServerList(Vec<ResourceServer>),
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
 impl crate::Validate for ListResourceServerResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
-            Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
-                crate::Validate::validate_at(value, path, out);
-            }
             Self::ResourceServerList(value) => {
                 for (index, item) in value.iter().enumerate() {
                     let path = &crate::FieldPath::Index(path, index);
                     crate::Validate::validate_at(item, path, out);
                 }
+            }
+            Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
+                crate::Validate::validate_at(value, path, out);
             }
             Self::Unknown(_) => {}
         }

@@ -1192,8 +1192,9 @@ impl Lowerer<'_> {
         None
     }
 
-    /// The order in which untagged union members are tried: structs with more required fields
-    /// first (an object with fewer would also accept their values), then the looser shapes.
+    /// The order in which untagged union members are tried: arrays first (serde would also read
+    /// `[]` as a struct whose fields all have defaults), then structs with more required fields
+    /// (an object with fewer would also accept their values), then the looser shapes.
     fn specificity(&self, shape: &Shape) -> (u8, std::cmp::Reverse<usize>) {
         use std::cmp::Reverse;
         match shape {
@@ -1206,14 +1207,14 @@ impl Lowerer<'_> {
                             matches!(f.presence, Presence::Required | Presence::RequiredNullable)
                         })
                         .count();
-                    (0, Reverse(required * 1000 + s.fields.len()))
+                    (1, Reverse(required * 1000 + s.fields.len()))
                 }
-                Some(TypeDef::Union(_)) => (1, Reverse(0)),
+                Some(TypeDef::Union(_)) => (2, Reverse(0)),
                 Some(TypeDef::Enum(_)) => (3, Reverse(0)),
-                None => (1, Reverse(0)),
+                None => (2, Reverse(0)),
             },
             Shape::Boxed(inner) | Shape::Nullable(inner) => self.specificity(inner),
-            Shape::Array { .. } => (2, Reverse(0)),
+            Shape::Array { .. } => (0, Reverse(0)),
             Shape::Map(_) => (2, Reverse(1)),
             Shape::Boolean => (3, Reverse(0)),
             Shape::Integer(..) => (3, Reverse(1)),
