@@ -16,7 +16,7 @@
 //! | `$ref` beside `description`, `nullable`, ... | `allOf: [{$ref}]` beside them (`x-` extensions stay beside the `$ref`) |
 //! | `true` / `{}` as a schema | `{}` |
 //! | `jsonSchemaDialect`, `$schema`, `$comment` | dropped |
-//! | `webhooks`, `contentMediaType`, `contentEncoding` | dropped, with a warning |
+//! | `webhooks`, `callbacks`, `contentMediaType`, `contentEncoding` | dropped, with a warning |
 //! | `components/pathItems` | copied into each path that `$ref`s them |
 //! | `openapi: 3.1.x` | `openapi: 3.0.3` |
 //!
@@ -170,7 +170,7 @@ fn resolve_path_item(
         };
         let Some(target) = reference
             .strip_prefix("#/components/pathItems/")
-            .and_then(|name| path_items.get(name))
+            .and_then(|name| path_items.get(&name.replace("~1", "/").replace("~0", "~")))
         else {
             out.error(
                 &format!("{at}/$ref"),

@@ -3,14 +3,17 @@
 //! - `codegen [--spec PATH] [--out DIR] [--check]`: generates the client crate from the spec.
 //! - `spec-import --from FILE [--out PATH] [--additions PATH]`: writes `spec/resource-servers.yaml`
 //!   from Auth0's published OpenAPI document.
+//! - `fixture-31 --out FILE`: writes a synthetic OpenAPI 3.1 document of the size of Auth0's whole one.
 
 pub mod codegen;
+pub mod fixture31;
 pub mod spec_import;
 
 /// The help text.
 pub const USAGE: &str = "\
 usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check]
        cargo xtask spec-import --from FILE [--out PATH] [--additions PATH]
+       cargo xtask fixture-31 --out FILE
 
 codegen: generates the client crate from an OpenAPI document
   --spec PATH  the OpenAPI 3.0 or 3.1 document (YAML or JSON); default spec/resource-servers.yaml
@@ -21,7 +24,10 @@ spec-import: writes the spec from Auth0's published Management API document
   --from FILE       Auth0's document (OpenAPI 3.1 or 3.0, JSON or YAML; the whole file or a part
                     holding the resource-server paths)
   --out PATH        where the spec goes; default spec/resource-servers.yaml
-  --additions PATH  our additions to Auth0's document; default spec/additions.yaml";
+  --additions PATH  our additions to Auth0's document; default spec/additions.yaml
+
+fixture-31: writes a synthetic OpenAPI 3.1 document of Auth0's size (452 operations, 2,698 schemas)
+  --out FILE        where it goes";
 
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[doc = include_str!("../../README.md")]

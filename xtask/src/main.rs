@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, spec_import, USAGE};
+use xtask::{codegen, fixture31, spec_import, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -13,6 +13,11 @@ fn main() -> ExitCode {
         Some("spec-import") => {
             spec_import::Options::parse(&args[1..]).and_then(|options| spec_import::run(&options))
         }
+        Some("fixture-31") => match &args[1..] {
+            [flag, out] if flag == "--out" => std::fs::write(out, fixture31::synthesize())
+                .map_err(|error| format!("cannot write {out}: {error}")),
+            _ => Err(format!("fixture-31 needs --out FILE\n\n{USAGE}")),
+        },
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -123,48 +123,60 @@ fn compare(
     compared
 }
 
-/// The five operations: (path, method, x-rust-method-name, request schema, success status, response schema).
-const OPERATIONS: [(&str, &str, &str, Option<&str>, &str, Option<&str>); 5] = [
-    (
-        "/resource-servers",
-        "get",
-        "list_resource_servers",
-        None,
-        "200",
-        Some("ListResourceServerResponseContent"),
-    ),
-    (
-        "/resource-servers",
-        "post",
-        "create_resource_server",
-        Some("CreateResourceServerRequestContent"),
-        "201",
-        Some("CreateResourceServerResponseContent"),
-    ),
-    (
-        "/resource-servers/{id}",
-        "get",
-        "get_resource_server",
-        None,
-        "200",
-        Some("GetResourceServerResponseContent"),
-    ),
-    (
-        "/resource-servers/{id}",
-        "patch",
-        "update_resource_server",
-        Some("UpdateResourceServerRequestContent"),
-        "201",
-        Some("UpdateResourceServerResponseContent"),
-    ),
-    (
-        "/resource-servers/{id}",
-        "delete",
-        "delete_resource_server",
-        None,
-        "204",
-        None,
-    ),
+/// One operation of the spec, and what it must have.
+struct Expected {
+    path: &'static str,
+    method: &'static str,
+    rust_name: &'static str,
+    /// The request body schema in the reference, if any.
+    request: Option<&'static str>,
+    success: &'static str,
+    /// The success answer's schema in the reference, if any.
+    response: Option<&'static str>,
+}
+
+/// The five operations.
+const OPERATIONS: [Expected; 5] = [
+    Expected {
+        path: "/resource-servers",
+        method: "get",
+        rust_name: "list_resource_servers",
+        request: None,
+        success: "200",
+        response: Some("ListResourceServerResponseContent"),
+    },
+    Expected {
+        path: "/resource-servers",
+        method: "post",
+        rust_name: "create_resource_server",
+        request: Some("CreateResourceServerRequestContent"),
+        success: "201",
+        response: Some("CreateResourceServerResponseContent"),
+    },
+    Expected {
+        path: "/resource-servers/{id}",
+        method: "get",
+        rust_name: "get_resource_server",
+        request: None,
+        success: "200",
+        response: Some("GetResourceServerResponseContent"),
+    },
+    Expected {
+        path: "/resource-servers/{id}",
+        method: "patch",
+        rust_name: "update_resource_server",
+        request: Some("UpdateResourceServerRequestContent"),
+        success: "201",
+        response: Some("UpdateResourceServerResponseContent"),
+    },
+    Expected {
+        path: "/resource-servers/{id}",
+        method: "delete",
+        rust_name: "delete_resource_server",
+        request: None,
+        success: "204",
+        response: None,
+    },
 ];
 
 /// Compares a schema that may be a `oneOf` (the list answer: an array, or a page object).
@@ -211,7 +223,15 @@ fn every_operation_matches_the_reference() {
         .map(|item| item.as_object().unwrap().len())
         .sum();
     assert_eq!(declared, OPERATIONS.len(), "the spec has other operations");
-    for (path, method, rust_name, request, success, response) in OPERATIONS {
+    for Expected {
+        path,
+        method,
+        rust_name,
+        request,
+        success,
+        response,
+    } in OPERATIONS
+    {
         let operation = &spec["paths"][path][method];
         let reference_operation = &reference["paths"][path][method];
         let at = format!("{method} {path}");
