@@ -210,6 +210,40 @@ fn nested_schemas_everywhere_are_rewritten() {
 }
 
 #[test]
+fn annotations_3_0_lacks_are_dropped_with_a_warning() {
+    let document = json!({
+        "openapi": "3.1.0",
+        "info": { "title": "t", "version": "1" },
+        "paths": { "/up": { "post": {
+            "callbacks": { "done": {} },
+            "requestBody": { "content": { "application/octet-stream": { "schema": {
+                "type": "string", "contentMediaType": "image/png", "$comment": "a picture"
+            } } } },
+            "responses": { "204": { "description": "ok" } }
+        } } }
+    });
+    let normalized = to_openapi_30(document).unwrap();
+    let operation = &normalized.document["paths"]["/up"]["post"];
+    assert!(operation.get("callbacks").is_none());
+    assert_eq!(
+        operation["requestBody"]["content"]["application/octet-stream"]["schema"],
+        json!({ "type": "string" })
+    );
+    let locations: Vec<&str> = normalized
+        .warnings
+        .iter()
+        .map(|w| w.location.as_str())
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            "#/paths/~1up/post/requestBody/content/application~1octet-stream/schema/contentMediaType",
+            "#/paths/~1up/post/callbacks",
+        ]
+    );
+}
+
+#[test]
 fn unsupported_constructs_are_located_errors() {
     check_error(
         with_schema(json!({ "type": "array", "prefixItems": [{ "type": "string" }] })),

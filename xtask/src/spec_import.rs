@@ -228,7 +228,12 @@ pub fn extract(document: &Value, additions: &Additions) -> Result<Value, String>
         }
     };
     requirements(root.get("security"));
-    for item in paths.values() {
+    // Kept path items: the paths', and those kept in components/pathItems that they refer to.
+    let referred_items = used
+        .iter()
+        .filter(|(kind, _)| kind == "pathItems")
+        .filter_map(|(kind, name)| components?.get(kind)?.get(name));
+    for item in paths.values().chain(referred_items) {
         for operation in item.as_object().into_iter().flatten().map(|(_, o)| o) {
             requirements(operation.get("security"));
         }

@@ -73,8 +73,18 @@ fn importing_a_whole_document_gives_the_same_spec() {
                 "schema": { "$ref": "#/components/schemas/Client" } } } } }
         } }),
     );
+    let mut resource_servers = None;
     for (path, item) in root["paths"].as_object().unwrap() {
-        paths.insert(path.clone(), item.clone());
+        if path == "/resource-servers/{id}" {
+            // Kept in components/pathItems and referred to, as 3.1 allows.
+            resource_servers = Some(item.clone());
+            paths.insert(
+                path.clone(),
+                json!({ "$ref": "#/components/pathItems/ResourceServer" }),
+            );
+        } else {
+            paths.insert(path.clone(), item.clone());
+        }
     }
     paths.insert(
         "/resource-servers-archive".into(),
@@ -92,7 +102,10 @@ fn importing_a_whole_document_gives_the_same_spec() {
     schemas.insert("Unused".into(), json!({ "const": 1 }));
     components.insert(
         "pathItems".into(),
-        json!({ "Archive": { "get": { "responses": { "204": { "description": "gone" } } } } }),
+        json!({
+            "Archive": { "get": { "responses": { "204": { "description": "gone" } } } },
+            "ResourceServer": resource_servers.unwrap()
+        }),
     );
     components.insert(
         "parameters".into(),
