@@ -63,6 +63,10 @@ pub struct Config {
     /// Whether `Cargo.toml` gets an empty `[workspace]` table, so the crate builds on its own even
     /// inside another workspace's directory. Off for a crate that is a member of a workspace.
     pub own_workspace: bool,
+    /// Benchmark targets for `Cargo.toml`: each becomes a `[[bench]]` with `harness = false`, for a
+    /// hand-written `benches/<name>.rs` driven by a framework such as `criterion` (add it with
+    /// [`Config::dev_dependency`]).
+    pub benches: Vec<String>,
 }
 
 impl Config {
@@ -74,6 +78,7 @@ impl Config {
             spec_label: "the OpenAPI spec".to_owned(),
             dev_dependencies: Vec::new(),
             own_workspace: true,
+            benches: Vec::new(),
         }
     }
 
@@ -96,6 +101,13 @@ impl Config {
         toml_value: impl Into<String>,
     ) -> Config {
         self.dev_dependencies.push((name.into(), toml_value.into()));
+        self
+    }
+
+    /// Adds a `[[bench]]` target named `name` with `harness = false` to the generated `Cargo.toml`;
+    /// its source, `benches/<name>.rs`, is written by hand next to the generated crate.
+    pub fn bench(mut self, name: impl Into<String>) -> Config {
+        self.benches.push(name.into());
         self
     }
 }

@@ -75,6 +75,11 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
                 r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#,
             )
             .dev_dependency("wiremock", r#""0.6""#)
+            .dev_dependency(
+                "criterion",
+                r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,
+            )
+            .bench("codec")
     } else {
         let name: String = out
             .file_name()
