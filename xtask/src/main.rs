@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, USAGE};
+use xtask::{codegen, compare, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -10,6 +10,8 @@ fn main() -> ExitCode {
         Some("codegen") => {
             codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options))
         }
+        Some("generate") => codegen::generate(&args[1..]),
+        Some("compare") => compare::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
