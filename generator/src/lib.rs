@@ -169,6 +169,8 @@ impl std::error::Error for Errors {}
 pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     let document = load::load(spec)?;
     let (model, warnings) = model::lower(&document)?;
+    // The model owns all it needs: free the document before the emit stage's peak.
+    drop(document);
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;
     Ok(Output { files, warnings })
 }
