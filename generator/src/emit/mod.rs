@@ -106,7 +106,8 @@ fn invalid(path: &str, error: syn::Error) -> Diagnostic {
 
 /// `prettyplease::unparse(&syn::parse2(tokens)?)`, one item at a time. The printer lays out each
 /// item on its own (every item ends in a hard break), so the concatenation is the same text, and
-/// only one item's syntax tree is alive at once instead of the whole file's.
+/// only one item's syntax tree is alive at once instead of the whole file's. An `impl` block (a
+/// client's is most of its file) is printed [`IMPL_CHUNK`] of its items at a time, the same way.
 fn print_items(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
     use syn::parse::Parser;
     let mut text = String::new();
@@ -120,6 +121,10 @@ fn print_items(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
             text.push_str(&prettyplease::unparse(&file));
         }
         while !input.is_empty() {
+            if file.attrs.is_empty() && is_impl(input) {
+                print_impl(input, &mut text)?;
+                continue;
+            }
             file.items.push(input.parse()?);
             text.push_str(&prettyplease::unparse(&file));
             file.attrs.clear();
@@ -129,6 +134,105 @@ fn print_items(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
     };
     parser.parse2(tokens).map_err(|e| invalid(path, e))?;
     Ok(text)
+}
+
+/// How many items of an `impl` block [`print_items`] parses and prints at once.
+const IMPL_CHUNK: usize = 16;
+
+fn is_impl(input: syn::parse::ParseStream<'_>) -> bool {
+    let fork = input.fork();
+    fork.call(syn::Attribute::parse_outer).is_ok() && fork.peek(syn::Token![impl])
+}
+
+/// Prints the `impl` block next in `input` as `prettyplease` prints it whole, [`IMPL_CHUNK`]
+/// items at a time: each chunk is printed as the block with only those items, and its body (what
+/// lies between the header line ending in `{` and the closing `}`) is kept. Where a chunk does not
+/// start with the header printed for the block (a `where` clause can lay it out otherwise), the
+/// block is printed whole instead.
+fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Result<()> {
+    use syn::parse::Parser;
+    // The block's tokens: everything up to and including its braced body.
+    let whole: TokenStream = input.step(|cursor| {
+        let mut tokens = Vec::new();
+        let mut rest = *cursor;
+        while let Some((tree, next)) = rest.token_tree() {
+            rest = next;
+            let body = matches!(&tree, proc_macro2::TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace);
+            tokens.push(tree);
+            if body {
+                return Ok((tokens.into_iter().collect(), rest));
+            }
+        }
+        Err(cursor.error("expected the body of an impl block"))
+    })?;
+    let mut trees: Vec<proc_macro2::TokenTree> = whole.clone().into_iter().collect();
+    let Some(proc_macro2::TokenTree::Group(body)) = trees.pop() else {
+        unreachable!("the step above ends at the body")
+    };
+    let empty_body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, TokenStream::new());
+    trees.push(empty_body.into());
+    let header: syn::ItemImpl = syn::parse2(trees.into_iter().collect())?;
+    let mut file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![syn::Item::Impl(header)],
+    };
+    // `impl X {}` printed empty; a block with items starts with `impl X {` and a line break.
+    let empty = prettyplease::unparse(&file);
+    let Some(open) = empty.strip_suffix("}\n") else {
+        return print_whole(whole, text);
+    };
+    let prefix = format!("{open}\n");
+    let start = text.len();
+    text.push_str(&prefix);
+    let mut consistent = true;
+    let mut printed = 0;
+    let mut flush = |file: &mut syn::File, items: Vec<syn::ImplItem>| {
+        printed += items.len();
+        let syn::Item::Impl(block) = &mut file.items[0] else {
+            unreachable!("the file holds the block")
+        };
+        block.items = items;
+        let chunk = prettyplease::unparse(file);
+        match chunk
+            .strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_suffix("}\n"))
+        {
+            Some(inner) => text.push_str(inner),
+            None => consistent = false,
+        }
+    };
+    let chunks = |body: syn::parse::ParseStream<'_>| -> syn::Result<()> {
+        let mut items = Vec::with_capacity(IMPL_CHUNK);
+        while !body.is_empty() {
+            items.push(body.parse::<syn::ImplItem>()?);
+            if items.len() == IMPL_CHUNK {
+                flush(&mut file, std::mem::take(&mut items));
+            }
+        }
+        if !items.is_empty() {
+            flush(&mut file, items);
+        }
+        Ok(())
+    };
+    let parsed = chunks.parse2(body.stream());
+    // An empty block prints as `impl X {}`, on one line.
+    if parsed.is_err() || !consistent || printed == 0 {
+        text.truncate(start);
+        return print_whole(whole, text);
+    }
+    text.push_str("}\n");
+    Ok(())
+}
+
+fn print_whole(tokens: TokenStream, text: &mut String) -> syn::Result<()> {
+    let item: syn::Item = syn::parse2(tokens)?;
+    text.push_str(&prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    }));
+    Ok(())
 }
 
 fn cargo_toml(model: &Model, config: &Config) -> String {
