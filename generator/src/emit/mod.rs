@@ -150,28 +150,27 @@ fn is_impl(input: syn::parse::ParseStream<'_>) -> bool {
 /// start with the header printed for the block (a `where` clause can lay it out otherwise), the
 /// block is printed whole instead.
 fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Result<()> {
-    use syn::parse::Parser;
-    // The block's tokens: everything up to and including its braced body.
-    let whole: TokenStream = input.step(|cursor| {
-        let mut tokens = Vec::new();
+    // The header's tokens (attributes, `impl`, generics, trait, type): everything before the
+    // braced body, which is then parsed in place.
+    let (mut trees, body) = input.step(|cursor| {
+        let mut trees = Vec::new();
         let mut rest = *cursor;
         while let Some((tree, next)) = rest.token_tree() {
-            rest = next;
-            let body = matches!(&tree, proc_macro2::TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace);
-            tokens.push(tree);
-            if body {
-                return Ok((tokens.into_iter().collect(), rest));
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                if group.delimiter() == proc_macro2::Delimiter::Brace {
+                    return Ok(((trees, tree), rest));
+                }
             }
+            trees.push(tree);
+            rest = next;
         }
         Err(cursor.error("expected the body of an impl block"))
     })?;
-    let mut trees: Vec<proc_macro2::TokenTree> = whole.clone().into_iter().collect();
-    let Some(proc_macro2::TokenTree::Group(body)) = trees.pop() else {
-        unreachable!("the step above ends at the body")
-    };
-    let empty_body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, TokenStream::new());
-    trees.push(empty_body.into());
+    let whole: TokenStream = trees.iter().cloned().chain([body]).collect();
+    trees.push(proc_macro2::Group::new(proc_macro2::Delimiter::Brace, TokenStream::new()).into());
     let header: syn::ItemImpl = syn::parse2(trees.into_iter().collect())?;
+    let content;
+    syn::braced!(content in input);
     let mut file = syn::File {
         shebang: None,
         attrs: Vec::new(),
@@ -185,8 +184,7 @@ fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Res
     let prefix = format!("{open}\n");
     let start = text.len();
     text.push_str(&prefix);
-    let mut consistent = true;
-    let mut printed = 0;
+    let (mut consistent, mut printed) = (true, 0);
     let mut flush = |file: &mut syn::File, items: Vec<syn::ImplItem>| {
         printed += items.len();
         let syn::Item::Impl(block) = &mut file.items[0] else {
@@ -202,22 +200,18 @@ fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Res
             None => consistent = false,
         }
     };
-    let chunks = |body: syn::parse::ParseStream<'_>| -> syn::Result<()> {
-        let mut items = Vec::with_capacity(IMPL_CHUNK);
-        while !body.is_empty() {
-            items.push(body.parse::<syn::ImplItem>()?);
-            if items.len() == IMPL_CHUNK {
-                flush(&mut file, std::mem::take(&mut items));
-            }
+    let mut items = Vec::with_capacity(IMPL_CHUNK);
+    while !content.is_empty() {
+        items.push(content.parse::<syn::ImplItem>()?);
+        if items.len() == IMPL_CHUNK {
+            flush(&mut file, std::mem::take(&mut items));
         }
-        if !items.is_empty() {
-            flush(&mut file, items);
-        }
-        Ok(())
-    };
-    let parsed = chunks.parse2(body.stream());
+    }
+    if !items.is_empty() {
+        flush(&mut file, items);
+    }
     // An empty block prints as `impl X {}`, on one line.
-    if parsed.is_err() || !consistent || printed == 0 {
+    if !consistent || printed == 0 {
         text.truncate(start);
         return print_whole(whole, text);
     }
