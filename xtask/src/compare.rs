@@ -23,6 +23,8 @@ use crate::codegen::workspace_root;
 const SPECS: &[(&str, &str)] = &[
     ("nexus", "generator/tests/fixtures/specs/nexus.json"),
     ("resource-servers", "spec/resource-servers.yaml"),
+    ("buildomat", "generator/tests/fixtures/specs/buildomat.json"),
+    ("keeper", "generator/tests/fixtures/specs/keeper.json"),
 ];
 
 /// GNU time, for the peak resident memory of a process.
@@ -37,7 +39,7 @@ struct Side {
 impl Side {
     fn command(&self, spec: &Path, out: &Path, crate_name: &str) -> Command {
         let mut command = Command::new(GNU_TIME);
-        command.args(["-f", "%e %M", "-o"]);
+        command.args(["-f", "%e %M %U %S", "-o"]);
         command.arg(out.with_extension("time"));
         command.arg(&self.binary);
         if self.name == "ours" {
@@ -164,6 +166,7 @@ fn compare_specs(
         println!("\n## {label} ({})", spec.display());
         let mut wall = Samples::default();
         let mut memory = Samples::default();
+        let mut cpu = Samples::default();
         let mut failed: [Option<String>; 2] = [None, None];
         for round in 0..runs {
             let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
@@ -188,13 +191,20 @@ fn compare_specs(
                     continue;
                 }
                 let time = fs::read_to_string(out.with_extension("time")).unwrap_or_default();
-                let peak_kb: f64 = time
+                // The last line: a process killed by a signal has a line before it.
+                let fields: Vec<f64> = time
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
                     .split_whitespace()
-                    .nth(1)
-                    .and_then(|kb| kb.parse().ok())
-                    .ok_or_else(|| format!("cannot read GNU time's output {time:?}"))?;
+                    .map(|field| field.parse().unwrap_or(f64::NAN))
+                    .collect();
+                let [_, peak_kb, user, system] = fields[..] else {
+                    return Err(format!("cannot read GNU time's output {time:?}"));
+                };
                 wall.push(index, elapsed);
                 memory.push(index, peak_kb / 1024.0);
+                cpu.push(index, user + system);
             }
         }
         for (side, failure) in sides.iter().zip(&failed) {
@@ -240,6 +250,7 @@ fn compare_specs(
             "| measure | ours (median) | progenitor (median) | ratio ours/progenitor |\n|---|---|---|---|"
         );
         row("generation wall time (s)", &wall, 3);
+        row("generation CPU time, user + system (s)", &cpu, 2);
         row("generation peak memory (MiB)", &memory, 1);
         row("`cargo check`, deps built (s)", &check, 2);
         println!(
@@ -256,6 +267,7 @@ fn compare_specs(
         );
         println!("samples (s / MiB / s), ours then progenitor:");
         println!("  wall   {:?} {:?}", rounded(&wall.ours), rounded(&wall.theirs));
+        println!("  cpu    {:?} {:?}", rounded(&cpu.ours), rounded(&cpu.theirs));
         println!("  memory {:?} {:?}", rounded(&memory.ours), rounded(&memory.theirs));
         println!("  check  {:?} {:?}", rounded(&check.ours), rounded(&check.theirs));
     }
