@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion};
 use generator::{emit, load, model, Config};
 
 /// `(label, path relative to the workspace root)`.
@@ -46,6 +46,12 @@ fn stages(c: &mut Criterion) {
         );
 
         let mut group = c.benchmark_group(*label);
+        if text.len() > 100_000 {
+            // A nexus-sized spec: each iteration is a large fraction of a second.
+            group
+                .sample_size(10)
+                .measurement_time(Duration::from_secs(6));
+        }
         group.bench_function(BenchmarkId::from_parameter("load"), |b| {
             b.iter(|| load::load(black_box(&text)).unwrap())
         });
@@ -72,9 +78,8 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(4))
 }
 
-criterion_group! {
-    name = generator_stages;
-    config = config();
-    targets = stages
+fn main() {
+    let mut criterion = config().configure_from_args();
+    stages(&mut criterion);
+    criterion.final_summary();
 }
-criterion_main!(generator_stages);

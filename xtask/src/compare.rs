@@ -47,7 +47,12 @@ impl Side {
             command.arg(out).arg("--name").arg(crate_name);
         } else {
             command.args(["progenitor", "--interface", "positional", "-i"]);
-            command.arg(spec).arg("-o").arg(out).arg("-n").arg(crate_name);
+            command
+                .arg(spec)
+                .arg("-o")
+                .arg(out)
+                .arg("-n")
+                .arg(crate_name);
             command.args(["-v", "0.1.0"]);
         }
         command.stdout(Stdio::null()).stderr(Stdio::piped());
@@ -107,7 +112,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some(path) => (path, "given with --progenitor".to_owned()),
         None => install_progenitor(&cargo, &base.join("progenitor"))?,
     };
-    println!("cargo-progenitor: {progenitor_version} ({})", progenitor.display());
+    println!(
+        "cargo-progenitor: {progenitor_version} ({})",
+        progenitor.display()
+    );
     step(
         Command::new(&cargo)
             .args(["build", "--release", "--quiet", "-p", "xtask"])
@@ -127,7 +135,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let work = std::env::temp_dir().join(format!("xtask-compare-{}", std::process::id()));
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    println!("{runs} runs per side, alternating; generated crates in {}", work.display());
+    println!(
+        "{runs} runs per side, alternating; generated crates in {}",
+        work.display()
+    );
     let result = compare_specs(&sides, &root, &base, &work, &cargo, runs);
     let _ = fs::remove_dir_all(&work);
     result?;
@@ -266,10 +277,26 @@ fn compare_specs(
             ours_spec_lines as f64 / their_lines as f64
         );
         println!("samples (s / MiB / s), ours then progenitor:");
-        println!("  wall   {:?} {:?}", rounded(&wall.ours), rounded(&wall.theirs));
-        println!("  cpu    {:?} {:?}", rounded(&cpu.ours), rounded(&cpu.theirs));
-        println!("  memory {:?} {:?}", rounded(&memory.ours), rounded(&memory.theirs));
-        println!("  check  {:?} {:?}", rounded(&check.ours), rounded(&check.theirs));
+        println!(
+            "  wall   {:?} {:?}",
+            rounded(&wall.ours),
+            rounded(&wall.theirs)
+        );
+        println!(
+            "  cpu    {:?} {:?}",
+            rounded(&cpu.ours),
+            rounded(&cpu.theirs)
+        );
+        println!(
+            "  memory {:?} {:?}",
+            rounded(&memory.ours),
+            rounded(&memory.theirs)
+        );
+        println!(
+            "  check  {:?} {:?}",
+            rounded(&check.ours),
+            rounded(&check.theirs)
+        );
     }
     Ok(())
 }
@@ -277,7 +304,10 @@ fn compare_specs(
 /// `cargo install`s the newest `cargo-progenitor` under `root`; `cargo` does nothing when that
 /// version is already installed there.
 fn install_progenitor(cargo: &str, root: &Path) -> Result<(PathBuf, String), String> {
-    println!("cargo install cargo-progenitor --locked --root {}", root.display());
+    println!(
+        "cargo install cargo-progenitor --locked --root {}",
+        root.display()
+    );
     step(
         Command::new(cargo)
             .args(["install", "cargo-progenitor", "--locked", "--root"])

@@ -27,8 +27,11 @@ const RUNTIME: &[(&str, &str)] = &[
     ),
 ];
 
+/// Builds the tokens of one Rust file of the crate.
+type BuildFile = fn(&Model) -> TokenStream;
+
 /// The Rust files of the crate and the function that builds each one's tokens.
-const RUST_FILES: [(&str, fn(&Model) -> TokenStream); 3] = [
+const RUST_FILES: [(&str, BuildFile); 3] = [
     ("src/lib.rs", lib_rs),
     ("src/types.rs", types::types_rs),
     ("src/client.rs", client::client_rs),
