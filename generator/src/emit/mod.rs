@@ -39,7 +39,7 @@ const RUST_FILES: [(&str, BuildFile); 3] = [
 
 /// Writes the crate for `model`: `Cargo.toml`, `src/lib.rs`, `src/types.rs`, `src/client.rs` and the support modules.
 ///
-/// The same text as [`emit_syntax`] followed by [`format`] (the split exists so each half can be
+/// The same text as [`emit_syntax`] followed by [`format()`] (the split exists so each half can be
 /// measured on its own, `cargo bench -p generator`), made with less memory: each file is parsed
 /// and printed one item at a time, so only one file's tokens and one item's syntax tree are alive
 /// at once.
