@@ -181,8 +181,15 @@ fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Res
     };
     // `impl X {}` printed empty; a block with items starts with `impl X {` and a line break.
     let empty = prettyplease::unparse(&file);
-    let Some(open) = empty.strip_suffix("}\n") else {
-        return print_whole(whole, text);
+    let open = match empty.strip_suffix("}\n") {
+        // Inner attributes (`#![...]`) are printed between the header and the items: keep them
+        // with the block, printed whole.
+        Some(open) if !(content.peek(syn::Token![#]) && content.peek2(syn::Token![!])) => open,
+        _ => {
+            // What is left of the body must be consumed, or `syn` reports it as unexpected.
+            content.parse::<TokenStream>()?;
+            return print_whole(whole, text);
+        }
     };
     let prefix = format!("{open}\n");
     let start = text.len();
@@ -394,4 +401,41 @@ fn doc(text: &str) -> TokenStream {
 fn inner_doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// `print_items` against printing the whole file, on the shapes the generator's own output
+    /// does not have: a `where` clause, inner attributes, an empty block, more than a chunk.
+    #[test]
+    fn printing_by_items_is_printing_whole() {
+        let methods: Vec<_> = (0..40)
+            .map(|i| {
+                let name = quote::format_ident!("method_{i}");
+                quote! {
+                    /// A method.
+                    pub fn #name(&self) -> usize { #i + 1 }
+                }
+            })
+            .collect();
+        let cases = [
+            quote! { impl Big { #(#methods)* } },
+            quote! { impl Empty {} },
+            quote! { #![allow(dead_code)] impl First { fn a() {} } },
+            quote! { impl Inner { #![allow(unused)] fn a() {} fn b() {} } },
+            quote! {
+                /// Documented.
+                impl<T> Wide<T> where T: Clone + Send + Sync + std::fmt::Debug + 'static + Sized + Unpin {
+                    #(#methods)*
+                }
+            },
+            quote! { unsafe impl Send for X {} struct Y; impl Trait for Y { type A = u8; const B: u8 = 1; } },
+        ];
+        for tokens in cases {
+            let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
+            assert_eq!(super::print_items("case", tokens).unwrap(), whole);
+        }
+    }
 }
