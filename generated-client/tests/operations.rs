@@ -66,7 +66,10 @@ async fn list_reads_the_plain_array_and_the_object_with_totals() {
     assert_eq!(list.len(), 2);
     // An empty page is the empty array, not an object with every field left out.
     let empty: ListResourceServerResponseContent = serde_json::from_value(json!([])).unwrap();
-    assert_eq!(empty, ListResourceServerResponseContent::ResourceServerList(vec![]));
+    assert_eq!(
+        empty,
+        ListResourceServerResponseContent::ResourceServerList(vec![])
+    );
 }
 
 #[tokio::test]

@@ -65,6 +65,10 @@ pub struct Config {
     /// Whether `Cargo.toml` gets an empty `[workspace]` table, so the crate builds on its own even
     /// inside another workspace's directory. Off for a crate that is a member of a workspace.
     pub own_workspace: bool,
+    /// Benchmark targets for `Cargo.toml`: each becomes a `[[bench]]` with `harness = false`, for a
+    /// hand-written `benches/<name>.rs` driven by a framework such as `criterion` (add it with
+    /// [`Config::dev_dependency`]).
+    pub benches: Vec<String>,
 }
 
 impl Config {
@@ -76,6 +80,7 @@ impl Config {
             spec_label: "the OpenAPI spec".to_owned(),
             dev_dependencies: Vec::new(),
             own_workspace: true,
+            benches: Vec::new(),
         }
     }
 
@@ -98,6 +103,13 @@ impl Config {
         toml_value: impl Into<String>,
     ) -> Config {
         self.dev_dependencies.push((name.into(), toml_value.into()));
+        self
+    }
+
+    /// Adds a `[[bench]]` target named `name` with `harness = false` to the generated `Cargo.toml`;
+    /// its source, `benches/<name>.rs`, is written by hand next to the generated crate.
+    pub fn bench(mut self, name: impl Into<String>) -> Config {
+        self.benches.push(name.into());
         self
     }
 }
@@ -161,6 +173,8 @@ pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     let (model, lowering_warnings) = model::lower(&document)?;
     let mut warnings = document.warnings.clone();
     warnings.extend(lowering_warnings);
+    // The model owns all it needs: free the document before the emit stage's peak.
+    drop(document);
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;
     Ok(Output { files, warnings })
 }

@@ -75,6 +75,11 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
                 r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#,
             )
             .dev_dependency("wiremock", r#""0.6""#)
+            .dev_dependency(
+                "criterion",
+                r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,
+            )
+            .bench("codec")
     } else {
         let name: String = out
             .file_name()
@@ -133,6 +138,42 @@ pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
     }
     removed.sort();
     Ok(Plan { changed, removed })
+}
+
+/// `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: writes the standalone crate for any
+/// spec, the whole process the comparison (`cargo xtask compare`) measures against progenitor.
+///
+/// Unlike `codegen` it never compares with what is on disk: every file is written.
+pub fn generate(args: &[String]) -> Result<(), String> {
+    let (mut spec, mut out, mut name) = (None, None, None);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--spec" => spec = Some(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
+            "--out" => out = Some(PathBuf::from(args.next().ok_or("--out needs a directory")?)),
+            "--name" => name = Some(args.next().ok_or("--name needs a crate name")?.clone()),
+            other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
+        }
+    }
+    let spec = spec.ok_or("generate needs --spec FILE")?;
+    let out = out.ok_or("generate needs --out DIR")?;
+    let text = fs::read_to_string(&spec)
+        .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let mut config = config_for(&spec, &out);
+    if let Some(name) = name {
+        config.crate_name = name;
+    }
+    let output = generator::generate(&text, &config)
+        .map_err(|errors| format!("{}: the spec has errors\n{errors}", spec.display()))?;
+    for (path, contents) in &output.files {
+        let target = out.join(path);
+        let dir = target.parent().expect("a file in the crate");
+        fs::create_dir_all(dir)
+            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        fs::write(&target, contents)
+            .map_err(|error| format!("cannot write {}: {error}", target.display()))?;
+    }
+    Ok(())
 }
 
 /// What `codegen` would change on disk.

@@ -4,8 +4,12 @@
 //! - `spec-import --from FILE [--out PATH] [--additions PATH]`: writes `spec/resource-servers.yaml`
 //!   from Auth0's published OpenAPI document.
 //! - `fixture-31 --out FILE`: writes a synthetic OpenAPI 3.1 document of the size of Auth0's whole one.
+//! - `generate --spec FILE --out DIR [--name CRATE]`: writes a standalone crate for any spec.
+//! - `compare [--runs N] [--progenitor PATH]`: this generator against `cargo-progenitor`, side by
+//!   side (see `BENCHMARKS.md`).
 
 pub mod codegen;
+pub mod compare;
 pub mod fixture31;
 pub mod spec_import;
 
@@ -14,6 +18,8 @@ pub const USAGE: &str = "\
 usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check]
        cargo xtask spec-import --from FILE [--out PATH] [--additions PATH]
        cargo xtask fixture-31 --out FILE
+       cargo xtask generate --spec FILE --out DIR [--name CRATE]
+       cargo xtask compare [--runs N] [--progenitor PATH]
 
 codegen: generates the client crate from an OpenAPI document
   --spec PATH  the OpenAPI 3.0 or 3.1 document (YAML or JSON); default spec/resource-servers.yaml
@@ -27,7 +33,14 @@ spec-import: writes the spec from Auth0's published Management API document
   --additions PATH  our additions to Auth0's document; default spec/additions.yaml
 
 fixture-31: writes a synthetic OpenAPI 3.1 document of Auth0's size (452 operations, 2,698 schemas)
-  --out FILE        where it goes";
+  --out FILE        where it goes
+
+generate: writes every file of a standalone crate for FILE into DIR (crate name CRATE)
+
+compare: this generator against the newest cargo-progenitor (installed with `cargo install` into
+target/compare/progenitor, reused while it is the newest) on the same specs, alternately
+  --runs N           runs of each side per measurement; default 7
+  --progenitor PATH  a cargo-progenitor binary to use instead of installing one";
 
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[doc = include_str!("../../README.md")]

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, fixture31, spec_import, USAGE};
+use xtask::{codegen, compare, fixture31, spec_import, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +18,8 @@ fn main() -> ExitCode {
                 .map_err(|error| format!("cannot write {out}: {error}")),
             _ => Err(format!("fixture-31 needs --out FILE\n\n{USAGE}")),
         },
+        Some("generate") => codegen::generate(&args[1..]),
+        Some("compare") => compare::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
