@@ -3,6 +3,8 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+#[allow(unused_imports)]
+use crate::validation as v;
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -213,49 +215,35 @@ impl Client {
         let mut violations = Vec::new();
         let out = &mut violations;
         if let Some(value) = &identifiers {
-            let path = &crate::FieldPath::Field(&crate::FieldPath::Root, "identifiers");
             for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                {
-                    let text: &str = item;
-                    crate::validation::check_length(
-                        path,
-                        text,
-                        Some(1u64),
-                        None,
-                        false,
-                        out,
-                    );
-                }
+                v::length(
+                    &crate::FieldPath::param("identifiers").index(index),
+                    item,
+                    Some(1),
+                    None,
+                    out,
+                );
             }
         }
         if let Some(value) = &page {
-            let path = &crate::FieldPath::Field(&crate::FieldPath::Root, "page");
-            crate::validation::check_range(
-                path,
+            v::range(
+                &crate::FieldPath::param("page"),
                 *value as f64,
-                Some((0f64, false)),
+                Some(0.0),
                 None,
                 out,
             );
         }
         if let Some(value) = &per_page {
-            let path = &crate::FieldPath::Field(&crate::FieldPath::Root, "per_page");
-            crate::validation::check_range(
-                path,
+            v::range(
+                &crate::FieldPath::param("per_page"),
                 *value as f64,
-                Some((1f64, false)),
-                Some((100f64, false)),
+                Some(1.0),
+                Some(100.0),
                 out,
             );
         }
-        if !violations.is_empty() {
-            return Err(
-                Error::Validation(crate::ValidationError {
-                    violations,
-                }),
-            );
-        }
+        v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/resource-servers", self.core.base_url,);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
@@ -345,17 +333,8 @@ impl Client {
         const OPERATION: &str = "POST /resource-servers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        {
-            let path = &crate::FieldPath::Root;
-            crate::Validate::validate_at(body, path, out);
-        }
-        if !violations.is_empty() {
-            return Err(
-                Error::Validation(crate::ValidationError {
-                    violations,
-                }),
-            );
-        }
+        crate::Validate::validate_at(body, &crate::FieldPath::Root, out);
+        v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/resource-servers", self.core.base_url,);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let bytes = serde_json::to_vec(body)
@@ -394,21 +373,8 @@ impl Client {
         const OPERATION: &str = "GET /resource-servers/{id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        {
-            let value = &id;
-            crate::validation::check_path_segment(
-                &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
-                value,
-                out,
-            );
-        }
-        if !violations.is_empty() {
-            return Err(
-                Error::Validation(crate::ValidationError {
-                    violations,
-                }),
-            );
-        }
+        v::segment(&crate::FieldPath::param("id"), id, out);
+        v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
@@ -443,21 +409,8 @@ impl Client {
         const OPERATION: &str = "DELETE /resource-servers/{id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        {
-            let value = &id;
-            crate::validation::check_path_segment(
-                &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
-                value,
-                out,
-            );
-        }
-        if !violations.is_empty() {
-            return Err(
-                Error::Validation(crate::ValidationError {
-                    violations,
-                }),
-            );
-        }
+        v::segment(&crate::FieldPath::param("id"), id, out);
+        v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
@@ -488,25 +441,9 @@ impl Client {
         const OPERATION: &str = "PATCH /resource-servers/{id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        {
-            let value = &id;
-            crate::validation::check_path_segment(
-                &crate::FieldPath::Field(&crate::FieldPath::Root, "id"),
-                value,
-                out,
-            );
-        }
-        {
-            let path = &crate::FieldPath::Root;
-            crate::Validate::validate_at(body, path, out);
-        }
-        if !violations.is_empty() {
-            return Err(
-                Error::Validation(crate::ValidationError {
-                    violations,
-                }),
-            );
-        }
+        v::segment(&crate::FieldPath::param("id"), id, out);
+        crate::Validate::validate_at(body, &crate::FieldPath::Root, out);
+        v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);

@@ -2,6 +2,8 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+#[allow(unused_imports)]
+use crate::validation as v;
 /// The `CreateResourceServerRequestContent` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResourceServerRequestContent {
@@ -12,7 +14,7 @@ pub struct CreateResourceServerRequestContent {
     pub name: Option<String>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
     ///
-    /// Required. Minimum length: 1 characters. Maximum length: 600 characters.
+    /// Minimum length: 1 characters. Maximum length: 600 characters.
     pub identifier: String,
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,31 +53,21 @@ pub struct CreateResourceServerRequestContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// The `token_encryption` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
     /// The `consent_policy` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
     /// The `authorization_details` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
@@ -107,107 +99,65 @@ impl CreateResourceServerRequestContent {
 impl crate::Validate for CreateResourceServerRequestContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
-            let path = &crate::FieldPath::Field(path, "name");
             {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    None,
-                    Some(200u64),
-                    false,
-                    out,
+                v::length(&path.field("name"), value, None, Some(200), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^[^<>]+$",
                 );
-                static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
-                {
-                    regex::Regex::new("^[^<>]+$")
-                        .expect("the pattern was checked by the generator")
-                });
-                if !PATTERN.is_match(text) {
-                    crate::validation::pattern_violation(
-                        path,
-                        text,
-                        "^[^<>]+$",
-                        false,
-                        out,
-                    );
-                }
+                PATTERN.check(&path.field("name"), value, false, out);
             }
         }
-        {
-            let value = &self.identifier;
-            let path = &crate::FieldPath::Field(path, "identifier");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(1u64),
-                    Some(600u64),
-                    false,
-                    out,
-                );
-            }
-        }
-        if let Some(value) = &self.scopes {
-            let path = &crate::FieldPath::Field(path, "scopes");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
-        if let Some(value) = &self.signing_alg {
-            let path = &crate::FieldPath::Field(path, "signing_alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        v::length(&path.field("identifier"), &self.identifier, Some(1), Some(600), out);
+        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
+        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
-            let path = &crate::FieldPath::Field(path, "signing_secret");
-            {
-                let text: &str = value.expose_secret();
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(16u64),
-                    None,
-                    true,
-                    out,
-                );
-            }
-        }
-        if let Some(value) = &self.token_lifetime {
-            let path = &crate::FieldPath::Field(path, "token_lifetime");
-            crate::validation::check_range(
-                path,
-                *value as f64,
-                Some((0f64, false)),
-                Some((2592000f64, false)),
+            v::secret_length(
+                &path.field("signing_secret"),
+                value.expose_secret(),
+                Some(16),
+                None,
                 out,
             );
         }
-        if let Some(value) = &self.token_dialect {
-            let path = &crate::FieldPath::Field(path, "token_dialect");
-            crate::Validate::validate_at(value, path, out);
+        if let Some(value) = &self.token_lifetime {
+            v::range(
+                &path.field("token_lifetime"),
+                *value as f64,
+                Some(0.0),
+                Some(2592000.0),
+                out,
+            );
         }
-        if let crate::Nullable::Value(value) = &self.token_encryption {
-            let path = &crate::FieldPath::Field(path, "token_encryption");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.consent_policy {
-            let path = &crate::FieldPath::Field(path, "consent_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.proof_of_possession {
-            let path = &crate::FieldPath::Field(path, "proof_of_possession");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.subject_type_authorization {
-            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.authorization_policy {
-            let path = &crate::FieldPath::Field(path, "authorization_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(
+            &self.token_dialect,
+            &path.field("token_dialect"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.token_encryption,
+            &path.field("token_encryption"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.consent_policy,
+            &path.field("consent_policy"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.proof_of_possession,
+            &path.field("proof_of_possession"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.subject_type_authorization,
+            &path.field("subject_type_authorization"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.authorization_policy,
+            &path.field("authorization_policy"),
+            out,
+        );
     }
 }
 /// The `CreateResourceServerResponseContent` schema.
@@ -263,31 +213,21 @@ pub struct CreateResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
     /// The `token_encryption` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
     /// The `consent_policy` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
     /// The `authorization_details` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
@@ -296,72 +236,58 @@ pub struct CreateResourceServerResponseContent {
 }
 impl crate::Validate for CreateResourceServerResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.scopes {
-            let path = &crate::FieldPath::Field(path, "scopes");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
-        if let Some(value) = &self.signing_alg {
-            let path = &crate::FieldPath::Field(path, "signing_alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
+        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
-            let path = &crate::FieldPath::Field(path, "signing_secret");
-            {
-                let text: &str = value.expose_secret();
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(16u64),
-                    None,
-                    true,
-                    out,
-                );
-            }
+            v::secret_length(
+                &path.field("signing_secret"),
+                value.expose_secret(),
+                Some(16),
+                None,
+                out,
+            );
         }
-        if let Some(value) = &self.token_dialect {
-            let path = &crate::FieldPath::Field(path, "token_dialect");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.token_encryption {
-            let path = &crate::FieldPath::Field(path, "token_encryption");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.consent_policy {
-            let path = &crate::FieldPath::Field(path, "consent_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.proof_of_possession {
-            let path = &crate::FieldPath::Field(path, "proof_of_possession");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.subject_type_authorization {
-            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.authorization_policy {
-            let path = &crate::FieldPath::Field(path, "authorization_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(
+            &self.token_dialect,
+            &path.field("token_dialect"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.token_encryption,
+            &path.field("token_encryption"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.consent_policy,
+            &path.field("consent_policy"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.proof_of_possession,
+            &path.field("proof_of_possession"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.subject_type_authorization,
+            &path.field("subject_type_authorization"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.authorization_policy,
+            &path.field("authorization_policy"),
+            out,
+        );
     }
 }
 /// Error body the Management API answers with on every non-2xx status (not declared in Auth0's document; added from the live API).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorResponseContent {
     /// HTTP status code of the answer.
-    ///
-    /// Required.
     #[serde(rename = "statusCode")]
     pub status_code: i64,
     /// HTTP reason phrase, e.g. `Bad Request`.
-    ///
-    /// Required.
     pub error: String,
     /// What went wrong, in words.
-    ///
-    /// Required.
     pub message: String,
     /// Machine-readable error code, when the API gives one.
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
@@ -378,13 +304,7 @@ impl ErrorResponseContent {
         }
     }
 }
-impl crate::Validate for ErrorResponseContent {
-    fn validate_at(
-        &self,
-        _path: &crate::FieldPath<'_>,
-        _out: &mut Vec<crate::Violation>,
-    ) {}
-}
+impl crate::Validate for ErrorResponseContent {}
 /// The `GetResourceServerResponseContent` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetResourceServerResponseContent {
@@ -438,31 +358,21 @@ pub struct GetResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
     /// The `token_encryption` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
     /// The `consent_policy` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
     /// The `authorization_details` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
@@ -471,55 +381,47 @@ pub struct GetResourceServerResponseContent {
 }
 impl crate::Validate for GetResourceServerResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.scopes {
-            let path = &crate::FieldPath::Field(path, "scopes");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
-        if let Some(value) = &self.signing_alg {
-            let path = &crate::FieldPath::Field(path, "signing_alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
+        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
-            let path = &crate::FieldPath::Field(path, "signing_secret");
-            {
-                let text: &str = value.expose_secret();
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(16u64),
-                    None,
-                    true,
-                    out,
-                );
-            }
+            v::secret_length(
+                &path.field("signing_secret"),
+                value.expose_secret(),
+                Some(16),
+                None,
+                out,
+            );
         }
-        if let Some(value) = &self.token_dialect {
-            let path = &crate::FieldPath::Field(path, "token_dialect");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.token_encryption {
-            let path = &crate::FieldPath::Field(path, "token_encryption");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.consent_policy {
-            let path = &crate::FieldPath::Field(path, "consent_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.proof_of_possession {
-            let path = &crate::FieldPath::Field(path, "proof_of_possession");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.subject_type_authorization {
-            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.authorization_policy {
-            let path = &crate::FieldPath::Field(path, "authorization_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(
+            &self.token_dialect,
+            &path.field("token_dialect"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.token_encryption,
+            &path.field("token_encryption"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.consent_policy,
+            &path.field("consent_policy"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.proof_of_possession,
+            &path.field("proof_of_possession"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.subject_type_authorization,
+            &path.field("subject_type_authorization"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.authorization_policy,
+            &path.field("authorization_policy"),
+            out,
+        );
     }
 }
 /// The `ListResourceServerOffsetPaginatedResponseContent` schema.
@@ -540,13 +442,11 @@ pub struct ListResourceServerOffsetPaginatedResponseContent {
 }
 impl crate::Validate for ListResourceServerOffsetPaginatedResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.resource_servers {
-            let path = &crate::FieldPath::Field(path, "resource_servers");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
+        crate::Validate::validate_at(
+            &self.resource_servers,
+            &path.field("resource_servers"),
+            out,
+        );
     }
 }
 /// The `ListResourceServerResponseContent` schema.
@@ -568,10 +468,7 @@ impl crate::Validate for ListResourceServerResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
             Self::ResourceServerList(value) => {
-                for (index, item) in value.iter().enumerate() {
-                    let path = &crate::FieldPath::Index(path, index);
-                    crate::Validate::validate_at(item, path, out);
-                }
+                crate::Validate::validate_at(value, path, out);
             }
             Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
                 crate::Validate::validate_at(value, path, out);
@@ -633,31 +530,21 @@ pub struct ResourceServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
     /// The `token_encryption` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
     /// The `consent_policy` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
     /// The `authorization_details` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
@@ -666,55 +553,47 @@ pub struct ResourceServer {
 }
 impl crate::Validate for ResourceServer {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.scopes {
-            let path = &crate::FieldPath::Field(path, "scopes");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
-        if let Some(value) = &self.signing_alg {
-            let path = &crate::FieldPath::Field(path, "signing_alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
+        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
-            let path = &crate::FieldPath::Field(path, "signing_secret");
-            {
-                let text: &str = value.expose_secret();
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(16u64),
-                    None,
-                    true,
-                    out,
-                );
-            }
+            v::secret_length(
+                &path.field("signing_secret"),
+                value.expose_secret(),
+                Some(16),
+                None,
+                out,
+            );
         }
-        if let Some(value) = &self.token_dialect {
-            let path = &crate::FieldPath::Field(path, "token_dialect");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.token_encryption {
-            let path = &crate::FieldPath::Field(path, "token_encryption");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.consent_policy {
-            let path = &crate::FieldPath::Field(path, "consent_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.proof_of_possession {
-            let path = &crate::FieldPath::Field(path, "proof_of_possession");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.subject_type_authorization {
-            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.authorization_policy {
-            let path = &crate::FieldPath::Field(path, "authorization_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(
+            &self.token_dialect,
+            &path.field("token_dialect"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.token_encryption,
+            &path.field("token_encryption"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.consent_policy,
+            &path.field("consent_policy"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.proof_of_possession,
+            &path.field("proof_of_possession"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.subject_type_authorization,
+            &path.field("subject_type_authorization"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.authorization_policy,
+            &path.field("authorization_policy"),
+            out,
+        );
     }
 }
 /// Authorization policy for the resource server.
@@ -722,7 +601,7 @@ impl crate::Validate for ResourceServer {
 pub struct ResourceServerAuthorizationPolicy {
     /// The ID of the authorization policy to apply.
     ///
-    /// Required. Minimum length: 1 characters. Maximum length: 1024 characters.
+    /// Minimum length: 1 characters. Maximum length: 1024 characters.
     pub policy_id: String,
 }
 impl ResourceServerAuthorizationPolicy {
@@ -733,21 +612,7 @@ impl ResourceServerAuthorizationPolicy {
 }
 impl crate::Validate for ResourceServerAuthorizationPolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        {
-            let value = &self.policy_id;
-            let path = &crate::FieldPath::Field(path, "policy_id");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(1u64),
-                    Some(1024u64),
-                    false,
-                    out,
-                );
-            }
-        }
+        v::length(&path.field("policy_id"), &self.policy_id, Some(1), Some(1024), out);
     }
 }
 /// One of `transactional-authorization-with-mfa`; any other value is kept as `Unknown`.
@@ -817,12 +682,8 @@ impl crate::Validate for ResourceServerConsentPolicyEnum {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerProofOfPossession {
     /// Intended mechanism for Proof-of-Possession
-    ///
-    /// Required.
     pub mechanism: ResourceServerProofOfPossessionMechanismEnum,
     /// Whether the use of Proof-of-Possession is required for the resource server
-    ///
-    /// Required.
     pub required: bool,
     /// Specifies which client types require Proof-of-Possession
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -843,15 +704,12 @@ impl ResourceServerProofOfPossession {
 }
 impl crate::Validate for ResourceServerProofOfPossession {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        {
-            let value = &self.mechanism;
-            let path = &crate::FieldPath::Field(path, "mechanism");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.required_for {
-            let path = &crate::FieldPath::Field(path, "required_for");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.mechanism, &path.field("mechanism"), out);
+        crate::Validate::validate_at(
+            &self.required_for,
+            &path.field("required_for"),
+            out,
+        );
     }
 }
 /// Intended mechanism for Proof-of-Possession
@@ -985,7 +843,7 @@ impl crate::Validate for ResourceServerProofOfPossessionRequiredForEnum {
 pub struct ResourceServerScope {
     /// Value of this scope.
     ///
-    /// Required. Minimum length: 1 characters. Maximum length: 280 characters.
+    /// Minimum length: 1 characters. Maximum length: 280 characters.
     pub value: String,
     /// User-friendly description of this scope.
     ///
@@ -1004,34 +862,9 @@ impl ResourceServerScope {
 }
 impl crate::Validate for ResourceServerScope {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        {
-            let value = &self.value;
-            let path = &crate::FieldPath::Field(path, "value");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(1u64),
-                    Some(280u64),
-                    false,
-                    out,
-                );
-            }
-        }
+        v::length(&path.field("value"), &self.value, Some(1), Some(280), out);
         if let Some(value) = &self.description {
-            let path = &crate::FieldPath::Field(path, "description");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    None,
-                    Some(500u64),
-                    false,
-                    out,
-                );
-            }
+            v::length(&path.field("description"), value, None, Some(500), out);
         }
     }
 }
@@ -1047,14 +880,8 @@ pub struct ResourceServerSubjectTypeAuthorization {
 }
 impl crate::Validate for ResourceServerSubjectTypeAuthorization {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.user {
-            let path = &crate::FieldPath::Field(path, "user");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.client {
-            let path = &crate::FieldPath::Field(path, "client");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.user, &path.field("user"), out);
+        crate::Validate::validate_at(&self.client, &path.field("client"), out);
     }
 }
 /// Access Permissions for client flows
@@ -1069,10 +896,7 @@ pub struct ResourceServerSubjectTypeAuthorizationClient {
 }
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationClient {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.policy {
-            let path = &crate::FieldPath::Field(path, "policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.policy, &path.field("policy"), out);
     }
 }
 /// Defines the client flows policy for the resource server
@@ -1151,10 +975,7 @@ pub struct ResourceServerSubjectTypeAuthorizationUser {
 }
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationUser {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.policy {
-            let path = &crate::FieldPath::Field(path, "policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.policy, &path.field("policy"), out);
     }
 }
 /// Defines the user flows policy for the resource server
@@ -1385,12 +1206,8 @@ impl crate::Validate for ResourceServerTokenDialectSchemaEnum {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerTokenEncryption {
     /// Format of the encrypted JWT payload.
-    ///
-    /// Required.
     pub format: ResourceServerTokenEncryptionFormatEnum,
     /// The `encryption_key` field.
-    ///
-    /// Required.
     pub encryption_key: ResourceServerTokenEncryptionKey,
 }
 impl ResourceServerTokenEncryption {
@@ -1404,16 +1221,12 @@ impl ResourceServerTokenEncryption {
 }
 impl crate::Validate for ResourceServerTokenEncryption {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        {
-            let value = &self.format;
-            let path = &crate::FieldPath::Field(path, "format");
-            crate::Validate::validate_at(value, path, out);
-        }
-        {
-            let value = &self.encryption_key;
-            let path = &crate::FieldPath::Field(path, "encryption_key");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.format, &path.field("format"), out);
+        crate::Validate::validate_at(
+            &self.encryption_key,
+            &path.field("encryption_key"),
+            out,
+        );
     }
 }
 /// Algorithm used to encrypt the token.
@@ -1555,8 +1368,6 @@ pub struct ResourceServerTokenEncryptionKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Algorithm used to encrypt the token.
-    ///
-    /// Required.
     pub alg: ResourceServerTokenEncryptionAlgorithmEnum,
     /// Key ID.
     ///
@@ -1565,7 +1376,7 @@ pub struct ResourceServerTokenEncryptionKey {
     pub kid: Option<String>,
     /// PEM-formatted public key. Must be JSON escaped.
     ///
-    /// Required. Minimum length: 1 characters. Maximum length: 4096 characters. Server default: `"-----BEGIN PUBLIC KEY-----\r\nMIIBIjANBg...\r\n-----END PUBLIC KEY-----\r\n"`.
+    /// Minimum length: 1 characters. Maximum length: 4096 characters. Server default: `"-----BEGIN PUBLIC KEY-----\r\nMIIBIjANBg...\r\n-----END PUBLIC KEY-----\r\n"`.
     pub pem: String,
 }
 impl ResourceServerTokenEncryptionKey {
@@ -1582,53 +1393,13 @@ impl ResourceServerTokenEncryptionKey {
 impl crate::Validate for ResourceServerTokenEncryptionKey {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
-            let path = &crate::FieldPath::Field(path, "name");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(1u64),
-                    Some(128u64),
-                    false,
-                    out,
-                );
-            }
+            v::length(&path.field("name"), value, Some(1), Some(128), out);
         }
-        {
-            let value = &self.alg;
-            let path = &crate::FieldPath::Field(path, "alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.alg, &path.field("alg"), out);
         if let Some(value) = &self.kid {
-            let path = &crate::FieldPath::Field(path, "kid");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(1u64),
-                    Some(128u64),
-                    false,
-                    out,
-                );
-            }
+            v::length(&path.field("kid"), value, Some(1), Some(128), out);
         }
-        {
-            let value = &self.pem;
-            let path = &crate::FieldPath::Field(path, "pem");
-            {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(1u64),
-                    Some(4096u64),
-                    false,
-                    out,
-                );
-            }
-        }
+        v::length(&path.field("pem"), &self.pem, Some(1), Some(4096), out);
     }
 }
 /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
@@ -1747,123 +1518,85 @@ pub struct UpdateResourceServerRequestContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// The `token_encryption` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
     /// The `consent_policy` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
     /// The `authorization_details` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
 impl crate::Validate for UpdateResourceServerRequestContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
-            let path = &crate::FieldPath::Field(path, "name");
             {
-                let text: &str = value;
-                crate::validation::check_length(
-                    path,
-                    text,
-                    None,
-                    Some(200u64),
-                    false,
-                    out,
+                v::length(&path.field("name"), value, None, Some(200), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^[^<>]+$",
                 );
-                static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
-                {
-                    regex::Regex::new("^[^<>]+$")
-                        .expect("the pattern was checked by the generator")
-                });
-                if !PATTERN.is_match(text) {
-                    crate::validation::pattern_violation(
-                        path,
-                        text,
-                        "^[^<>]+$",
-                        false,
-                        out,
-                    );
-                }
+                PATTERN.check(&path.field("name"), value, false, out);
             }
         }
-        if let Some(value) = &self.scopes {
-            let path = &crate::FieldPath::Field(path, "scopes");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
-        if let Some(value) = &self.signing_alg {
-            let path = &crate::FieldPath::Field(path, "signing_alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
+        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
-            let path = &crate::FieldPath::Field(path, "signing_secret");
-            {
-                let text: &str = value.expose_secret();
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(16u64),
-                    None,
-                    true,
-                    out,
-                );
-            }
-        }
-        if let Some(value) = &self.token_lifetime {
-            let path = &crate::FieldPath::Field(path, "token_lifetime");
-            crate::validation::check_range(
-                path,
-                *value as f64,
-                Some((0f64, false)),
-                Some((2592000f64, false)),
+            v::secret_length(
+                &path.field("signing_secret"),
+                value.expose_secret(),
+                Some(16),
+                None,
                 out,
             );
         }
-        if let Some(value) = &self.token_dialect {
-            let path = &crate::FieldPath::Field(path, "token_dialect");
-            crate::Validate::validate_at(value, path, out);
+        if let Some(value) = &self.token_lifetime {
+            v::range(
+                &path.field("token_lifetime"),
+                *value as f64,
+                Some(0.0),
+                Some(2592000.0),
+                out,
+            );
         }
-        if let crate::Nullable::Value(value) = &self.token_encryption {
-            let path = &crate::FieldPath::Field(path, "token_encryption");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.consent_policy {
-            let path = &crate::FieldPath::Field(path, "consent_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.proof_of_possession {
-            let path = &crate::FieldPath::Field(path, "proof_of_possession");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.subject_type_authorization {
-            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.authorization_policy {
-            let path = &crate::FieldPath::Field(path, "authorization_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(
+            &self.token_dialect,
+            &path.field("token_dialect"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.token_encryption,
+            &path.field("token_encryption"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.consent_policy,
+            &path.field("consent_policy"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.proof_of_possession,
+            &path.field("proof_of_possession"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.subject_type_authorization,
+            &path.field("subject_type_authorization"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.authorization_policy,
+            &path.field("authorization_policy"),
+            out,
+        );
     }
 }
 /// The `UpdateResourceServerResponseContent` schema.
@@ -1919,31 +1652,21 @@ pub struct UpdateResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
     /// The `token_encryption` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
     /// The `consent_policy` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
     /// The `authorization_details` field.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    ///
-    /// May be left out or `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
@@ -1952,55 +1675,47 @@ pub struct UpdateResourceServerResponseContent {
 }
 impl crate::Validate for UpdateResourceServerResponseContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Some(value) = &self.scopes {
-            let path = &crate::FieldPath::Field(path, "scopes");
-            for (index, item) in value.iter().enumerate() {
-                let path = &crate::FieldPath::Index(path, index);
-                crate::Validate::validate_at(item, path, out);
-            }
-        }
-        if let Some(value) = &self.signing_alg {
-            let path = &crate::FieldPath::Field(path, "signing_alg");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
+        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
-            let path = &crate::FieldPath::Field(path, "signing_secret");
-            {
-                let text: &str = value.expose_secret();
-                crate::validation::check_length(
-                    path,
-                    text,
-                    Some(16u64),
-                    None,
-                    true,
-                    out,
-                );
-            }
+            v::secret_length(
+                &path.field("signing_secret"),
+                value.expose_secret(),
+                Some(16),
+                None,
+                out,
+            );
         }
-        if let Some(value) = &self.token_dialect {
-            let path = &crate::FieldPath::Field(path, "token_dialect");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.token_encryption {
-            let path = &crate::FieldPath::Field(path, "token_encryption");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.consent_policy {
-            let path = &crate::FieldPath::Field(path, "consent_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.proof_of_possession {
-            let path = &crate::FieldPath::Field(path, "proof_of_possession");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let Some(value) = &self.subject_type_authorization {
-            let path = &crate::FieldPath::Field(path, "subject_type_authorization");
-            crate::Validate::validate_at(value, path, out);
-        }
-        if let crate::Nullable::Value(value) = &self.authorization_policy {
-            let path = &crate::FieldPath::Field(path, "authorization_policy");
-            crate::Validate::validate_at(value, path, out);
-        }
+        crate::Validate::validate_at(
+            &self.token_dialect,
+            &path.field("token_dialect"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.token_encryption,
+            &path.field("token_encryption"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.consent_policy,
+            &path.field("consent_policy"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.proof_of_possession,
+            &path.field("proof_of_possession"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.subject_type_authorization,
+            &path.field("subject_type_authorization"),
+            out,
+        );
+        crate::Validate::validate_at(
+            &self.authorization_policy,
+            &path.field("authorization_policy"),
+            out,
+        );
     }
 }
 /// The error answers of `GET /resource-servers` ([`crate::Client::list_resource_servers`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].

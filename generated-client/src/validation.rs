@@ -17,8 +17,17 @@ pub trait Validate {
         }
     }
 
-    /// Checks the value found at `path`, appending what is wrong to `out`.
-    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>);
+    /// Checks the value found at `path`, appending what is wrong to `out`. Does nothing for a
+    /// type whose schema has no constraints.
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (path, out);
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        (**self).validate_at(path, out);
+    }
 }
 
 impl<T: Validate + ?Sized> Validate for &T {
@@ -78,6 +87,37 @@ pub enum FieldPath<'a> {
     Index(&'a FieldPath<'a>, usize),
     /// An entry of the map at the inner path.
     Key(&'a FieldPath<'a>, &'a str),
+}
+
+impl<'a> FieldPath<'a> {
+    /// The parameter or top-level field `name`.
+    pub fn param(name: &'static str) -> FieldPath<'static> {
+        FieldPath::Field(&FieldPath::Root, name)
+    }
+
+    /// The field `name` of the value at this path.
+    pub fn field(&'a self, name: &'static str) -> FieldPath<'a> {
+        FieldPath::Field(self, name)
+    }
+
+    /// The element `index` of the array at this path.
+    pub fn index(&'a self, index: usize) -> FieldPath<'a> {
+        FieldPath::Index(self, index)
+    }
+
+    /// The entry `key` of the map at this path.
+    pub fn key(&'a self, key: &'a str) -> FieldPath<'a> {
+        FieldPath::Key(self, key)
+    }
+}
+
+/// `Ok` when nothing was found wrong, else every violation.
+pub fn result(violations: Vec<Violation>) -> Result<(), ValidationError> {
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError { violations })
+    }
 }
 
 impl fmt::Display for FieldPath<'_> {
@@ -213,7 +253,28 @@ pub fn show_str(value: &str, secret: bool) -> String {
 }
 
 /// Checks `minLength` and `maxLength`, counting characters (Unicode scalar values), not bytes.
-pub fn check_length(
+pub fn length(
+    path: &FieldPath<'_>,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+    out: &mut Vec<Violation>,
+) {
+    check_length(path, value, min, max, false, out);
+}
+
+/// [`length`] for a secret: the value is never shown in the violation.
+pub fn secret_length(
+    path: &FieldPath<'_>,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+    out: &mut Vec<Violation>,
+) {
+    check_length(path, value, min, max, true, out);
+}
+
+fn check_length(
     path: &FieldPath<'_>,
     value: &str,
     min: Option<u64>,
@@ -235,7 +296,24 @@ pub fn check_length(
     });
 }
 
-/// Checks `minimum`/`maximum` and their exclusive forms.
+/// Checks `minimum` and `maximum`.
+pub fn range(
+    path: &FieldPath<'_>,
+    value: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    out: &mut Vec<Violation>,
+) {
+    check_range(
+        path,
+        value,
+        min.map(|v| (v, false)),
+        max.map(|v| (v, false)),
+        out,
+    );
+}
+
+/// Checks `minimum`/`maximum` and their exclusive forms: each bound with whether it is excluded.
 pub fn check_range(
     path: &FieldPath<'_>,
     value: f64,
@@ -260,7 +338,7 @@ pub fn check_range(
 }
 
 /// Checks `minItems` and `maxItems`.
-pub fn check_items(
+pub fn items(
     path: &FieldPath<'_>,
     len: usize,
     min: Option<u64>,
@@ -312,7 +390,7 @@ pub fn unknown_variant(
 
 /// Checks that a path parameter can be sent as one path segment: URL parsers drop `.` and `..`
 /// (encoded or not), and an empty segment would address another resource.
-pub fn check_path_segment(path: &FieldPath<'_>, value: &str, out: &mut Vec<Violation>) {
+pub fn segment(path: &FieldPath<'_>, value: &str, out: &mut Vec<Violation>) {
     if matches!(value, "" | "." | "..") {
         out.push(Violation {
             path: path.to_string(),

@@ -118,11 +118,12 @@ fn constraints_become_docs_and_checks() {
         "src/types.rs",
         &[
             "/// The name. /// /// Minimum length: 1 characters. Maximum length: 5 characters. Pattern: `^[a-z]+$`.",
-            "crate::validation::check_length(path, text, Some(1u64), Some(5u64), false, out,);",
-            r#"regex::Regex::new("^[a-z]+$")"#,
-            "crate::validation::check_range(path, *value as f64, Some((0f64, false)), Some((10f64, true)), out,);",
-            "crate::validation::check_items(path, value.len(), None, Some(3u64), out);",
-            "let path = &crate::FieldPath::Index(path, index);",
+            r#"v::length(&path.field("name"), value, Some(1), Some(5), out);"#,
+            r#"static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new("^[a-z]+$",);"#,
+            r#"PATTERN.check(&path.field("name"), value, false, out);"#,
+            r#"v::check_range(&path.field("n"), *value as f64, Some((0.0, false)), Some((10.0, true)), out,);"#,
+            r#"v::items(&path.field("tags"), value.len(), None, Some(3), out);"#,
+            r#"for (index, item) in value.iter().enumerate() { v::length(&path.field("tags").index(index), item, None, Some(2), out);"#,
         ],
     );
 }
@@ -143,7 +144,7 @@ fn inline_objects_are_named_from_their_place_and_all_of_is_merged() {
         spec,
         "src/types.rs",
         &[
-            "pub struct Pet { /// The `id` field.\n ///\n /// Required.\n pub id: String,",
+            "pub struct Pet { /// The `id` field.\n pub id: String,",
             "pub owner: Option<PetOwner>,",
             "pub struct PetOwner {",
         ],
@@ -349,7 +350,7 @@ fn read_only_and_write_only_properties_split_a_schema_by_direction() {
         "src/types.rs",
         &[
             "pub struct A {",
-            "Required. pub id: String,",
+            "/// The `id` field. pub id: String,",
             "pub struct ARequest { /// The `secret` field. #[serde(default, skip_serializing_if = \"Option::is_none\")] pub secret: Option<String>,",
             "read-only properties are left out",
         ],

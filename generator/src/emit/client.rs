@@ -1,5 +1,7 @@
 //! `src/client.rs`: the builder, the client, and one async method per operation.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -133,13 +135,19 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
         "Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for \
          proxies and tests). {template_doc}"
     ));
-    let operations = model.operations.iter().map(|op| operation(op, &types));
+    let checked = super::types::checked_types(model);
+    let operations = model
+        .operations
+        .iter()
+        .map(|op| operation(op, &types, &checked));
     quote! {
         //! The client: a builder, and one async method per operation of the spec.
 
         use std::time::Duration;
 
         use crate::{BuildError, Error, RetryPolicy};
+        #[allow(unused_imports)]
+        use crate::validation as v;
 
         /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
         #[derive(Default)]
@@ -314,7 +322,7 @@ fn to_text(shape: &Shape) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
+fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) -> TokenStream {
     let name = ident(&op.ident);
     let label = format!("{} {}", op.method, op.path);
     let mut text = String::new();
@@ -355,23 +363,23 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
         let ty = param_type(param, types, &quote!());
         args.push(quote!(#ident: #ty));
         let wire = param.wire.as_str();
-        let mut check = super::types::check_param(&param.shape, wire);
+        let place = quote!(crate::FieldPath::param(#wire));
+        let value = if param.required {
+            quote!(&#ident)
+        } else {
+            quote!(value)
+        };
+        let mut check = super::types::check(&param.shape, &value, &place, checked);
         if param.location == ParamLocation::Path {
             let text = match &param.shape {
-                Shape::String(rules) if !rules.secret => quote!(value),
-                _ => quote!(&value.to_string()),
+                Shape::String(rules) if !rules.secret => quote!(#ident),
+                _ => quote!(&#ident.to_string()),
             };
-            check.extend(quote! {
-                crate::validation::check_path_segment(
-                    &crate::FieldPath::Field(&crate::FieldPath::Root, #wire),
-                    #text,
-                    out,
-                );
-            });
+            check.extend(quote!(v::segment(&#place, #text, out);));
         }
         if !check.is_empty() {
             checks.push(if param.required {
-                quote!({ let value = &#ident; #check })
+                check
             } else {
                 quote!(if let Some(value) = &#ident { #check })
             });
@@ -483,13 +491,15 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             required,
             ..
         }) => {
-            let check = super::types::check(shape, &quote!(body), &quote!(path));
+            let check = super::types::check(
+                shape,
+                &quote!(body),
+                &quote!(crate::FieldPath::Root),
+                checked,
+            );
             match (check.is_empty(), required) {
-                (true, _) => check,
-                (false, true) => quote!({ let path = &crate::FieldPath::Root; #check }),
-                (false, false) => {
-                    quote!(if let Some(body) = body { let path = &crate::FieldPath::Root; #check })
-                }
+                (true, _) | (false, true) => check,
+                (false, false) => quote!(if let Some(body) = body { #check }),
             }
         }
         _ => quote!(),
@@ -524,9 +534,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             let out = &mut violations;
             #( #checks )*
             #validate_body
-            if !violations.is_empty() {
-                return Err(Error::Validation(crate::ValidationError { violations }));
-            }
+            v::result(violations).map_err(Error::Validation)?;
         }
     });
     let method = match op.method.as_str() {

@@ -52,7 +52,7 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
         let text = print_items(path, build(model))?;
         files.insert(path.to_owned(), format!("{header}\n{text}"));
     }
-    insert_runtime(&mut files, &header);
+    insert_runtime(&mut files, &header, model);
     Ok(files)
 }
 
@@ -84,7 +84,7 @@ pub fn format(
             format!("{header}\n{}", prettyplease::unparse(file)),
         );
     }
-    insert_runtime(&mut files, &header);
+    insert_runtime(&mut files, &header, model);
     files
 }
 
@@ -95,9 +95,13 @@ fn header(config: &Config) -> String {
     )
 }
 
-fn insert_runtime(files: &mut BTreeMap<String, String>, header: &str) {
+fn insert_runtime(files: &mut BTreeMap<String, String>, header: &str, model: &Model) {
     for (path, source) in RUNTIME {
         files.insert((*path).to_owned(), format!("{header}\n{source}"));
+    }
+    if uses_regex(model) {
+        let source = include_str!("../runtime/pattern.rs");
+        files.insert("src/pattern.rs".to_owned(), format!("{header}\n{source}"));
     }
 }
 
@@ -240,15 +244,20 @@ fn print_whole(tokens: TokenStream, text: &mut String) -> syn::Result<()> {
     Ok(())
 }
 
-fn cargo_toml(model: &Model, config: &Config) -> String {
-    let uses_regex = model.types.iter().any(|t| match t {
+/// Whether any check of the crate is a `pattern`, which needs `regex` and `src/pattern.rs`.
+fn uses_regex(model: &Model) -> bool {
+    model.types.iter().any(|t| match t {
         TypeDef::Struct(s) => s.fields.iter().any(|f| has_pattern(&f.shape)),
         TypeDef::Union(u) => u.variants.iter().any(|v| has_pattern(&v.shape)),
         TypeDef::Enum(_) => false,
     }) || model.operations.iter().any(|op| {
         op.params.iter().any(|p| has_pattern(&p.shape))
             || matches!(&op.body, Some(b) if matches!(&b.encoding, Encoding::Json(s) | Encoding::Form(s) if has_pattern(s)))
-    });
+    })
+}
+
+fn cargo_toml(model: &Model, config: &Config) -> String {
+    let uses_regex = uses_regex(model);
     let uses_form = model
         .operations
         .iter()
@@ -316,6 +325,12 @@ fn has_pattern(shape: &Shape) -> bool {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
+    let pattern = uses_regex(model).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod pattern;
+        }
+    });
     let mut text = format!(
         "A Rust client for {} (API version {}).",
         model.title, model.version
@@ -367,6 +382,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod validation;
+        #pattern
 
         pub use client::{Client, ClientBuilder};
         pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};

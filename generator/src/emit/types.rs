@@ -1,5 +1,7 @@
 //! `src/types.rs`: a struct per object schema, an open enum per string enum, and their checks.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -10,15 +12,18 @@ use crate::model::{
 };
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
+    let checked = checked_types(model);
     let items = model.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Struct(s) => struct_def(s, &checked),
         TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name)),
+        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), &checked),
     });
     let errors = model.operations.iter().map(error_def);
     quote! {
         //! The request and response types of the API, one per schema of the spec, and the error
         //! answers of each operation, typed by status.
+        #[allow(unused_imports)]
+        use crate::validation as v;
         #( #items )*
         #( #errors )*
     }
@@ -131,11 +136,10 @@ fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
 fn field_doc(field: &Field) -> TokenStream {
     let mut text = field.doc.clone().unwrap_or_default();
     let mut notes = Vec::new();
-    match field.presence {
-        Presence::Required => notes.push("Required.".to_owned()),
-        Presence::RequiredNullable => notes.push("Required; may be `null`.".to_owned()),
-        Presence::Optional => {}
-        Presence::OptionalNullable => notes.push("May be left out or `null`.".to_owned()),
+    // The type says whether a field is required (`T`), optional (`Option<T>`) or three-state
+    // (`Nullable<T>`); only a required field that may be `null` needs words.
+    if field.presence == Presence::RequiredNullable {
+        notes.push("Always sent; `None` is sent as `null`.".to_owned());
     }
     constraint_notes(&field.shape, &mut notes);
     if let Some(default) = &field.default {
@@ -151,7 +155,7 @@ fn field_doc(field: &Field) -> TokenStream {
     doc(&text)
 }
 
-fn struct_def(s: &Struct) -> TokenStream {
+fn struct_def(s: &Struct, checked: &BTreeSet<String>) -> TokenStream {
     let name = ident(&s.name);
     let doc = doc(s
         .doc
@@ -200,45 +204,29 @@ fn struct_def(s: &Struct) -> TokenStream {
         .iter()
         .all(|f| f.presence != Presence::Required)
         .then(|| quote!(Default,));
-    let checks = s.fields.iter().map(|field| {
-        let ident = ident(&field.ident);
-        let wire = &field.wire;
-        let check = check(&field.shape, &quote!(value), &quote!(path));
-        if check.is_empty() {
-            return quote!();
-        }
-        let path = quote!(let path = &crate::FieldPath::Field(path, #wire););
-        match field.presence {
-            Presence::Required => quote!({
-                let value = &self.#ident;
-                #path
-                #check
-            }),
-            Presence::RequiredNullable | Presence::Optional => quote! {
-                if let Some(value) = &self.#ident {
-                    #path
-                    #check
-                }
-            },
-            Presence::OptionalNullable => quote! {
-                if let crate::Nullable::Value(value) = &self.#ident {
-                    #path
-                    #check
-                }
-            },
-        }
-    });
-    let checks: Vec<TokenStream> = checks.filter(|c| !c.is_empty()).collect();
-    let (path, out) = if checks.is_empty() {
-        (quote!(_path), quote!(_out))
-    } else {
-        (quote!(path), quote!(out))
-    };
+    let checks: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|field| check_field(field, checked))
+        .filter(|c| !c.is_empty())
+        .collect();
     let deprecated_allow = s
         .fields
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let validate = if checks.is_empty() {
+        quote!(impl crate::Validate for #name {})
+    } else {
+        quote! {
+            #deprecated_allow
+            impl crate::Validate for #name {
+                fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+                    #( #checks )*
+                }
+            }
+        }
+    };
     // With required fields there is no `Default`: `new` takes them and leaves the rest out.
     let constructor = default.is_none().then(|| {
         let required: Vec<&Field> = s
@@ -289,61 +277,150 @@ fn struct_def(s: &Struct) -> TokenStream {
 
         #constructor
 
-        #deprecated_allow
-        impl crate::Validate for #name {
-            fn validate_at(&self, #path: &crate::FieldPath<'_>, #out: &mut Vec<crate::Violation>) {
-                #( #checks )*
+        #validate
+    }
+}
+
+/// The named types whose values have something to check, themselves or inside: every enum (an
+/// unlisted value), and every struct or union holding a constrained value or such a type.
+pub(super) fn checked_types(model: &Model) -> BTreeSet<String> {
+    let mut checked: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = checked.len();
+        for t in &model.types {
+            let needed = match t {
+                TypeDef::Enum(_) => true,
+                TypeDef::Struct(s) => s.fields.iter().any(|f| needs(&f.shape, &checked)),
+                TypeDef::Union(u) => u.variants.iter().any(|v| needs(&v.shape, &checked)),
+            };
+            if needed {
+                checked.insert(t.name().to_owned());
             }
+        }
+        if checked.len() == before {
+            return checked;
         }
     }
 }
 
-/// The checks of a value of `shape` bound to `value` (a reference) at `path`; empty when there are none.
-pub(super) fn check(shape: &Shape, value: &TokenStream, path: &TokenStream) -> TokenStream {
+/// Whether a value of `shape` has anything to check.
+pub(super) fn needs(shape: &Shape, checked: &BTreeSet<String>) -> bool {
+    match shape {
+        Shape::String(rules) => {
+            rules.min_length.is_some() || rules.max_length.is_some() || rules.pattern.is_some()
+        }
+        Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
+            bounds.min.is_some() || bounds.max.is_some()
+        }
+        Shape::Array {
+            items,
+            min_items,
+            max_items,
+        } => min_items.is_some() || max_items.is_some() || needs(items, checked),
+        Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => needs(inner, checked),
+        Shape::Named(name) => checked.contains(name),
+        Shape::Boolean | Shape::Any => false,
+    }
+}
+
+/// Whether the only checks of `shape` are those of named types inside arrays, maps, options and
+/// boxes, which the runtime's `Validate` impls for those containers reach on their own.
+fn delegates(shape: &Shape) -> bool {
+    match shape {
+        Shape::Named(_) => true,
+        Shape::Array {
+            items,
+            min_items: None,
+            max_items: None,
+        } => delegates(items),
+        Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => delegates(inner),
+        _ => false,
+    }
+}
+
+/// The checks of a value of `shape`: `value` is an expression of type `&T`, `place` one of type
+/// `FieldPath` (or a reference to one) naming where the value is. Empty when there is nothing to check.
+pub(super) fn check(
+    shape: &Shape,
+    value: &TokenStream,
+    place: &TokenStream,
+    checked: &BTreeSet<String>,
+) -> TokenStream {
+    if !needs(shape, checked) {
+        return TokenStream::new();
+    }
+    // The path as a reference: `path` already is one.
+    let at = if place.to_string() == "path" {
+        quote!(path)
+    } else {
+        quote!(&#place)
+    };
+    if delegates(shape) {
+        return quote!(crate::Validate::validate_at(#value, #at, out););
+    }
+    // `value` as a method receiver: `&self.x` is `self.x` (method calls borrow on their own).
+    let receiver: TokenStream = match value.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '&' => {
+            value.clone().into_iter().skip(1).collect()
+        }
+        _ => value.clone(),
+    };
     match shape {
         Shape::String(rules) => {
             let secret = rules.secret;
-            let text = quote!(text);
-            let mut checks = TokenStream::new();
-            if rules.min_length.is_some() || rules.max_length.is_some() {
-                let min = option(rules.min_length);
-                let max = option(rules.max_length);
-                checks.extend(quote! {
-                    crate::validation::check_length(#path, #text, #min, #max, #secret, out);
-                });
-            }
-            if let Some(pattern) = &rules.pattern {
-                checks.extend(quote! {
-                    static PATTERN: std::sync::LazyLock<regex::Regex> =
-                        std::sync::LazyLock::new(|| regex::Regex::new(#pattern).expect("the pattern was checked by the generator"));
-                    if !PATTERN.is_match(#text) {
-                        crate::validation::pattern_violation(#path, #text, #pattern, #secret, out);
-                    }
-                });
-            }
-            if checks.is_empty() {
-                return checks;
-            }
-            let bind = if secret {
-                quote!(#value.expose_secret())
+            let text = if secret {
+                quote!(#receiver.expose_secret())
             } else {
                 quote!(#value)
             };
-            quote!({
-                let text: &str = #bind;
-                #checks
-            })
+            let mut checks = TokenStream::new();
+            if rules.min_length.is_some() || rules.max_length.is_some() {
+                let (min, max) = (option(rules.min_length), option(rules.max_length));
+                let length = if secret {
+                    quote!(v::secret_length)
+                } else {
+                    quote!(v::length)
+                };
+                checks.extend(quote!(#length(#at, #text, #min, #max, out);));
+            }
+            if let Some(pattern) = &rules.pattern {
+                checks.extend(quote! {
+                    static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(#pattern);
+                    PATTERN.check(#at, #text, #secret, out);
+                });
+            }
+            if rules.pattern.is_some() {
+                quote!({ #checks })
+            } else {
+                checks
+            }
         }
         Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
-            if bounds.min.is_none() && bounds.max.is_none() {
-                return quote!();
-            }
+            // `*&self.x` is `self.x`.
+            let number = if receiver.to_string() == value.to_string() {
+                quote!(*#value)
+            } else {
+                receiver.clone()
+            };
+            let exclusive =
+                matches!(bounds.min, Some((_, true))) || matches!(bounds.max, Some((_, true)));
             let bound = |b: Option<(f64, bool)>| match b {
-                Some((v, exclusive)) => quote!(Some((#v, #exclusive))),
+                Some((v, exclusive_bound)) => {
+                    let v = proc_macro2::Literal::f64_unsuffixed(v);
+                    if exclusive {
+                        quote!(Some((#v, #exclusive_bound)))
+                    } else {
+                        quote!(Some(#v))
+                    }
+                }
                 None => quote!(None),
             };
             let (min, max) = (bound(bounds.min), bound(bounds.max));
-            quote!(crate::validation::check_range(#path, *#value as f64, #min, #max, out);)
+            if exclusive {
+                quote!(v::check_range(#at, #number as f64, #min, #max, out);)
+            } else {
+                quote!(v::range(#at, #number as f64, #min, #max, out);)
+            }
         }
         Shape::Array {
             items,
@@ -353,65 +430,67 @@ pub(super) fn check(shape: &Shape, value: &TokenStream, path: &TokenStream) -> T
             let mut checks = TokenStream::new();
             if min_items.is_some() || max_items.is_some() {
                 let (min, max) = (option(*min_items), option(*max_items));
-                checks.extend(
-                    quote!(crate::validation::check_items(#path, #value.len(), #min, #max, out);),
-                );
+                checks.extend(quote!(v::items(#at, #receiver.len(), #min, #max, out);));
             }
-            let item = check(items, &quote!(item), &quote!(path));
-            if !item.is_empty() {
-                checks.extend(quote! {
-                    for (index, item) in #value.iter().enumerate() {
-                        let path = &crate::FieldPath::Index(#path, index);
-                        #item
-                    }
-                });
+            if delegates(items) {
+                if needs(items, checked) {
+                    checks.extend(quote!(crate::Validate::validate_at(#value, #at, out);));
+                }
+            } else {
+                let item = check(items, &quote!(item), &quote!(#place.index(index)), checked);
+                if !item.is_empty() {
+                    checks.extend(quote! {
+                        for (index, item) in #receiver.iter().enumerate() { #item }
+                    });
+                }
             }
             checks
         }
         Shape::Map(values) => {
-            let item = check(values, &quote!(item), &quote!(path));
-            if item.is_empty() {
-                return item;
-            }
-            quote! {
-                for (key, item) in #value {
-                    let path = &crate::FieldPath::Key(#path, key);
-                    #item
-                }
-            }
+            let item = check(values, &quote!(item), &quote!(#place.key(key)), checked);
+            quote!(for (key, item) in #value { #item })
         }
         Shape::Nullable(inner) => {
-            let inner = check(inner, &quote!(inner), path);
-            if inner.is_empty() {
-                return inner;
-            }
-            quote! {
-                if let Some(inner) = #value {
-                    #inner
-                }
-            }
+            let inner = check(inner, &quote!(inner), place, checked);
+            quote!(if let Some(inner) = #value { #inner })
         }
-        Shape::Named(_) => quote!(crate::Validate::validate_at(#value, #path, out);),
-        Shape::Boxed(inner) => check(inner, &quote!(&**#value), path),
-        Shape::Boolean | Shape::Any => quote!(),
+        Shape::Boxed(inner) => check(inner, &quote!(&**#value), place, checked),
+        Shape::Named(_) | Shape::Boolean | Shape::Any => TokenStream::new(),
     }
 }
 
-/// The checks of a parameter bound to `value`, reported under the parameter's name.
-pub(super) fn check_param(shape: &Shape, wire: &str) -> TokenStream {
-    let checks = check(shape, &quote!(value), &quote!(path));
-    if checks.is_empty() {
-        return checks;
+/// The checks of the field `wire` of `self` (bound by `ident`), at `path.field(wire)`.
+fn check_field(field: &Field, checked: &BTreeSet<String>) -> TokenStream {
+    let ident = ident(&field.ident);
+    let wire = &field.wire;
+    let place = quote!(path.field(#wire));
+    if !needs(&field.shape, checked) {
+        return TokenStream::new();
     }
-    quote! {
-        let path = &crate::FieldPath::Field(&crate::FieldPath::Root, #wire);
-        #checks
+    // `Validate` is implemented for `Option` and `Nullable` too.
+    if delegates(&field.shape) {
+        return quote!(crate::Validate::validate_at(&self.#ident, &#place, out););
+    }
+    let check_value = check(&field.shape, &quote!(value), &place, checked);
+    match field.presence {
+        Presence::Required => {
+            super::types::check(&field.shape, &quote!(&self.#ident), &place, checked)
+        }
+        Presence::RequiredNullable | Presence::Optional => {
+            quote!(if let Some(value) = &self.#ident { #check_value })
+        }
+        Presence::OptionalNullable => {
+            quote!(if let crate::Nullable::Value(value) = &self.#ident { #check_value })
+        }
     }
 }
 
 fn option(value: Option<u64>) -> TokenStream {
     match value {
-        Some(v) => quote!(Some(#v)),
+        Some(v) => {
+            let v = proc_macro2::Literal::u64_unsuffixed(v);
+            quote!(Some(#v))
+        }
         None => quote!(None),
     }
 }
@@ -521,7 +600,7 @@ fn in_params(model: &Model, name: &str) -> bool {
         })
 }
 
-fn union_def(u: &Union, model: &Model, display: bool) -> TokenStream {
+fn union_def(u: &Union, model: &Model, display: bool, checked: &BTreeSet<String>) -> TokenStream {
     let name = ident(&u.name);
     let here = quote!();
     let other = ident(&u.other);
@@ -557,7 +636,7 @@ fn union_def(u: &Union, model: &Model, display: bool) -> TokenStream {
         " A value no variant accepts, kept as received so it serializes back unchanged.";
     let checks = u.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let check = check(&v.shape, &quote!(value), &quote!(path));
+        let check = check(&v.shape, &quote!(value), &quote!(path), checked);
         if check.is_empty() {
             (quote!(Self::#variant(_) => {}), false)
         } else {
@@ -649,15 +728,13 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
 fn union_validate(u: &Union, checks: Vec<(TokenStream, bool)>) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
-    let (path, out) = if checks.iter().any(|(_, checks)| *checks) {
-        (quote!(path), quote!(out))
-    } else {
-        (quote!(_path), quote!(_out))
-    };
+    if !checks.iter().any(|(_, checks)| *checks) {
+        return quote!(impl crate::Validate for #name {});
+    }
     let checks = checks.into_iter().map(|(arm, _)| arm);
     quote! {
         impl crate::Validate for #name {
-            fn validate_at(&self, #path: &crate::FieldPath<'_>, #out: &mut Vec<crate::Violation>) {
+            fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
                 match self {
                     #( #checks )*
                     Self::#other(_) => {}
