@@ -623,61 +623,10 @@ pub enum ResourceServerConsentPolicyEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerConsentPolicyEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "transactional-authorization-with-mfa",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TransactionalAuthorizationWithMfa => {
-                "transactional-authorization-with-mfa"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerConsentPolicyEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "transactional-authorization-with-mfa" => {
-                Self::TransactionalAuthorizationWithMfa
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerConsentPolicyEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerConsentPolicyEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerConsentPolicyEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerConsentPolicyEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerConsentPolicyEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerConsentPolicyEnum, Unknown, [TransactionalAuthorizationWithMfa =
+    "transactional-authorization-with-mfa"]
+);
 /// Proof-of-Possession configuration for access tokens
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerProofOfPossession {
@@ -724,57 +673,9 @@ pub enum ResourceServerProofOfPossessionMechanismEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerProofOfPossessionMechanismEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["mtls", "dpop"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mtls => "mtls",
-            Self::Dpop => "dpop",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerProofOfPossessionMechanismEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "mtls" => Self::Mtls,
-            "dpop" => Self::Dpop,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerProofOfPossessionMechanismEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerProofOfPossessionMechanismEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerProofOfPossessionMechanismEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerProofOfPossessionMechanismEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerProofOfPossessionMechanismEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerProofOfPossessionMechanismEnum, Unknown, [Mtls = "mtls", Dpop = "dpop"]
+);
 /// Specifies which client types require Proof-of-Possession
 ///
 /// One of `public_clients`, `all_clients`; any other value is kept as `Unknown`.
@@ -787,57 +688,10 @@ pub enum ResourceServerProofOfPossessionRequiredForEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerProofOfPossessionRequiredForEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["public_clients", "all_clients"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublicClients => "public_clients",
-            Self::AllClients => "all_clients",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerProofOfPossessionRequiredForEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "public_clients" => Self::PublicClients,
-            "all_clients" => Self::AllClients,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerProofOfPossessionRequiredForEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerProofOfPossessionRequiredForEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerProofOfPossessionRequiredForEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerProofOfPossessionRequiredForEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerProofOfPossessionRequiredForEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerProofOfPossessionRequiredForEnum, Unknown, [PublicClients =
+    "public_clients", AllClients = "all_clients"]
+);
 /// The `ResourceServerScope` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerScope {
@@ -911,58 +765,10 @@ pub enum ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["deny_all", "require_client_grant"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DenyAll => "deny_all",
-            Self::RequireClientGrant => "require_client_grant",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "deny_all" => Self::DenyAll,
-            "require_client_grant" => Self::RequireClientGrant,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerSubjectTypeAuthorizationClientPolicyEnum, Unknown, [DenyAll =
+    "deny_all", RequireClientGrant = "require_client_grant"]
+);
 /// Access Permissions for user flows
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerSubjectTypeAuthorizationUser {
@@ -992,64 +798,10 @@ pub enum ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "allow_all",
-        "deny_all",
-        "require_client_grant",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowAll => "allow_all",
-            Self::DenyAll => "deny_all",
-            Self::RequireClientGrant => "require_client_grant",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "allow_all" => Self::AllowAll,
-            "deny_all" => Self::DenyAll,
-            "require_client_grant" => Self::RequireClientGrant,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerSubjectTypeAuthorizationUserPolicyEnum, Unknown, [AllowAll =
+    "allow_all", DenyAll = "deny_all", RequireClientGrant = "require_client_grant"]
+);
 /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
 ///
 /// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any other value is kept as `Unknown`.
@@ -1066,66 +818,11 @@ pub enum ResourceServerTokenDialectResponseEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerTokenDialectResponseEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "access_token",
-        "access_token_authz",
-        "rfc9068_profile",
-        "rfc9068_profile_authz",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::AccessTokenAuthz => "access_token_authz",
-            Self::Rfc9068Profile => "rfc9068_profile",
-            Self::Rfc9068ProfileAuthz => "rfc9068_profile_authz",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerTokenDialectResponseEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "access_token" => Self::AccessToken,
-            "access_token_authz" => Self::AccessTokenAuthz,
-            "rfc9068_profile" => Self::Rfc9068Profile,
-            "rfc9068_profile_authz" => Self::Rfc9068ProfileAuthz,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerTokenDialectResponseEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerTokenDialectResponseEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerTokenDialectResponseEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerTokenDialectResponseEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerTokenDialectResponseEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerTokenDialectResponseEnum, Unknown, [AccessToken = "access_token",
+    AccessTokenAuthz = "access_token_authz", Rfc9068Profile = "rfc9068_profile",
+    Rfc9068ProfileAuthz = "rfc9068_profile_authz"]
+);
 /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
 ///
 /// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any other value is kept as `Unknown`.
@@ -1142,66 +839,11 @@ pub enum ResourceServerTokenDialectSchemaEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerTokenDialectSchemaEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "access_token",
-        "access_token_authz",
-        "rfc9068_profile",
-        "rfc9068_profile_authz",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::AccessTokenAuthz => "access_token_authz",
-            Self::Rfc9068Profile => "rfc9068_profile",
-            Self::Rfc9068ProfileAuthz => "rfc9068_profile_authz",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerTokenDialectSchemaEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "access_token" => Self::AccessToken,
-            "access_token_authz" => Self::AccessTokenAuthz,
-            "rfc9068_profile" => Self::Rfc9068Profile,
-            "rfc9068_profile_authz" => Self::Rfc9068ProfileAuthz,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerTokenDialectSchemaEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerTokenDialectSchemaEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerTokenDialectSchemaEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerTokenDialectSchemaEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerTokenDialectSchemaEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerTokenDialectSchemaEnum, Unknown, [AccessToken = "access_token",
+    AccessTokenAuthz = "access_token_authz", Rfc9068Profile = "rfc9068_profile",
+    Rfc9068ProfileAuthz = "rfc9068_profile_authz"]
+);
 /// The `ResourceServerTokenEncryption` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerTokenEncryption {
@@ -1243,63 +885,10 @@ pub enum ResourceServerTokenEncryptionAlgorithmEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerTokenEncryptionAlgorithmEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA-OAEP-256",
-        "RSA-OAEP-384",
-        "RSA-OAEP-512",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaOaep256 => "RSA-OAEP-256",
-            Self::RsaOaep384 => "RSA-OAEP-384",
-            Self::RsaOaep512 => "RSA-OAEP-512",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerTokenEncryptionAlgorithmEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA-OAEP-256" => Self::RsaOaep256,
-            "RSA-OAEP-384" => Self::RsaOaep384,
-            "RSA-OAEP-512" => Self::RsaOaep512,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerTokenEncryptionAlgorithmEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerTokenEncryptionAlgorithmEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerTokenEncryptionAlgorithmEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerTokenEncryptionAlgorithmEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerTokenEncryptionAlgorithmEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerTokenEncryptionAlgorithmEnum, Unknown, [RsaOaep256 = "RSA-OAEP-256",
+    RsaOaep384 = "RSA-OAEP-384", RsaOaep512 = "RSA-OAEP-512"]
+);
 /// Format of the encrypted JWT payload.
 ///
 /// One of `compact-nested-jwe`; any other value is kept as `Unknown`.
@@ -1310,55 +899,10 @@ pub enum ResourceServerTokenEncryptionFormatEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl ResourceServerTokenEncryptionFormatEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["compact-nested-jwe"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CompactNestedJwe => "compact-nested-jwe",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ResourceServerTokenEncryptionFormatEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "compact-nested-jwe" => Self::CompactNestedJwe,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ResourceServerTokenEncryptionFormatEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ResourceServerTokenEncryptionFormatEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ResourceServerTokenEncryptionFormatEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceServerTokenEncryptionFormatEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for ResourceServerTokenEncryptionFormatEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    ResourceServerTokenEncryptionFormatEnum, Unknown, [CompactNestedJwe =
+    "compact-nested-jwe"]
+);
 /// The `ResourceServerTokenEncryptionKey` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerTokenEncryptionKey {
@@ -1418,61 +962,10 @@ pub enum SigningAlgorithmEnum {
     /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
     Unknown(String),
 }
-impl SigningAlgorithmEnum {
-    /// The values the spec lists, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["HS256", "RS256", "RS512", "PS256"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Rs256 => "RS256",
-            Self::Rs512 => "RS512",
-            Self::Ps256 => "PS256",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SigningAlgorithmEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "HS256" => Self::Hs256,
-            "RS256" => Self::Rs256,
-            "RS512" => Self::Rs512,
-            "PS256" => Self::Ps256,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SigningAlgorithmEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for SigningAlgorithmEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for SigningAlgorithmEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SigningAlgorithmEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::open_enum::deserialize(deserializer)
-    }
-}
-impl crate::Validate for SigningAlgorithmEnum {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        if let Self::Unknown(value) = self {
-            crate::validation::unknown_variant(path, value, Self::VALUES, out);
-        }
-    }
-}
+crate::open_enum::open_enum!(
+    SigningAlgorithmEnum, Unknown, [Hs256 = "HS256", Rs256 = "RS256", Rs512 = "RS512",
+    Ps256 = "PS256"]
+);
 /// The `UpdateResourceServerRequestContent` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceServerRequestContent {

@@ -529,61 +529,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             #other(String),
         }
 
-        impl #name {
-            /// The values the spec lists, as sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[#( #values ),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #values, )*
-                    Self::#other(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#variants, )*
-                    other => Self::#other(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::open_enum::deserialize(deserializer)
-            }
-        }
-
-        impl crate::Validate for #name {
-            fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-                if let Self::#other(value) = self {
-                    crate::validation::unknown_variant(path, value, Self::VALUES, out);
-                }
-            }
-        }
+        crate::open_enum::open_enum!(#name, #other, [#( #variants = #values ),*]);
     }
 }
 
