@@ -49,11 +49,36 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (path, build) in RUST_FILES {
-        let text = print_items(path, build(model))?;
+        let text = if path == "src/types.rs" && model.types.len() >= PARALLEL_TYPES {
+            types_in_two(model)?
+        } else {
+            print_items(path, build(model))?
+        };
         files.insert(path.to_owned(), format!("{header}\n{text}"));
     }
     insert_runtime(&mut files, &header, model);
     Ok(files)
+}
+
+/// From this many types on, `src/types.rs` is built and printed in two halves on two threads.
+/// Below it the second thread's memory is not worth the time it saves.
+const PARALLEL_TYPES: usize = 1000;
+
+/// `src/types.rs` printed as two halves at once: `proc_macro2` tokens cannot cross threads, so
+/// each thread builds its own half's tokens from the model, and the texts are joined in order.
+fn types_in_two(model: &Model) -> Result<String, Diagnostic> {
+    let checked = types::checked_types(model);
+    let (len, path) = (model.types.len(), "src/types.rs");
+    let middle = len / 2;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope
+            .spawn(|| print_items(path, types::types_part(model, &checked, middle..len, true)));
+        let first = print_items(path, types::types_part(model, &checked, 0..middle, true));
+        (first, second.join())
+    });
+    let second =
+        second.map_err(|_| Diagnostic::new(path, "internal error: a printing thread panicked"))?;
+    Ok(first? + &second?)
 }
 
 /// The Rust sources of the crate as syntax trees, before printing: `(path, file)` for

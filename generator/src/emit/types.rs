@@ -13,17 +13,36 @@ use crate::model::{
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
     let checked = checked_types(model);
-    let items = model.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => struct_def(s, &checked),
+    types_part(model, &checked, 0..model.types.len(), true)
+}
+
+/// A run of `src/types.rs`: the types in `range`, and with `ends` the head of the file before
+/// them and the operations' error types after them. The parts of a split file, printed item by
+/// item, concatenate to the whole file's text.
+pub(super) fn types_part(
+    model: &Model,
+    checked: &BTreeSet<String>,
+    range: std::ops::Range<usize>,
+    ends: bool,
+) -> TokenStream {
+    let items = model.types[range.clone()].iter().map(|t| match t {
+        TypeDef::Struct(s) => struct_def(s, checked),
         TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), &checked),
+        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), checked),
     });
-    let errors = model.operations.iter().map(error_def);
+    let head = (ends && range.start == 0).then(|| {
+        quote! {
+            //! The request and response types of the API, one per schema of the spec, and the error
+            //! answers of each operation, typed by status.
+            #[allow(unused_imports)]
+            use crate::validation as v;
+        }
+    });
+    let errors =
+        (ends && range.end == model.types.len()).then(|| model.operations.iter().map(error_def));
+    let errors = errors.into_iter().flatten();
     quote! {
-        //! The request and response types of the API, one per schema of the spec, and the error
-        //! answers of each operation, typed by status.
-        #[allow(unused_imports)]
-        use crate::validation as v;
+        #head
         #( #items )*
         #( #errors )*
     }
