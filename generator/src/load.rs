@@ -3,6 +3,7 @@
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde::Deserialize;
 
+use crate::check::{self, Node};
 use crate::{Diagnostic, Errors};
 
 /// A parsed OpenAPI 3.0 document, with `$ref` resolution.
@@ -17,25 +18,30 @@ pub struct Document {
 /// Syntax errors are located by line and column; a document that is not OpenAPI 3.0 says which
 /// version it is.
 pub fn load(text: &str) -> Result<Document, Errors> {
-    #[derive(Deserialize)]
-    struct Version {
-        openapi: Option<serde_json::Value>,
-        swagger: Option<serde_json::Value>,
-    }
     let json = text.trim_start().starts_with('{');
-    let version: Version = parse(text, json)?;
-    match (&version.openapi, &version.swagger) {
-        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
+    let raw: Node = parse(text, json)?;
+    let version = |key| match &raw {
+        Node::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    };
+    match (version("openapi"), version("swagger")) {
+        (Some(Node::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
         (Some(v), _) => {
             return Err(one(
                 "#/openapi",
-                format!("unsupported OpenAPI version {v}; this generator reads 3.0.x"),
+                format!(
+                    "unsupported OpenAPI version {}; this generator reads 3.0.x",
+                    v.describe()
+                ),
             ))
         }
         (None, Some(v)) => {
             return Err(one(
                 "#/swagger",
-                format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0"),
+                format!(
+                    "Swagger {} documents are not supported; convert to OpenAPI 3.0",
+                    v.describe()
+                ),
             ))
         }
         (None, None) => {
@@ -44,6 +50,10 @@ pub fn load(text: &str) -> Result<Document, Errors> {
                 "not an OpenAPI document: there is no `openapi` field",
             ))
         }
+    }
+    let errors = check::check(&raw);
+    if !errors.is_empty() {
+        return Err(Errors(errors));
     }
     let api: OpenAPI = parse(text, json)?;
     Ok(Document { api })
@@ -84,12 +94,14 @@ fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
     Errors(vec![Diagnostic::new(location, message)])
 }
 
-/// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`.
-fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
-    reference
+/// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`
+/// (`~1` and `~0` unescaped); `None` for a reference elsewhere.
+fn ref_name(reference: &str, kind: &str) -> Option<String> {
+    let name = reference
         .strip_prefix("#/components/")?
         .strip_prefix(kind)?
-        .strip_prefix('/')
+        .strip_prefix('/')?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
 }
 
 impl Document {
@@ -135,7 +147,7 @@ impl Document {
                 .api
                 .components
                 .as_ref()
-                .and_then(|c| c.schemas.get_key_value(target))
+                .and_then(|c| c.schemas.get_key_value(&target))
                 .ok_or_else(|| dangling(reference, at))?;
             match item {
                 ReferenceOr::Item(schema) => return Ok((schema, name.as_str())),
@@ -193,7 +205,7 @@ impl Document {
                         .api
                         .components
                         .as_ref()
-                        .and_then(|c| map(c).get(target))
+                        .and_then(|c| map(c).get(&target))
                         .ok_or_else(|| dangling(reference, at))?;
                 }
             }
