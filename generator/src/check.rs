@@ -423,7 +423,7 @@ impl<'a> Checker<'a> {
             {
                 let member_at = format!("{at}/{key}/{i}");
                 self.schema(member, &member_at);
-                if key == "allOf" && member.get("$ref").is_some() {
+                if key == "allOf" {
                     self.edges.entry(at.to_owned()).or_default().push(member_at);
                 }
             }

@@ -343,6 +343,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         types: BTreeMap::new(),
         components: BTreeMap::new(),
         in_progress: BTreeSet::new(),
+        merging: Vec::new(),
         type_names: Scope::with_reserved(&[
             "Client",
             "ClientBuilder",
@@ -454,6 +455,9 @@ struct Lowerer<'a> {
     components: BTreeMap<String, Shape>,
     /// Component schemas being lowered, to cut cycles between non-object schemas.
     in_progress: BTreeSet<String>,
+    /// Component schemas whose properties are being lowered into a struct, to refuse an inline
+    /// `allOf` that merges one of them again (a struct that would contain itself without end).
+    merging: Vec<String>,
     type_names: Scope,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
@@ -654,7 +658,9 @@ impl Lowerer<'_> {
             self.component(target, &pointer)
         } else {
             self.in_progress.insert(name.to_owned());
+            let outer = std::mem::take(&mut self.merging);
             let shape = self.schema_shape(schema, &pointer, name, Some(name));
+            self.merging = outer;
             self.in_progress.remove(name);
             shape
         };
@@ -865,10 +871,16 @@ impl Lowerer<'_> {
         let document = self.document;
         // (pointer of the member, its properties, its required list, its additionalProperties)
         let mut members = Vec::new();
+        let depth = self.merging.len();
+        self.merging.extend(component.map(str::to_owned));
         for (i, member) in v.all_of.iter().enumerate() {
             let member_at = format!("{at}/allOf/{i}");
             match document.schema(member, &member_at) {
-                Ok((schema, _)) => {
+                Ok((_, Some(name))) if self.merging[..depth].iter().any(|m| m == name) => {
+                    self.error(&member_at, format!("`allOf` merges {name:?}, which contains this schema: the type would contain itself without end"));
+                }
+                Ok((schema, name)) => {
+                    self.merging.extend(name.map(str::to_owned));
                     let mv = view(schema);
                     if !mv.all_of.is_empty() || !mv.one_of.is_empty() || !mv.any_of.is_empty() {
                         self.warn(&member_at, "nested composition inside `allOf` is not merged; its properties are left out");
@@ -935,6 +947,7 @@ impl Lowerer<'_> {
                 Some(AdditionalProperties::Any(false)) | None => {}
             }
         }
+        self.merging.truncate(depth);
         let additional_ident = idents.claim("additional_properties".to_owned());
         self.types.insert(
             name.clone(),

@@ -136,6 +136,26 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "#/components/schemas/A",
             "`$ref` cycle with nothing to box: #/components/schemas/A → #/components/schemas/A/allOf/0 → #/components/schemas/B → #/components/schemas/B/allOf/0 → #/components/schemas/A",
         ),
+        (
+            // Found by tests/proptest.rs (a stack overflow before): the inline `allOf` merges Pet's
+            // properties, among them this very property, and so on without end.
+            "an inline `allOf` that merges the schema containing it",
+            doc("", "  schemas:\n    Pet:\n      type: object\n      properties:\n        child: { allOf: [{ type: object }, { $ref: '#/components/schemas/Pet' }] }\n"),
+            "#/components/schemas/Pet/properties/child/allOf/1",
+            "`allOf` merges \"Pet\", which contains this schema: the type would contain itself without end",
+        ),
+        (
+            "the same, through a second schema",
+            doc("", "  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n        c: { allOf: [{ $ref: '#/components/schemas/B' }, { description: x }] }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { description: x }] }\n"),
+            "#/components/schemas/A/properties/c/allOf/0/properties/a/allOf/0",
+            "`allOf` merges \"A\"",
+        ),
+        (
+            "an `allOf` cycle through an inline member",
+            doc("", "  schemas:\n    A: { allOf: [{ allOf: [{ $ref: '#/components/schemas/A' }] }, { type: object }] }\n"),
+            "#/components/schemas/A",
+            "`$ref` cycle with nothing to box",
+        ),
         // Operations.
         (
             "a duplicate operationId",
