@@ -265,12 +265,6 @@ impl<'a> Checker<'a> {
         let mut template = Vec::new();
         for piece in path.split('{').skip(1) {
             if let Some((name, _)) = piece.split_once('}') {
-                if template.contains(&name) {
-                    self.error(
-                        at,
-                        format!("path template {path:?} has `{{{name}}}` more than once"),
-                    );
-                }
                 template.push(name);
             }
         }

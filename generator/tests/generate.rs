@@ -203,7 +203,7 @@ components:
             r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
             r#"format!("{}/things/{}/parts", self.core.base_url, segment_0)"#,
             r#"query.push(("limit", value.to_string()));"#,
-            r#"for value in tags.iter() { query.push(("tags", value.to_string())); }"#,
+            r#"if let Some(value) = &tags { for value in value.iter() { query.push(("tags", value.to_string())); } }"#,
             r#"request = request.header("X-Trace", value.to_string());"#,
             "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<crate::types::DeleteThingsThingIdPartsError>,>",
             r#"self.region.as_deref().unwrap_or("eu")"#,

@@ -6,17 +6,28 @@ use std::process::Command;
 
 use xtask::codegen::workspace_root;
 
+/// The documents of `generator/tests/fixtures/specs/` (its README says where each comes from).
+/// None is blocked today: each generates and compiles. (`oneOf`/`anyOf` in `discriminators.yaml`
+/// are still `serde_json::Value`, with a warning, until the generator types them.)
+const SPECS: &[&str] = &[
+    "keeper.json",
+    "buildomat.json",
+    "nexus.json",
+    "petstore.yaml",
+    "uspto.json",
+    "discriminators.yaml",
+];
+
 #[test]
 fn real_world_specs_generate_standalone_crates_that_compile() {
     let root = workspace_root();
     let base = root.join("target").join("generality");
     let target_dir = base.join("target");
-    for name in ["keeper", "buildomat", "nexus"] {
+    for file in SPECS {
+        let name = file.split('.').next().unwrap();
         let out = base.join(name);
         let _ = fs::remove_dir_all(&out);
-        let spec = root
-            .join("generator/tests/fixtures/specs")
-            .join(format!("{name}.json"));
+        let spec = root.join("generator/tests/fixtures/specs").join(file);
         let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args([
                 "codegen",

@@ -437,7 +437,7 @@ fn operation(op: &Operation, types: &TokenStream) -> TokenStream {
             (ParamLocation::Path, _) => continue,
             (ParamLocation::Query, Shape::Array { items, .. }) => {
                 let text = to_text(items);
-                quote!(for value in #ident.iter() { query.push((#wire, #text)); })
+                quote!(for value in value.iter() { query.push((#wire, #text)); })
             }
             (ParamLocation::Query, shape) => {
                 let text = to_text(shape);
