@@ -233,28 +233,30 @@ impl<'a> Checker<'a> {
             // Other documents are not read; the model says so where the reference is followed.
             return Some(None);
         };
-        let mut target = self.root;
-        let mut found = pointer.is_empty() || pointer.starts_with('/');
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            let next = match target {
-                Node::Object(_) => target.get(&token),
-                Node::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            };
-            match next {
-                Some(next) => target = next,
-                None => {
-                    found = false;
-                    break;
-                }
+        match self.target(pointer) {
+            Some(target) => Some(Some((target, format!("#{pointer}")))),
+            None => {
+                self.error(at, format!("`$ref` {reference:?} points at nothing"));
+                Some(None)
             }
         }
-        if !found {
-            self.error(at, format!("`$ref` {reference:?} points at nothing"));
-            return Some(None);
+    }
+
+    /// The node at a JSON pointer (`/components/schemas/Pet`), if there is one.
+    fn target(&self, pointer: &str) -> Option<&'a Node> {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return None;
         }
-        Some(Some((target, format!("#{pointer}"))))
+        let mut target = self.root;
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            target = match target {
+                Node::Object(_) => target.get(&token)?,
+                Node::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(target)
     }
 
     fn path_item(&mut self, path: &str, item: &'a Node, at: &str) {
@@ -329,9 +331,13 @@ impl<'a> Checker<'a> {
         for (i, parameter) in list.items().iter().enumerate() {
             let p_at = format!("{at}/parameters/{i}");
             self.parameter(parameter, &p_at);
-            let resolved = match self.reference(parameter, &p_at) {
+            // (A `$ref` that points at nothing was reported by `parameter`.)
+            let resolved = match parameter.get("$ref") {
                 None => Some(parameter),
-                Some(target) => target.map(|(target, _)| target),
+                Some(reference) => reference
+                    .as_str()
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|pointer| self.target(pointer)),
             };
             if let Some(parameter) = resolved {
                 if let (Some(name), Some(location)) = (

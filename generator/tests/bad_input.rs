@@ -266,6 +266,21 @@ fn every_error_is_reported_not_just_the_first() {
 }
 
 #[test]
+fn each_error_is_reported_once() {
+    let spec = doc(
+        &get_a("      parameters: [{ $ref: '#/components/parameters/Nope' }]\n"),
+        "",
+    );
+    assert_eq!(
+        errors(&spec),
+        [Diagnostic {
+            location: "#/paths/~1a/get/parameters/0".to_owned(),
+            message: "`$ref` \"#/components/parameters/Nope\" points at nothing".to_owned(),
+        }]
+    );
+}
+
+#[test]
 fn data_that_looks_like_a_schema_is_not_checked_as_one() {
     // `example`, `default`, `enum` and extensions hold data: a `type` or `$ref` key there is not a
     // schema's, and a property may be called `type` or `$ref`.

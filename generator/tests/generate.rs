@@ -74,6 +74,21 @@ fn keywords_symbols_and_collisions_keep_the_wire_name() {
 }
 
 #[test]
+fn non_ascii_names_become_ascii_identifiers_and_keep_the_wire_name() {
+    check(
+        &with_schema(
+            "type: object\nproperties:\n  größe: { type: integer }\n  名前: { type: string }\n  kind: { type: string, enum: [über, 名前] }",
+        ),
+        "src/types.rs",
+        &[
+            r#"#[serde(rename = "größe", default, skip_serializing_if = "Option::is_none")] pub grosse: Option<i64>,"#,
+            r#"#[serde(rename = "名前", default, skip_serializing_if = "Option::is_none")] pub u540d_u524d: Option<String>,"#,
+            "pub enum TKind { /// `über`\n Uber, /// `名前`\n U540dU524d,",
+        ],
+    );
+}
+
+#[test]
 fn string_enums_are_open_and_keep_wire_values() {
     check(
         &with_schema(
