@@ -1,7 +1,7 @@
 //! Stage 1½: checks of the raw document, before it is read into `openapiv3` types, so each
 //! mistake is reported once, at its JSON pointer, whatever the later stages do with it.
 //!
-//! What is checked: every local `$ref` points at something; no cycle of `$ref`s and `allOf`
+//! What is checked: nothing nests deeper than [`MAX_DEPTH`]; every local `$ref` points at something; no cycle of `$ref`s and `allOf`
 //! alone (a type that would contain itself with nothing to box); every `type` is one of the six
 //! OpenAPI 3.0 types; `operationId`s are unique; path parameters and `{names}` of the path
 //! template match. The walk follows the document's structure (schemas, parameters, bodies,
@@ -160,8 +160,50 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// How deeply objects and arrays may nest. Real documents stay under 20 levels; past about 60,
+/// reading the document into `openapiv3` types and lowering it would overflow a 2 MiB stack.
+pub(crate) const MAX_DEPTH: usize = 40;
+
+/// The pointer of the first node nested deeper than [`MAX_DEPTH`], if any.
+fn too_deep(node: &Node, at: &mut String, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    let length = at.len();
+    match node {
+        Node::Object(entries) => {
+            for (key, child) in entries {
+                at.push('/');
+                at.push_str(&escape(key));
+                if too_deep(child, at, depth + 1) {
+                    return true;
+                }
+                at.truncate(length);
+            }
+        }
+        Node::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                at.push_str(&format!("/{i}"));
+                if too_deep(child, at, depth + 1) {
+                    return true;
+                }
+                at.truncate(length);
+            }
+        }
+        _ => {}
+    }
+    false
+}
+
 /// Checks the raw document; returns every problem found, each at its JSON pointer.
 pub(crate) fn check(root: &Node) -> Vec<Diagnostic> {
+    let mut at = "#".to_owned();
+    if too_deep(root, &mut at, 0) {
+        return vec![Diagnostic::new(
+            at,
+            format!("nested more than {MAX_DEPTH} levels deep; the generator reads documents up to that depth"),
+        )];
+    }
     let mut checker = Checker {
         root,
         errors: Vec::new(),

@@ -324,3 +324,43 @@ fn names_with_slashes_and_tildes_are_referenced_escaped() {
         output.files["src/types.rs"]
     );
 }
+
+#[test]
+fn deep_nesting_is_a_located_error_never_a_stack_overflow() {
+    // Real documents nest under 20 levels; each stage copes up to 40 (the limit); past the
+    // limit the error names the first node too deep, past the parsers' own limit the line.
+    for (depth, expected) in [
+        (30, None),
+        (60, Some("#/components/schemas/T/properties/a/items/items/")),
+        (5000, Some("line ")),
+    ] {
+        let mut yaml = "{ type: string }".to_owned();
+        let mut json = r#"{"type": "string"}"#.to_owned();
+        for _ in 0..depth {
+            yaml = format!("{{ type: array, items: {yaml} }}");
+            json = format!(r#"{{"type": "array", "items": {json}}}"#);
+        }
+        let yaml = doc(
+            "",
+            &format!("  schemas:\n    T: {{ type: object, properties: {{ a: {yaml} }} }}\n"),
+        );
+        let json = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"schemas": {{"T": {{"type": "object", "properties": {{"a": {json}}}}}}}}}}}"#
+        );
+        for text in [yaml, json] {
+            match (generate(&text, &Config::new("deep-client")), expected) {
+                (Ok(output), None) => assert!(output.files["src/types.rs"].contains("Vec<Vec<")),
+                (Err(Errors(errors)), Some(location)) => assert!(
+                    errors.len() == 1
+                        && errors[0].location.starts_with(location)
+                        && (location == "line "
+                            || errors[0].message
+                                == "nested more than 40 levels deep; the generator reads documents up to that depth"),
+                    "{depth}: {errors:?}"
+                ),
+                (Ok(_), Some(_)) => panic!("{depth}: accepted"),
+                (Err(errors), None) => panic!("{depth}: {errors}"),
+            }
+        }
+    }
+}

@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 /// Cases per property when `PROPTEST_CASES` is not set: about 40 s for the three in a debug build
 /// on two busy cores.
-const DEFAULT_CASES: u32 = 320;
+const DEFAULT_CASES: u32 = 512;
 
 fn runner_config() -> RunnerConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -555,6 +555,8 @@ enum Mutation {
     Retype(&'static str),
     /// Give it a property with this name and this schema (when it is an object).
     Insert(String, Value),
+    /// Wrap it in this many arrays (`{ type: array, items: ... }`), around the nesting limit.
+    Nest(usize),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -569,6 +571,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         ].prop_map(Mutation::Replace),
         2 => prop::sample::select(vec!["string", "integer", "number", "boolean", "array", "object", "null", "strin"]).prop_map(Mutation::Retype),
         2 => (name(), schema()).prop_map(|(n, s)| Mutation::Insert(n, s)),
+        1 => (1usize..80).prop_map(Mutation::Nest),
     ]
 }
 
@@ -601,6 +604,13 @@ fn apply(doc: &mut Value, pointer: &str, mutation: &Mutation) {
         Mutation::Retype(typ) => {
             if let Some(Value::Object(map)) = doc.pointer_mut(pointer) {
                 map.insert("type".into(), json!(typ));
+            }
+        }
+        Mutation::Nest(levels) => {
+            if let Some(node) = doc.pointer_mut(pointer) {
+                for _ in 0..*levels {
+                    *node = json!({ "type": "array", "items": node.take() });
+                }
             }
         }
         Mutation::Insert(name, schema) => {
