@@ -426,12 +426,20 @@ impl<'a> Checker<'a> {
     }
 
     fn schema(&mut self, schema: &'a Node, at: &str) {
+        if !matches!(schema, Node::Object(_)) {
+            self.error(
+                at,
+                format!("a schema must be an object, found {}", schema.describe()),
+            );
+            return;
+        }
         if let Some(target) = self.reference(schema, at) {
             if let Some((_, target_at)) = target {
                 self.edges.entry(at.to_owned()).or_default().push(target_at);
             }
             return;
         }
+        self.keywords(schema, at);
         if let Some(typ) = schema.get("type") {
             if !typ.as_str().is_some_and(|t| TYPES.contains(&t)) {
                 self.error(
@@ -450,10 +458,13 @@ impl<'a> Checker<'a> {
         {
             self.schema(property, &format!("{at}/properties/{}", escape(name)));
         }
-        for key in ["items", "additionalProperties", "not"] {
-            if let Some(sub @ Node::Object(_)) = schema.get(key) {
+        for key in ["items", "not"] {
+            if let Some(sub) = schema.get(key) {
                 self.schema(sub, &format!("{at}/{key}"));
             }
+        }
+        if let Some(sub @ Node::Object(_)) = schema.get("additionalProperties") {
+            self.schema(sub, &format!("{at}/additionalProperties"));
         }
         for key in ["allOf", "oneOf", "anyOf"] {
             for (i, member) in schema
@@ -468,6 +479,58 @@ impl<'a> Checker<'a> {
                 if key == "allOf" {
                     self.edges.entry(at.to_owned()).or_default().push(member_at);
                 }
+            }
+        }
+    }
+
+    /// Checks the value of each schema keyword has the kind OpenAPI 3.0 gives it. (Besides saying
+    /// where, this keeps `openapiv3` from failing deep inside a schema, where its untagged enums
+    /// retry every level and the time doubles with each.)
+    fn keywords(&mut self, schema: &Node, at: &str) {
+        for (key, value) in schema.entries() {
+            let expected = match key.as_str() {
+                "pattern" | "format" | "title" | "description" => {
+                    (!matches!(value, Node::String(_))).then_some("a string")
+                }
+                "multipleOf" | "minimum" | "maximum" => {
+                    (!matches!(value, Node::Number(_))).then_some("a number")
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" | "nullable"
+                | "readOnly" | "writeOnly" | "deprecated" => {
+                    (!matches!(value, Node::Bool(_))).then_some("`true` or `false`")
+                }
+                "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength"
+                | "maxLength" => (!matches!(value, Node::Number(n) if n.parse::<u64>().is_ok()))
+                    .then_some("a non-negative integer"),
+                "properties" => (!matches!(value, Node::Object(_))).then_some("an object"),
+                "required" => (!matches!(value, Node::Array(items)
+                    if items.iter().all(|i| matches!(i, Node::String(_)))))
+                .then_some("an array of strings"),
+                "enum" | "allOf" | "oneOf" | "anyOf" => {
+                    (!matches!(value, Node::Array(_))).then_some("an array")
+                }
+                "additionalProperties" => (!matches!(value, Node::Bool(_) | Node::Object(_)))
+                    .then_some("`true`, `false` or a schema"),
+                "discriminator" => (!matches!(value, Node::Object(_))
+                    || !matches!(value.get("propertyName"), Some(Node::String(_)))
+                    || value.get("mapping").is_some_and(|m| {
+                        !matches!(m, Node::Object(entries)
+                            if entries.iter().all(|(_, v)| matches!(v, Node::String(_))))
+                    }))
+                .then_some("an object with a string `propertyName` and a `mapping` of strings"),
+                "externalDocs" => (!matches!(value, Node::Object(_))
+                    || !matches!(value.get("url"), Some(Node::String(_)))
+                    || value
+                        .get("description")
+                        .is_some_and(|d| !matches!(d, Node::String(_))))
+                .then_some("an object with a string `url`"),
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                self.error(
+                    &format!("{at}/{}", escape(key)),
+                    format!("`{key}` must be {expected}, found {}", value.describe()),
+                );
             }
         }
     }

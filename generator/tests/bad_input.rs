@@ -156,6 +156,43 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "#/components/schemas/A",
             "`$ref` cycle with nothing to box",
         ),
+        // Keywords whose values are of the wrong kind.
+        (
+            "a `minLength` that is not a number",
+            doc("", "  schemas:\n    T: { type: string, minLength: five }\n"),
+            "#/components/schemas/T/minLength",
+            "`minLength` must be a non-negative integer, found \"five\"",
+        ),
+        (
+            "a `required` that is not a list of names",
+            doc("", "  schemas:\n    T: { type: object, required: true, properties: { a: { type: string } } }\n"),
+            "#/components/schemas/T/required",
+            "`required` must be an array of strings, found true",
+        ),
+        (
+            "`items` that is not a schema",
+            doc("", "  schemas:\n    T: { type: array, items: [{ type: string }] }\n"),
+            "#/components/schemas/T/items",
+            "a schema must be an object, found an array",
+        ),
+        (
+            "a property that is not a schema",
+            doc("", "  schemas:\n    T: { type: object, properties: { a: string } }\n"),
+            "#/components/schemas/T/properties/a",
+            "a schema must be an object, found \"string\"",
+        ),
+        (
+            "a `nullable` that is not a boolean",
+            doc("", "  schemas:\n    T: { type: string, nullable: 'yes' }\n"),
+            "#/components/schemas/T/nullable",
+            "`nullable` must be `true` or `false`, found \"yes\"",
+        ),
+        (
+            "a `discriminator` without `propertyName`",
+            doc("", "  schemas:\n    T: { oneOf: [{ type: string }], discriminator: { mapping: { a: '#/x' } } }\n"),
+            "#/components/schemas/T/discriminator",
+            "`discriminator` must be an object with a string `propertyName`",
+        ),
         // Operations.
         (
             "a duplicate operationId",
@@ -323,6 +360,26 @@ fn names_with_slashes_and_tildes_are_referenced_escaped() {
         "{}",
         output.files["src/types.rs"]
     );
+}
+
+#[test]
+fn a_mistake_deep_in_a_schema_is_found_at_once() {
+    // `openapiv3` reads a schema with untagged enums that retry each level when a deeper one
+    // fails, so its time doubled with every level (a minute at 30 levels, found by
+    // tests/proptest.rs); the checks find the mistake before it reads anything.
+    let mut schema = "{ minLength: x }".to_owned();
+    for _ in 0..35 {
+        schema = format!("{{ type: array, items: {schema} }}");
+    }
+    let spec = doc("", &format!("  schemas:\n    T: {schema}\n"));
+    let started = std::time::Instant::now();
+    let found = errors(&spec);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].location,
+        format!("#/components/schemas/T{}/minLength", "/items".repeat(35))
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
 
 #[test]

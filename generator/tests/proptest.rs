@@ -47,14 +47,22 @@ enum Verdict {
     Accepted(generator::Output),
 }
 
-/// Runs the generator; fails the property on a panic, an internal error, or a file `syn` rejects.
+/// Runs the generator; fails the property on a panic, an internal error, a file `syn` rejects, or
+/// a case that takes ten seconds.
 fn run(text: &str) -> Result<Verdict, TestCaseError> {
     if let Ok(path) = std::env::var("PROP_DUMP") {
         std::fs::write(path, text).unwrap();
     }
+    let started = std::time::Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| {
         generate(text, &Config::new("prop-client"))
     }));
+    // No case takes more than a few milliseconds; ten seconds means time growing out of bounds.
+    let elapsed = started.elapsed();
+    prop_assert!(
+        elapsed < std::time::Duration::from_secs(10),
+        "the generator took {elapsed:?}\nspec:\n{text}"
+    );
     match result {
         Err(panic) => {
             let message = panic
