@@ -236,18 +236,19 @@ impl<'a> Checker<'a> {
         let root = self.root;
         if let Some(paths) = root.get("paths") {
             for (path, item) in paths.entries() {
-                self.path_item(path, item, &format!("#/paths/{}", escape(path)));
+                self.path_item(path, item, &format!("#/paths/{}", escape(path)), false);
             }
         }
         let Some(components) = root.get("components") else {
             return;
         };
-        let kinds: [(&str, Visit<'a>); 5] = [
+        let kinds: [(&str, Visit<'a>); 6] = [
             ("schemas", Self::schema),
             ("parameters", Self::parameter),
             ("requestBodies", Self::content_holder),
             ("responses", Self::content_holder),
             ("headers", Self::content_holder),
+            ("callbacks", Self::callback),
         ];
         for (kind, visit) in kinds {
             for (name, value) in components.get(kind).map(Node::entries).unwrap_or_default() {
@@ -301,13 +302,14 @@ impl<'a> Checker<'a> {
         Some(target)
     }
 
-    fn path_item(&mut self, path: &str, item: &'a Node, at: &str) {
+    /// A path item; a callback's (`callback`) is keyed by an expression, not a path template.
+    fn path_item(&mut self, path: &str, item: &'a Node, at: &str, callback: bool) {
         if self.reference(item, at).is_some() {
             return;
         }
         let shared = self.parameters(item, at);
         let mut template = Vec::new();
-        for piece in path.split('{').skip(1) {
+        for piece in path.split('{').skip(1).filter(|_| !callback) {
             if let Some((name, _)) = piece.split_once('}') {
                 template.push(name);
             }
@@ -338,7 +340,7 @@ impl<'a> Checker<'a> {
                 }
             }
             for (name, p_at) in &path_params {
-                if !template.contains(name) {
+                if !callback && !template.contains(name) {
                     self.error(
                         p_at,
                         format!(
@@ -361,6 +363,28 @@ impl<'a> Checker<'a> {
                     self.content_holder(response, &format!("{op_at}/responses/{}", escape(status)));
                 }
             }
+            for (name, callback) in operation
+                .get("callbacks")
+                .map(Node::entries)
+                .unwrap_or_default()
+            {
+                self.callback(callback, &format!("{op_at}/callbacks/{}", escape(name)));
+            }
+        }
+    }
+
+    /// A callback: path items keyed by runtime expressions.
+    fn callback(&mut self, callback: &'a Node, at: &str) {
+        if self.reference(callback, at).is_some() {
+            return;
+        }
+        for (expression, item) in callback.entries() {
+            self.path_item(
+                expression,
+                item,
+                &format!("{at}/{}", escape(expression)),
+                true,
+            );
         }
     }
 
@@ -419,8 +443,23 @@ impl<'a> Checker<'a> {
 
     fn content(&mut self, value: &'a Node, at: &str) {
         for (media, entry) in value.get("content").map(Node::entries).unwrap_or_default() {
+            let media_at = format!("{at}/content/{}", escape(media));
             if let Some(schema) = entry.get("schema") {
-                self.schema(schema, &format!("{at}/content/{}/schema", escape(media)));
+                self.schema(schema, &format!("{media_at}/schema"));
+            }
+            for (field, encoding) in entry.get("encoding").map(Node::entries).unwrap_or_default() {
+                for (name, header) in encoding
+                    .get("headers")
+                    .map(Node::entries)
+                    .unwrap_or_default()
+                {
+                    let header_at = format!(
+                        "{media_at}/encoding/{}/headers/{}",
+                        escape(field),
+                        escape(name)
+                    );
+                    self.content_holder(header, &header_at);
+                }
             }
         }
     }

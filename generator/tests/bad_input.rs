@@ -193,6 +193,12 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "#/components/schemas/T/discriminator",
             "`discriminator` must be an object with a string `propertyName`",
         ),
+        (
+            "an unknown `type` in a callback's request body",
+            doc("  /a:\n    post:\n      callbacks:\n        done:\n          '{$request.body#/url}':\n            post:\n              requestBody: { content: { application/json: { schema: { type: strin } } } }\n              responses: { '204': { description: x } }\n      responses: { '204': { description: x } }\n", ""),
+            "#/paths/~1a/post/callbacks/done/{$request.body#~1url}/post/requestBody/content/application~1json/schema",
+            "unknown `type` \"strin\"",
+        ),
         // Operations.
         (
             "a duplicate operationId",
