@@ -41,6 +41,7 @@
 //! assert!(output.files["src/client.rs"].contains("pub async fn get_pet"));
 //! ```
 
+mod check;
 pub mod emit;
 pub mod load;
 pub mod model;

@@ -3,6 +3,7 @@
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde::Deserialize;
 
+use crate::check::{self, Node};
 use crate::{Diagnostic, Errors};
 
 /// A parsed OpenAPI document (3.0, or 3.1 rewritten to 3.0 by [`crate::normalize`]), with `$ref` resolution.
@@ -20,17 +21,23 @@ pub struct Document {
 /// versions give the same [`Document`]. Syntax errors are located by line and column; a document
 /// of any other version (Swagger 2.0 included) says which version it is.
 pub fn load(text: &str) -> Result<Document, Errors> {
-    #[derive(Deserialize)]
-    struct Version {
-        openapi: Option<serde_json::Value>,
-        swagger: Option<serde_json::Value>,
-    }
     let json = text.trim_start().starts_with('{');
-    let version: Version = parse(text, json)?;
-    match (&version.openapi, &version.swagger) {
-        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
-        (Some(serde_json::Value::String(v)), _) if crate::normalize::is_openapi_31(v) => {
+    let raw: Node = parse(text, json)?;
+    let version = |key| match &raw {
+        Node::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    };
+    match (version("openapi"), version("swagger")) {
+        (Some(Node::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
+        (Some(Node::String(v)), _) if crate::normalize::is_openapi_31(v) => {
             let normalized = crate::normalize::to_openapi_30(parse_value(text)?)?;
+            // The same checks as a 3.0 document gets, on the rewritten one.
+            let rewritten: Node = serde_json::from_value(normalized.document.clone())
+                .map_err(|error| one("#", format!("internal error: {error}")))?;
+            let errors = check::check(&rewritten);
+            if !errors.is_empty() {
+                return Err(Errors(errors));
+            }
             let api = serde_json::from_value(normalized.document).map_err(|error| {
                 one(
                     "#",
@@ -45,13 +52,19 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         (Some(v), _) => {
             return Err(one(
                 "#/openapi",
-                format!("unsupported OpenAPI version {v}; this generator reads 3.0.x and 3.1.x"),
+                format!(
+                    "unsupported OpenAPI version {}; this generator reads 3.0.x and 3.1.x",
+                    v.describe()
+                ),
             ))
         }
         (None, Some(v)) => {
             return Err(one(
                 "#/swagger",
-                format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0 or 3.1"),
+                format!(
+                    "Swagger {} documents are not supported; convert to OpenAPI 3.0 or 3.1",
+                    v.describe()
+                ),
             ))
         }
         (None, None) => {
@@ -60,6 +73,10 @@ pub fn load(text: &str) -> Result<Document, Errors> {
                 "not an OpenAPI document: there is no `openapi` field",
             ))
         }
+    }
+    let errors = check::check(&raw);
+    if !errors.is_empty() {
+        return Err(Errors(errors));
     }
     let api: OpenAPI = parse(text, json)?;
     Ok(Document {
@@ -109,12 +126,14 @@ fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
     Errors(vec![Diagnostic::new(location, message)])
 }
 
-/// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`.
-fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
-    reference
+/// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`
+/// (`~1` and `~0` unescaped); `None` for a reference elsewhere.
+fn ref_name(reference: &str, kind: &str) -> Option<String> {
+    let name = reference
         .strip_prefix("#/components/")?
         .strip_prefix(kind)?
-        .strip_prefix('/')
+        .strip_prefix('/')?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
 }
 
 impl Document {
@@ -160,7 +179,7 @@ impl Document {
                 .api
                 .components
                 .as_ref()
-                .and_then(|c| c.schemas.get_key_value(target))
+                .and_then(|c| c.schemas.get_key_value(&target))
                 .ok_or_else(|| dangling(reference, at))?;
             match item {
                 ReferenceOr::Item(schema) => return Ok((schema, name.as_str())),
@@ -218,7 +237,7 @@ impl Document {
                         .api
                         .components
                         .as_ref()
-                        .and_then(|c| map(c).get(target))
+                        .and_then(|c| map(c).get(&target))
                         .ok_or_else(|| dangling(reference, at))?;
                 }
             }

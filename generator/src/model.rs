@@ -419,6 +419,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         component_names: BTreeMap::new(),
         directional: BTreeMap::new(),
         dir: Dir::Response,
+        merging: Vec::new(),
         type_names: Scope::with_reserved(&[
             "Client",
             "ClientBuilder",
@@ -557,6 +558,9 @@ struct Lowerer<'a> {
     directional: BTreeMap<String, bool>,
     /// The direction of what is being lowered now.
     dir: Dir,
+    /// Component schemas whose properties are being lowered into a struct, to refuse an inline
+    /// `allOf` that merges one of them again (a struct that would contain itself without end).
+    merging: Vec<String>,
     type_names: Scope,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
@@ -770,7 +774,10 @@ impl Lowerer<'_> {
                 Dir::Request => format!("{}Request", self.component_names[name]),
                 Dir::Response | Dir::Both => self.component_names[name].clone(),
             };
-            self.schema_shape(schema, &pointer, &hint, Some(&key))
+            let outer = std::mem::take(&mut self.merging);
+            let shape = self.schema_shape(schema, &pointer, &hint, Some(&key));
+            self.merging = outer;
+            shape
         };
         self.in_progress.remove(&key);
         self.components.insert(key, shape.clone());
@@ -1253,10 +1260,16 @@ impl Lowerer<'_> {
         let document = self.document;
         // (pointer of the member, its properties, its required list, its additionalProperties)
         let mut members = Vec::new();
+        let depth = self.merging.len();
+        self.merging.extend(component.map(|(name, _)| name.clone()));
         for (i, member) in v.all_of.iter().enumerate() {
             let member_at = format!("{at}/allOf/{i}");
             match document.schema(member, &member_at) {
-                Ok((schema, _)) => {
+                Ok((_, Some(name))) if self.merging[..depth].iter().any(|m| m == name) => {
+                    self.error(&member_at, format!("`allOf` merges {name:?}, which contains this schema: the type would contain itself without end"));
+                }
+                Ok((schema, name)) => {
+                    self.merging.extend(name.map(str::to_owned));
                     let mv = view(schema);
                     if !mv.all_of.is_empty() || !mv.one_of.is_empty() || !mv.any_of.is_empty() {
                         self.warn(&member_at, "nested composition inside `allOf` is not merged; its properties are left out");
@@ -1331,6 +1344,7 @@ impl Lowerer<'_> {
                 Some(AdditionalProperties::Any(false)) | None => {}
             }
         }
+        self.merging.truncate(depth);
         let additional_ident = idents.claim("additional_properties".to_owned());
         self.types.insert(
             name.clone(),

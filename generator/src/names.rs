@@ -13,11 +13,52 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Keeps ASCII letters, digits and `_`; every other character separates words.
+/// Keeps ASCII letters and digits; a Latin letter with a diacritic becomes its base letter (`ü`
+/// is `u`, `ß` is `ss`), any other letter or digit becomes a word of its code point (`名` is
+/// `u540d`), and every other character separates words.
 fn words(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if let Some(base) = latin_base(c) {
+            out.push_str(base);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:x} ", u32::from(c)));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The ASCII letters of a Latin-1 letter with a diacritic, keeping its case.
+fn latin_base(c: char) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("àáâãäåā", "a"),
+        ("ÀÁÂÃÄÅĀ", "A"),
+        ("æ", "ae"),
+        ("Æ", "Ae"),
+        ("çć", "c"),
+        ("ÇĆ", "C"),
+        ("èéêëē", "e"),
+        ("ÈÉÊËĒ", "E"),
+        ("ìíîïī", "i"),
+        ("ÌÍÎÏĪ", "I"),
+        ("ñń", "n"),
+        ("ÑŃ", "N"),
+        ("òóôõöøō", "o"),
+        ("ÒÓÔÕÖØŌ", "O"),
+        ("ùúûüū", "u"),
+        ("ÙÚÛÜŪ", "U"),
+        ("ýÿ", "y"),
+        ("Ý", "Y"),
+        ("ß", "ss"),
+    ];
+    TABLE
+        .iter()
+        .find(|(letters, _)| letters.contains(c))
+        .map(|(_, base)| *base)
 }
 
 /// A `snake_case` identifier for a field, parameter or method (`type` becomes `type_`, `2fa` becomes `_2fa`).
@@ -94,7 +135,12 @@ mod tests {
             "TransactionalAuthorizationWithMfa"
         );
         assert_eq!(camel("self"), "Self_");
-        assert_eq!(camel("ümlaut"), "Mlaut");
+        assert_eq!(camel("ümlaut"), "Umlaut");
+        assert_eq!(snake("Émile_Größe"), "emile_grosse");
+        assert_eq!(camel("名前"), "U540dU524d");
+        assert_eq!(snake("名前"), "u540d_u524d");
+        assert_eq!(snake("_"), "value");
+        assert_eq!(snake("__proto__"), "proto");
     }
 
     #[test]

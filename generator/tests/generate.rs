@@ -74,6 +74,21 @@ fn keywords_symbols_and_collisions_keep_the_wire_name() {
 }
 
 #[test]
+fn non_ascii_names_become_ascii_identifiers_and_keep_the_wire_name() {
+    check(
+        &with_schema(
+            "type: object\nproperties:\n  größe: { type: integer }\n  名前: { type: string }\n  kind: { type: string, enum: [über, 名前] }",
+        ),
+        "src/types.rs",
+        &[
+            r#"#[serde(rename = "größe", default, skip_serializing_if = "Option::is_none")] pub grosse: Option<i64>,"#,
+            r#"#[serde(rename = "名前", default, skip_serializing_if = "Option::is_none")] pub u540d_u524d: Option<String>,"#,
+            "pub enum TKind { /// `über`\n Uber, /// `名前`\n U540dU524d,",
+        ],
+    );
+}
+
+#[test]
 fn string_enums_are_open_and_keep_wire_values() {
     check(
         &with_schema(
@@ -151,6 +166,17 @@ fn inline_objects_are_named_from_their_place_and_all_of_is_merged() {
 }
 
 #[test]
+fn an_inline_all_of_may_merge_a_schema_that_refers_back_by_name() {
+    // The merged `Ba` has A's fields; A's `b` is the named type B, so nothing is infinite.
+    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { description: x }] }\n";
+    check(
+        spec,
+        "src/types.rs",
+        &["pub struct Ba {", "pub b: Option<B>,", "pub a: Option<Ba>,"],
+    );
+}
+
+#[test]
 fn operations_become_methods() {
     let spec = r##"
 openapi: 3.0.3
@@ -192,7 +218,7 @@ components:
             r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
             r#"format!("{}/things/{}/parts", self.core.base_url, segment_0)"#,
             r#"query.push(("limit", value.to_string()));"#,
-            r#"for value in value.iter() { query.push(("tags", value.to_string())); }"#,
+            r#"if let Some(value) = &tags { for value in value.iter() { query.push(("tags", value.to_string())); } }"#,
             r#"request = request.header("X-Trace", value.to_string());"#,
             "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<crate::types::DeleteThingsThingIdPartsError>,>",
             r#"self.region.as_deref().unwrap_or("eu")"#,

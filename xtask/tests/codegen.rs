@@ -103,6 +103,22 @@ fn a_spec_error_writes_nothing_and_says_where() {
             "#/components/schemas/A/properties/b",
         ),
         ("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "Swagger"),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+            "#/components/schemas/A: `$ref` cycle",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: x, responses: {'204': {description: y}}}}\n  /b: {get: {operationId: x, responses: {'204': {description: y}}}}\n",
+            "#/paths/~1b/get: duplicate operationId",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: y}}\n",
+            "#/paths/~1a/get/parameters/0: path parameter \"id\" does not appear",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: strin}\n",
+            "#/components/schemas/A: unknown `type` \"strin\"",
+        ),
     ];
     for (i, (text, location)) in cases.iter().enumerate() {
         let spec = out.join(format!("bad-{i}.yaml"));

@@ -6,17 +6,65 @@ use std::process::Command;
 
 use xtask::codegen::workspace_root;
 
+/// The documents of `generator/tests/fixtures/specs/` (its README says where each comes from).
+/// Each generates and compiles. (`oneOf`/`anyOf` in `discriminators.yaml` are still
+/// `serde_json::Value`, with a warning, until the generator types them.)
+const SPECS: &[&str] = &[
+    "keeper.json",
+    "buildomat.json",
+    "nexus.json",
+    "petstore.yaml",
+    "uspto.json",
+    "discriminators.yaml",
+];
+
+/// Documents the generator refuses today, each with the located error it gives: when one starts to
+/// generate, move it to [`SPECS`].
+const BLOCKED: &[(&str, &str)] = &[
+    // blocked on: path item `$ref`s (`paths: { /x: { $ref: ... } }`), which the generator refuses.
+    (
+        "server-path-level.yaml",
+        "#/paths/~1path-item-ref-server: path item `$ref`s are not supported",
+    ),
+];
+
+#[test]
+fn blocked_specs_fail_with_a_located_error_and_write_nothing() {
+    let root = workspace_root();
+    for (file, error) in BLOCKED {
+        let out = root.join("target").join("generality").join("blocked");
+        let _ = fs::remove_dir_all(&out);
+        let spec = root.join("generator/tests/fixtures/specs").join(file);
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args([
+                "codegen",
+                "--spec",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("error: {error}")),
+            "{file}: {stderr}"
+        );
+        assert!(!out.exists(), "{file}: a refused spec wrote files");
+    }
+}
+
 #[test]
 fn real_world_specs_generate_standalone_crates_that_compile() {
     let root = workspace_root();
     let base = root.join("target").join("generality");
     let target_dir = base.join("target");
-    for name in ["keeper", "buildomat", "nexus"] {
+    for file in SPECS {
+        let name = file.split('.').next().unwrap();
         let out = base.join(name);
         let _ = fs::remove_dir_all(&out);
-        let spec = root
-            .join("generator/tests/fixtures/specs")
-            .join(format!("{name}.json"));
+        let spec = root.join("generator/tests/fixtures/specs").join(file);
         let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args([
                 "codegen",
