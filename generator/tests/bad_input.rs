@@ -54,7 +54,7 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ("JSON: a trailing comma", "{\"openapi\": \"3.0.3\", \"paths\": {},\n\n}".into(), "line 3 column 1", "trailing comma"),
         // Which document this is.
         ("Swagger 2", "swagger: '2.0'\ninfo: { title: t, version: '1' }\npaths: {}\n".into(), "#/swagger", "Swagger \"2.0\" documents are not supported"),
-        ("OpenAPI 3.1", "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths: {}\n".into(), "#/openapi", "unsupported OpenAPI version \"3.1.0\""),
+        ("OpenAPI 3.2", "openapi: 3.2.0\ninfo: { title: t, version: '1' }\npaths: {}\n".into(), "#/openapi", "unsupported OpenAPI version \"3.2.0\""),
         ("not a document at all", "just some text\n".into(), "#", "no `openapi` field"),
         // `$ref`s to nothing, wherever they are.
         (
