@@ -24,16 +24,7 @@ mod common;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    common::finish(run().await)
 }
 
 async fn run() -> Result<String, String> {

@@ -1,6 +1,8 @@
 //! The generator is not a one-spec template: other real-world specs give standalone crates that
 //! compile with no edits (`cargo check` with warnings denied).
 
+mod common;
+
 use std::fs;
 use std::process::Command;
 
@@ -35,16 +37,7 @@ fn blocked_specs_fail_with_a_located_error_and_write_nothing() {
         let out = root.join("target").join("generality").join("blocked");
         let _ = fs::remove_dir_all(&out);
         let spec = root.join("generator/tests/fixtures/specs").join(file);
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args([
-                "codegen",
-                "--spec",
-                spec.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
+        let output = common::codegen(&spec, &out);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{file}: {stderr}");
         assert!(
@@ -65,16 +58,7 @@ fn real_world_specs_generate_standalone_crates_that_compile() {
         let out = base.join(name);
         let _ = fs::remove_dir_all(&out);
         let spec = root.join("generator/tests/fixtures/specs").join(file);
-        let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args([
-                "codegen",
-                "--spec",
-                spec.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ])
-            .status()
-            .unwrap();
+        let status = common::codegen(&spec, &out).status;
         assert!(status.success(), "{name}: codegen failed");
         let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
         assert!(

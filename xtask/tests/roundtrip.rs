@@ -8,6 +8,8 @@
 //! Petstore's sample pet, order and user; nexus's are Oxide instances, disks and an instance
 //! create request), each with a few fields of newer API versions that the spec does not know.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
@@ -175,16 +177,7 @@ fn real_payloads_survive_the_generated_types() {
 
 /// Runs `cargo xtask codegen --spec <spec> --out <out>` (a standalone crate) with the workspace's lock file.
 fn generate(spec: &Path, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args([
-            "codegen",
-            "--spec",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .status()
-        .unwrap();
+    let status = common::codegen(spec, out).status;
     assert!(status.success(), "{}: codegen failed", spec.display());
     fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
 }

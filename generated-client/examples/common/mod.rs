@@ -1,5 +1,7 @@
 //! What the examples share: a [`Client`] configured from `AUTH0_*` environment variables.
 
+use std::process::ExitCode;
+
 use generated_client::Client;
 
 /// A client from the environment: `AUTH0_BASE_URL` (e.g. `http://127.0.0.1:8080/api/v2`) or
@@ -36,4 +38,18 @@ pub fn client_from_env() -> Result<Client, String> {
         _ => return Err("set AUTH0_TOKEN, or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET".to_owned()),
     };
     builder.build().map_err(|e| e.to_string())
+}
+
+/// Prints the result, JSON on stdout or the error on stderr, and gives the exit code.
+pub fn finish(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
