@@ -868,6 +868,12 @@ impl Lowerer<'_> {
 
     /// Whether a schema (after `$ref`s) allows `null`.
     fn nullable(&self, schema: &Schema) -> bool {
+        self.nullable_within(schema, 0)
+    }
+
+    /// [`Lowerer::nullable`], giving up after `depth` single-member compositions: a `oneOf` whose
+    /// only member refers back to it never ends otherwise (lowering reports that cycle).
+    fn nullable_within(&self, schema: &Schema, depth: usize) -> bool {
         if schema.schema_data.nullable {
             return true;
         }
@@ -881,11 +887,11 @@ impl Lowerer<'_> {
             _ => None,
         };
         match single {
-            Some(only) => self
+            Some(only) if depth < 64 => self
                 .document
                 .schema(only, "#")
-                .is_ok_and(|(s, _)| self.nullable(s)),
-            None => false,
+                .is_ok_and(|(s, _)| self.nullable_within(s, depth + 1)),
+            _ => false,
         }
     }
 

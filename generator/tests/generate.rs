@@ -427,3 +427,13 @@ fn the_generator_source_names_nothing_from_our_spec() {
         }
     }
 }
+
+#[test]
+fn a_one_of_whose_only_member_is_itself_is_an_error_not_a_stack_overflow() {
+    // Found by the property tests: asking whether it may be `null` followed it without end.
+    check_error(
+        "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    L: { type: array, items: { $ref: '#/components/schemas/U' } }\n    U: { oneOf: [{ $ref: '#/components/schemas/U' }] }\n",
+        "#/components/schemas/U",
+        "cycle",
+    );
+}
