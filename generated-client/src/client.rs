@@ -270,7 +270,7 @@ impl Client {
     }
     /// Every page of [`Self::list_resource_servers`], from page 0 on: the same arguments but `page`.
     ///
-    /// Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first page with fewer items than the page size asked for (or, with none asked for, at the first empty page), or at the first error.
+    /// Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first empty page, or at the first error.
     pub fn list_resource_servers_pages<'a>(
         &'a self,
         identifiers: Option<&'a [String]>,

@@ -73,10 +73,11 @@ async fn list_reads_the_plain_array_and_the_object_with_totals() {
 }
 
 #[tokio::test]
-async fn pages_are_walked_until_a_short_page_with_every_argument_repeated() {
+async fn pages_are_walked_until_an_empty_page_with_every_argument_repeated() {
     let server = MockServer::start().await;
-    // 5 items, 2 a page: pages 0, 1 and 2 (which is short), and no request for page 3.
-    for (page, items) in [(0, vec![1, 2]), (1, vec![3, 4]), (2, vec![5])] {
+    // 5 items, 2 a page: pages 0, 1, 2 (short: a server may cap the size, so it is not taken as
+    // the last) and 3 (empty, the end), and no request for page 4.
+    for (page, items) in [(0, vec![1, 2]), (1, vec![3, 4]), (2, vec![5]), (3, vec![])] {
         let body = json!({
             "start": page * 2, "limit": 2, "total": 5,
             "resource_servers": items.into_iter().map(resource_server).collect::<Vec<_>>()

@@ -450,6 +450,8 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         let ident = lowerer.type_names.claim(camel(name));
         lowerer.component_names.insert(name.clone(), ident);
     }
+    let names: Vec<String> = lowerer.component_names.keys().cloned().collect();
+    lowerer.find_directional(&names);
     let operations = lowerer.operations();
     // Component schemas nothing refers to still become types: a spec's types are part of its API.
     lowerer.dir = Dir::Response;
@@ -792,23 +794,39 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Whether the component schema `name` has `readOnly`/`writeOnly` properties, itself or inside.
-    fn is_directional(&mut self, name: &str) -> bool {
-        if let Some(known) = self.directional.get(name) {
-            return *known;
-        }
-        // Assumed `false` while it is being looked at, which ends cycles.
-        self.directional.insert(name.to_owned(), false);
-        let reference = format!("#/components/schemas/{name}");
-        let found = match self.document.schema_ref(&reference, "#") {
-            Ok((schema, _)) => self.schema_directional(schema),
-            Err(_) => false,
-        };
-        self.directional.insert(name.to_owned(), found);
-        found
+    /// Whether the component schema `name` has `readOnly`/`writeOnly` properties, itself or inside
+    /// (as [`Lowerer::find_directional`] worked out).
+    fn is_directional(&self, name: &str) -> bool {
+        self.directional.get(name).copied().unwrap_or(false)
     }
 
-    fn schema_directional(&mut self, schema: &Schema) -> bool {
+    /// Works out [`Lowerer::is_directional`] for every component schema: marks those with such
+    /// properties of their own, then those referring to a marked one, until nothing changes (so
+    /// `$ref` cycles get the same answer whatever the order).
+    fn find_directional(&mut self, names: &[String]) {
+        let document = self.document;
+        loop {
+            let mut changed = false;
+            for name in names {
+                if self.is_directional(name) {
+                    continue;
+                }
+                let reference = format!("#/components/schemas/{name}");
+                if document
+                    .schema_ref(&reference, "#")
+                    .is_ok_and(|(schema, _)| self.schema_directional(schema))
+                {
+                    self.directional.insert(name.clone(), true);
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    fn schema_directional(&self, schema: &Schema) -> bool {
         let v = view(schema);
         let mut children: Vec<&ReferenceOr<Schema>> = Vec::new();
         children.extend(v.all_of);
@@ -1222,16 +1240,17 @@ impl Lowerer<'_> {
                         .count();
                     (1, Reverse(required * 1000 + s.fields.len()))
                 }
-                Some(TypeDef::Union(_)) => (2, Reverse(0)),
+                Some(TypeDef::Union(_)) => (2, Reverse(1)),
                 Some(TypeDef::Enum(_)) => (3, Reverse(0)),
-                None => (2, Reverse(0)),
+                None => (2, Reverse(1)),
             },
             Shape::Boxed(inner) | Shape::Nullable(inner) => self.specificity(inner),
             Shape::Array { .. } => (0, Reverse(0)),
-            Shape::Map(_) => (2, Reverse(1)),
-            Shape::Boolean => (3, Reverse(0)),
-            Shape::Integer(..) => (3, Reverse(1)),
-            Shape::Number(..) => (3, Reverse(2)),
+            // Within a rank, a larger number inside `Reverse` is tried first.
+            Shape::Map(_) => (2, Reverse(0)),
+            Shape::Boolean => (3, Reverse(3)),
+            Shape::Integer(..) => (3, Reverse(2)),
+            Shape::Number(..) => (3, Reverse(1)),
             Shape::String(_) => (4, Reverse(0)),
             Shape::Any => (5, Reverse(0)),
         }
@@ -1669,10 +1688,10 @@ impl Lowerer<'_> {
             Shape::Integer(
                 _,
                 Bounds {
-                    min: Some((min, false)),
+                    min: Some((min, exclusive)),
                     ..
                 },
-            ) => *min as i64,
+            ) => *min as i64 + i64::from(*exclusive),
             _ => 0,
         };
         Some(Paging {

@@ -332,11 +332,12 @@ fn unsupported_constructs_are_warnings_with_a_fallback() {
 #[test]
 fn one_of_becomes_an_enum_tried_most_specific_first() {
     check(
-        &with_schema("oneOf:\n  - { type: string }\n  - { type: integer }\n  - { type: object, properties: { a: { type: string } } }\n  - { type: object, required: [b], properties: { b: { type: string } } }"),
+        &with_schema("oneOf:\n  - { type: string }\n  - { type: number }\n  - { type: integer }\n  - { type: object, properties: { a: { type: string } } }\n  - { type: object, required: [b], properties: { b: { type: string } } }"),
         "src/types.rs",
         &[
             "#[serde(untagged)] pub enum T {",
-            "T4(T4), /// A `T3` value. T3(T3), /// A `Integer` value. Integer(i64), /// A `String` value. String(String),",
+            // An integer is tried before a number, which would also take it.
+            "T5(T5), /// A `T4` value. T4(T4), /// A `Integer` value. Integer(i64), /// A `Number` value. Number(f64), /// A `String` value. String(String),",
             "Unknown(serde_json::Value),",
         ],
     );
@@ -435,5 +436,26 @@ fn a_one_of_whose_only_member_is_itself_is_an_error_not_a_stack_overflow() {
         "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    L: { type: array, items: { $ref: '#/components/schemas/U' } }\n    U: { oneOf: [{ $ref: '#/components/schemas/U' }] }\n",
         "#/components/schemas/U",
         "cycle",
+    );
+}
+
+#[test]
+fn a_schema_reaching_read_only_properties_through_a_cycle_gets_both_forms() {
+    // B reaches C's read-only `id` only through A, which refers back to B: whatever order the
+    // schemas are looked at in, B has a request form too.
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    post:\n      requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/B' } } } }\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/B' } } } } }\ncomponents:\n  schemas:\n    A: { type: object, properties: { b: { $ref: '#/components/schemas/B' }, c: { $ref: '#/components/schemas/C' } } }\n    B: { type: object, properties: { a: { $ref: '#/components/schemas/A' } } }\n    C: { type: object, properties: { id: { type: string, readOnly: true }, name: { type: string } } }\n";
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            "pub struct BRequest {",
+            "pub a: Option<Box<ARequest>>,",
+            "pub c: Option<CRequest>,",
+        ],
+    );
+    check(
+        spec,
+        "src/client.rs",
+        &["body: Option<&crate::types::BRequest>"],
     );
 }

@@ -631,9 +631,8 @@ fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
     let err = ident(&op.error_name);
     let text = format!(
         "Every page of [`Self::{}`], from page {} on: the same arguments but `{}`.\n\n\
-         Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first page \
-         with fewer items than the page size asked for (or, with none asked for, at the first empty page), \
-         or at the first error.",
+         Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first empty \
+         page, or at the first error.",
         op.ident, paging.first, paging.page
     );
     let doc = doc(&text);

@@ -71,9 +71,9 @@ fn types_in_two(model: &Model) -> Result<String, Diagnostic> {
     let (len, path) = (model.types.len(), "src/types.rs");
     let middle = len / 2;
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope
-            .spawn(|| print_items(path, types::types_part(model, &checked, middle..len, true)));
-        let first = print_items(path, types::types_part(model, &checked, 0..middle, true));
+        let second =
+            scope.spawn(|| print_items(path, types::types_part(model, &checked, middle..len)));
+        let first = print_items(path, types::types_part(model, &checked, 0..middle));
         (first, second.join())
     });
     let second =

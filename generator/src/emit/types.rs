@@ -13,24 +13,23 @@ use crate::model::{
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
     let checked = checked_types(model);
-    types_part(model, &checked, 0..model.types.len(), true)
+    types_part(model, &checked, 0..model.types.len())
 }
 
-/// A run of `src/types.rs`: the types in `range`, and with `ends` the head of the file before
-/// them and the operations' error types after them. The parts of a split file, printed item by
-/// item, concatenate to the whole file's text.
+/// A run of `src/types.rs`: the types in `range`, with the head of the file before them when the
+/// range starts the list and the operations' error types after them when it ends it. The parts of
+/// a split file, printed item by item, concatenate to the whole file's text.
 pub(super) fn types_part(
     model: &Model,
     checked: &BTreeSet<String>,
     range: std::ops::Range<usize>,
-    ends: bool,
 ) -> TokenStream {
     let items = model.types[range.clone()].iter().map(|t| match t {
         TypeDef::Struct(s) => struct_def(s, checked),
         TypeDef::Enum(e) => enum_def(e),
         TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), checked),
     });
-    let head = (ends && range.start == 0).then(|| {
+    let head = (range.start == 0).then(|| {
         quote! {
             //! The request and response types of the API, one per schema of the spec, and the error
             //! answers of each operation, typed by status.
@@ -38,8 +37,7 @@ pub(super) fn types_part(
             use crate::validation as v;
         }
     });
-    let errors =
-        (ends && range.end == model.types.len()).then(|| model.operations.iter().map(error_def));
+    let errors = (range.end == model.types.len()).then(|| model.operations.iter().map(error_def));
     let errors = errors.into_iter().flatten();
     quote! {
         #head
@@ -473,7 +471,8 @@ pub(super) fn check(
             let inner = check(inner, &quote!(inner), place, checked);
             quote!(if let Some(inner) = #value { #inner })
         }
-        Shape::Boxed(inner) => check(inner, &quote!(&**#value), place, checked),
+        // Only named types are boxed, and those delegate above; method calls see through a `Box`.
+        Shape::Boxed(inner) => check(inner, value, place, checked),
         Shape::Named(_) | Shape::Boolean | Shape::Any => TokenStream::new(),
     }
 }
@@ -490,17 +489,15 @@ fn check_field(field: &Field, checked: &BTreeSet<String>) -> TokenStream {
     if delegates(&field.shape) {
         return quote!(crate::Validate::validate_at(&self.#ident, &#place, out););
     }
+    if field.presence == Presence::Required {
+        return check(&field.shape, &quote!(&self.#ident), &place, checked);
+    }
     let check_value = check(&field.shape, &quote!(value), &place, checked);
     match field.presence {
-        Presence::Required => {
-            super::types::check(&field.shape, &quote!(&self.#ident), &place, checked)
-        }
-        Presence::RequiredNullable | Presence::Optional => {
-            quote!(if let Some(value) = &self.#ident { #check_value })
-        }
         Presence::OptionalNullable => {
             quote!(if let crate::Nullable::Value(value) = &self.#ident { #check_value })
         }
+        _ => quote!(if let Some(value) = &self.#ident { #check_value }),
     }
 }
 

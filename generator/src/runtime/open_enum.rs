@@ -82,8 +82,12 @@ macro_rules! open_enum {
 
         impl $crate::Validate for $name {
             fn validate_at(&self, path: &$crate::FieldPath<'_>, out: &mut Vec<$crate::Violation>) {
-                if let Self::$other(value) = self {
-                    $crate::validation::unknown_variant(path, value, Self::VALUES, out);
+                // A listed value built by hand as the catch-all is still a listed value.
+                match self {
+                    Self::$other(value) if !Self::VALUES.contains(&value.as_str()) => {
+                        $crate::validation::unknown_variant(path, value, Self::VALUES, out);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -9,9 +9,9 @@ type Fetch<'a, T, E> =
 
 /// The pages of a list, fetched one at a time as they are asked for.
 ///
-/// The list ends at the first page with fewer items than the page size the caller asked for, or,
-/// when no page size was given, at the first empty page. An error ends it too, after being
-/// returned once.
+/// The list ends at the first empty page: a page shorter than the size asked for is not taken as
+/// the last, because a server may cap the page size below what was asked. An error ends it too,
+/// after being returned once.
 pub struct Pages<'a, T, E> {
     fetch: Fetch<'a, T, E>,
     next: Option<i64>,
@@ -33,10 +33,8 @@ impl<'a, T, E> Pages<'a, T, E> {
         let page = self.next?;
         let result = (self.fetch)(page).await;
         self.next = match &result {
-            Ok(items) if items.is_empty() => None,
-            Ok(items) if self.size.is_some_and(|size| (items.len() as i64) < size) => None,
-            Ok(_) => Some(page + 1),
-            Err(_) => None,
+            Ok(items) if !items.is_empty() => Some(page + 1),
+            _ => None,
         };
         match result {
             Ok(items) if items.is_empty() => None,
