@@ -282,10 +282,8 @@ impl Client {
         crate::types::ResourceServer,
         Error<crate::types::ListResourceServersError>,
     > {
-        let size = per_page;
         crate::Pages::new(
             0i64,
-            size,
             Box::new(move |page| {
                 Box::pin(async move {
                     let answer = self

@@ -17,16 +17,14 @@ type Fetch<'a, T, E> =
 pub struct Pages<'a, T, E> {
     fetch: Fetch<'a, T, E>,
     next: Option<i64>,
-    size: Option<i64>,
 }
 
 impl<'a, T, E> Pages<'a, T, E> {
-    /// Pages from `first` on, of `size` items when the caller asked for a size.
-    pub(crate) fn new(first: i64, size: Option<i64>, fetch: Fetch<'a, T, E>) -> Self {
+    /// Pages from `first` on.
+    pub(crate) fn new(first: i64, fetch: Fetch<'a, T, E>) -> Self {
         Pages {
             fetch,
             next: Some(first),
-            size,
         }
     }
 
@@ -58,7 +56,6 @@ impl<T, E> std::fmt::Debug for Pages<'_, T, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
             .field("next", &self.next)
-            .field("size", &self.size)
             .finish_non_exhaustive()
     }
 }

@@ -286,14 +286,12 @@ pub struct Operation {
     pub paging: Option<Paging>,
 }
 
-/// A page-numbered list: an integer `page` query parameter (with `per_page`, `page_size`,
-/// `limit` or `size` beside it), and an answer that is, or holds, one array.
+/// A page-numbered list: an optional integer `page` query parameter, and an answer that is, or
+/// holds, one array.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paging {
     /// The argument that is the page number.
     pub page: String,
-    /// The argument that is the page size, if any.
-    pub size: Option<String>,
     /// The first page: the `page` parameter's `minimum`, else 0.
     pub first: i64,
     /// The items of a page.
@@ -1663,23 +1661,12 @@ impl Lowerer<'_> {
 
     /// Recognizes a page-numbered list (see [`Paging`]).
     fn paging(&self, params: &[Param], success: &Success) -> Option<Paging> {
-        let query_int = |names: &[&str]| {
-            params.iter().find(|p| {
-                p.location == ParamLocation::Query
-                    && !p.required
-                    && matches!(p.shape, Shape::Integer(..))
-                    && names.contains(&p.wire.as_str())
-            })
-        };
-        let page = query_int(&["page"])?;
-        let size = query_int(&[
-            "per_page",
-            "page_size",
-            "pageSize",
-            "perPage",
-            "limit",
-            "size",
-        ]);
+        let page = params.iter().find(|p| {
+            p.location == ParamLocation::Query
+                && !p.required
+                && matches!(p.shape, Shape::Integer(..))
+                && p.wire == "page"
+        })?;
         let Success::Json(shape) = success else {
             return None;
         };
@@ -1696,7 +1683,6 @@ impl Lowerer<'_> {
         };
         Some(Paging {
             page: page.ident.clone(),
-            size: size.map(|p| p.ident.clone()),
             first,
             item,
             items,

@@ -606,25 +606,6 @@ fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
         args.push(quote!(#arg: #ty));
         call.push(quote!(#arg));
     }
-    let size = match op
-        .params
-        .iter()
-        .find(|p| Some(&p.ident) == paging.size.as_ref())
-    {
-        Some(Param {
-            ident: size,
-            shape: Shape::Integer(IntType::I64, _),
-            ..
-        }) => {
-            let size = ident(size);
-            quote!(#size)
-        }
-        Some(param) => {
-            let size = ident(&param.ident);
-            quote!(#size.map(|n| n as i64))
-        }
-        None => quote!(None),
-    };
     let item = rust_type(&paging.item, types);
     let ok = success_type(&op.success, types);
     let extract = take_items(&paging.items, quote!(value), types);
@@ -643,8 +624,7 @@ fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
         #doc
         #deprecated
         pub fn #pages_name<'a>(&'a self, #( #args ),*) -> crate::Pages<'a, #item, Error<#types #err>> {
-            let size = #size;
-            crate::Pages::new(#first, size, Box::new(move |page| {
+            crate::Pages::new(#first, Box::new(move |page| {
                 Box::pin(async move {
                     #allow
                     let answer = self.#name(#( #call ),*).await?;
