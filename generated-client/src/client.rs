@@ -4,7 +4,7 @@
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
 #[allow(unused_imports)]
-use crate::validation as v;
+use crate::validation::{self as v, Validate as _};
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -217,7 +217,7 @@ impl Client {
         if let Some(value) = &identifiers {
             for (index, item) in value.iter().enumerate() {
                 v::length(
-                    &crate::FieldPath::param("identifiers").index(index),
+                    &v::param("identifiers").index(index),
                     item,
                     Some(1),
                     None,
@@ -226,22 +226,10 @@ impl Client {
             }
         }
         if let Some(value) = &page {
-            v::range(
-                &crate::FieldPath::param("page"),
-                *value as f64,
-                Some(0.0),
-                None,
-                out,
-            );
+            v::range(&v::param("page"), *value as f64, Some(0.0), None, out);
         }
         if let Some(value) = &per_page {
-            v::range(
-                &crate::FieldPath::param("per_page"),
-                *value as f64,
-                Some(1.0),
-                Some(100.0),
-                out,
-            );
+            v::range(&v::param("per_page"), *value as f64, Some(1.0), Some(100.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/resource-servers", self.core.base_url,);
@@ -331,7 +319,7 @@ impl Client {
         const OPERATION: &str = "POST /resource-servers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        crate::Validate::validate_at(body, &crate::FieldPath::Root, out);
+        body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/resource-servers", self.core.base_url,);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
@@ -371,7 +359,7 @@ impl Client {
         const OPERATION: &str = "GET /resource-servers/{id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::segment(&crate::FieldPath::param("id"), id, out);
+        v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
@@ -407,7 +395,7 @@ impl Client {
         const OPERATION: &str = "DELETE /resource-servers/{id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::segment(&crate::FieldPath::param("id"), id, out);
+        v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
@@ -439,8 +427,8 @@ impl Client {
         const OPERATION: &str = "PATCH /resource-servers/{id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::segment(&crate::FieldPath::param("id"), id, out);
-        crate::Validate::validate_at(body, &crate::FieldPath::Root, out);
+        v::segment(&v::param("id"), id, out);
+        body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);

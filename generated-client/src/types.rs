@@ -3,7 +3,7 @@
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
 #[allow(unused_imports)]
-use crate::validation as v;
+use crate::validation::{self as v, Validate as _};
 /// The `CreateResourceServerRequestContent` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResourceServerRequestContent {
@@ -108,8 +108,8 @@ impl crate::Validate for CreateResourceServerRequestContent {
             }
         }
         v::length(&path.field("identifier"), &self.identifier, Some(1), Some(600), out);
-        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
-        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
+        self.scopes.validate_at(&path.field("scopes"), out);
+        self.signing_alg.validate_at(&path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
             v::secret_length(
                 &path.field("signing_secret"),
@@ -128,36 +128,13 @@ impl crate::Validate for CreateResourceServerRequestContent {
                 out,
             );
         }
-        crate::Validate::validate_at(
-            &self.token_dialect,
-            &path.field("token_dialect"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.token_encryption,
-            &path.field("token_encryption"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.consent_policy,
-            &path.field("consent_policy"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.proof_of_possession,
-            &path.field("proof_of_possession"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.subject_type_authorization,
-            &path.field("subject_type_authorization"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.authorization_policy,
-            &path.field("authorization_policy"),
-            out,
-        );
+        self.token_dialect.validate_at(&path.field("token_dialect"), out);
+        self.token_encryption.validate_at(&path.field("token_encryption"), out);
+        self.consent_policy.validate_at(&path.field("consent_policy"), out);
+        self.proof_of_possession.validate_at(&path.field("proof_of_possession"), out);
+        self.subject_type_authorization
+            .validate_at(&path.field("subject_type_authorization"), out);
+        self.authorization_policy.validate_at(&path.field("authorization_policy"), out);
     }
 }
 /// The `CreateResourceServerResponseContent` schema.
@@ -234,51 +211,6 @@ pub struct CreateResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
-impl crate::Validate for CreateResourceServerResponseContent {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
-        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
-        if let Some(value) = &self.signing_secret {
-            v::secret_length(
-                &path.field("signing_secret"),
-                value.expose_secret(),
-                Some(16),
-                None,
-                out,
-            );
-        }
-        crate::Validate::validate_at(
-            &self.token_dialect,
-            &path.field("token_dialect"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.token_encryption,
-            &path.field("token_encryption"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.consent_policy,
-            &path.field("consent_policy"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.proof_of_possession,
-            &path.field("proof_of_possession"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.subject_type_authorization,
-            &path.field("subject_type_authorization"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.authorization_policy,
-            &path.field("authorization_policy"),
-            out,
-        );
-    }
-}
 /// Error body the Management API answers with on every non-2xx status (not declared in Auth0's document; added from the live API).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorResponseContent {
@@ -293,18 +225,6 @@ pub struct ErrorResponseContent {
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
 }
-impl ErrorResponseContent {
-    /// A value with the required `statusCode`, `error`, `message`, and any other field left out.
-    pub fn new(status_code: i64, error: String, message: String) -> Self {
-        Self {
-            status_code,
-            error,
-            message,
-            error_code: Default::default(),
-        }
-    }
-}
-impl crate::Validate for ErrorResponseContent {}
 /// The `GetResourceServerResponseContent` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetResourceServerResponseContent {
@@ -379,51 +299,6 @@ pub struct GetResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
-impl crate::Validate for GetResourceServerResponseContent {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
-        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
-        if let Some(value) = &self.signing_secret {
-            v::secret_length(
-                &path.field("signing_secret"),
-                value.expose_secret(),
-                Some(16),
-                None,
-                out,
-            );
-        }
-        crate::Validate::validate_at(
-            &self.token_dialect,
-            &path.field("token_dialect"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.token_encryption,
-            &path.field("token_encryption"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.consent_policy,
-            &path.field("consent_policy"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.proof_of_possession,
-            &path.field("proof_of_possession"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.subject_type_authorization,
-            &path.field("subject_type_authorization"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.authorization_policy,
-            &path.field("authorization_policy"),
-            out,
-        );
-    }
-}
 /// The `ListResourceServerOffsetPaginatedResponseContent` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListResourceServerOffsetPaginatedResponseContent {
@@ -440,15 +315,6 @@ pub struct ListResourceServerOffsetPaginatedResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_servers: Option<Vec<ResourceServer>>,
 }
-impl crate::Validate for ListResourceServerOffsetPaginatedResponseContent {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(
-            &self.resource_servers,
-            &path.field("resource_servers"),
-            out,
-        );
-    }
-}
 /// The `ListResourceServerResponseContent` schema.
 ///
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
@@ -463,19 +329,6 @@ pub enum ListResourceServerResponseContent {
     ),
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
-}
-impl crate::Validate for ListResourceServerResponseContent {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        match self {
-            Self::ResourceServerList(value) => {
-                crate::Validate::validate_at(value, path, out);
-            }
-            Self::ListResourceServerOffsetPaginatedResponseContent(value) => {
-                crate::Validate::validate_at(value, path, out);
-            }
-            Self::Unknown(_) => {}
-        }
-    }
 }
 /// The `ResourceServer` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -551,51 +404,6 @@ pub struct ResourceServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
-impl crate::Validate for ResourceServer {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
-        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
-        if let Some(value) = &self.signing_secret {
-            v::secret_length(
-                &path.field("signing_secret"),
-                value.expose_secret(),
-                Some(16),
-                None,
-                out,
-            );
-        }
-        crate::Validate::validate_at(
-            &self.token_dialect,
-            &path.field("token_dialect"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.token_encryption,
-            &path.field("token_encryption"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.consent_policy,
-            &path.field("consent_policy"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.proof_of_possession,
-            &path.field("proof_of_possession"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.subject_type_authorization,
-            &path.field("subject_type_authorization"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.authorization_policy,
-            &path.field("authorization_policy"),
-            out,
-        );
-    }
-}
 /// Authorization policy for the resource server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerAuthorizationPolicy {
@@ -653,12 +461,8 @@ impl ResourceServerProofOfPossession {
 }
 impl crate::Validate for ResourceServerProofOfPossession {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.mechanism, &path.field("mechanism"), out);
-        crate::Validate::validate_at(
-            &self.required_for,
-            &path.field("required_for"),
-            out,
-        );
+        self.mechanism.validate_at(&path.field("mechanism"), out);
+        self.required_for.validate_at(&path.field("required_for"), out);
     }
 }
 /// Intended mechanism for Proof-of-Possession
@@ -734,8 +538,8 @@ pub struct ResourceServerSubjectTypeAuthorization {
 }
 impl crate::Validate for ResourceServerSubjectTypeAuthorization {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.user, &path.field("user"), out);
-        crate::Validate::validate_at(&self.client, &path.field("client"), out);
+        self.user.validate_at(&path.field("user"), out);
+        self.client.validate_at(&path.field("client"), out);
     }
 }
 /// Access Permissions for client flows
@@ -750,7 +554,7 @@ pub struct ResourceServerSubjectTypeAuthorizationClient {
 }
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationClient {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.policy, &path.field("policy"), out);
+        self.policy.validate_at(&path.field("policy"), out);
     }
 }
 /// Defines the client flows policy for the resource server
@@ -781,7 +585,7 @@ pub struct ResourceServerSubjectTypeAuthorizationUser {
 }
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationUser {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.policy, &path.field("policy"), out);
+        self.policy.validate_at(&path.field("policy"), out);
     }
 }
 /// Defines the user flows policy for the resource server
@@ -863,12 +667,8 @@ impl ResourceServerTokenEncryption {
 }
 impl crate::Validate for ResourceServerTokenEncryption {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.format, &path.field("format"), out);
-        crate::Validate::validate_at(
-            &self.encryption_key,
-            &path.field("encryption_key"),
-            out,
-        );
+        self.format.validate_at(&path.field("format"), out);
+        self.encryption_key.validate_at(&path.field("encryption_key"), out);
     }
 }
 /// Algorithm used to encrypt the token.
@@ -939,7 +739,7 @@ impl crate::Validate for ResourceServerTokenEncryptionKey {
         if let Some(value) = &self.name {
             v::length(&path.field("name"), value, Some(1), Some(128), out);
         }
-        crate::Validate::validate_at(&self.alg, &path.field("alg"), out);
+        self.alg.validate_at(&path.field("alg"), out);
         if let Some(value) = &self.kid {
             v::length(&path.field("kid"), value, Some(1), Some(128), out);
         }
@@ -1040,8 +840,8 @@ impl crate::Validate for UpdateResourceServerRequestContent {
                 PATTERN.check(&path.field("name"), value, false, out);
             }
         }
-        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
-        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
+        self.scopes.validate_at(&path.field("scopes"), out);
+        self.signing_alg.validate_at(&path.field("signing_alg"), out);
         if let Some(value) = &self.signing_secret {
             v::secret_length(
                 &path.field("signing_secret"),
@@ -1060,36 +860,13 @@ impl crate::Validate for UpdateResourceServerRequestContent {
                 out,
             );
         }
-        crate::Validate::validate_at(
-            &self.token_dialect,
-            &path.field("token_dialect"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.token_encryption,
-            &path.field("token_encryption"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.consent_policy,
-            &path.field("consent_policy"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.proof_of_possession,
-            &path.field("proof_of_possession"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.subject_type_authorization,
-            &path.field("subject_type_authorization"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.authorization_policy,
-            &path.field("authorization_policy"),
-            out,
-        );
+        self.token_dialect.validate_at(&path.field("token_dialect"), out);
+        self.token_encryption.validate_at(&path.field("token_encryption"), out);
+        self.consent_policy.validate_at(&path.field("consent_policy"), out);
+        self.proof_of_possession.validate_at(&path.field("proof_of_possession"), out);
+        self.subject_type_authorization
+            .validate_at(&path.field("subject_type_authorization"), out);
+        self.authorization_policy.validate_at(&path.field("authorization_policy"), out);
     }
 }
 /// The `UpdateResourceServerResponseContent` schema.
@@ -1165,51 +942,6 @@ pub struct UpdateResourceServerResponseContent {
     /// The client ID of the client that this resource server is linked to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-}
-impl crate::Validate for UpdateResourceServerResponseContent {
-    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        crate::Validate::validate_at(&self.scopes, &path.field("scopes"), out);
-        crate::Validate::validate_at(&self.signing_alg, &path.field("signing_alg"), out);
-        if let Some(value) = &self.signing_secret {
-            v::secret_length(
-                &path.field("signing_secret"),
-                value.expose_secret(),
-                Some(16),
-                None,
-                out,
-            );
-        }
-        crate::Validate::validate_at(
-            &self.token_dialect,
-            &path.field("token_dialect"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.token_encryption,
-            &path.field("token_encryption"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.consent_policy,
-            &path.field("consent_policy"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.proof_of_possession,
-            &path.field("proof_of_possession"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.subject_type_authorization,
-            &path.field("subject_type_authorization"),
-            out,
-        );
-        crate::Validate::validate_at(
-            &self.authorization_policy,
-            &path.field("authorization_policy"),
-            out,
-        );
-    }
 }
 /// The error answers of `GET /resource-servers` ([`crate::Client::list_resource_servers`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]

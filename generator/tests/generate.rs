@@ -12,7 +12,102 @@ fn with_schema(schema: &str) -> String {
         .lines()
         .map(|line| format!("      {line}\n"))
         .collect();
-    format!("openapi: 3.0.3\ninfo: {{ title: Test, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    T:\n{indented}")
+    // `T` is a request body: only request types are checked.
+    let paths = "paths:\n  /t:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: { $ref: '#/components/schemas/T' }\n      responses:\n        '204': { description: Done. }\n";
+    format!("openapi: 3.0.3\ninfo: {{ title: Test, version: '1' }}\n{paths}components:\n  schemas:\n    T:\n{indented}")
+}
+
+/// A spec where `Sent` is a request body and `Answer` only an answer, and two operations declare
+/// the same error answers.
+const DIRECTIONS: &str = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+paths:
+  /things:
+    post:
+      operationId: create_thing
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Sent' }
+      responses:
+        '200':
+          description: The thing.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Answer' }
+        '404': { $ref: '#/components/responses/Missing' }
+    get:
+      operationId: list_things
+      responses:
+        '200':
+          description: The things.
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: '#/components/schemas/Answer' } }
+        '404': { $ref: '#/components/responses/Missing' }
+  /other:
+    delete:
+      operationId: delete_other
+      responses:
+        '204': { description: Gone. }
+        '409': { description: In use. }
+components:
+  responses:
+    Missing:
+      description: Not there.
+  schemas:
+    Sent:
+      type: object
+      required: [name]
+      properties:
+        name: { type: string, maxLength: 5 }
+    Answer:
+      type: object
+      required: [name]
+      properties:
+        name: { type: string, maxLength: 5 }
+        kind: { type: string, enum: [a, b] }
+"##;
+
+#[test]
+fn only_request_types_are_checked_and_built() {
+    let output = generate_ok(DIRECTIONS);
+    let types = squeeze(&output.files["src/types.rs"]);
+    for expected in [
+        "impl crate::Validate for Sent {",
+        r#"v::length(&path.field("name"), &self.name, None, Some(5), out);"#,
+        "impl Sent { /// A value with the required `name`, and any other field left out. pub fn new(name: String) -> Self {",
+        "pub struct Answer {",
+    ] {
+        assert!(types.contains(&squeeze(expected)), "missing `{expected}` in:\n{types}");
+    }
+    // Answers are decoded, never checked or built by hand.
+    for absent in ["impl crate::Validate for Answer", "impl Answer {"] {
+        assert!(
+            !types.contains(&squeeze(absent)),
+            "unexpected `{absent}` in:\n{types}"
+        );
+    }
+}
+
+#[test]
+fn operations_with_the_same_error_answers_share_one_enum() {
+    let output = generate_ok(DIRECTIONS);
+    let types = squeeze(&output.files["src/types.rs"]);
+    for expected in [
+        "pub enum ListThingsError { /// 404: Not there. NotFound(Option<serde_json::Value>),",
+        "One other operation declares the same answers: its error type is an alias of this one.",
+        "/// The error answers of `POST /things` ([`crate::Client::create_thing`]): the same as [`ListThingsError`]'s. pub type CreateThingError = ListThingsError;",
+        "pub enum DeleteOtherError { /// 409: In use. Conflict(Option<serde_json::Value>),",
+    ] {
+        assert!(types.contains(&squeeze(expected)), "missing `{expected}` in:\n{types}");
+    }
+    assert_eq!(
+        types.matches("implcrate::http::ErrorBodyfor").count(),
+        2,
+        "{types}"
+    );
 }
 
 /// Checks that `file` of the crate generated from `spec` contains every expected piece, comparing
@@ -20,14 +115,19 @@ fn with_schema(schema: &str) -> String {
 fn check(spec: &str, file: &str, expected: &[&str]) {
     let output = generate_ok(spec);
     let text = &output.files[file];
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let squeezed = squeeze(text);
     for piece in expected {
-        let piece: String = piece.chars().filter(|c| !c.is_whitespace()).collect();
+        let piece = squeeze(piece);
         assert!(
             squeezed.contains(&piece),
             "missing `{piece}` in {file}:\n{text}"
         );
     }
+}
+
+/// `text` without whitespace.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn check_error(spec: &str, location: &str, message: &str) {

@@ -135,7 +135,7 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
         "Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for \
          proxies and tests). {template_doc}"
     ));
-    let checked = super::types::checked_types(model);
+    let checked = super::types::Sets::new(model).checked;
     let operations = model
         .operations
         .iter()
@@ -147,7 +147,7 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
 
         use crate::{BuildError, Error, RetryPolicy};
         #[allow(unused_imports)]
-        use crate::validation as v;
+        use crate::validation::{self as v, Validate as _};
 
         /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
         #[derive(Default)]
@@ -363,8 +363,11 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         let ty = param_type(param, types, &quote!());
         args.push(quote!(#ident: #ty));
         let wire = param.wire.as_str();
-        let place = quote!(crate::FieldPath::param(#wire));
-        let value = if param.required {
+        let place = quote!(v::param(#wire));
+        // A required string parameter is a `&str` already.
+        let value = if param.required && matches!(param.shape, Shape::String(_)) {
+            quote!(#ident)
+        } else if param.required {
             quote!(&#ident)
         } else {
             quote!(value)

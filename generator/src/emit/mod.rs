@@ -67,13 +67,13 @@ const PARALLEL_TYPES: usize = 1000;
 /// `src/types.rs` printed as two halves at once: `proc_macro2` tokens cannot cross threads, so
 /// each thread builds its own half's tokens from the model, and the texts are joined in order.
 fn types_in_two(model: &Model) -> Result<String, Diagnostic> {
-    let checked = types::checked_types(model);
+    let sets = types::Sets::new(model);
     let (len, path) = (model.types.len(), "src/types.rs");
     let middle = len / 2;
     let (first, second) = std::thread::scope(|scope| {
         let second =
-            scope.spawn(|| print_items(path, types::types_part(model, &checked, middle..len)));
-        let first = print_items(path, types::types_part(model, &checked, 0..middle));
+            scope.spawn(|| print_items(path, types::types_part(model, &sets, middle..len)));
+        let first = print_items(path, types::types_part(model, &sets, 0..middle));
         (first, second.join())
     });
     let second =

@@ -7,42 +7,92 @@ use quote::quote;
 
 use super::doc;
 use crate::model::{
-    Bounds, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape, StatusMatch,
-    Struct, TypeDef, Union,
+    Body, Bounds, Encoding, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape,
+    StatusMatch, Struct, TypeDef, Union,
 };
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
-    let checked = checked_types(model);
-    types_part(model, &checked, 0..model.types.len())
+    types_part(model, &Sets::new(model), 0..model.types.len())
+}
+
+/// What the emitters need to know about the named types as a whole.
+pub(super) struct Sets {
+    /// The types a request can hold: those of parameters and request bodies, and every type
+    /// inside them. Only these implement `Validate` and get a `new` constructor: nothing checks
+    /// or builds an answer by hand.
+    pub(super) requests: BTreeSet<String>,
+    /// The request types whose values have something to check ([`checked_types`]).
+    pub(super) checked: BTreeSet<String>,
+}
+
+impl Sets {
+    pub(super) fn new(model: &Model) -> Sets {
+        let requests = request_types(model);
+        let checked = checked_types(model, &requests);
+        Sets { requests, checked }
+    }
+}
+
+/// The types a request can hold ([`Sets::requests`]).
+fn request_types(model: &Model) -> BTreeSet<String> {
+    let by_name: std::collections::HashMap<&str, &TypeDef> =
+        model.types.iter().map(|t| (t.name(), t)).collect();
+    let mut stack: Vec<&Shape> = Vec::new();
+    for op in &model.operations {
+        stack.extend(op.params.iter().map(|p| &p.shape));
+        if let Some(Body {
+            encoding: Encoding::Json(shape) | Encoding::Form(shape),
+            ..
+        }) = &op.body
+        {
+            stack.push(shape);
+        }
+    }
+    let mut requests = BTreeSet::new();
+    while let Some(shape) = stack.pop() {
+        match shape {
+            Shape::Array { items: inner, .. }
+            | Shape::Map(inner)
+            | Shape::Nullable(inner)
+            | Shape::Boxed(inner) => stack.push(inner),
+            Shape::Named(name) if requests.insert(name.clone()) => {
+                match by_name.get(name.as_str()) {
+                    Some(TypeDef::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|f| &f.shape));
+                        stack.extend(&s.additional);
+                    }
+                    Some(TypeDef::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.shape)),
+                    Some(TypeDef::Enum(_)) | None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    requests
 }
 
 /// A run of `src/types.rs`: the types in `range`, with the head of the file before them when the
 /// range starts the list and the operations' error types after them when it ends it. The parts of
 /// a split file, printed item by item, concatenate to the whole file's text.
-pub(super) fn types_part(
-    model: &Model,
-    checked: &BTreeSet<String>,
-    range: std::ops::Range<usize>,
-) -> TokenStream {
+pub(super) fn types_part(model: &Model, sets: &Sets, range: std::ops::Range<usize>) -> TokenStream {
     let items = model.types[range.clone()].iter().map(|t| match t {
-        TypeDef::Struct(s) => struct_def(s, checked),
+        TypeDef::Struct(s) => struct_def(s, sets),
         TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), checked),
+        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), sets),
     });
     let head = (range.start == 0).then(|| {
         quote! {
             //! The request and response types of the API, one per schema of the spec, and the error
             //! answers of each operation, typed by status.
             #[allow(unused_imports)]
-            use crate::validation as v;
+            use crate::validation::{self as v, Validate as _};
         }
     });
-    let errors = (range.end == model.types.len()).then(|| model.operations.iter().map(error_def));
-    let errors = errors.into_iter().flatten();
+    let errors = (range.end == model.types.len()).then(|| error_defs(model));
     quote! {
         #head
         #( #items )*
-        #( #errors )*
+        #errors
     }
 }
 
@@ -172,7 +222,8 @@ fn field_doc(field: &Field) -> TokenStream {
     doc(&text)
 }
 
-fn struct_def(s: &Struct, checked: &BTreeSet<String>) -> TokenStream {
+fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
+    let (checked, request) = (&sets.checked, sets.requests.contains(&s.name));
     let name = ident(&s.name);
     let doc = doc(s
         .doc
@@ -232,7 +283,9 @@ fn struct_def(s: &Struct, checked: &BTreeSet<String>) -> TokenStream {
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
-    let validate = if checks.is_empty() {
+    let validate = if !request {
+        quote!()
+    } else if checks.is_empty() {
         quote!(impl crate::Validate for #name {})
     } else {
         quote! {
@@ -245,7 +298,7 @@ fn struct_def(s: &Struct, checked: &BTreeSet<String>) -> TokenStream {
         }
     };
     // With required fields there is no `Default`: `new` takes them and leaves the rest out.
-    let constructor = default.is_none().then(|| {
+    let constructor = (request && default.is_none()).then(|| {
         let required: Vec<&Field> = s
             .fields
             .iter()
@@ -298,13 +351,13 @@ fn struct_def(s: &Struct, checked: &BTreeSet<String>) -> TokenStream {
     }
 }
 
-/// The named types whose values have something to check, themselves or inside: every enum (an
+/// The request types whose values have something to check, themselves or inside: every enum (an
 /// unlisted value), and every struct or union holding a constrained value or such a type.
-pub(super) fn checked_types(model: &Model) -> BTreeSet<String> {
+fn checked_types(model: &Model, requests: &BTreeSet<String>) -> BTreeSet<String> {
     let mut checked: BTreeSet<String> = BTreeSet::new();
     loop {
         let before = checked.len();
-        for t in &model.types {
+        for t in model.types.iter().filter(|t| requests.contains(t.name())) {
             let needed = match t {
                 TypeDef::Enum(_) => true,
                 TypeDef::Struct(s) => s.fields.iter().any(|f| needs(&f.shape, &checked)),
@@ -372,9 +425,6 @@ pub(super) fn check(
     } else {
         quote!(&#place)
     };
-    if delegates(shape) {
-        return quote!(crate::Validate::validate_at(#value, #at, out););
-    }
     // `value` as a method receiver: `&self.x` is `self.x` (method calls borrow on their own).
     let receiver: TokenStream = match value.clone().into_iter().next() {
         Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '&' => {
@@ -382,6 +432,9 @@ pub(super) fn check(
         }
         _ => value.clone(),
     };
+    if delegates(shape) {
+        return quote!(#receiver.validate_at(#at, out););
+    }
     match shape {
         Shape::String(rules) => {
             let secret = rules.secret;
@@ -451,7 +504,7 @@ pub(super) fn check(
             }
             if delegates(items) {
                 if needs(items, checked) {
-                    checks.extend(quote!(crate::Validate::validate_at(#value, #at, out);));
+                    checks.extend(quote!(#receiver.validate_at(#at, out);));
                 }
             } else {
                 let item = check(items, &quote!(item), &quote!(#place.index(index)), checked);
@@ -487,7 +540,7 @@ fn check_field(field: &Field, checked: &BTreeSet<String>) -> TokenStream {
     }
     // `Validate` is implemented for `Option` and `Nullable` too.
     if delegates(&field.shape) {
-        return quote!(crate::Validate::validate_at(&self.#ident, &#place, out););
+        return quote!(self.#ident.validate_at(&#place, out););
     }
     if field.presence == Presence::Required {
         return check(&field.shape, &quote!(&self.#ident), &place, checked);
@@ -562,7 +615,8 @@ fn in_params(model: &Model, name: &str) -> bool {
         })
 }
 
-fn union_def(u: &Union, model: &Model, display: bool, checked: &BTreeSet<String>) -> TokenStream {
+fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStream {
+    let checked = &sets.checked;
     let name = ident(&u.name);
     let here = quote!();
     let other = ident(&u.other);
@@ -607,7 +661,10 @@ fn union_def(u: &Union, model: &Model, display: bool, checked: &BTreeSet<String>
     });
     let display = display.then(|| union_display(u, model));
     let checks: Vec<(TokenStream, bool)> = checks.collect();
-    let validate = union_validate(u, checks);
+    let validate = sets
+        .requests
+        .contains(&u.name)
+        .then(|| union_validate(u, checks));
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
         Some(property) => {
@@ -706,9 +763,45 @@ fn union_validate(u: &Union, checks: Vec<(TokenStream, bool)>) -> TokenStream {
     }
 }
 
-/// The error answers of one operation: a variant per declared status, and `Other` unless the
-/// spec declares a `default` answer.
-fn error_def(op: &Operation) -> TokenStream {
+/// The error types of the operations. Operations that declare the same error answers share one
+/// enum, named for the first of them; the others' error types are aliases of it.
+fn error_defs(model: &Model) -> TokenStream {
+    let mut first: Vec<&Operation> = Vec::new();
+    let mut sharing = vec![0usize; model.operations.len()];
+    let mut owner = Vec::with_capacity(model.operations.len());
+    for op in &model.operations {
+        let index = match first.iter().position(|f| f.errors == op.errors) {
+            Some(index) => index,
+            None => {
+                first.push(op);
+                first.len() - 1
+            }
+        };
+        sharing[index] += 1;
+        owner.push(index);
+    }
+    let defs = model.operations.iter().zip(owner).map(|(op, index)| {
+        let shared = first[index];
+        if std::ptr::eq(shared, op) {
+            return error_def(op, sharing[index] - 1);
+        }
+        let (name, shared_name) = (ident(&op.error_name), ident(&shared.error_name));
+        let text = format!(
+            "The error answers of `{} {}` ([`crate::Client::{}`]): the same as [`{}`]'s.",
+            op.method, op.path, op.ident, shared.error_name
+        );
+        let doc = doc(&text);
+        quote! {
+            #doc
+            pub type #name = #shared_name;
+        }
+    });
+    quote!(#( #defs )*)
+}
+
+/// The error answers of one operation (and of `others` more that declare the same): a variant
+/// per declared status, and `Other` unless the spec declares a `default` answer.
+fn error_def(op: &Operation, others: usize) -> TokenStream {
     let name = ident(&op.error_name);
     let here = quote!();
     let mut variants = Vec::new();
@@ -754,11 +847,16 @@ fn error_def(op: &Operation) -> TokenStream {
         });
         arms.push(quote!(_ => Self::Other(serde_json::from_slice(body).ok()),));
     }
-    let text = format!(
+    let mut text = format!(
         "The error answers of `{} {}` ([`crate::Client::{}`]), one variant per status the spec declares. \
          Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].",
         op.method, op.path, op.ident
     );
+    match others {
+        0 => {}
+        1 => text.push_str("\n\nOne other operation declares the same answers: its error type is an alias of this one."),
+        n => text.push_str(&format!("\n\n{n} other operations declare the same answers: their error types are aliases of this one.")),
+    }
     let doc = doc(&text);
     quote! {
         #doc

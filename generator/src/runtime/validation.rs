@@ -109,6 +109,11 @@ impl<'a> FieldPath<'a> {
     }
 }
 
+/// The path of the parameter or top-level field `name`: [`FieldPath::param`], shorter to call.
+pub fn param(name: &'static str) -> FieldPath<'static> {
+    FieldPath::param(name)
+}
+
 /// `Ok` when nothing was found wrong, else every violation.
 pub fn result(violations: Vec<Violation>) -> Result<(), ValidationError> {
     if violations.is_empty() {
