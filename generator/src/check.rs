@@ -8,7 +8,7 @@
 //! responses, headers, path items), so values in `example`, `default` or `enum` are never taken
 //! for schemas.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -132,9 +132,20 @@ impl<'de> Deserialize<'de> for Node {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
                 let mut entries: Vec<(String, Node)> = Vec::new();
+                // The keys seen, once there are enough that a linear search would cost: a
+                // document's `components/schemas` can hold thousands.
+                let mut seen = HashSet::new();
                 while let Some((key, value)) = map.next_entry::<Node, Node>()? {
                     let key = key.key_text();
-                    if entries.iter().any(|(k, _)| *k == key) {
+                    let duplicate = if entries.len() < 16 {
+                        entries.iter().any(|(k, _)| *k == key)
+                    } else {
+                        if seen.is_empty() {
+                            seen.extend(entries.iter().map(|(k, _)| k.clone()));
+                        }
+                        !seen.insert(key.clone())
+                    };
+                    if duplicate {
                         return Err(serde::de::Error::custom(format_args!(
                             "duplicate key {key:?}"
                         )));
@@ -204,8 +215,23 @@ pub(crate) fn check(root: &Node) -> Vec<Diagnostic> {
             format!("nested more than {MAX_DEPTH} levels deep; the generator reads documents up to that depth"),
         )];
     }
+    let components = root
+        .get("components")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter(|(_, map)| matches!(map, Node::Object(_)))
+        .map(|(kind, map)| {
+            let named = map
+                .entries()
+                .iter()
+                .map(|(name, node)| (name.as_str(), node));
+            (kind.as_str(), named.collect())
+        })
+        .collect();
     let mut checker = Checker {
         root,
+        components,
         errors: Vec::new(),
         operation_ids: BTreeMap::new(),
         edges: BTreeMap::new(),
@@ -220,6 +246,9 @@ type Visit<'a> = fn(&mut Checker<'a>, &'a Node, &str);
 
 struct Checker<'a> {
     root: &'a Node,
+    /// Each map under `components` (by kind, then name), where nearly every `$ref` points: a
+    /// linear search of the map for each made the check quadratic in the number of schemas.
+    components: HashMap<&'a str, HashMap<&'a str, &'a Node>>,
     errors: Vec<Diagnostic>,
     /// Each `operationId` seen, with where.
     operation_ids: BTreeMap<String, String>,
@@ -290,11 +319,23 @@ impl<'a> Checker<'a> {
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return None;
         }
-        let mut target = self.root;
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let (mut target, rest) = match &tokens[..] {
+            [components, kind, name, rest @ ..] if components == "components" => {
+                match self.components.get(kind.as_str()) {
+                    Some(map) => (*map.get(name.as_str())?, rest),
+                    None => (self.root, &tokens[..]),
+                }
+            }
+            _ => (self.root, &tokens[..]),
+        };
+        for token in rest {
             target = match target {
-                Node::Object(_) => target.get(&token)?,
+                Node::Object(_) => target.get(token)?,
                 Node::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };

@@ -22,23 +22,29 @@ pub struct Document {
 /// of any other version (Swagger 2.0 included) says which version it is.
 pub fn load(text: &str) -> Result<Document, Errors> {
     let json = text.trim_start().starts_with('{');
-    let raw: Node = parse(text, json)?;
-    let version = |key| match &raw {
-        Node::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-        _ => None,
+    // The version decides the route. A first pass reads only the two version fields (skipping the
+    // rest costs little, and builds nothing); when it fails (not an object, a syntax error), the
+    // whole document is read as a tree, and the version checks below say what is wrong.
+    let version = match parse::<Version>(text, json) {
+        Ok(version) => version,
+        Err(_) => Version::of(parse(text, json)?),
     };
-    match (version("openapi"), version("swagger")) {
+    match (&version.openapi, &version.swagger) {
         (Some(Node::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
         (Some(Node::String(v)), _) if crate::normalize::is_openapi_31(v) => {
             let normalized = crate::normalize::to_openapi_30(parse_value(text)?)?;
+            let document = &normalized.document;
             // The same checks as a 3.0 document gets, on the rewritten one.
-            let rewritten: Node = serde_json::from_value(normalized.document.clone())
-                .map_err(|error| one("#", format!("internal error: {error}")))?;
-            let errors = check::check(&rewritten);
+            let errors = match Node::deserialize(document) {
+                Ok(rewritten) => check::check(&rewritten),
+                Err(error) => vec![Diagnostic::new("#", format!("internal error: {error}"))],
+            };
             if !errors.is_empty() {
                 return Err(Errors(errors));
             }
-            let api = serde_json::from_value(normalized.document).map_err(|error| {
+            // Only a checked document is read as `openapiv3` types: on some mistakes deep in a
+            // schema its untagged enums take time exponential in the depth.
+            let api = OpenAPI::deserialize(document).map_err(|error| {
                 one(
                     "#",
                     format!("not a valid OpenAPI document once rewritten to 3.0: {error}"),
@@ -74,15 +80,39 @@ pub fn load(text: &str) -> Result<Document, Errors> {
             ))
         }
     }
-    let errors = check::check(&raw);
+    // A 3.0 document: checked as a tree first, then (as above) read as `openapiv3` types.
+    let errors = check::check(&parse::<Node>(text, json)?);
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
-    let api: OpenAPI = parse(text, json)?;
     Ok(Document {
-        api,
+        api: parse(text, json)?,
         warnings: Vec::new(),
     })
+}
+
+/// The version fields of a document, read without the rest.
+#[derive(Deserialize)]
+struct Version {
+    openapi: Option<Node>,
+    swagger: Option<Node>,
+}
+
+impl Version {
+    /// The version fields of a whole document read as a tree.
+    fn of(raw: Node) -> Version {
+        let field = |key| match &raw {
+            Node::Object(entries) => entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone()),
+            _ => None,
+        };
+        Version {
+            openapi: field("openapi"),
+            swagger: field("swagger"),
+        }
+    }
 }
 
 /// Parses `text` (JSON when it starts with `{`, YAML otherwise) into a JSON value, keys in document

@@ -50,6 +50,9 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         // (YAML locates a repeated key at the start of the mapping that holds it.)
         ("YAML: a key twice", format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{ type: string }}\n    A: {{ type: integer }}\n"), "line 6 column 5", "duplicate key \"A\""),
         ("JSON: a key twice", "{\"openapi\": \"3.0.3\", \"paths\": {},\n \"paths\": {}}".into(), "line 2 column 13", "duplicate key \"paths\""),
+        // A map large enough that repeated keys are found by hashing, not by a linear search.
+        ("YAML: a key twice in a large map", format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n{}    S3: {{ type: integer }}\n", (0..20).map(|i| format!("    S{i}: {{ type: string }}\n")).collect::<String>()), "line 6 column 5", "duplicate key \"S3\""),
+        ("JSON: a key twice in a large map", format!("{{\"openapi\": \"3.0.3\", \"paths\": {{}}, \"components\": {{\"schemas\": {{{}\n\"S3\": {{}}}}}}}}", (0..20).map(|i| format!("\"S{i}\": {{}}, ")).collect::<String>()), "line 2 column 9", "duplicate key \"S3\""),
         ("JSON: a missing value", "{\"openapi\": \"3.0.3\",\n \"info\": }".into(), "line 2 column 10", "expected value"),
         ("JSON: a trailing comma", "{\"openapi\": \"3.0.3\", \"paths\": {},\n\n}".into(), "line 3 column 1", "trailing comma"),
         // Which document this is.
@@ -62,6 +65,12 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             doc("", "  schemas:\n    T: { type: object, properties: { a: { $ref: '#/components/schemas/Nope' } } }\n"),
             "#/components/schemas/T/properties/a",
             "`$ref` \"#/components/schemas/Nope\" points at nothing",
+        ),
+        (
+            "a `$ref` into a schema, to a property it does not have",
+            doc("", "  schemas:\n    T: { type: object, properties: { a: { type: string } } }\n    U: { type: object, properties: { b: { $ref: '#/components/schemas/T/properties/b' } } }\n"),
+            "#/components/schemas/U/properties/b",
+            "`$ref` \"#/components/schemas/T/properties/b\" points at nothing",
         ),
         (
             "an `items` `$ref` to a missing schema",

@@ -13,11 +13,16 @@ use std::time::Duration;
 use criterion::Criterion;
 use generator::Config;
 
+/// The allocator `xtask` itself runs with (see `src/main.rs`), so the benchmark measures what
+/// `cargo xtask codegen` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn large_31(c: &mut Criterion) {
     let text = xtask::fixture31::synthesize();
     let config = Config::new("large-client");
     let mut group = c.benchmark_group("large_31");
-    // Each iteration is about a second: few samples, the minimum criterion accepts.
+    // Each iteration is about half a second: few samples, the minimum criterion accepts.
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(12));

@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use xtask::{codegen, compare, fixture31, spec_import, USAGE};
 
+/// The generator builds and drops millions of small token and syntax-tree nodes; mimalloc serves
+/// them much faster than the system allocator (`BENCHMARKS.md` has the numbers).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {

@@ -12,7 +12,33 @@ use crate::model::{
 };
 
 pub(super) fn client_rs(model: &Model) -> TokenStream {
-    let types = quote!(crate::types::);
+    let checked = super::types::Sets::new(model).checked;
+    client_part(model, &checked, 0..model.operations.len())
+}
+
+/// How `prettyplease` prints the opening line of the client's `impl` block, which only the first
+/// part of a split `src/client.rs` keeps.
+pub(super) const CLIENT_IMPL_OPEN: &str = "impl Client {\n";
+
+/// A run of `src/client.rs`: the operations in `range` as methods of one `impl Client` block,
+/// with the rest of the file (the builder, the client's own methods) when the range starts the
+/// list. The parts of a split file, printed, with the block's opening line kept only in the first
+/// and its closing brace only in the last, concatenate to the whole file's text.
+pub(super) fn client_part(
+    model: &Model,
+    checked: &BTreeSet<String>,
+    range: std::ops::Range<usize>,
+) -> TokenStream {
+    let operations = model.operations[range.clone()]
+        .iter()
+        .map(|op| operation(op, &quote!(crate::types::), checked));
+    if range.start != 0 {
+        return quote! {
+            impl Client {
+                #( #operations )*
+            }
+        };
+    }
     let variables = model
         .server
         .iter()
@@ -135,11 +161,6 @@ pub(super) fn client_rs(model: &Model) -> TokenStream {
         "Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for \
          proxies and tests). {template_doc}"
     ));
-    let checked = super::types::Sets::new(model).checked;
-    let operations = model
-        .operations
-        .iter()
-        .map(|op| operation(op, &types, &checked));
     quote! {
         //! The client: a builder, and one async method per operation of the spec.
 

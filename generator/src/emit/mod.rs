@@ -41,44 +41,130 @@ const RUST_FILES: [(&str, BuildFile); 3] = [
 /// Writes the crate for `model`: `Cargo.toml`, `src/lib.rs`, `src/types.rs`, `src/client.rs` and the support modules.
 ///
 /// The same text as [`emit_syntax`] followed by [`format()`] (the split exists so each half can be
-/// measured on its own, `cargo bench -p generator`), made with less memory: each file is parsed
-/// and printed one item at a time, so only one file's tokens and one item's syntax tree are alive
-/// at once.
+/// measured on its own, `cargo bench -p generator`), made faster and with less memory: the files
+/// are cut into parts (64 types, or 16 operations, each) that are built, parsed and printed one
+/// item at a time on as many threads as there are cores, so only a few parts' tokens are alive
+/// at once, and the texts are joined in order.
 pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, Diagnostic> {
     let header = header(config);
+    let sets = types::Sets::new(model);
+    let parts = parts(model);
+    let texts = run_parts(&parts, |part| part.print(model, &sets))?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
-    for (path, build) in RUST_FILES {
-        let text = if path == "src/types.rs" && model.types.len() >= PARALLEL_TYPES {
-            types_in_two(model)?
-        } else {
-            print_items(path, build(model))?
-        };
-        files.insert(path.to_owned(), format!("{header}\n{text}"));
+    for (part, text) in parts.iter().zip(texts) {
+        let file = files
+            .entry(part.path().to_owned())
+            .or_insert_with(|| format!("{header}\n"));
+        file.push_str(&text);
     }
     insert_runtime(&mut files, &header, model);
     Ok(files)
 }
 
-/// From this many types on, `src/types.rs` is built and printed in two halves on two threads.
-/// Below it the second thread's memory is not worth the time it saves.
-const PARALLEL_TYPES: usize = 1000;
+/// How many types, or operations, one part of `src/types.rs`, or `src/client.rs`, holds.
+const TYPES_PER_PART: usize = 64;
+const OPERATIONS_PER_PART: usize = 16;
 
-/// `src/types.rs` printed as two halves at once: `proc_macro2` tokens cannot cross threads, so
-/// each thread builds its own half's tokens from the model, and the texts are joined in order.
-fn types_in_two(model: &Model) -> Result<String, Diagnostic> {
-    let sets = types::Sets::new(model);
-    let (len, path) = (model.types.len(), "src/types.rs");
-    let middle = len / 2;
-    let (first, second) = std::thread::scope(|scope| {
-        let second =
-            scope.spawn(|| print_items(path, types::types_part(model, &sets, middle..len)));
-        let first = print_items(path, types::types_part(model, &sets, 0..middle));
-        (first, second.join())
+/// A piece of a Rust file that can be built and printed on its own; the printed parts of a file,
+/// in order, are its text.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Lib,
+    /// The types in the range, and the file's head or tail when the range touches an end.
+    Types(std::ops::Range<usize>),
+    /// The operations in the range, as `impl Client` methods (the first part holds the rest of
+    /// the file, the builder, and the block's opening line; the last one its closing brace).
+    Client(std::ops::Range<usize>),
+}
+
+impl Part {
+    fn path(&self) -> &'static str {
+        match self {
+            Part::Lib => "src/lib.rs",
+            Part::Types(_) => "src/types.rs",
+            Part::Client(_) => "src/client.rs",
+        }
+    }
+
+    fn print(&self, model: &Model, sets: &types::Sets) -> Result<String, Diagnostic> {
+        let path = self.path();
+        match self {
+            Part::Lib => print_items(path, lib_rs(model)),
+            Part::Types(range) => print_items(path, types::types_part(model, sets, range.clone())),
+            Part::Client(range) => {
+                let tokens = client::client_part(model, &sets.checked, range.clone());
+                let text = print_items(path, tokens)?;
+                // Only the first part keeps the block's opening line, only the last its `}`.
+                let text = match range.start {
+                    0 => text.as_str(),
+                    _ => text
+                        .strip_prefix(client::CLIENT_IMPL_OPEN)
+                        .ok_or_else(|| unjoinable(path))?,
+                };
+                let text = match range.end == model.operations.len() {
+                    true => text,
+                    false => text.strip_suffix("}\n").ok_or_else(|| unjoinable(path))?,
+                };
+                Ok(text.to_owned())
+            }
+        }
+    }
+}
+
+fn unjoinable(path: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        "internal error: a part of the client was not printed as expected",
+    )
+}
+
+/// The parts of the Rust files, in file order.
+fn parts(model: &Model) -> Vec<Part> {
+    fn ranges(len: usize, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+        // An empty list is still one (empty) part: it holds the file's head and tail.
+        (0..len.div_ceil(size).max(1)).map(move |i| i * size..((i + 1) * size).min(len))
+    }
+    std::iter::once(Part::Lib)
+        .chain(ranges(model.types.len(), TYPES_PER_PART).map(Part::Types))
+        .chain(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Client))
+        .collect()
+}
+
+/// `print` of every part, on one thread per core (`proc_macro2` tokens cannot cross threads, so
+/// each part's tokens are built where they are printed); the texts come back in order.
+fn run_parts<P: Sync>(
+    parts: &[P],
+    print: impl Fn(&P) -> Result<String, Diagnostic> + Sync,
+) -> Result<Vec<String>, Diagnostic> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(parts.len());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = parts.get(index) else {
+                return done;
+            };
+            done.push((index, print(part)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(more) => done.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
     });
-    let second =
-        second.map_err(|_| Diagnostic::new(path, "internal error: a printing thread panicked"))?;
-    Ok(first? + &second?)
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, text)| text).collect()
 }
 
 /// The Rust sources of the crate as syntax trees, before printing: `(path, file)` for
