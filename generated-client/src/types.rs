@@ -424,7 +424,7 @@ impl crate::Validate for ResourceServerAuthorizationPolicy {
     }
 }
 /// One of `transactional-authorization-with-mfa`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerConsentPolicyEnum {
     /// `transactional-authorization-with-mfa`
     TransactionalAuthorizationWithMfa,
@@ -468,7 +468,7 @@ impl crate::Validate for ResourceServerProofOfPossession {
 /// Intended mechanism for Proof-of-Possession
 ///
 /// One of `mtls`, `dpop`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerProofOfPossessionMechanismEnum {
     /// `mtls`
     Mtls,
@@ -483,7 +483,7 @@ crate::open_enum::open_enum!(
 /// Specifies which client types require Proof-of-Possession
 ///
 /// One of `public_clients`, `all_clients`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerProofOfPossessionRequiredForEnum {
     /// `public_clients`
     PublicClients,
@@ -560,7 +560,7 @@ impl crate::Validate for ResourceServerSubjectTypeAuthorizationClient {
 /// Defines the client flows policy for the resource server
 ///
 /// One of `deny_all`, `require_client_grant`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
     /// `deny_all`
     DenyAll,
@@ -591,7 +591,7 @@ impl crate::Validate for ResourceServerSubjectTypeAuthorizationUser {
 /// Defines the user flows policy for the resource server
 ///
 /// One of `allow_all`, `deny_all`, `require_client_grant`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
     /// `allow_all`
     AllowAll,
@@ -609,7 +609,7 @@ crate::open_enum::open_enum!(
 /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
 ///
 /// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerTokenDialectResponseEnum {
     /// `access_token`
     AccessToken,
@@ -630,7 +630,7 @@ crate::open_enum::open_enum!(
 /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
 ///
 /// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerTokenDialectSchemaEnum {
     /// `access_token`
     AccessToken,
@@ -674,7 +674,7 @@ impl crate::Validate for ResourceServerTokenEncryption {
 /// Algorithm used to encrypt the token.
 ///
 /// One of `RSA-OAEP-256`, `RSA-OAEP-384`, `RSA-OAEP-512`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerTokenEncryptionAlgorithmEnum {
     /// `RSA-OAEP-256`
     RsaOaep256,
@@ -692,7 +692,7 @@ crate::open_enum::open_enum!(
 /// Format of the encrypted JWT payload.
 ///
 /// One of `compact-nested-jwe`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerTokenEncryptionFormatEnum {
     /// `compact-nested-jwe`
     CompactNestedJwe,
@@ -749,7 +749,7 @@ impl crate::Validate for ResourceServerTokenEncryptionKey {
 /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
 ///
 /// One of `HS256`, `RS256`, `RS512`, `PS256`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SigningAlgorithmEnum {
     /// `HS256`
     Hs256,

@@ -100,6 +100,10 @@ pub struct Union {
     pub variants: Vec<Variant>,
     /// The `discriminator` property, when every member is told apart by it.
     pub discriminator: Option<String>,
+    /// Whether the union writes the discriminator property itself (serde's internally tagged
+    /// form), each variant's one tag: its members are structs made for it that leave the
+    /// property out, so a value is built without restating what the variant already says.
+    pub writes_tag: bool,
     /// The variant that keeps a value no member accepts (or an unknown tag), as JSON.
     pub other: String,
 }
@@ -1140,6 +1144,16 @@ impl Lowerer<'_> {
         if discriminator.is_some() && !tagged {
             self.warn(at, "`discriminator` needs every member to be a `$ref`; the members are told apart by their shape instead");
         }
+        let writes_tag = match &implicit {
+            Some((property, _)) if tagged => self.move_tag_to_union(
+                members,
+                &variants,
+                property,
+                &format!("{at}/{keyword}"),
+                &name,
+            ),
+            _ => false,
+        };
         if !tagged {
             for variant in &mut variants {
                 variant.tags.clear();
@@ -1165,10 +1179,64 @@ impl Lowerer<'_> {
                     (Some(d), _) => Some(d.property_name.clone()),
                     (None, implicit) => implicit.map(|(property, _)| property),
                 },
+                writes_tag,
                 other,
             }),
         );
         Shape::Named(name)
+    }
+
+    /// For a union told apart by `property`, which each member fixes to one value: when every
+    /// member is an inline object lowered to a struct of its own (at `{members_at}/{i}`, no
+    /// additional properties kept), takes the property out of those structs (and the one-value
+    /// enum made for it), for the union to write; `false`, changing nothing, otherwise.
+    fn move_tag_to_union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        variants: &[Variant],
+        property: &str,
+        members_at: &str,
+        union: &str,
+    ) -> bool {
+        let mut structs = Vec::new();
+        for (i, (member, variant)) in members.iter().zip(variants).enumerate() {
+            let member_at = format!("{members_at}/{i}");
+            let (ReferenceOr::Item(_), Shape::Named(name), [_]) =
+                (member, &variant.shape, &variant.tags[..])
+            else {
+                return false;
+            };
+            match self.types.get(name) {
+                Some(TypeDef::Struct(s))
+                    if s.at == member_at
+                        && s.additional.is_none()
+                        && s.fields.iter().any(|f| f.wire == property) =>
+                {
+                    structs.push((name.clone(), member_at, variant.tags[0].clone()));
+                }
+                _ => return false,
+            }
+        }
+        for (name, member_at, tag) in structs {
+            let Some(TypeDef::Struct(s)) = self.types.get_mut(&name) else {
+                unreachable!("checked above")
+            };
+            let position = s.fields.iter().position(|f| f.wire == property);
+            let field = s.fields.remove(position.expect("checked above"));
+            let note = format!("Sent as a [`{union}`], which writes its `{property}`: `{tag}`.");
+            s.doc = Some(match s.doc.take() {
+                Some(doc) => format!("{doc}\n\n{note}"),
+                None => format!("The `{name}` schema.\n\n{note}"),
+            });
+            // The one-value enum made for the property alone, if that is what it was.
+            if let Shape::Named(tag_type) = &field.shape {
+                if matches!(self.types.get(tag_type), Some(TypeDef::Enum(e)) if e.at.starts_with(&format!("{member_at}/")))
+                {
+                    self.types.remove(tag_type);
+                }
+            }
+        }
+        true
     }
 
     /// The values of members that are all string enums, in order, without repeats.

@@ -459,6 +459,44 @@ fn a_discriminator_dispatches_on_its_property() {
 }
 
 #[test]
+fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
+    // Each inline member requires `kind` with one value of its own: the union writes `kind`
+    // (serde's internally tagged form), the members' structs leave it out, and no one-value enum
+    // is made for it. With a `$ref` member the members keep the property, and the union is
+    // untagged for serde.
+    let inline = "      oneOf:\n        - { type: object, required: [kind, r], properties: { kind: { type: string, enum: [circle] }, r: { type: number } } }\n        - { type: object, required: [kind], properties: { kind: { type: string, enum: [dot] } } }\n";
+    let spec = format!("openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    S:\n{inline}");
+    let output = generate_ok(&spec);
+    let types = squeeze(&output.files["src/types.rs"]);
+    for piece in [
+        r#"#[serde(tag = "kind")] pub enum S {"#,
+        r#"#[serde(rename = "circle")] S1(S1),"#,
+        r#"#[serde(rename = "dot")] S2(S2),"#,
+        r#"#[serde(untagged)] Unknown(serde_json::Value),"#,
+        r#"Some("circle") => { serde_json::from_value(value).map(Self::S1)"#,
+        "Sent as a [`S`], which writes its `kind`: `circle`.",
+        "pub struct S1 { /// The `r` field. pub r: f64, }",
+        "pub struct S2 {}",
+    ] {
+        assert!(
+            types.contains(&squeeze(piece)),
+            "missing `{piece}`:\n{types}"
+        );
+    }
+    assert!(!types.contains("pubkind:"), "{types}");
+    assert!(!types.contains("enumS1Kind"), "{types}");
+
+    let with_ref = format!("{}\n        - $ref: '#/components/schemas/Line'\n    Line: {{ type: object, required: [kind], properties: {{ kind: {{ type: string, enum: [line] }} }} }}\n", inline.trim_end());
+    let spec = format!("openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    S:\n{with_ref}");
+    let types = squeeze(&generate_ok(&spec).files["src/types.rs"]);
+    assert!(
+        types.contains(&squeeze(r#"#[serde(untagged)] pub enum S {"#)),
+        "{types}"
+    );
+    assert!(types.contains("pubkind:S1Kind,"), "{types}");
+}
+
+#[test]
 fn types_that_contain_each_other_are_boxed() {
     let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    A: { type: object, properties: { b: { $ref: '#/components/schemas/B' }, list: { type: array, items: { $ref: '#/components/schemas/A' } } } }\n    B: { type: object, required: [a], properties: { a: { $ref: '#/components/schemas/A' }, c: { $ref: '#/components/schemas/C' } } }\n    C: { type: object, properties: { x: { type: string } } }\n";
     check(

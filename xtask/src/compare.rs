@@ -3,7 +3,8 @@
 //! Both generators run as whole processes on the same specs, alternately (the side that goes
 //! first swaps every round), and the medians and their ratio (ours / progenitor) are printed for:
 //! wall time and peak memory of generation (GNU `time`'s `%M`), lines and bytes of the generated
-//! Rust, and `cargo check` time of the generated crate once its dependencies are built.
+//! Rust, and `cargo check` time of the generated crate once its dependencies are built, both
+//! incremental (after `touch src/lib.rs`) and from scratch (after `cargo clean -p` of the crate).
 //!
 //! progenitor is installed with `cargo install cargo-progenitor --locked --root
 //! target/compare/progenitor`, which `cargo` itself skips when the newest version is already there.
@@ -245,15 +246,30 @@ fn compare_specs(
                 &format!("cargo check of {}'s crate", side.name),
             )?;
         }
+        // Two ways: after `touch src/lib.rs` (incremental: what an edit-check loop costs), and
+        // after `cargo clean -p` of the crate alone (from scratch, dependencies still built).
+        let mut fresh = Samples::default();
         for round in 0..runs {
             let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
             for index in order {
                 let out = &outs[index];
-                touch(&out.join("src/lib.rs"))?;
                 let target = base.join(format!("check-{}", sides[index].name));
+                touch(&out.join("src/lib.rs"))?;
                 let start = Instant::now();
                 step(&mut check_command(cargo, out, &target), "cargo check")?;
                 check.push(index, start.elapsed().as_secs_f64());
+
+                let crate_name = format!("{label}-{}", sides[index].name);
+                step(
+                    Command::new(cargo)
+                        .args(["clean", "--quiet", "-p", &crate_name])
+                        .current_dir(out)
+                        .env("CARGO_TARGET_DIR", &target),
+                    "cargo clean -p",
+                )?;
+                let start = Instant::now();
+                step(&mut check_command(cargo, out, &target), "cargo check")?;
+                fresh.push(index, start.elapsed().as_secs_f64());
             }
         }
 
@@ -263,7 +279,8 @@ fn compare_specs(
         row("generation wall time (s)", &wall, 3);
         row("generation CPU time, user + system (s)", &cpu, 2);
         row("generation peak memory (MiB)", &memory, 1);
-        row("`cargo check`, deps built (s)", &check, 2);
+        row("`cargo check` after `touch`, deps built (s)", &check, 2);
+        row("`cargo check` after `cargo clean -p`, deps built (s)", &fresh, 2);
         println!(
             "| generated Rust, lines | {ours_lines} | {their_lines} | {:.2} |",
             ours_lines as f64 / their_lines as f64
@@ -296,6 +313,11 @@ fn compare_specs(
             "  check  {:?} {:?}",
             rounded(&check.ours),
             rounded(&check.theirs)
+        );
+        println!(
+            "  fresh  {:?} {:?}",
+            rounded(&fresh.ours),
+            rounded(&fresh.theirs)
         );
     }
     Ok(())

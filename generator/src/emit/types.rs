@@ -591,7 +591,7 @@ fn enum_def(e: &Enum) -> TokenStream {
                      Requests carrying one fail validation.";
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             #[doc = #other_doc]
@@ -692,13 +692,31 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
             (quote!(), deserialize)
         }
     };
+    // Members that leave the tag out get it from serde's internally tagged form; the catch-all
+    // holds the value as received, tag included.
+    let (form, renames, other_form) = match &u.discriminator {
+        Some(property) if u.writes_tag => (
+            quote!(#[serde(tag = #property)]),
+            u.variants
+                .iter()
+                .map(|v| {
+                    let tag = &v.tags[0];
+                    quote!(#[serde(rename = #tag)])
+                })
+                .collect(),
+            quote!(#[serde(untagged)]),
+        ),
+        _ => (quote!(#[serde(untagged)]), Vec::new(), quote!()),
+    };
+    let renames = renames.into_iter().chain(std::iter::repeat(quote!()));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
-        #[serde(untagged)]
+        #form
         pub enum #name {
-            #( #[doc = #variant_docs] #variants(#types), )*
+            #( #[doc = #variant_docs] #renames #variants(#types), )*
             #[doc = #other_doc]
+            #other_form
             #other(serde_json::Value),
         }
 
@@ -725,6 +743,9 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
         };
         if scalar {
             quote!(Self::#variant(value) => write!(f, "{value}"),)
+        } else if u.writes_tag {
+            // The member leaves the tag out: the union's JSON has it.
+            quote!(Self::#variant(_) => f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?),)
         } else {
             quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
         }
