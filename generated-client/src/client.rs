@@ -323,14 +323,7 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/resource-servers", self.core.base_url,);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let bytes = serde_json::to_vec(body)
-            .map_err(|error| Error::InvalidRequest {
-                operation: OPERATION,
-                message: format!("the body cannot be serialized: {error}"),
-            })?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes);
+        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
@@ -433,14 +426,7 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        let bytes = serde_json::to_vec(body)
-            .map_err(|error| Error::InvalidRequest {
-                operation: OPERATION,
-                message: format!("the body cannot be serialized: {error}"),
-            })?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes);
+        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }

@@ -151,6 +151,26 @@ async fn send_once<E: ErrorBody>(
     })))
 }
 
+/// `request` with `body` serialized as JSON and sent as `content_type`. A body that cannot be
+/// serialized (a map with keys that are not strings, say) is an [`Error::InvalidRequest`], before
+/// anything is sent.
+pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
+    operation: &'static str,
+    request: reqwest::RequestBuilder,
+    content_type: &'static str,
+    body: &T,
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => Ok(request
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)),
+        Err(error) => Err(Error::InvalidRequest {
+            operation,
+            message: format!("the body cannot be serialized: {error}"),
+        }),
+    }
+}
+
 /// Decodes the JSON body of a 2xx answer.
 pub(crate) fn decode_json<T: DeserializeOwned, E>(
     operation: &'static str,

@@ -280,7 +280,11 @@ fn compare_specs(
         row("generation CPU time, user + system (s)", &cpu, 2);
         row("generation peak memory (MiB)", &memory, 1);
         row("`cargo check` after `touch`, deps built (s)", &check, 2);
-        row("`cargo check` after `cargo clean -p`, deps built (s)", &fresh, 2);
+        row(
+            "`cargo check` after `cargo clean -p`, deps built (s)",
+            &fresh,
+            2,
+        );
         println!(
             "| generated Rust, lines | {ours_lines} | {their_lines} | {:.2} |",
             ours_lines as f64 / their_lines as f64

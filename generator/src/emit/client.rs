@@ -532,11 +532,7 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         let media = &body.media_type;
         let set = match &body.encoding {
             Encoding::Json(_) => quote! {
-                let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidRequest {
-                    operation: OPERATION,
-                    message: format!("the body cannot be serialized: {error}"),
-                })?;
-                request = request.header(reqwest::header::CONTENT_TYPE, #media).body(bytes);
+                request = crate::http::json_body(OPERATION, request, #media, body)?;
             },
             Encoding::Form(_) => quote! {
                 let text = serde_urlencoded::to_string(body).map_err(|error| Error::InvalidRequest {
