@@ -206,6 +206,20 @@ fn too_deep(node: &Node, at: &mut String, depth: usize) -> bool {
     false
 }
 
+/// Whether `node` nests more than `levels` levels of arrays and objects (a scalar nests none).
+pub(crate) fn nests_deeper_than(node: &Node, levels: usize) -> bool {
+    match node {
+        Node::Array(items) => levels == 0 || items.iter().any(|n| nests_deeper_than(n, levels - 1)),
+        Node::Object(entries) => {
+            levels == 0
+                || entries
+                    .iter()
+                    .any(|(_, n)| nests_deeper_than(n, levels - 1))
+        }
+        _ => false,
+    }
+}
+
 /// Checks the raw document; returns every problem found, each at its JSON pointer.
 pub(crate) fn check(root: &Node) -> Vec<Diagnostic> {
     let mut at = "#".to_owned();
