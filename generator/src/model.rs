@@ -1201,7 +1201,7 @@ impl Lowerer<'_> {
         let mut structs = Vec::new();
         for (i, (member, variant)) in members.iter().zip(variants).enumerate() {
             let member_at = format!("{members_at}/{i}");
-            let (ReferenceOr::Item(_), Shape::Named(name), [_]) =
+            let (ReferenceOr::Item(_), Shape::Named(name), [tag]) =
                 (member, &variant.shape, &variant.tags[..])
             else {
                 return false;
@@ -1212,7 +1212,7 @@ impl Lowerer<'_> {
                         && s.additional.is_none()
                         && s.fields.iter().any(|f| f.wire == property) =>
                 {
-                    structs.push((name.clone(), member_at, variant.tags[0].clone()));
+                    structs.push((name.clone(), member_at, tag.clone()));
                 }
                 _ => return false,
             }

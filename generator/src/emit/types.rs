@@ -694,21 +694,17 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     };
     // Members that leave the tag out get it from serde's internally tagged form; the catch-all
     // holds the value as received, tag included.
-    let (form, renames, other_form) = match &u.discriminator {
+    let (form, other_form) = match &u.discriminator {
         Some(property) if u.writes_tag => (
             quote!(#[serde(tag = #property)]),
-            u.variants
-                .iter()
-                .map(|v| {
-                    let tag = &v.tags[0];
-                    quote!(#[serde(rename = #tag)])
-                })
-                .collect(),
             quote!(#[serde(untagged)]),
         ),
-        _ => (quote!(#[serde(untagged)]), Vec::new(), quote!()),
+        _ => (quote!(#[serde(untagged)]), quote!()),
     };
-    let renames = renames.into_iter().chain(std::iter::repeat(quote!()));
+    let renames = u.variants.iter().map(|v| match v.tags.first() {
+        Some(tag) if u.writes_tag => quote!(#[serde(rename = #tag)]),
+        _ => quote!(),
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
@@ -743,11 +739,13 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
         };
         if scalar {
             quote!(Self::#variant(value) => write!(f, "{value}"),)
-        } else if u.writes_tag {
-            // The member leaves the tag out: the union's JSON has it.
-            quote!(Self::#variant(_) => f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?),)
         } else {
-            quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
+            // A member that leaves the tag out is written as the union, whose JSON has it.
+            let (binding, json) = match u.writes_tag {
+                true => (quote!(_), quote!(self)),
+                false => (quote!(value), quote!(value)),
+            };
+            quote!(Self::#variant(#binding) => f.write_str(&serde_json::to_string(#json).map_err(|_| std::fmt::Error)?),)
         }
     });
     quote! {
