@@ -117,6 +117,10 @@ pub struct Variant {
     pub shape: Shape,
     /// The discriminator values that select it (empty without a discriminator).
     pub tags: Vec<String>,
+    /// Whether the member is an inline object made for this union alone, the struct `shape`
+    /// names: it is written as the variant's own fields (`Variant { a, b }`), not as a type of
+    /// its own, and that struct is never emitted.
+    pub inline: bool,
 }
 
 /// An object schema as a struct.
@@ -317,7 +321,19 @@ pub enum Items {
         optional: bool,
     },
     /// The answer is the named union; each listed variant holds the items (the others hold none).
-    Union(String, Vec<(String, Items)>),
+    Union(String, Vec<ItemsArm>),
+}
+
+/// A variant of a union answer that holds the items of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemsArm {
+    /// The variant.
+    pub variant: String,
+    /// Whether the variant is a struct variant ([`Variant::inline`]), whose field holds the
+    /// items, rather than one holding a value.
+    pub inline: bool,
+    /// Where the items are in what the variant holds.
+    pub items: Items,
 }
 
 /// A declared error answer of an operation.
@@ -937,7 +953,7 @@ impl Lowerer<'_> {
             if v.properties.is_some_and(|p| !p.is_empty()) || !v.all_of.is_empty() {
                 self.warn(at, format!("`{keyword}` beside properties or `allOf` only constrains which properties go together; that is not checked"));
             } else if let [only] = members {
-                return self.shape(only, &format!("{at}/{keyword}/0"), hint);
+                return self.only_member(only, &format!("{at}/{keyword}/0"), hint, component, doc);
             } else {
                 let discriminator = schema.schema_data.discriminator.as_ref();
                 return self.union(members, keyword, discriminator, at, hint, component, doc);
@@ -945,7 +961,7 @@ impl Lowerer<'_> {
         }
         if !v.all_of.is_empty() {
             if let ([only], None) = (v.all_of, v.properties) {
-                return self.shape(only, &format!("{at}/allOf/0"), hint);
+                return self.only_member(only, &format!("{at}/allOf/0"), hint, component, doc);
             }
             return self.merged_object(&v, at, hint, component, doc);
         }
@@ -1010,6 +1026,30 @@ impl Lowerer<'_> {
                 self.error(at, format!("unknown `type` {other:?}; expected string, integer, number, boolean, array or object"));
                 Shape::Any
             }
+        }
+    }
+
+    /// A composition of one schema is that schema. An inline one is lowered as if it stood in
+    /// the composition's place: under the component's name when that is one (not a name made up
+    /// beside it), and with the composition's description when it has none of its own.
+    fn only_member(
+        &mut self,
+        only: &ReferenceOr<Schema>,
+        at: &str,
+        hint: &str,
+        component: Option<&Key>,
+        doc: Option<String>,
+    ) -> Shape {
+        match only {
+            ReferenceOr::Item(inner)
+                if inner.schema_data.description.is_none() && doc.is_some() =>
+            {
+                let mut inner = inner.clone();
+                inner.schema_data.description = doc;
+                self.schema_shape(&inner, at, hint, component)
+            }
+            ReferenceOr::Item(inner) => self.schema_shape(inner, at, hint, component),
+            ReferenceOr::Reference { .. } => self.shape(only, at, hint),
         }
     }
 
@@ -1138,20 +1178,26 @@ impl Lowerer<'_> {
                     .map(|(_, target)| self.component_names[target].clone()),
                 ReferenceOr::Item(schema) => schema.schema_data.title.as_deref().map(camel),
             };
+            // An inline member of a union told apart by a property it fixes: named by that value.
+            let label = label.or_else(|| match (&implicit, member) {
+                (Some((_, values)), ReferenceOr::Item(_)) => Some(camel(&values[i])),
+                _ => None,
+            });
             let ident = idents.claim(label.unwrap_or_else(|| variant_name(&shape)));
-            variants.push(Variant { ident, shape, tags });
+            variants.push(Variant {
+                ident,
+                shape,
+                tags,
+                inline: false,
+            });
         }
         if discriminator.is_some() && !tagged {
             self.warn(at, "`discriminator` needs every member to be a `$ref`; the members are told apart by their shape instead");
         }
         let writes_tag = match &implicit {
-            Some((property, _)) if tagged => self.move_tag_to_union(
-                members,
-                &variants,
-                property,
-                &format!("{at}/{keyword}"),
-                &name,
-            ),
+            Some((property, _)) if tagged => {
+                self.move_tag_to_union(members, &mut variants, property, &format!("{at}/{keyword}"))
+            }
             _ => false,
         };
         if !tagged {
@@ -1189,19 +1235,19 @@ impl Lowerer<'_> {
     /// For a union told apart by `property`, which each member fixes to one value: when every
     /// member is an inline object lowered to a struct of its own (at `{members_at}/{i}`, no
     /// additional properties kept), takes the property out of those structs (and the one-value
-    /// enum made for it), for the union to write; `false`, changing nothing, otherwise.
+    /// enum made for it), for the union to write, and makes the variants [`Variant::inline`];
+    /// `false`, changing nothing, otherwise.
     fn move_tag_to_union(
         &mut self,
         members: &[ReferenceOr<Schema>],
-        variants: &[Variant],
+        variants: &mut [Variant],
         property: &str,
         members_at: &str,
-        union: &str,
     ) -> bool {
         let mut structs = Vec::new();
-        for (i, (member, variant)) in members.iter().zip(variants).enumerate() {
+        for (i, (member, variant)) in members.iter().zip(variants.iter()).enumerate() {
             let member_at = format!("{members_at}/{i}");
-            let (ReferenceOr::Item(_), Shape::Named(name), [tag]) =
+            let (ReferenceOr::Item(_), Shape::Named(name), [_]) =
                 (member, &variant.shape, &variant.tags[..])
             else {
                 return false;
@@ -1212,22 +1258,20 @@ impl Lowerer<'_> {
                         && s.additional.is_none()
                         && s.fields.iter().any(|f| f.wire == property) =>
                 {
-                    structs.push((name.clone(), member_at, tag.clone()));
+                    structs.push((name.clone(), member_at));
                 }
                 _ => return false,
             }
         }
-        for (name, member_at, tag) in structs {
+        for variant in variants.iter_mut() {
+            variant.inline = true;
+        }
+        for (name, member_at) in structs {
             let Some(TypeDef::Struct(s)) = self.types.get_mut(&name) else {
                 unreachable!("checked above")
             };
             let position = s.fields.iter().position(|f| f.wire == property);
             let field = s.fields.remove(position.expect("checked above"));
-            let note = format!("Sent as a [`{union}`], which writes its `{property}`: `{tag}`.");
-            s.doc = Some(match s.doc.take() {
-                Some(doc) => format!("{doc}\n\n{note}"),
-                None => format!("The `{name}` schema.\n\n{note}"),
-            });
             // The one-value enum made for the property alone, if that is what it was.
             if let Shape::Named(tag_type) = &field.shape {
                 if matches!(self.types.get(tag_type), Some(TypeDef::Enum(e)) if e.at.starts_with(&format!("{member_at}/")))
@@ -1794,7 +1838,11 @@ impl Lowerer<'_> {
                             if item.get_or_insert_with(|| shape.clone()) != &shape {
                                 return None;
                             }
-                            arms.push((variant.ident.clone(), items));
+                            arms.push(ItemsArm {
+                                variant: variant.ident.clone(),
+                                inline: variant.inline,
+                                items,
+                            });
                         }
                     }
                     Some((item?, Items::Union(u.name.clone(), arms)))

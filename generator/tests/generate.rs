@@ -461,39 +461,71 @@ fn a_discriminator_dispatches_on_its_property() {
 #[test]
 fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
     // Each inline member requires `kind` with one value of its own: the union writes `kind`
-    // (serde's internally tagged form), the members' structs leave it out, and no one-value enum
-    // is made for it. With a `$ref` member the members keep the property, and the union is
-    // untagged for serde.
+    // (serde's internally tagged form), each member is a struct variant named by its value that
+    // leaves `kind` out (a unit variant when nothing else is left), and no struct or one-value
+    // enum is made for a member. With a `$ref` member the members keep the property, and the
+    // union is untagged for serde.
     let inline = "      oneOf:\n        - { type: object, required: [kind, r], properties: { kind: { type: string, enum: [circle] }, r: { type: number } } }\n        - { type: object, required: [kind], properties: { kind: { type: string, enum: [dot] } } }\n";
     let spec = format!("openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    S:\n{inline}");
     let output = generate_ok(&spec);
     let types = squeeze(&output.files["src/types.rs"]);
     for piece in [
         r#"#[serde(tag = "kind")] pub enum S {"#,
-        r#"#[serde(rename = "circle")] S1(S1),"#,
-        r#"#[serde(rename = "dot")] S2(S2),"#,
+        r#"#[serde(rename = "circle")] Circle { /// The `r` field. r: f64, },"#,
+        r#"#[serde(rename = "dot")] Dot,"#,
         r#"#[serde(untagged)] Unknown(serde_json::Value),"#,
-        r#"Some("circle") => { serde_json::from_value(value).map(Self::S1)"#,
-        "Sent as a [`S`], which writes its `kind`: `circle`.",
-        "pub struct S1 { /// The `r` field. pub r: f64, }",
-        "pub struct S2 {}",
+        // A known tag is read by serde into a mirror of the listed variants, field by field.
+        r#"#[serde(tag = "kind")] enum Known { #[serde(rename = "circle")] Circle { r: f64 }, #[serde(rename = "dot")] Dot {}, }"#,
+        r#"Some("circle" | "dot") => {}"#,
+        "Known::Circle { r } => Self::Circle { r },",
+        "Known::Dot {} => Self::Dot,",
     ] {
         assert!(
             types.contains(&squeeze(piece)),
             "missing `{piece}`:\n{types}"
         );
     }
-    assert!(!types.contains("pubkind:"), "{types}");
-    assert!(!types.contains("enumS1Kind"), "{types}");
+    for absent in ["pubkind:", "pubstructS1", "pubstructS2", "enumS1Kind"] {
+        assert!(!types.contains(absent), "`{absent}` in:\n{types}");
+    }
 
     let with_ref = format!("{}\n        - $ref: '#/components/schemas/Line'\n    Line: {{ type: object, required: [kind], properties: {{ kind: {{ type: string, enum: [line] }} }} }}\n", inline.trim_end());
     let spec = format!("openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    S:\n{with_ref}");
     let types = squeeze(&generate_ok(&spec).files["src/types.rs"]);
-    assert!(
-        types.contains(&squeeze(r#"#[serde(untagged)] pub enum S {"#)),
-        "{types}"
-    );
-    assert!(types.contains("pubkind:S1Kind,"), "{types}");
+    for piece in [
+        r#"#[serde(untagged)] pub enum S {"#,
+        "Circle(S1),",
+        "Line(Line),",
+        "pub kind: S1Kind,",
+    ] {
+        assert!(
+            types.contains(&squeeze(piece)),
+            "missing `{piece}`:\n{types}"
+        );
+    }
+}
+
+#[test]
+fn a_composition_of_one_schema_is_that_schema_under_its_name() {
+    // `oneOf`/`allOf` with one inline member: the member takes the component's name (not
+    // `Digest2` beside an unused `Digest`) and, lacking one, the component's description.
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    Digest:\n      oneOf:\n        - { type: object, required: [value], properties: { value: { type: string } } }\n    SortMode:\n      description: How to sort.\n      oneOf:\n        - { type: string, enum: [ascending] }\n    Wrapped:\n      allOf:\n        - { type: object, description: Its own words., properties: { x: { type: integer } } }\n";
+    let types = squeeze(&generate_ok(spec).files["src/types.rs"]);
+    for piece in [
+        "pub struct Digest {",
+        "/// How to sort. /// /// One of `ascending`",
+        "pub enum SortMode {",
+        "/// Its own words. #[derive",
+        "pub struct Wrapped {",
+    ] {
+        assert!(
+            types.contains(&squeeze(piece)),
+            "missing `{piece}`:\n{types}"
+        );
+    }
+    for absent in ["Digest2", "SortMode2", "Wrapped2"] {
+        assert!(!types.contains(absent), "`{absent}` in:\n{types}");
+    }
 }
 
 #[test]

@@ -676,10 +676,29 @@ fn take_items(items: &Items, value: TokenStream, types: &TokenStream) -> TokenSt
         }
         Items::Union(union, arms) => {
             let union = ident(union);
-            let arms = arms.iter().map(|(variant, inner)| {
-                let variant = ident(variant);
-                let inner = take_items(inner, quote!(inner), types);
-                quote!(#types #union::#variant(inner) => #inner,)
+            let arms = arms.iter().map(|arm| {
+                let variant = ident(&arm.variant);
+                match (&arm.items, arm.inline) {
+                    // A struct variant: the field holding the items is bound as `inner`.
+                    (
+                        Items::Field {
+                            ident: field,
+                            optional,
+                        },
+                        true,
+                    ) => {
+                        let field = ident(field);
+                        let inner = match optional {
+                            true => quote!(inner.unwrap_or_default()),
+                            false => quote!(inner),
+                        };
+                        quote!(#types #union::#variant { #field: inner, .. } => #inner,)
+                    }
+                    (items, _) => {
+                        let inner = take_items(items, quote!(inner), types);
+                        quote!(#types #union::#variant(inner) => #inner,)
+                    }
+                }
             });
             quote! {
                 match #value {

@@ -8,8 +8,9 @@ use quote::quote;
 use super::doc;
 use crate::model::{
     Body, Bounds, Encoding, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape,
-    StatusMatch, Struct, TypeDef, Union,
+    StatusMatch, Struct, TypeDef, Union, Variant,
 };
+use crate::names::Scope;
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
     types_part(model, &Sets::new(model), 0..model.types.len())
@@ -23,13 +24,49 @@ pub(super) struct Sets {
     pub(super) requests: BTreeSet<String>,
     /// The request types whose values have something to check ([`checked_types`]).
     pub(super) checked: BTreeSet<String>,
+    /// The structs written as a union's struct variant ([`crate::model::Variant::inline`]), not
+    /// as types of their own.
+    pub(super) inlined: BTreeSet<String>,
 }
 
 impl Sets {
     pub(super) fn new(model: &Model) -> Sets {
         let requests = request_types(model);
         let checked = checked_types(model, &requests);
-        Sets { requests, checked }
+        let inlined = model
+            .types
+            .iter()
+            .filter_map(|t| match t {
+                TypeDef::Union(u) => Some(u),
+                _ => None,
+            })
+            .flat_map(|u| &u.variants)
+            .filter(|v| v.inline)
+            .filter_map(|v| inline_name(&v.shape).map(str::to_owned))
+            .collect();
+        Sets {
+            requests,
+            checked,
+            inlined,
+        }
+    }
+}
+
+/// The struct an inline variant's shape names (boxed when the variant is on a cycle).
+fn inline_name(shape: &Shape) -> Option<&str> {
+    match shape {
+        Shape::Named(name) => Some(name),
+        Shape::Boxed(inner) => inline_name(inner),
+        _ => None,
+    }
+}
+
+/// The struct named `name` (the model's types are sorted by name).
+fn named_struct<'m>(model: &'m Model, name: &str) -> Option<&'m Struct> {
+    let index = model.types.binary_search_by(|t| t.name().cmp(name)).ok()?;
+    match &model.types[index] {
+        TypeDef::Struct(s) => Some(s),
+        _ => None,
     }
 }
 
@@ -76,6 +113,7 @@ fn request_types(model: &Model) -> BTreeSet<String> {
 /// a split file, printed item by item, concatenate to the whole file's text.
 pub(super) fn types_part(model: &Model, sets: &Sets, range: std::ops::Range<usize>) -> TokenStream {
     let items = model.types[range.clone()].iter().map(|t| match t {
+        TypeDef::Struct(s) if sets.inlined.contains(&s.name) => quote!(),
         TypeDef::Struct(s) => struct_def(s, sets),
         TypeDef::Enum(e) => enum_def(e),
         TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), sets),
@@ -222,6 +260,41 @@ fn field_doc(field: &Field) -> TokenStream {
     doc(&text)
 }
 
+/// A field of a struct (`visibility` is `pub`) or of a struct variant (nothing).
+fn field_def(field: &Field, visibility: TokenStream) -> TokenStream {
+    let doc = field_doc(field);
+    let ident = ident(&field.ident);
+    let (ty, serde) = field_type(field, &quote!());
+    let rename = (field.ident != field.wire).then_some(field.wire.as_str());
+    let rename = rename.map(|wire| quote!(rename = #wire,));
+    let skip = match field.presence {
+        Presence::Required | Presence::RequiredNullable => quote!(),
+        Presence::Optional => quote!(skip_serializing_if = "Option::is_none",),
+        Presence::OptionalNullable => {
+            quote!(skip_serializing_if = "crate::Nullable::is_absent",)
+        }
+    };
+    let attr =
+        (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde #skip)]));
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        #attr
+        #visibility #ident: #ty,
+    }
+}
+
+/// A field's Rust type (named types behind `prefix`), and `default,` when it may be missing.
+fn field_type(field: &Field, prefix: &TokenStream) -> (TokenStream, TokenStream) {
+    let ty = rust_type(&field.shape, prefix);
+    match field.presence {
+        Presence::Required => (ty, quote!()),
+        Presence::RequiredNullable | Presence::Optional => (quote!(Option<#ty>), quote!(default,)),
+        Presence::OptionalNullable => (quote!(crate::Nullable<#ty>), quote!(default,)),
+    }
+}
+
 fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
     let (checked, request) = (&sets.checked, sets.requests.contains(&s.name));
     let name = ident(&s.name);
@@ -230,34 +303,7 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
         .as_deref()
         .unwrap_or(&format!("The `{}` schema.", s.name)));
     let here = quote!();
-    let fields = s.fields.iter().map(|field| {
-        let doc = field_doc(field);
-        let ident = ident(&field.ident);
-        let ty = rust_type(&field.shape, &here);
-        let rename = (field.ident != field.wire).then_some(field.wire.as_str());
-        let rename = rename.map(|wire| quote!(rename = #wire,));
-        let (ty, serde) = match field.presence {
-            Presence::Required => (ty, quote!()),
-            Presence::RequiredNullable => (quote!(Option<#ty>), quote!(default,)),
-            Presence::Optional => (
-                quote!(Option<#ty>),
-                quote!(default, skip_serializing_if = "Option::is_none",),
-            ),
-            Presence::OptionalNullable => (
-                quote!(crate::Nullable<#ty>),
-                quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
-            ),
-        };
-        let attr =
-            (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
-        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        quote! {
-            #doc
-            #deprecated
-            #attr
-            pub #ident: #ty,
-        }
-    });
+    let fields = s.fields.iter().map(|field| field_def(field, quote!(pub)));
     let additional = s.additional.as_ref().map(|values| {
         let ident = ident(&s.additional_ident);
         let values = rust_type(values, &here);
@@ -275,7 +321,10 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
     let checks: Vec<TokenStream> = s
         .fields
         .iter()
-        .map(|field| check_field(field, checked))
+        .map(|field| {
+            let ident = ident(&field.ident);
+            check_field(field, &quote!(&self.#ident), checked)
+        })
         .filter(|c| !c.is_empty())
         .collect();
     let deprecated_allow = s
@@ -408,6 +457,17 @@ fn delegates(shape: &Shape) -> bool {
     }
 }
 
+/// `value`, an expression of type `&T`, as a method receiver: `&self.x` is `self.x` (method calls
+/// borrow on their own).
+fn receiver(value: &TokenStream) -> TokenStream {
+    match value.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '&' => {
+            value.clone().into_iter().skip(1).collect()
+        }
+        _ => value.clone(),
+    }
+}
+
 /// The checks of a value of `shape`: `value` is an expression of type `&T`, `place` one of type
 /// `FieldPath` (or a reference to one) naming where the value is. Empty when there is nothing to check.
 pub(super) fn check(
@@ -425,13 +485,7 @@ pub(super) fn check(
     } else {
         quote!(&#place)
     };
-    // `value` as a method receiver: `&self.x` is `self.x` (method calls borrow on their own).
-    let receiver: TokenStream = match value.clone().into_iter().next() {
-        Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '&' => {
-            value.clone().into_iter().skip(1).collect()
-        }
-        _ => value.clone(),
-    };
+    let receiver = receiver(value);
     if delegates(shape) {
         return quote!(#receiver.validate_at(#at, out););
     }
@@ -530,9 +584,9 @@ pub(super) fn check(
     }
 }
 
-/// The checks of the field `wire` of `self` (bound by `ident`), at `path.field(wire)`.
-fn check_field(field: &Field, checked: &BTreeSet<String>) -> TokenStream {
-    let ident = ident(&field.ident);
+/// The checks of a field, at `path.field(wire)`; `value` is an expression of type `&T` for it
+/// (`&self.name`, or a binding of a struct variant's field).
+fn check_field(field: &Field, value: &TokenStream, checked: &BTreeSet<String>) -> TokenStream {
     let wire = &field.wire;
     let place = quote!(path.field(#wire));
     if !needs(&field.shape, checked) {
@@ -540,17 +594,18 @@ fn check_field(field: &Field, checked: &BTreeSet<String>) -> TokenStream {
     }
     // `Validate` is implemented for `Option` and `Nullable` too.
     if delegates(&field.shape) {
-        return quote!(self.#ident.validate_at(&#place, out););
+        let receiver = receiver(value);
+        return quote!(#receiver.validate_at(&#place, out););
     }
     if field.presence == Presence::Required {
-        return check(&field.shape, &quote!(&self.#ident), &place, checked);
+        return check(&field.shape, value, &place, checked);
     }
     let check_value = check(&field.shape, &quote!(value), &place, checked);
     match field.presence {
         Presence::OptionalNullable => {
-            quote!(if let crate::Nullable::Value(value) = &self.#ident { #check_value })
+            quote!(if let crate::Nullable::Value(value) = #value { #check_value })
         }
-        _ => quote!(if let Some(value) = &self.#ident { #check_value }),
+        _ => quote!(if let Some(value) = #value { #check_value }),
     }
 }
 
@@ -635,28 +690,93 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         )),
     }
     let doc = doc(&text);
-    let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.ident)).collect();
-    let types = u.variants.iter().map(|v| rust_type(&v.shape, &here));
-    let variant_docs = u.variants.iter().map(|v| match v.tags.as_slice() {
-        [] => format!(" A `{}` value.", v.ident),
-        tags => format!(
-            " `{}` is {}.",
-            u.discriminator.as_deref().unwrap_or_default(),
-            tags.iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
+    // Each variant, with the struct whose fields it holds when it is a struct variant.
+    let members: Vec<(&Variant, Option<&Struct>)> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let fields = v.inline.then(|| {
+                inline_name(&v.shape)
+                    .and_then(|n| named_struct(model, n))
+                    .expect("an inline variant names a struct of the model")
+            });
+            (v, fields)
+        })
+        .collect();
+    let deprecated_allow = members
+        .iter()
+        .any(|(_, s)| s.is_some_and(|s| s.fields.iter().any(|f| f.deprecated)))
+        .then(|| quote!(#[allow(deprecated)]));
+    let variants = members.iter().map(|(v, fields)| {
+        let variant = ident(&v.ident);
+        let what = match v.tags.as_slice() {
+            [] => format!("A `{}` value.", v.ident),
+            tags => format!(
+                "`{}` is {}.",
+                u.discriminator.as_deref().unwrap_or_default(),
+                tags.iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        };
+        let variant_doc = match fields.and_then(|s| s.doc.as_deref()) {
+            Some(text) => super::doc(&format!("{text}\n\n{what}")),
+            None => super::doc(&what),
+        };
+        let rename = match v.tags.first() {
+            Some(tag) if u.writes_tag => quote!(#[serde(rename = #tag)]),
+            _ => quote!(),
+        };
+        let payload = match fields {
+            None => {
+                let ty = rust_type(&v.shape, &here);
+                quote!((#ty))
+            }
+            Some(s) if s.fields.is_empty() => quote!(),
+            Some(s) => {
+                let fields = s.fields.iter().map(|f| field_def(f, quote!()));
+                quote!({ #( #fields )* })
+            }
+        };
+        quote!(#variant_doc #rename #variant #payload,)
     });
     let other_doc =
         " A value no variant accepts, kept as received so it serializes back unchanged.";
-    let checks = u.variants.iter().map(|v| {
+    let checks = members.iter().map(|(v, fields)| {
         let variant = ident(&v.ident);
-        let check = check(&v.shape, &quote!(value), &quote!(path), checked);
-        if check.is_empty() {
-            (quote!(Self::#variant(_) => {}), false)
+        let Some(s) = fields else {
+            let check = check(&v.shape, &quote!(value), &quote!(path), checked);
+            return if check.is_empty() {
+                (quote!(Self::#variant(_) => {}), false)
+            } else {
+                (quote!(Self::#variant(value) => { #check }), true)
+            };
+        };
+        // The fields with checks, bound by their names unless those are the method's own.
+        let mut bindings = Scope::with_reserved(&["path", "out"]);
+        let mut pattern = Vec::new();
+        let mut field_checks = Vec::new();
+        for field in &s.fields {
+            let binding = ident(&bindings.claim(field.ident.clone()));
+            let check = check_field(field, &quote!(#binding), checked);
+            if !check.is_empty() {
+                let field = ident(&field.ident);
+                pattern.push(if field == binding {
+                    quote!(#field)
+                } else {
+                    quote!(#field: #binding)
+                });
+                field_checks.push(check);
+            }
+        }
+        if field_checks.is_empty() {
+            (quote!(Self::#variant { .. } => {}), false)
         } else {
-            (quote!(Self::#variant(value) => { #check }), true)
+            (
+                quote!(Self::#variant { #( #pattern, )* .. } => { #( #field_checks )* }),
+                true,
+            )
         }
     });
     let display = display.then(|| union_display(u, model));
@@ -664,9 +784,13 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     let validate = sets
         .requests
         .contains(&u.name)
-        .then(|| union_validate(u, checks));
+        .then(|| union_validate(u, checks, deprecated_allow.clone()));
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
+        Some(property) if u.writes_tag => (
+            quote!(),
+            tag_writing_deserialize(u, property, &members, deprecated_allow),
+        ),
         Some(property) => {
             let arms = u.variants.iter().map(|v| {
                 let variant = ident(&v.ident);
@@ -701,16 +825,12 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         ),
         _ => (quote!(#[serde(untagged)]), quote!()),
     };
-    let renames = u.variants.iter().map(|v| match v.tags.first() {
-        Some(tag) if u.writes_tag => quote!(#[serde(rename = #tag)]),
-        _ => quote!(),
-    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
         #form
         pub enum #name {
-            #( #[doc = #variant_docs] #renames #variants(#types), )*
+            #( #variants )*
             #[doc = #other_doc]
             #other_form
             #other(serde_json::Value),
@@ -719,6 +839,67 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         #deserialize
         #display
         #validate
+    }
+}
+
+/// `Deserialize` for a union that writes its tag (its variants are struct variants): a known tag
+/// is read by serde's internally tagged form into a private mirror of the known variants (so a
+/// known tag with a bad value is an error naming what is wrong), any other value is kept whole.
+fn tag_writing_deserialize(
+    u: &Union,
+    property: &str,
+    members: &[(&Variant, Option<&Struct>)],
+    deprecated_allow: Option<TokenStream>,
+) -> TokenStream {
+    let name = ident(&u.name);
+    let other = ident(&u.other);
+    // Named types by their full path: no spec type can be shadowed by the mirror's name.
+    let prefix = quote!(crate::types::);
+    let mut known = Vec::new();
+    let mut conversions = Vec::new();
+    let mut tags = Vec::new();
+    for (v, s) in members {
+        let s = s.expect("a tag-writing union's variants are struct variants");
+        let variant = ident(&v.ident);
+        let tag = &v.tags[0];
+        tags.push(tag);
+        let fields = s.fields.iter().map(|f| {
+            let field = ident(&f.ident);
+            let (ty, serde) = field_type(f, &prefix);
+            let rename = (f.ident != f.wire).then_some(f.wire.as_str());
+            let rename = rename.map(|wire| quote!(rename = #wire,));
+            let attr =
+                (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
+            quote!(#attr #field: #ty,)
+        });
+        known.push(quote!(#[serde(rename = #tag)] #variant { #( #fields )* },));
+        let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
+        let built = match names.is_empty() {
+            true => quote!(Self::#variant),
+            false => quote!(Self::#variant { #( #names ),* }),
+        };
+        conversions.push(quote!(Known::#variant { #( #names ),* } => #built,));
+    }
+    quote! {
+        #deprecated_allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(serde::Deserialize)]
+                #[serde(tag = #property)]
+                enum Known {
+                    #( #known )*
+                }
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    Some(#( #tags )|*) => {}
+                    _ => return Ok(Self::#other(value)),
+                }
+                let known = <Known as serde::Deserialize>::deserialize(value).map_err(serde::de::Error::custom)?;
+                Ok(match known {
+                    #( #conversions )*
+                })
+            }
+        }
     }
 }
 
@@ -739,13 +920,12 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
         };
         if scalar {
             quote!(Self::#variant(value) => write!(f, "{value}"),)
+        } else if v.inline {
+            // A struct variant is written as the union, whose JSON is its own (with the tag
+            // when the union writes one).
+            quote!(Self::#variant { .. } => f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?),)
         } else {
-            // A member that leaves the tag out is written as the union, whose JSON has it.
-            let (binding, json) = match u.writes_tag {
-                true => (quote!(_), quote!(self)),
-                false => (quote!(value), quote!(value)),
-            };
-            quote!(Self::#variant(#binding) => f.write_str(&serde_json::to_string(#json).map_err(|_| std::fmt::Error)?),)
+            quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
         }
     });
     quote! {
@@ -763,7 +943,11 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
 }
 
 /// `checks`: each variant's match arm, and whether it checks anything.
-fn union_validate(u: &Union, checks: Vec<(TokenStream, bool)>) -> TokenStream {
+fn union_validate(
+    u: &Union,
+    checks: Vec<(TokenStream, bool)>,
+    deprecated_allow: Option<TokenStream>,
+) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
     if !checks.iter().any(|(_, checks)| *checks) {
@@ -771,6 +955,7 @@ fn union_validate(u: &Union, checks: Vec<(TokenStream, bool)>) -> TokenStream {
     }
     let checks = checks.into_iter().map(|(arm, _)| arm);
     quote! {
+        #deprecated_allow
         impl crate::Validate for #name {
             fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
                 match self {
@@ -825,6 +1010,7 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
     let here = quote!();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
+    let mut bodies = Vec::new();
     for case in &op.errors {
         let variant = ident(&case.variant);
         let body = case.body.as_ref().map_or_else(
@@ -853,7 +1039,9 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
             }
             StatusMatch::Default => quote!(_),
         };
-        arms.push(quote!(#pattern => Self::#variant(serde_json::from_slice(body).ok()),));
+        let body = quote!(Self::#variant(serde_json::from_slice(body).ok()));
+        arms.push(quote!(#pattern => #body,));
+        bodies.push(body);
     }
     if !op
         .errors
@@ -864,8 +1052,25 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
             /// A status the spec does not declare for this operation; the body if it is JSON.
             Other(Option<serde_json::Value>),
         });
-        arms.push(quote!(_ => Self::Other(serde_json::from_slice(body).ok()),));
+        let body = quote!(Self::Other(serde_json::from_slice(body).ok()));
+        arms.push(quote!(_ => #body,));
+        bodies.push(body);
     }
+    // One arm is the catch-all (`_`): every status gets the same variant.
+    let from_answer = match &bodies[..] {
+        [only] => quote! {
+            fn from_answer(_status: u16, body: &[u8]) -> Self {
+                #only
+            }
+        },
+        _ => quote! {
+            fn from_answer(status: u16, body: &[u8]) -> Self {
+                match status {
+                    #( #arms )*
+                }
+            }
+        },
+    };
     let mut text = format!(
         "The error answers of `{} {}` ([`crate::Client::{}`]), one variant per status the spec declares. \
          Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].",
@@ -885,11 +1090,7 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
         }
 
         impl crate::http::ErrorBody for #name {
-            fn from_answer(status: u16, body: &[u8]) -> Self {
-                match status {
-                    #( #arms )*
-                }
-            }
+            #from_answer
         }
     }
 }
