@@ -1,7 +1,9 @@
 //! `cargo xtask compare`: this generator against `cargo-progenitor`, measured side by side.
 //!
 //! Both generators run as whole processes on the same specs, alternately (the side that goes
-//! first swaps every round), and the medians and their ratio (ours / progenitor) are printed for:
+//! first swaps every round), and the medians, their ratio (ours / progenitor) and the median of
+//! each round's own ratio (the two sides of a round run back to back, so load that comes and goes
+//! between rounds moves it less) are printed for:
 //! wall time and peak memory of generation (GNU `time`'s `%M`), lines and bytes of the generated
 //! Rust, and `cargo check` time of the generated crate once its dependencies are built, both
 //! incremental (after `touch src/lib.rs`) and from scratch (after `cargo clean -p` of the crate).
@@ -274,7 +276,7 @@ fn compare_specs(
         }
 
         println!(
-            "| measure | ours (median) | progenitor (median) | ratio ours/progenitor |\n|---|---|---|---|"
+            "| measure | ours (median) | progenitor (median) | ratio of the medians | median of the rounds' ratios |\n|---|---|---|---|---|"
         );
         row("generation wall time (s)", &wall, 3);
         row("generation CPU time, user + system (s)", &cpu, 2);
@@ -286,15 +288,15 @@ fn compare_specs(
             2,
         );
         println!(
-            "| generated Rust, lines | {ours_lines} | {their_lines} | {:.2} |",
+            "| generated Rust, lines | {ours_lines} | {their_lines} | {:.2} | one value |",
             ours_lines as f64 / their_lines as f64
         );
         println!(
-            "| generated Rust, bytes | {ours_bytes} | {their_bytes} | {:.2} |",
+            "| generated Rust, bytes | {ours_bytes} | {their_bytes} | {:.2} | one value |",
             ours_bytes as f64 / their_bytes as f64
         );
         println!(
-            "| generated Rust from the spec, lines (ours without the copied runtime) | {ours_spec_lines} | {their_lines} | {:.2} |",
+            "| generated Rust from the spec, lines (ours without the copied runtime) | {ours_spec_lines} | {their_lines} | {:.2} | one value |",
             ours_spec_lines as f64 / their_lines as f64
         );
         println!("samples (s / MiB / s), ours then progenitor:");
@@ -415,13 +417,25 @@ fn rust_size(crate_dir: &Path) -> (usize, usize, usize) {
 
 fn row(what: &str, samples: &Samples, decimals: usize) {
     let (ours, theirs) = (median(&samples.ours), median(&samples.theirs));
+    // Each round measures both sides back to back: the median of the rounds' own ratios is not
+    // moved by load that comes and goes between rounds.
+    let paired: Vec<f64> = samples
+        .ours
+        .iter()
+        .zip(&samples.theirs)
+        .map(|(ours, theirs)| ours / theirs)
+        .collect();
     // GNU time counts CPU time in hundredths of a second: a ratio of such small numbers is noise.
-    let ratio = if ours < 0.05 && what.contains("CPU") {
-        "below GNU time's resolution".to_owned()
+    let (ratio, paired) = if ours < 0.05 && what.contains("CPU") {
+        let noise = "below GNU time's resolution".to_owned();
+        (noise.clone(), noise)
     } else {
-        format!("{:.3}", ours / theirs)
+        (
+            format!("{:.3}", ours / theirs),
+            format!("{:.3}", median(&paired)),
+        )
     };
-    println!("| {what} | {ours:.decimals$} | {theirs:.decimals$} | {ratio} |");
+    println!("| {what} | {ours:.decimals$} | {theirs:.decimals$} | {ratio} | {paired} |");
 }
 
 fn median(values: &[f64]) -> f64 {
