@@ -710,7 +710,13 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     let variants = members.iter().map(|(v, fields)| {
         let variant = ident(&v.ident);
         let what = match v.tags.as_slice() {
-            [] => format!("A `{}` value.", v.ident),
+            [] => {
+                let article = match v.ident.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                    true => "An",
+                    false => "A",
+                };
+                format!("{article} `{}` value.", v.ident)
+            }
             tags => format!(
                 "`{}` is {}.",
                 u.discriminator.as_deref().unwrap_or_default(),
@@ -842,9 +848,9 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     }
 }
 
-/// `Deserialize` for a union that writes its tag (its variants are struct variants): a known tag
-/// is read by serde's internally tagged form into a private mirror of the known variants (so a
-/// known tag with a bad value is an error naming what is wrong), any other value is kept whole.
+/// `Deserialize` for a union that writes its tag (its variants are struct variants): an unknown
+/// tag keeps the value whole; a known one reads the variant's fields through a private struct
+/// with serde's derive, so a bad value under a known tag is an error naming what is wrong.
 fn tag_writing_deserialize(
     u: &Union,
     property: &str,
@@ -853,16 +859,15 @@ fn tag_writing_deserialize(
 ) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
-    // Named types by their full path: no spec type can be shadowed by the mirror's name.
+    // Named types by their full path: the private struct's name cannot shadow a spec type.
     let prefix = quote!(crate::types::);
-    let mut known = Vec::new();
-    let mut conversions = Vec::new();
-    let mut tags = Vec::new();
-    for (v, s) in members {
+    let arms = members.iter().map(|(v, s)| {
         let s = s.expect("a tag-writing union's variants are struct variants");
         let variant = ident(&v.ident);
         let tag = &v.tags[0];
-        tags.push(tag);
+        if s.fields.is_empty() {
+            return quote!(Some(#tag) => Ok(Self::#variant),);
+        }
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.ident);
             let (ty, serde) = field_type(f, &prefix);
@@ -872,32 +877,26 @@ fn tag_writing_deserialize(
                 (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
             quote!(#attr #field: #ty,)
         });
-        known.push(quote!(#[serde(rename = #tag)] #variant { #( #fields )* },));
         let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
-        let built = match names.is_empty() {
-            true => quote!(Self::#variant),
-            false => quote!(Self::#variant { #( #names ),* }),
-        };
-        conversions.push(quote!(Known::#variant { #( #names ),* } => #built,));
-    }
+        quote! {
+            Some(#tag) => {
+                #[derive(serde::Deserialize)]
+                struct Fields { #( #fields )* }
+                let Fields { #( #names ),* } = <Fields as serde::Deserialize>::deserialize(value)
+                    .map_err(serde::de::Error::custom)?;
+                Ok(Self::#variant { #( #names ),* })
+            }
+        }
+    });
     quote! {
         #deprecated_allow
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[derive(serde::Deserialize)]
-                #[serde(tag = #property)]
-                enum Known {
-                    #( #known )*
-                }
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#property).and_then(serde_json::Value::as_str) {
-                    Some(#( #tags )|*) => {}
-                    _ => return Ok(Self::#other(value)),
+                    #( #arms )*
+                    _ => Ok(Self::#other(value)),
                 }
-                let known = <Known as serde::Deserialize>::deserialize(value).map_err(serde::de::Error::custom)?;
-                Ok(match known {
-                    #( #conversions )*
-                })
             }
         }
     }
