@@ -777,7 +777,12 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
             }
         }
         if field_checks.is_empty() {
-            (quote!(Self::#variant { .. } => {}), false)
+            // A unit variant (nothing but the tag) is matched as one.
+            let pattern = match s.fields.is_empty() {
+                true => quote!(Self::#variant),
+                false => quote!(Self::#variant { .. }),
+            };
+            (quote!(#pattern => {}), false)
         } else {
             (
                 quote!(Self::#variant { #( #pattern, )* .. } => { #( #field_checks )* }),
@@ -922,7 +927,14 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
         } else if v.inline {
             // A struct variant is written as the union, whose JSON is its own (with the tag
             // when the union writes one).
-            quote!(Self::#variant { .. } => f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?),)
+            let unit = inline_name(&v.shape)
+                .and_then(|n| named_struct(model, n))
+                .is_some_and(|s| s.fields.is_empty());
+            let pattern = match unit {
+                true => quote!(Self::#variant),
+                false => quote!(Self::#variant { .. }),
+            };
+            quote!(#pattern => f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?),)
         } else {
             quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
         }
