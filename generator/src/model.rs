@@ -1031,7 +1031,8 @@ impl Lowerer<'_> {
 
     /// A composition of one schema is that schema. An inline one is lowered as if it stood in
     /// the composition's place: under the component's name when that is one (not a name made up
-    /// beside it), and with the composition's description when it has none of its own.
+    /// beside it), and then with the component's description when it has none of its own
+    /// (elsewhere the description is the property's, already on its field).
     fn only_member(
         &mut self,
         only: &ReferenceOr<Schema>,
@@ -1042,7 +1043,9 @@ impl Lowerer<'_> {
     ) -> Shape {
         match only {
             ReferenceOr::Item(inner)
-                if inner.schema_data.description.is_none() && doc.is_some() =>
+                if component.is_some()
+                    && inner.schema_data.description.is_none()
+                    && doc.is_some() =>
             {
                 let mut inner = inner.clone();
                 inner.schema_data.description = doc;
