@@ -100,12 +100,18 @@ pub struct Union {
     pub variants: Vec<Variant>,
     /// The `discriminator` property, when every member is told apart by it.
     pub discriminator: Option<String>,
-    /// Whether the union writes the discriminator property itself (serde's internally tagged
-    /// form), each variant's one tag: its members are structs made for it that leave the
-    /// property out, so a value is built without restating what the variant already says.
-    pub writes_tag: bool,
     /// The variant that keeps a value no member accepts (or an unknown tag), as JSON.
     pub other: String,
+}
+
+impl Union {
+    /// Whether the union writes the discriminator property itself (serde's internally tagged
+    /// form), each variant's one tag: every variant is a struct variant ([`Variant::inline`])
+    /// that leaves the property out, so a value is built without restating what the variant
+    /// already says.
+    pub fn writes_tag(&self) -> bool {
+        !self.variants.is_empty() && self.variants.iter().all(|v| v.inline)
+    }
 }
 
 /// A member of a [`Union`].
@@ -1197,12 +1203,9 @@ impl Lowerer<'_> {
         if discriminator.is_some() && !tagged {
             self.warn(at, "`discriminator` needs every member to be a `$ref`; the members are told apart by their shape instead");
         }
-        let writes_tag = match &implicit {
-            Some((property, _)) if tagged => {
-                self.move_tag_to_union(members, &mut variants, property, &format!("{at}/{keyword}"))
-            }
-            _ => false,
-        };
+        if let (Some((property, _)), true) = (&implicit, tagged) {
+            self.move_tag_to_union(members, &mut variants, property, &format!("{at}/{keyword}"));
+        }
         if !tagged {
             for variant in &mut variants {
                 variant.tags.clear();
@@ -1228,7 +1231,6 @@ impl Lowerer<'_> {
                     (Some(d), _) => Some(d.property_name.clone()),
                     (None, implicit) => implicit.map(|(property, _)| property),
                 },
-                writes_tag,
                 other,
             }),
         );
@@ -1239,21 +1241,21 @@ impl Lowerer<'_> {
     /// member is an inline object lowered to a struct of its own (at `{members_at}/{i}`, no
     /// additional properties kept), takes the property out of those structs (and the one-value
     /// enum made for it), for the union to write, and makes the variants [`Variant::inline`];
-    /// `false`, changing nothing, otherwise.
+    /// otherwise changes nothing.
     fn move_tag_to_union(
         &mut self,
         members: &[ReferenceOr<Schema>],
         variants: &mut [Variant],
         property: &str,
         members_at: &str,
-    ) -> bool {
+    ) {
         let mut structs = Vec::new();
         for (i, (member, variant)) in members.iter().zip(variants.iter()).enumerate() {
             let member_at = format!("{members_at}/{i}");
             let (ReferenceOr::Item(_), Shape::Named(name), [_]) =
                 (member, &variant.shape, &variant.tags[..])
             else {
-                return false;
+                return;
             };
             match self.types.get(name) {
                 Some(TypeDef::Struct(s))
@@ -1263,7 +1265,7 @@ impl Lowerer<'_> {
                 {
                     structs.push((name.clone(), member_at));
                 }
-                _ => return false,
+                _ => return,
             }
         }
         for variant in variants.iter_mut() {
@@ -1283,7 +1285,6 @@ impl Lowerer<'_> {
                 }
             }
         }
-        true
     }
 
     /// The values of members that are all string enums, in order, without repeats.

@@ -264,18 +264,8 @@ fn field_doc(field: &Field) -> TokenStream {
 fn field_def(field: &Field, visibility: TokenStream) -> TokenStream {
     let doc = field_doc(field);
     let ident = ident(&field.ident);
-    let (ty, serde) = field_type(field, &quote!());
-    let rename = (field.ident != field.wire).then_some(field.wire.as_str());
-    let rename = rename.map(|wire| quote!(rename = #wire,));
-    let skip = match field.presence {
-        Presence::Required | Presence::RequiredNullable => quote!(),
-        Presence::Optional => quote!(skip_serializing_if = "Option::is_none",),
-        Presence::OptionalNullable => {
-            quote!(skip_serializing_if = "crate::Nullable::is_absent",)
-        }
-    };
-    let attr =
-        (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde #skip)]));
+    let ty = field_type(field, &quote!());
+    let attr = serde_attr(field, true);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
@@ -285,14 +275,37 @@ fn field_def(field: &Field, visibility: TokenStream) -> TokenStream {
     }
 }
 
-/// A field's Rust type (named types behind `prefix`), and `default,` when it may be missing.
-fn field_type(field: &Field, prefix: &TokenStream) -> (TokenStream, TokenStream) {
+/// A field's Rust type (named types behind `prefix`).
+fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
     let ty = rust_type(&field.shape, prefix);
     match field.presence {
-        Presence::Required => (ty, quote!()),
-        Presence::RequiredNullable | Presence::Optional => (quote!(Option<#ty>), quote!(default,)),
-        Presence::OptionalNullable => (quote!(crate::Nullable<#ty>), quote!(default,)),
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(crate::Nullable<#ty>),
     }
+}
+
+/// A field's `#[serde(...)]`, if it needs one: its JSON name, `default` when it may be missing,
+/// and, when the type is `serialized` too, that a field left out is not sent.
+fn serde_attr(field: &Field, serialized: bool) -> Option<TokenStream> {
+    let rename = (field.ident != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    let (default, skip) = match field.presence {
+        Presence::Required => (None, None),
+        Presence::RequiredNullable => (Some(quote!(default,)), None),
+        Presence::Optional => (
+            Some(quote!(default,)),
+            Some(quote!(skip_serializing_if = "Option::is_none",)),
+        ),
+        Presence::OptionalNullable => (
+            Some(quote!(default,)),
+            Some(quote!(skip_serializing_if = "crate::Nullable::is_absent",)),
+        ),
+    };
+    let skip = skip.filter(|_| serialized);
+    (rename.is_some() || default.is_some()).then(|| quote!(#[serde(#rename #default #skip)]))
 }
 
 fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
@@ -690,19 +703,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         )),
     }
     let doc = doc(&text);
-    // Each variant, with the struct whose fields it holds when it is a struct variant.
-    let members: Vec<(&Variant, Option<&Struct>)> = u
-        .variants
-        .iter()
-        .map(|v| {
-            let fields = v.inline.then(|| {
-                inline_name(&v.shape)
-                    .and_then(|n| named_struct(model, n))
-                    .expect("an inline variant names a struct of the model")
-            });
-            (v, fields)
-        })
-        .collect();
+    let members = members(u, model);
     let deprecated_allow = members
         .iter()
         .any(|(_, s)| s.is_some_and(|s| s.fields.iter().any(|f| f.deprecated)))
@@ -731,7 +732,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
             None => super::doc(&what),
         };
         let rename = match v.tags.first() {
-            Some(tag) if u.writes_tag => quote!(#[serde(rename = #tag)]),
+            Some(tag) if u.writes_tag() => quote!(#[serde(rename = #tag)]),
             _ => quote!(),
         };
         let payload = match fields {
@@ -777,11 +778,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
             }
         }
         if field_checks.is_empty() {
-            // A unit variant (nothing but the tag) is matched as one.
-            let pattern = match s.fields.is_empty() {
-                true => quote!(Self::#variant),
-                false => quote!(Self::#variant { .. }),
-            };
+            let pattern = any_value_of(&variant, s);
             (quote!(#pattern => {}), false)
         } else {
             (
@@ -790,7 +787,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
             )
         }
     });
-    let display = display.then(|| union_display(u, model));
+    let display = display.then(|| union_display(u, &members, model));
     let checks: Vec<(TokenStream, bool)> = checks.collect();
     let validate = sets
         .requests
@@ -798,7 +795,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         .then(|| union_validate(u, checks, deprecated_allow.clone()));
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
-        Some(property) if u.writes_tag => (
+        Some(property) if u.writes_tag() => (
             quote!(),
             tag_writing_deserialize(u, property, &members, deprecated_allow),
         ),
@@ -830,7 +827,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     // Members that leave the tag out get it from serde's internally tagged form; the catch-all
     // holds the value as received, tag included.
     let (form, other_form) = match &u.discriminator {
-        Some(property) if u.writes_tag => (
+        Some(property) if u.writes_tag() => (
             quote!(#[serde(tag = #property)]),
             quote!(#[serde(untagged)]),
         ),
@@ -850,6 +847,30 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         #deserialize
         #display
         #validate
+    }
+}
+
+/// Each variant of `u`, with the struct whose fields it holds when it is a struct variant.
+fn members<'m>(u: &'m Union, model: &'m Model) -> Vec<(&'m Variant, Option<&'m Struct>)> {
+    u.variants
+        .iter()
+        .map(|v| {
+            let fields = v.inline.then(|| {
+                inline_name(&v.shape)
+                    .and_then(|n| named_struct(model, n))
+                    .expect("an inline variant names a struct of the model")
+            });
+            (v, fields)
+        })
+        .collect()
+}
+
+/// The pattern matching any value of the struct variant `variant` holding the fields of `s`: a
+/// unit variant (nothing but the tag) is matched as one.
+fn any_value_of(variant: &Ident, s: &Struct) -> TokenStream {
+    match s.fields.is_empty() {
+        true => quote!(Self::#variant),
+        false => quote!(Self::#variant { .. }),
     }
 }
 
@@ -875,11 +896,8 @@ fn tag_writing_deserialize(
         }
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.ident);
-            let (ty, serde) = field_type(f, &prefix);
-            let rename = (f.ident != f.wire).then_some(f.wire.as_str());
-            let rename = rename.map(|wire| quote!(rename = #wire,));
-            let attr =
-                (rename.is_some() || !serde.is_empty()).then(|| quote!(#[serde(#rename #serde)]));
+            let ty = field_type(f, &prefix);
+            let attr = serde_attr(f, false);
             quote!(#attr #field: #ty,)
         });
         let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
@@ -907,11 +925,11 @@ fn tag_writing_deserialize(
     }
 }
 
-fn union_display(u: &Union, model: &Model) -> TokenStream {
+fn union_display(u: &Union, members: &[(&Variant, Option<&Struct>)], model: &Model) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
     // Text for a query or path parameter: scalars as themselves, anything else as JSON.
-    let display_arms = u.variants.iter().map(|v| {
+    let display_arms = members.iter().map(|(v, fields)| {
         let variant = ident(&v.ident);
         let scalar = match &v.shape {
             Shape::String(rules) => !rules.secret,
@@ -924,16 +942,10 @@ fn union_display(u: &Union, model: &Model) -> TokenStream {
         };
         if scalar {
             quote!(Self::#variant(value) => write!(f, "{value}"),)
-        } else if v.inline {
+        } else if let Some(s) = fields {
             // A struct variant is written as the union, whose JSON is its own (with the tag
             // when the union writes one).
-            let unit = inline_name(&v.shape)
-                .and_then(|n| named_struct(model, n))
-                .is_some_and(|s| s.fields.is_empty());
-            let pattern = match unit {
-                true => quote!(Self::#variant),
-                false => quote!(Self::#variant { .. }),
-            };
+            let pattern = any_value_of(&variant, s);
             quote!(#pattern => f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?),)
         } else {
             quote!(Self::#variant(value) => f.write_str(&serde_json::to_string(value).map_err(|_| std::fmt::Error)?),)
