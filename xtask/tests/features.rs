@@ -3,6 +3,8 @@
 //! tests (`roundtrip.rs` beside the spec: JSON round trips and calls against a loopback server)
 //! pass.
 
+mod common;
+
 use std::fs;
 use std::process::Command;
 
@@ -30,6 +32,7 @@ fn the_features_spec_generates_a_crate_whose_tests_pass() {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     }
+    common::assert_matches_golden("features", &out);
     fs::create_dir_all(out.join("tests")).unwrap();
     fs::copy(
         fixtures.join("roundtrip.rs"),

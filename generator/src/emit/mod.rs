@@ -28,6 +28,12 @@ const RUNTIME: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether `path` (relative to the crate root) is a support module copied in unchanged rather than
+/// built from the spec: the same text in every generated crate, apart from its header.
+pub fn is_runtime_file(path: &str) -> bool {
+    path == "src/pattern.rs" || RUNTIME.iter().any(|(file, _)| *file == path)
+}
+
 /// Builds the tokens of one Rust file of the crate.
 type BuildFile = fn(&Model) -> TokenStream;
 

@@ -1,4 +1,7 @@
 //! What the tests that generate standalone crates share.
+//!
+//! Each test binary includes this module and uses part of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -15,4 +18,23 @@ pub fn codegen(spec: &Path, out: &Path) -> Output {
         ])
         .output()
         .unwrap()
+}
+
+/// Checks that the crate written at `out` is, file for file, the golden crate
+/// `generator/tests/golden/<name>/` (which `generator/tests/golden.rs` keeps current) plus the
+/// support modules: what reviewers read in the golden files is what these tests compile.
+pub fn assert_matches_golden(name: &str, out: &Path) {
+    let golden = xtask::codegen::workspace_root()
+        .join("generator/tests/golden")
+        .join(name);
+    for relative in ["Cargo.toml", "src/lib.rs", "src/types.rs", "src/client.rs"] {
+        let expected = std::fs::read_to_string(golden.join(relative))
+            .unwrap_or_else(|error| panic!("{name}: golden {relative}: {error}"));
+        let actual = std::fs::read_to_string(out.join(relative)).unwrap();
+        assert!(
+            expected == actual,
+            "{name}: {relative} differs from its golden file; run \
+             `EXPECTORATE=overwrite cargo test -p generator --test golden` and review the diff"
+        );
+    }
 }

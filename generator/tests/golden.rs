@@ -1,0 +1,107 @@
+//! Golden output: what the generator writes for each document of the corpus, checked in under
+//! `tests/golden/<name>/`, so every change to the output shows as a diff in review.
+//!
+//! A test fails with a line diff when the output changes; `EXPECTORATE=overwrite cargo test -p
+//! generator --test golden` rewrites the files (and removes those no longer generated). The
+//! support modules copied into every crate unchanged ([`generator::emit::is_runtime_file`]) are
+//! not repeated here: they are the files of `src/runtime/`. `xtask/tests/generality.rs` compiles
+//! the crates these files come from and checks they are the same bytes.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use generator::Config;
+
+/// The workspace root: the golden crates name their spec relative to it, as `cargo xtask codegen` does.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Generates `spec` (relative to the workspace root) as the crate `name`, as `cargo xtask codegen
+/// --out <dir>/<name>` would, and compares each file with `tests/golden/<name>/`.
+fn golden(name: &str, spec: &str) {
+    let text = fs::read_to_string(root().join(spec)).unwrap();
+    let mut config = Config::new(name).spec_label(spec);
+    if name == "features" {
+        // `xtask/tests/features.rs` runs the crate's own tests against a loopback server.
+        config = config.dev_dependency("wiremock", r#""0.6""#);
+    }
+    let output = generator::generate(&text, &config)
+        .unwrap_or_else(|errors| panic!("{spec} does not generate:\n{errors}"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    let overwrite = std::env::var("EXPECTORATE").as_deref() == Ok("overwrite");
+    let mut written = BTreeSet::new();
+    for (path, contents) in &output.files {
+        if generator::emit::is_runtime_file(path) {
+            continue;
+        }
+        let file = dir.join(path);
+        if overwrite {
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+        }
+        expectorate::assert_contents(&file, contents);
+        written.insert(file);
+    }
+    let mut stale = Vec::new();
+    for file in files_under(&dir) {
+        if !written.contains(&file) {
+            if overwrite {
+                fs::remove_file(&file).unwrap();
+            } else {
+                stale.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "no longer generated (set EXPECTORATE=overwrite to remove): {stale:?}"
+    );
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// One test per document, so a change shows every document it touches.
+macro_rules! golden_tests {
+    ($($test:ident: $name:literal <- $spec:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                golden($name, $spec);
+            }
+        )*
+    };
+}
+
+golden_tests! {
+    features: "features" <- "generator/tests/fixtures/features/features.yaml",
+    keeper: "keeper" <- "generator/tests/fixtures/specs/keeper.json",
+    buildomat: "buildomat" <- "generator/tests/fixtures/specs/buildomat.json",
+    nexus: "nexus" <- "generator/tests/fixtures/specs/nexus.json",
+    petstore: "petstore" <- "generator/tests/fixtures/specs/petstore.yaml",
+    uspto: "uspto" <- "generator/tests/fixtures/specs/uspto.json",
+    discriminators: "discriminators" <- "generator/tests/fixtures/specs/discriminators.yaml",
+    auth0_subset: "auth0-subset" <- "spec/reference/auth0-resource-servers.oas3.1.json",
+}
