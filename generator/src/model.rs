@@ -247,6 +247,26 @@ pub struct Bounds {
     pub max: Option<(f64, bool)>,
 }
 
+impl Bounds {
+    /// The values within both bounds: the stricter lower and upper bound of the two.
+    pub fn and(self, other: Bounds) -> Bounds {
+        let pick = |a: Option<(f64, bool)>, b: Option<(f64, bool)>, lower: bool| match (a, b) {
+            (Some(a), Some(b)) => Some(if a.0 == b.0 {
+                (a.0, a.1 || b.1)
+            } else if (a.0 > b.0) == lower {
+                a
+            } else {
+                b
+            }),
+            (a, b) => a.or(b),
+        };
+        Bounds {
+            min: pick(self.min, other.min, true),
+            max: pick(self.max, other.max, false),
+        }
+    }
+}
+
 /// A Rust integer type, from `format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -444,6 +464,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         directional: BTreeMap::new(),
         dir: Dir::Response,
         merging: Vec::new(),
+        fields: BTreeMap::new(),
         type_names: Scope::with_reserved(&[
             "Client",
             "ClientBuilder",
@@ -584,13 +605,26 @@ struct Lowerer<'a> {
     directional: BTreeMap<String, bool>,
     /// The direction of what is being lowered now.
     dir: Dir,
-    /// Component schemas whose properties are being lowered into a struct, to refuse an inline
-    /// `allOf` that merges one of them again (a struct that would contain itself without end).
+    /// The pointers of the inline `allOf`s being merged now, to refuse one that is met again
+    /// inside what it merges (a struct that would contain itself without end). Properties of a
+    /// `$ref`'d member are located at the component, so such a schema is met at the same pointer.
     merging: Vec<String>,
+    /// The shape of each property lowered so far, by pointer and direction.
+    fields: BTreeMap<(String, Dir), Shape>,
     type_names: Scope,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
 }
+
+/// An `allOf` member with properties: (pointer, the component it is, properties, required,
+/// additionalProperties).
+type Member<'d> = (
+    String,
+    Option<&'d str>,
+    &'d indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    &'d [String],
+    Option<&'d AdditionalProperties>,
+);
 
 /// The parts of a schema this generator reads, whichever way `openapiv3` classified it.
 #[derive(Default)]
@@ -755,6 +789,50 @@ const METHOD_RESERVED: &[&str] = &[
     "with_timeout",
 ];
 
+impl<'a> Lowerer<'a> {
+    /// The members of an `allOf` with properties to merge, nested `allOf`s flattened in order,
+    /// each as (pointer, properties, required, additionalProperties). A `$ref`'d member is
+    /// located at its component.
+    fn all_of_members<'d>(
+        &mut self,
+        all_of: &'d [ReferenceOr<Schema>],
+        at: &str,
+        members: &mut Vec<Member<'d>>,
+        depth: usize,
+    ) where
+        'a: 'd,
+    {
+        let document: &'d Document = self.document;
+        for (i, member) in all_of.iter().enumerate() {
+            let member_at = format!("{at}/allOf/{i}");
+            let (schema, name) = match document.schema(member, &member_at) {
+                Ok(found) => found,
+                Err(error) => {
+                    self.errors.push(error);
+                    continue;
+                }
+            };
+            let member_at = match name {
+                Some(name) => format!("#/components/schemas/{}", pointer_escape(name)),
+                None => member_at,
+            };
+            let mv = view(schema);
+            // `check.rs` refuses cycles of `allOf`s alone; the depth only bounds the walk.
+            if !mv.all_of.is_empty() && depth < 64 {
+                self.all_of_members(mv.all_of, &member_at, members, depth + 1);
+            }
+            for (keyword, union) in [("oneOf", mv.one_of), ("anyOf", mv.any_of)] {
+                if self.has_properties(union) {
+                    self.warn(&member_at, format!("`{keyword}` inside an `allOf` member is not merged; its members' properties are left out"));
+                }
+            }
+            if let Some(properties) = mv.properties {
+                members.push((member_at, name, properties, mv.required, mv.additional));
+            }
+        }
+    }
+}
+
 impl Lowerer<'_> {
     fn warn(&mut self, at: &str, message: impl Into<String>) {
         self.warnings.push(Diagnostic::new(at, message));
@@ -800,10 +878,7 @@ impl Lowerer<'_> {
                 Dir::Request => format!("{}Request", self.component_names[name]),
                 Dir::Response | Dir::Both => self.component_names[name].clone(),
             };
-            let outer = std::mem::take(&mut self.merging);
-            let shape = self.schema_shape(schema, &pointer, &hint, Some(&key));
-            self.merging = outer;
-            shape
+            self.schema_shape(schema, &pointer, &hint, Some(&key))
         };
         self.in_progress.remove(&key);
         self.components.insert(key, shape.clone());
@@ -966,6 +1041,9 @@ impl Lowerer<'_> {
             }
         }
         if !v.all_of.is_empty() {
+            if !self.all_of_is_object(&v, 0) {
+                return self.merged_constraints(&v, at, hint);
+            }
             if let ([only], None) = (v.all_of, v.properties) {
                 return self.only_member(only, &format!("{at}/allOf/0"), hint, component, doc);
             }
@@ -986,27 +1064,37 @@ impl Lowerer<'_> {
             Some("string") => Shape::String(StringRules {
                 min_length: v.min_length.map(|n| n as u64),
                 max_length: v.max_length.map(|n| n as u64),
-                pattern: v.pattern.and_then(|pattern| match regex_syntax::Parser::new().parse(pattern) {
-                    Ok(_) => Some(pattern.to_owned()),
-                    Err(error) => {
-                        let error = error.to_string();
-                        let reason = error.lines().last().unwrap_or_default().trim_start_matches("error: ");
-                        self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` reads ({reason}); it is not checked"));
-                        None
-                    }
-                }),
+                pattern: v.pattern.and_then(|pattern| self.pattern(pattern, at)),
                 secret: v.format == Some("password")
                     || schema.schema_data.extensions.get("x-sensitive") == Some(&Value::Bool(true)),
             }),
-            Some("integer") => Shape::Integer(int_type(v.format), Bounds { min: v.min, max: v.max }),
+            Some("integer") => Shape::Integer(
+                int_type(v.format),
+                Bounds {
+                    min: v.min,
+                    max: v.max,
+                },
+            ),
             Some("number") => {
-                let float = if v.format == Some("float") { FloatType::F32 } else { FloatType::F64 };
-                Shape::Number(float, Bounds { min: v.min, max: v.max })
+                let float = if v.format == Some("float") {
+                    FloatType::F32
+                } else {
+                    FloatType::F64
+                };
+                Shape::Number(
+                    float,
+                    Bounds {
+                        min: v.min,
+                        max: v.max,
+                    },
+                )
             }
             Some("boolean") => Shape::Boolean,
             Some("array") | None if v.items.is_some() || v.typ.is_some() => {
                 let items = match v.items {
-                    Some(items) => self.item_shape(items, &format!("{at}/items"), &format!("{hint}Item")),
+                    Some(items) => {
+                        self.item_shape(items, &format!("{at}/items"), &format!("{hint}Item"))
+                    }
                     None => Shape::Any,
                 };
                 Shape::Array {
@@ -1021,7 +1109,11 @@ impl Lowerer<'_> {
                 }
                 match (v.typ, v.additional) {
                     (_, Some(AdditionalProperties::Schema(values))) => {
-                        let value = self.item_shape_ref(values, &format!("{at}/additionalProperties"), &format!("{hint}Value"));
+                        let value = self.item_shape_ref(
+                            values,
+                            &format!("{at}/additionalProperties"),
+                            &format!("{hint}Value"),
+                        );
                         Shape::Map(Box::new(value))
                     }
                     (Some(_), _) | (None, Some(_)) => Shape::Map(Box::new(Shape::Any)),
@@ -1397,36 +1489,22 @@ impl Lowerer<'_> {
             _ => doc,
         };
         let document = self.document;
+        if component.is_none() && self.merging.iter().any(|m| m == at) {
+            self.error(at, "this `allOf` merges a schema that contains it: the type would contain itself without end");
+            return Shape::Any;
+        }
+        self.merging.push(at.to_owned());
         // (pointer of the member, its properties, its required list, its additionalProperties)
         let mut members = Vec::new();
-        let depth = self.merging.len();
-        self.merging.extend(component.map(|(name, _)| name.clone()));
-        for (i, member) in v.all_of.iter().enumerate() {
-            let member_at = format!("{at}/allOf/{i}");
-            match document.schema(member, &member_at) {
-                Ok((_, Some(name))) if self.merging[..depth].iter().any(|m| m == name) => {
-                    self.error(&member_at, format!("`allOf` merges {name:?}, which contains this schema: the type would contain itself without end"));
-                }
-                Ok((schema, name)) => {
-                    self.merging.extend(name.map(str::to_owned));
-                    let mv = view(schema);
-                    if !mv.all_of.is_empty() || !mv.one_of.is_empty() || !mv.any_of.is_empty() {
-                        self.warn(&member_at, "nested composition inside `allOf` is not merged; its properties are left out");
-                    }
-                    if let Some(properties) = mv.properties {
-                        members.push((member_at, properties, mv.required, mv.additional));
-                    }
-                }
-                Err(error) => self.errors.push(error),
-            }
-        }
+        self.all_of_members(v.all_of, at, &mut members, 0);
         if let Some(properties) = v.properties {
-            members.push((at.to_owned(), properties, v.required, v.additional));
+            let own = component.map(|(name, _)| name.as_str());
+            members.push((at.to_owned(), own, properties, v.required, v.additional));
         }
         let mut idents = Scope::default();
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
-        for (member_at, properties, required, extra) in members {
+        for (member_at, owner, properties, required, extra) in members {
             for (wire, property) in properties {
                 let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
                 let resolved = document.boxed_schema(property, &field_at).ok();
@@ -1439,8 +1517,22 @@ impl Lowerer<'_> {
                 if skip {
                     continue;
                 }
-                let shape =
-                    self.boxed_shape(property, &field_at, &format!("{name}{}", camel(wire)));
+                // A property of a component merged into several structs is one type, lowered
+                // once and named for the component.
+                let directional = resolved.is_some_and(|(s, _)| self.schema_directional(s));
+                let key = (field_at, if directional { self.dir } else { Dir::Both });
+                let shape = match self.fields.get(&key) {
+                    Some(shape) => shape.clone(),
+                    None => {
+                        let hint = match owner.and_then(|o| self.component_names.get(o)) {
+                            Some(owner) if !directional => format!("{owner}{}", camel(wire)),
+                            _ => format!("{name}{}", camel(wire)),
+                        };
+                        let shape = self.boxed_shape(property, &key.0, &hint);
+                        self.fields.insert(key, shape.clone());
+                        shape
+                    }
+                };
                 let nullable = resolved.is_some_and(|(s, _)| self.nullable(s));
                 let presence = match (required.contains(wire), nullable) {
                     (true, false) => Presence::Required,
@@ -1483,7 +1575,7 @@ impl Lowerer<'_> {
                 Some(AdditionalProperties::Any(false)) | None => {}
             }
         }
-        self.merging.truncate(depth);
+        self.merging.pop();
         let additional_ident = idents.claim("additional_properties".to_owned());
         self.types.insert(
             name.clone(),
@@ -1497,6 +1589,161 @@ impl Lowerer<'_> {
             }),
         );
         Shape::Named(name)
+    }
+
+    /// Whether any of `schemas` (after `$ref`s) declares properties.
+    fn has_properties(&self, schemas: &[ReferenceOr<Schema>]) -> bool {
+        schemas.iter().any(|schema| {
+            self.document
+                .schema(schema, "#")
+                .is_ok_and(|(s, _)| view(s).properties.is_some_and(|p| !p.is_empty()))
+        })
+    }
+
+    /// Whether an `allOf` (with the keywords beside it) describes an object or a union, rather
+    /// than a string, number or array with constraints added by each member.
+    fn all_of_is_object(&self, v: &View<'_>, depth: usize) -> bool {
+        if v.typ == Some("object")
+            || v.properties.is_some()
+            || v.additional.is_some()
+            || !v.one_of.is_empty()
+            || !v.any_of.is_empty()
+            || depth >= 64
+        {
+            return true;
+        }
+        v.all_of.iter().any(|member| {
+            self.document
+                .schema(member, "#")
+                .is_ok_and(|(s, _)| self.all_of_is_object(&view(s), depth + 1))
+        })
+    }
+
+    /// An `allOf` of strings, numbers or arrays: the first member's type with every member's
+    /// constraints, and those beside the `allOf`. Members that only annotate (a `description`)
+    /// add nothing.
+    fn merged_constraints(&mut self, v: &View<'_>, at: &str, hint: &str) -> Shape {
+        let mut shape = Shape::Any;
+        for (i, member) in v.all_of.iter().enumerate() {
+            let member_at = format!("{at}/allOf/{i}");
+            let next = self.shape(member, &member_at, hint);
+            shape = self.intersect(shape, next, &member_at);
+        }
+        self.constrain(shape, v, at)
+    }
+
+    /// A `pattern` the generated crate can check, or `None` with a warning.
+    fn pattern(&mut self, pattern: &str, at: &str) -> Option<String> {
+        match regex_syntax::Parser::new().parse(pattern) {
+            Ok(_) => Some(pattern.to_owned()),
+            Err(error) => {
+                let error = error.to_string();
+                let reason = error
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ");
+                self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` reads ({reason}); it is not checked"));
+                None
+            }
+        }
+    }
+
+    /// `shape` with the constraints `v` adds (`minLength`, `maximum`, `maxItems`, ...).
+    fn constrain(&mut self, shape: Shape, v: &View<'_>, at: &str) -> Shape {
+        let rules = StringRules {
+            min_length: v.min_length.map(|n| n as u64),
+            max_length: v.max_length.map(|n| n as u64),
+            pattern: v.pattern.and_then(|pattern| self.pattern(pattern, at)),
+            secret: v.format == Some("password"),
+        };
+        let bounds = Bounds {
+            min: v.min,
+            max: v.max,
+        };
+        let added = match v.typ {
+            Some("string") => Shape::String(rules),
+            Some("integer") => Shape::Integer(int_type(v.format), bounds),
+            Some("number") => Shape::Number(FloatType::F64, bounds),
+            Some("array") => Shape::Array {
+                items: Box::new(Shape::Any),
+                min_items: v.min_items.map(|n| n as u64),
+                max_items: v.max_items.map(|n| n as u64),
+            },
+            _ => match &shape {
+                Shape::String(_) => Shape::String(rules),
+                Shape::Integer(t, _) => Shape::Integer(*t, bounds),
+                Shape::Number(t, _) => Shape::Number(*t, bounds),
+                Shape::Array { .. } => Shape::Array {
+                    items: Box::new(Shape::Any),
+                    min_items: v.min_items.map(|n| n as u64),
+                    max_items: v.max_items.map(|n| n as u64),
+                },
+                _ => Shape::Any,
+            },
+        };
+        self.intersect(shape, added, at)
+    }
+
+    /// A value of both shapes: the stricter of each constraint. Shapes of different types keep
+    /// the first, with a warning at `at`.
+    fn intersect(&mut self, first: Shape, second: Shape, at: &str) -> Shape {
+        let stricter = |a: Option<u64>, b: Option<u64>, pick: fn(u64, u64) -> u64| match (a, b) {
+            (Some(a), Some(b)) => Some(pick(a, b)),
+            (a, b) => a.or(b),
+        };
+        match (first, second) {
+            (Shape::Any, shape) | (shape, Shape::Any) => shape,
+            (Shape::String(a), Shape::String(b)) => {
+                let pattern = match (a.pattern, b.pattern) {
+                    (Some(a), Some(b)) if a != b => {
+                        self.warn(
+                            at,
+                            format!("a second `pattern` ({b:?}) is not checked; only {a:?} is"),
+                        );
+                        Some(a)
+                    }
+                    (a, b) => a.or(b),
+                };
+                Shape::String(StringRules {
+                    min_length: stricter(a.min_length, b.min_length, u64::max),
+                    max_length: stricter(a.max_length, b.max_length, u64::min),
+                    pattern,
+                    secret: a.secret || b.secret,
+                })
+            }
+            (Shape::Integer(t, a), Shape::Integer(_, b)) => Shape::Integer(t, a.and(b)),
+            (Shape::Number(t, a), Shape::Number(_, b)) => Shape::Number(t, a.and(b)),
+            (
+                Shape::Array {
+                    items,
+                    min_items,
+                    max_items,
+                },
+                Shape::Array {
+                    items: other,
+                    min_items: min2,
+                    max_items: max2,
+                },
+            ) => Shape::Array {
+                items: if *items == Shape::Any { other } else { items },
+                min_items: stricter(min_items, min2, u64::max),
+                max_items: stricter(max_items, max2, u64::min),
+            },
+            // An enum or a union with a length or range added: its values are its own.
+            (
+                named @ Shape::Named(_),
+                Shape::String(_) | Shape::Integer(..) | Shape::Number(..),
+            ) => named,
+            (first, second) if first == second => first,
+            (first, _) => {
+                self.warn(
+                    at,
+                    "`allOf` of values of different types: only the first member's type is used",
+                );
+                first
+            }
+        }
     }
 
     fn operations(&mut self) -> Vec<Operation> {

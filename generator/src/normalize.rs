@@ -15,13 +15,17 @@
 //! | `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` (same for the maximum) |
 //! | `$ref` beside `description`, `nullable`, ... | `allOf: [{$ref}]` beside them (`x-` extensions stay beside the `$ref`) |
 //! | `true` / `{}` as a schema | `{}` |
-//! | `jsonSchemaDialect`, `$schema`, `$comment` | dropped |
-//! | `webhooks`, `callbacks`, `contentMediaType`, `contentEncoding` | dropped, with a warning |
+//! | `jsonSchemaDialect`, `$schema`, `$comment`, `$id`, `$anchor`, `$dynamicAnchor`, `$defs` | dropped (a `$ref` into `$defs` is then an error) |
+//! | `webhooks`, `callbacks` | dropped, with a warning |
+//! | `contains`, `minContains`, `maxContains`, `if`/`then`/`else`, `dependentSchemas`, `dependentRequired`, `propertyNames`, `unevaluatedItems`, `contentEncoding`, `contentMediaType`, `contentSchema` | dropped, with a warning: they only constrain values, and the client does not check them |
+//! | `prefixItems` | `items: {}` (any JSON values), with a warning |
+//! | `patternProperties` | `additionalProperties`: the pattern's schema when there is one pattern and no other `additionalProperties`, else `true`; with a warning |
+//! | `unevaluatedProperties` | `additionalProperties` (allOf members are merged into one type); ignored with a warning beside `additionalProperties` |
+//! | `$dynamicRef` | `{}` (any JSON value), with a warning |
 //! | `components/pathItems` | copied into each path that `$ref`s them |
 //! | `openapi: 3.1.x` | `openapi: 3.0.3` |
 //!
-//! Every other JSON Schema keyword 3.0 lacks (`prefixItems`, `if`, `$defs`, `patternProperties`,
-//! ...) is an error located by its JSON pointer. Nothing panics on bad input.
+//! Nothing panics on bad input; what cannot be read is an error located by its JSON pointer.
 
 use serde_json::{Map, Value};
 
@@ -272,9 +276,20 @@ fn content(holder: &mut Value, at: &str, out: &mut Context) {
     }
 }
 
-/// JSON Schema keywords 3.0 has no counterpart for.
-const UNSUPPORTED: [&str; 18] = [
-    "prefixItems",
+/// Keywords that name or annotate a schema and change nothing in a client: dropped.
+const ANNOTATIONS: [&str; 6] = [
+    "$schema",
+    "$comment",
+    "$id",
+    "$anchor",
+    "$dynamicAnchor",
+    "$defs",
+];
+
+/// JSON Schema keywords that only constrain values, which the client does not check: dropped with
+/// a warning (responses are never checked anyway; a request that breaks one is refused by the
+/// server instead of before sending).
+const UNCHECKED: [&str; 13] = [
     "contains",
     "minContains",
     "maxContains",
@@ -283,16 +298,70 @@ const UNSUPPORTED: [&str; 18] = [
     "else",
     "dependentSchemas",
     "dependentRequired",
-    "patternProperties",
     "propertyNames",
     "unevaluatedItems",
-    "unevaluatedProperties",
-    "$defs",
-    "$id",
-    "$anchor",
-    "$dynamicRef",
-    "$dynamicAnchor",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
 ];
+
+/// The JSON Schema 2020-12 keywords OpenAPI 3.0 lacks, each rewritten to what 3.0 can say or
+/// dropped, as the module doc's table says.
+fn json_schema_keywords(object: &mut Map<String, Value>, at: &str, out: &mut Context) {
+    for keyword in ANNOTATIONS {
+        object.shift_remove(keyword);
+    }
+    for keyword in UNCHECKED {
+        if object.shift_remove(keyword).is_some() {
+            out.warn(
+                &format!("{at}/{}", escape(keyword)),
+                format!("`{keyword}` is not checked by the client; it is ignored"),
+            );
+        }
+    }
+    if object.shift_remove("$dynamicRef").is_some() {
+        out.warn(
+            &format!("{at}/$dynamicRef"),
+            "`$dynamicRef` is not followed; the schema accepts any JSON value",
+        );
+        object.retain(|key, _| key.starts_with("x-") || key == "description");
+    }
+    if object.shift_remove("prefixItems").is_some() {
+        out.warn(
+            &format!("{at}/prefixItems"),
+            "`prefixItems` (a tuple) is not typed; the array holds any JSON values",
+        );
+        object.insert("items".to_owned(), Value::Object(Map::new()));
+    }
+    if let Some(patterns) = object.shift_remove("patternProperties") {
+        out.warn(
+            &format!("{at}/patternProperties"),
+            "`patternProperties`: property names are not checked against the patterns; such \
+             properties are kept as additional properties",
+        );
+        let value = match (object.get("additionalProperties"), patterns) {
+            (None | Some(Value::Bool(false)), Value::Object(patterns)) if patterns.len() == 1 => {
+                patterns.into_iter().next().map(|(_, schema)| schema)
+            }
+            _ => Some(Value::Bool(true)),
+        };
+        if let Some(value) = value {
+            object.insert("additionalProperties".to_owned(), value);
+        }
+    }
+    if let Some(unevaluated) = object.shift_remove("unevaluatedProperties") {
+        // The generator merges `allOf` members into one struct, so "no properties but those
+        // the members declare" is that struct's `additionalProperties`.
+        if object.contains_key("additionalProperties") {
+            out.warn(
+                &format!("{at}/unevaluatedProperties"),
+                "`unevaluatedProperties` beside `additionalProperties` is ignored",
+            );
+        } else {
+            object.insert("additionalProperties".to_owned(), unevaluated);
+        }
+    }
+}
 
 /// Rewrites one schema, and every schema under it, in place.
 fn schema(schema: &mut Value, at: &str, out: &mut Context) {
@@ -311,24 +380,7 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
             return;
         }
     };
-    for keyword in UNSUPPORTED {
-        if object.contains_key(keyword) {
-            out.error(
-                &format!("{at}/{}", escape(keyword)),
-                format!("`{keyword}` is not supported (OpenAPI 3.0 has no equivalent)"),
-            );
-        }
-    }
-    object.shift_remove("$schema");
-    object.shift_remove("$comment");
-    for keyword in ["contentMediaType", "contentEncoding"] {
-        if object.shift_remove(keyword).is_some() {
-            out.warn(
-                &format!("{at}/{keyword}"),
-                format!("`{keyword}` is not supported; it is ignored"),
-            );
-        }
-    }
+    json_schema_keywords(object, at, out);
 
     if object.contains_key("$ref") {
         reference_with_siblings(object, at, out);

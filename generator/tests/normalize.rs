@@ -246,9 +246,9 @@ fn annotations_3_0_lacks_are_dropped_with_a_warning() {
 #[test]
 fn unsupported_constructs_are_located_errors() {
     check_error(
-        with_schema(json!({ "type": "array", "prefixItems": [{ "type": "string" }] })),
-        "#/components/schemas/T/prefixItems",
-        "`prefixItems` is not supported",
+        with_schema(json!(false)),
+        "#/components/schemas/T",
+        "the schema `false` (nothing is valid) is not supported",
     );
     check_error(
         with_schema(json!({ "properties": { "a/b": { "type": 7 } } })),
@@ -305,9 +305,12 @@ fn generate_reads_31_and_names_other_versions() {
         assert!(errors[0].message.contains(message), "{errors:?}");
     }
     // An unsupported 3.1 construct is located in the document the user wrote.
-    let spec = "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    T: { if: { type: string } }\n";
+    let spec = "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    T: { properties: { a: { type: [7] } } }\n";
     let Errors(errors) = generate(spec, &Config::new("t")).unwrap_err();
-    assert_eq!(errors[0].location, "#/components/schemas/T/if");
+    assert_eq!(
+        errors[0].location,
+        "#/components/schemas/T/properties/a/type/0"
+    );
 }
 
 #[test]
@@ -336,4 +339,93 @@ fn a_31_document_and_its_hand_translation_generate_the_same_rust() {
     ] {
         assert!(types.contains(piece), "{piece:?} not in:\n{types}");
     }
+}
+
+/// Rewrites `schema` and returns the result and the warnings' `(location, message)`.
+fn rewrite(schema: Value) -> (Value, Vec<(String, String)>) {
+    let normalized = to_openapi_30(with_schema(schema)).unwrap();
+    let warnings = normalized
+        .warnings
+        .into_iter()
+        .map(|w| (w.location, w.message))
+        .collect();
+    (
+        normalized.document["components"]["schemas"]["T"].clone(),
+        warnings,
+    )
+}
+
+#[test]
+fn json_schema_keywords_are_rewritten_or_dropped_with_a_located_warning() {
+    // Constraints the client does not check: dropped, each with a warning at its pointer.
+    for keyword in [
+        "contains",
+        "minContains",
+        "maxContains",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "dependentRequired",
+        "propertyNames",
+        "unevaluatedItems",
+        "contentEncoding",
+        "contentMediaType",
+        "contentSchema",
+    ] {
+        let (schema, warnings) = rewrite(json!({ "type": "object", keyword: {} }));
+        assert_eq!(schema, json!({ "type": "object" }), "{keyword}");
+        assert_eq!(
+            warnings,
+            [(
+                format!("#/components/schemas/T/{keyword}"),
+                format!("`{keyword}` is not checked by the client; it is ignored")
+            )]
+        );
+    }
+    // Names and annotations: dropped without a word.
+    let (schema, warnings) = rewrite(json!({
+        "$id": "x", "$anchor": "a", "$dynamicAnchor": "d", "$defs": { "A": {} },
+        "$comment": "c", "type": "string"
+    }));
+    assert_eq!((schema, warnings), (json!({ "type": "string" }), vec![]));
+    // A tuple is an array of any values.
+    let (schema, warnings) = rewrite(json!({
+        "type": "array", "prefixItems": [{ "type": "string" }], "items": { "type": "integer" }
+    }));
+    assert_eq!(schema, json!({ "type": "array", "items": {} }));
+    assert_eq!(warnings[0].0, "#/components/schemas/T/prefixItems");
+    // One pattern: its schema types the additional properties.
+    let (schema, warnings) = rewrite(json!({
+        "type": "object", "patternProperties": { "^x-": { "type": ["string", "null"] } },
+        "additionalProperties": false
+    }));
+    assert_eq!(
+        schema,
+        json!({ "type": "object", "additionalProperties": { "type": "string", "nullable": true } })
+    );
+    assert_eq!(warnings[0].0, "#/components/schemas/T/patternProperties");
+    // Several patterns: any additional property is kept.
+    let (schema, _) = rewrite(json!({
+        "type": "object", "patternProperties": { "^a": { "type": "string" }, "^b": {} }
+    }));
+    assert_eq!(
+        schema,
+        json!({ "type": "object", "additionalProperties": true })
+    );
+    // `unevaluatedProperties` is the merged type's `additionalProperties`.
+    let (schema, warnings) = rewrite(json!({
+        "allOf": [{ "type": "object" }], "unevaluatedProperties": false
+    }));
+    assert_eq!(
+        (schema, warnings),
+        (
+            json!({ "allOf": [{ "type": "object" }], "additionalProperties": false }),
+            vec![]
+        )
+    );
+    // `$dynamicRef` is not followed: any value.
+    let (schema, warnings) = rewrite(json!({ "$dynamicRef": "#node", "description": "d" }));
+    assert_eq!(schema, json!({ "description": "d" }));
+    assert_eq!(warnings[0].0, "#/components/schemas/T/$dynamicRef");
 }

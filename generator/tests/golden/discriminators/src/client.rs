@@ -438,6 +438,10 @@ impl Client {
         Error<crate::types::PostPotentiallyUndefinedFormDataError>,
     > {
         const OPERATION: &str = "POST /potentially-undefined-formData";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        body.validate_at(&crate::FieldPath::Root, out);
+        v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/potentially-undefined-formData", self.core.base_url,);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;

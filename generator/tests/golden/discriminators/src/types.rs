@@ -8,36 +8,45 @@ use crate::validation::{self as v, Validate as _};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseBuyerWebhookEvent {
     /// Type of the webhook event.
-    pub event_type: BaseBuyerWebhookEventEventType,
+    pub event_type: BaseWebhookEventEventType,
     /// ID of the event.
     pub event_id: String,
     /// ID of the buyer the event corresponds to.
     pub buyer_id: String,
 }
-/// Type of the webhook event.
-///
-/// One of `application_approved`, `application_denied`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BaseBuyerWebhookEventEventType {
-    /// `application_approved`
-    ApplicationApproved,
-    /// `application_denied`
-    ApplicationDenied,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
-    Unknown(String),
-}
-crate::open_enum::open_enum!(
-    BaseBuyerWebhookEventEventType, Unknown, [ApplicationApproved =
-    "application_approved", ApplicationDenied = "application_denied"]
-);
 /// The `BasePurchaseWebhookEvent` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BasePurchaseWebhookEvent {
+    /// Type of the webhook event.
+    pub event_type: BaseWebhookEventEventType,
+    /// ID of the event.
+    pub event_id: String,
+    /// ID of the buyer the event corresponds to.
+    pub buyer_id: String,
     /// Provided Partner Order ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
 }
-impl crate::Validate for BasePurchaseWebhookEvent {}
+impl BasePurchaseWebhookEvent {
+    /// A value with the required `event_type`, `event_id`, `buyer_id`, and any other field left out.
+    pub fn new(
+        event_type: BaseWebhookEventEventType,
+        event_id: String,
+        buyer_id: String,
+    ) -> Self {
+        Self {
+            event_type,
+            event_id,
+            buyer_id,
+            order_id: Default::default(),
+        }
+    }
+}
+impl crate::Validate for BasePurchaseWebhookEvent {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        self.event_type.validate_at(&path.field("event_type"), out);
+    }
+}
 /// Vehicle (from [Redocly example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BaseVehicle {
@@ -795,7 +804,19 @@ impl<'de> serde::Deserialize<'de> for PostPotentiallyUndefinedFormDataBody {
         }
     }
 }
-impl crate::Validate for PostPotentiallyUndefinedFormDataBody {}
+impl crate::Validate for PostPotentiallyUndefinedFormDataBody {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        match self {
+            Self::ApplicationApprovedEvent(value) => {
+                value.validate_at(path, out);
+            }
+            Self::ApplicationDeniedEvent(value) => {
+                value.validate_at(path, out);
+            }
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// The `RedoclyQuirkBody` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedoclyQuirkBody {

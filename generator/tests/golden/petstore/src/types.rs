@@ -130,7 +130,7 @@ pub struct PetRequest {
     pub tags: Option<Vec<Tag>>,
     /// pet status in the store
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PetRequestStatus>,
+    pub status: Option<PetStatus>,
 }
 impl PetRequest {
     /// A value with the required `name`, `photoUrls`, and any other field left out.
@@ -149,24 +149,6 @@ impl crate::Validate for PetRequest {
         self.status.validate_at(&path.field("status"), out);
     }
 }
-/// pet status in the store
-///
-/// One of `available`, `pending`, `sold`; any other value is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PetRequestStatus {
-    /// `available`
-    Available,
-    /// `pending`
-    Pending,
-    /// `sold`
-    Sold,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
-    Unknown(String),
-}
-crate::open_enum::open_enum!(
-    PetRequestStatus, Unknown, [Available = "available", Pending = "pending", Sold =
-    "sold"]
-);
 /// pet status in the store
 ///
 /// One of `available`, `pending`, `sold`; any other value is kept as `Unknown`.
