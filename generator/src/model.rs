@@ -234,6 +234,9 @@ pub struct StringRules {
     pub max_length: Option<u64>,
     /// `pattern`.
     pub pattern: Option<String>,
+    /// Whether the pattern needs a backtracking engine (`fancy-regex`): look-around or
+    /// backreferences, which Rust's `regex` does not read.
+    pub backtracking: bool,
     /// `format: password` or `x-sensitive: true`: redacted when printed.
     pub secret: bool,
 }
@@ -318,6 +321,22 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// How to walk the pages of the list it returns, when it is a page-numbered list.
     pub paging: Option<Paging>,
+    /// The names of the method's own local variables, chosen after its parameters'.
+    pub locals: Locals,
+}
+
+/// The local variables of a generated method, named so that no parameter of the spec is
+/// shadowed by one (a query parameter named `query` keeps its name; the local becomes `query_2`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Locals {
+    /// The URL.
+    pub url: String,
+    /// The request being built.
+    pub request: String,
+    /// The query pairs.
+    pub query: String,
+    /// One per `{...}` of the path template: its value encoded as a path segment.
+    pub segments: Vec<String>,
 }
 
 /// A page-numbered list: an optional integer `page` query parameter, and an answer that is, or
@@ -523,7 +542,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
                     ident: idents.claim(snake(name)),
                     default: Some(variable.default.clone())
                         .filter(|d| !d.is_empty() && !d.contains('{') && !d.contains('}')),
-                    description: variable.description.clone(),
+                    description: text(&variable.description),
                 })
                 .collect(),
         }
@@ -562,7 +581,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
     }
     let model = Model {
         title: api.info.title.clone(),
-        description: api.info.description.clone(),
+        description: text(&api.info.description),
         version: api.info.version.clone(),
         server,
         bearer_auth,
@@ -571,6 +590,12 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         operations,
     };
     Ok((model, lowerer.warnings))
+}
+
+/// A `description` or `summary` worth writing: one that says something (some documents write
+/// `""` everywhere, which is no documentation).
+fn text(text: &Option<String>) -> Option<String> {
+    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
 }
 
 /// Escapes a name for use in a JSON pointer (RFC 6901).
@@ -736,6 +761,37 @@ fn view(schema: &Schema) -> View<'_> {
     }
 }
 
+/// An ECMA-262 pattern (what OpenAPI's `pattern` is) as Rust's engines read it: in a character
+/// class, a `-` beside a class escape (`[\w-.]`) is a literal `-` in JavaScript and an error in
+/// Rust, so it is escaped. Everything else is left as it is.
+fn ecma_class_hyphens(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let is_class_escape = |i: usize| {
+        chars.get(i) == Some(&'\\') && chars.get(i + 1).is_some_and(|c| "wWdDsS".contains(*c))
+    };
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let (mut in_class, mut i) = (false, 0);
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.extend(chars.get(i..i + 2).unwrap_or(&chars[i..]));
+            i += 2;
+            continue;
+        }
+        match c {
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '-' if in_class && ((i >= 2 && is_class_escape(i - 2)) || is_class_escape(i + 1)) => {
+                out.push('\\');
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 /// The `format` keyword of a typed schema, as written in the spec.
 fn format_name<T: FormatName>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<&str> {
     match format {
@@ -779,7 +835,9 @@ impl FormatName for openapiv3::NumberFormat {
     }
 }
 
-const PARAM_RESERVED: &[&str] = &["body", "self"];
+/// Names a parameter never takes: the body argument, and the names the checks of parameters are
+/// written with (`emit::types::check` appends to `out`).
+const PARAM_RESERVED: &[&str] = &["body", "self", "out", "violations"];
 const METHOD_RESERVED: &[&str] = &[
     "new",
     "builder",
@@ -1020,7 +1078,7 @@ impl Lowerer<'_> {
         component: Option<&Key>,
     ) -> Shape {
         let v = view(schema);
-        let doc = schema.schema_data.description.clone();
+        let doc = text(&schema.schema_data.description);
         if v.not {
             self.warn(at, "`not` is not supported; typed as any JSON value");
             return Shape::Any;
@@ -1061,13 +1119,18 @@ impl Lowerer<'_> {
             }
         }
         match v.typ {
-            Some("string") => Shape::String(StringRules {
-                min_length: v.min_length.map(|n| n as u64),
-                max_length: v.max_length.map(|n| n as u64),
-                pattern: v.pattern.and_then(|pattern| self.pattern(pattern, at)),
-                secret: v.format == Some("password")
-                    || schema.schema_data.extensions.get("x-sensitive") == Some(&Value::Bool(true)),
-            }),
+            Some("string") => {
+                let (pattern, backtracking) = self.pattern(v.pattern, at);
+                Shape::String(StringRules {
+                    min_length: v.min_length.map(|n| n as u64),
+                    max_length: v.max_length.map(|n| n as u64),
+                    pattern,
+                    backtracking,
+                    secret: v.format == Some("password")
+                        || schema.schema_data.extensions.get("x-sensitive")
+                            == Some(&Value::Bool(true)),
+                })
+            }
             Some("integer") => Shape::Integer(
                 int_type(v.format),
                 Bounds {
@@ -1543,7 +1606,7 @@ impl Lowerer<'_> {
                 let field = Field {
                     wire: wire.clone(),
                     ident: String::new(),
-                    doc: data.and_then(|d| d.description.clone()),
+                    doc: data.and_then(|d| text(&d.description)),
                     shape,
                     presence,
                     default: data.and_then(|d| d.default.clone()),
@@ -1632,29 +1695,36 @@ impl Lowerer<'_> {
         self.constrain(shape, v, at)
     }
 
-    /// A `pattern` the generated crate can check, or `None` with a warning.
-    fn pattern(&mut self, pattern: &str, at: &str) -> Option<String> {
-        match regex_syntax::Parser::new().parse(pattern) {
-            Ok(_) => Some(pattern.to_owned()),
+    /// A `pattern` the generated crate can check, and whether it needs a backtracking engine
+    /// (look-around, backreferences); `None` with a warning when neither engine reads it.
+    fn pattern(&mut self, pattern: Option<&str>, at: &str) -> (Option<String>, bool) {
+        let Some(pattern) = pattern else {
+            return (None, false);
+        };
+        if regex_syntax::Parser::new().parse(pattern).is_ok() {
+            return (Some(pattern.to_owned()), false);
+        }
+        let pattern = ecma_class_hyphens(pattern);
+        if regex_syntax::Parser::new().parse(&pattern).is_ok() {
+            return (Some(pattern), false);
+        }
+        match fancy_regex::Regex::new(&pattern) {
+            Ok(_) => (Some(pattern), true),
             Err(error) => {
-                let error = error.to_string();
-                let reason = error
-                    .lines()
-                    .last()
-                    .unwrap_or_default()
-                    .trim_start_matches("error: ");
-                self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` reads ({reason}); it is not checked"));
-                None
+                self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` or `fancy-regex` reads ({error}); it is not checked"));
+                (None, false)
             }
         }
     }
 
     /// `shape` with the constraints `v` adds (`minLength`, `maximum`, `maxItems`, ...).
     fn constrain(&mut self, shape: Shape, v: &View<'_>, at: &str) -> Shape {
+        let (pattern, backtracking) = self.pattern(v.pattern, at);
         let rules = StringRules {
             min_length: v.min_length.map(|n| n as u64),
             max_length: v.max_length.map(|n| n as u64),
-            pattern: v.pattern.and_then(|pattern| self.pattern(pattern, at)),
+            pattern,
+            backtracking,
             secret: v.format == Some("password"),
         };
         let bounds = Bounds {
@@ -1695,20 +1765,19 @@ impl Lowerer<'_> {
         match (first, second) {
             (Shape::Any, shape) | (shape, Shape::Any) => shape,
             (Shape::String(a), Shape::String(b)) => {
-                let pattern = match (a.pattern, b.pattern) {
-                    (Some(a), Some(b)) if a != b => {
-                        self.warn(
-                            at,
-                            format!("a second `pattern` ({b:?}) is not checked; only {a:?} is"),
-                        );
-                        Some(a)
+                // Two patterns: one that matches where both match somewhere (look-ahead).
+                let (pattern, backtracking) = match (a.pattern, b.pattern) {
+                    (Some(first), Some(second)) if first != second => {
+                        let both = format!(r"^(?=[\s\S]*?(?:{first}))(?=[\s\S]*?(?:{second}))");
+                        self.pattern(Some(&both), at)
                     }
-                    (a, b) => a.or(b),
+                    (first, second) => (first.or(second), a.backtracking || b.backtracking),
                 };
                 Shape::String(StringRules {
                     min_length: stricter(a.min_length, b.min_length, u64::max),
                     max_length: stricter(a.max_length, b.max_length, u64::min),
                     pattern,
+                    backtracking,
                     secret: a.secret || b.secret,
                 })
             }
@@ -1869,19 +1938,43 @@ impl Lowerer<'_> {
                     Shape::String(StringRules::default())
                 }
             };
+            // What is sent as text must print as text: strings, numbers, enums and unions
+            // (`Display`), and arrays of them.
+            let is_struct = |name: &str| matches!(self.types.get(name), Some(TypeDef::Struct(_)));
             let shape = match shape {
                 Shape::Any | Shape::Map(_) | Shape::Nullable(_) => {
                     self.warn(&p_at, "parameter of this type is sent as a plain string");
                     Shape::String(StringRules::default())
                 }
-                Shape::Named(ref name)
-                    if matches!(self.types.get(name), Some(TypeDef::Struct(_))) =>
-                {
+                Shape::Named(ref name) if is_struct(name) => {
                     self.warn(
                         &p_at,
                         "object parameters are not supported; sent as a plain string",
                     );
                     Shape::String(StringRules::default())
+                }
+                Shape::Array {
+                    ref items,
+                    min_items,
+                    max_items,
+                } if matches!(
+                    &**items,
+                    Shape::Any
+                        | Shape::Map(_)
+                        | Shape::Nullable(_)
+                        | Shape::Array { .. }
+                        | Shape::Boxed(_)
+                ) || matches!(&**items, Shape::Named(name) if is_struct(name)) =>
+                {
+                    self.warn(
+                        &p_at,
+                        "arrays of objects or arrays are not supported as parameters; each item is sent as a plain string",
+                    );
+                    Shape::Array {
+                        items: Box::new(Shape::String(StringRules::default())),
+                        min_items,
+                        max_items,
+                    }
                 }
                 shape => shape,
             };
@@ -1893,7 +1986,7 @@ impl Lowerer<'_> {
                 required: data.required || location == ParamLocation::Path,
                 // `form` style, the query's default, explodes unless told otherwise.
                 explode: data.explode.unwrap_or(true),
-                doc: data.description.clone(),
+                doc: text(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
@@ -1924,6 +2017,14 @@ impl Lowerer<'_> {
             }
         };
 
+        let locals = Locals {
+            url: idents.claim("url".to_owned()),
+            request: idents.claim("request".to_owned()),
+            query: idents.claim("query".to_owned()),
+            segments: (0..path.matches('{').count())
+                .map(|i| idents.claim(format!("segment_{i}")))
+                .collect(),
+        };
         self.dir = Dir::Response;
         let mut success = None;
         let error_name = self.type_names.claim(format!("{type_hint}Error"));
@@ -2010,8 +2111,8 @@ impl Lowerer<'_> {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
             at: at.to_owned(),
-            summary: op.summary.clone(),
-            description: op.description.clone(),
+            summary: text(&op.summary),
+            description: text(&op.description),
             deprecated: op.deprecated,
             params,
             body,
@@ -2019,6 +2120,7 @@ impl Lowerer<'_> {
             error_name,
             errors,
             paging,
+            locals,
         })
     }
 

@@ -15,6 +15,8 @@
 //! | `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` (same for the maximum) |
 //! | `$ref` beside `description`, `nullable`, ... | `allOf: [{$ref}]` beside them (`x-` extensions stay beside the `$ref`) |
 //! | `true` / `{}` as a schema | `{}` |
+//! | `false` as a property's schema | the property left out, with a warning |
+//! | `false` as any other schema | `not: {}` (which the model types as any value, with a warning) |
 //! | `jsonSchemaDialect`, `$schema`, `$comment`, `$id`, `$anchor`, `$dynamicAnchor`, `$defs` | dropped (a `$ref` into `$defs` is then an error) |
 //! | `webhooks`, `callbacks` | dropped, with a warning |
 //! | `contains`, `minContains`, `maxContains`, `if`/`then`/`else`, `dependentSchemas`, `dependentRequired`, `propertyNames`, `unevaluatedItems`, `contentEncoding`, `contentMediaType`, `contentSchema` | dropped, with a warning: they only constrain values, and the client does not check them |
@@ -371,7 +373,10 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
             return;
         }
         Value::Bool(false) => {
-            out.error(at, "the schema `false` (nothing is valid) is not supported");
+            // Nothing is valid: `not: {}`, which the model types as any value, with a warning.
+            let mut never = Map::new();
+            never.insert("not".to_owned(), Value::Object(Map::new()));
+            *schema = Value::Object(never);
             return;
         }
         Value::Object(object) => object,
@@ -502,6 +507,17 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
             }
             "properties" => {
                 if let Value::Object(mut properties) = value {
+                    // A property whose schema is `false` must be absent: it is left out.
+                    properties.retain(|name, property| {
+                        let absent = *property == Value::Bool(false);
+                        if absent {
+                            out.warn(
+                                &format!("{at}/properties/{}", escape(name)),
+                                "the schema `false`: the property must be absent; it is left out",
+                            );
+                        }
+                        !absent
+                    });
                     for (name, property) in properties.iter_mut() {
                         self::schema(property, &format!("{at}/properties/{}", escape(name)), out);
                     }

@@ -246,11 +246,6 @@ fn annotations_3_0_lacks_are_dropped_with_a_warning() {
 #[test]
 fn unsupported_constructs_are_located_errors() {
     check_error(
-        with_schema(json!(false)),
-        "#/components/schemas/T",
-        "the schema `false` (nothing is valid) is not supported",
-    );
-    check_error(
         with_schema(json!({ "properties": { "a/b": { "type": 7 } } })),
         "#/components/schemas/T/properties/a~1b/type",
         "must be a string or an array",
@@ -259,11 +254,6 @@ fn unsupported_constructs_are_located_errors() {
         with_schema(json!({ "type": "integer", "exclusiveMinimum": true })),
         "#/components/schemas/T/exclusiveMinimum",
         "must be a number",
-    );
-    check_error(
-        with_schema(json!(false)),
-        "#/components/schemas/T",
-        "`false`",
     );
     check_error(
         json!({ "openapi": "3.1.0", "info": {}, "paths": { "/x": { "$ref": "#/components/pathItems/Nope" } } }),
@@ -424,6 +414,15 @@ fn json_schema_keywords_are_rewritten_or_dropped_with_a_located_warning() {
             vec![]
         )
     );
+    // `false`: a property that must be absent is left out; elsewhere nothing is valid (`not`).
+    let (schema, warnings) = rewrite(json!({
+        "type": "object", "properties": { "gone": false, "kept": { "items": false } }
+    }));
+    assert_eq!(
+        schema,
+        json!({ "type": "object", "properties": { "kept": { "items": { "not": {} } } } })
+    );
+    assert_eq!(warnings[0].0, "#/components/schemas/T/properties/gone");
     // `$dynamicRef` is not followed: any value.
     let (schema, warnings) = rewrite(json!({ "$dynamicRef": "#node", "description": "d" }));
     assert_eq!(schema, json!({ "description": "d" }));

@@ -460,9 +460,13 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         rest = &rest[start + end + 1..];
     }
     format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let segment_names: Vec<_> = (0..segments.len())
-        .map(|i| quote::format_ident!("segment_{}", i))
-        .collect();
+    let locals = &op.locals;
+    let segment_names: Vec<_> = locals.segments.iter().map(|name| ident(name)).collect();
+    let (url, request, query_pairs) = (
+        ident(&locals.url),
+        ident(&locals.request),
+        ident(&locals.query),
+    );
 
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -473,22 +477,22 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
             (ParamLocation::Path, _) => continue,
             (ParamLocation::Query, Shape::Array { items, .. }) if param.explode => {
                 let text = to_text(items);
-                quote!(for value in value.iter() { query.push((#wire, #text)); })
+                quote!(for value in value.iter() { #query_pairs.push((#wire, #text)); })
             }
             (ParamLocation::Query, Shape::Array { items, .. }) => {
                 let text = to_text(items);
                 quote! {
                     let joined: Vec<String> = value.iter().map(|value| #text).collect();
-                    query.push((#wire, joined.join(",")));
+                    #query_pairs.push((#wire, joined.join(",")));
                 }
             }
             (ParamLocation::Query, shape) => {
                 let text = to_text(shape);
-                quote!(query.push((#wire, #text));)
+                quote!(#query_pairs.push((#wire, #text));)
             }
             (ParamLocation::Header, shape) => {
                 let text = to_text(shape);
-                quote!(request = request.header(#wire, #text);)
+                quote!(#request = #request.header(#wire, #text);)
             }
         };
         let push = if param.required {
@@ -503,9 +507,9 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
     }
     let query = (!query.is_empty()).then(|| {
         quote! {
-            let mut query: Vec<(&str, String)> = Vec::new();
+            let mut #query_pairs: Vec<(&str, String)> = Vec::new();
             #( #query )*
-            request = request.query(&query);
+            #request = #request.query(&#query_pairs);
         }
     });
 
@@ -532,17 +536,17 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         let media = &body.media_type;
         let set = match &body.encoding {
             Encoding::Json(_) => quote! {
-                request = crate::http::json_body(OPERATION, request, #media, body)?;
+                #request = crate::http::json_body(OPERATION, #request, #media, body)?;
             },
             Encoding::Form(_) => quote! {
                 let text = serde_urlencoded::to_string(body).map_err(|error| Error::InvalidRequest {
                     operation: OPERATION,
                     message: format!("the body cannot be encoded as a form: {error}"),
                 })?;
-                request = request.header(reqwest::header::CONTENT_TYPE, #media).body(text);
+                #request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(text);
             },
-            Encoding::Text => quote!(request = request.header(reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());),
-            Encoding::Bytes => quote!(request = request.header(reqwest::header::CONTENT_TYPE, #media).body(body);),
+            Encoding::Text => quote!(#request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());),
+            Encoding::Bytes => quote!(#request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(body);),
         };
         if body.required { set } else { quote!(if let Some(body) = body { #set }) }
     });
@@ -569,15 +573,15 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
     let err = quote!(#types #err);
     let finish = match &op.success {
         Success::Empty => quote! {
-            let answer = crate::http::send(&self.core, OPERATION, request).await?;
+            let answer = crate::http::send(&self.core, OPERATION, #request).await?;
             Ok(crate::ResponseValue::new((), answer))
         },
         Success::Json(_) => quote! {
-            let answer = crate::http::send(&self.core, OPERATION, request).await?;
+            let answer = crate::http::send(&self.core, OPERATION, #request).await?;
             crate::http::decode_json(OPERATION, answer)
         },
         Success::Bytes => quote! {
-            let answer = crate::http::send(&self.core, OPERATION, request).await?;
+            let answer = crate::http::send(&self.core, OPERATION, #request).await?;
             let body = answer.body.to_vec();
             Ok(crate::ResponseValue::new(body, answer))
         },
@@ -590,8 +594,8 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
             const OPERATION: &str = #label;
             #validation
             #( let #segment_names = #segments; )*
-            let url = format!(#format, self.core.base_url, #( #segment_names ),*);
-            let #mutability request = self.core.http.request(#method, url);
+            let #url = format!(#format, self.core.base_url, #( #segment_names ),*);
+            let #mutability #request = self.core.http.request(#method, #url);
             #query
             #( #headers )*
             #send_body

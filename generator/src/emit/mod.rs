@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Encoding, Model, Shape, TypeDef};
+use crate::model::{Encoding, Model, Shape, StringRules, TypeDef};
 use crate::{Config, Diagnostic};
 
 /// Support modules written into every generated crate, unchanged: `(file, source)`.
@@ -217,7 +217,11 @@ fn insert_runtime(files: &mut BTreeMap<String, String>, header: &str, model: &Mo
         files.insert((*path).to_owned(), format!("{header}\n{source}"));
     }
     if uses_regex(model) {
-        let source = include_str!("../runtime/pattern.rs");
+        let source = if uses_backtracking(model) {
+            include_str!("../runtime/fancy_pattern.rs")
+        } else {
+            include_str!("../runtime/pattern.rs")
+        };
         files.insert("src/pattern.rs".to_owned(), format!("{header}\n{source}"));
     }
 }
@@ -363,14 +367,40 @@ fn print_whole(tokens: TokenStream, text: &mut String) -> syn::Result<()> {
 
 /// Whether any check of the crate is a `pattern`, which needs `regex` and `src/pattern.rs`.
 fn uses_regex(model: &Model) -> bool {
-    model.types.iter().any(|t| match t {
-        TypeDef::Struct(s) => s.fields.iter().any(|f| has_pattern(&f.shape)),
-        TypeDef::Union(u) => u.variants.iter().any(|v| has_pattern(&v.shape)),
+    any_string_rules(model, &|rules| rules.pattern.is_some())
+}
+
+/// Whether a `pattern` of the crate needs `fancy-regex` (look-around, backreferences); then every
+/// pattern is checked with it.
+fn uses_backtracking(model: &Model) -> bool {
+    any_string_rules(model, &|rules| rules.backtracking)
+}
+
+/// Whether the string rules of any parameter or body, or of any field or variant of a type a
+/// request holds, satisfy `test`: only requests are checked.
+fn any_string_rules(model: &Model, test: &dyn Fn(&StringRules) -> bool) -> bool {
+    let any = |shape: &Shape| any_rules_in(shape, test);
+    let requests = types::request_types(model);
+    let mut request_types = model.types.iter().filter(|t| requests.contains(t.name()));
+    request_types.any(|t| match t {
+        TypeDef::Struct(s) => s.fields.iter().any(|f| any(&f.shape)),
+        TypeDef::Union(u) => u.variants.iter().any(|v| any(&v.shape)),
         TypeDef::Enum(_) => false,
     }) || model.operations.iter().any(|op| {
-        op.params.iter().any(|p| has_pattern(&p.shape))
-            || matches!(&op.body, Some(b) if matches!(&b.encoding, Encoding::Json(s) | Encoding::Form(s) if has_pattern(s)))
+        op.params.iter().any(|p| any(&p.shape))
+            || matches!(&op.body, Some(b) if matches!(&b.encoding, Encoding::Json(s) | Encoding::Form(s) if any(s)))
     })
+}
+
+fn any_rules_in(shape: &Shape, test: &dyn Fn(&StringRules) -> bool) -> bool {
+    match shape {
+        Shape::String(rules) => test(rules),
+        Shape::Array { items, .. } => any_rules_in(items, test),
+        Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => {
+            any_rules_in(inner, test)
+        }
+        _ => false,
+    }
 }
 
 fn cargo_toml(model: &Model, config: &Config) -> String {
@@ -402,7 +432,9 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
             model.title, model.version
         ),
     );
-    if uses_regex {
+    if uses_regex && uses_backtracking(model) {
+        toml.push_str("fancy-regex = \"0.20\"\n");
+    } else if uses_regex {
         toml.push_str("regex = \"1\"\n");
     }
     toml.push_str(
@@ -430,15 +462,6 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
         toml.push_str("\n[workspace]\n");
     }
     toml
-}
-
-fn has_pattern(shape: &Shape) -> bool {
-    match shape {
-        Shape::String(rules) => rules.pattern.is_some(),
-        Shape::Array { items, .. } => has_pattern(items),
-        Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => has_pattern(inner),
-        _ => false,
-    }
 }
 
 fn lib_rs(model: &Model) -> TokenStream {

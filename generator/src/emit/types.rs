@@ -71,7 +71,7 @@ fn named_struct<'m>(model: &'m Model, name: &str) -> Option<&'m Struct> {
 }
 
 /// The types a request can hold ([`Sets::requests`]).
-fn request_types(model: &Model) -> BTreeSet<String> {
+pub(super) fn request_types(model: &Model) -> BTreeSet<String> {
     let by_name: std::collections::HashMap<&str, &TypeDef> =
         model.types.iter().map(|t| (t.name(), t)).collect();
     let mut stack: Vec<&Shape> = Vec::new();

@@ -571,7 +571,13 @@ impl Client {
         const OPERATION: &str = "POST /login/{silo_name}/local";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -599,9 +605,21 @@ impl Client {
         const OPERATION: &str = "GET /login/{silo_name}/saml/{provider_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
-        v::length(&v::param("provider_name"), provider_name, None, Some(63), out);
+        {
+            v::length(&v::param("provider_name"), provider_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("provider_name"), provider_name, false, out);
+        }
         v::segment(&v::param("provider_name"), provider_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
@@ -629,9 +647,21 @@ impl Client {
         const OPERATION: &str = "POST /login/{silo_name}/saml/{provider_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
-        v::length(&v::param("provider_name"), provider_name, None, Some(63), out);
+        {
+            v::length(&v::param("provider_name"), provider_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("provider_name"), provider_name, false, out);
+        }
         v::segment(&v::param("provider_name"), provider_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
@@ -762,13 +792,19 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -802,13 +838,19 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -840,13 +882,19 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -879,13 +927,19 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/policy";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -919,13 +973,19 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/policy";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -965,13 +1025,19 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -1022,13 +1088,19 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -1065,15 +1137,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1112,15 +1196,27 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -1157,15 +1253,27 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1208,15 +1316,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -1271,15 +1391,27 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -1316,17 +1448,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("disk_name"), disk_name, None, Some(63), out);
+        {
+            v::length(&v::param("disk_name"), disk_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("disk_name"), disk_name, false, out);
+        }
         v::segment(&v::param("disk_name"), disk_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1357,17 +1507,35 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("disk_name"), disk_name, None, Some(63), out);
+        {
+            v::length(&v::param("disk_name"), disk_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("disk_name"), disk_name, false, out);
+        }
         v::segment(&v::param("disk_name"), disk_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1412,17 +1580,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}/metrics/{metric_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("disk_name"), disk_name, None, Some(63), out);
+        {
+            v::length(&v::param("disk_name"), disk_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("disk_name"), disk_name, false, out);
+        }
         v::segment(&v::param("disk_name"), disk_name, out);
         metric_name.validate_at(&v::param("metric_name"), out);
         v::segment(&v::param("metric_name"), &metric_name.to_string(), out);
@@ -1486,15 +1672,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/images";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -1550,15 +1748,27 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/images";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -1594,17 +1804,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/images/{image_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("image_name"), image_name, None, Some(63), out);
+        {
+            v::length(&v::param("image_name"), image_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("image_name"), image_name, false, out);
+        }
         v::segment(&v::param("image_name"), image_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1636,17 +1864,35 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/images/{image_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("image_name"), image_name, None, Some(63), out);
+        {
+            v::length(&v::param("image_name"), image_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("image_name"), image_name, false, out);
+        }
         v::segment(&v::param("image_name"), image_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1688,15 +1934,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -1753,15 +2011,27 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -1798,17 +2068,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1839,17 +2127,35 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -1893,17 +2199,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -1957,17 +2281,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/attach";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -2006,17 +2348,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/detach";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -2051,17 +2411,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/external-ips";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2098,17 +2476,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/migrate";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2150,17 +2546,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -2211,17 +2625,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -2257,19 +2689,43 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
-        v::length(&v::param("interface_name"), interface_name, None, Some(63), out);
+        {
+            v::length(&v::param("interface_name"), interface_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("interface_name"), interface_name, false, out);
+        }
         v::segment(&v::param("interface_name"), interface_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2305,19 +2761,43 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
-        v::length(&v::param("interface_name"), interface_name, None, Some(63), out);
+        {
+            v::length(&v::param("interface_name"), interface_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("interface_name"), interface_name, false, out);
+        }
         v::segment(&v::param("interface_name"), interface_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -2356,19 +2836,43 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
-        v::length(&v::param("interface_name"), interface_name, None, Some(63), out);
+        {
+            v::length(&v::param("interface_name"), interface_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("interface_name"), interface_name, false, out);
+        }
         v::segment(&v::param("interface_name"), interface_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2405,17 +2909,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/reboot";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2460,17 +2982,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         if let Some(value) = &from_start {
             v::range(&v::param("from_start"), *value as f64, Some(0.0), None, out);
@@ -2526,17 +3066,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2573,17 +3131,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream_v2";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2619,17 +3195,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/start";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2665,17 +3259,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/stop";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+        {
+            v::length(&v::param("instance_name"), instance_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("instance_name"), instance_name, false, out);
+        }
         v::segment(&v::param("instance_name"), instance_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2715,15 +3327,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/policy";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2760,15 +3384,27 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/policy";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -2811,15 +3447,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/snapshots";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -2875,15 +3523,27 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/snapshots";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -2917,17 +3577,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("snapshot_name"), snapshot_name, None, Some(63), out);
+        {
+            v::length(&v::param("snapshot_name"), snapshot_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("snapshot_name"), snapshot_name, false, out);
+        }
         v::segment(&v::param("snapshot_name"), snapshot_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -2957,17 +3635,35 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("snapshot_name"), snapshot_name, None, Some(63), out);
+        {
+            v::length(&v::param("snapshot_name"), snapshot_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("snapshot_name"), snapshot_name, false, out);
+        }
         v::segment(&v::param("snapshot_name"), snapshot_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3009,15 +3705,27 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -3071,15 +3779,27 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/vpcs";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3113,17 +3833,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3157,17 +3895,35 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3199,17 +3955,35 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3242,17 +4016,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3286,17 +4078,35 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3339,17 +4149,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -3400,17 +4228,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3446,19 +4292,43 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3494,19 +4364,43 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3540,19 +4434,43 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3597,19 +4515,43 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -3662,19 +4604,43 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3712,21 +4678,51 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
-        v::length(&v::param("route_name"), route_name, None, Some(63), out);
+        {
+            v::length(&v::param("route_name"), route_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("route_name"), route_name, false, out);
+        }
         v::segment(&v::param("route_name"), route_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3764,21 +4760,51 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
-        v::length(&v::param("route_name"), route_name, None, Some(63), out);
+        {
+            v::length(&v::param("route_name"), route_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("route_name"), route_name, false, out);
+        }
         v::segment(&v::param("route_name"), route_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3817,21 +4843,51 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("router_name"), router_name, None, Some(63), out);
+        {
+            v::length(&v::param("router_name"), router_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("router_name"), router_name, false, out);
+        }
         v::segment(&v::param("router_name"), router_name, out);
-        v::length(&v::param("route_name"), route_name, None, Some(63), out);
+        {
+            v::length(&v::param("route_name"), route_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("route_name"), route_name, false, out);
+        }
         v::segment(&v::param("route_name"), route_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -3874,17 +4930,35 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -3935,17 +5009,35 @@ impl Client {
         const OPERATION: &str = "POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -3981,19 +5073,43 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+        {
+            v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("subnet_name"), subnet_name, false, out);
+        }
         v::segment(&v::param("subnet_name"), subnet_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -4029,19 +5145,43 @@ impl Client {
         const OPERATION: &str = "PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+        {
+            v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("subnet_name"), subnet_name, false, out);
+        }
         v::segment(&v::param("subnet_name"), subnet_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -4075,19 +5215,43 @@ impl Client {
         const OPERATION: &str = "DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+        {
+            v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("subnet_name"), subnet_name, false, out);
+        }
         v::segment(&v::param("subnet_name"), subnet_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
@@ -4130,19 +5294,43 @@ impl Client {
         const OPERATION: &str = "GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}/network-interfaces";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(
-            &v::param("organization_name"),
-            organization_name,
-            None,
-            Some(63),
-            out,
-        );
+        {
+            v::length(
+                &v::param("organization_name"),
+                organization_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("organization_name"), organization_name, false, out);
+        }
         v::segment(&v::param("organization_name"), organization_name, out);
-        v::length(&v::param("project_name"), project_name, None, Some(63), out);
+        {
+            v::length(&v::param("project_name"), project_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("project_name"), project_name, false, out);
+        }
         v::segment(&v::param("project_name"), project_name, out);
-        v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+        {
+            v::length(&v::param("vpc_name"), vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
+        }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+        {
+            v::length(&v::param("subnet_name"), subnet_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("subnet_name"), subnet_name, false, out);
+        }
         v::segment(&v::param("subnet_name"), subnet_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -4448,7 +5636,13 @@ impl Client {
         const OPERATION: &str = "GET /session/me/sshkeys/{ssh_key_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("ssh_key_name"), ssh_key_name, None, Some(63), out);
+        {
+            v::length(&v::param("ssh_key_name"), ssh_key_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("ssh_key_name"), ssh_key_name, false, out);
+        }
         v::segment(&v::param("ssh_key_name"), ssh_key_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(ssh_key_name);
@@ -4476,7 +5670,13 @@ impl Client {
         const OPERATION: &str = "DELETE /session/me/sshkeys/{ssh_key_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("ssh_key_name"), ssh_key_name, None, Some(63), out);
+        {
+            v::length(&v::param("ssh_key_name"), ssh_key_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("ssh_key_name"), ssh_key_name, false, out);
+        }
         v::segment(&v::param("ssh_key_name"), ssh_key_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(ssh_key_name);
@@ -5036,7 +6236,13 @@ impl Client {
         const OPERATION: &str = "GET /system/images/{image_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("image_name"), image_name, None, Some(63), out);
+        {
+            v::length(&v::param("image_name"), image_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("image_name"), image_name, false, out);
+        }
         v::segment(&v::param("image_name"), image_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(image_name);
@@ -5061,7 +6267,13 @@ impl Client {
         const OPERATION: &str = "DELETE /system/images/{image_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("image_name"), image_name, None, Some(63), out);
+        {
+            v::length(&v::param("image_name"), image_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("image_name"), image_name, false, out);
+        }
         v::segment(&v::param("image_name"), image_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(image_name);
@@ -5159,7 +6371,13 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools/{pool_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+        {
+            v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("pool_name"), pool_name, false, out);
+        }
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
@@ -5186,7 +6404,13 @@ impl Client {
         const OPERATION: &str = "PUT /system/ip-pools/{pool_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+        {
+            v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("pool_name"), pool_name, false, out);
+        }
         v::segment(&v::param("pool_name"), pool_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -5211,7 +6435,13 @@ impl Client {
         const OPERATION: &str = "DELETE /system/ip-pools/{pool_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+        {
+            v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("pool_name"), pool_name, false, out);
+        }
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
@@ -5246,7 +6476,13 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools/{pool_name}/ranges";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+        {
+            v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("pool_name"), pool_name, false, out);
+        }
         v::segment(&v::param("pool_name"), pool_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -5284,7 +6520,13 @@ impl Client {
         const OPERATION: &str = "POST /system/ip-pools/{pool_name}/ranges/add";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+        {
+            v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("pool_name"), pool_name, false, out);
+        }
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
@@ -5311,7 +6553,13 @@ impl Client {
         const OPERATION: &str = "POST /system/ip-pools/{pool_name}/ranges/remove";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+        {
+            v::length(&v::param("pool_name"), pool_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("pool_name"), pool_name, false, out);
+        }
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
@@ -5701,7 +6949,13 @@ impl Client {
         const OPERATION: &str = "GET /system/silos/{silo_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
@@ -5730,7 +6984,13 @@ impl Client {
         const OPERATION: &str = "DELETE /system/silos/{silo_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
@@ -5765,7 +7025,13 @@ impl Client {
         const OPERATION: &str = "GET /system/silos/{silo_name}/identity-providers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -5817,7 +7083,13 @@ impl Client {
         const OPERATION: &str = "POST /system/silos/{silo_name}/identity-providers/local/users";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -5851,7 +7123,13 @@ impl Client {
         const OPERATION: &str = "DELETE /system/silos/{silo_name}/identity-providers/local/users/{user_id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         v::segment(&v::param("user_id"), user_id, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -5891,7 +7169,13 @@ impl Client {
         const OPERATION: &str = "POST /system/silos/{silo_name}/identity-providers/local/users/{user_id}/set-password";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         v::segment(&v::param("user_id"), user_id, out);
         body.validate_at(&crate::FieldPath::Root, out);
@@ -5929,7 +7213,13 @@ impl Client {
         const OPERATION: &str = "POST /system/silos/{silo_name}/identity-providers/saml";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -5965,9 +7255,21 @@ impl Client {
         const OPERATION: &str = "GET /system/silos/{silo_name}/identity-providers/saml/{provider_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
-        v::length(&v::param("provider_name"), provider_name, None, Some(63), out);
+        {
+            v::length(&v::param("provider_name"), provider_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("provider_name"), provider_name, false, out);
+        }
         v::segment(&v::param("provider_name"), provider_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
@@ -6001,7 +7303,13 @@ impl Client {
         const OPERATION: &str = "GET /system/silos/{silo_name}/policy";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
@@ -6032,7 +7340,13 @@ impl Client {
         const OPERATION: &str = "PUT /system/silos/{silo_name}/policy";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -6069,7 +7383,13 @@ impl Client {
         const OPERATION: &str = "GET /system/silos/{silo_name}/users/all";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         if let Some(value) = &limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
@@ -6118,7 +7438,13 @@ impl Client {
         const OPERATION: &str = "GET /system/silos/{silo_name}/users/id/{user_id}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+        {
+            v::length(&v::param("silo_name"), silo_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("silo_name"), silo_name, false, out);
+        }
         v::segment(&v::param("silo_name"), silo_name, out);
         v::segment(&v::param("user_id"), user_id, out);
         v::result(violations).map_err(Error::Validation)?;
@@ -6199,7 +7525,13 @@ impl Client {
         const OPERATION: &str = "GET /system/user/{user_name}";
         let mut violations = Vec::new();
         let out = &mut violations;
-        v::length(&v::param("user_name"), user_name, None, Some(63), out);
+        {
+            v::length(&v::param("user_name"), user_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&v::param("user_name"), user_name, false, out);
+        }
         v::segment(&v::param("user_name"), user_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(user_name);

@@ -203,7 +203,7 @@ pub struct Certificate {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The service intended to use this certificate.
     pub service: ServiceUsingCertificate,
@@ -227,7 +227,7 @@ pub struct CertificateCreate {
     pub key: Vec<u8>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The service using this certificate
     pub service: ServiceUsingCertificate,
@@ -270,7 +270,13 @@ impl crate::Validate for CertificateCreate {
                 out,
             );
         }
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
         self.service.validate_at(&path.field("service"), out);
     }
 }
@@ -650,7 +656,7 @@ pub struct Disk {
     pub image_id: crate::Nullable<String>,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The `project_id` field.
     pub project_id: String,
@@ -679,7 +685,7 @@ pub struct DiskCreate {
     pub disk_source: DiskSource,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// total size of the Disk in bytes
     ///
@@ -704,7 +710,13 @@ impl DiskCreate {
 }
 impl crate::Validate for DiskCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
         v::range(&path.field("size"), self.size as f64, Some(0.0), None, out);
     }
 }
@@ -713,7 +725,7 @@ impl crate::Validate for DiskCreate {
 pub struct DiskIdentifier {
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl DiskIdentifier {
@@ -724,7 +736,13 @@ impl DiskIdentifier {
 }
 impl crate::Validate for DiskIdentifier {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// One of `activated`, `flush`, `read`, `read_bytes`, `write`, `write_bytes`; any other value is kept as `Unknown`.
@@ -982,7 +1000,7 @@ impl<'de> serde::Deserialize<'de> for DiskState {
 pub struct Distribution {
     /// The name of the distribution (e.g. "alpine" or "ubuntu")
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The version of the distribution (e.g. "3.10" or "18.04")
     pub version: String,
@@ -995,7 +1013,13 @@ impl Distribution {
 }
 impl crate::Validate for Distribution {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// Error information from a response.
@@ -1022,7 +1046,7 @@ pub struct ExternalIp {
 pub struct ExternalIpCreate {
     /// The `pool_name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub pool_name: crate::Nullable<String>,
     /// The `type` field.
@@ -1041,7 +1065,13 @@ impl ExternalIpCreate {
 impl crate::Validate for ExternalIpCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.pool_name {
-            v::length(&path.field("pool_name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("pool_name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("pool_name"), value, false, out);
+            }
         }
         self.type_.validate_at(&path.field("type"), out);
     }
@@ -1196,7 +1226,7 @@ pub struct GlobalImage {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// total size in bytes
     ///
@@ -1223,7 +1253,7 @@ pub struct GlobalImageCreate {
     pub distribution: Distribution,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The source of the image's contents.
     pub source: ImageSource,
@@ -1249,7 +1279,13 @@ impl GlobalImageCreate {
 impl crate::Validate for GlobalImageCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.distribution.validate_at(&path.field("distribution"), out);
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -1360,7 +1396,7 @@ pub struct IdentityProvider {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// Identity provider type
     pub provider_type: IdentityProviderType,
@@ -1473,7 +1509,7 @@ pub struct Image {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The project the disk belongs to
     pub project_id: String,
@@ -1501,7 +1537,7 @@ pub struct ImageCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The source of the image's contents.
     pub source: ImageSource,
@@ -1524,7 +1560,13 @@ impl ImageCreate {
 }
 impl crate::Validate for ImageCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -1612,7 +1654,7 @@ pub struct Instance {
     pub memory: u64,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// number of CPUs allocated for this Instance
     ///
@@ -1658,7 +1700,7 @@ pub struct InstanceCreate {
     pub memory: u64,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The number of CPUs in an Instance
     ///
@@ -1708,7 +1750,13 @@ impl crate::Validate for InstanceCreate {
         self.disks.validate_at(&path.field("disks"), out);
         self.external_ips.validate_at(&path.field("external_ips"), out);
         v::range(&path.field("memory"), self.memory as f64, Some(0.0), None, out);
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
         v::range(&path.field("ncpus"), self.ncpus as f64, Some(0.0), None, out);
         self.network_interfaces.validate_at(&path.field("network_interfaces"), out);
     }
@@ -1730,7 +1778,7 @@ pub enum InstanceDiskAttachment {
         disk_source: DiskSource,
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         name: String,
         /// total size of the Disk in bytes
         ///
@@ -1744,7 +1792,7 @@ pub enum InstanceDiskAttachment {
     Attach {
         /// A disk name to attach
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         name: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
@@ -1795,11 +1843,21 @@ impl crate::Validate for InstanceDiskAttachment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
             Self::Create { name, size, .. } => {
-                v::length(&path.field("name"), name, None, Some(63), out);
+                {
+                    v::length(&path.field("name"), name, None, Some(63), out);
+                    static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                        "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                    );
+                    PATTERN.check(&path.field("name"), name, false, out);
+                }
                 v::range(&path.field("size"), *size as f64, Some(0.0), None, out);
             }
             Self::Attach { name, .. } => {
                 v::length(&path.field("name"), name, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), name, false, out);
             }
             Self::Unknown(_) => {}
         }
@@ -1998,7 +2056,7 @@ pub struct IpPool {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -2014,7 +2072,7 @@ pub struct IpPoolCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl IpPoolCreate {
@@ -2025,7 +2083,13 @@ impl IpPoolCreate {
 }
 impl crate::Validate for IpPoolCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// The `IpPoolRange` schema.
@@ -2064,14 +2128,20 @@ pub struct IpPoolUpdate {
     pub description: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 impl crate::Validate for IpPoolUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }
@@ -2170,6 +2240,10 @@ impl crate::Validate for NameOrId {
             Self::Id(_) => {}
             Self::Name(value) => {
                 v::length(path, value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(path, value, false, out);
             }
             Self::Unknown(_) => {}
         }
@@ -2221,7 +2295,7 @@ pub struct NetworkInterface {
     pub mac: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// True if this interface is the primary for the instance to which it's attached.
     pub primary: bool,
@@ -2244,15 +2318,15 @@ pub struct NetworkInterfaceCreate {
     pub ip: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The VPC Subnet in which to create the interface.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub subnet_name: String,
     /// The VPC in which to create the interface.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub vpc_name: String,
 }
 impl NetworkInterfaceCreate {
@@ -2274,9 +2348,33 @@ impl NetworkInterfaceCreate {
 }
 impl crate::Validate for NetworkInterfaceCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
-        v::length(&path.field("subnet_name"), &self.subnet_name, None, Some(63), out);
-        v::length(&path.field("vpc_name"), &self.vpc_name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
+        {
+            v::length(
+                &path.field("subnet_name"),
+                &self.subnet_name,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("subnet_name"), &self.subnet_name, false, out);
+        }
+        {
+            v::length(&path.field("vpc_name"), &self.vpc_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("vpc_name"), &self.vpc_name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -2298,7 +2396,7 @@ pub struct NetworkInterfaceUpdate {
     pub description: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Make a secondary interface the instance's primary interface.
@@ -2314,7 +2412,13 @@ pub struct NetworkInterfaceUpdate {
 impl crate::Validate for NetworkInterfaceUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }
@@ -2327,7 +2431,7 @@ pub struct Organization {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -2341,7 +2445,7 @@ pub struct OrganizationCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl OrganizationCreate {
@@ -2352,7 +2456,13 @@ impl OrganizationCreate {
 }
 impl crate::Validate for OrganizationCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -2439,14 +2549,20 @@ pub struct OrganizationUpdate {
     pub description: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 impl crate::Validate for OrganizationUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }
@@ -2502,7 +2618,7 @@ pub struct Project {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The `organization_id` field.
     pub organization_id: String,
@@ -2518,7 +2634,7 @@ pub struct ProjectCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl ProjectCreate {
@@ -2529,7 +2645,13 @@ impl ProjectCreate {
 }
 impl crate::Validate for ProjectCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -2616,14 +2738,20 @@ pub struct ProjectUpdate {
     pub description: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 impl crate::Validate for ProjectUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }
@@ -2696,7 +2824,7 @@ pub enum RouteDestination {
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Route applies to traffic
@@ -2706,7 +2834,7 @@ pub enum RouteDestination {
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
@@ -2770,9 +2898,17 @@ impl crate::Validate for RouteDestination {
             }
             Self::Vpc { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Subnet { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Unknown(_) => {}
         }
@@ -2799,7 +2935,7 @@ pub enum RouteTarget {
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Forward traffic to a VPC Subnet
@@ -2809,7 +2945,7 @@ pub enum RouteTarget {
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Forward traffic to a specific instance
@@ -2819,7 +2955,7 @@ pub enum RouteTarget {
     Instance {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Forward traffic to an internet gateway
@@ -2829,7 +2965,7 @@ pub enum RouteTarget {
     InternetGateway {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
@@ -2899,15 +3035,31 @@ impl crate::Validate for RouteTarget {
             Self::Ip { .. } => {}
             Self::Vpc { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Subnet { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Instance { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::InternetGateway { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Unknown(_) => {}
         }
@@ -2928,7 +3080,7 @@ pub struct RouterRoute {
     pub kind: RouterRouteKind,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
     pub target: RouteTarget,
@@ -2950,7 +3102,7 @@ pub struct RouterRouteCreateParams {
     pub destination: RouteDestination,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
     pub target: RouteTarget,
@@ -2974,7 +3126,13 @@ impl RouterRouteCreateParams {
 impl crate::Validate for RouterRouteCreateParams {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.destination.validate_at(&path.field("destination"), out);
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
         self.target.validate_at(&path.field("target"), out);
     }
 }
@@ -3021,7 +3179,7 @@ pub struct RouterRouteUpdateParams {
     pub destination: RouteDestination,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
@@ -3042,7 +3200,13 @@ impl crate::Validate for RouterRouteUpdateParams {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.destination.validate_at(&path.field("destination"), out);
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
         self.target.validate_at(&path.field("target"), out);
     }
@@ -3228,7 +3392,7 @@ pub struct SamlIdentityProvider {
     pub idp_entity_id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing public certificate (base64 encoded der file)
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -3260,7 +3424,7 @@ pub struct SamlIdentityProviderCreate {
     pub idp_metadata_source: IdpMetadataSource,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing key pair
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -3300,7 +3464,13 @@ impl SamlIdentityProviderCreate {
 }
 impl crate::Validate for SamlIdentityProviderCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// This certificate is intended for access to the external API.
@@ -3329,7 +3499,7 @@ pub struct Silo {
     pub identity_mode: SiloIdentityMode,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -3352,7 +3522,7 @@ pub struct SiloCreate {
     pub identity_mode: SiloIdentityMode,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl SiloCreate {
@@ -3375,7 +3545,13 @@ impl SiloCreate {
 impl crate::Validate for SiloCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.identity_mode.validate_at(&path.field("identity_mode"), out);
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// Describes how identities are managed and users are authenticated in this Silo
@@ -3503,7 +3679,7 @@ pub struct Snapshot {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The `project_id` field.
     pub project_id: String,
@@ -3527,11 +3703,11 @@ pub struct SnapshotCreate {
     pub description: String,
     /// The name of the disk to be snapshotted
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub disk: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl SnapshotCreate {
@@ -3542,8 +3718,20 @@ impl SnapshotCreate {
 }
 impl crate::Validate for SnapshotCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("disk"), &self.disk, None, Some(63), out);
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("disk"), &self.disk, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("disk"), &self.disk, false, out);
+        }
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -3595,7 +3783,7 @@ pub struct SshKey {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// SSH public key, e.g., `"ssh-ed25519 AAAAC3NzaC..."`
     pub public_key: String,
@@ -3613,7 +3801,7 @@ pub struct SshKeyCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// SSH public key, e.g., `"ssh-ed25519 AAAAC3NzaC..."`
     pub public_key: String,
@@ -3630,7 +3818,13 @@ impl SshKeyCreate {
 }
 impl crate::Validate for SshKeyCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -3886,7 +4080,7 @@ pub struct UserBuiltin {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -3907,7 +4101,7 @@ pub struct UserBuiltinResultsPage {
 pub struct UserCreate {
     /// username used to log in
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub external_id: String,
     /// password used to log in
     pub password: UserPassword,
@@ -3920,7 +4114,19 @@ impl UserCreate {
 }
 impl crate::Validate for UserCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("external_id"), &self.external_id, None, Some(63), out);
+        {
+            v::length(
+                &path.field("external_id"),
+                &self.external_id,
+                None,
+                Some(63),
+                out,
+            );
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("external_id"), &self.external_id, false, out);
+        }
         self.password.validate_at(&path.field("password"), out);
     }
 }
@@ -4002,7 +4208,7 @@ pub struct UsernamePasswordCredentials {
     pub password: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub username: String,
 }
 impl UsernamePasswordCredentials {
@@ -4014,7 +4220,13 @@ impl UsernamePasswordCredentials {
 impl crate::Validate for UsernamePasswordCredentials {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::length(&path.field("password"), &self.password, None, Some(512), out);
-        v::length(&path.field("username"), &self.username, None, Some(63), out);
+        {
+            v::length(&path.field("username"), &self.username, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("username"), &self.username, false, out);
+        }
     }
 }
 /// The `VersionRange` schema.
@@ -4036,7 +4248,7 @@ pub struct Vpc {
     pub description: String,
     /// The name used for the VPC in DNS.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub dns_name: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -4046,7 +4258,7 @@ pub struct Vpc {
     pub ipv6_prefix: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// id for the project containing this VPC
     pub project_id: String,
@@ -4064,7 +4276,7 @@ pub struct VpcCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub dns_name: String,
     /// The IPv6 prefix for this VPC.
     ///
@@ -4075,7 +4287,7 @@ pub struct VpcCreate {
     pub ipv6_prefix: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl VpcCreate {
@@ -4091,7 +4303,13 @@ impl VpcCreate {
 }
 impl crate::Validate for VpcCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("dns_name"), &self.dns_name, None, Some(63), out);
+        {
+            v::length(&path.field("dns_name"), &self.dns_name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("dns_name"), &self.dns_name, false, out);
+        }
         if let crate::Nullable::Value(value) = &self.ipv6_prefix {
             {
                 static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
@@ -4100,7 +4318,13 @@ impl crate::Validate for VpcCreate {
                 PATTERN.check(&path.field("ipv6_prefix"), value, false, out);
             }
         }
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single rule in a VPC firewall
@@ -4118,7 +4342,7 @@ pub struct VpcFirewallRule {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// the relative priority of this rule
     ///
@@ -4212,7 +4436,7 @@ pub enum VpcFirewallRuleHostFilter {
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to traffic from/to all instances in the VPC Subnet
@@ -4222,7 +4446,7 @@ pub enum VpcFirewallRuleHostFilter {
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to traffic from/to this specific instance
@@ -4232,7 +4456,7 @@ pub enum VpcFirewallRuleHostFilter {
     Instance {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to traffic from/to a specific IP address
@@ -4317,12 +4541,24 @@ impl crate::Validate for VpcFirewallRuleHostFilter {
         match self {
             Self::Vpc { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Subnet { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Instance { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Ip { .. } => {}
             Self::IpNet { value, .. } => {
@@ -4375,7 +4611,7 @@ pub enum VpcFirewallRuleTarget {
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to all instances in the VPC Subnet
@@ -4385,7 +4621,7 @@ pub enum VpcFirewallRuleTarget {
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to this specific instance
@@ -4395,7 +4631,7 @@ pub enum VpcFirewallRuleTarget {
     Instance {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
         ///
-        /// Maximum length: 63 characters.
+        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to a specific IP address
@@ -4480,12 +4716,24 @@ impl crate::Validate for VpcFirewallRuleTarget {
         match self {
             Self::Vpc { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Subnet { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Instance { value, .. } => {
                 v::length(&path.field("value"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("value"), value, false, out);
             }
             Self::Ip { .. } => {}
             Self::IpNet { value, .. } => {
@@ -4508,7 +4756,7 @@ pub struct VpcFirewallRuleUpdate {
     pub filters: VpcFirewallRuleFilter,
     /// name of the rule, unique to this VPC
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// the relative priority of this rule
     ///
@@ -4548,7 +4796,13 @@ impl crate::Validate for VpcFirewallRuleUpdate {
         self.action.validate_at(&path.field("action"), out);
         self.direction.validate_at(&path.field("direction"), out);
         self.filters.validate_at(&path.field("filters"), out);
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
         v::range(&path.field("priority"), self.priority as f64, Some(0.0), None, out);
         self.status.validate_at(&path.field("status"), out);
         self.targets.validate_at(&path.field("targets"), out);
@@ -4597,7 +4851,7 @@ pub struct VpcRouter {
     pub kind: VpcRouterKind,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -4613,7 +4867,7 @@ pub struct VpcRouterCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl VpcRouterCreate {
@@ -4624,7 +4878,13 @@ impl VpcRouterCreate {
 }
 impl crate::Validate for VpcRouterCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// One of `system`, `custom`; any other value is kept as `Unknown`.
@@ -4657,14 +4917,20 @@ pub struct VpcRouterUpdate {
     pub description: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 impl crate::Validate for VpcRouterUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }
@@ -4685,7 +4951,7 @@ pub struct VpcSubnet {
     pub ipv6_block: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -4714,7 +4980,7 @@ pub struct VpcSubnetCreate {
     pub ipv6_block: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
 impl VpcSubnetCreate {
@@ -4744,7 +5010,13 @@ impl crate::Validate for VpcSubnetCreate {
                 PATTERN.check(&path.field("ipv6_block"), value, false, out);
             }
         }
-        v::length(&path.field("name"), &self.name, None, Some(63), out);
+        {
+            v::length(&path.field("name"), &self.name, None, Some(63), out);
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+            );
+            PATTERN.check(&path.field("name"), &self.name, false, out);
+        }
     }
 }
 /// A single page of results
@@ -4764,14 +5036,20 @@ pub struct VpcSubnetUpdate {
     pub description: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 impl crate::Validate for VpcSubnetUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }
@@ -4783,22 +5061,34 @@ pub struct VpcUpdate {
     pub description: crate::Nullable<String>,
     /// The `dns_name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub dns_name: crate::Nullable<String>,
     /// The `name` field.
     ///
-    /// Maximum length: 63 characters.
+    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 impl crate::Validate for VpcUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.dns_name {
-            v::length(&path.field("dns_name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("dns_name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("dns_name"), value, false, out);
+            }
         }
         if let crate::Nullable::Value(value) = &self.name {
-            v::length(&path.field("name"), value, None, Some(63), out);
+            {
+                v::length(&path.field("name"), value, None, Some(63), out);
+                static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                    "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
+                );
+                PATTERN.check(&path.field("name"), value, false, out);
+            }
         }
     }
 }

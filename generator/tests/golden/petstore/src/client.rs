@@ -125,8 +125,6 @@ impl Client {
     }
     /// Update an existing pet.
     ///
-    ///
-    ///
     /// `PUT /pet`
     ///
     /// # Errors
@@ -148,8 +146,6 @@ impl Client {
         Ok(crate::ResponseValue::new((), answer))
     }
     /// Add a new pet to the store.
-    ///
-    ///
     ///
     /// `POST /pet`
     ///
@@ -277,8 +273,6 @@ impl Client {
     }
     /// Updates a pet in the store with form data.
     ///
-    ///
-    ///
     /// `POST /pet/{petId}`
     ///
     /// # Arguments
@@ -319,8 +313,6 @@ impl Client {
     }
     /// Deletes a pet.
     ///
-    ///
-    ///
     /// `DELETE /pet/{petId}`
     ///
     /// # Arguments
@@ -350,8 +342,6 @@ impl Client {
         Ok(crate::ResponseValue::new((), answer))
     }
     /// Uploads an image.
-    ///
-    ///
     ///
     /// `POST /pet/{petId}/uploadImage`
     ///
@@ -408,8 +398,6 @@ impl Client {
         crate::http::decode_json(OPERATION, answer)
     }
     /// Place an order for a pet.
-    ///
-    ///
     ///
     /// `POST /store/order`
     ///
@@ -517,8 +505,6 @@ impl Client {
     }
     /// Creates list of users with given input array.
     ///
-    ///
-    ///
     /// `POST /user/createWithArray`
     ///
     /// # Errors
@@ -540,8 +526,6 @@ impl Client {
     }
     /// Creates list of users with given input array.
     ///
-    ///
-    ///
     /// `POST /user/createWithList`
     ///
     /// # Errors
@@ -562,8 +546,6 @@ impl Client {
         Ok(crate::ResponseValue::new((), answer))
     }
     /// Logs user into the system.
-    ///
-    ///
     ///
     /// `GET /user/login`
     ///
@@ -598,8 +580,6 @@ impl Client {
     }
     /// Logs out current logged in user session.
     ///
-    ///
-    ///
     /// `GET /user/logout`
     ///
     /// # Errors
@@ -615,8 +595,6 @@ impl Client {
         Ok(crate::ResponseValue::new((), answer))
     }
     /// Get user by user name.
-    ///
-    ///
     ///
     /// `GET /user/{username}`
     ///
