@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -18,6 +20,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -28,23 +31,32 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sets `{tenantDomain}` in the server URL `https://{tenantDomain}/api/v2`. Auth0 Tenant Domain.
+    /// Sets `{tenantDomain}` in the server URL `https://{tenantDomain}/api/v2`. Auth0 Tenant
+    /// Domain.
     pub fn tenant_domain(mut self, value: impl Into<String>) -> Self {
         self.tenant_domain = Some(value.into());
         self
     }
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). By default requests go to `https://{tenantDomain}/api/v2`.
+
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). By default requests go to `https://{tenantDomain}/api/v2`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Sets the bearer token sent as `Authorization: Bearer <token>` with every request.
     pub fn bearer_token(mut self, token: impl Into<crate::SecretString>) -> Self {
         self.bearer_token = Some(token.into());
         self
     }
-    /// Authenticates with the OAuth2 client-credentials flow: the client gets a token from `/oauth/token/` (a path is resolved against the server's origin) and sends it as a bearer token. The token is cached until shortly before it expires, and clones of the client share it: concurrent calls wait for one fetch. A bearer token set with `bearer_token` wins.
+
+    /// Authenticates with the OAuth2 client-credentials flow: the client gets a token from
+    /// `/oauth/token/` (a path is resolved against the server's origin) and sends it as a bearer
+    /// token. The token is cached until shortly before it expires, and clones of the client share
+    /// it: concurrent calls wait for one fetch. A bearer token set with `bearer_token` wins.
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
@@ -53,33 +65,39 @@ impl ClientBuilder {
         self.client_credentials = Some((client_id.into(), client_secret.into()));
         self
     }
+
     /// Overrides the token endpoint of the client-credentials flow.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -131,10 +149,12 @@ impl ClientBuilder {
                     &base_url,
                     "/oauth/token/",
                 ));
-            let form = vec![
-                ("audience".to_owned(), crate ::http::resolve_against_origin(& base_url,
-                "/api/v2/")),
-            ];
+            let form = Vec::from([
+                (
+                    "audience".to_owned(),
+                    crate::http::resolve_against_origin(&base_url, "/api/v2/"),
+                ),
+            ]);
             let source = crate::auth::TokenSource::new(
                 token_url,
                 client_id,
@@ -155,20 +175,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -176,12 +200,14 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// Get resource servers.
     ///
     /// Retrieve details of all APIs associated with your tenant.
@@ -191,15 +217,19 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `identifiers`: An optional filter on the resource server identifier. Must be URL encoded and may be specified multiple times (max 10).<br /><b>e.g.</b> <i>../resource-servers?identifiers=id1&identifiers=id2</i>
+    /// - `identifiers`: An optional filter on the resource server identifier. Must be URL encoded
+    ///   and may be specified multiple times (max 10).<br /><b>e.g.</b>
+    ///   <i>../resource-servers?identifiers=id1&identifiers=id2</i>
     /// - `page`: Page index of the results to return. First page is 0.
     /// - `per_page`: Number of results per page.
-    /// - `include_totals`: Return results inside an object that contains the total result count (true) or as a direct array of results (false, default).
+    /// - `include_totals`: Return results inside an object that contains the total result count
+    ///   (true) or as a direct array of results (false, default).
     /// - `include_fields`: Whether specified fields are to be included (true) or excluded (false).
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ListResourceServersError`](crate::types::ListResourceServersError).
     pub async fn list_resource_servers(
         &self,
         identifiers: Option<&[String]>,
@@ -232,7 +262,7 @@ impl Client {
             v::range(&v::param("per_page"), *value as f64, Some(1.0), Some(100.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/resource-servers", self.core.base_url,);
+        let url = format!("{}/resource-servers", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &identifiers {
@@ -256,9 +286,12 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
-    /// Every page of [`Self::list_resource_servers`], from page 0 on: the same arguments but `page`.
+
+    /// Every page of [`Self::list_resource_servers`], from page 0 on: the same arguments but
+    /// `page`.
     ///
-    /// Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first empty page, or at the first error.
+    /// Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the
+    /// first empty page, or at the first error.
     pub fn list_resource_servers_pages<'a>(
         &'a self,
         identifiers: Option<&'a [String]>,
@@ -300,15 +333,19 @@ impl Client {
             }),
         )
     }
+
     /// Create a resource server.
     ///
-    /// Create a new API associated with your tenant. Note that all new APIs must be registered with Auth0. For more information, read <a href="https://www.auth0.com/docs/get-started/apis"> APIs</a>.
+    /// Create a new API associated with your tenant. Note that all new APIs must be registered with
+    /// Auth0. For more information, read <a href="https://www.auth0.com/docs/get-started/apis">
+    /// APIs</a>.
     ///
     /// `POST /resource-servers`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CreateResourceServerError`](crate::types::CreateResourceServerError).
     pub async fn create_resource_server(
         &self,
         body: &crate::types::CreateResourceServerRequestContent,
@@ -321,12 +358,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/resource-servers", self.core.base_url,);
+        let url = format!("{}/resource-servers", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Get a resource server.
     ///
     /// Retrieve <a href="https://auth0.com/docs/apis">API</a> details with the given ID.
@@ -340,7 +378,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GetResourceServerError`](crate::types::GetResourceServerError).
     pub async fn get_resource_server(
         &self,
         id: &str,
@@ -365,9 +404,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a resource server.
     ///
-    /// Delete an existing API by ID. For more information, read <a href="https://www.auth0.com/docs/get-started/apis/api-settings">API Settings</a>.
+    /// Delete an existing API by ID. For more information, read <a
+    /// href="https://www.auth0.com/docs/get-started/apis/api-settings">API Settings</a>.
     ///
     /// `DELETE /resource-servers/{id}`
     ///
@@ -377,7 +418,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeleteResourceServerError`](crate::types::DeleteResourceServerError).
     pub async fn delete_resource_server(
         &self,
         id: &str,
@@ -396,9 +438,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Update a resource server.
     ///
-    /// Change an existing API setting by resource server ID. For more information, read <a href="https://www.auth0.com/docs/get-started/apis/api-settings">API Settings</a>.
+    /// Change an existing API setting by resource server ID. For more information, read <a
+    /// href="https://www.auth0.com/docs/get-started/apis/api-settings">API Settings</a>.
     ///
     /// `PATCH /resource-servers/{id}`
     ///
@@ -408,7 +452,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UpdateResourceServerError`](crate::types::UpdateResourceServerError).
     pub async fn update_resource_server(
         &self,
         id: &str,

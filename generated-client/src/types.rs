@@ -2,24 +2,31 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
-/// The `CreateResourceServerRequestContent` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateResourceServerRequestContent {
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
     ///
     /// Maximum length: 200 characters. Pattern: `^[^<>]+$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not
+    /// be changed once set.
     ///
-    /// Minimum length: 1 characters. Maximum length: 600 characters.
+    /// Minimum length: 1 character. Maximum length: 600 characters.
     pub identifier: String,
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
-    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+    /// addon.
     ///
     /// Server default: `"HS256"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,7 +42,8 @@ pub struct CreateResourceServerRequestContent {
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
-    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral
+    /// (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
@@ -43,7 +51,10 @@ pub struct CreateResourceServerRequestContent {
     /// Minimum: 0. Maximum: 2592000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
-    /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims;
+    /// `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+    /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+    /// claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
     /// Whether to skip user consent for applications flagged as first party (true) or not (false).
@@ -52,13 +63,10 @@ pub struct CreateResourceServerRequestContent {
     /// Whether to enforce authorization policies (true) or to ignore them (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    /// The `token_encryption` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    /// The `consent_policy` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    /// The `authorization_details` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
@@ -71,6 +79,7 @@ pub struct CreateResourceServerRequestContent {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
+
 impl CreateResourceServerRequestContent {
     /// A value with the required `identifier`, and any other field left out.
     pub fn new(identifier: String) -> Self {
@@ -96,6 +105,7 @@ impl CreateResourceServerRequestContent {
         }
     }
 }
+
 impl crate::Validate for CreateResourceServerRequestContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
@@ -137,7 +147,7 @@ impl crate::Validate for CreateResourceServerRequestContent {
         self.authorization_policy.validate_at(&path.field("authorization_policy"), out);
     }
 }
-/// The `CreateResourceServerResponseContent` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateResourceServerResponseContent {
     /// ID of the API (resource server).
@@ -149,13 +159,15 @@ pub struct CreateResourceServerResponseContent {
     /// Whether this is an Auth0 system API (true) or a custom API (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not
+    /// be changed once set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
-    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+    /// addon.
     ///
     /// Server default: `"HS256"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,7 +183,8 @@ pub struct CreateResourceServerResponseContent {
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
-    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral
+    /// (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not (false).
@@ -180,22 +193,23 @@ pub struct CreateResourceServerResponseContent {
     /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
-    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid
+    /// Flows. Cannot be greater than the `token_lifetime` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard
+    /// Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+    /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+    /// claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// The `token_encryption` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    /// The `consent_policy` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    /// The `authorization_details` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
@@ -211,7 +225,9 @@ pub struct CreateResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
-/// Error body the Management API answers with on every non-2xx status (not declared in Auth0's document; added from the live API).
+
+/// Error body the Management API answers with on every non-2xx status (not declared in Auth0's
+/// document; added from the live API).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorResponseContent {
     /// HTTP status code of the answer.
@@ -225,7 +241,7 @@ pub struct ErrorResponseContent {
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
 }
-/// The `GetResourceServerResponseContent` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetResourceServerResponseContent {
     /// ID of the API (resource server).
@@ -237,13 +253,15 @@ pub struct GetResourceServerResponseContent {
     /// Whether this is an Auth0 system API (true) or a custom API (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not
+    /// be changed once set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
-    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+    /// addon.
     ///
     /// Server default: `"HS256"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,7 +277,8 @@ pub struct GetResourceServerResponseContent {
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
-    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral
+    /// (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not (false).
@@ -268,22 +287,23 @@ pub struct GetResourceServerResponseContent {
     /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
-    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid
+    /// Flows. Cannot be greater than the `token_lifetime` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard
+    /// Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+    /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+    /// claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// The `token_encryption` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    /// The `consent_policy` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    /// The `authorization_details` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
@@ -299,24 +319,19 @@ pub struct GetResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
-/// The `ListResourceServerOffsetPaginatedResponseContent` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListResourceServerOffsetPaginatedResponseContent {
-    /// The `start` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
-    /// The `limit` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
-    /// The `total` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
-    /// The `resource_servers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_servers: Option<Vec<ResourceServer>>,
 }
-/// The `ListResourceServerResponseContent` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -330,7 +345,7 @@ pub enum ListResourceServerResponseContent {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
-/// The `ResourceServer` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServer {
     /// ID of the API (resource server).
@@ -342,13 +357,15 @@ pub struct ResourceServer {
     /// Whether this is an Auth0 system API (true) or a custom API (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not
+    /// be changed once set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
-    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+    /// addon.
     ///
     /// Server default: `"HS256"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,7 +381,8 @@ pub struct ResourceServer {
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
-    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral
+    /// (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not (false).
@@ -373,22 +391,23 @@ pub struct ResourceServer {
     /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
-    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid
+    /// Flows. Cannot be greater than the `token_lifetime` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard
+    /// Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+    /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+    /// claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// The `token_encryption` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    /// The `consent_policy` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    /// The `authorization_details` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
@@ -404,37 +423,47 @@ pub struct ResourceServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
 /// Authorization policy for the resource server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerAuthorizationPolicy {
     /// The ID of the authorization policy to apply.
     ///
-    /// Minimum length: 1 characters. Maximum length: 1024 characters.
+    /// Minimum length: 1 character. Maximum length: 1024 characters.
     pub policy_id: String,
 }
+
 impl ResourceServerAuthorizationPolicy {
     /// A value with the required `policy_id`, and any other field left out.
     pub fn new(policy_id: String) -> Self {
         Self { policy_id }
     }
 }
+
 impl crate::Validate for ResourceServerAuthorizationPolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::length(&path.field("policy_id"), &self.policy_id, Some(1), Some(1024), out);
     }
 }
+
 /// One of `transactional-authorization-with-mfa`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerConsentPolicyEnum {
     /// `transactional-authorization-with-mfa`
     TransactionalAuthorizationWithMfa,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerConsentPolicyEnum, Unknown, [TransactionalAuthorizationWithMfa =
-    "transactional-authorization-with-mfa"]
+    ResourceServerConsentPolicyEnum,
+    Unknown,
+    [
+        TransactionalAuthorizationWithMfa = "transactional-authorization-with-mfa",
+    ]
 );
+
 /// Proof-of-Possession configuration for access tokens
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerProofOfPossession {
@@ -446,6 +475,7 @@ pub struct ResourceServerProofOfPossession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_for: Option<ResourceServerProofOfPossessionRequiredForEnum>,
 }
+
 impl ResourceServerProofOfPossession {
     /// A value with the required `mechanism`, `required`, and any other field left out.
     pub fn new(
@@ -459,12 +489,14 @@ impl ResourceServerProofOfPossession {
         }
     }
 }
+
 impl crate::Validate for ResourceServerProofOfPossession {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.mechanism.validate_at(&path.field("mechanism"), out);
         self.required_for.validate_at(&path.field("required_for"), out);
     }
 }
+
 /// Intended mechanism for Proof-of-Possession
 ///
 /// One of `mtls`, `dpop`; any other value is kept as `Unknown`.
@@ -474,12 +506,20 @@ pub enum ResourceServerProofOfPossessionMechanismEnum {
     Mtls,
     /// `dpop`
     Dpop,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerProofOfPossessionMechanismEnum, Unknown, [Mtls = "mtls", Dpop = "dpop"]
+    ResourceServerProofOfPossessionMechanismEnum,
+    Unknown,
+    [
+        Mtls = "mtls",
+        Dpop = "dpop",
+    ]
 );
+
 /// Specifies which client types require Proof-of-Possession
 ///
 /// One of `public_clients`, `all_clients`; any other value is kept as `Unknown`.
@@ -489,19 +529,25 @@ pub enum ResourceServerProofOfPossessionRequiredForEnum {
     PublicClients,
     /// `all_clients`
     AllClients,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerProofOfPossessionRequiredForEnum, Unknown, [PublicClients =
-    "public_clients", AllClients = "all_clients"]
+    ResourceServerProofOfPossessionRequiredForEnum,
+    Unknown,
+    [
+        PublicClients = "public_clients",
+        AllClients = "all_clients",
+    ]
 );
-/// The `ResourceServerScope` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerScope {
     /// Value of this scope.
     ///
-    /// Minimum length: 1 characters. Maximum length: 280 characters.
+    /// Minimum length: 1 character. Maximum length: 280 characters.
     pub value: String,
     /// User-friendly description of this scope.
     ///
@@ -509,6 +555,7 @@ pub struct ResourceServerScope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
 impl ResourceServerScope {
     /// A value with the required `value`, and any other field left out.
     pub fn new(value: String) -> Self {
@@ -518,6 +565,7 @@ impl ResourceServerScope {
         }
     }
 }
+
 impl crate::Validate for ResourceServerScope {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::length(&path.field("value"), &self.value, Some(1), Some(280), out);
@@ -526,6 +574,7 @@ impl crate::Validate for ResourceServerScope {
         }
     }
 }
+
 /// Defines application access permission for a resource server
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerSubjectTypeAuthorization {
@@ -536,12 +585,14 @@ pub struct ResourceServerSubjectTypeAuthorization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<ResourceServerSubjectTypeAuthorizationClient>,
 }
+
 impl crate::Validate for ResourceServerSubjectTypeAuthorization {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.user.validate_at(&path.field("user"), out);
         self.client.validate_at(&path.field("client"), out);
     }
 }
+
 /// Access Permissions for client flows
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerSubjectTypeAuthorizationClient {
@@ -552,11 +603,13 @@ pub struct ResourceServerSubjectTypeAuthorizationClient {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationClient {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.policy.validate_at(&path.field("policy"), out);
     }
 }
+
 /// Defines the client flows policy for the resource server
 ///
 /// One of `deny_all`, `require_client_grant`; any other value is kept as `Unknown`.
@@ -566,13 +619,20 @@ pub enum ResourceServerSubjectTypeAuthorizationClientPolicyEnum {
     DenyAll,
     /// `require_client_grant`
     RequireClientGrant,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerSubjectTypeAuthorizationClientPolicyEnum, Unknown, [DenyAll =
-    "deny_all", RequireClientGrant = "require_client_grant"]
+    ResourceServerSubjectTypeAuthorizationClientPolicyEnum,
+    Unknown,
+    [
+        DenyAll = "deny_all",
+        RequireClientGrant = "require_client_grant",
+    ]
 );
+
 /// Access Permissions for user flows
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerSubjectTypeAuthorizationUser {
@@ -583,14 +643,17 @@ pub struct ResourceServerSubjectTypeAuthorizationUser {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationUser {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.policy.validate_at(&path.field("policy"), out);
     }
 }
+
 /// Defines the user flows policy for the resource server
 ///
-/// One of `allow_all`, `deny_all`, `require_client_grant`; any other value is kept as `Unknown`.
+/// One of `allow_all`, `deny_all`, `require_client_grant`; any other value is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
     /// `allow_all`
@@ -599,16 +662,28 @@ pub enum ResourceServerSubjectTypeAuthorizationUserPolicyEnum {
     DenyAll,
     /// `require_client_grant`
     RequireClientGrant,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerSubjectTypeAuthorizationUserPolicyEnum, Unknown, [AllowAll =
-    "allow_all", DenyAll = "deny_all", RequireClientGrant = "require_client_grant"]
+    ResourceServerSubjectTypeAuthorizationUserPolicyEnum,
+    Unknown,
+    [
+        AllowAll = "allow_all",
+        DenyAll = "deny_all",
+        RequireClientGrant = "require_client_grant",
+    ]
 );
-/// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+
+/// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard
+/// Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+/// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+/// claims.
 ///
-/// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any other value is kept as `Unknown`.
+/// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any
+/// other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerTokenDialectResponseEnum {
     /// `access_token`
@@ -619,17 +694,29 @@ pub enum ResourceServerTokenDialectResponseEnum {
     Rfc9068Profile,
     /// `rfc9068_profile_authz`
     Rfc9068ProfileAuthz,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerTokenDialectResponseEnum, Unknown, [AccessToken = "access_token",
-    AccessTokenAuthz = "access_token_authz", Rfc9068Profile = "rfc9068_profile",
-    Rfc9068ProfileAuthz = "rfc9068_profile_authz"]
+    ResourceServerTokenDialectResponseEnum,
+    Unknown,
+    [
+        AccessToken = "access_token",
+        AccessTokenAuthz = "access_token_authz",
+        Rfc9068Profile = "rfc9068_profile",
+        Rfc9068ProfileAuthz = "rfc9068_profile_authz",
+    ]
 );
-/// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+
+/// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims;
+/// `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+/// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+/// claims.
 ///
-/// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any other value is kept as `Unknown`.
+/// One of `access_token`, `access_token_authz`, `rfc9068_profile`, `rfc9068_profile_authz`; any
+/// other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceServerTokenDialectSchemaEnum {
     /// `access_token`
@@ -640,22 +727,29 @@ pub enum ResourceServerTokenDialectSchemaEnum {
     Rfc9068Profile,
     /// `rfc9068_profile_authz`
     Rfc9068ProfileAuthz,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerTokenDialectSchemaEnum, Unknown, [AccessToken = "access_token",
-    AccessTokenAuthz = "access_token_authz", Rfc9068Profile = "rfc9068_profile",
-    Rfc9068ProfileAuthz = "rfc9068_profile_authz"]
+    ResourceServerTokenDialectSchemaEnum,
+    Unknown,
+    [
+        AccessToken = "access_token",
+        AccessTokenAuthz = "access_token_authz",
+        Rfc9068Profile = "rfc9068_profile",
+        Rfc9068ProfileAuthz = "rfc9068_profile_authz",
+    ]
 );
-/// The `ResourceServerTokenEncryption` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerTokenEncryption {
     /// Format of the encrypted JWT payload.
     pub format: ResourceServerTokenEncryptionFormatEnum,
-    /// The `encryption_key` field.
     pub encryption_key: ResourceServerTokenEncryptionKey,
 }
+
 impl ResourceServerTokenEncryption {
     /// A value with the required `format`, `encryption_key`, and any other field left out.
     pub fn new(
@@ -665,12 +759,14 @@ impl ResourceServerTokenEncryption {
         Self { format, encryption_key }
     }
 }
+
 impl crate::Validate for ResourceServerTokenEncryption {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.format.validate_at(&path.field("format"), out);
         self.encryption_key.validate_at(&path.field("encryption_key"), out);
     }
 }
+
 /// Algorithm used to encrypt the token.
 ///
 /// One of `RSA-OAEP-256`, `RSA-OAEP-384`, `RSA-OAEP-512`; any other value is kept as `Unknown`.
@@ -682,13 +778,21 @@ pub enum ResourceServerTokenEncryptionAlgorithmEnum {
     RsaOaep384,
     /// `RSA-OAEP-512`
     RsaOaep512,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerTokenEncryptionAlgorithmEnum, Unknown, [RsaOaep256 = "RSA-OAEP-256",
-    RsaOaep384 = "RSA-OAEP-384", RsaOaep512 = "RSA-OAEP-512"]
+    ResourceServerTokenEncryptionAlgorithmEnum,
+    Unknown,
+    [
+        RsaOaep256 = "RSA-OAEP-256",
+        RsaOaep384 = "RSA-OAEP-384",
+        RsaOaep512 = "RSA-OAEP-512",
+    ]
 );
+
 /// Format of the encrypted JWT payload.
 ///
 /// One of `compact-nested-jwe`; any other value is kept as `Unknown`.
@@ -696,33 +800,40 @@ crate::open_enum::open_enum!(
 pub enum ResourceServerTokenEncryptionFormatEnum {
     /// `compact-nested-jwe`
     CompactNestedJwe,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ResourceServerTokenEncryptionFormatEnum, Unknown, [CompactNestedJwe =
-    "compact-nested-jwe"]
+    ResourceServerTokenEncryptionFormatEnum,
+    Unknown,
+    [
+        CompactNestedJwe = "compact-nested-jwe",
+    ]
 );
-/// The `ResourceServerTokenEncryptionKey` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceServerTokenEncryptionKey {
     /// Name of the encryption key.
     ///
-    /// Minimum length: 1 characters. Maximum length: 128 characters.
+    /// Minimum length: 1 character. Maximum length: 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Algorithm used to encrypt the token.
     pub alg: ResourceServerTokenEncryptionAlgorithmEnum,
     /// Key ID.
     ///
-    /// Minimum length: 1 characters. Maximum length: 128 characters.
+    /// Minimum length: 1 character. Maximum length: 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// PEM-formatted public key. Must be JSON escaped.
     ///
-    /// Minimum length: 1 characters. Maximum length: 4096 characters. Server default: `"-----BEGIN PUBLIC KEY-----\r\nMIIBIjANBg...\r\n-----END PUBLIC KEY-----\r\n"`.
+    /// Minimum length: 1 character. Maximum length: 4096 characters. Server default: `"-----BEGIN
+    /// PUBLIC KEY-----\r\nMIIBIjANBg...\r\n-----END PUBLIC KEY-----\r\n"`.
     pub pem: String,
 }
+
 impl ResourceServerTokenEncryptionKey {
     /// A value with the required `alg`, `pem`, and any other field left out.
     pub fn new(alg: ResourceServerTokenEncryptionAlgorithmEnum, pem: String) -> Self {
@@ -734,6 +845,7 @@ impl ResourceServerTokenEncryptionKey {
         }
     }
 }
+
 impl crate::Validate for ResourceServerTokenEncryptionKey {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
@@ -746,7 +858,9 @@ impl crate::Validate for ResourceServerTokenEncryptionKey {
         v::length(&path.field("pem"), &self.pem, Some(1), Some(4096), out);
     }
 }
-/// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+
+/// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+/// addon.
 ///
 /// One of `HS256`, `RS256`, `RS512`, `PS256`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -759,15 +873,24 @@ pub enum SigningAlgorithmEnum {
     Rs512,
     /// `PS256`
     Ps256,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    SigningAlgorithmEnum, Unknown, [Hs256 = "HS256", Rs256 = "RS256", Rs512 = "RS512",
-    Ps256 = "PS256"]
+    SigningAlgorithmEnum,
+    Unknown,
+    [
+        Hs256 = "HS256",
+        Rs256 = "RS256",
+        Rs512 = "RS512",
+        Ps256 = "PS256",
+    ]
 );
-/// The `UpdateResourceServerRequestContent` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateResourceServerRequestContent {
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
     ///
@@ -777,7 +900,8 @@ pub struct UpdateResourceServerRequestContent {
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
-    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+    /// addon.
     ///
     /// Server default: `"HS256"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -796,7 +920,8 @@ pub struct UpdateResourceServerRequestContent {
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
-    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral
+    /// (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
@@ -804,19 +929,19 @@ pub struct UpdateResourceServerRequestContent {
     /// Minimum: 0. Maximum: 2592000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
-    /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0 claims;
+    /// `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+    /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+    /// claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
     /// Whether authorization policies are enforced (true) or not enforced (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    /// The `token_encryption` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    /// The `consent_policy` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    /// The `authorization_details` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
@@ -829,6 +954,7 @@ pub struct UpdateResourceServerRequestContent {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
+
 impl crate::Validate for UpdateResourceServerRequestContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
@@ -869,7 +995,7 @@ impl crate::Validate for UpdateResourceServerRequestContent {
         self.authorization_policy.validate_at(&path.field("authorization_policy"), out);
     }
 }
-/// The `UpdateResourceServerResponseContent` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceServerResponseContent {
     /// ID of the API (resource server).
@@ -881,13 +1007,15 @@ pub struct UpdateResourceServerResponseContent {
     /// Whether this is an Auth0 system API (true) or a custom API (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.
+    /// Unique identifier for the API used as the audience parameter on authorization calls. Can not
+    /// be changed once set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
-    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via addon.
+    /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
+    /// addon.
     ///
     /// Server default: `"HS256"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -903,7 +1031,8 @@ pub struct UpdateResourceServerResponseContent {
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
-    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral (true) or not (false).
+    /// Whether Online Refresh Tokens can be issued even when sessions are configured as ephemeral
+    /// (true) or not (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not (false).
@@ -912,22 +1041,23 @@ pub struct UpdateResourceServerResponseContent {
     /// Expiration value (in seconds) for access tokens issued for this API from the token endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
-    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid Flows. Cannot be greater than the `token_lifetime` value.
+    /// Expiration value (in seconds) for access tokens issued for this API via Implicit or Hybrid
+    /// Flows. Cannot be greater than the `token_lifetime` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions claims.
+    /// Dialect of access tokens that should be issued. `access_token` is a JWT containing standard
+    /// Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
+    /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
+    /// claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// The `token_encryption` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    /// The `consent_policy` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    /// The `authorization_details` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
@@ -943,7 +1073,10 @@ pub struct UpdateResourceServerResponseContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
-/// The error answers of `GET /resource-servers` ([`crate::Client::list_resource_servers`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /resource-servers` ([`crate::Client::list_resource_servers`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListResourceServersError {
     /// 400: Invalid request query string. The message will vary depending on the cause.
@@ -952,23 +1085,28 @@ pub enum ListResourceServersError {
     Unauthorized(Option<ErrorResponseContent>),
     /// 403: Insufficient scope, expected any of: read:resource_servers.
     Forbidden(Option<ErrorResponseContent>),
-    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and
+    /// X-RateLimit-Reset headers.
     TooManyRequests(Option<ErrorResponseContent>),
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for ListResourceServersError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /resource-servers` ([`crate::Client::create_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /resource-servers` ([`crate::Client::create_resource_server`]),
+/// one variant per status the spec declares. Each holds the body when it is the declared JSON;
+/// the raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateResourceServerError {
     /// 400: Invalid request body. The message will vary depending on the cause.
@@ -979,24 +1117,29 @@ pub enum CreateResourceServerError {
     Forbidden(Option<ErrorResponseContent>),
     /// 409: A resource server with the same identifier already exists.
     Conflict(Option<ErrorResponseContent>),
-    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and
+    /// X-RateLimit-Reset headers.
     TooManyRequests(Option<ErrorResponseContent>),
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for CreateResourceServerError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            409u16 => Self::Conflict(serde_json::from_slice(body).ok()),
-            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            409 => Self::Conflict(serde_json::from_slice(body).ok()),
+            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /resource-servers/{id}` ([`crate::Client::get_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /resource-servers/{id}` ([`crate::Client::get_resource_server`]),
+/// one variant per status the spec declares. Each holds the body when it is the declared JSON;
+/// the raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetResourceServerError {
     /// 400: Invalid request URI. The message will vary depending on the cause.
@@ -1007,24 +1150,30 @@ pub enum GetResourceServerError {
     Forbidden(Option<ErrorResponseContent>),
     /// 404: Resource server not found.
     NotFound(Option<ErrorResponseContent>),
-    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and
+    /// X-RateLimit-Reset headers.
     TooManyRequests(Option<ErrorResponseContent>),
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for GetResourceServerError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
-            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
+            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `DELETE /resource-servers/{id}` ([`crate::Client::delete_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `DELETE /resource-servers/{id}`
+/// ([`crate::Client::delete_resource_server`]), one variant per status the spec declares. Each
+/// holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteResourceServerError {
     /// 400: Invalid request URI. The message will vary depending on the cause.
@@ -1033,23 +1182,29 @@ pub enum DeleteResourceServerError {
     Unauthorized(Option<ErrorResponseContent>),
     /// 403: Insufficient scope; expected any of: delete:resource_servers.
     Forbidden(Option<ErrorResponseContent>),
-    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and
+    /// X-RateLimit-Reset headers.
     TooManyRequests(Option<ErrorResponseContent>),
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for DeleteResourceServerError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `PATCH /resource-servers/{id}` ([`crate::Client::update_resource_server`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `PATCH /resource-servers/{id}`
+/// ([`crate::Client::update_resource_server`]), one variant per status the spec declares. Each
+/// holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateResourceServerError {
     /// 400: Invalid request body. The message will vary depending on the cause.
@@ -1060,19 +1215,21 @@ pub enum UpdateResourceServerError {
     Forbidden(Option<ErrorResponseContent>),
     /// 409: A resource server with the same identifier already exists.
     Conflict(Option<ErrorResponseContent>),
-    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.
+    /// 429: Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and
+    /// X-RateLimit-Reset headers.
     TooManyRequests(Option<ErrorResponseContent>),
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for UpdateResourceServerError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401u16 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403u16 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            409u16 => Self::Conflict(serde_json::from_slice(body).ok()),
-            429u16 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
+            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
+            409 => Self::Conflict(serde_json::from_slice(body).ok()),
+            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }

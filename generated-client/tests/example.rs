@@ -176,6 +176,27 @@ async fn fails_with_a_message_and_sends_nothing_for_an_invalid_body() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn refuses_a_misspelt_field_naming_it_and_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let env = [
+        ("AUTH0_TOKEN", "t".to_owned()),
+        ("AUTH0_BASE_URL", format!("{}/api/v2", server.uri())),
+    ];
+    // The update body's schema allows no other property (`additionalProperties: false`): the
+    // server would answer 400, so the client refuses it when reading it.
+    let output = run(&["rs_1", "-"], &env, r#"{ "name": "x", "nmae": "y" }"#).await;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown field `nmae`"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn reports_an_api_error_on_stderr_with_a_failing_exit_code() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))

@@ -344,3 +344,29 @@ fn debug_output_never_shows_secrets() {
         json!({ "signing_secret": "super-secret-signing-key" })
     );
 }
+
+#[test]
+fn request_bodies_refuse_unknown_fields_naming_them_and_answers_keep_reading_them() {
+    // The create and update bodies allow no other property (`additionalProperties: false`):
+    // the server answers 400, so reading such JSON is already an error that names the field.
+    let error = serde_json::from_value::<UpdateResourceServerRequestContent>(
+        json!({ "name": "x", "nmae": "y" }),
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `nmae`"),
+        "{error}"
+    );
+    let error = serde_json::from_value::<CreateResourceServerRequestContent>(
+        json!({ "identifier": "https://api.example.com/", "scopez": [] }),
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `scopez`"),
+        "{error}"
+    );
+    // An answer is read whatever the server adds later.
+    let mut answer = seed_response();
+    answer["token_lifetime_for_anonymous_access_tokens"] = json!(60);
+    serde_json::from_value::<GetResourceServerResponseContent>(answer).unwrap();
+}

@@ -62,6 +62,30 @@ impl Node {
         }
     }
 
+    /// The same value as a [`serde_json::Value`]; a number beyond 64 bits becomes the nearest
+    /// `f64`.
+    pub(crate) fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => n
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| n.parse::<u64>().map(Value::from))
+                .or_else(|_| n.parse::<f64>().map(Value::from))
+                .unwrap_or(Value::Null),
+            Node::String(s) => Value::String(s.clone()),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// How the value is written, shortened, for messages.
     pub(crate) fn describe(&self) -> String {
         match self {
@@ -109,6 +133,14 @@ impl<'de> Deserialize<'de> for Node {
                 Ok(Node::Number(v.to_string()))
             }
             fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+                Ok(Node::Number(v.to_string()))
+            }
+            // YAML reads integers beyond 64 bits (`-9223372036854776000`, -2^63 as JavaScript
+            // prints it) as 128-bit ones.
+            fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+                Ok(Node::Number(v.to_string()))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
                 Ok(Node::Number(v.to_string()))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Node, E> {

@@ -1,6 +1,8 @@
 //! Stage 1: parse the document, check its version, and resolve `$ref`s.
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::check::{self, Node};
@@ -32,7 +34,14 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     match (&version.openapi, &version.swagger) {
         (Some(Node::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => {}
         (Some(Node::String(v)), _) if crate::normalize::is_openapi_31(v) => {
-            let normalized = crate::normalize::to_openapi_30(parse_value(text)?)?;
+            // YAML's integers beyond 64 bits do not fit a `serde_json::Value`; a `Node` keeps them.
+            let mut value = match json || !has_wide_integers(text) {
+                true => parse_value(text)?,
+                false => parse::<Node>(text, json)?.to_value(),
+            };
+            hoist_nested_refs(&mut value);
+            clamp_integer_bounds(&mut value);
+            let normalized = crate::normalize::to_openapi_30(value)?;
             let document = &normalized.document;
             // The same checks as a 3.0 document gets, on the rewritten one.
             let rewritten = Node::deserialize(document)
@@ -77,10 +86,185 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     }
     // A 3.0 document: read as a tree and checked, and (as above) read as `openapiv3` types.
     let raw = parse::<Node>(text, json)?;
+    if has_nested_refs(text) || has_wide_integers(text) {
+        let mut value = raw.to_value();
+        hoist_nested_refs(&mut value);
+        clamp_integer_bounds(&mut value);
+        let raw = Node::deserialize(&value)
+            .map_err(|error| one("#", format!("internal error: {error}")))?;
+        let api = check_and_read(&raw, || {
+            OpenAPI::deserialize(&value).map_err(|error| one("#", error.to_string()))
+        })?;
+        return Ok(Document {
+            api,
+            warnings: Vec::new(),
+        });
+    }
     Ok(Document {
         api: check_and_read(&raw, || parse(text, json))?,
         warnings: Vec::new(),
     })
+}
+
+/// Whether the text has a run of 19 digits or more: maybe an integer beyond 64 bits.
+fn has_wide_integers(text: &str) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 19
+    })
+}
+
+/// Bounds of integer schemas beyond what 64 bits hold (`minimum: -9223372036854776000`, as
+/// JavaScript prints -2^63) set to the 64-bit limit, which every 64-bit value meets alike.
+fn clamp_integer_bounds(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let integer = match map.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
+                _ => false,
+            };
+            if integer {
+                for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+                    if let Some(bound) = map.get_mut(key) {
+                        match bound.as_f64() {
+                            Some(v) if bound.is_f64() && v <= i64::MIN as f64 => {
+                                *bound = i64::MIN.into()
+                            }
+                            Some(v) if bound.is_f64() && v >= i64::MAX as f64 => {
+                                *bound = i64::MAX.into()
+                            }
+                            _ if bound.is_u64() && bound.as_i64().is_none() => {
+                                *bound = i64::MAX.into()
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(clamp_integer_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(clamp_integer_bounds),
+        _ => {}
+    }
+}
+
+/// Whether the text has a `$ref` to a schema nested in another (`#/components/schemas/A/$defs/b`,
+/// `#/paths/...`): one that does not name a whole component.
+fn has_nested_refs(text: &str) -> bool {
+    text.match_indices("#/").any(|(at, _)| {
+        let pointer: String = text[at..]
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\'' | '\n' | ' ' | '}' | ','))
+            .collect();
+        is_nested_schema_ref(&pointer)
+    })
+}
+
+/// A JSON pointer to a schema that is not a component of its own: inside a component schema, or
+/// anywhere under `paths`.
+fn is_nested_schema_ref(pointer: &str) -> bool {
+    let segments: Vec<&str> = pointer.trim_start_matches("#/").split('/').collect();
+    match segments.as_slice() {
+        ["components", "schemas", _, _, ..] => true,
+        ["paths", rest @ ..] => rest.contains(&"schema"),
+        _ => false,
+    }
+}
+
+/// Makes every schema that a `$ref` reaches inside another (`$defs`, `definitions`, a property,
+/// a path's schema) a component of its own, named by its last segment (or more of its pointer
+/// when that name is taken), and points the `$ref`s at it: `openapiv3` follows references to whole
+/// components only. A pointer that reaches nothing is left as it is, for the checks to locate.
+fn hoist_nested_refs(document: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn collect(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    if is_nested_schema_ref(reference) {
+                        out.insert(reference.clone());
+                    }
+                }
+                map.values().for_each(|v| collect(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    fn rewrite(value: &mut Value, names: &BTreeMap<String, String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                    if let Some(name) = names.get(reference.as_str()) {
+                        *reference = format!("#/components/schemas/{name}");
+                    }
+                }
+                map.values_mut().for_each(|v| rewrite(v, names));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, names)),
+            _ => {}
+        }
+    }
+    let mut references = std::collections::BTreeSet::new();
+    collect(document, &mut references);
+    if references.is_empty() {
+        return;
+    }
+    let mut taken: std::collections::BTreeSet<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut names = BTreeMap::new();
+    let mut hoisted = Vec::new();
+    for reference in references {
+        let Some(target) = document.pointer(&reference[1..]).cloned() else {
+            continue;
+        };
+        let segments: Vec<String> = reference[2..]
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .filter(|s| {
+                !matches!(
+                    s.as_str(),
+                    "$defs" | "definitions" | "properties" | "schema"
+                )
+            })
+            .map(|s| {
+                s.chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect()
+            })
+            .collect();
+        let name = (1..=segments.len())
+            .map(|n| segments[segments.len() - n..].join("_"))
+            .find(|name| !taken.contains(name))
+            .unwrap_or_else(|| format!("{}_{}", segments.join("_"), taken.len()));
+        taken.insert(name.clone());
+        names.insert(reference, name.clone());
+        hoisted.push((name, target));
+    }
+    rewrite(document, &names);
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Default::default()));
+    if let Some(components) = components.as_object_mut() {
+        let schemas = components
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(schemas) = schemas.as_object_mut() {
+            for (name, mut target) in hoisted {
+                rewrite(&mut target, &names);
+                schemas.insert(name, target);
+            }
+        }
+    }
 }
 
 /// How deep a document may nest for [`check_and_read`] to read it before its checks pass. Real

@@ -144,6 +144,11 @@ pub struct Struct {
     pub additional: Option<Shape>,
     /// The field name under which additional properties are kept.
     pub additional_ident: String,
+    /// `additionalProperties: false`: no property but the listed ones is allowed.
+    pub closed: bool,
+    /// `dependentRequired`: when the field (an index into `fields`) is present, so must be
+    /// these.
+    pub dependent_required: Vec<(usize, Vec<usize>)>,
 }
 
 /// A property of an object.
@@ -212,6 +217,8 @@ pub enum Shape {
         min_items: Option<u64>,
         /// `maxItems`.
         max_items: Option<u64>,
+        /// `uniqueItems: true`.
+        unique: bool,
     },
     /// An object with arbitrary keys (`additionalProperties` only).
     Map(Box<Shape>),
@@ -241,13 +248,16 @@ pub struct StringRules {
     pub secret: bool,
 }
 
-/// `minimum`/`maximum`, each with whether it is exclusive.
+/// `minimum`/`maximum`, each with whether it is exclusive, and `multipleOf`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Bounds {
     /// The lower bound.
     pub min: Option<(f64, bool)>,
     /// The upper bound.
     pub max: Option<(f64, bool)>,
+    /// `multipleOf` of an integer, checked exactly (a number's is not checked: binary fractions
+    /// cannot tell `0.3` from a multiple of `0.1`).
+    pub multiple_of: Option<u64>,
 }
 
 impl Bounds {
@@ -266,6 +276,7 @@ impl Bounds {
         Bounds {
             min: pick(self.min, other.min, true),
             max: pick(self.max, other.max, false),
+            multiple_of: self.multiple_of.or(other.multiple_of),
         }
     }
 }
@@ -592,6 +603,28 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
     Ok((model, lowerer.warnings))
 }
 
+/// `dependentRequired` (carried as `x-dependentRequired` by `normalize`): each property with the
+/// properties its presence requires.
+fn dependent_required(schema: &Schema) -> Vec<(String, Vec<String>)> {
+    let Some(Value::Object(map)) = schema.schema_data.extensions.get("x-dependentRequired") else {
+        return Vec::new();
+    };
+    map.iter()
+        .map(|(field, requires)| {
+            let requires = requires.as_array().into_iter().flatten();
+            let requires = requires.filter_map(|r| r.as_str().map(str::to_owned));
+            (field.clone(), requires.collect())
+        })
+        .collect()
+}
+
+/// A `multipleOf` an integer can be checked against exactly: a whole number above 1.
+fn integral_multiple(multiple_of: Option<f64>) -> Option<u64> {
+    multiple_of
+        .filter(|m| m.fract() == 0.0 && *m > 1.0 && *m < u64::MAX as f64)
+        .map(|m| m as u64)
+}
+
 /// A `description` or `summary` worth writing: one that says something (some documents write
 /// `""` everywhere, which is no documentation).
 fn text(text: &Option<String>) -> Option<String> {
@@ -667,6 +700,8 @@ struct View<'a> {
     items: Option<&'a ReferenceOr<Box<Schema>>>,
     min_items: Option<usize>,
     max_items: Option<usize>,
+    unique_items: bool,
+    multiple_of: Option<f64>,
     enumeration: Vec<Value>,
     all_of: &'a [ReferenceOr<Schema>],
     one_of: &'a [ReferenceOr<Schema>],
@@ -695,6 +730,7 @@ fn view(schema: &Schema) -> View<'_> {
             format: format_name(&t.format),
             min: bound(t.minimum.map(|v| v as f64), t.exclusive_minimum),
             max: bound(t.maximum.map(|v| v as f64), t.exclusive_maximum),
+            multiple_of: t.multiple_of.map(|v| v as f64),
             ..View::default()
         },
         SchemaKind::Type(Type::Number(t)) => View {
@@ -702,6 +738,7 @@ fn view(schema: &Schema) -> View<'_> {
             format: format_name(&t.format),
             min: bound(t.minimum, t.exclusive_minimum),
             max: bound(t.maximum, t.exclusive_maximum),
+            multiple_of: t.multiple_of,
             ..View::default()
         },
         SchemaKind::Type(Type::Boolean(_)) => View {
@@ -720,6 +757,7 @@ fn view(schema: &Schema) -> View<'_> {
             items: t.items.as_ref(),
             min_items: t.min_items,
             max_items: t.max_items,
+            unique_items: t.unique_items,
             ..View::default()
         },
         SchemaKind::OneOf { one_of } => View {
@@ -752,6 +790,8 @@ fn view(schema: &Schema) -> View<'_> {
             items: a.items.as_ref(),
             min_items: a.min_items,
             max_items: a.max_items,
+            unique_items: a.unique_items.unwrap_or(false),
+            multiple_of: a.multiple_of,
             enumeration: a.enumeration.clone(),
             all_of: &a.all_of,
             one_of: &a.one_of,
@@ -1105,7 +1145,7 @@ impl Lowerer<'_> {
             if let ([only], None) = (v.all_of, v.properties) {
                 return self.only_member(only, &format!("{at}/allOf/0"), hint, component, doc);
             }
-            return self.merged_object(&v, at, hint, component, doc);
+            return self.merged_object(&v, at, hint, component, doc, dependent_required(schema));
         }
         let strings: Option<Vec<String>> = v
             .enumeration
@@ -1136,6 +1176,7 @@ impl Lowerer<'_> {
                 Bounds {
                     min: v.min,
                     max: v.max,
+                    multiple_of: integral_multiple(v.multiple_of),
                 },
             ),
             Some("number") => {
@@ -1149,6 +1190,7 @@ impl Lowerer<'_> {
                     Bounds {
                         min: v.min,
                         max: v.max,
+                        multiple_of: None,
                     },
                 )
             }
@@ -1164,11 +1206,13 @@ impl Lowerer<'_> {
                     items: Box::new(items),
                     min_items: v.min_items.map(|n| n as u64),
                     max_items: v.max_items.map(|n| n as u64),
+                    unique: v.unique_items,
                 }
             }
             Some("object") | None => {
                 if v.properties.is_some_and(|p| !p.is_empty()) {
-                    return self.merged_object(&v, at, hint, component, doc);
+                    let dependent = dependent_required(schema);
+                    return self.merged_object(&v, at, hint, component, doc, dependent);
                 }
                 match (v.typ, v.additional) {
                     (_, Some(AdditionalProperties::Schema(values))) => {
@@ -1533,6 +1577,7 @@ impl Lowerer<'_> {
         hint: &str,
         component: Option<&Key>,
         doc: Option<String>,
+        dependent: Vec<(String, Vec<String>)>,
     ) -> Shape {
         let name = self.type_name(hint, component);
         if let Some(key) = component {
@@ -1567,6 +1612,7 @@ impl Lowerer<'_> {
         let mut idents = Scope::default();
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
+        let mut closed = false;
         for (member_at, owner, properties, required, extra) in members {
             for (wire, property) in properties {
                 let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
@@ -1635,11 +1681,24 @@ impl Lowerer<'_> {
                         &format!("{name}Value"),
                     ))
                 }
-                Some(AdditionalProperties::Any(false)) | None => {}
+                Some(AdditionalProperties::Any(false)) => closed = true,
+                None => {}
             }
         }
         self.merging.pop();
         let additional_ident = idents.claim("additional_properties".to_owned());
+        let closed = closed && additional.is_none();
+        // `dependentRequired` between fields the struct has (a name it lacks cannot be present).
+        let index = |wire: &str| fields.iter().position(|f| f.wire == wire);
+        let dependent_required = dependent
+            .iter()
+            .filter_map(|(field, requires)| {
+                Some((
+                    index(field)?,
+                    requires.iter().filter_map(|r| index(r)).collect(),
+                ))
+            })
+            .collect();
         self.types.insert(
             name.clone(),
             TypeDef::Struct(Struct {
@@ -1649,6 +1708,8 @@ impl Lowerer<'_> {
                 fields,
                 additional,
                 additional_ident,
+                closed,
+                dependent_required,
             }),
         );
         Shape::Named(name)
@@ -1730,6 +1791,7 @@ impl Lowerer<'_> {
         let bounds = Bounds {
             min: v.min,
             max: v.max,
+            multiple_of: integral_multiple(v.multiple_of),
         };
         let added = match v.typ {
             Some("string") => Shape::String(rules),
@@ -1739,6 +1801,7 @@ impl Lowerer<'_> {
                 items: Box::new(Shape::Any),
                 min_items: v.min_items.map(|n| n as u64),
                 max_items: v.max_items.map(|n| n as u64),
+                unique: v.unique_items,
             },
             _ => match &shape {
                 Shape::String(_) => Shape::String(rules),
@@ -1748,6 +1811,7 @@ impl Lowerer<'_> {
                     items: Box::new(Shape::Any),
                     min_items: v.min_items.map(|n| n as u64),
                     max_items: v.max_items.map(|n| n as u64),
+                    unique: v.unique_items,
                 },
                 _ => Shape::Any,
             },
@@ -1788,13 +1852,16 @@ impl Lowerer<'_> {
                     items,
                     min_items,
                     max_items,
+                    unique,
                 },
                 Shape::Array {
                     items: other,
                     min_items: min2,
                     max_items: max2,
+                    unique: unique2,
                 },
             ) => Shape::Array {
+                unique: unique || unique2,
                 items: if *items == Shape::Any { other } else { items },
                 min_items: stricter(min_items, min2, u64::max),
                 max_items: stricter(max_items, max2, u64::min),
@@ -1957,6 +2024,7 @@ impl Lowerer<'_> {
                     ref items,
                     min_items,
                     max_items,
+                    unique,
                 } if matches!(
                     &**items,
                     Shape::Any
@@ -1974,6 +2042,7 @@ impl Lowerer<'_> {
                         items: Box::new(Shape::String(StringRules::default())),
                         min_items,
                         max_items,
+                        unique,
                     }
                 }
                 shape => shape,

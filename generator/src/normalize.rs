@@ -19,7 +19,8 @@
 //! | `false` as any other schema | `not: {}` (which the model types as any value, with a warning) |
 //! | `jsonSchemaDialect`, `$schema`, `$comment`, `$id`, `$anchor`, `$dynamicAnchor`, `$defs` | dropped (a `$ref` into `$defs` is then an error) |
 //! | `webhooks`, `callbacks` | dropped, with a warning |
-//! | `contains`, `minContains`, `maxContains`, `if`/`then`/`else`, `dependentSchemas`, `dependentRequired`, `propertyNames`, `unevaluatedItems`, `contentEncoding`, `contentMediaType`, `contentSchema` | dropped, with a warning: they only constrain values, and the client does not check them |
+//! | `dependentRequired` | `x-dependentRequired`, which the model reads (the client checks it) |
+//! | `contains`, `minContains`, `maxContains`, `if`/`then`/`else`, `dependentSchemas`, `propertyNames`, `unevaluatedItems`, `contentEncoding`, `contentMediaType`, `contentSchema` | dropped, with a warning: they only constrain values, and the client does not check them |
 //! | `prefixItems` | `items: {}` (any JSON values), with a warning |
 //! | `patternProperties` | `additionalProperties`: the pattern's schema when there is one pattern and no other `additionalProperties`, else `true`; with a warning |
 //! | `unevaluatedProperties` | `additionalProperties` (allOf members are merged into one type); ignored with a warning beside `additionalProperties` |
@@ -291,7 +292,7 @@ const ANNOTATIONS: [&str; 6] = [
 /// JSON Schema keywords that only constrain values, which the client does not check: dropped with
 /// a warning (responses are never checked anyway; a request that breaks one is refused by the
 /// server instead of before sending).
-const UNCHECKED: [&str; 13] = [
+const UNCHECKED: [&str; 12] = [
     "contains",
     "minContains",
     "maxContains",
@@ -299,7 +300,6 @@ const UNCHECKED: [&str; 13] = [
     "then",
     "else",
     "dependentSchemas",
-    "dependentRequired",
     "propertyNames",
     "unevaluatedItems",
     "contentEncoding",
@@ -320,6 +320,10 @@ fn json_schema_keywords(object: &mut Map<String, Value>, at: &str, out: &mut Con
                 format!("`{keyword}` is not checked by the client; it is ignored"),
             );
         }
+    }
+    // Checked by the client: carried to the model as an extension, which `openapiv3` keeps.
+    if let Some(dependent) = object.shift_remove("dependentRequired") {
+        object.insert("x-dependentRequired".to_owned(), dependent);
     }
     if object.shift_remove("$dynamicRef").is_some() {
         out.warn(

@@ -98,7 +98,7 @@ fn operations_with_the_same_error_answers_share_one_enum() {
     for expected in [
         "pub enum ListThingsError { /// 404: Not there. NotFound(Option<serde_json::Value>),",
         "One other operation declares the same answers: its error type is an alias of this one.",
-        "/// The error answers of `POST /things` ([`crate::Client::create_thing`]): the same as [`ListThingsError`]'s. pub type CreateThingError = ListThingsError;",
+        "/// The error answers of `POST /things` ([`crate::Client::create_thing`]): the same as /// [`ListThingsError`]'s. pub type CreateThingError = ListThingsError;",
         "pub enum DeleteOtherError { /// 409: In use. Conflict(Option<serde_json::Value>),",
     ] {
         assert!(types.contains(&squeeze(expected)), "missing `{expected}` in:\n{types}");
@@ -199,7 +199,7 @@ fn string_enums_are_open_and_keep_wire_values() {
             "pub enum T { /// `access_token`\n AccessToken, /// `RSA-OAEP-256`\n RsaOaep256,",
             "Unknown(String),",
             // The impls (values, conversions, serde, the check) come from the runtime's macro.
-            r#"crate::open_enum::open_enum!(T, Unknown, [AccessToken = "access_token", RsaOaep256 = "RSA-OAEP-256"]);"#,
+            r#"crate::open_enum::open_enum!(T, Unknown, [AccessToken = "access_token", RsaOaep256 = "RSA-OAEP-256",]);"#,
         ],
     );
 }
@@ -231,7 +231,7 @@ fn constraints_become_docs_and_checks() {
         ),
         "src/types.rs",
         &[
-            "/// The name. /// /// Minimum length: 1 characters. Maximum length: 5 characters. Pattern: `^[a-z]+$`.",
+            "/// The name. /// /// Minimum length: 1 character. Maximum length: 5 characters. Pattern: `^[a-z]+$`.",
             r#"v::length(&path.field("name"), value, Some(1), Some(5), out);"#,
             r#"static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new("^[a-z]+$",);"#,
             r#"PATTERN.check(&path.field("name"), value, false, out);"#,
@@ -258,7 +258,7 @@ fn inline_objects_are_named_from_their_place_and_all_of_is_merged() {
         spec,
         "src/types.rs",
         &[
-            "pub struct Pet { /// The `id` field.\n pub id: String,",
+            "pub struct Pet {\n pub id: String,",
             "pub owner: Option<PetOwner>,",
             "pub struct PetOwner {",
         ],
@@ -361,7 +361,7 @@ components:
         "src/types.rs",
         &[
             "pub enum ListThingsError { /// 404: No such thing.\n NotFound(Option<serde_json::Value>), /// 5XX: Server trouble.\n ServerError(Option<Problem>), /// Any other status: Anything else.\n Default(Option<Problem>), }",
-            "404u16 => Self::NotFound(serde_json::from_slice(body).ok()), 500u16..=599u16 => Self::ServerError(serde_json::from_slice(body).ok()), _ => Self::Default(serde_json::from_slice(body).ok()),",
+            "404 => Self::NotFound(serde_json::from_slice(body).ok()), 500..=599 => Self::ServerError(serde_json::from_slice(body).ok()), _ => Self::Default(serde_json::from_slice(body).ok()),",
             "pub enum DeleteThingsError { /// A status the spec does not declare for this operation; the body if it is JSON.\n Other(Option<serde_json::Value>), }",
         ],
     );
@@ -471,7 +471,7 @@ fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
     let types = squeeze(&output.files["src/types.rs"]);
     for piece in [
         r#"#[serde(tag = "kind")] pub enum S {"#,
-        r#"#[serde(rename = "circle")] Circle { /// The `r` field. r: f64, },"#,
+        r#"#[serde(rename = "circle")] Circle { r: f64 },"#,
         r#"#[serde(rename = "dot")] Dot,"#,
         r#"#[serde(untagged)] Unknown(serde_json::Value),"#,
         // A known tag's fields are read by serde into a private struct; an unknown tag is kept.
@@ -551,8 +551,8 @@ fn read_only_and_write_only_properties_split_a_schema_by_direction() {
         "src/types.rs",
         &[
             "pub struct A {",
-            "/// The `id` field. pub id: String,",
-            "pub struct ARequest { /// The `secret` field. #[serde(default, skip_serializing_if = \"Option::is_none\")] pub secret: Option<String>,",
+            "pub id: String,",
+            "pub struct ARequest { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub secret: Option<String>,",
             "read-only properties are left out",
         ],
     );

@@ -104,4 +104,6 @@ golden_tests! {
     uspto: "uspto" <- "generator/tests/fixtures/specs/uspto.json",
     discriminators: "discriminators" <- "generator/tests/fixtures/specs/discriminators.yaml",
     auth0_subset: "auth0-subset" <- "spec/reference/auth0-resource-servers.oas3.1.json",
+    quirks: "quirks" <- "generator/tests/fixtures/quirks/quirks.yaml",
+    quirks31: "quirks31" <- "generator/tests/fixtures/quirks/quirks31.yaml",
 }

@@ -356,7 +356,6 @@ fn json_schema_keywords_are_rewritten_or_dropped_with_a_located_warning() {
         "then",
         "else",
         "dependentSchemas",
-        "dependentRequired",
         "propertyNames",
         "unevaluatedItems",
         "contentEncoding",
@@ -373,6 +372,16 @@ fn json_schema_keywords_are_rewritten_or_dropped_with_a_located_warning() {
             )]
         );
     }
+    // `dependentRequired` is checked: carried to the model as an extension.
+    let (schema, warnings) =
+        rewrite(json!({ "type": "object", "dependentRequired": { "a": ["b"] } }));
+    assert_eq!(
+        (schema, warnings),
+        (
+            json!({ "type": "object", "x-dependentRequired": { "a": ["b"] } }),
+            vec![]
+        )
+    );
     // Names and annotations: dropped without a word.
     let (schema, warnings) = rewrite(json!({
         "$id": "x", "$anchor": "a", "$dynamicAnchor": "d", "$defs": { "A": {} },

@@ -26,16 +26,18 @@ pub struct Options {
     spec: PathBuf,
     out: PathBuf,
     check: bool,
+    verbose: bool,
 }
 
 impl Options {
-    /// Parses `[--spec PATH] [--out DIR] [--check]`.
+    /// Parses `[--spec PATH] [--out DIR] [--check] [--verbose]`.
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let root = workspace_root();
         let mut options = Options {
             spec: root.join(DEFAULT_SPEC),
             out: root.join(DEFAULT_OUT),
             check: false,
+            verbose: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -43,6 +45,7 @@ impl Options {
                 "--spec" => options.spec = args.next().ok_or("--spec needs a path")?.into(),
                 "--out" => options.out = args.next().ok_or("--out needs a directory")?.into(),
                 "--check" => options.check = true,
+                "--verbose" => options.verbose = true,
                 other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
             }
         }
@@ -65,7 +68,12 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    let member = out.canonicalize().ok() == root.join(DEFAULT_OUT).canonicalize().ok();
+    // The member crate only when both paths exist and are the same directory (two failures to
+    // canonicalize are not a match).
+    let member = match (out.canonicalize(), root.join(DEFAULT_OUT).canonicalize()) {
+        (Ok(out), Ok(member)) => out == member,
+        _ => false,
+    };
     if member {
         Config::new(DEFAULT_OUT)
             .spec_label(label)
@@ -113,9 +121,6 @@ pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
             spec.display()
         )
     })?;
-    for warning in &output.warnings {
-        eprintln!("warning: {}: {warning}", spec.display());
-    }
     let mut changed = BTreeMap::new();
     for (path, contents) in &output.files {
         let target = out.join(path);
@@ -137,21 +142,26 @@ pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
         }
     }
     removed.sort();
-    Ok(Plan { changed, removed })
+    Ok(Plan {
+        changed,
+        removed,
+        warnings: output.warnings,
+    })
 }
 
-/// `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: writes the standalone crate for any
+/// `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]`: writes the standalone crate for any
 /// spec, the whole process the comparison (`cargo xtask compare`) measures against progenitor.
 ///
 /// Unlike `codegen` it never compares with what is on disk: every file is written.
 pub fn generate(args: &[String]) -> Result<(), String> {
-    let (mut spec, mut out, mut name) = (None, None, None);
+    let (mut spec, mut out, mut name, mut verbose) = (None, None, None, false);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => spec = Some(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
             "--out" => out = Some(PathBuf::from(args.next().ok_or("--out needs a directory")?)),
             "--name" => name = Some(args.next().ok_or("--name needs a crate name")?.clone()),
+            "--verbose" => verbose = true,
             other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
         }
     }
@@ -165,6 +175,7 @@ pub fn generate(args: &[String]) -> Result<(), String> {
     }
     let output = generator::generate(&text, &config)
         .map_err(|errors| format!("{}: the spec has errors\n{errors}", spec.display()))?;
+    report_warnings(&spec, &output.warnings, verbose);
     for (path, contents) in &output.files {
         let target = out.join(path);
         let dir = target.parent().expect("a file in the crate");
@@ -183,11 +194,64 @@ pub struct Plan {
     pub changed: BTreeMap<PathBuf, String>,
     /// Generated files to delete.
     pub removed: Vec<PathBuf>,
+    /// What the generator handled by a documented fallback, each located.
+    pub warnings: Vec<generator::Diagnostic>,
+}
+
+/// How many warnings are printed one by one without `--verbose`; past that, a summary.
+const WARNINGS_IN_FULL: usize = 10;
+
+/// Prints the warnings: each with its JSON pointer when there are few or `verbose` is set, else
+/// how many there are of each kind (the message with quoted values left out), most first.
+pub fn report_warnings(spec: &Path, warnings: &[generator::Diagnostic], verbose: bool) {
+    if verbose || warnings.len() <= WARNINGS_IN_FULL {
+        for warning in warnings {
+            eprintln!("warning: {}: {warning}", spec.display());
+        }
+        return;
+    }
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for warning in warnings {
+        *kinds.entry(warning_kind(&warning.message)).or_default() += 1;
+    }
+    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    eprintln!(
+        "warning: {}: {} warnings, by kind (`--verbose` prints each with its JSON pointer):",
+        spec.display(),
+        warnings.len()
+    );
+    for (kind, count) in kinds {
+        eprintln!("{count:>8}  {kind}");
+    }
+}
+
+/// A warning's message with what is quoted in it (`"..."`) left out, so warnings of one kind
+/// about different values count together.
+pub fn warning_kind(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match c {
+            '"' if quoted => {
+                quoted = false;
+                kind.push_str("…\"");
+            }
+            '"' => {
+                quoted = true;
+                kind.push('"');
+            }
+            _ if quoted => {}
+            _ => kind.push(c),
+        }
+    }
+    kind
 }
 
 /// Runs `codegen`.
 pub fn run(options: &Options) -> Result<(), String> {
     let plan = plan(&options.spec, &options.out)?;
+    report_warnings(&options.spec, &plan.warnings, options.verbose);
     if options.check {
         if plan.changed.is_empty() && plan.removed.is_empty() {
             return Ok(());

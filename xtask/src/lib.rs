@@ -1,39 +1,34 @@
 //! The project's commands, run as `cargo xtask <command>`.
 //!
-//! - `codegen [--spec PATH] [--out DIR] [--check]`: generates the client crate from the spec.
+//! - `codegen [--spec PATH] [--out DIR] [--check] [--verbose]`: generates the client crate from the spec.
 //! - `spec-import --from FILE [--out PATH] [--additions PATH]`: writes `spec/resource-servers.yaml`
 //!   from Auth0's published OpenAPI document.
-//! - `fixture-31 --out FILE`: writes a synthetic OpenAPI 3.1 document of the size of Auth0's whole one.
 //! - `generate --spec FILE --out DIR [--name CRATE]`: writes a standalone crate for any spec.
 //! - `compare [--runs N] [--progenitor PATH]`: this generator against `cargo-progenitor`, side by
 //!   side (see `BENCHMARKS.md`).
 
 pub mod codegen;
 pub mod compare;
-pub mod fixture31;
 pub mod spec_import;
 
 /// The help text.
 pub const USAGE: &str = "\
-usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check]
+usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--verbose]
        cargo xtask spec-import --from FILE [--out PATH] [--additions PATH]
-       cargo xtask fixture-31 --out FILE
-       cargo xtask generate --spec FILE --out DIR [--name CRATE]
+       cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]
        cargo xtask compare [--runs N] [--progenitor PATH]
 
 codegen: generates the client crate from an OpenAPI document
   --spec PATH  the OpenAPI 3.0 or 3.1 document (YAML or JSON); default spec/resource-servers.yaml
   --out DIR    where the crate goes; default generated-client
   --check      write nothing; fail, naming each file, when the crate on disk is stale
+  --verbose    print every warning with its JSON pointer (past 10, only a count of each kind)
 
 spec-import: writes the spec from Auth0's published Management API document
   --from FILE       Auth0's document (OpenAPI 3.1 or 3.0, JSON or YAML; the whole file or a part
                     holding the resource-server paths)
   --out PATH        where the spec goes; default spec/resource-servers.yaml
   --additions PATH  our additions to Auth0's document; default spec/additions.yaml
-
-fixture-31: writes a synthetic OpenAPI 3.1 document of Auth0's size (452 operations, 2,698 schemas)
-  --out FILE        where it goes
 
 generate: writes every file of a standalone crate for FILE into DIR (crate name CRATE)
 

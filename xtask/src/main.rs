@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, compare, fixture31, spec_import, USAGE};
+use xtask::{codegen, compare, spec_import, USAGE};
 
 /// The generator builds and drops millions of small token and syntax-tree nodes; mimalloc serves
 /// them much faster than the system allocator (`BENCHMARKS.md` has the numbers).
@@ -18,11 +18,6 @@ fn main() -> ExitCode {
         Some("spec-import") => {
             spec_import::Options::parse(&args[1..]).and_then(|options| spec_import::run(&options))
         }
-        Some("fixture-31") => match &args[1..] {
-            [flag, out] if flag == "--out" => std::fs::write(out, fixture31::synthesize())
-                .map_err(|error| format!("cannot write {out}: {error}")),
-            _ => Err(format!("fixture-31 needs --out FILE\n\n{USAGE}")),
-        },
         Some("generate") => codegen::generate(&args[1..]),
         Some("compare") => compare::run(&args[1..]),
         Some("-h" | "--help") | None => {

@@ -202,3 +202,55 @@ fn generate_writes_a_standalone_crate_with_the_given_name() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--out"));
 }
+
+#[test]
+fn many_warnings_are_summarised_by_kind_and_listed_with_verbose() {
+    let root = workspace_root();
+    let spec = root.join("generator/tests/fixtures/corpus/stripe-api.json");
+    let out = root.join("target").join("codegen-warnings");
+    let run = |verbose: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command.args(["generate", "--spec", spec.to_str().unwrap()]);
+        command.args(["--out", out.to_str().unwrap()]);
+        if verbose {
+            command.arg("--verbose");
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let summary = run(false);
+    let lines: Vec<&str> = summary.lines().collect();
+    assert!(
+        lines[0].ends_with("warnings, by kind (`--verbose` prints each with its JSON pointer):"),
+        "{summary}"
+    );
+    // One line per kind, each a count and a message with no location.
+    assert!(lines.len() > 1 && lines.len() < 10, "{summary}");
+    let counted: usize = lines[1..]
+        .iter()
+        .map(|line| {
+            line.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    let verbose = run(true);
+    let listed: Vec<&str> = verbose.lines().collect();
+    assert_eq!(counted, listed.len(), "{summary}\n{verbose}");
+    assert!(listed.iter().all(|line| line.contains(": #/")), "{verbose}");
+    assert!(
+        lines[0].contains(&format!(" {counted} warnings")),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_warning_kind_leaves_out_quoted_values() {
+    assert_eq!(
+        xtask::codegen::warning_kind(r#"`pattern` "a(?=b)" is not read ("x")"#),
+        r#"`pattern` "…" is not read ("…")"#
+    );
+}

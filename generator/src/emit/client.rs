@@ -144,7 +144,7 @@ pub(super) fn client_part(
                     let token_url = self
                         .token_url
                         .unwrap_or_else(|| crate::http::resolve_against_origin(&base_url, #token_url));
-                    let form = vec![#( (#keys.to_owned(), crate::http::resolve_against_origin(&base_url, #values)), )*];
+                    let form = Vec::from([#( (#keys.to_owned(), crate::http::resolve_against_origin(&base_url, #values)), )*]);
                     let source = crate::auth::TokenSource::new(token_url, client_id, client_secret, form);
                     auth = crate::auth::Auth::ClientCredentials(std::sync::Arc::new(source));
                 }
@@ -368,12 +368,11 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         }
         text.push('\n');
     }
-    text.push_str(
-        "# Errors\n\n[`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); \
-         [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], \
-         [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; \
-         [`Error::Decode`] when a 2xx body is not the declared JSON.",
-    );
+    text.push_str(&format!(
+        "# Errors\n\nAn [`Error`] (its variants say when each is returned); a non-2xx answer is \
+         [`Error::Api`] holding a [`{}`](crate::types::{}).",
+        op.error_name, op.error_name
+    ));
     let doc = doc(&text);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
@@ -594,7 +593,7 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
             const OPERATION: &str = #label;
             #validation
             #( let #segment_names = #segments; )*
-            let #url = format!(#format, self.core.base_url, #( #segment_names ),*);
+            let #url = format!(#format, self.core.base_url #( , #segment_names )*);
             let #mutability #request = self.core.http.request(#method, #url);
             #query
             #( #headers )*

@@ -64,8 +64,113 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
             .or_insert_with(|| format!("{header}\n"));
         file.push_str(&text);
     }
+    for (path, file) in files.iter_mut() {
+        if path.ends_with(".rs") {
+            *file = space_items(&layout_open_enums(file));
+        }
+    }
     insert_runtime(&mut files, &header, model);
     Ok(files)
+}
+
+/// The printed text with a blank line between items, and between the items of an `impl` block,
+/// as hand-written Rust has them (`prettyplease` prints none): before a line at the top level or
+/// one level in that starts an item (its docs, attributes or keyword) right after the end of
+/// another (a line ending in `}` or `;`). Fields, variants and consecutive `use`s stay together.
+fn space_items(text: &str) -> String {
+    const STARTS: [&str; 14] = [
+        "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
+        "enum ", "mod ", "use ", "crate::",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if let Some(before) = previous {
+            let ends_item = before.ends_with('}') || before.ends_with(';');
+            let before_body = before.trim_start();
+            let both_uses = is_use(before_body) && is_use(body);
+            let is_comment = before_body.starts_with("//");
+            if (indent == 0 || indent == 4)
+                && ends_item
+                && !both_uses
+                && !is_comment
+                && STARTS.iter().any(|start| body.starts_with(start))
+            {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+/// The `open_enum!` calls that do not fit on one line (`prettyplease` fills the lines with the
+/// macro's tokens) laid out one argument and one variant a line, as `rustfmt` lays out a call.
+fn layout_open_enums(text: &str) -> String {
+    const OPEN: &str = "crate::open_enum::open_enum!(";
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line != OPEN {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut inner = String::new();
+        for line in lines.by_ref() {
+            if line == ");" {
+                break;
+            }
+            inner.push(' ');
+            inner.push_str(line.trim());
+        }
+        match inner.trim().split_once(", [") {
+            Some((head, variants)) if variants.ends_with(']') => {
+                out.push_str(OPEN);
+                out.push('\n');
+                for argument in head.split(", ") {
+                    out.push_str(&format!("    {argument},\n"));
+                }
+                out.push_str("    [\n");
+                for variant in split_outside_strings(&variants[..variants.len() - 1]) {
+                    out.push_str(&format!("        {variant},\n"));
+                }
+                out.push_str("    ]\n);\n");
+            }
+            _ => {
+                out.push_str(&format!("{OPEN}\n    {}\n);\n", inner.trim()));
+            }
+        }
+    }
+    out
+}
+
+/// `a = "x, y", b = "z"` split at the commas outside string literals, each part trimmed.
+fn split_outside_strings(text: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut in_string, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ',' if !in_string => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.retain(|part| !part.is_empty());
+    parts
+}
+
+fn is_use(line: &str) -> bool {
+    line.starts_with("use ") || line.starts_with("pub use ")
 }
 
 /// How many types, or operations, one part of `src/types.rs`, or `src/client.rs`, holds.
@@ -196,10 +301,8 @@ pub fn format(
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (path, file) in syntax {
-        files.insert(
-            (*path).to_owned(),
-            format!("{header}\n{}", prettyplease::unparse(file)),
-        );
+        let text = format!("{header}\n{}", prettyplease::unparse(file));
+        files.insert((*path).to_owned(), space_items(&layout_open_enums(&text)));
     }
     insert_runtime(&mut files, &header, model);
     files
@@ -541,12 +644,12 @@ fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     text.trim()
         .lines()
-        .map(|line| {
+        .flat_map(|line| {
             let trimmed = line.trim_start();
             if trimmed.starts_with("```") {
                 // Whatever language a fence names, rustdoc must not compile it.
                 in_fence = !in_fence;
-                return if in_fence { " ```text" } else { " ```" }.to_owned();
+                return vec![if in_fence { " ```text" } else { " ```" }.to_owned()];
             }
             let line = if in_fence {
                 line.trim_end()
@@ -554,10 +657,48 @@ fn doc_lines(text: &str) -> Vec<String> {
                 line.trim()
             };
             if line.is_empty() {
-                String::new()
+                vec![String::new()]
+            } else if in_fence || line.starts_with('|') || line.starts_with('#') {
+                vec![format!(" {line}")]
             } else {
-                format!(" {line}")
+                wrap(line, DOC_WIDTH)
             }
+        })
+        .collect()
+}
+
+/// How wide a line of doc text may be: with `    /// ` before it, 100 columns.
+const DOC_WIDTH: usize = 92;
+
+/// A line of prose as doc lines of at most `width` characters, broken at spaces (a word longer
+/// than that keeps its own line); the lines of a list item go on two spaces in.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let list_item = line.starts_with("- ")
+        || line.starts_with("* ")
+        || line
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let indent = if lines.is_empty() || !list_item { 0 } else { 2 };
+        if !current.is_empty()
+            && current.chars().count() + 1 + word.chars().count() + indent > width
+        {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| match (i, list_item) {
+            (0, _) | (_, false) => format!(" {text}"),
+            (_, true) => format!("   {text}"),
         })
         .collect()
 }

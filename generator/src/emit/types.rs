@@ -8,7 +8,7 @@ use quote::quote;
 use super::doc;
 use crate::model::{
     Body, Bounds, Encoding, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape,
-    StatusMatch, Struct, TypeDef, Union, Variant,
+    StatusMatch, Struct, Success, TypeDef, Union, Variant,
 };
 use crate::names::Scope;
 
@@ -22,6 +22,9 @@ pub(super) struct Sets {
     /// inside them. Only these implement `Validate` and get a `new` constructor: nothing checks
     /// or builds an answer by hand.
     pub(super) requests: BTreeSet<String>,
+    /// The types an answer can hold. A type only requests hold may be strict (refuse unknown
+    /// properties when read); one that answers hold never is, as servers add properties.
+    pub(super) responses: BTreeSet<String>,
     /// The request types whose values have something to check ([`checked_types`]).
     pub(super) checked: BTreeSet<String>,
     /// The structs written as a union's struct variant ([`crate::model::Variant::inline`]), not
@@ -45,6 +48,7 @@ impl Sets {
             .filter_map(|v| inline_name(&v.shape).map(str::to_owned))
             .collect();
         Sets {
+            responses: response_types(model),
             requests,
             checked,
             inlined,
@@ -72,8 +76,6 @@ fn named_struct<'m>(model: &'m Model, name: &str) -> Option<&'m Struct> {
 
 /// The types a request can hold ([`Sets::requests`]).
 pub(super) fn request_types(model: &Model) -> BTreeSet<String> {
-    let by_name: std::collections::HashMap<&str, &TypeDef> =
-        model.types.iter().map(|t| (t.name(), t)).collect();
     let mut stack: Vec<&Shape> = Vec::new();
     for op in &model.operations {
         stack.extend(op.params.iter().map(|p| &p.shape));
@@ -85,6 +87,25 @@ pub(super) fn request_types(model: &Model) -> BTreeSet<String> {
             stack.push(shape);
         }
     }
+    reachable(model, stack)
+}
+
+/// The types an answer can hold, success or error ([`Sets::responses`]).
+fn response_types(model: &Model) -> BTreeSet<String> {
+    let mut stack: Vec<&Shape> = Vec::new();
+    for op in &model.operations {
+        if let Success::Json(shape) = &op.success {
+            stack.push(shape);
+        }
+        stack.extend(op.errors.iter().filter_map(|e| e.body.as_ref()));
+    }
+    reachable(model, stack)
+}
+
+/// The named types of `stack` and every type inside them.
+fn reachable<'m>(model: &'m Model, mut stack: Vec<&'m Shape>) -> BTreeSet<String> {
+    let by_name: std::collections::HashMap<&str, &TypeDef> =
+        model.types.iter().map(|t| (t.name(), t)).collect();
     let mut requests = BTreeSet::new();
     while let Some(shape) = stack.pop() {
         match shape {
@@ -122,6 +143,10 @@ pub(super) fn types_part(model: &Model, sets: &Sets, range: std::ops::Range<usiz
         quote! {
             //! The request and response types of the API, one per schema of the spec, and the error
             //! answers of each operation, typed by status.
+            //!
+            //! A type or field the spec does not describe has no documentation here (`missing_docs`
+            //! is allowed in this module) rather than words made up for it.
+            #![allow(missing_docs)]
             #[allow(unused_imports)]
             use crate::validation::{self as v, Validate as _};
         }
@@ -184,15 +209,20 @@ fn int_type(int: IntType) -> TokenStream {
     }
 }
 
+/// `1 character`, `2 characters`.
+fn characters(n: u64) -> String {
+    format!("{n} character{}", if n == 1 { "" } else { "s" })
+}
+
 /// The constraints of a shape, in words, for doc comments.
 fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
     match shape {
         Shape::String(rules) => {
             if let Some(n) = rules.min_length {
-                notes.push(format!("Minimum length: {n} characters."));
+                notes.push(format!("Minimum length: {}.", characters(n)));
             }
             if let Some(n) = rules.max_length {
-                notes.push(format!("Maximum length: {n} characters."));
+                notes.push(format!("Maximum length: {}.", characters(n)));
             }
             if let Some(p) = &rules.pattern {
                 notes.push(format!("Pattern: `{p}`."));
@@ -202,7 +232,14 @@ fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
             }
         }
         Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
-            let Bounds { min, max } = bounds;
+            let Bounds {
+                min,
+                max,
+                multiple_of,
+            } = bounds;
+            if let Some(m) = multiple_of {
+                notes.push(format!("A multiple of {m}."));
+            }
             if let Some((v, exclusive)) = min {
                 notes.push(format!(
                     "Minimum: {v}{}.",
@@ -220,7 +257,11 @@ fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
             items,
             min_items,
             max_items,
+            unique,
         } => {
+            if *unique {
+                notes.push("Items: unique.".to_owned());
+            }
             if let Some(n) = min_items {
                 notes.push(format!("Minimum items: {n}."));
             }
@@ -249,9 +290,6 @@ fn field_doc(field: &Field) -> TokenStream {
     constraint_notes(&field.shape, &mut notes);
     if let Some(default) = &field.default {
         notes.push(format!("Server default: `{default}`."));
-    }
-    if text.is_empty() {
-        text = format!("The `{}` field.", field.wire);
     }
     if !notes.is_empty() {
         text.push_str("\n\n");
@@ -311,11 +349,12 @@ fn serde_attr(field: &Field, serialized: bool) -> Option<TokenStream> {
 fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
     let (checked, request) = (&sets.checked, sets.requests.contains(&s.name));
     let name = ident(&s.name);
-    let doc = doc(s
-        .doc
-        .as_deref()
-        .unwrap_or(&format!("The `{}` schema.", s.name)));
+    let doc = s.doc.as_deref().map(doc);
     let here = quote!();
+    // Only requests hold it and its schema allows no other property: reading JSON with an
+    // unknown (say misspelt) property is an error naming it, as the server would refuse it.
+    let strict = (s.closed && request && !sets.responses.contains(&s.name))
+        .then(|| quote!(#[serde(deny_unknown_fields)]));
     let fields = s.fields.iter().map(|field| field_def(field, quote!(pub)));
     let additional = s.additional.as_ref().map(|values| {
         let ident = ident(&s.additional_ident);
@@ -339,6 +378,23 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
             check_field(field, &quote!(&self.#ident), checked)
         })
         .filter(|c| !c.is_empty())
+        .chain(s.dependent_required.iter().map(|(field, requires)| {
+            let present = |i: &usize| {
+                let field = &s.fields[*i];
+                let ident = ident(&field.ident);
+                match field.presence {
+                    Presence::Required | Presence::RequiredNullable => quote!(true),
+                    Presence::Optional => quote!(self.#ident.is_some()),
+                    Presence::OptionalNullable => quote!(!self.#ident.is_absent()),
+                }
+            };
+            let wire = &s.fields[*field].wire;
+            let names = requires.iter().map(|i| &s.fields[*i].wire);
+            let (present, set) = (present(field), requires.iter().map(present));
+            quote! {
+                v::dependent(&path.field(#wire), #present, &[#( #names ),*], &[#( #set ),*], out);
+            }
+        }))
         .collect();
     let deprecated_allow = s
         .fields
@@ -402,6 +458,7 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #strict
         pub struct #name {
             #( #fields )*
             #additional
@@ -422,7 +479,10 @@ fn checked_types(model: &Model, requests: &BTreeSet<String>) -> BTreeSet<String>
         for t in model.types.iter().filter(|t| requests.contains(t.name())) {
             let needed = match t {
                 TypeDef::Enum(_) => true,
-                TypeDef::Struct(s) => s.fields.iter().any(|f| needs(&f.shape, &checked)),
+                TypeDef::Struct(s) => {
+                    !s.dependent_required.is_empty()
+                        || s.fields.iter().any(|f| needs(&f.shape, &checked))
+                }
                 TypeDef::Union(u) => u.variants.iter().any(|v| needs(&v.shape, &checked)),
             };
             if needed {
@@ -442,13 +502,14 @@ pub(super) fn needs(shape: &Shape, checked: &BTreeSet<String>) -> bool {
             rules.min_length.is_some() || rules.max_length.is_some() || rules.pattern.is_some()
         }
         Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
-            bounds.min.is_some() || bounds.max.is_some()
+            bounds.min.is_some() || bounds.max.is_some() || bounds.multiple_of.is_some()
         }
         Shape::Array {
             items,
             min_items,
             max_items,
-        } => min_items.is_some() || max_items.is_some() || needs(items, checked),
+            unique,
+        } => min_items.is_some() || max_items.is_some() || *unique || needs(items, checked),
         Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => needs(inner, checked),
         Shape::Named(name) => checked.contains(name),
         Shape::Boolean | Shape::Any => false,
@@ -464,6 +525,7 @@ fn delegates(shape: &Shape) -> bool {
             items,
             min_items: None,
             max_items: None,
+            unique: false,
         } => delegates(items),
         Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => delegates(inner),
         _ => false,
@@ -553,21 +615,32 @@ pub(super) fn check(
                 None => quote!(None),
             };
             let (min, max) = (bound(bounds.min), bound(bounds.max));
-            if exclusive {
+            let range = if bounds.min.is_none() && bounds.max.is_none() {
+                quote!()
+            } else if exclusive {
                 quote!(v::check_range(#at, #number as f64, #min, #max, out);)
             } else {
                 quote!(v::range(#at, #number as f64, #min, #max, out);)
-            }
+            };
+            let multiple = bounds.multiple_of.map(|m| {
+                let m = proc_macro2::Literal::u64_unsuffixed(m);
+                quote!(v::multiple_of(#at, #number as i128, #m, out);)
+            });
+            quote!(#range #multiple)
         }
         Shape::Array {
             items,
             min_items,
             max_items,
+            unique,
         } => {
             let mut checks = TokenStream::new();
             if min_items.is_some() || max_items.is_some() {
                 let (min, max) = (option(*min_items), option(*max_items));
                 checks.extend(quote!(v::items(#at, #receiver.len(), #min, #max, out);));
+            }
+            if *unique {
+                checks.extend(quote!(v::unique(#at, &#receiver, out);));
             }
             if delegates(items) {
                 if needs(items, checked) {
@@ -654,15 +727,16 @@ fn enum_def(e: &Enum) -> TokenStream {
     let variants: Vec<Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
     let other = ident(&e.other);
-    let other_doc =
-        " A value the spec does not list, kept as received so it serializes back unchanged. \
-                     Requests carrying one fail validation.";
+    let other_doc = super::doc(
+        "A value the spec does not list, kept as received so it serializes back unchanged. \
+         Requests carrying one fail validation.",
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
-            #[doc = #other_doc]
+            #other_doc
             #other(String),
         }
 
@@ -688,10 +762,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     let name = ident(&u.name);
     let here = quote!();
     let other = ident(&u.other);
-    let mut text = u
-        .doc
-        .clone()
-        .unwrap_or_else(|| format!("The `{}` schema.", u.name));
+    let mut text = u.doc.clone().unwrap_or_default();
     match &u.discriminator {
         Some(property) => text.push_str(&format!(
             "\n\nOne of these, told apart by the `{property}` property; a value with another `{property}` is kept as `{}`.",
@@ -749,7 +820,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         quote!(#variant_doc #rename #variant #payload,)
     });
     let other_doc =
-        " A value no variant accepts, kept as received so it serializes back unchanged.";
+        super::doc("A value no variant accepts, kept as received so it serializes back unchanged.");
     let checks = members.iter().map(|(v, fields)| {
         let variant = ident(&v.ident);
         let Some(s) = fields else {
@@ -839,7 +910,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
         #form
         pub enum #name {
             #( #variants )*
-            #[doc = #other_doc]
+            #other_doc
             #other_form
             #other(serde_json::Value),
         }
@@ -1055,9 +1126,13 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
             #variant(Option<#body>),
         });
         let pattern = match case.status {
-            StatusMatch::Code(code) => quote!(#code),
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
             StatusMatch::Range(range) => {
-                let (low, high) = (range * 100, range * 100 + 99);
+                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
                 quote!(#low..=#high)
             }
             StatusMatch::Default => quote!(_),

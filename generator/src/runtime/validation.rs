@@ -163,6 +163,12 @@ pub enum Rule {
     MinItems(u64),
     /// `maxItems`.
     MaxItems(u64),
+    /// `uniqueItems`: no item may equal another.
+    UniqueItems,
+    /// `multipleOf` of an integer.
+    MultipleOf(u64),
+    /// `dependentRequired`: when the field is present, so must these be.
+    DependentRequired(&'static [&'static str]),
     /// `enum`: the value must be one of these.
     OneOf(&'static [&'static str]),
     /// A path parameter must be a whole path segment: not empty, `.` or `..`.
@@ -193,6 +199,11 @@ impl fmt::Display for Rule {
             } => write!(f, "exclusiveMaximum: must be less than {limit}"),
             Rule::MinItems(n) => write!(f, "minItems: must have at least {n} items"),
             Rule::MaxItems(n) => write!(f, "maxItems: must have at most {n} items"),
+            Rule::UniqueItems => f.write_str("uniqueItems: no item may be repeated"),
+            Rule::MultipleOf(n) => write!(f, "multipleOf: must be a multiple of {n}"),
+            Rule::DependentRequired(fields) => {
+                write!(f, "dependentRequired: when present, so must be {fields:?}")
+            }
             Rule::OneOf(values) => write!(f, "enum: must be one of {values:?}"),
             Rule::PathSegment => f.write_str("path parameter: must not be empty, `.` or `..`"),
         }
@@ -359,6 +370,54 @@ pub fn items(
         rule,
         found: format!("{len} items"),
     });
+}
+
+/// Checks `uniqueItems`: the first item equal to an earlier one is the violation.
+pub fn unique<T: PartialEq>(path: &FieldPath<'_>, items: impl AsRef<[T]>, out: &mut Vec<Violation>) {
+    let items = items.as_ref();
+    let repeated = (1..items.len()).find(|&i| items[..i].contains(&items[i]));
+    if let Some(index) = repeated {
+        out.push(Violation {
+            path: path.to_string(),
+            rule: Rule::UniqueItems,
+            found: format!("item {index} repeats an earlier one"),
+        });
+    }
+}
+
+/// Checks `multipleOf` of an integer.
+pub fn multiple_of(path: &FieldPath<'_>, value: i128, of: u64, out: &mut Vec<Violation>) {
+    if value % i128::from(of) != 0 {
+        out.push(Violation {
+            path: path.to_string(),
+            rule: Rule::MultipleOf(of),
+            found: value.to_string(),
+        });
+    }
+}
+
+/// Checks `dependentRequired`: when the field at `path` is `present`, each field it `requires`
+/// must be too (`set` says, in the same order, which are).
+pub fn dependent(
+    path: &FieldPath<'_>,
+    present: bool,
+    requires: &'static [&'static str],
+    set: &[bool],
+    out: &mut Vec<Violation>,
+) {
+    let missing: Vec<&str> = requires
+        .iter()
+        .zip(set)
+        .filter(|(_, set)| !**set)
+        .map(|(name, _)| *name)
+        .collect();
+    if present && !missing.is_empty() {
+        out.push(Violation {
+            path: path.to_string(),
+            rule: Rule::DependentRequired(requires),
+            found: format!("no {}", missing.join(", ")),
+        });
+    }
 }
 
 /// Records a value that breaks `pattern`.

@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -15,6 +17,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -24,34 +27,41 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -96,20 +106,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -117,17 +131,20 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// `POST /v1/control/hold`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ControlHoldError`](crate::types::ControlHoldError).
     pub async fn control_hold(
         &self,
     ) -> Result<
@@ -135,30 +152,34 @@ impl Client {
         Error<crate::types::ControlHoldError>,
     > {
         const OPERATION: &str = "POST /v1/control/hold";
-        let url = format!("{}/v1/control/hold", self.core.base_url,);
+        let url = format!("{}/v1/control/hold", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /v1/control/resume`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ControlResumeError`](crate::types::ControlResumeError).
     pub async fn control_resume(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::ControlResumeError>> {
         const OPERATION: &str = "POST /v1/control/resume";
-        let url = format!("{}/v1/control/resume", self.core.base_url,);
+        let url = format!("{}/v1/control/resume", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `GET /v1/task/{Task}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TaskGetError`](crate::types::TaskGetError).
     pub async fn task_get(
         &self,
         task: &str,
@@ -177,11 +198,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/tasks`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TasksGetError`](crate::types::TasksGetError).
     pub async fn tasks_get(
         &self,
     ) -> Result<
@@ -189,16 +212,18 @@ impl Client {
         Error<crate::types::TasksGetError>,
     > {
         const OPERATION: &str = "GET /v1/tasks";
-        let url = format!("{}/v1/tasks", self.core.base_url,);
+        let url = format!("{}/v1/tasks", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /v1/tasks`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TaskSubmitError`](crate::types::TaskSubmitError).
     pub async fn task_submit(
         &self,
         body: &crate::types::TaskSubmit,
@@ -207,7 +232,7 @@ impl Client {
         Error<crate::types::TaskSubmitError>,
     > {
         const OPERATION: &str = "POST /v1/tasks";
-        let url = format!("{}/v1/tasks", self.core.base_url,);
+        let url = format!("{}/v1/tasks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(
             OPERATION,
@@ -218,11 +243,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/tasks/{task}/events`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TaskEventsGetError`](crate::types::TaskEventsGetError).
     pub async fn task_events_get(
         &self,
         task: &str,
@@ -250,11 +277,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/tasks/{task}/outputs`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TaskOutputsGetError`](crate::types::TaskOutputsGetError).
     pub async fn task_outputs_get(
         &self,
         task: &str,
@@ -273,11 +302,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/tasks/{task}/outputs/{output}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TaskOutputDownloadError`](crate::types::TaskOutputDownloadError).
     pub async fn task_output_download(
         &self,
         task: &str,
@@ -298,11 +329,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `POST /v1/users`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UserCreateError`](crate::types::UserCreateError).
     pub async fn user_create(
         &self,
         body: &crate::types::UserCreate,
@@ -311,7 +344,7 @@ impl Client {
         Error<crate::types::UserCreateError>,
     > {
         const OPERATION: &str = "POST /v1/users";
-        let url = format!("{}/v1/users", self.core.base_url,);
+        let url = format!("{}/v1/users", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(
             OPERATION,
@@ -322,11 +355,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/whoami`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WhoamiError`](crate::types::WhoamiError).
     pub async fn whoami(
         &self,
     ) -> Result<
@@ -334,22 +369,24 @@ impl Client {
         Error<crate::types::WhoamiError>,
     > {
         const OPERATION: &str = "GET /v1/whoami";
-        let url = format!("{}/v1/whoami", self.core.base_url,);
+        let url = format!("{}/v1/whoami", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `PUT /v1/whoami/name`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WhoamiPutNameError`](crate::types::WhoamiPutNameError).
     pub async fn whoami_put_name(
         &self,
         body: Option<&str>,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::WhoamiPutNameError>> {
         const OPERATION: &str = "PUT /v1/whoami/name";
-        let url = format!("{}/v1/whoami/name", self.core.base_url,);
+        let url = format!("{}/v1/whoami/name", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         if let Some(body) = body {
             request = request
@@ -359,11 +396,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `POST /v1/worker/bootstrap`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkerBootstrapError`](crate::types::WorkerBootstrapError).
     pub async fn worker_bootstrap(
         &self,
         body: &crate::types::WorkerBootstrap,
@@ -372,7 +411,7 @@ impl Client {
         Error<crate::types::WorkerBootstrapError>,
     > {
         const OPERATION: &str = "POST /v1/worker/bootstrap";
-        let url = format!("{}/v1/worker/bootstrap", self.core.base_url,);
+        let url = format!("{}/v1/worker/bootstrap", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(
             OPERATION,
@@ -383,11 +422,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/worker/ping`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkerPingError`](crate::types::WorkerPingError).
     pub async fn worker_ping(
         &self,
     ) -> Result<
@@ -395,16 +436,18 @@ impl Client {
         Error<crate::types::WorkerPingError>,
     > {
         const OPERATION: &str = "GET /v1/worker/ping";
-        let url = format!("{}/v1/worker/ping", self.core.base_url,);
+        let url = format!("{}/v1/worker/ping", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /v1/worker/task/{task}/append`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkerTaskAppendError`](crate::types::WorkerTaskAppendError).
     pub async fn worker_task_append(
         &self,
         task: &str,
@@ -427,11 +470,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `POST /v1/worker/task/{task}/chunk`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkerTaskUploadChunkError`](crate::types::WorkerTaskUploadChunkError).
     pub async fn worker_task_upload_chunk(
         &self,
         task: &str,
@@ -454,11 +499,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /v1/worker/task/{task}/complete`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkerTaskCompleteError`](crate::types::WorkerTaskCompleteError).
     pub async fn worker_task_complete(
         &self,
         task: &str,
@@ -483,11 +530,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `POST /v1/worker/task/{task}/output`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkerTaskAddOutputError`](crate::types::WorkerTaskAddOutputError).
     pub async fn worker_task_add_output(
         &self,
         task: &str,
@@ -513,11 +562,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `GET /v1/workers`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkersListError`](crate::types::WorkersListError).
     pub async fn workers_list(
         &self,
     ) -> Result<
@@ -525,30 +576,34 @@ impl Client {
         Error<crate::types::WorkersListError>,
     > {
         const OPERATION: &str = "GET /v1/workers";
-        let url = format!("{}/v1/workers", self.core.base_url,);
+        let url = format!("{}/v1/workers", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /v1/workers/recycle`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`WorkersRecycleError`](crate::types::WorkersRecycleError).
     pub async fn workers_recycle(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::WorkersRecycleError>> {
         const OPERATION: &str = "POST /v1/workers/recycle";
-        let url = format!("{}/v1/workers/recycle", self.core.base_url,);
+        let url = format!("{}/v1/workers/recycle", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `GET /v1/things`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GetThingOrThingsError`](crate::types::GetThingOrThingsError).
     pub async fn get_thing_or_things(
         &self,
         id: Option<&crate::types::GetThingOrThingsId>,
@@ -557,7 +612,7 @@ impl Client {
         Error<crate::types::GetThingOrThingsError>,
     > {
         const OPERATION: &str = "GET /v1/things";
-        let url = format!("{}/v1/things", self.core.base_url,);
+        let url = format!("{}/v1/things", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &id {
@@ -567,11 +622,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /v1/header-arg`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`HeaderArgError`](crate::types::HeaderArgError).
     pub async fn header_arg(
         &self,
         accept_language: Option<&crate::types::HeaderArgAcceptLanguage>,
@@ -583,7 +640,7 @@ impl Client {
             value.validate_at(&v::param("accept-language"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/header-arg", self.core.base_url,);
+        let url = format!("{}/v1/header-arg", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         if let Some(value) = &accept_language {
             request = request.header("accept-language", value.to_string());

@@ -2,10 +2,13 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
-/// The `GetThingOrThingsId` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -17,6 +20,7 @@ pub enum GetThingOrThingsId {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
 impl std::fmt::Display for GetThingOrThingsId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -30,7 +34,9 @@ impl std::fmt::Display for GetThingOrThingsId {
         }
     }
 }
+
 impl crate::Validate for GetThingOrThingsId {}
+
 /// One of `de`, `en`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HeaderArgAcceptLanguage {
@@ -38,72 +44,55 @@ pub enum HeaderArgAcceptLanguage {
     De,
     /// `en`
     En,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(HeaderArgAcceptLanguage, Unknown, [De = "de", En = "en"]);
-/// The `ObjWithOptionArray` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ObjWithOptionArray {
-    /// The `things` field.
     pub things: Vec<Option<Task>>,
-    /// The `stranger-things` field.
     #[serde(rename = "stranger-things")]
     pub stranger_things: Vec<Option<Task>>,
 }
-/// The `Task` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
-    /// The `id` field.
     pub id: String,
-    /// The `name` field.
     pub name: String,
-    /// The `output_rules` field.
     pub output_rules: Vec<String>,
-    /// The `script` field.
     pub script: String,
-    /// The `state` field.
     pub state: String,
 }
-/// The `TaskEvent` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskEvent {
-    /// The `payload` field.
     pub payload: String,
-    /// The `seq` field.
-    ///
     /// Minimum: 0.
     pub seq: u32,
-    /// The `stream` field.
     pub stream: String,
-    /// The `time` field.
     pub time: String,
 }
-/// The `TaskOutput` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskOutput {
-    /// The `id` field.
     pub id: String,
-    /// The `path` field.
     pub path: String,
-    /// The `size` field.
-    ///
     /// Minimum: 0.
     pub size: u64,
 }
-/// The `TaskSubmit` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskSubmit {
-    /// The `name` field.
     pub name: String,
-    /// The `output_rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_rules: Option<Vec<String>>,
-    /// The `script` field.
     pub script: String,
-    /// The `default` field.
     pub default: bool,
 }
+
 impl TaskSubmit {
     /// A value with the required `name`, `script`, `default`, and any other field left out.
     pub fn new(name: String, script: String, default: bool) -> Self {
@@ -115,172 +104,153 @@ impl TaskSubmit {
         }
     }
 }
+
 impl crate::Validate for TaskSubmit {}
-/// The `TaskSubmitResult` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskSubmitResult {
-    /// The `id` field.
     pub id: String,
 }
-/// The `UploadedChunk` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadedChunk {
-    /// The `id` field.
     pub id: String,
 }
-/// The `UserCreate` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserCreate {
-    /// The `name` field.
     pub name: String,
 }
+
 impl UserCreate {
     /// A value with the required `name`, and any other field left out.
     pub fn new(name: String) -> Self {
         Self { name }
     }
 }
+
 impl crate::Validate for UserCreate {}
-/// The `UserCreateResult` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserCreateResult {
-    /// The `id` field.
     pub id: String,
-    /// The `name` field.
     pub name: String,
-    /// The `token` field.
     pub token: String,
 }
-/// The `WhoamiResult` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhoamiResult {
-    /// The `id` field.
     pub id: String,
-    /// The `name` field.
     pub name: String,
 }
-/// The `Worker` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Worker {
-    /// The `deleted` field.
     pub deleted: bool,
-    /// The `id` field.
     pub id: String,
-    /// The `instance_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// The `lastping` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastping: Option<String>,
-    /// The `recycle` field.
     pub recycle: bool,
-    /// The `tasks` field.
     pub tasks: Vec<WorkerTask>,
 }
-/// The `WorkerAddOutput` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerAddOutput {
-    /// The `chunks` field.
     pub chunks: Vec<String>,
-    /// The `path` field.
     pub path: String,
-    /// The `size` field.
     pub size: i64,
 }
+
 impl WorkerAddOutput {
     /// A value with the required `chunks`, `path`, `size`, and any other field left out.
     pub fn new(chunks: Vec<String>, path: String, size: i64) -> Self {
         Self { chunks, path, size }
     }
 }
+
 impl crate::Validate for WorkerAddOutput {}
-/// The `WorkerAppendTask` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerAppendTask {
-    /// The `payload` field.
     pub payload: String,
-    /// The `stream` field.
     pub stream: String,
-    /// The `time` field.
     pub time: String,
 }
+
 impl WorkerAppendTask {
     /// A value with the required `payload`, `stream`, `time`, and any other field left out.
     pub fn new(payload: String, stream: String, time: String) -> Self {
         Self { payload, stream, time }
     }
 }
+
 impl crate::Validate for WorkerAppendTask {}
-/// The `WorkerBootstrap` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerBootstrap {
-    /// The `bootstrap` field.
     pub bootstrap: String,
-    /// The `token` field.
     pub token: String,
 }
+
 impl WorkerBootstrap {
     /// A value with the required `bootstrap`, `token`, and any other field left out.
     pub fn new(bootstrap: String, token: String) -> Self {
         Self { bootstrap, token }
     }
 }
+
 impl crate::Validate for WorkerBootstrap {}
-/// The `WorkerBootstrapResult` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerBootstrapResult {
-    /// The `id` field.
     pub id: String,
 }
-/// The `WorkerCompleteTask` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerCompleteTask {
-    /// The `failed` field.
     pub failed: bool,
 }
+
 impl WorkerCompleteTask {
     /// A value with the required `failed`, and any other field left out.
     pub fn new(failed: bool) -> Self {
         Self { failed }
     }
 }
+
 impl crate::Validate for WorkerCompleteTask {}
-/// The `WorkerPingResult` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerPingResult {
-    /// The `poweroff` field.
     pub poweroff: bool,
-    /// The `task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<WorkerPingTask>,
 }
-/// The `WorkerPingTask` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerPingTask {
-    /// The `id` field.
     pub id: String,
-    /// The `output_rules` field.
     pub output_rules: Vec<String>,
-    /// The `script` field.
     pub script: String,
 }
-/// The `WorkerTask` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkerTask {
-    /// The `id` field.
     pub id: String,
-    /// The `name` field.
     pub name: String,
-    /// The `owner` field.
     pub owner: String,
 }
-/// The `WorkersResult` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkersResult {
-    /// The `workers` field.
     pub workers: Vec<Worker>,
 }
-/// The error answers of `POST /v1/control/hold` ([`crate::Client::control_hold`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /v1/control/hold` ([`crate::Client::control_hold`]), one variant
+/// per status the spec declares. Each holds the body when it is the declared JSON; the raw text
+/// is always in [`crate::ApiError::raw`].
 ///
 /// 20 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -288,48 +258,89 @@ pub enum ControlHoldError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for ControlHoldError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `POST /v1/control/resume` ([`crate::Client::control_resume`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/control/resume` ([`crate::Client::control_resume`]): the same
+/// as [`ControlHoldError`]'s.
 pub type ControlResumeError = ControlHoldError;
-/// The error answers of `GET /v1/task/{Task}` ([`crate::Client::task_get`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/task/{Task}` ([`crate::Client::task_get`]): the same as
+/// [`ControlHoldError`]'s.
 pub type TaskGetError = ControlHoldError;
-/// The error answers of `GET /v1/tasks` ([`crate::Client::tasks_get`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/tasks` ([`crate::Client::tasks_get`]): the same as
+/// [`ControlHoldError`]'s.
 pub type TasksGetError = ControlHoldError;
-/// The error answers of `POST /v1/tasks` ([`crate::Client::task_submit`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/tasks` ([`crate::Client::task_submit`]): the same as
+/// [`ControlHoldError`]'s.
 pub type TaskSubmitError = ControlHoldError;
-/// The error answers of `GET /v1/tasks/{task}/events` ([`crate::Client::task_events_get`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/tasks/{task}/events` ([`crate::Client::task_events_get`]): the
+/// same as [`ControlHoldError`]'s.
 pub type TaskEventsGetError = ControlHoldError;
-/// The error answers of `GET /v1/tasks/{task}/outputs` ([`crate::Client::task_outputs_get`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/tasks/{task}/outputs` ([`crate::Client::task_outputs_get`]):
+/// the same as [`ControlHoldError`]'s.
 pub type TaskOutputsGetError = ControlHoldError;
-/// The error answers of `GET /v1/tasks/{task}/outputs/{output}` ([`crate::Client::task_output_download`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/tasks/{task}/outputs/{output}`
+/// ([`crate::Client::task_output_download`]): the same as [`ControlHoldError`]'s.
 pub type TaskOutputDownloadError = ControlHoldError;
-/// The error answers of `POST /v1/users` ([`crate::Client::user_create`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/users` ([`crate::Client::user_create`]): the same as
+/// [`ControlHoldError`]'s.
 pub type UserCreateError = ControlHoldError;
-/// The error answers of `GET /v1/whoami` ([`crate::Client::whoami`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/whoami` ([`crate::Client::whoami`]): the same as
+/// [`ControlHoldError`]'s.
 pub type WhoamiError = ControlHoldError;
-/// The error answers of `PUT /v1/whoami/name` ([`crate::Client::whoami_put_name`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `PUT /v1/whoami/name` ([`crate::Client::whoami_put_name`]): the same as
+/// [`ControlHoldError`]'s.
 pub type WhoamiPutNameError = ControlHoldError;
-/// The error answers of `POST /v1/worker/bootstrap` ([`crate::Client::worker_bootstrap`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/worker/bootstrap` ([`crate::Client::worker_bootstrap`]): the
+/// same as [`ControlHoldError`]'s.
 pub type WorkerBootstrapError = ControlHoldError;
-/// The error answers of `GET /v1/worker/ping` ([`crate::Client::worker_ping`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/worker/ping` ([`crate::Client::worker_ping`]): the same as
+/// [`ControlHoldError`]'s.
 pub type WorkerPingError = ControlHoldError;
-/// The error answers of `POST /v1/worker/task/{task}/append` ([`crate::Client::worker_task_append`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/worker/task/{task}/append`
+/// ([`crate::Client::worker_task_append`]): the same as [`ControlHoldError`]'s.
 pub type WorkerTaskAppendError = ControlHoldError;
-/// The error answers of `POST /v1/worker/task/{task}/chunk` ([`crate::Client::worker_task_upload_chunk`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/worker/task/{task}/chunk`
+/// ([`crate::Client::worker_task_upload_chunk`]): the same as [`ControlHoldError`]'s.
 pub type WorkerTaskUploadChunkError = ControlHoldError;
-/// The error answers of `POST /v1/worker/task/{task}/complete` ([`crate::Client::worker_task_complete`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/worker/task/{task}/complete`
+/// ([`crate::Client::worker_task_complete`]): the same as [`ControlHoldError`]'s.
 pub type WorkerTaskCompleteError = ControlHoldError;
-/// The error answers of `POST /v1/worker/task/{task}/output` ([`crate::Client::worker_task_add_output`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/worker/task/{task}/output`
+/// ([`crate::Client::worker_task_add_output`]): the same as [`ControlHoldError`]'s.
 pub type WorkerTaskAddOutputError = ControlHoldError;
-/// The error answers of `GET /v1/workers` ([`crate::Client::workers_list`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/workers` ([`crate::Client::workers_list`]): the same as
+/// [`ControlHoldError`]'s.
 pub type WorkersListError = ControlHoldError;
-/// The error answers of `POST /v1/workers/recycle` ([`crate::Client::workers_recycle`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `POST /v1/workers/recycle` ([`crate::Client::workers_recycle`]): the
+/// same as [`ControlHoldError`]'s.
 pub type WorkersRecycleError = ControlHoldError;
-/// The error answers of `GET /v1/things` ([`crate::Client::get_thing_or_things`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/things` ([`crate::Client::get_thing_or_things`]): the same as
+/// [`ControlHoldError`]'s.
 pub type GetThingOrThingsError = ControlHoldError;
-/// The error answers of `GET /v1/header-arg` ([`crate::Client::header_arg`]): the same as [`ControlHoldError`]'s.
+
+/// The error answers of `GET /v1/header-arg` ([`crate::Client::header_arg`]): the same as
+/// [`ControlHoldError`]'s.
 pub type HeaderArgError = ControlHoldError;

@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -15,6 +17,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -24,34 +27,41 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). By default requests go to `https://httpbin.org/anything`.
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). By default requests go to `https://httpbin.org/anything`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -96,20 +106,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -117,12 +131,14 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// oneOf with discriminator and mapping.
     ///
     /// Polymorphic `oneOf` schema with a top-level discriminator and a mapping definition.
@@ -131,7 +147,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`OneOfWithTopLevelDiscriminatorAndMappingError`](crate::types::OneOfWithTopLevelDiscriminatorAndMappingError).
     pub async fn one_of_with_top_level_discriminator_and_mapping(
         &self,
         body: Option<&crate::types::OneOfWithTopLevelDiscriminatorAndMappingBody>,
@@ -140,7 +158,7 @@ impl Client {
         Error<crate::types::OneOfWithTopLevelDiscriminatorAndMappingError>,
     > {
         const OPERATION: &str = "PATCH /discriminator-with-mapping";
-        let url = format!("{}/discriminator-with-mapping", self.core.base_url,);
+        let url = format!("{}/discriminator-with-mapping", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -153,6 +171,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// oneOf with top-level discriminator (no mapping).
     ///
     /// Polymorphic `oneOf` schema with a top-level discriminator and **no** mapping definition.
@@ -161,7 +180,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`OneOfWithTopLevelDiscriminatorNoMappingError`](crate::types::OneOfWithTopLevelDiscriminatorNoMappingError).
     pub async fn one_of_with_top_level_discriminator_no_mapping(
         &self,
         body: Option<&crate::types::OneOfWithTopLevelDiscriminatorNoMappingBody>,
@@ -170,7 +191,7 @@ impl Client {
         Error<crate::types::OneOfWithTopLevelDiscriminatorNoMappingError>,
     > {
         const OPERATION: &str = "PATCH /discriminator-with-no-mapping";
-        let url = format!("{}/discriminator-with-no-mapping", self.core.base_url,);
+        let url = format!("{}/discriminator-with-no-mapping", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -183,15 +204,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// oneOf request with a nested allOf and embedded discriminator.
     ///
-    /// This operation contains a request schema of a `oneOf` that itself contains an `allOf` with a discriminator for the afformentioned `allOf`. This is considered an embedded discriminator.
+    /// This operation contains a request schema of a `oneOf` that itself contains an `allOf` with a
+    /// discriminator for the afformentioned `allOf`. This is considered an embedded discriminator.
     ///
     /// `PATCH /embedded-discriminator`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`PatchEmbeddedDiscriminatorError`](crate::types::PatchEmbeddedDiscriminatorError).
     pub async fn patch_embedded_discriminator(
         &self,
         body: Option<&crate::types::PatchEmbeddedDiscriminatorBody>,
@@ -206,7 +231,7 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/embedded-discriminator", self.core.base_url,);
+        let url = format!("{}/embedded-discriminator", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -219,15 +244,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// oneOf request with a nested allOf and top level discriminator.
     ///
-    /// This operation has a `oneOf`, with a discriminator, but its `oneOf` contents contain an `allOf` where that discriminator `propertyName` is in reference to.
+    /// This operation has a `oneOf`, with a discriminator, but its `oneOf` contents contain an
+    /// `allOf` where that discriminator `propertyName` is in reference to.
     ///
     /// `PATCH /oneof-allof-top-level-disc`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`PatchOneofAllofTopLevelDiscError`](crate::types::PatchOneofAllofTopLevelDiscError).
     pub async fn patch_oneof_allof_top_level_disc(
         &self,
         body: Option<&crate::types::PatchOneofAllofTopLevelDiscBody>,
@@ -242,7 +271,7 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/oneof-allof-top-level-disc", self.core.base_url,);
+        let url = format!("{}/oneof-allof-top-level-disc", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -255,13 +284,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// oneOf request with a nested oneOf, and embedded discriminator.
     ///
     /// `PATCH /nested-one-of-object-with-nested-one-of`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`PatchNestedOneOfObjectWithNestedOneOfError`](crate::types::PatchNestedOneOfObjectWithNestedOneOfError).
     pub async fn patch_nested_one_of_object_with_nested_one_of(
         &self,
         body: Option<&crate::types::PatchNestedOneOfObjectWithNestedOneOfBody>,
@@ -277,7 +309,7 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!(
-            "{}/nested-one-of-object-with-nested-one-of", self.core.base_url,
+            "{}/nested-one-of-object-with-nested-one-of", self.core.base_url
         );
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
@@ -291,6 +323,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Handle a schema with duplicate mapping schemas.
     ///
     /// Render a schema with a discriminator, where the mapping reuses a schema more than once.
@@ -300,7 +333,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`PatchMappingWithDuplicateSchemasError`](crate::types::PatchMappingWithDuplicateSchemasError).
     pub async fn patch_mapping_with_duplicate_schemas(
         &self,
         body: Option<&crate::types::PatchMappingWithDuplicateSchemasBody>,
@@ -315,7 +350,7 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/mapping-with-duplicate-schemas", self.core.base_url,);
+        let url = format!("{}/mapping-with-duplicate-schemas", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -328,6 +363,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Discriminator with a schema name mapping.
     ///
     /// Schema names, instead of `$ref` pointers, can be used in discriminator mappings.
@@ -336,7 +372,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PatchMappingOfSchemaNamesError`](crate::types::PatchMappingOfSchemaNamesError).
     pub async fn patch_mapping_of_schema_names(
         &self,
         body: Option<&crate::types::PatchMappingOfSchemaNamesBody>,
@@ -345,7 +382,7 @@ impl Client {
         Error<crate::types::PatchMappingOfSchemaNamesError>,
     > {
         const OPERATION: &str = "PATCH /mapping-of-schema-names";
-        let url = format!("{}/mapping-of-schema-names", self.core.base_url,);
+        let url = format!("{}/mapping-of-schema-names", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -358,15 +395,20 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// oneOf with a discriminator that is referencing a property up a level.
     ///
-    /// This operation has a `discriminator` that's in reference to a property a level above it. **This is an improper use of discriminators.** Though this is improper, in this case we should ignore the discriminator instead of failing to render the operation.
+    /// This operation has a `discriminator` that's in reference to a property a level above it.
+    /// **This is an improper use of discriminators.** Though this is improper, in this case we
+    /// should ignore the discriminator instead of failing to render the operation.
     ///
     /// `PATCH /improper-discriminator-placement`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`OneOfWithImproperlyPlacedDiscriminatorError`](crate::types::OneOfWithImproperlyPlacedDiscriminatorError).
     pub async fn one_of_with_improperly_placed_discriminator(
         &self,
         body: Option<&crate::types::OneOfWithImproperlyPlacedDiscriminatorBody>,
@@ -381,7 +423,7 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/improper-discriminator-placement", self.core.base_url,);
+        let url = format!("{}/improper-discriminator-placement", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -394,21 +436,26 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Discriminator without `anyOf` or `oneOf` that Redocly supports.
     ///
-    /// Redocly allows users to define [a discriminator mapping without an `anyOf` or `oneOf` that contains the discriminated objects](https://redocly.com/docs/resources/discriminator#allof-for-inheritance). This endpoint demonstrates that.
+    /// Redocly allows users to define [a discriminator mapping without an `anyOf` or `oneOf` that
+    /// contains the discriminated
+    /// objects](https://redocly.com/docs/resources/discriminator#allof-for-inheritance). This
+    /// endpoint demonstrates that.
     ///
     /// `PATCH /redocly-flavored-discriminator`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`RedoclyQuirkError`](crate::types::RedoclyQuirkError).
     pub async fn redocly_quirk(
         &self,
         body: Option<&crate::types::RedoclyQuirkBody>,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::RedoclyQuirkError>> {
         const OPERATION: &str = "PATCH /redocly-flavored-discriminator";
-        let url = format!("{}/redocly-flavored-discriminator", self.core.base_url,);
+        let url = format!("{}/redocly-flavored-discriminator", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = crate::http::json_body(
@@ -421,15 +468,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Handling for potentially undefined formData.
     ///
-    /// This operation contains a schema that at one point produced an edgecase within the form system where `formData` was `undefined`.
+    /// This operation contains a schema that at one point produced an edgecase within the form
+    /// system where `formData` was `undefined`.
     ///
     /// `POST /potentially-undefined-formData`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`PostPotentiallyUndefinedFormDataError`](crate::types::PostPotentiallyUndefinedFormDataError).
     pub async fn post_potentially_undefined_form_data(
         &self,
         body: &crate::types::PostPotentiallyUndefinedFormDataBody,
@@ -442,7 +493,7 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/potentially-undefined-formData", self.core.base_url,);
+        let url = format!("{}/potentially-undefined-formData", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;

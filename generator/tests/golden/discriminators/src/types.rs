@@ -2,9 +2,13 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
-/// The `BaseBuyerWebhookEvent` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseBuyerWebhookEvent {
     /// Type of the webhook event.
@@ -14,7 +18,7 @@ pub struct BaseBuyerWebhookEvent {
     /// ID of the buyer the event corresponds to.
     pub buyer_id: String,
 }
-/// The `BasePurchaseWebhookEvent` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BasePurchaseWebhookEvent {
     /// Type of the webhook event.
@@ -27,6 +31,7 @@ pub struct BasePurchaseWebhookEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
 }
+
 impl BasePurchaseWebhookEvent {
     /// A value with the required `event_type`, `event_id`, `buyer_id`, and any other field left out.
     pub fn new(
@@ -42,12 +47,15 @@ impl BasePurchaseWebhookEvent {
         }
     }
 }
+
 impl crate::Validate for BasePurchaseWebhookEvent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.event_type.validate_at(&path.field("event_type"), out);
     }
 }
-/// Vehicle (from [Redocly example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
+
+/// Vehicle (from [Redocly
+/// example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BaseVehicle {
     /// The type of vehicle.
@@ -66,8 +74,9 @@ pub struct BaseVehicle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
 }
+
 impl crate::Validate for BaseVehicle {}
-/// The `BaseWebhookEvent` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseWebhookEvent {
     /// Type of the webhook event.
@@ -75,6 +84,7 @@ pub struct BaseWebhookEvent {
     /// ID of the event.
     pub event_id: String,
 }
+
 /// Type of the webhook event.
 ///
 /// One of `application_approved`, `application_denied`; any other value is kept as `Unknown`.
@@ -84,25 +94,29 @@ pub enum BaseWebhookEventEventType {
     ApplicationApproved,
     /// `application_denied`
     ApplicationDenied,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    BaseWebhookEventEventType, Unknown, [ApplicationApproved = "application_approved",
-    ApplicationDenied = "application_denied"]
+    BaseWebhookEventEventType,
+    Unknown,
+    [
+        ApplicationApproved = "application_approved",
+        ApplicationDenied = "application_denied",
+    ]
 );
-/// The `Cat` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cat {
-    /// The `pet_type` field.
     pub pet_type: String,
-    /// The `hunts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hunts: Option<bool>,
-    /// The `age` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
+
 impl Cat {
     /// A value with the required `pet_type`, and any other field left out.
     pub fn new(pet_type: String) -> Self {
@@ -113,19 +127,18 @@ impl Cat {
         }
     }
 }
+
 impl crate::Validate for Cat {}
-/// The `CatNoDisc` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CatNoDisc {
-    /// The `pet_type` field.
     pub pet_type: String,
-    /// The `hunts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hunts: Option<bool>,
-    /// The `age` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
+
 impl CatNoDisc {
     /// A value with the required `pet_type`, and any other field left out.
     pub fn new(pet_type: String) -> Self {
@@ -136,19 +149,18 @@ impl CatNoDisc {
         }
     }
 }
+
 impl crate::Validate for CatNoDisc {}
-/// The `Dog` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dog {
-    /// The `pet_type` field.
     pub pet_type: String,
-    /// The `bark` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
-    /// The `breed` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breed: Option<DogBreed>,
 }
+
 impl Dog {
     /// A value with the required `pet_type`, and any other field left out.
     pub fn new(pet_type: String) -> Self {
@@ -159,11 +171,13 @@ impl Dog {
         }
     }
 }
+
 impl crate::Validate for Dog {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.breed.validate_at(&path.field("breed"), out);
     }
 }
+
 /// One of `Dingo`, `Husky`, `Retriever`, `Shepherd`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DogBreed {
@@ -175,25 +189,31 @@ pub enum DogBreed {
     Retriever,
     /// `Shepherd`
     Shepherd,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    DogBreed, Unknown, [Dingo = "Dingo", Husky = "Husky", Retriever = "Retriever",
-    Shepherd = "Shepherd"]
+    DogBreed,
+    Unknown,
+    [
+        Dingo = "Dingo",
+        Husky = "Husky",
+        Retriever = "Retriever",
+        Shepherd = "Shepherd",
+    ]
 );
-/// The `DogNoDisc` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DogNoDisc {
-    /// The `pet_type` field.
     pub pet_type: String,
-    /// The `bark` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
-    /// The `breed` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breed: Option<DogNoDiscBreed>,
 }
+
 impl DogNoDisc {
     /// A value with the required `pet_type`, and any other field left out.
     pub fn new(pet_type: String) -> Self {
@@ -204,11 +224,13 @@ impl DogNoDisc {
         }
     }
 }
+
 impl crate::Validate for DogNoDisc {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.breed.validate_at(&path.field("breed"), out);
     }
 }
+
 /// One of `Dingo`, `Husky`, `Retriever`, `Shepherd`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DogNoDiscBreed {
@@ -220,14 +242,22 @@ pub enum DogNoDiscBreed {
     Retriever,
     /// `Shepherd`
     Shepherd,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    DogNoDiscBreed, Unknown, [Dingo = "Dingo", Husky = "Husky", Retriever = "Retriever",
-    Shepherd = "Shepherd"]
+    DogNoDiscBreed,
+    Unknown,
+    [
+        Dingo = "Dingo",
+        Husky = "Husky",
+        Retriever = "Retriever",
+        Shepherd = "Shepherd",
+    ]
 );
-/// The `ElectricVehicle` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ElectricVehicle {
     /// The type of vehicle.
@@ -255,7 +285,7 @@ pub struct ElectricVehicle {
     #[serde(rename = "chargeVoltage", default, skip_serializing_if = "Option::is_none")]
     pub charge_voltage: Option<i64>,
 }
-/// The `FueledVehicle` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FueledVehicle {
     /// The type of vehicle.
@@ -280,59 +310,55 @@ pub struct FueledVehicle {
     #[serde(rename = "milesPerGallon", default, skip_serializing_if = "Option::is_none")]
     pub miles_per_gallon: Option<f64>,
 }
-/// The `GcsImport` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GcsImport {
-    /// The `gcs_bucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcs_bucket: Option<String>,
-    /// The `gcs_prefix` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcs_prefix: Option<String>,
 }
+
 impl crate::Validate for GcsImport {}
-/// The `Object1` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Object1 {
-    /// The `a` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
-    /// The `b` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
+
 impl crate::Validate for Object1 {}
-/// The `Object2` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Object2 {
-    /// The `c` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub c: Option<String>,
-    /// The `d` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
 }
+
 impl crate::Validate for Object2 {}
-/// The `OneOfWithImproperlyPlacedDiscriminatorBody` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OneOfWithImproperlyPlacedDiscriminatorBody {
-    /// The `connector_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType>,
-    /// The `connector_properties` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_properties: Option<
         OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties,
     >,
 }
+
 impl crate::Validate for OneOfWithImproperlyPlacedDiscriminatorBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.connector_type.validate_at(&path.field("connector_type"), out);
     }
 }
-/// The `OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties` schema.
-///
-/// One of these, told apart by the `connector_type` property; a value with another `connector_type` is kept as `Unknown`.
+
+/// One of these, told apart by the `connector_type` property; a value with another
+/// `connector_type` is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
@@ -343,6 +369,7 @@ pub enum OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de>
 for OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -367,7 +394,9 @@ for OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
         }
     }
 }
+
 impl crate::Validate for OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {}
+
 /// One of `s3Import`, `gcsImport`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType {
@@ -375,16 +404,22 @@ pub enum OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType {
     S3Import,
     /// `gcsImport`
     GcsImport,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType, Unknown, [S3Import =
-    "s3Import", GcsImport = "gcsImport"]
+    OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType,
+    Unknown,
+    [
+        S3Import = "s3Import",
+        GcsImport = "gcsImport",
+    ]
 );
-/// The `OneOfWithTopLevelDiscriminatorAndMappingBody` schema.
-///
-/// One of these, told apart by the `discrim` property; a value with another `discrim` is kept as `Unknown`.
+
+/// One of these, told apart by the `discrim` property; a value with another `discrim` is kept
+/// as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OneOfWithTopLevelDiscriminatorAndMappingBody {
@@ -395,6 +430,7 @@ pub enum OneOfWithTopLevelDiscriminatorAndMappingBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorAndMappingBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -418,10 +454,11 @@ impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorAndMappingBo
         }
     }
 }
+
 impl crate::Validate for OneOfWithTopLevelDiscriminatorAndMappingBody {}
-/// The `OneOfWithTopLevelDiscriminatorNoMappingBody` schema.
-///
-/// One of these, told apart by the `discrim` property; a value with another `discrim` is kept as `Unknown`.
+
+/// One of these, told apart by the `discrim` property; a value with another `discrim` is kept
+/// as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OneOfWithTopLevelDiscriminatorNoMappingBody {
@@ -432,6 +469,7 @@ pub enum OneOfWithTopLevelDiscriminatorNoMappingBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorNoMappingBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -455,16 +493,16 @@ impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorNoMappingBod
         }
     }
 }
+
 impl crate::Validate for OneOfWithTopLevelDiscriminatorNoMappingBody {}
-/// The `OptionOneNoDisc` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionOneNoDisc {
-    /// The `discrim` field.
     pub discrim: String,
-    /// The `optionone` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optionone: Option<f64>,
 }
+
 impl OptionOneNoDisc {
     /// A value with the required `discrim`, and any other field left out.
     pub fn new(discrim: String) -> Self {
@@ -474,25 +512,23 @@ impl OptionOneNoDisc {
         }
     }
 }
+
 impl crate::Validate for OptionOneNoDisc {}
-/// The `OptionThreeNoDisc` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionThreeNoDisc {
-    /// The `discrim` field.
     pub discrim: String,
-    /// The `optionthree` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optionthree: Option<String>,
 }
-/// The `OptionTwoNoDisc` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionTwoNoDisc {
-    /// The `discrim` field.
     pub discrim: String,
-    /// The `optiontwo` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optiontwo: Option<String>,
 }
+
 impl OptionTwoNoDisc {
     /// A value with the required `discrim`, and any other field left out.
     pub fn new(discrim: String) -> Self {
@@ -502,9 +538,9 @@ impl OptionTwoNoDisc {
         }
     }
 }
+
 impl crate::Validate for OptionTwoNoDisc {}
-/// The `PatchEmbeddedDiscriminatorBody` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -516,6 +552,7 @@ pub enum PatchEmbeddedDiscriminatorBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl crate::Validate for PatchEmbeddedDiscriminatorBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -527,9 +564,9 @@ impl crate::Validate for PatchEmbeddedDiscriminatorBody {
         }
     }
 }
-/// The `PatchMappingOfSchemaNamesBody` schema.
-///
-/// One of these, told apart by the `discrim` property; a value with another `discrim` is kept as `Unknown`.
+
+/// One of these, told apart by the `discrim` property; a value with another `discrim` is kept
+/// as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchMappingOfSchemaNamesBody {
@@ -540,6 +577,7 @@ pub enum PatchMappingOfSchemaNamesBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for PatchMappingOfSchemaNamesBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -563,20 +601,23 @@ impl<'de> serde::Deserialize<'de> for PatchMappingOfSchemaNamesBody {
         }
     }
 }
+
 impl crate::Validate for PatchMappingOfSchemaNamesBody {}
-/// The `PatchMappingWithDuplicateSchemasBody` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchMappingWithDuplicateSchemasBody {
-    /// The `discrimValue` field.
     #[serde(rename = "discrimValue", default, skip_serializing_if = "Option::is_none")]
     pub discrim_value: Option<PatchMappingWithDuplicateSchemasBodyDiscrimValue>,
 }
+
 impl crate::Validate for PatchMappingWithDuplicateSchemasBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.discrim_value.validate_at(&path.field("discrimValue"), out);
     }
 }
-/// One of `oneA`, `oneB`, `oneC`, `twoA`, `twoB`, `three`; any other value is kept as `Unknown`.
+
+/// One of `oneA`, `oneB`, `oneC`, `twoA`, `twoB`, `three`; any other value is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PatchMappingWithDuplicateSchemasBodyDiscrimValue {
     /// `oneA`
@@ -591,27 +632,37 @@ pub enum PatchMappingWithDuplicateSchemasBodyDiscrimValue {
     TwoB,
     /// `three`
     Three,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    PatchMappingWithDuplicateSchemasBodyDiscrimValue, Unknown, [OneA = "oneA", OneB =
-    "oneB", OneC = "oneC", TwoA = "twoA", TwoB = "twoB", Three = "three"]
+    PatchMappingWithDuplicateSchemasBodyDiscrimValue,
+    Unknown,
+    [
+        OneA = "oneA",
+        OneB = "oneB",
+        OneC = "oneC",
+        TwoA = "twoA",
+        TwoB = "twoB",
+        Three = "three",
+    ]
 );
-/// The `PatchNestedOneOfObjectWithNestedOneOfBody` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PatchNestedOneOfObjectWithNestedOneOfBody {
-    /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<PatchNestedOneOfObjectWithNestedOneOfBodyConfig>,
 }
+
 impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.config.validate_at(&path.field("config"), out);
     }
 }
-/// The `PatchNestedOneOfObjectWithNestedOneOfBodyConfig` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -627,6 +678,7 @@ pub enum PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -639,8 +691,7 @@ impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
         }
     }
 }
-/// The `PatchNestedOneOfObjectWithNestedOneOfBodyConfig3` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -652,6 +703,7 @@ pub enum PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -663,9 +715,9 @@ impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
         }
     }
 }
-/// The `PatchOneofAllofTopLevelDiscBody` schema.
-///
-/// One of these, told apart by the `pet_type` property; a value with another `pet_type` is kept as `Unknown`.
+
+/// One of these, told apart by the `pet_type` property; a value with another `pet_type` is kept
+/// as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchOneofAllofTopLevelDiscBody {
@@ -676,6 +728,7 @@ pub enum PatchOneofAllofTopLevelDiscBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for PatchOneofAllofTopLevelDiscBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -699,6 +752,7 @@ impl<'de> serde::Deserialize<'de> for PatchOneofAllofTopLevelDiscBody {
         }
     }
 }
+
 impl crate::Validate for PatchOneofAllofTopLevelDiscBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -710,7 +764,7 @@ impl crate::Validate for PatchOneofAllofTopLevelDiscBody {
         }
     }
 }
-/// The `PedaledVehicle` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PedaledVehicle {
     /// The type of vehicle.
@@ -732,9 +786,11 @@ pub struct PedaledVehicle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handlebars: Option<PedaledVehicleHandlebars>,
 }
+
 /// Type of handlebars
 ///
-/// One of `flat`, `riser`, `bullhorn`, `drop`, `aero`, `cruiser`; any other value is kept as `Unknown`.
+/// One of `flat`, `riser`, `bullhorn`, `drop`, `aero`, `cruiser`; any other value is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PedaledVehicleHandlebars {
     /// `flat`
@@ -749,28 +805,36 @@ pub enum PedaledVehicleHandlebars {
     Aero,
     /// `cruiser`
     Cruiser,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    PedaledVehicleHandlebars, Unknown, [Flat = "flat", Riser = "riser", Bullhorn =
-    "bullhorn", Drop = "drop", Aero = "aero", Cruiser = "cruiser"]
+    PedaledVehicleHandlebars,
+    Unknown,
+    [
+        Flat = "flat",
+        Riser = "riser",
+        Bullhorn = "bullhorn",
+        Drop = "drop",
+        Aero = "aero",
+        Cruiser = "cruiser",
+    ]
 );
-/// The `Pet` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pet {
-    /// The `pet_type` field.
     pub pet_type: String,
 }
-/// The `PetNoDisc` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PetNoDisc {
-    /// The `pet_type` field.
     pub pet_type: String,
 }
-/// The `PostPotentiallyUndefinedFormDataBody` schema.
-///
-/// One of these, told apart by the `event_type` property; a value with another `event_type` is kept as `Unknown`.
+
+/// One of these, told apart by the `event_type` property; a value with another `event_type` is
+/// kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PostPotentiallyUndefinedFormDataBody {
@@ -781,6 +845,7 @@ pub enum PostPotentiallyUndefinedFormDataBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for PostPotentiallyUndefinedFormDataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -804,6 +869,7 @@ impl<'de> serde::Deserialize<'de> for PostPotentiallyUndefinedFormDataBody {
         }
     }
 }
+
 impl crate::Validate for PostPotentiallyUndefinedFormDataBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -817,10 +883,11 @@ impl crate::Validate for PostPotentiallyUndefinedFormDataBody {
         }
     }
 }
-/// The `RedoclyQuirkBody` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedoclyQuirkBody {
-    /// Vehicle (from [Redocly example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
+    /// Vehicle (from [Redocly
+    /// example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vehicle: Option<BaseVehicle>,
     /// Some other property that should render alongside the discriminated property
@@ -829,19 +896,23 @@ pub struct RedoclyQuirkBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub some_other_property: Option<String>,
 }
+
 impl crate::Validate for RedoclyQuirkBody {}
-/// The `S3Import` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct S3Import {
-    /// The `s3_bucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
-    /// The `s3_prefix` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_prefix: Option<String>,
 }
+
 impl crate::Validate for S3Import {}
-/// The error answers of `PATCH /discriminator-with-mapping` ([`crate::Client::one_of_with_top_level_discriminator_and_mapping`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `PATCH /discriminator-with-mapping`
+/// ([`crate::Client::one_of_with_top_level_discriminator_and_mapping`]), one variant per status
+/// the spec declares. Each holds the body when it is the declared JSON; the raw text is always
+/// in [`crate::ApiError::raw`].
 ///
 /// 9 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -849,26 +920,54 @@ pub enum OneOfWithTopLevelDiscriminatorAndMappingError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for OneOfWithTopLevelDiscriminatorAndMappingError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `PATCH /discriminator-with-no-mapping` ([`crate::Client::one_of_with_top_level_discriminator_no_mapping`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /discriminator-with-no-mapping`
+/// ([`crate::Client::one_of_with_top_level_discriminator_no_mapping`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type OneOfWithTopLevelDiscriminatorNoMappingError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /embedded-discriminator` ([`crate::Client::patch_embedded_discriminator`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /embedded-discriminator`
+/// ([`crate::Client::patch_embedded_discriminator`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type PatchEmbeddedDiscriminatorError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /oneof-allof-top-level-disc` ([`crate::Client::patch_oneof_allof_top_level_disc`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /oneof-allof-top-level-disc`
+/// ([`crate::Client::patch_oneof_allof_top_level_disc`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type PatchOneofAllofTopLevelDiscError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /nested-one-of-object-with-nested-one-of` ([`crate::Client::patch_nested_one_of_object_with_nested_one_of`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /nested-one-of-object-with-nested-one-of`
+/// ([`crate::Client::patch_nested_one_of_object_with_nested_one_of`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type PatchNestedOneOfObjectWithNestedOneOfError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /mapping-with-duplicate-schemas` ([`crate::Client::patch_mapping_with_duplicate_schemas`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /mapping-with-duplicate-schemas`
+/// ([`crate::Client::patch_mapping_with_duplicate_schemas`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type PatchMappingWithDuplicateSchemasError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /mapping-of-schema-names` ([`crate::Client::patch_mapping_of_schema_names`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /mapping-of-schema-names`
+/// ([`crate::Client::patch_mapping_of_schema_names`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type PatchMappingOfSchemaNamesError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /improper-discriminator-placement` ([`crate::Client::one_of_with_improperly_placed_discriminator`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /improper-discriminator-placement`
+/// ([`crate::Client::one_of_with_improperly_placed_discriminator`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type OneOfWithImproperlyPlacedDiscriminatorError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `PATCH /redocly-flavored-discriminator` ([`crate::Client::redocly_quirk`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `PATCH /redocly-flavored-discriminator`
+/// ([`crate::Client::redocly_quirk`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type RedoclyQuirkError = OneOfWithTopLevelDiscriminatorAndMappingError;
-/// The error answers of `POST /potentially-undefined-formData` ([`crate::Client::post_potentially_undefined_form_data`]): the same as [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
+
+/// The error answers of `POST /potentially-undefined-formData`
+/// ([`crate::Client::post_potentially_undefined_form_data`]): the same as
+/// [`OneOfWithTopLevelDiscriminatorAndMappingError`]'s.
 pub type PostPotentiallyUndefinedFormDataError = OneOfWithTopLevelDiscriminatorAndMappingError;

@@ -2,55 +2,86 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Write-only properties are left out: they are only ever sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Account {
-    /// The `id` field.
     pub id: String,
-    /// The `name` field.
     pub name: String,
-    /// The `created` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
+    /// Items: unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// A multiple of 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<i64>,
 }
+
 /// The request form of [`Account`]: its read-only properties are left out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountRequest {
-    /// The `name` field.
     pub name: String,
-    /// The `password` field.
-    ///
     /// Secret: redacted in `Debug` output.
     pub password: crate::SecretString,
+    /// Items: unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// A multiple of 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<i64>,
 }
+
 impl AccountRequest {
     /// A value with the required `name`, `password`, and any other field left out.
     pub fn new(name: String, password: crate::SecretString) -> Self {
-        Self { name, password }
+        Self {
+            name,
+            password,
+            tags: Default::default(),
+            seats: Default::default(),
+        }
     }
 }
-impl crate::Validate for AccountRequest {}
-/// The `Cat` schema.
+
+impl crate::Validate for AccountRequest {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.tags {
+            v::unique(&path.field("tags"), &value, out);
+        }
+        if let Some(value) = &self.seats {
+            v::multiple_of(&path.field("seats"), *value as i128, 5, out);
+        }
+        v::dependent(
+            &path.field("seats"),
+            self.seats.is_some(),
+            &["tags"],
+            &[self.tags.is_some()],
+            out,
+        );
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cat {
-    /// The `petType` field.
     #[serde(rename = "petType")]
     pub pet_type: String,
-    /// The `name` field.
-    ///
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
-    /// The `lives` field.
-    ///
     /// Minimum: 0. Maximum: 9. Server default: `9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
 }
+
 impl Cat {
     /// A value with the required `petType`, `name`, and any other field left out.
     pub fn new(pet_type: String, name: String) -> Self {
@@ -62,6 +93,7 @@ impl Cat {
         }
     }
 }
+
 impl crate::Validate for Cat {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::length(&path.field("name"), &self.name, None, Some(20), out);
@@ -71,26 +103,22 @@ impl crate::Validate for Cat {
         }
     }
 }
-/// The `Dog` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dog {
-    /// The `petType` field.
     #[serde(rename = "petType")]
     pub pet_type: String,
-    /// The `name` field.
-    ///
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
-    /// The `good` field.
     pub good: bool,
-    /// The `oldName` field.
     #[deprecated]
     #[serde(rename = "oldName", default, skip_serializing_if = "Option::is_none")]
     pub old_name: Option<String>,
 }
+
 #[allow(deprecated)]
 impl Dog {
     /// A value with the required `petType`, `name`, `good`, and any other field left out.
@@ -104,6 +132,7 @@ impl Dog {
         }
     }
 }
+
 #[allow(deprecated)]
 impl crate::Validate for Dog {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -111,27 +140,24 @@ impl crate::Validate for Dog {
         self.owner.validate_at(&path.field("owner"), out);
     }
 }
-/// The `Edge` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
-    /// The `to` field.
     pub to: Box<Node>,
-    /// The `weight` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
+
 /// An expression, told apart by `op`; members hold expressions themselves.
 ///
-/// One of these, told apart by the `op` property; a value with another `op` is kept as `Unknown`.
+/// One of these, told apart by the `op` property; a value with another `op` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "op")]
 pub enum Expr {
     /// `op` is `lit`.
     #[serde(rename = "lit")]
-    Lit {
-        /// The `value` field.
-        value: f64,
-    },
+    Lit { value: f64 },
     /// `op` is `neg`.
     #[serde(rename = "neg")]
     Neg {
@@ -140,14 +166,12 @@ pub enum Expr {
     },
     /// `op` is `sum`.
     #[serde(rename = "sum")]
-    Sum {
-        /// The `args` field.
-        args: Vec<Expr>,
-    },
+    Sum { args: Vec<Expr> },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Expr {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -187,6 +211,7 @@ impl<'de> serde::Deserialize<'de> for Expr {
         }
     }
 }
+
 /// One of `cat`, `dog`, `big-bird`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -196,27 +221,31 @@ pub enum Kind {
     Dog,
     /// `big-bird`
     BigBird,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    Kind, Unknown, [Cat = "cat", Dog = "dog", BigBird = "big-bird"]
+    Kind,
+    Unknown,
+    [
+        Cat = "cat",
+        Dog = "dog",
+        BigBird = "big-bird",
+    ]
 );
-/// The `LoginForm` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoginForm {
-    /// The `username` field.
-    ///
-    /// Minimum length: 1 characters.
+    /// Minimum length: 1 character.
     pub username: String,
-    /// The `password` field.
-    ///
     /// Secret: redacted in `Debug` output.
     pub password: crate::SecretString,
-    /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
+
 impl LoginForm {
     /// A value with the required `username`, `password`, and any other field left out.
     pub fn new(username: String, password: crate::SecretString) -> Self {
@@ -227,24 +256,23 @@ impl LoginForm {
         }
     }
 }
+
 impl crate::Validate for LoginForm {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::length(&path.field("username"), &self.username, Some(1), None, out);
     }
 }
-/// The `LoginResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LoginResponse {
-    /// The `token` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// The `expires_in` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
-    /// The `mode` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<LoginResponseMode>,
 }
+
 /// One of `interactive`, `batch`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LoginResponseMode {
@@ -252,31 +280,33 @@ pub enum LoginResponseMode {
     Interactive,
     /// `batch`
     Batch,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    LoginResponseMode, Unknown, [Interactive = "interactive", Batch = "batch"]
+    LoginResponseMode,
+    Unknown,
+    [
+        Interactive = "interactive",
+        Batch = "batch",
+    ]
 );
+
 /// A mark on a map, told apart by `kind` without a discriminator.
 ///
-/// One of these, told apart by the `kind` property; a value with another `kind` is kept as `Unknown`.
+/// One of these, told apart by the `kind` property; a value with another `kind` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind")]
 pub enum Mark {
     /// `kind` is `point`.
     #[serde(rename = "point")]
-    Point {
-        /// The `x` field.
-        x: f64,
-        /// The `y` field.
-        y: f64,
-    },
+    Point { x: f64, y: f64 },
     /// `kind` is `label`.
     #[serde(rename = "label")]
     Label {
-        /// The `text` field.
-        ///
         /// Maximum length: 10 characters.
         text: String,
         /// Named like a parameter of `validate_at`, and checked.
@@ -294,6 +324,7 @@ pub enum Mark {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Mark {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -330,6 +361,7 @@ impl<'de> serde::Deserialize<'de> for Mark {
         }
     }
 }
+
 /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
 impl std::fmt::Display for Mark {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -348,6 +380,7 @@ impl std::fmt::Display for Mark {
         }
     }
 }
+
 impl crate::Validate for Mark {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -363,70 +396,55 @@ impl crate::Validate for Mark {
         }
     }
 }
-/// The `Names` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Names {
-    /// The `foo_bar` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    /// The `fooBar` field.
     #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
-    /// The `type` field.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// The `2fa` field.
     #[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")]
     pub _2fa: Option<bool>,
-    /// The `$$` field.
     #[serde(rename = "$$", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// The `名前` field.
     #[serde(rename = "名前", default, skip_serializing_if = "Option::is_none")]
     pub u540d_u524d: Option<String>,
-    /// The `ümlaut` field.
     #[serde(rename = "ümlaut", default, skip_serializing_if = "Option::is_none")]
     pub umlaut: Option<String>,
-    /// The `self` field.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    /// The `additional_properties` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
     /// Properties not listed in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties_2: std::collections::BTreeMap<String, i64>,
 }
-/// The `Node` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// A string, an integer or a list of both.
     pub value: Scalar,
-    /// The `children` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    /// The `parent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-    /// The `edge` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edge: Option<Box<Edge>>,
-    /// The `labels` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
-    /// The `shape` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
 }
-/// The `Owner` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Owner {
-    /// The `name` field.
     pub name: String,
-    /// The `address` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<OwnerAddress>,
 }
+
 impl Owner {
     /// A value with the required `name`, and any other field left out.
     pub fn new(name: String) -> Self {
@@ -436,26 +454,27 @@ impl Owner {
         }
     }
 }
+
 impl crate::Validate for Owner {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.address.validate_at(&path.field("address"), out);
     }
 }
-/// The `OwnerAddress` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OwnerAddress {
-    /// The `street` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    /// The `kind` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<OwnerAddressKind>,
 }
+
 impl crate::Validate for OwnerAddress {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.kind.validate_at(&path.field("kind"), out);
     }
 }
+
 /// One of `home`, `work`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OwnerAddressKind {
@@ -463,13 +482,17 @@ pub enum OwnerAddressKind {
     Home,
     /// `work`
     Work,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(OwnerAddressKind, Unknown, [Home = "home", Work = "work"]);
+
 /// A pet, told apart by `petType`.
 ///
-/// One of these, told apart by the `petType` property; a value with another `petType` is kept as `Unknown`.
+/// One of these, told apart by the `petType` property; a value with another `petType` is kept
+/// as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Pet {
@@ -480,6 +503,7 @@ pub enum Pet {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -503,6 +527,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
         }
     }
 }
+
 impl crate::Validate for Pet {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -516,33 +541,29 @@ impl crate::Validate for Pet {
         }
     }
 }
-/// The `PetBase` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PetBase {
-    /// The `petType` field.
     #[serde(rename = "petType")]
     pub pet_type: String,
-    /// The `name` field.
-    ///
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
 }
-/// The `Problem` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
-    /// The `title` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Properties not listed in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
 /// A string, an integer or a list of both.
 ///
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
@@ -558,8 +579,7 @@ pub enum Scalar {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
-/// The `Shape` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -571,32 +591,36 @@ pub enum Shape {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
-/// The `Shape1` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shape1 {
-    /// The `radius` field.
     pub radius: f64,
 }
-/// The `Shape2` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shape2 {
-    /// The `width` field.
     pub width: f64,
-    /// The `height` field.
     pub height: f64,
 }
-/// The error answers of `GET /pets` ([`crate::Client::list_pets`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /pets` ([`crate::Client::list_pets`]), one variant per status the
+/// spec declares. Each holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPetsError {
     /// Any other status: Any error.
     Default(Option<Problem>),
 }
+
 impl crate::http::ErrorBody for ListPetsError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Default(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `POST /pets` ([`crate::Client::create_pet`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /pets` ([`crate::Client::create_pet`]), one variant per status
+/// the spec declares. Each holds the body when it is the declared JSON; the raw text is always
+/// in [`crate::ApiError::raw`].
 ///
 /// 5 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -604,12 +628,16 @@ pub enum CreatePetError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for CreatePetError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `GET /pets/{petId}` ([`crate::Client::get_pets_pet_id`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /pets/{petId}` ([`crate::Client::get_pets_pet_id`]), one variant
+/// per status the spec declares. Each holds the body when it is the declared JSON; the raw text
+/// is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPetsPetIdError {
     /// 404: No such pet.
@@ -617,21 +645,32 @@ pub enum GetPetsPetIdError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for GetPetsPetIdError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `DELETE /pets/{petId}` ([`crate::Client::delete_pet`]): the same as [`CreatePetError`]'s.
+
+/// The error answers of `DELETE /pets/{petId}` ([`crate::Client::delete_pet`]): the same as
+/// [`CreatePetError`]'s.
 pub type DeletePetError = CreatePetError;
-/// The error answers of `POST /accounts` ([`crate::Client::create_account`]): the same as [`CreatePetError`]'s.
+
+/// The error answers of `POST /accounts` ([`crate::Client::create_account`]): the same as
+/// [`CreatePetError`]'s.
 pub type CreateAccountError = CreatePetError;
-/// The error answers of `POST /login` ([`crate::Client::login`]): the same as [`CreatePetError`]'s.
+
+/// The error answers of `POST /login` ([`crate::Client::login`]): the same as
+/// [`CreatePetError`]'s.
 pub type LoginError = CreatePetError;
-/// The error answers of `GET /trees/{id}` ([`crate::Client::get_tree`]): the same as [`CreatePetError`]'s.
+
+/// The error answers of `GET /trees/{id}` ([`crate::Client::get_tree`]): the same as
+/// [`CreatePetError`]'s.
 pub type GetTreeError = CreatePetError;
-/// The error answers of `GET /marks` ([`crate::Client::find_marks`]): the same as [`CreatePetError`]'s.
+
+/// The error answers of `GET /marks` ([`crate::Client::find_marks`]): the same as
+/// [`CreatePetError`]'s.
 pub type FindMarksError = CreatePetError;

@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -15,6 +17,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -24,34 +27,41 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -96,20 +106,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -117,12 +131,14 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// `POST /enrol`
     ///
     /// # Arguments
@@ -131,14 +147,15 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`EnrolError`](crate::types::EnrolError).
     pub async fn enrol(
         &self,
         authorization: &str,
         body: &crate::types::EnrolBody,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::EnrolError>> {
         const OPERATION: &str = "POST /enrol";
-        let url = format!("{}/enrol", self.core.base_url,);
+        let url = format!("{}/enrol", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
             let value = &authorization;
@@ -148,6 +165,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `GET /global/jobs`
     ///
     /// # Arguments
@@ -156,7 +174,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GlobalJobsError`](crate::types::GlobalJobsError).
     pub async fn global_jobs(
         &self,
         authorization: &str,
@@ -165,7 +184,7 @@ impl Client {
         Error<crate::types::GlobalJobsError>,
     > {
         const OPERATION: &str = "GET /global/jobs";
-        let url = format!("{}/global/jobs", self.core.base_url,);
+        let url = format!("{}/global/jobs", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         {
             let value = &authorization;
@@ -174,6 +193,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `GET /ping`
     ///
     /// # Arguments
@@ -182,7 +202,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PingError`](crate::types::PingError).
     pub async fn ping(
         &self,
         authorization: &str,
@@ -191,7 +212,7 @@ impl Client {
         Error<crate::types::PingError>,
     > {
         const OPERATION: &str = "GET /ping";
-        let url = format!("{}/ping", self.core.base_url,);
+        let url = format!("{}/ping", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         {
             let value = &authorization;
@@ -200,6 +221,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /report/finish`
     ///
     /// # Arguments
@@ -208,7 +230,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ReportFinishError`](crate::types::ReportFinishError).
     pub async fn report_finish(
         &self,
         authorization: &str,
@@ -222,7 +245,7 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/report/finish", self.core.base_url,);
+        let url = format!("{}/report/finish", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
             let value = &authorization;
@@ -232,6 +255,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /report/output`
     ///
     /// # Arguments
@@ -240,7 +264,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ReportOutputError`](crate::types::ReportOutputError).
     pub async fn report_output(
         &self,
         authorization: &str,
@@ -254,7 +279,7 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/report/output", self.core.base_url,);
+        let url = format!("{}/report/output", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
             let value = &authorization;
@@ -264,6 +289,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /report/start`
     ///
     /// # Arguments
@@ -272,7 +298,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ReportStartError`](crate::types::ReportStartError).
     pub async fn report_start(
         &self,
         authorization: &str,
@@ -286,7 +313,7 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/report/start", self.core.base_url,);
+        let url = format!("{}/report/start", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
             let value = &authorization;

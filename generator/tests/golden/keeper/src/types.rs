@@ -2,66 +2,63 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
-/// The `EnrolBody` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnrolBody {
-    /// The `host` field.
     pub host: String,
-    /// The `key` field.
     pub key: String,
 }
+
 impl EnrolBody {
     /// A value with the required `host`, `key`, and any other field left out.
     pub fn new(host: String, key: String) -> Self {
         Self { host, key }
     }
 }
+
 impl crate::Validate for EnrolBody {}
-/// The `GlobalJobsResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalJobsResponse {
-    /// The `summary` field.
     pub summary: Vec<ReportSummary>,
 }
-/// The `OutputRecord` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutputRecord {
-    /// The `msg` field.
     pub msg: String,
-    /// The `stream` field.
     pub stream: String,
-    /// The `time` field.
     pub time: String,
 }
+
 impl OutputRecord {
     /// A value with the required `msg`, `stream`, `time`, and any other field left out.
     pub fn new(msg: String, stream: String, time: String) -> Self {
         Self { msg, stream, time }
     }
 }
+
 impl crate::Validate for OutputRecord {}
-/// The `PingResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PingResponse {
-    /// The `host` field.
     pub host: String,
-    /// The `ok` field.
     pub ok: bool,
 }
-/// The `ReportFinishBody` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportFinishBody {
-    /// The `duration_millis` field.
     pub duration_millis: i32,
-    /// The `end_time` field.
     pub end_time: String,
-    /// The `exit_status` field.
     pub exit_status: i32,
-    /// The `id` field.
     pub id: ReportId,
 }
+
 impl ReportFinishBody {
     /// A value with the required `duration_millis`, `end_time`, `exit_status`, `id`, and any other field left out.
     pub fn new(
@@ -78,113 +75,103 @@ impl ReportFinishBody {
         }
     }
 }
+
 impl crate::Validate for ReportFinishBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.id.validate_at(&path.field("id"), out);
     }
 }
-/// The `ReportFinishResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportFinishResponse {
-    /// The `existed_already` field.
     pub existed_already: bool,
 }
-/// The `ReportId` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportId {
-    /// The `host` field.
     pub host: String,
-    /// The `job` field.
     pub job: String,
-    /// The `pid` field.
-    ///
     /// Minimum: 0.
     pub pid: u64,
-    /// The `time` field.
     pub time: String,
-    /// The `uuid` field.
     pub uuid: String,
 }
+
 impl ReportId {
     /// A value with the required `host`, `job`, `pid`, `time`, `uuid`, and any other field left out.
     pub fn new(host: String, job: String, pid: u64, time: String, uuid: String) -> Self {
         Self { host, job, pid, time, uuid }
     }
 }
+
 impl crate::Validate for ReportId {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::range(&path.field("pid"), self.pid as f64, Some(0.0), None, out);
     }
 }
-/// The `ReportOutputBody` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportOutputBody {
-    /// The `id` field.
     pub id: ReportId,
-    /// The `record` field.
     pub record: OutputRecord,
 }
+
 impl ReportOutputBody {
     /// A value with the required `id`, `record`, and any other field left out.
     pub fn new(id: ReportId, record: OutputRecord) -> Self {
         Self { id, record }
     }
 }
+
 impl crate::Validate for ReportOutputBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.id.validate_at(&path.field("id"), out);
     }
 }
-/// The `ReportOutputResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportOutputResponse {
-    /// The `existed_already` field.
     pub existed_already: bool,
 }
-/// The `ReportStartBody` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportStartBody {
-    /// The `id` field.
     pub id: ReportId,
-    /// The `script` field.
     pub script: String,
-    /// The `start_time` field.
     pub start_time: String,
 }
+
 impl ReportStartBody {
     /// A value with the required `id`, `script`, `start_time`, and any other field left out.
     pub fn new(id: ReportId, script: String, start_time: String) -> Self {
         Self { id, script, start_time }
     }
 }
+
 impl crate::Validate for ReportStartBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.id.validate_at(&path.field("id"), out);
     }
 }
-/// The `ReportStartResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportStartResponse {
-    /// The `existed_already` field.
     pub existed_already: bool,
 }
-/// The `ReportSummary` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportSummary {
-    /// The `age_seconds` field.
     pub age_seconds: i32,
-    /// The `duration_seconds` field.
     pub duration_seconds: i32,
-    /// The `host` field.
     pub host: String,
-    /// The `job` field.
     pub job: String,
-    /// The `status` field.
     pub status: i32,
-    /// The `when` field.
     pub when: String,
 }
-/// The error answers of `POST /enrol` ([`crate::Client::enrol`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /enrol` ([`crate::Client::enrol`]), one variant per status the
+/// spec declares. Each holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 ///
 /// 5 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,18 +179,28 @@ pub enum EnrolError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for EnrolError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `GET /global/jobs` ([`crate::Client::global_jobs`]): the same as [`EnrolError`]'s.
+
+/// The error answers of `GET /global/jobs` ([`crate::Client::global_jobs`]): the same as
+/// [`EnrolError`]'s.
 pub type GlobalJobsError = EnrolError;
+
 /// The error answers of `GET /ping` ([`crate::Client::ping`]): the same as [`EnrolError`]'s.
 pub type PingError = EnrolError;
-/// The error answers of `POST /report/finish` ([`crate::Client::report_finish`]): the same as [`EnrolError`]'s.
+
+/// The error answers of `POST /report/finish` ([`crate::Client::report_finish`]): the same as
+/// [`EnrolError`]'s.
 pub type ReportFinishError = EnrolError;
-/// The error answers of `POST /report/output` ([`crate::Client::report_output`]): the same as [`EnrolError`]'s.
+
+/// The error answers of `POST /report/output` ([`crate::Client::report_output`]): the same as
+/// [`EnrolError`]'s.
 pub type ReportOutputError = EnrolError;
-/// The error answers of `POST /report/start` ([`crate::Client::report_start`]): the same as [`EnrolError`]'s.
+
+/// The error answers of `POST /report/start` ([`crate::Client::report_start`]): the same as
+/// [`EnrolError`]'s.
 pub type ReportStartError = EnrolError;

@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -15,6 +17,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -24,34 +27,41 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -96,20 +106,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -117,12 +131,14 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// Fetch a disk by id.
     ///
     /// Use `GET /v1/disks/{disk}` instead
@@ -131,7 +147,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskViewByIdError`](crate::types::DiskViewByIdError).
     #[deprecated]
     pub async fn disk_view_by_id(
         &self,
@@ -151,13 +168,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an image by id.
     ///
     /// `GET /by-id/images/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ImageViewByIdError`](crate::types::ImageViewByIdError).
     pub async fn image_view_by_id(
         &self,
         id: &str,
@@ -176,13 +195,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an instance by id.
     ///
     /// `GET /by-id/instances/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceViewByIdError`](crate::types::InstanceViewByIdError).
     pub async fn instance_view_by_id(
         &self,
         id: &str,
@@ -201,13 +222,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a network interface by id.
     ///
     /// `GET /by-id/network-interfaces/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceNetworkInterfaceViewByIdError`](crate::types::InstanceNetworkInterfaceViewByIdError).
     pub async fn instance_network_interface_view_by_id(
         &self,
         id: &str,
@@ -228,6 +252,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an organization by id.
     ///
     /// Use `GET /v1/organizations/{organization}` instead
@@ -236,7 +261,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationViewByIdError`](crate::types::OrganizationViewByIdError).
     #[deprecated]
     pub async fn organization_view_by_id(
         &self,
@@ -256,6 +282,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a project by id.
     ///
     /// Use `GET /v1/projects/{project}` instead
@@ -264,7 +291,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectViewByIdError`](crate::types::ProjectViewByIdError).
     #[deprecated]
     pub async fn project_view_by_id(
         &self,
@@ -284,13 +312,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a snapshot by id.
     ///
     /// `GET /by-id/snapshots/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SnapshotViewByIdError`](crate::types::SnapshotViewByIdError).
     pub async fn snapshot_view_by_id(
         &self,
         id: &str,
@@ -309,13 +339,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a route by id.
     ///
     /// `GET /by-id/vpc-router-routes/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterRouteViewByIdError`](crate::types::VpcRouterRouteViewByIdError).
     pub async fn vpc_router_route_view_by_id(
         &self,
         id: &str,
@@ -336,13 +368,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Get a router by id.
     ///
     /// `GET /by-id/vpc-routers/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterViewByIdError`](crate::types::VpcRouterViewByIdError).
     pub async fn vpc_router_view_by_id(
         &self,
         id: &str,
@@ -361,13 +395,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a subnet by id.
     ///
     /// `GET /by-id/vpc-subnets/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcSubnetViewByIdError`](crate::types::VpcSubnetViewByIdError).
     pub async fn vpc_subnet_view_by_id(
         &self,
         id: &str,
@@ -386,13 +422,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a VPC.
     ///
     /// `GET /by-id/vpcs/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcViewByIdError`](crate::types::VpcViewByIdError).
     pub async fn vpc_view_by_id(
         &self,
         id: &str,
@@ -411,15 +449,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Start an OAuth 2.0 Device Authorization Grant.
     ///
-    /// This endpoint is designed to be accessed from an *unauthenticated* API client. It generates and records a `device_code` and `user_code` which must be verified and confirmed prior to a token being granted.
+    /// This endpoint is designed to be accessed from an *unauthenticated* API client. It generates
+    /// and records a `device_code` and `user_code` which must be verified and confirmed prior to a
+    /// token being granted.
     ///
     /// `POST /device/auth`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeviceAuthRequestError`](crate::types::DeviceAuthRequestError).
     pub async fn device_auth_request(
         &self,
         body: &crate::types::DeviceAuthRequest,
@@ -428,7 +470,7 @@ impl Client {
         Error<crate::types::DeviceAuthRequestError>,
     > {
         const OPERATION: &str = "POST /device/auth";
-        let url = format!("{}/device/auth", self.core.base_url,);
+        let url = format!("{}/device/auth", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let text = serde_urlencoded::to_string(body)
             .map_err(|error| Error::InvalidRequest {
@@ -442,35 +484,42 @@ impl Client {
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
+
     /// Confirm an OAuth 2.0 Device Authorization Grant.
     ///
-    /// This endpoint is designed to be accessed by the user agent (browser), not the client requesting the token. So we do not actually return the token here; it will be returned in response to the poll on `/device/token`.
+    /// This endpoint is designed to be accessed by the user agent (browser), not the client
+    /// requesting the token. So we do not actually return the token here; it will be returned in
+    /// response to the poll on `/device/token`.
     ///
     /// `POST /device/confirm`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeviceAuthConfirmError`](crate::types::DeviceAuthConfirmError).
     pub async fn device_auth_confirm(
         &self,
         body: &crate::types::DeviceAuthVerify,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::DeviceAuthConfirmError>> {
         const OPERATION: &str = "POST /device/confirm";
-        let url = format!("{}/device/confirm", self.core.base_url,);
+        let url = format!("{}/device/confirm", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Request a device access token.
     ///
-    /// This endpoint should be polled by the client until the user code is verified and the grant is confirmed.
+    /// This endpoint should be polled by the client until the user code is verified and the grant
+    /// is confirmed.
     ///
     /// `POST /device/token`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeviceAccessTokenError`](crate::types::DeviceAccessTokenError).
     pub async fn device_access_token(
         &self,
         body: &crate::types::DeviceAccessTokenRequest,
@@ -479,7 +528,7 @@ impl Client {
         Error<crate::types::DeviceAccessTokenError>,
     > {
         const OPERATION: &str = "POST /device/token";
-        let url = format!("{}/device/token", self.core.base_url,);
+        let url = format!("{}/device/token", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let text = serde_urlencoded::to_string(body)
             .map_err(|error| Error::InvalidRequest {
@@ -493,6 +542,7 @@ impl Client {
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
+
     /// List groups.
     ///
     /// `GET /groups`
@@ -504,7 +554,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GroupListError`](crate::types::GroupListError).
     pub async fn group_list(
         &self,
         limit: Option<u32>,
@@ -524,7 +575,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/groups", self.core.base_url,);
+        let url = format!("{}/groups", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -540,29 +591,33 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// `POST /login`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LoginSpoofError`](crate::types::LoginSpoofError).
     pub async fn login_spoof(
         &self,
         body: &crate::types::SpoofLoginBody,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LoginSpoofError>> {
         const OPERATION: &str = "POST /login";
-        let url = format!("{}/login", self.core.base_url,);
+        let url = format!("{}/login", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Authenticate a user (i.e., log in) via username and password.
     ///
     /// `POST /login/{silo_name}/local`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LoginLocalError`](crate::types::LoginLocalError).
     pub async fn login_local(
         &self,
         silo_name: &str,
@@ -588,15 +643,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Prompt user login.
     ///
-    /// Either display a page asking a user for their credentials, or redirect them to their identity provider.
+    /// Either display a page asking a user for their credentials, or redirect them to their
+    /// identity provider.
     ///
     /// `GET /login/{silo_name}/saml/{provider_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LoginSamlBeginError`](crate::types::LoginSamlBeginError).
     pub async fn login_saml_begin(
         &self,
         silo_name: &str,
@@ -631,13 +689,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Authenticate a user (i.e., log in) via SAML.
     ///
     /// `POST /login/{silo_name}/saml/{provider_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LoginSamlError`](crate::types::LoginSamlError).
     pub async fn login_saml(
         &self,
         silo_name: &str,
@@ -676,20 +736,23 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// `POST /logout`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LogoutError`](crate::types::LogoutError).
     pub async fn logout(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LogoutError>> {
         const OPERATION: &str = "POST /logout";
-        let url = format!("{}/logout", self.core.base_url,);
+        let url = format!("{}/logout", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List organizations.
     ///
     /// Use `GET /v1/organizations` instead
@@ -703,7 +766,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationListError`](crate::types::OrganizationListError).
     #[deprecated]
     pub async fn organization_list(
         &self,
@@ -724,7 +788,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/organizations", self.core.base_url,);
+        let url = format!("{}/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -740,6 +804,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an organization.
     ///
     /// Use `POST /v1/organizations` instead
@@ -748,7 +813,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationCreateError`](crate::types::OrganizationCreateError).
     #[deprecated]
     pub async fn organization_create(
         &self,
@@ -762,12 +828,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/organizations", self.core.base_url,);
+        let url = format!("{}/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an organization.
     ///
     /// Use `GET /v1/organizations/{organization}` instead
@@ -780,7 +847,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationViewError`](crate::types::OrganizationViewError).
     #[deprecated]
     pub async fn organization_view(
         &self,
@@ -813,6 +881,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update an organization.
     ///
     /// Use `PUT /v1/organizations/{organization}` instead
@@ -825,7 +894,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationUpdateError`](crate::types::OrganizationUpdateError).
     #[deprecated]
     pub async fn organization_update(
         &self,
@@ -861,6 +931,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an organization.
     ///
     /// Use `DELETE /v1/organizations/{organization}` instead
@@ -873,7 +944,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationDeleteError`](crate::types::OrganizationDeleteError).
     #[deprecated]
     pub async fn organization_delete(
         &self,
@@ -903,6 +975,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Fetch an organization's IAM policy.
     ///
     /// Use `GET /v1/organizations/{organization}/policy` instead
@@ -915,7 +988,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationPolicyViewError`](crate::types::OrganizationPolicyViewError).
     #[deprecated]
     pub async fn organization_policy_view(
         &self,
@@ -948,6 +1022,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update an organization's IAM policy.
     ///
     /// Use `PUT /v1/organizations/{organization}/policy` instead
@@ -960,7 +1035,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationPolicyUpdateError`](crate::types::OrganizationPolicyUpdateError).
     #[deprecated]
     pub async fn organization_policy_update(
         &self,
@@ -996,6 +1072,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List projects.
     ///
     /// Use `GET /v1/projects` instead
@@ -1010,7 +1087,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectListError`](crate::types::ProjectListError).
     #[deprecated]
     pub async fn project_list(
         &self,
@@ -1063,6 +1141,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a project.
     ///
     /// Use `POST /v1/projects` instead
@@ -1075,7 +1154,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectCreateError`](crate::types::ProjectCreateError).
     #[deprecated]
     pub async fn project_create(
         &self,
@@ -1111,6 +1191,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a project.
     ///
     /// Use `GET /v1/projects/{project}` instead
@@ -1124,7 +1205,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectViewError`](crate::types::ProjectViewError).
     #[deprecated]
     pub async fn project_view(
         &self,
@@ -1169,6 +1251,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a project.
     ///
     /// Use `PUT /v1/projects/{project}` instead
@@ -1182,7 +1265,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectUpdateError`](crate::types::ProjectUpdateError).
     #[deprecated]
     pub async fn project_update(
         &self,
@@ -1230,6 +1314,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a project.
     ///
     /// Use `DELETE /v1/projects/{project}` instead
@@ -1243,7 +1328,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectDeleteError`](crate::types::ProjectDeleteError).
     #[deprecated]
     pub async fn project_delete(
         &self,
@@ -1285,6 +1371,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List disks.
     ///
     /// Use `GET /v1/disks` instead
@@ -1300,7 +1387,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskListError`](crate::types::DiskListError).
     #[deprecated]
     pub async fn disk_list(
         &self,
@@ -1366,6 +1454,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Use `POST /v1/disks` instead.
     ///
     /// `POST /organizations/{organization_name}/projects/{project_name}/disks`
@@ -1377,7 +1466,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskCreateError`](crate::types::DiskCreateError).
     #[deprecated]
     pub async fn disk_create(
         &self,
@@ -1426,6 +1516,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a disk.
     ///
     /// Use `GET /v1/disks/{disk}` instead
@@ -1434,7 +1525,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskViewError`](crate::types::DiskViewError).
     #[deprecated]
     pub async fn disk_view(
         &self,
@@ -1490,13 +1582,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Use `DELETE /v1/disks/{disk}` instead.
     ///
     /// `DELETE /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskDeleteError`](crate::types::DiskDeleteError).
     #[deprecated]
     pub async fn disk_delete(
         &self,
@@ -1549,9 +1643,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Fetch disk metrics.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}/metrics/{metric_name}`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}/metrics/{metric_name}`
     ///
     /// # Arguments
     ///
@@ -1562,7 +1658,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskMetricsListError`](crate::types::DiskMetricsListError).
     pub async fn disk_metrics_list(
         &self,
         organization_name: &str,
@@ -1642,9 +1739,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List images.
     ///
-    /// List images in a project. The images are returned sorted by creation date, with the most recent images appearing first.
+    /// List images in a project. The images are returned sorted by creation date, with the most
+    /// recent images appearing first.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/images`
     ///
@@ -1657,7 +1756,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ImageListError`](crate::types::ImageListError).
     pub async fn image_list(
         &self,
         organization_name: &str,
@@ -1722,6 +1822,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an image.
     ///
     /// Create a new image in a project.
@@ -1735,7 +1836,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ImageCreateError`](crate::types::ImageCreateError).
     pub async fn image_create(
         &self,
         organization_name: &str,
@@ -1783,6 +1885,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an image.
     ///
     /// Fetch the details for a specific image in a project.
@@ -1791,7 +1894,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ImageViewError`](crate::types::ImageViewError).
     pub async fn image_view(
         &self,
         organization_name: &str,
@@ -1846,15 +1950,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an image.
     ///
-    /// Permanently delete an image from a project. This operation cannot be undone. Any instances in the project using the image will continue to run, however new instances can not be created with this image.
+    /// Permanently delete an image from a project. This operation cannot be undone. Any instances
+    /// in the project using the image will continue to run, however new instances can not be
+    /// created with this image.
     ///
     /// `DELETE /organizations/{organization_name}/projects/{project_name}/images/{image_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ImageDeleteError`](crate::types::ImageDeleteError).
     pub async fn image_delete(
         &self,
         organization_name: &str,
@@ -1906,6 +2014,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List instances.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/instances`
@@ -1919,7 +2028,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceListError`](crate::types::InstanceListError).
     pub async fn instance_list(
         &self,
         organization_name: &str,
@@ -1984,6 +2094,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an instance.
     ///
     /// Use `POST /v1/instances` instead
@@ -1997,7 +2108,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceCreateError`](crate::types::InstanceCreateError).
     #[deprecated]
     pub async fn instance_create(
         &self,
@@ -2046,6 +2158,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an instance.
     ///
     /// Use `GET /v1/instances/{instance}` instead
@@ -2054,7 +2167,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceViewError`](crate::types::InstanceViewError).
     #[deprecated]
     pub async fn instance_view(
         &self,
@@ -2110,13 +2224,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an instance.
     ///
-    /// `DELETE /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}`
+    /// `DELETE
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDeleteError`](crate::types::InstanceDeleteError).
     #[deprecated]
     pub async fn instance_delete(
         &self,
@@ -2169,11 +2286,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List an instance's disks.
     ///
     /// Use `GET /v1/instances/{instance}/disks` instead
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks`
     ///
     /// # Arguments
     ///
@@ -2182,7 +2301,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDiskListError`](crate::types::InstanceDiskListError).
     #[deprecated]
     pub async fn instance_disk_list(
         &self,
@@ -2258,15 +2378,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Attach a disk to an instance.
     ///
     /// Use `POST /v1/instances/{instance}/disks/attach` instead
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/attach`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/attach`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDiskAttachError`](crate::types::InstanceDiskAttachError).
     #[deprecated]
     pub async fn instance_disk_attach(
         &self,
@@ -2325,15 +2448,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Detach a disk from an instance.
     ///
     /// Use `POST /v1/disks/{disk}/detach` instead
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/detach`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/detach`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDiskDetachError`](crate::types::InstanceDiskDetachError).
     #[deprecated]
     pub async fn instance_disk_detach(
         &self,
@@ -2392,13 +2518,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List external IP addresses.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/external-ips`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/external-ips`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceExternalIpListError`](crate::types::InstanceExternalIpListError).
     pub async fn instance_external_ip_list(
         &self,
         organization_name: &str,
@@ -2453,15 +2582,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Migrate an instance.
     ///
     /// Use `POST /v1/instances/{instance}/migrate` instead
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/migrate`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/migrate`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceMigrateError`](crate::types::InstanceMigrateError).
     #[deprecated]
     pub async fn instance_migrate(
         &self,
@@ -2519,9 +2651,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List network interfaces.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces`
     ///
     /// # Arguments
     ///
@@ -2530,7 +2664,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceNetworkInterfaceListError`](crate::types::InstanceNetworkInterfaceListError).
     pub async fn instance_network_interface_list(
         &self,
         organization_name: &str,
@@ -2605,13 +2741,17 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a network interface.
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceNetworkInterfaceCreateError`](crate::types::InstanceNetworkInterfaceCreateError).
     pub async fn instance_network_interface_create(
         &self,
         organization_name: &str,
@@ -2669,13 +2809,17 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a network interface.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceNetworkInterfaceViewError`](crate::types::InstanceNetworkInterfaceViewError).
     pub async fn instance_network_interface_view(
         &self,
         organization_name: &str,
@@ -2740,13 +2884,17 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a network interface.
     ///
-    /// `PUT /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
+    /// `PUT
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceNetworkInterfaceUpdateError`](crate::types::InstanceNetworkInterfaceUpdateError).
     pub async fn instance_network_interface_update(
         &self,
         organization_name: &str,
@@ -2814,15 +2962,21 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a network interface.
     ///
-    /// Note that the primary interface for an instance cannot be deleted if there are any secondary interfaces. A new primary interface must be designated first. The primary interface can be deleted if there are no secondary interfaces.
+    /// Note that the primary interface for an instance cannot be deleted if there are any secondary
+    /// interfaces. A new primary interface must be designated first. The primary interface can be
+    /// deleted if there are no secondary interfaces.
     ///
-    /// `DELETE /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
+    /// `DELETE
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceNetworkInterfaceDeleteError`](crate::types::InstanceNetworkInterfaceDeleteError).
     pub async fn instance_network_interface_delete(
         &self,
         organization_name: &str,
@@ -2887,15 +3041,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Reboot an instance.
     ///
     /// Use `POST /v1/instances/{instance}/reboot` instead
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/reboot`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/reboot`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceRebootError`](crate::types::InstanceRebootError).
     #[deprecated]
     pub async fn instance_reboot(
         &self,
@@ -2951,21 +3108,30 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an instance's serial console.
     ///
     /// Use `GET /v1/instances/{instance}/serial-console` instead
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console`
     ///
     /// # Arguments
     ///
-    /// - `from_start`: Character index in the serial buffer from which to read, counting the bytes output since instance start. If this is not provided, `most_recent` must be provided, and if this *is* provided, `most_recent` must *not* be provided.
-    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If the requested range runs to the end of the available buffer, the data returned will be shorter than `max_bytes`.
-    /// - `most_recent`: Character index in the serial buffer from which to read, counting *backward* from the most recently buffered data retrieved from the instance. (See note on `from_start` about mutual exclusivity)
+    /// - `from_start`: Character index in the serial buffer from which to read, counting the bytes
+    ///   output since instance start. If this is not provided, `most_recent` must be provided, and
+    ///   if this *is* provided, `most_recent` must *not* be provided.
+    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If the
+    ///   requested range runs to the end of the available buffer, the data returned will be shorter
+    ///   than `max_bytes`.
+    /// - `most_recent`: Character index in the serial buffer from which to read, counting
+    ///   *backward* from the most recently buffered data retrieved from the instance. (See note on
+    ///   `from_start` about mutual exclusivity)
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceSerialConsoleError`](crate::types::InstanceSerialConsoleError).
     #[deprecated]
     pub async fn instance_serial_console(
         &self,
@@ -3044,15 +3210,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Connect to an instance's serial console.
     ///
     /// Use `GET /v1/instances/{instance}/serial-console/stream` instead
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceSerialConsoleStreamError`](crate::types::InstanceSerialConsoleStreamError).
     #[deprecated]
     pub async fn instance_serial_console_stream(
         &self,
@@ -3109,15 +3279,19 @@ impl Client {
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
+
     /// Connect to an instance's serial console.
     ///
     /// Use `GET /v1/instances/{instance}/serial-console/stream` instead
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream_v2`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream_v2`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceSerialConsoleStreamV2Error`](crate::types::InstanceSerialConsoleStreamV2Error).
     #[deprecated]
     pub async fn instance_serial_console_stream_v2(
         &self,
@@ -3173,15 +3347,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Boot an instance.
     ///
     /// Use `POST /v1/instances/{instance}/start` instead
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/start`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/start`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceStartError`](crate::types::InstanceStartError).
     #[deprecated]
     pub async fn instance_start(
         &self,
@@ -3237,15 +3414,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Halt an instance.
     ///
     /// Use `POST /v1/instances/{instance}/stop` instead
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/stop`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/stop`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceStopError`](crate::types::InstanceStopError).
     #[deprecated]
     pub async fn instance_stop(
         &self,
@@ -3301,6 +3481,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a project's IAM policy.
     ///
     /// Use `GET /v1/projects/{project}/policy` instead
@@ -3314,7 +3495,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectPolicyViewError`](crate::types::ProjectPolicyViewError).
     #[deprecated]
     pub async fn project_policy_view(
         &self,
@@ -3360,6 +3542,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a project's IAM policy.
     ///
     /// `PUT /organizations/{organization_name}/projects/{project_name}/policy`
@@ -3371,7 +3554,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectPolicyUpdateError`](crate::types::ProjectPolicyUpdateError).
     pub async fn project_policy_update(
         &self,
         organization_name: &str,
@@ -3419,6 +3603,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List snapshots.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/snapshots`
@@ -3432,7 +3617,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SnapshotListError`](crate::types::SnapshotListError).
     pub async fn snapshot_list(
         &self,
         organization_name: &str,
@@ -3497,6 +3683,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a snapshot.
     ///
     /// Creates a point-in-time snapshot from a disk.
@@ -3510,7 +3697,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SnapshotCreateError`](crate::types::SnapshotCreateError).
     pub async fn snapshot_create(
         &self,
         organization_name: &str,
@@ -3558,13 +3746,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a snapshot.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SnapshotViewError`](crate::types::SnapshotViewError).
     pub async fn snapshot_view(
         &self,
         organization_name: &str,
@@ -3619,13 +3809,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a snapshot.
     ///
-    /// `DELETE /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}`
+    /// `DELETE
+    /// /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SnapshotDeleteError`](crate::types::SnapshotDeleteError).
     pub async fn snapshot_delete(
         &self,
         organization_name: &str,
@@ -3677,6 +3870,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List VPCs.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs`
@@ -3690,7 +3884,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcListError`](crate::types::VpcListError).
     pub async fn vpc_list(
         &self,
         organization_name: &str,
@@ -3755,6 +3950,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a VPC.
     ///
     /// `POST /organizations/{organization_name}/projects/{project_name}/vpcs`
@@ -3766,7 +3962,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcCreateError`](crate::types::VpcCreateError).
     pub async fn vpc_create(
         &self,
         organization_name: &str,
@@ -3814,13 +4011,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a VPC.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcViewError`](crate::types::VpcViewError).
     pub async fn vpc_view(
         &self,
         organization_name: &str,
@@ -3875,13 +4074,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a VPC.
     ///
     /// `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcUpdateError`](crate::types::VpcUpdateError).
     pub async fn vpc_update(
         &self,
         organization_name: &str,
@@ -3939,13 +4140,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a VPC.
     ///
     /// `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcDeleteError`](crate::types::VpcDeleteError).
     pub async fn vpc_delete(
         &self,
         organization_name: &str,
@@ -3997,13 +4200,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List firewall rules.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcFirewallRulesViewError`](crate::types::VpcFirewallRulesViewError).
     pub async fn vpc_firewall_rules_view(
         &self,
         organization_name: &str,
@@ -4058,13 +4264,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Replace firewall rules.
     ///
-    /// `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules`
+    /// `PUT
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcFirewallRulesUpdateError`](crate::types::VpcFirewallRulesUpdateError).
     pub async fn vpc_firewall_rules_update(
         &self,
         organization_name: &str,
@@ -4122,6 +4331,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List routers.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers`
@@ -4133,7 +4343,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterListError`](crate::types::VpcRouterListError).
     pub async fn vpc_router_list(
         &self,
         organization_name: &str,
@@ -4208,13 +4419,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a router.
     ///
     /// `POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterCreateError`](crate::types::VpcRouterCreateError).
     pub async fn vpc_router_create(
         &self,
         organization_name: &str,
@@ -4272,13 +4485,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Get a router.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterViewError`](crate::types::VpcRouterViewError).
     pub async fn vpc_router_view(
         &self,
         organization_name: &str,
@@ -4343,13 +4559,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a router.
     ///
-    /// `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
+    /// `PUT
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterUpdateError`](crate::types::VpcRouterUpdateError).
     pub async fn vpc_router_update(
         &self,
         organization_name: &str,
@@ -4417,13 +4636,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a router.
     ///
-    /// `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
+    /// `DELETE
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterDeleteError`](crate::types::VpcRouterDeleteError).
     pub async fn vpc_router_delete(
         &self,
         organization_name: &str,
@@ -4485,11 +4707,13 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List routes.
     ///
     /// List the routes associated with a router in a particular VPC.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes`
     ///
     /// # Arguments
     ///
@@ -4498,7 +4722,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterRouteListError`](crate::types::VpcRouterRouteListError).
     pub async fn vpc_router_route_list(
         &self,
         organization_name: &str,
@@ -4583,13 +4808,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a router.
     ///
-    /// `POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes`
+    /// `POST
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterRouteCreateError`](crate::types::VpcRouterRouteCreateError).
     pub async fn vpc_router_route_create(
         &self,
         organization_name: &str,
@@ -4657,13 +4885,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a route.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterRouteViewError`](crate::types::VpcRouterRouteViewError).
     pub async fn vpc_router_route_view(
         &self,
         organization_name: &str,
@@ -4738,13 +4969,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a route.
     ///
-    /// `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
+    /// `PUT
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterRouteUpdateError`](crate::types::VpcRouterRouteUpdateError).
     pub async fn vpc_router_route_update(
         &self,
         organization_name: &str,
@@ -4822,13 +5056,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a route.
     ///
-    /// `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
+    /// `DELETE
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcRouterRouteDeleteError`](crate::types::VpcRouterRouteDeleteError).
     pub async fn vpc_router_route_delete(
         &self,
         organization_name: &str,
@@ -4903,6 +5140,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List subnets.
     ///
     /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets`
@@ -4914,7 +5152,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcSubnetListError`](crate::types::VpcSubnetListError).
     pub async fn vpc_subnet_list(
         &self,
         organization_name: &str,
@@ -4989,13 +5228,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a subnet.
     ///
     /// `POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcSubnetCreateError`](crate::types::VpcSubnetCreateError).
     pub async fn vpc_subnet_create(
         &self,
         organization_name: &str,
@@ -5053,13 +5294,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a subnet.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcSubnetViewError`](crate::types::VpcSubnetViewError).
     pub async fn vpc_subnet_view(
         &self,
         organization_name: &str,
@@ -5124,13 +5368,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a subnet.
     ///
-    /// `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
+    /// `PUT
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcSubnetUpdateError`](crate::types::VpcSubnetUpdateError).
     pub async fn vpc_subnet_update(
         &self,
         organization_name: &str,
@@ -5198,13 +5445,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a subnet.
     ///
-    /// `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
+    /// `DELETE
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`VpcSubnetDeleteError`](crate::types::VpcSubnetDeleteError).
     pub async fn vpc_subnet_delete(
         &self,
         organization_name: &str,
@@ -5266,9 +5516,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List network interfaces.
     ///
-    /// `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}/network-interfaces`
+    /// `GET
+    /// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}/network-interfaces`
     ///
     /// # Arguments
     ///
@@ -5277,7 +5529,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`VpcSubnetListNetworkInterfacesError`](crate::types::VpcSubnetListNetworkInterfacesError).
     pub async fn vpc_subnet_list_network_interfaces(
         &self,
         organization_name: &str,
@@ -5362,13 +5616,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch the current silo's IAM policy.
     ///
     /// `GET /policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PolicyViewError`](crate::types::PolicyViewError).
     pub async fn policy_view(
         &self,
     ) -> Result<
@@ -5376,18 +5632,20 @@ impl Client {
         Error<crate::types::PolicyViewError>,
     > {
         const OPERATION: &str = "GET /policy";
-        let url = format!("{}/policy", self.core.base_url,);
+        let url = format!("{}/policy", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update the current silo's IAM policy.
     ///
     /// `PUT /policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PolicyUpdateError`](crate::types::PolicyUpdateError).
     pub async fn policy_update(
         &self,
         body: &crate::types::SiloRolePolicy,
@@ -5400,12 +5658,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/policy", self.core.base_url,);
+        let url = format!("{}/policy", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List built-in roles.
     ///
     /// `GET /roles`
@@ -5417,7 +5676,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`RoleListError`](crate::types::RoleListError).
     pub async fn role_list(
         &self,
         limit: Option<u32>,
@@ -5433,7 +5693,7 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/roles", self.core.base_url,);
+        let url = format!("{}/roles", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -5446,6 +5706,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a built-in role.
     ///
     /// `GET /roles/{role_name}`
@@ -5456,7 +5717,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`RoleViewError`](crate::types::RoleViewError).
     pub async fn role_view(
         &self,
         role_name: &str,
@@ -5475,13 +5737,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch the user associated with the current session.
     ///
     /// `GET /session/me`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SessionMeError`](crate::types::SessionMeError).
     pub async fn session_me(
         &self,
     ) -> Result<
@@ -5489,11 +5753,12 @@ impl Client {
         Error<crate::types::SessionMeError>,
     > {
         const OPERATION: &str = "GET /session/me";
-        let url = format!("{}/session/me", self.core.base_url,);
+        let url = format!("{}/session/me", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch the silo groups the current user belongs to.
     ///
     /// `GET /session/me/groups`
@@ -5505,7 +5770,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SessionMeGroupsError`](crate::types::SessionMeGroupsError).
     pub async fn session_me_groups(
         &self,
         limit: Option<u32>,
@@ -5525,7 +5791,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/session/me/groups", self.core.base_url,);
+        let url = format!("{}/session/me/groups", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -5541,6 +5807,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List SSH public keys.
     ///
     /// Lists SSH public keys for the currently authenticated user.
@@ -5554,7 +5821,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SessionSshkeyListError`](crate::types::SessionSshkeyListError).
     pub async fn session_sshkey_list(
         &self,
         limit: Option<u32>,
@@ -5574,7 +5842,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/session/me/sshkeys", self.core.base_url,);
+        let url = format!("{}/session/me/sshkeys", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -5590,6 +5858,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an SSH public key.
     ///
     /// Create an SSH public key for the currently authenticated user.
@@ -5598,7 +5867,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SessionSshkeyCreateError`](crate::types::SessionSshkeyCreateError).
     pub async fn session_sshkey_create(
         &self,
         body: &crate::types::SshKeyCreate,
@@ -5611,12 +5881,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/session/me/sshkeys", self.core.base_url,);
+        let url = format!("{}/session/me/sshkeys", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an SSH public key.
     ///
     /// Fetch an SSH public key associated with the currently authenticated user.
@@ -5625,7 +5896,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SessionSshkeyViewError`](crate::types::SessionSshkeyViewError).
     pub async fn session_sshkey_view(
         &self,
         ssh_key_name: &str,
@@ -5651,6 +5923,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an SSH public key.
     ///
     /// Delete an SSH public key associated with the currently authenticated user.
@@ -5659,7 +5932,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SessionSshkeyDeleteError`](crate::types::SessionSshkeyDeleteError).
     pub async fn session_sshkey_delete(
         &self,
         ssh_key_name: &str,
@@ -5685,13 +5959,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Fetch a system-wide image by id.
     ///
     /// `GET /system/by-id/images/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemImageViewByIdError`](crate::types::SystemImageViewByIdError).
     pub async fn system_image_view_by_id(
         &self,
         id: &str,
@@ -5710,13 +5986,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an IP pool by id.
     ///
     /// `GET /system/by-id/ip-pools/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolViewByIdError`](crate::types::IpPoolViewByIdError).
     pub async fn ip_pool_view_by_id(
         &self,
         id: &str,
@@ -5735,13 +6013,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a silo by id.
     ///
     /// `GET /system/by-id/silos/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloViewByIdError`](crate::types::SiloViewByIdError).
     pub async fn silo_view_by_id(
         &self,
         id: &str,
@@ -5760,9 +6040,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List system-wide certificates.
     ///
-    /// Returns a list of all the system-wide certificates. System-wide certificates are returned sorted by creation date, with the most recent certificates appearing first.
+    /// Returns a list of all the system-wide certificates. System-wide certificates are returned
+    /// sorted by creation date, with the most recent certificates appearing first.
     ///
     /// `GET /system/certificates`
     ///
@@ -5773,7 +6055,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CertificateListError`](crate::types::CertificateListError).
     pub async fn certificate_list(
         &self,
         limit: Option<u32>,
@@ -5793,7 +6076,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/certificates", self.core.base_url,);
+        let url = format!("{}/system/certificates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -5809,15 +6092,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a new system-wide x.509 certificate.
     ///
-    /// This certificate is automatically used by the Oxide Control plane to serve external connections.
+    /// This certificate is automatically used by the Oxide Control plane to serve external
+    /// connections.
     ///
     /// `POST /system/certificates`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CertificateCreateError`](crate::types::CertificateCreateError).
     pub async fn certificate_create(
         &self,
         body: &crate::types::CertificateCreate,
@@ -5830,12 +6116,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/certificates", self.core.base_url,);
+        let url = format!("{}/system/certificates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a certificate.
     ///
     /// Returns the details of a specific certificate
@@ -5844,7 +6131,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CertificateViewError`](crate::types::CertificateViewError).
     pub async fn certificate_view(
         &self,
         certificate: &crate::types::NameOrId,
@@ -5864,6 +6152,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a certificate.
     ///
     /// Permanently delete a certificate. This operation cannot be undone.
@@ -5872,7 +6161,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CertificateDeleteError`](crate::types::CertificateDeleteError).
     pub async fn certificate_delete(
         &self,
         certificate: &crate::types::NameOrId,
@@ -5889,6 +6179,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List physical disks.
     ///
     /// `GET /system/hardware/disks`
@@ -5900,7 +6191,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PhysicalDiskListError`](crate::types::PhysicalDiskListError).
     pub async fn physical_disk_list(
         &self,
         limit: Option<u32>,
@@ -5920,7 +6212,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/hardware/disks", self.core.base_url,);
+        let url = format!("{}/system/hardware/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -5936,6 +6228,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List racks.
     ///
     /// `GET /system/hardware/racks`
@@ -5947,7 +6240,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`RackListError`](crate::types::RackListError).
     pub async fn rack_list(
         &self,
         limit: Option<u32>,
@@ -5967,7 +6261,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/hardware/racks", self.core.base_url,);
+        let url = format!("{}/system/hardware/racks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -5983,6 +6277,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a rack.
     ///
     /// `GET /system/hardware/racks/{rack_id}`
@@ -5993,7 +6288,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`RackViewError`](crate::types::RackViewError).
     pub async fn rack_view(
         &self,
         rack_id: &str,
@@ -6012,6 +6308,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List sleds.
     ///
     /// `GET /system/hardware/sleds`
@@ -6023,7 +6320,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SledListError`](crate::types::SledListError).
     pub async fn sled_list(
         &self,
         limit: Option<u32>,
@@ -6043,7 +6341,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/hardware/sleds", self.core.base_url,);
+        let url = format!("{}/system/hardware/sleds", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -6059,6 +6357,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a sled.
     ///
     /// `GET /system/hardware/sleds/{sled_id}`
@@ -6069,7 +6368,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SledViewError`](crate::types::SledViewError).
     pub async fn sled_view(
         &self,
         sled_id: &str,
@@ -6088,6 +6388,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List physical disks attached to sleds.
     ///
     /// `GET /system/hardware/sleds/{sled_id}/disks`
@@ -6100,7 +6401,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SledPhysicalDiskListError`](crate::types::SledPhysicalDiskListError).
     pub async fn sled_physical_disk_list(
         &self,
         sled_id: &str,
@@ -6141,9 +6443,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List system-wide images.
     ///
-    /// Returns a list of all the system-wide images. System-wide images are returned sorted by creation date, with the most recent images appearing first.
+    /// Returns a list of all the system-wide images. System-wide images are returned sorted by
+    /// creation date, with the most recent images appearing first.
     ///
     /// `GET /system/images`
     ///
@@ -6154,7 +6458,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemImageListError`](crate::types::SystemImageListError).
     pub async fn system_image_list(
         &self,
         limit: Option<u32>,
@@ -6174,7 +6479,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/images", self.core.base_url,);
+        let url = format!("{}/system/images", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -6190,15 +6495,18 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a system-wide image.
     ///
-    /// Create a new system-wide image. This image can then be used by any user in any silo as a base for instances.
+    /// Create a new system-wide image. This image can then be used by any user in any silo as a
+    /// base for instances.
     ///
     /// `POST /system/images`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemImageCreateError`](crate::types::SystemImageCreateError).
     pub async fn system_image_create(
         &self,
         body: &crate::types::GlobalImageCreate,
@@ -6211,12 +6519,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/images", self.core.base_url,);
+        let url = format!("{}/system/images", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a system-wide image.
     ///
     /// Returns the details of a specific system-wide image.
@@ -6225,7 +6534,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemImageViewError`](crate::types::SystemImageViewError).
     pub async fn system_image_view(
         &self,
         image_name: &str,
@@ -6251,15 +6561,19 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a system-wide image.
     ///
-    /// Permanently delete a system-wide image. This operation cannot be undone. Any instances using the system-wide image will continue to run, however new instances can not be created with this image.
+    /// Permanently delete a system-wide image. This operation cannot be undone. Any instances using
+    /// the system-wide image will continue to run, however new instances can not be created with
+    /// this image.
     ///
     /// `DELETE /system/images/{image_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemImageDeleteError`](crate::types::SystemImageDeleteError).
     pub async fn system_image_delete(
         &self,
         image_name: &str,
@@ -6282,6 +6596,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List IP pools.
     ///
     /// `GET /system/ip-pools`
@@ -6293,7 +6608,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolListError`](crate::types::IpPoolListError).
     pub async fn ip_pool_list(
         &self,
         limit: Option<u32>,
@@ -6313,7 +6629,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/ip-pools", self.core.base_url,);
+        let url = format!("{}/system/ip-pools", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -6329,13 +6645,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an IP pool.
     ///
     /// `POST /system/ip-pools`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolCreateError`](crate::types::IpPoolCreateError).
     pub async fn ip_pool_create(
         &self,
         body: &crate::types::IpPoolCreate,
@@ -6348,19 +6666,21 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/ip-pools", self.core.base_url,);
+        let url = format!("{}/system/ip-pools", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an IP pool.
     ///
     /// `GET /system/ip-pools/{pool_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolViewError`](crate::types::IpPoolViewError).
     pub async fn ip_pool_view(
         &self,
         pool_name: &str,
@@ -6386,13 +6706,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update an IP Pool.
     ///
     /// `PUT /system/ip-pools/{pool_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolUpdateError`](crate::types::IpPoolUpdateError).
     pub async fn ip_pool_update(
         &self,
         pool_name: &str,
@@ -6421,13 +6743,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an IP Pool.
     ///
     /// `DELETE /system/ip-pools/{pool_name}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolDeleteError`](crate::types::IpPoolDeleteError).
     pub async fn ip_pool_delete(
         &self,
         pool_name: &str,
@@ -6450,6 +6774,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List ranges for an IP pool.
     ///
     /// Ranges are ordered by their first address.
@@ -6463,7 +6788,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolRangeListError`](crate::types::IpPoolRangeListError).
     pub async fn ip_pool_range_list(
         &self,
         pool_name: &str,
@@ -6502,13 +6828,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Add a range to an IP pool.
     ///
     /// `POST /system/ip-pools/{pool_name}/ranges/add`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolRangeAddError`](crate::types::IpPoolRangeAddError).
     pub async fn ip_pool_range_add(
         &self,
         pool_name: &str,
@@ -6538,13 +6866,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Remove a range from an IP pool.
     ///
     /// `POST /system/ip-pools/{pool_name}/ranges/remove`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolRangeRemoveError`](crate::types::IpPoolRangeRemoveError).
     pub async fn ip_pool_range_remove(
         &self,
         pool_name: &str,
@@ -6571,13 +6901,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Fetch the IP pool used for Oxide services.
     ///
     /// `GET /system/ip-pools-service`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolServiceViewError`](crate::types::IpPoolServiceViewError).
     pub async fn ip_pool_service_view(
         &self,
     ) -> Result<
@@ -6585,11 +6917,12 @@ impl Client {
         Error<crate::types::IpPoolServiceViewError>,
     > {
         const OPERATION: &str = "GET /system/ip-pools-service";
-        let url = format!("{}/system/ip-pools-service", self.core.base_url,);
+        let url = format!("{}/system/ip-pools-service", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List ranges for the IP pool used for Oxide services.
     ///
     /// Ranges are ordered by their first address.
@@ -6603,7 +6936,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolServiceRangeListError`](crate::types::IpPoolServiceRangeListError).
     pub async fn ip_pool_service_range_list(
         &self,
         limit: Option<u32>,
@@ -6619,7 +6953,7 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/ip-pools-service/ranges", self.core.base_url,);
+        let url = format!("{}/system/ip-pools-service/ranges", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -6632,13 +6966,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Add a range to an IP pool used for Oxide services.
     ///
     /// `POST /system/ip-pools-service/ranges/add`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolServiceRangeAddError`](crate::types::IpPoolServiceRangeAddError).
     pub async fn ip_pool_service_range_add(
         &self,
         body: &crate::types::IpRange,
@@ -6647,19 +6983,21 @@ impl Client {
         Error<crate::types::IpPoolServiceRangeAddError>,
     > {
         const OPERATION: &str = "POST /system/ip-pools-service/ranges/add";
-        let url = format!("{}/system/ip-pools-service/ranges/add", self.core.base_url,);
+        let url = format!("{}/system/ip-pools-service/ranges/add", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Remove a range from an IP pool used for Oxide services.
     ///
     /// `POST /system/ip-pools-service/ranges/remove`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`IpPoolServiceRangeRemoveError`](crate::types::IpPoolServiceRangeRemoveError).
     pub async fn ip_pool_service_range_remove(
         &self,
         body: &crate::types::IpRange,
@@ -6669,13 +7007,14 @@ impl Client {
     > {
         const OPERATION: &str = "POST /system/ip-pools-service/ranges/remove";
         let url = format!(
-            "{}/system/ip-pools-service/ranges/remove", self.core.base_url,
+            "{}/system/ip-pools-service/ranges/remove", self.core.base_url
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Access metrics data.
     ///
     /// `GET /system/metrics/{metric_name}`
@@ -6690,7 +7029,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemMetricError`](crate::types::SystemMetricError).
     pub async fn system_metric(
         &self,
         metric_name: &crate::types::SystemMetricName,
@@ -6736,13 +7076,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch the top-level IAM policy.
     ///
     /// `GET /system/policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemPolicyViewError`](crate::types::SystemPolicyViewError).
     pub async fn system_policy_view(
         &self,
     ) -> Result<
@@ -6750,18 +7092,20 @@ impl Client {
         Error<crate::types::SystemPolicyViewError>,
     > {
         const OPERATION: &str = "GET /system/policy";
-        let url = format!("{}/system/policy", self.core.base_url,);
+        let url = format!("{}/system/policy", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update the top-level IAM policy.
     ///
     /// `PUT /system/policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemPolicyUpdateError`](crate::types::SystemPolicyUpdateError).
     pub async fn system_policy_update(
         &self,
         body: &crate::types::FleetRolePolicy,
@@ -6774,12 +7118,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/policy", self.core.base_url,);
+        let url = format!("{}/system/policy", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List sagas.
     ///
     /// `GET /system/sagas`
@@ -6791,7 +7136,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SagaListError`](crate::types::SagaListError).
     pub async fn saga_list(
         &self,
         limit: Option<u32>,
@@ -6811,7 +7157,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/sagas", self.core.base_url,);
+        let url = format!("{}/system/sagas", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -6827,13 +7173,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a saga.
     ///
     /// `GET /system/sagas/{saga_id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SagaViewError`](crate::types::SagaViewError).
     pub async fn saga_view(
         &self,
         saga_id: &str,
@@ -6852,6 +7200,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List silos.
     ///
     /// Lists silos that are discoverable based on the current permissions.
@@ -6865,7 +7214,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloListError`](crate::types::SiloListError).
     pub async fn silo_list(
         &self,
         limit: Option<u32>,
@@ -6885,7 +7235,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/silos", self.core.base_url,);
+        let url = format!("{}/system/silos", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -6901,13 +7251,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a silo.
     ///
     /// `POST /system/silos`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloCreateError`](crate::types::SiloCreateError).
     pub async fn silo_create(
         &self,
         body: &crate::types::SiloCreate,
@@ -6920,12 +7272,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/silos", self.core.base_url,);
+        let url = format!("{}/system/silos", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a silo.
     ///
     /// Fetch a silo by name.
@@ -6938,7 +7291,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloViewError`](crate::types::SiloViewError).
     pub async fn silo_view(
         &self,
         silo_name: &str,
@@ -6964,6 +7318,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a silo.
     ///
     /// Delete a silo by name.
@@ -6976,7 +7331,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloDeleteError`](crate::types::SiloDeleteError).
     pub async fn silo_delete(
         &self,
         silo_name: &str,
@@ -6999,6 +7355,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List a silo's IDPs.
     ///
     /// `GET /system/silos/{silo_name}/identity-providers`
@@ -7011,7 +7368,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloIdentityProviderListError`](crate::types::SiloIdentityProviderListError).
     pub async fn silo_identity_provider_list(
         &self,
         silo_name: &str,
@@ -7059,9 +7417,12 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a user.
     ///
-    /// Users can only be created in Silos with `provision_type` == `Fixed`. Otherwise, Silo users are just-in-time (JIT) provisioned when a user first logs in using an external Identity Provider.
+    /// Users can only be created in Silos with `provision_type` == `Fixed`. Otherwise, Silo users
+    /// are just-in-time (JIT) provisioned when a user first logs in using an external Identity
+    /// Provider.
     ///
     /// `POST /system/silos/{silo_name}/identity-providers/local/users`
     ///
@@ -7071,7 +7432,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LocalIdpUserCreateError`](crate::types::LocalIdpUserCreateError).
     pub async fn local_idp_user_create(
         &self,
         silo_name: &str,
@@ -7103,6 +7465,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a user.
     ///
     /// `DELETE /system/silos/{silo_name}/identity-providers/local/users/{user_id}`
@@ -7114,7 +7477,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LocalIdpUserDeleteError`](crate::types::LocalIdpUserDeleteError).
     pub async fn local_idp_user_delete(
         &self,
         silo_name: &str,
@@ -7143,6 +7507,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Set or invalidate a user's password.
     ///
     /// Passwords can only be updated for users in Silos with identity mode `LocalOnly`.
@@ -7156,7 +7521,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LocalIdpUserSetPasswordError`](crate::types::LocalIdpUserSetPasswordError).
     pub async fn local_idp_user_set_password(
         &self,
         silo_name: &str,
@@ -7191,6 +7557,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Create a SAML IDP.
     ///
     /// `POST /system/silos/{silo_name}/identity-providers/saml`
@@ -7201,7 +7568,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`SamlIdentityProviderCreateError`](crate::types::SamlIdentityProviderCreateError).
     pub async fn saml_identity_provider_create(
         &self,
         silo_name: &str,
@@ -7232,6 +7601,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a SAML IDP.
     ///
     /// `GET /system/silos/{silo_name}/identity-providers/saml/{provider_name}`
@@ -7243,7 +7613,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SamlIdentityProviderViewError`](crate::types::SamlIdentityProviderViewError).
     pub async fn saml_identity_provider_view(
         &self,
         silo_name: &str,
@@ -7282,6 +7653,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a silo's IAM policy.
     ///
     /// `GET /system/silos/{silo_name}/policy`
@@ -7292,7 +7664,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloPolicyViewError`](crate::types::SiloPolicyViewError).
     pub async fn silo_policy_view(
         &self,
         silo_name: &str,
@@ -7318,6 +7691,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a silo's IAM policy.
     ///
     /// `PUT /system/silos/{silo_name}/policy`
@@ -7328,7 +7702,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloPolicyUpdateError`](crate::types::SiloPolicyUpdateError).
     pub async fn silo_policy_update(
         &self,
         silo_name: &str,
@@ -7357,6 +7732,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List users in a silo.
     ///
     /// `GET /system/silos/{silo_name}/users/all`
@@ -7369,7 +7745,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloUsersListError`](crate::types::SiloUsersListError).
     pub async fn silo_users_list(
         &self,
         silo_name: &str,
@@ -7415,6 +7792,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a user.
     ///
     /// `GET /system/silos/{silo_name}/users/id/{user_id}`
@@ -7426,7 +7804,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SiloUserViewError`](crate::types::SiloUserViewError).
     pub async fn silo_user_view(
         &self,
         silo_name: &str,
@@ -7457,6 +7836,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List built-in users.
     ///
     /// `GET /system/user`
@@ -7468,7 +7848,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUserListError`](crate::types::SystemUserListError).
     pub async fn system_user_list(
         &self,
         limit: Option<u32>,
@@ -7488,7 +7869,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/user", self.core.base_url,);
+        let url = format!("{}/system/user", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -7504,6 +7885,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a built-in user.
     ///
     /// `GET /system/user/{user_name}`
@@ -7514,7 +7896,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUserViewError`](crate::types::SystemUserViewError).
     pub async fn system_user_view(
         &self,
         user_name: &str,
@@ -7540,6 +7923,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List timeseries schema.
     ///
     /// `GET /timeseries/schema`
@@ -7551,7 +7935,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`TimeseriesSchemaGetError`](crate::types::TimeseriesSchemaGetError).
     pub async fn timeseries_schema_get(
         &self,
         limit: Option<u32>,
@@ -7567,7 +7952,7 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/timeseries/schema", self.core.base_url,);
+        let url = format!("{}/timeseries/schema", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -7580,6 +7965,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List users.
     ///
     /// `GET /users`
@@ -7591,7 +7977,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UserListError`](crate::types::UserListError).
     pub async fn user_list(
         &self,
         limit: Option<u32>,
@@ -7611,7 +7998,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/users", self.core.base_url,);
+        let url = format!("{}/users", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -7627,6 +8014,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List disks.
     ///
     /// `GET /v1/disks`
@@ -7638,7 +8026,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskListV1Error`](crate::types::DiskListV1Error).
     pub async fn disk_list_v1(
         &self,
         limit: Option<u32>,
@@ -7666,7 +8055,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/disks", self.core.base_url,);
+        let url = format!("{}/v1/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -7688,13 +8077,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a disk.
     ///
     /// `POST /v1/disks`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskCreateV1Error`](crate::types::DiskCreateV1Error).
     pub async fn disk_create_v1(
         &self,
         organization: Option<&crate::types::NameOrId>,
@@ -7713,7 +8104,7 @@ impl Client {
         project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/disks", self.core.base_url,);
+        let url = format!("{}/v1/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &organization {
@@ -7728,13 +8119,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a disk.
     ///
     /// `GET /v1/disks/{disk}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskViewV1Error`](crate::types::DiskViewV1Error).
     pub async fn disk_view_v1(
         &self,
         disk: &crate::types::NameOrId,
@@ -7770,13 +8163,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a disk.
     ///
     /// `DELETE /v1/disks/{disk}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DiskDeleteV1Error`](crate::types::DiskDeleteV1Error).
     pub async fn disk_delete_v1(
         &self,
         disk: &crate::types::NameOrId,
@@ -7809,6 +8204,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List instances.
     ///
     /// `GET /v1/instances`
@@ -7820,7 +8216,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceListV1Error`](crate::types::InstanceListV1Error).
     pub async fn instance_list_v1(
         &self,
         limit: Option<u32>,
@@ -7848,7 +8245,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/instances", self.core.base_url,);
+        let url = format!("{}/v1/instances", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -7870,13 +8267,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an instance.
     ///
     /// `POST /v1/instances`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceCreateV1Error`](crate::types::InstanceCreateV1Error).
     pub async fn instance_create_v1(
         &self,
         organization: Option<&crate::types::NameOrId>,
@@ -7895,7 +8294,7 @@ impl Client {
         project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/instances", self.core.base_url,);
+        let url = format!("{}/v1/instances", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &organization {
@@ -7910,13 +8309,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an instance.
     ///
     /// `GET /v1/instances/{instance}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceViewV1Error`](crate::types::InstanceViewV1Error).
     pub async fn instance_view_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -7952,13 +8353,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an instance.
     ///
     /// `DELETE /v1/instances/{instance}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDeleteV1Error`](crate::types::InstanceDeleteV1Error).
     pub async fn instance_delete_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -7991,6 +8394,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List an instance's disks.
     ///
     /// `GET /v1/instances/{instance}/disks`
@@ -8002,7 +8406,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDiskListV1Error`](crate::types::InstanceDiskListV1Error).
     pub async fn instance_disk_list_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8056,13 +8461,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Attach a disk to an instance.
     ///
     /// `POST /v1/instances/{instance}/disks/attach`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDiskAttachV1Error`](crate::types::InstanceDiskAttachV1Error).
     pub async fn instance_disk_attach_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8103,13 +8510,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Detach a disk from an instance.
     ///
     /// `POST /v1/instances/{instance}/disks/detach`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceDiskDetachV1Error`](crate::types::InstanceDiskDetachV1Error).
     pub async fn instance_disk_detach_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8150,13 +8559,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Migrate an instance.
     ///
     /// `POST /v1/instances/{instance}/migrate`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceMigrateV1Error`](crate::types::InstanceMigrateV1Error).
     pub async fn instance_migrate_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8194,13 +8605,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Reboot an instance.
     ///
     /// `POST /v1/instances/{instance}/reboot`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceRebootV1Error`](crate::types::InstanceRebootV1Error).
     pub async fn instance_reboot_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8236,19 +8649,27 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an instance's serial console.
     ///
     /// `GET /v1/instances/{instance}/serial-console`
     ///
     /// # Arguments
     ///
-    /// - `from_start`: Character index in the serial buffer from which to read, counting the bytes output since instance start. If this is not provided, `most_recent` must be provided, and if this *is* provided, `most_recent` must *not* be provided.
-    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If the requested range runs to the end of the available buffer, the data returned will be shorter than `max_bytes`.
-    /// - `most_recent`: Character index in the serial buffer from which to read, counting *backward* from the most recently buffered data retrieved from the instance. (See note on `from_start` about mutual exclusivity)
+    /// - `from_start`: Character index in the serial buffer from which to read, counting the bytes
+    ///   output since instance start. If this is not provided, `most_recent` must be provided, and
+    ///   if this *is* provided, `most_recent` must *not* be provided.
+    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If the
+    ///   requested range runs to the end of the available buffer, the data returned will be shorter
+    ///   than `max_bytes`.
+    /// - `most_recent`: Character index in the serial buffer from which to read, counting
+    ///   *backward* from the most recently buffered data retrieved from the instance. (See note on
+    ///   `from_start` about mutual exclusivity)
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceSerialConsoleV1Error`](crate::types::InstanceSerialConsoleV1Error).
     pub async fn instance_serial_console_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8307,13 +8728,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Stream an instance's serial console.
     ///
     /// `GET /v1/instances/{instance}/serial-console/stream`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`InstanceSerialConsoleStreamV1Error`](crate::types::InstanceSerialConsoleStreamV1Error).
     pub async fn instance_serial_console_stream_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8351,13 +8775,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Boot an instance.
     ///
     /// `POST /v1/instances/{instance}/start`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceStartV1Error`](crate::types::InstanceStartV1Error).
     pub async fn instance_start_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8393,13 +8819,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Stop an instance.
     ///
     /// `POST /v1/instances/{instance}/stop`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`InstanceStopV1Error`](crate::types::InstanceStopV1Error).
     pub async fn instance_stop_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8435,6 +8863,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List organizations.
     ///
     /// `GET /v1/organizations`
@@ -8446,7 +8875,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationListV1Error`](crate::types::OrganizationListV1Error).
     pub async fn organization_list_v1(
         &self,
         limit: Option<u32>,
@@ -8466,7 +8896,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/organizations", self.core.base_url,);
+        let url = format!("{}/v1/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -8482,13 +8912,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create an organization.
     ///
     /// `POST /v1/organizations`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationCreateV1Error`](crate::types::OrganizationCreateV1Error).
     pub async fn organization_create_v1(
         &self,
         body: &crate::types::OrganizationCreate,
@@ -8501,19 +8933,21 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/organizations", self.core.base_url,);
+        let url = format!("{}/v1/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch an organization.
     ///
     /// `GET /v1/organizations/{organization}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationViewV1Error`](crate::types::OrganizationViewV1Error).
     pub async fn organization_view_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -8533,13 +8967,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update an organization.
     ///
     /// `PUT /v1/organizations/{organization}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationUpdateV1Error`](crate::types::OrganizationUpdateV1Error).
     pub async fn organization_update_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -8562,13 +8998,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete an organization.
     ///
     /// `DELETE /v1/organizations/{organization}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationDeleteV1Error`](crate::types::OrganizationDeleteV1Error).
     pub async fn organization_delete_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -8588,13 +9026,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Fetch an organization's IAM policy.
     ///
     /// `GET /v1/organizations/{organization}/policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`OrganizationPolicyViewV1Error`](crate::types::OrganizationPolicyViewV1Error).
     pub async fn organization_policy_view_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -8616,13 +9056,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update an organization's IAM policy.
     ///
     /// `PUT /v1/organizations/{organization}/policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`OrganizationPolicyUpdateV1Error`](crate::types::OrganizationPolicyUpdateV1Error).
     pub async fn organization_policy_update_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -8647,6 +9090,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List projects.
     ///
     /// `GET /v1/projects`
@@ -8658,7 +9102,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectListV1Error`](crate::types::ProjectListV1Error).
     pub async fn project_list_v1(
         &self,
         limit: Option<u32>,
@@ -8682,7 +9127,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/projects", self.core.base_url,);
+        let url = format!("{}/v1/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -8701,13 +9146,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Create a project.
     ///
     /// `POST /v1/projects`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectCreateV1Error`](crate::types::ProjectCreateV1Error).
     pub async fn project_create_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -8722,7 +9169,7 @@ impl Client {
         organization.validate_at(&v::param("organization"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/projects", self.core.base_url,);
+        let url = format!("{}/v1/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
@@ -8734,13 +9181,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a project.
     ///
     /// `GET /v1/projects/{project}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectViewV1Error`](crate::types::ProjectViewV1Error).
     pub async fn project_view_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -8769,13 +9218,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a project.
     ///
     /// `PUT /v1/projects/{project}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectUpdateV1Error`](crate::types::ProjectUpdateV1Error).
     pub async fn project_update_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -8807,13 +9258,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete a project.
     ///
     /// `DELETE /v1/projects/{project}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectDeleteV1Error`](crate::types::ProjectDeleteV1Error).
     pub async fn project_delete_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -8839,13 +9292,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Fetch a project's IAM policy.
     ///
     /// `GET /v1/projects/{project}/policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectPolicyViewV1Error`](crate::types::ProjectPolicyViewV1Error).
     pub async fn project_policy_view_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -8874,13 +9329,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Update a project's IAM policy.
     ///
     /// `PUT /v1/projects/{project}/policy`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ProjectPolicyUpdateV1Error`](crate::types::ProjectPolicyUpdateV1Error).
     pub async fn project_policy_update_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -8912,6 +9369,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// View version and update status of component tree.
     ///
     /// `GET /v1/system/update/components`
@@ -8923,7 +9381,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`SystemComponentVersionListError`](crate::types::SystemComponentVersionListError).
     pub async fn system_component_version_list(
         &self,
         limit: Option<u32>,
@@ -8943,7 +9403,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/components", self.core.base_url,);
+        let url = format!("{}/v1/system/update/components", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -8959,6 +9419,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// List all update deployments.
     ///
     /// `GET /v1/system/update/deployments`
@@ -8970,7 +9431,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UpdateDeploymentsListError`](crate::types::UpdateDeploymentsListError).
     pub async fn update_deployments_list(
         &self,
         limit: Option<u32>,
@@ -8990,7 +9452,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/deployments", self.core.base_url,);
+        let url = format!("{}/v1/system/update/deployments", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -9006,13 +9468,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Fetch a system update deployment.
     ///
     /// `GET /v1/system/update/deployments/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UpdateDeploymentViewError`](crate::types::UpdateDeploymentViewError).
     pub async fn update_deployment_view(
         &self,
         id: &str,
@@ -9033,13 +9497,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Refresh update data.
     ///
     /// `POST /v1/system/update/refresh`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUpdateRefreshError`](crate::types::SystemUpdateRefreshError).
     pub async fn system_update_refresh(
         &self,
     ) -> Result<
@@ -9047,18 +9513,20 @@ impl Client {
         Error<crate::types::SystemUpdateRefreshError>,
     > {
         const OPERATION: &str = "POST /v1/system/update/refresh";
-        let url = format!("{}/v1/system/update/refresh", self.core.base_url,);
+        let url = format!("{}/v1/system/update/refresh", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Start system update.
     ///
     /// `POST /v1/system/update/start`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUpdateStartError`](crate::types::SystemUpdateStartError).
     pub async fn system_update_start(
         &self,
         body: &crate::types::SystemUpdateStart,
@@ -9071,12 +9539,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/start", self.core.base_url,);
+        let url = format!("{}/v1/system/update/start", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Stop system update.
     ///
     /// If there is no update in progress, do nothing.
@@ -9085,16 +9554,18 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUpdateStopError`](crate::types::SystemUpdateStopError).
     pub async fn system_update_stop(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::SystemUpdateStopError>> {
         const OPERATION: &str = "POST /v1/system/update/stop";
-        let url = format!("{}/v1/system/update/stop", self.core.base_url,);
+        let url = format!("{}/v1/system/update/stop", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// List all updates.
     ///
     /// `GET /v1/system/update/updates`
@@ -9106,7 +9577,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUpdateListError`](crate::types::SystemUpdateListError).
     pub async fn system_update_list(
         &self,
         limit: Option<u32>,
@@ -9126,7 +9598,7 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/updates", self.core.base_url,);
+        let url = format!("{}/v1/system/update/updates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &limit {
@@ -9142,13 +9614,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// View system update.
     ///
     /// `GET /v1/system/update/updates/{version}`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemUpdateViewError`](crate::types::SystemUpdateViewError).
     pub async fn system_update_view(
         &self,
         version: &str,
@@ -9175,13 +9649,16 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// View system update component tree.
     ///
     /// `GET /v1/system/update/updates/{version}/components`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a
+    /// [`SystemUpdateComponentsListError`](crate::types::SystemUpdateComponentsListError).
     pub async fn system_update_components_list(
         &self,
         version: &str,
@@ -9208,13 +9685,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// View system version and update status.
     ///
     /// `GET /v1/system/update/version`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`SystemVersionError`](crate::types::SystemVersionError).
     pub async fn system_version(
         &self,
     ) -> Result<
@@ -9222,7 +9701,7 @@ impl Client {
         Error<crate::types::SystemVersionError>,
     > {
         const OPERATION: &str = "GET /v1/system/update/version";
-        let url = format!("{}/v1/system/update/version", self.core.base_url,);
+        let url = format!("{}/v1/system/update/version", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)

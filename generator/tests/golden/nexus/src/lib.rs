@@ -4,7 +4,9 @@
 //!
 //! API for interacting with the Oxide control plane
 //!
-//! Generated from the API's OpenAPI document: [`Client`] has one async method per operation, [`types`] holds the request and response types. Optional fields that may also be `null` are [`Nullable`], so a request can leave a field out or clear it.
+//! Generated from the API's OpenAPI document: [`Client`] has one async method per operation,
+//! [`types`] holds the request and response types. Optional fields that may also be `null` are
+//! [`Nullable`], so a request can leave a field out or clear it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![allow(
@@ -20,32 +22,44 @@
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod auth;
+
 #[rustfmt::skip]
 mod client;
+
 #[rustfmt::skip]
 mod error;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod http;
+
 #[rustfmt::skip]
 mod nullable;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod open_enum;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod pages;
+
 #[rustfmt::skip]
 mod retry;
+
 #[rustfmt::skip]
 mod secret;
+
 #[rustfmt::skip]
 pub mod types;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
+
 #[rustfmt::skip]
 mod pattern;
+
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
 pub use http::{encode_path_segment, ResponseValue};

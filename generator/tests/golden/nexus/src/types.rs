@@ -2,23 +2,28 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Describes properties that should uniquely identify a Gimlet.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Baseboard {
-    /// The `part` field.
     pub part: String,
-    /// The `revision` field.
     pub revision: i64,
-    /// The `serial` field.
     pub serial: String,
 }
+
 /// A type storing a range over `T`.
 ///
-/// This type supports ranges similar to the `RangeTo`, `Range` and `RangeFrom` types in the standard library. Those cover `(..end)`, `(start..end)`, and `(start..)` respectively.
+/// This type supports ranges similar to the `RangeTo`, `Range` and `RangeFrom` types in the
+/// standard library. Those cover `(..end)`, `(start..end)`, and `(start..)` respectively.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum BinRangedouble {
@@ -26,32 +31,22 @@ pub enum BinRangedouble {
     ///
     /// `type` is `range_to`.
     #[serde(rename = "range_to")]
-    RangeTo {
-        /// The `end` field.
-        end: f64,
-    },
+    RangeTo { end: f64 },
     /// A range bounded inclusively below and exclusively above, `start..end`.
     ///
     /// `type` is `range`.
     #[serde(rename = "range")]
-    Range {
-        /// The `end` field.
-        end: f64,
-        /// The `start` field.
-        start: f64,
-    },
+    Range { end: f64, start: f64 },
     /// A range bounded inclusively below and unbounded above, `start..`.
     ///
     /// `type` is `range_from`.
     #[serde(rename = "range_from")]
-    RangeFrom {
-        /// The `start` field.
-        start: f64,
-    },
+    RangeFrom { start: f64 },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for BinRangedouble {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -94,11 +89,14 @@ impl<'de> serde::Deserialize<'de> for BinRangedouble {
         }
     }
 }
+
 /// A type storing a range over `T`.
 ///
-/// This type supports ranges similar to the `RangeTo`, `Range` and `RangeFrom` types in the standard library. Those cover `(..end)`, `(start..end)`, and `(start..)` respectively.
+/// This type supports ranges similar to the `RangeTo`, `Range` and `RangeFrom` types in the
+/// standard library. Those cover `(..end)`, `(start..end)`, and `(start..)` respectively.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum BinRangeint64 {
@@ -106,32 +104,22 @@ pub enum BinRangeint64 {
     ///
     /// `type` is `range_to`.
     #[serde(rename = "range_to")]
-    RangeTo {
-        /// The `end` field.
-        end: i64,
-    },
+    RangeTo { end: i64 },
     /// A range bounded inclusively below and exclusively above, `start..end`.
     ///
     /// `type` is `range`.
     #[serde(rename = "range")]
-    Range {
-        /// The `end` field.
-        end: i64,
-        /// The `start` field.
-        start: i64,
-    },
+    Range { end: i64, start: i64 },
     /// A range bounded inclusively below and unbounded above, `start..`.
     ///
     /// `type` is `range_from`.
     #[serde(rename = "range_from")]
-    RangeFrom {
-        /// The `start` field.
-        start: i64,
-    },
+    RangeFrom { start: i64 },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for BinRangeint64 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -174,6 +162,7 @@ impl<'de> serde::Deserialize<'de> for BinRangeint64 {
         }
     }
 }
+
 /// Type storing bin edges and a count of samples within it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bindouble {
@@ -184,6 +173,7 @@ pub struct Bindouble {
     /// The range of the support covered by this bin.
     pub range: BinRangedouble,
 }
+
 /// Type storing bin edges and a count of samples within it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Binint64 {
@@ -194,6 +184,7 @@ pub struct Binint64 {
     /// The range of the support covered by this bin.
     pub range: BinRangeint64,
 }
+
 /// Client view of a [`Certificate`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Certificate {
@@ -203,7 +194,8 @@ pub struct Certificate {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The service intended to use this certificate.
     pub service: ServiceUsingCertificate,
@@ -212,6 +204,7 @@ pub struct Certificate {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for a [`Certificate`](crate::external_api::views::Certificate)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateCreate {
@@ -219,19 +212,22 @@ pub struct CertificateCreate {
     ///
     /// Each item: Minimum: 0.
     pub cert: Vec<u8>,
-    /// The `description` field.
     pub description: String,
     /// PEM file containing private key
     ///
     /// Each item: Minimum: 0.
     pub key: Vec<u8>,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The service using this certificate
     pub service: ServiceUsingCertificate,
 }
+
 impl CertificateCreate {
     /// A value with the required `cert`, `description`, `key`, `name`, `service`, and any other field left out.
     pub fn new(
@@ -250,6 +246,7 @@ impl CertificateCreate {
         }
     }
 }
+
 impl crate::Validate for CertificateCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         for (index, item) in self.cert.iter().enumerate() {
@@ -280,6 +277,7 @@ impl crate::Validate for CertificateCreate {
         self.service.validate_at(&path.field("service"), out);
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateResultsPage {
@@ -289,10 +287,11 @@ pub struct CertificateResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// Identity-related metadata that's included in "asset" public API objects (which generally have no name or description)
+
+/// Identity-related metadata that's included in "asset" public API objects (which generally
+/// have no name or description)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUpdate {
-    /// The `component_type` field.
     pub component_type: UpdateableComponentType,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -300,11 +299,10 @@ pub struct ComponentUpdate {
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
-    /// The `version` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUpdateResultsPage {
@@ -314,57 +312,43 @@ pub struct ComponentUpdateResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// A cumulative or counter data type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cumulativedouble {
-    /// The `start_time` field.
     pub start_time: String,
-    /// The `value` field.
     pub value: f64,
 }
+
 /// A cumulative or counter data type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cumulativeint64 {
-    /// The `start_time` field.
     pub start_time: String,
-    /// The `value` field.
     pub value: i64,
 }
+
 /// A `Datum` is a single sampled data point from a metric.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum Datum {
     /// `type` is `bool`.
     #[serde(rename = "bool")]
-    Bool {
-        /// The `datum` field.
-        datum: bool,
-    },
+    Bool { datum: bool },
     /// `type` is `i64`.
     #[serde(rename = "i64")]
-    I64 {
-        /// The `datum` field.
-        datum: i64,
-    },
+    I64 { datum: i64 },
     /// `type` is `f64`.
     #[serde(rename = "f64")]
-    F64 {
-        /// The `datum` field.
-        datum: f64,
-    },
+    F64 { datum: f64 },
     /// `type` is `string`.
     #[serde(rename = "string")]
-    String {
-        /// The `datum` field.
-        datum: String,
-    },
+    String { datum: String },
     /// `type` is `bytes`.
     #[serde(rename = "bytes")]
     Bytes {
-        /// The `datum` field.
-        ///
         /// Each item: Minimum: 0.
         datum: Vec<u8>,
     },
@@ -385,23 +369,42 @@ pub enum Datum {
     HistogramI64 {
         /// A simple type for managing a histogram metric.
         ///
-        /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
+        /// A histogram maintains the count of any number of samples, over a set of bins. Bins are
+        /// specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in
+        /// the bins, and an additional bin may be added to the left, right, or both so that the bins
+        /// extend to the entire range of the support.
         ///
         /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
         ///
         /// Example ------- ```rust use oximeter::histogram::{BinRange, Histogram};
         ///
-        /// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap(); assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..) assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100); assert_eq!(hist.n_samples(), 2);
+        /// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap();
+        /// assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..)
+        /// assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100);
+        /// assert_eq!(hist.n_samples(), 2);
         ///
-        /// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range, BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0); // Nothing is in this bin
+        /// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range,
+        /// BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0);
+        /// // Nothing is in this bin
         ///
-        /// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10` assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
+        /// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10`
+        /// assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
         ///
         /// Notes -----
         ///
-        /// Histograms may be constructed either from their left bin edges, or from a sequence of ranges. In either case, the left-most bin may be converted upon construction. In particular, if the left-most value is not equal to the minimum of the support, a new bin will be added from the minimum to that provided value. If the left-most value _is_ the support's minimum, because the provided bin was unbounded below, such as `(..0)`, then that bin will be converted into one bounded below, `(MIN..0)` in this case.
+        /// Histograms may be constructed either from their left bin edges, or from a sequence of
+        /// ranges. In either case, the left-most bin may be converted upon construction. In particular,
+        /// if the left-most value is not equal to the minimum of the support, a new bin will be added
+        /// from the minimum to that provided value. If the left-most value _is_ the support's minimum,
+        /// because the provided bin was unbounded below, such as `(..0)`, then that bin will be
+        /// converted into one bounded below, `(MIN..0)` in this case.
         ///
-        /// The short of this is that, most of the time, it shouldn't matter. If one specifies the extremes of the support as their bins, be aware that the left-most may be converted from a `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is one of those variants, the `BinRange::RangeTo` is only provided as a convenience during construction.
+        /// The short of this is that, most of the time, it shouldn't matter. If one specifies the
+        /// extremes of the support as their bins, be aware that the left-most may be converted from a
+        /// `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram
+        /// is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is
+        /// one of those variants, the `BinRange::RangeTo` is only provided as a convenience during
+        /// construction.
         datum: Histogramint64,
     },
     /// `type` is `histogram_f64`.
@@ -409,29 +412,49 @@ pub enum Datum {
     HistogramF64 {
         /// A simple type for managing a histogram metric.
         ///
-        /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
+        /// A histogram maintains the count of any number of samples, over a set of bins. Bins are
+        /// specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in
+        /// the bins, and an additional bin may be added to the left, right, or both so that the bins
+        /// extend to the entire range of the support.
         ///
         /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
         ///
         /// Example ------- ```rust use oximeter::histogram::{BinRange, Histogram};
         ///
-        /// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap(); assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..) assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100); assert_eq!(hist.n_samples(), 2);
+        /// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap();
+        /// assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..)
+        /// assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100);
+        /// assert_eq!(hist.n_samples(), 2);
         ///
-        /// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range, BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0); // Nothing is in this bin
+        /// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range,
+        /// BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0);
+        /// // Nothing is in this bin
         ///
-        /// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10` assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
+        /// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10`
+        /// assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
         ///
         /// Notes -----
         ///
-        /// Histograms may be constructed either from their left bin edges, or from a sequence of ranges. In either case, the left-most bin may be converted upon construction. In particular, if the left-most value is not equal to the minimum of the support, a new bin will be added from the minimum to that provided value. If the left-most value _is_ the support's minimum, because the provided bin was unbounded below, such as `(..0)`, then that bin will be converted into one bounded below, `(MIN..0)` in this case.
+        /// Histograms may be constructed either from their left bin edges, or from a sequence of
+        /// ranges. In either case, the left-most bin may be converted upon construction. In particular,
+        /// if the left-most value is not equal to the minimum of the support, a new bin will be added
+        /// from the minimum to that provided value. If the left-most value _is_ the support's minimum,
+        /// because the provided bin was unbounded below, such as `(..0)`, then that bin will be
+        /// converted into one bounded below, `(MIN..0)` in this case.
         ///
-        /// The short of this is that, most of the time, it shouldn't matter. If one specifies the extremes of the support as their bins, be aware that the left-most may be converted from a `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is one of those variants, the `BinRange::RangeTo` is only provided as a convenience during construction.
+        /// The short of this is that, most of the time, it shouldn't matter. If one specifies the
+        /// extremes of the support as their bins, be aware that the left-most may be converted from a
+        /// `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram
+        /// is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is
+        /// one of those variants, the `BinRange::RangeTo` is only provided as a convenience during
+        /// construction.
         datum: Histogramdouble,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Datum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -525,9 +548,11 @@ impl<'de> serde::Deserialize<'de> for Datum {
         }
     }
 }
+
 /// The type of an individual datum of a metric.
 ///
-/// One of `bool`, `i64`, `f64`, `string`, `bytes`, `cumulative_i64`, `cumulative_f64`, `histogram_i64`, `histogram_f64`; any other value is kept as `Unknown`.
+/// One of `bool`, `i64`, `f64`, `string`, `bytes`, `cumulative_i64`, `cumulative_f64`,
+/// `histogram_i64`, `histogram_f64`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumType {
     /// `bool`
@@ -548,15 +573,27 @@ pub enum DatumType {
     HistogramI64,
     /// `histogram_f64`
     HistogramF64,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    DatumType, Unknown, [Bool = "bool", I64 = "i64", F64 = "f64", String = "string",
-    Bytes = "bytes", CumulativeI64 = "cumulative_i64", CumulativeF64 = "cumulative_f64",
-    HistogramI64 = "histogram_i64", HistogramF64 = "histogram_f64"]
+    DatumType,
+    Unknown,
+    [
+        Bool = "bool",
+        I64 = "i64",
+        F64 = "f64",
+        String = "string",
+        Bytes = "bytes",
+        CumulativeI64 = "cumulative_i64",
+        CumulativeF64 = "cumulative_f64",
+        HistogramI64 = "histogram_i64",
+        HistogramF64 = "histogram_f64",
+    ]
 );
-/// The `DerEncodedKeyPair` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DerEncodedKeyPair {
     /// request signing private key (base64 encoded der file)
@@ -564,23 +601,23 @@ pub struct DerEncodedKeyPair {
     /// request signing public certificate (base64 encoded der file)
     pub public_cert: String,
 }
+
 impl DerEncodedKeyPair {
     /// A value with the required `private_key`, `public_cert`, and any other field left out.
     pub fn new(private_key: String, public_cert: String) -> Self {
         Self { private_key, public_cert }
     }
 }
+
 impl crate::Validate for DerEncodedKeyPair {}
-/// The `DeviceAccessTokenRequest` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAccessTokenRequest {
-    /// The `client_id` field.
     pub client_id: String,
-    /// The `device_code` field.
     pub device_code: String,
-    /// The `grant_type` field.
     pub grant_type: String,
 }
+
 impl DeviceAccessTokenRequest {
     /// A value with the required `client_id`, `device_code`, `grant_type`, and any other field left out.
     pub fn new(client_id: String, device_code: String, grant_type: String) -> Self {
@@ -591,82 +628,90 @@ impl DeviceAccessTokenRequest {
         }
     }
 }
+
 impl crate::Validate for DeviceAccessTokenRequest {}
-/// The `DeviceAuthRequest` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAuthRequest {
-    /// The `client_id` field.
     pub client_id: String,
 }
+
 impl DeviceAuthRequest {
     /// A value with the required `client_id`, and any other field left out.
     pub fn new(client_id: String) -> Self {
         Self { client_id }
     }
 }
+
 impl crate::Validate for DeviceAuthRequest {}
-/// The `DeviceAuthVerify` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAuthVerify {
-    /// The `user_code` field.
     pub user_code: String,
 }
+
 impl DeviceAuthVerify {
     /// A value with the required `user_code`, and any other field left out.
     pub fn new(user_code: String) -> Self {
         Self { user_code }
     }
 }
+
 impl crate::Validate for DeviceAuthVerify {}
-/// The `Digest` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Digest {
-    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: DigestType,
-    /// The `value` field.
     pub value: String,
 }
+
 /// One of `sha256`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DigestType {
     /// `sha256`
     Sha256,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(DigestType, Unknown, [Sha256 = "sha256"]);
+
 /// Client view of a [`Disk`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disk {
     /// A count of bytes, typically used either for memory or storage capacity
     ///
-    /// The maximum supported byte count is [`i64::MAX`].  This makes it somewhat inconvenient to define constructors: a u32 constructor can be infallible, but an i64 constructor can fail (if the value is negative) and a u64 constructor can fail (if the value is larger than i64::MAX).  We provide all of these for consumers' convenience.
+    /// The maximum supported byte count is [`i64::MAX`]. This makes it somewhat inconvenient to
+    /// define constructors: a u32 constructor can be infallible, but an i64 constructor can fail
+    /// (if the value is negative) and a u64 constructor can fail (if the value is larger than
+    /// i64::MAX). We provide all of these for consumers' convenience.
     ///
     /// Minimum: 0.
     pub block_size: u64,
     /// human-readable free-form text about a resource
     pub description: String,
-    /// The `device_path` field.
     pub device_path: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    /// The `image_id` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub image_id: crate::Nullable<String>,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
-    /// The `project_id` field.
     pub project_id: String,
     /// A count of bytes, typically used either for memory or storage capacity
     ///
-    /// The maximum supported byte count is [`i64::MAX`].  This makes it somewhat inconvenient to define constructors: a u32 constructor can be infallible, but an i64 constructor can fail (if the value is negative) and a u64 constructor can fail (if the value is larger than i64::MAX).  We provide all of these for consumers' convenience.
+    /// The maximum supported byte count is [`i64::MAX`]. This makes it somewhat inconvenient to
+    /// define constructors: a u32 constructor can be infallible, but an i64 constructor can fail
+    /// (if the value is negative) and a u64 constructor can fail (if the value is larger than
+    /// i64::MAX). We provide all of these for consumers' convenience.
     ///
     /// Minimum: 0.
     pub size: u64,
-    /// The `snapshot_id` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub snapshot_id: crate::Nullable<String>,
     /// State of a Disk (primarily: attached or not)
@@ -676,22 +721,26 @@ pub struct Disk {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for a [`Disk`](omicron_common::api::external::Disk)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskCreate {
-    /// The `description` field.
     pub description: String,
     /// initial source for this disk
     pub disk_source: DiskSource,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// total size of the Disk in bytes
     ///
     /// Minimum: 0.
     pub size: u64,
 }
+
 impl DiskCreate {
     /// A value with the required `description`, `disk_source`, `name`, `size`, and any other field left out.
     pub fn new(
@@ -708,6 +757,7 @@ impl DiskCreate {
         }
     }
 }
+
 impl crate::Validate for DiskCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -720,20 +770,27 @@ impl crate::Validate for DiskCreate {
         v::range(&path.field("size"), self.size as f64, Some(0.0), None, out);
     }
 }
-/// TODO-v1: Delete this Parameters for the [`Disk`](omicron_common::api::external::Disk) to be attached or detached to an instance
+
+/// TODO-v1: Delete this Parameters for the [`Disk`](omicron_common::api::external::Disk) to be
+/// attached or detached to an instance
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskIdentifier {
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl DiskIdentifier {
     /// A value with the required `name`, and any other field left out.
     pub fn new(name: String) -> Self {
         Self { name }
     }
 }
+
 impl crate::Validate for DiskIdentifier {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -745,7 +802,9 @@ impl crate::Validate for DiskIdentifier {
         }
     }
 }
-/// One of `activated`, `flush`, `read`, `read_bytes`, `write`, `write_bytes`; any other value is kept as `Unknown`.
+
+/// One of `activated`, `flush`, `read`, `read_bytes`, `write`, `write_bytes`; any other value
+/// is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskMetricName {
     /// `activated`
@@ -760,30 +819,42 @@ pub enum DiskMetricName {
     Write,
     /// `write_bytes`
     WriteBytes,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    DiskMetricName, Unknown, [Activated = "activated", Flush = "flush", Read = "read",
-    ReadBytes = "read_bytes", Write = "write", WriteBytes = "write_bytes"]
+    DiskMetricName,
+    Unknown,
+    [
+        Activated = "activated",
+        Flush = "flush",
+        Read = "read",
+        ReadBytes = "read_bytes",
+        Write = "write",
+        WriteBytes = "write_bytes",
+    ]
 );
-/// The `DiskPath` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskPath {
-    /// The `disk` field.
     pub disk: NameOrId,
 }
+
 impl DiskPath {
     /// A value with the required `disk`, and any other field left out.
     pub fn new(disk: NameOrId) -> Self {
         Self { disk }
     }
 }
+
 impl crate::Validate for DiskPath {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.disk.validate_at(&path.field("disk"), out);
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskResultsPage {
@@ -793,9 +864,11 @@ pub struct DiskResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Different sources for a disk
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum DiskSource {
@@ -811,30 +884,22 @@ pub enum DiskSource {
     ///
     /// `type` is `snapshot`.
     #[serde(rename = "snapshot")]
-    Snapshot {
-        /// The `snapshot_id` field.
-        snapshot_id: String,
-    },
+    Snapshot { snapshot_id: String },
     /// Create a disk from a project image
     ///
     /// `type` is `image`.
     #[serde(rename = "image")]
-    Image {
-        /// The `image_id` field.
-        image_id: String,
-    },
+    Image { image_id: String },
     /// Create a disk from a global image
     ///
     /// `type` is `global_image`.
     #[serde(rename = "global_image")]
-    GlobalImage {
-        /// The `image_id` field.
-        image_id: String,
-    },
+    GlobalImage { image_id: String },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for DiskSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -891,10 +956,13 @@ impl<'de> serde::Deserialize<'de> for DiskSource {
         }
     }
 }
+
 impl crate::Validate for DiskSource {}
+
 /// State of a Disk (primarily: attached or not)
 ///
-/// One of these, told apart by the `state` property; a value with another `state` is kept as `Unknown`.
+/// One of these, told apart by the `state` property; a value with another `state` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "state")]
 pub enum DiskState {
@@ -912,26 +980,17 @@ pub enum DiskState {
     ///
     /// `state` is `attaching`.
     #[serde(rename = "attaching")]
-    Attaching {
-        /// The `instance` field.
-        instance: String,
-    },
+    Attaching { instance: String },
     /// Disk is attached to the given Instance
     ///
     /// `state` is `attached`.
     #[serde(rename = "attached")]
-    Attached {
-        /// The `instance` field.
-        instance: String,
-    },
+    Attached { instance: String },
     /// Disk is being detached from the given Instance
     ///
     /// `state` is `detaching`.
     #[serde(rename = "detaching")]
-    Detaching {
-        /// The `instance` field.
-        instance: String,
-    },
+    Detaching { instance: String },
     /// Disk has been destroyed
     ///
     /// `state` is `destroyed`.
@@ -946,6 +1005,7 @@ pub enum DiskState {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for DiskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -995,22 +1055,26 @@ impl<'de> serde::Deserialize<'de> for DiskState {
         }
     }
 }
+
 /// OS image distribution
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Distribution {
     /// The name of the distribution (e.g. "alpine" or "ubuntu")
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The version of the distribution (e.g. "3.10" or "18.04")
     pub version: String,
 }
+
 impl Distribution {
     /// A value with the required `name`, `version`, and any other field left out.
     pub fn new(name: String, version: String) -> Self {
         Self { name, version }
     }
 }
+
 impl crate::Validate for Distribution {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -1022,37 +1086,35 @@ impl crate::Validate for Distribution {
         }
     }
 }
+
 /// Error information from a response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Error2 {
-    /// The `error_code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// The `message` field.
     pub message: String,
-    /// The `request_id` field.
     pub request_id: String,
 }
-/// The `ExternalIp` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalIp {
-    /// The `ip` field.
     pub ip: String,
     /// The kind of an external IP address for an instance
     pub kind: IpKind,
 }
-/// An IP address providing both inbound and outbound access. The address is automatically-assigned from the provided IP Pool, or all available pools if not specified.
+
+/// An IP address providing both inbound and outbound access. The address is
+/// automatically-assigned from the provided IP Pool, or all available pools if not specified.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalIpCreate {
-    /// The `pool_name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub pool_name: crate::Nullable<String>,
-    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ExternalIpCreateType,
 }
+
 impl ExternalIpCreate {
     /// A value with the required `type`, and any other field left out.
     pub fn new(type_: ExternalIpCreateType) -> Self {
@@ -1062,6 +1124,7 @@ impl ExternalIpCreate {
         }
     }
 }
+
 impl crate::Validate for ExternalIpCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.pool_name {
@@ -1076,15 +1139,19 @@ impl crate::Validate for ExternalIpCreate {
         self.type_.validate_at(&path.field("type"), out);
     }
 }
+
 /// One of `ephemeral`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalIpCreateType {
     /// `ephemeral`
     Ephemeral,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(ExternalIpCreateType, Unknown, [Ephemeral = "ephemeral"]);
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalIpResultsPage {
@@ -1094,16 +1161,17 @@ pub struct ExternalIpResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// The name and type information for a field of a timeseries schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FieldSchema {
-    /// The `name` field.
     pub name: String,
     /// The source from which a field is derived, the target or metric.
     pub source: FieldSource,
     /// The `FieldType` identifies the data type of a target or metric field.
     pub ty: FieldType,
 }
+
 /// The source from which a field is derived, the target or metric.
 ///
 /// One of `target`, `metric`; any other value is kept as `Unknown`.
@@ -1113,12 +1181,20 @@ pub enum FieldSource {
     Target,
     /// `metric`
     Metric,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    FieldSource, Unknown, [Target = "target", Metric = "metric"]
+    FieldSource,
+    Unknown,
+    [
+        Target = "target",
+        Metric = "metric",
+    ]
 );
+
 /// The `FieldType` identifies the data type of a target or metric field.
 ///
 /// One of `string`, `i64`, `ip_addr`, `uuid`, `bool`; any other value is kept as `Unknown`.
@@ -1134,13 +1210,23 @@ pub enum FieldType {
     Uuid,
     /// `bool`
     Bool,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    FieldType, Unknown, [String = "string", I64 = "i64", IpAddr = "ip_addr", Uuid =
-    "uuid", Bool = "bool"]
+    FieldType,
+    Unknown,
+    [
+        String = "string",
+        I64 = "i64",
+        IpAddr = "ip_addr",
+        Uuid = "uuid",
+        Bool = "bool",
+    ]
 );
+
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FleetRole {
@@ -1150,44 +1236,57 @@ pub enum FleetRole {
     Collaborator,
     /// `viewer`
     Viewer,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    FleetRole, Unknown, [Admin = "admin", Collaborator = "collaborator", Viewer =
-    "viewer"]
+    FleetRole,
+    Unknown,
+    [
+        Admin = "admin",
+        Collaborator = "collaborator",
+        Viewer = "viewer",
+    ]
 );
+
 /// Client view of a [`Policy`], which describes how this resource may be accessed
 ///
-/// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
+/// Note that the Policy only describes access granted explicitly for this resource. The
+/// policies of parent resources can also cause a user to have access to this resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FleetRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<FleetRoleRoleAssignment>,
 }
+
 impl FleetRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
     pub fn new(role_assignments: Vec<FleetRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
 }
+
 impl crate::Validate for FleetRolePolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.role_assignments.validate_at(&path.field("role_assignments"), out);
     }
 }
-/// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
+
+/// Describes the assignment of a particular role on a particular resource to a particular
+/// identity (user, group, etc.)
 ///
-/// The resource is not part of this structure.  Rather, [`RoleAssignment`]s are put into a [`Policy`] and that Policy is applied to a particular resource.
+/// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
+/// [`Policy`] and that Policy is applied to a particular resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FleetRoleRoleAssignment {
-    /// The `identity_id` field.
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
-    /// The `role_name` field.
     pub role_name: FleetRole,
 }
+
 impl FleetRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other field left out.
     pub fn new(
@@ -1202,12 +1301,14 @@ impl FleetRoleRoleAssignment {
         }
     }
 }
+
 impl crate::Validate for FleetRoleRoleAssignment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.identity_type.validate_at(&path.field("identity_type"), out);
         self.role_name.validate_at(&path.field("role_name"), out);
     }
 }
+
 /// Client view of global Images
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalImage {
@@ -1226,7 +1327,8 @@ pub struct GlobalImage {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// total size in bytes
     ///
@@ -1242,22 +1344,26 @@ pub struct GlobalImage {
     /// Image version
     pub version: String,
 }
+
 /// Create-time parameters for an [`GlobalImage`](crate::external_api::views::GlobalImage)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalImageCreate {
     /// block size in bytes
     pub block_size: i64,
-    /// The `description` field.
     pub description: String,
     /// OS image distribution
     pub distribution: Distribution,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The source of the image's contents.
     pub source: ImageSource,
 }
+
 impl GlobalImageCreate {
     /// A value with the required `block_size`, `description`, `distribution`, `name`, `source`, and any other field left out.
     pub fn new(
@@ -1276,6 +1382,7 @@ impl GlobalImageCreate {
         }
     }
 }
+
 impl crate::Validate for GlobalImageCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.distribution.validate_at(&path.field("distribution"), out);
@@ -1288,6 +1395,7 @@ impl crate::Validate for GlobalImageCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalImageResultsPage {
@@ -1297,16 +1405,17 @@ pub struct GlobalImageResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Client view of a [`Group`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// Human-readable name that can identify the group
     pub display_name: String,
-    /// The `id` field.
     pub id: String,
     /// Uuid of the silo to which this group belongs
     pub silo_id: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupResultsPage {
@@ -1316,66 +1425,99 @@ pub struct GroupResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// A simple type for managing a histogram metric.
 ///
-/// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
+/// A histogram maintains the count of any number of samples, over a set of bins. Bins are
+/// specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in
+/// the bins, and an additional bin may be added to the left, right, or both so that the bins
+/// extend to the entire range of the support.
 ///
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Example ------- ```rust use oximeter::histogram::{BinRange, Histogram};
 ///
-/// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap(); assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..) assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100); assert_eq!(hist.n_samples(), 2);
+/// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap();
+/// assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..)
+/// assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100);
+/// assert_eq!(hist.n_samples(), 2);
 ///
-/// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range, BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0); // Nothing is in this bin
+/// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range,
+/// BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0);
+/// // Nothing is in this bin
 ///
-/// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10` assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
+/// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10`
+/// assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
 ///
 /// Notes -----
 ///
-/// Histograms may be constructed either from their left bin edges, or from a sequence of ranges. In either case, the left-most bin may be converted upon construction. In particular, if the left-most value is not equal to the minimum of the support, a new bin will be added from the minimum to that provided value. If the left-most value _is_ the support's minimum, because the provided bin was unbounded below, such as `(..0)`, then that bin will be converted into one bounded below, `(MIN..0)` in this case.
+/// Histograms may be constructed either from their left bin edges, or from a sequence of
+/// ranges. In either case, the left-most bin may be converted upon construction. In particular,
+/// if the left-most value is not equal to the minimum of the support, a new bin will be added
+/// from the minimum to that provided value. If the left-most value _is_ the support's minimum,
+/// because the provided bin was unbounded below, such as `(..0)`, then that bin will be
+/// converted into one bounded below, `(MIN..0)` in this case.
 ///
-/// The short of this is that, most of the time, it shouldn't matter. If one specifies the extremes of the support as their bins, be aware that the left-most may be converted from a `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is one of those variants, the `BinRange::RangeTo` is only provided as a convenience during construction.
+/// The short of this is that, most of the time, it shouldn't matter. If one specifies the
+/// extremes of the support as their bins, be aware that the left-most may be converted from a
+/// `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram
+/// is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is
+/// one of those variants, the `BinRange::RangeTo` is only provided as a convenience during
+/// construction.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Histogramdouble {
-    /// The `bins` field.
     pub bins: Vec<Bindouble>,
-    /// The `n_samples` field.
-    ///
     /// Minimum: 0.
     pub n_samples: u64,
-    /// The `start_time` field.
     pub start_time: String,
 }
+
 /// A simple type for managing a histogram metric.
 ///
-/// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
+/// A histogram maintains the count of any number of samples, over a set of bins. Bins are
+/// specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in
+/// the bins, and an additional bin may be added to the left, right, or both so that the bins
+/// extend to the entire range of the support.
 ///
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Example ------- ```rust use oximeter::histogram::{BinRange, Histogram};
 ///
-/// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap(); assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..) assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100); assert_eq!(hist.n_samples(), 2);
+/// let edges = [0i64, 10, 20]; let mut hist = Histogram::new(&edges).unwrap();
+/// assert_eq!(hist.n_bins(), 4); // One additional bin for the range (20..)
+/// assert_eq!(hist.n_samples(), 0); hist.sample(4); hist.sample(100);
+/// assert_eq!(hist.n_samples(), 2);
 ///
-/// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range, BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0); // Nothing is in this bin
+/// let data = hist.iter().collect::<Vec<_>>(); assert_eq!(data[0].range,
+/// BinRange::range(i64::MIN, 0)); // An additional bin for `..0` assert_eq!(data[0].count, 0);
+/// // Nothing is in this bin
 ///
-/// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10` assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
+/// assert_eq!(data[1].range, BinRange::range(0, 10)); // The range `0..10`
+/// assert_eq!(data[1].count, 1); // 4 is sampled into this bin ```
 ///
 /// Notes -----
 ///
-/// Histograms may be constructed either from their left bin edges, or from a sequence of ranges. In either case, the left-most bin may be converted upon construction. In particular, if the left-most value is not equal to the minimum of the support, a new bin will be added from the minimum to that provided value. If the left-most value _is_ the support's minimum, because the provided bin was unbounded below, such as `(..0)`, then that bin will be converted into one bounded below, `(MIN..0)` in this case.
+/// Histograms may be constructed either from their left bin edges, or from a sequence of
+/// ranges. In either case, the left-most bin may be converted upon construction. In particular,
+/// if the left-most value is not equal to the minimum of the support, a new bin will be added
+/// from the minimum to that provided value. If the left-most value _is_ the support's minimum,
+/// because the provided bin was unbounded below, such as `(..0)`, then that bin will be
+/// converted into one bounded below, `(MIN..0)` in this case.
 ///
-/// The short of this is that, most of the time, it shouldn't matter. If one specifies the extremes of the support as their bins, be aware that the left-most may be converted from a `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is one of those variants, the `BinRange::RangeTo` is only provided as a convenience during construction.
+/// The short of this is that, most of the time, it shouldn't matter. If one specifies the
+/// extremes of the support as their bins, be aware that the left-most may be converted from a
+/// `BinRange::RangeTo` into a `BinRange::Range`. In other words, the first bin of a histogram
+/// is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact, every bin is
+/// one of those variants, the `BinRange::RangeTo` is only provided as a convenience during
+/// construction.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Histogramint64 {
-    /// The `bins` field.
     pub bins: Vec<Binint64>,
-    /// The `n_samples` field.
-    ///
     /// Minimum: 0.
     pub n_samples: u64,
-    /// The `start_time` field.
     pub start_time: String,
 }
+
 /// sort in increasing order of "id"
 ///
 /// One of `id_ascending`; any other value is kept as `Unknown`.
@@ -1383,10 +1525,13 @@ pub struct Histogramint64 {
 pub enum IdSortMode {
     /// `id_ascending`
     IdAscending,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(IdSortMode, Unknown, [IdAscending = "id_ascending"]);
+
 /// Client view of an [`IdentityProvider`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentityProvider {
@@ -1396,7 +1541,8 @@ pub struct IdentityProvider {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// Identity provider type
     pub provider_type: IdentityProviderType,
@@ -1405,6 +1551,7 @@ pub struct IdentityProvider {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentityProviderResultsPage {
@@ -1414,6 +1561,7 @@ pub struct IdentityProviderResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// SAML identity provider
 ///
 /// One of `saml`; any other value is kept as `Unknown`.
@@ -1421,10 +1569,13 @@ pub struct IdentityProviderResultsPage {
 pub enum IdentityProviderType {
     /// `saml`
     Saml,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(IdentityProviderType, Unknown, [Saml = "saml"]);
+
 /// Describes what kind of identity is described by an id
 ///
 /// One of `silo_user`, `silo_group`; any other value is kept as `Unknown`.
@@ -1434,34 +1585,36 @@ pub enum IdentityType {
     SiloUser,
     /// `silo_group`
     SiloGroup,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    IdentityType, Unknown, [SiloUser = "silo_user", SiloGroup = "silo_group"]
+    IdentityType,
+    Unknown,
+    [
+        SiloUser = "silo_user",
+        SiloGroup = "silo_group",
+    ]
 );
-/// The `IdpMetadataSource` schema.
-///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum IdpMetadataSource {
     /// `type` is `url`.
     #[serde(rename = "url")]
-    Url {
-        /// The `url` field.
-        url: String,
-    },
+    Url { url: String },
     /// `type` is `base64_encoded_xml`.
     #[serde(rename = "base64_encoded_xml")]
-    Base64EncodedXml {
-        /// The `data` field.
-        data: String,
-    },
+    Base64EncodedXml { data: String },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for IdpMetadataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1492,7 +1645,9 @@ impl<'de> serde::Deserialize<'de> for IdpMetadataSource {
         }
     }
 }
+
 impl crate::Validate for IdpMetadataSource {}
+
 /// Client view of project Images
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Image {
@@ -1509,7 +1664,8 @@ pub struct Image {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The project the disk belongs to
     pub project_id: String,
@@ -1528,20 +1684,24 @@ pub struct Image {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
 }
+
 /// Create-time parameters for an [`Image`](crate::external_api::views::Image)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageCreate {
     /// block size in bytes
     pub block_size: i64,
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The source of the image's contents.
     pub source: ImageSource,
 }
+
 impl ImageCreate {
     /// A value with the required `block_size`, `description`, `name`, `source`, and any other field left out.
     pub fn new(
@@ -1558,6 +1718,7 @@ impl ImageCreate {
         }
     }
 }
+
 impl crate::Validate for ImageCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -1569,6 +1730,7 @@ impl crate::Validate for ImageCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageResultsPage {
@@ -1578,25 +1740,22 @@ pub struct ImageResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// The source of the underlying image.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum ImageSource {
     /// `type` is `url`.
     #[serde(rename = "url")]
-    Url {
-        /// The `url` field.
-        url: String,
-    },
+    Url { url: String },
     /// `type` is `snapshot`.
     #[serde(rename = "snapshot")]
-    Snapshot {
-        /// The `id` field.
-        id: String,
-    },
-    /// Boot the Alpine ISO that ships with the Propolis zone. Intended for development purposes only.
+    Snapshot { id: String },
+    /// Boot the Alpine ISO that ships with the Propolis zone. Intended for development purposes
+    /// only.
     ///
     /// `type` is `you_can_boot_anything_as_long_as_its_alpine`.
     #[serde(rename = "you_can_boot_anything_as_long_as_its_alpine")]
@@ -1605,6 +1764,7 @@ pub enum ImageSource {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1638,7 +1798,9 @@ impl<'de> serde::Deserialize<'de> for ImageSource {
         }
     }
 }
+
 impl crate::Validate for ImageSource {}
+
 /// Client view of an [`Instance`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Instance {
@@ -1654,7 +1816,8 @@ pub struct Instance {
     pub memory: u64,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// number of CPUs allocated for this Instance
     ///
@@ -1664,19 +1827,19 @@ pub struct Instance {
     pub project_id: String,
     /// Running state of an Instance (primarily: booted or stopped)
     ///
-    /// This typically reflects whether it's starting, running, stopping, or stopped, but also includes states related to the Instance's lifecycle
+    /// This typically reflects whether it's starting, running, stopping, or stopped, but also
+    /// includes states related to the Instance's lifecycle
     pub run_state: InstanceState,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
-    /// The `time_run_state_updated` field.
     pub time_run_state_updated: String,
 }
+
 /// Create-time parameters for an [`Instance`](omicron_common::api::external::Instance)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceCreate {
-    /// The `description` field.
     pub description: String,
     /// The disks to be created or attached for this instance.
     ///
@@ -1685,22 +1848,29 @@ pub struct InstanceCreate {
     pub disks: Option<Vec<InstanceDiskAttachment>>,
     /// The external IP addresses provided to this instance.
     ///
-    /// By default, all instances have outbound connectivity, but no inbound connectivity. These external addresses can be used to provide a fixed, known IP address for making inbound connections to the instance.
+    /// By default, all instances have outbound connectivity, but no inbound connectivity. These
+    /// external addresses can be used to provide a fixed, known IP address for making inbound
+    /// connections to the instance.
     ///
     /// Server default: `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_ips: Option<Vec<ExternalIpCreate>>,
-    /// The `hostname` field.
     pub hostname: String,
     /// A count of bytes, typically used either for memory or storage capacity
     ///
-    /// The maximum supported byte count is [`i64::MAX`].  This makes it somewhat inconvenient to define constructors: a u32 constructor can be infallible, but an i64 constructor can fail (if the value is negative) and a u64 constructor can fail (if the value is larger than i64::MAX).  We provide all of these for consumers' convenience.
+    /// The maximum supported byte count is [`i64::MAX`]. This makes it somewhat inconvenient to
+    /// define constructors: a u32 constructor can be infallible, but an i64 constructor can fail
+    /// (if the value is negative) and a u64 constructor can fail (if the value is larger than
+    /// i64::MAX). We provide all of these for consumers' convenience.
     ///
     /// Minimum: 0.
     pub memory: u64,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The number of CPUs in an Instance
     ///
@@ -1716,12 +1886,15 @@ pub struct InstanceCreate {
     /// Server default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<bool>,
-    /// User data for instance initialization systems (such as cloud-init). Must be a Base64-encoded string, as specified in RFC 4648 § 4 (+ and / characters with padding). Maximum 32 KiB unencoded data.
+    /// User data for instance initialization systems (such as cloud-init). Must be a Base64-encoded
+    /// string, as specified in RFC 4648 § 4 (+ and / characters with padding). Maximum 32 KiB
+    /// unencoded data.
     ///
     /// Server default: `""`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
+
 impl InstanceCreate {
     /// A value with the required `description`, `hostname`, `memory`, `name`, `ncpus`, and any other field left out.
     pub fn new(
@@ -1745,6 +1918,7 @@ impl InstanceCreate {
         }
     }
 }
+
 impl crate::Validate for InstanceCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.disks.validate_at(&path.field("disks"), out);
@@ -1761,9 +1935,11 @@ impl crate::Validate for InstanceCreate {
         self.network_interfaces.validate_at(&path.field("network_interfaces"), out);
     }
 }
+
 /// Describe the instance's disks at creation time
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum InstanceDiskAttachment {
@@ -1772,13 +1948,15 @@ pub enum InstanceDiskAttachment {
     /// `type` is `create`.
     #[serde(rename = "create")]
     Create {
-        /// The `description` field.
         description: String,
         /// initial source for this disk
         disk_source: DiskSource,
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         name: String,
         /// total size of the Disk in bytes
         ///
@@ -1792,13 +1970,15 @@ pub enum InstanceDiskAttachment {
     Attach {
         /// A disk name to attach
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         name: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for InstanceDiskAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1839,6 +2019,7 @@ impl<'de> serde::Deserialize<'de> for InstanceDiskAttachment {
         }
     }
 }
+
 impl crate::Validate for InstanceDiskAttachment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -1863,36 +2044,41 @@ impl crate::Validate for InstanceDiskAttachment {
         }
     }
 }
+
 /// Migration parameters for an [`Instance`](omicron_common::api::external::Instance)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceMigrate {
-    /// The `dst_sled_id` field.
     pub dst_sled_id: String,
 }
+
 impl InstanceMigrate {
     /// A value with the required `dst_sled_id`, and any other field left out.
     pub fn new(dst_sled_id: String) -> Self {
         Self { dst_sled_id }
     }
 }
+
 impl crate::Validate for InstanceMigrate {}
-/// Describes an attachment of a `NetworkInterface` to an `Instance`, at the time the instance is created.
+
+/// Describes an attachment of a `NetworkInterface` to an `Instance`, at the time the instance
+/// is created.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum InstanceNetworkInterfaceAttachment {
     /// Create one or more `NetworkInterface`s for the `Instance`.
     ///
-    /// If more than one interface is provided, then the first will be designated the primary interface for the instance.
+    /// If more than one interface is provided, then the first will be designated the primary
+    /// interface for the instance.
     ///
     /// `type` is `create`.
     #[serde(rename = "create")]
-    Create {
-        /// The `params` field.
-        params: Vec<NetworkInterfaceCreate>,
-    },
-    /// The default networking configuration for an instance is to create a single primary interface with an automatically-assigned IP address. The IP will be pulled from the Project's default VPC / VPC Subnet.
+    Create { params: Vec<NetworkInterfaceCreate> },
+    /// The default networking configuration for an instance is to create a single primary interface
+    /// with an automatically-assigned IP address. The IP will be pulled from the Project's default
+    /// VPC / VPC Subnet.
     ///
     /// `type` is `default`.
     #[serde(rename = "default")]
@@ -1906,6 +2092,7 @@ pub enum InstanceNetworkInterfaceAttachment {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for InstanceNetworkInterfaceAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1931,6 +2118,7 @@ impl<'de> serde::Deserialize<'de> for InstanceNetworkInterfaceAttachment {
         }
     }
 }
+
 impl crate::Validate for InstanceNetworkInterfaceAttachment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -1943,6 +2131,7 @@ impl crate::Validate for InstanceNetworkInterfaceAttachment {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceResultsPage {
@@ -1952,23 +2141,29 @@ pub struct InstanceResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Contents of an Instance's serial console buffer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceSerialConsoleData {
-    /// The bytes starting from the requested offset up to either the end of the buffer or the request's `max_bytes`. Provided as a u8 array rather than a string, as it may not be UTF-8.
+    /// The bytes starting from the requested offset up to either the end of the buffer or the
+    /// request's `max_bytes`. Provided as a u8 array rather than a string, as it may not be UTF-8.
     ///
     /// Each item: Minimum: 0.
     pub data: Vec<u8>,
-    /// The absolute offset since boot (suitable for use as `byte_offset` in a subsequent request) of the last byte returned in `data`.
+    /// The absolute offset since boot (suitable for use as `byte_offset` in a subsequent request)
+    /// of the last byte returned in `data`.
     ///
     /// Minimum: 0.
     pub last_byte_offset: u64,
 }
+
 /// Running state of an Instance (primarily: booted or stopped)
 ///
-/// This typically reflects whether it's starting, running, stopping, or stopped, but also includes states related to the Instance's lifecycle
+/// This typically reflects whether it's starting, running, stopping, or stopped, but also
+/// includes states related to the Instance's lifecycle
 ///
-/// One of `creating`, `starting`, `running`, `stopping`, `stopped`, `rebooting`, `migrating`, `repairing`, `failed`, `destroyed`; any other value is kept as `Unknown`.
+/// One of `creating`, `starting`, `running`, `stopping`, `stopped`, `rebooting`, `migrating`,
+/// `repairing`, `failed`, `destroyed`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceState {
     /// `creating`
@@ -1991,15 +2186,28 @@ pub enum InstanceState {
     Failed,
     /// `destroyed`
     Destroyed,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    InstanceState, Unknown, [Creating = "creating", Starting = "starting", Running =
-    "running", Stopping = "stopping", Stopped = "stopped", Rebooting = "rebooting",
-    Migrating = "migrating", Repairing = "repairing", Failed = "failed", Destroyed =
-    "destroyed"]
+    InstanceState,
+    Unknown,
+    [
+        Creating = "creating",
+        Starting = "starting",
+        Running = "running",
+        Stopping = "stopping",
+        Stopped = "stopped",
+        Rebooting = "rebooting",
+        Migrating = "migrating",
+        Repairing = "repairing",
+        Failed = "failed",
+        Destroyed = "destroyed",
+    ]
 );
+
 /// The kind of an external IP address for an instance
 ///
 /// One of `ephemeral`, `floating`; any other value is kept as `Unknown`.
@@ -2009,14 +2217,20 @@ pub enum IpKind {
     Ephemeral,
     /// `floating`
     Floating,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    IpKind, Unknown, [Ephemeral = "ephemeral", Floating = "floating"]
+    IpKind,
+    Unknown,
+    [
+        Ephemeral = "ephemeral",
+        Floating = "floating",
+    ]
 );
-/// The `IpNet` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -2028,6 +2242,7 @@ pub enum IpNet {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl crate::Validate for IpNet {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -2047,6 +2262,7 @@ impl crate::Validate for IpNet {
         }
     }
 }
+
 /// Identity-related metadata that's included in nearly all public API objects
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpPool {
@@ -2056,31 +2272,37 @@ pub struct IpPool {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for an IP Pool.
 ///
 /// See [`IpPool`](crate::external_api::views::IpPool)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpPoolCreate {
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl IpPoolCreate {
     /// A value with the required `description`, `name`, and any other field left out.
     pub fn new(description: String, name: String) -> Self {
         Self { description, name }
     }
 }
+
 impl crate::Validate for IpPoolCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -2092,16 +2314,14 @@ impl crate::Validate for IpPoolCreate {
         }
     }
 }
-/// The `IpPoolRange` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpPoolRange {
-    /// The `id` field.
     pub id: String,
-    /// The `range` field.
     pub range: IpRange,
-    /// The `time_created` field.
     pub time_created: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpPoolRangeResultsPage {
@@ -2111,6 +2331,7 @@ pub struct IpPoolRangeResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpPoolResultsPage {
@@ -2120,18 +2341,18 @@ pub struct IpPoolResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Parameters for updating an IP Pool
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IpPoolUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
 impl crate::Validate for IpPoolUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
@@ -2145,8 +2366,7 @@ impl crate::Validate for IpPoolUpdate {
         }
     }
 }
-/// The `IpRange` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -2158,49 +2378,53 @@ pub enum IpRange {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 impl crate::Validate for IpRange {}
+
 /// A non-decreasing IPv4 address range, inclusive of both ends.
 ///
 /// The first address must be less than or equal to the last address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Range {
-    /// The `first` field.
     pub first: String,
-    /// The `last` field.
     pub last: String,
 }
+
 impl Ipv4Range {
     /// A value with the required `first`, `last`, and any other field left out.
     pub fn new(first: String, last: String) -> Self {
         Self { first, last }
     }
 }
+
 impl crate::Validate for Ipv4Range {}
+
 /// A non-decreasing IPv6 address range, inclusive of both ends.
 ///
 /// The first address must be less than or equal to the last address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv6Range {
-    /// The `first` field.
     pub first: String,
-    /// The `last` field.
     pub last: String,
 }
+
 impl Ipv6Range {
     /// A value with the required `first`, `last`, and any other field left out.
     pub fn new(first: String, last: String) -> Self {
         Self { first, last }
     }
 }
+
 impl crate::Validate for Ipv6Range {}
+
 /// A `Measurement` is a timestamped datum from a single metric
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Measurement {
     /// A `Datum` is a single sampled data point from a metric.
     pub datum: Datum,
-    /// The `timestamp` field.
     pub timestamp: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeasurementResultsPage {
@@ -2210,8 +2434,7 @@ pub struct MeasurementResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// The `NameOrId` schema.
-///
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -2223,6 +2446,7 @@ pub enum NameOrId {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
 /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
 impl std::fmt::Display for NameOrId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2234,6 +2458,7 @@ impl std::fmt::Display for NameOrId {
         }
     }
 }
+
 impl crate::Validate for NameOrId {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -2249,9 +2474,11 @@ impl crate::Validate for NameOrId {
         }
     }
 }
+
 /// Supported set of sort modes for scanning by name or id
 ///
-/// One of `name_ascending`, `name_descending`, `id_ascending`; any other value is kept as `Unknown`.
+/// One of `name_ascending`, `name_descending`, `id_ascending`; any other value is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NameOrIdSortMode {
     /// `name_ascending`
@@ -2260,13 +2487,21 @@ pub enum NameOrIdSortMode {
     NameDescending,
     /// `id_ascending`
     IdAscending,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    NameOrIdSortMode, Unknown, [NameAscending = "name_ascending", NameDescending =
-    "name_descending", IdAscending = "id_ascending"]
+    NameOrIdSortMode,
+    Unknown,
+    [
+        NameAscending = "name_ascending",
+        NameDescending = "name_descending",
+        IdAscending = "id_ascending",
+    ]
 );
+
 /// sort in increasing order of "name"
 ///
 /// One of `name_ascending`; any other value is kept as `Unknown`.
@@ -2274,10 +2509,13 @@ crate::open_enum::open_enum!(
 pub enum NameSortMode {
     /// `name_ascending`
     NameAscending,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(NameSortMode, Unknown, [NameAscending = "name_ascending"]);
+
 /// A `NetworkInterface` represents a virtual network interface device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInterface {
@@ -2291,11 +2529,13 @@ pub struct NetworkInterface {
     pub ip: String,
     /// The MAC address assigned to this interface.
     ///
-    /// Minimum length: 17 characters. Maximum length: 17 characters. Pattern: `^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$`.
+    /// Minimum length: 17 characters. Maximum length: 17 characters. Pattern:
+    /// `^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$`.
     pub mac: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// True if this interface is the primary for the instance to which it's attached.
     pub primary: bool,
@@ -2308,27 +2548,34 @@ pub struct NetworkInterface {
     /// The VPC to which the interface belongs.
     pub vpc_id: String,
 }
-/// Create-time parameters for a [`NetworkInterface`](omicron_common::api::external::NetworkInterface)
+
+/// Create-time parameters for a
+/// [`NetworkInterface`](omicron_common::api::external::NetworkInterface)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInterfaceCreate {
-    /// The `description` field.
     pub description: String,
     /// The IP address for the interface. One will be auto-assigned if not provided.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ip: crate::Nullable<String>,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// The VPC Subnet in which to create the interface.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub subnet_name: String,
     /// The VPC in which to create the interface.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub vpc_name: String,
 }
+
 impl NetworkInterfaceCreate {
     /// A value with the required `description`, `name`, `subnet_name`, `vpc_name`, and any other field left out.
     pub fn new(
@@ -2346,6 +2593,7 @@ impl NetworkInterfaceCreate {
         }
     }
 }
+
 impl crate::Validate for NetworkInterfaceCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -2377,6 +2625,7 @@ impl crate::Validate for NetworkInterfaceCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInterfaceResultsPage {
@@ -2386,29 +2635,35 @@ pub struct NetworkInterfaceResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// Parameters for updating a [`NetworkInterface`](omicron_common::api::external::NetworkInterface).
+
+/// Parameters for updating a
+/// [`NetworkInterface`](omicron_common::api::external::NetworkInterface).
 ///
-/// Note that modifying IP addresses for an interface is not yet supported, a new interface must be created instead.
+/// Note that modifying IP addresses for an interface is not yet supported, a new interface must
+/// be created instead.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInterfaceUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Make a secondary interface the instance's primary interface.
     ///
-    /// If applied to a secondary interface, that interface will become the primary on the next reboot of the instance. Note that this may have implications for routing between instances, as the new primary interface will be on a distinct subnet from the previous primary interface.
+    /// If applied to a secondary interface, that interface will become the primary on the next
+    /// reboot of the instance. Note that this may have implications for routing between instances,
+    /// as the new primary interface will be on a distinct subnet from the previous primary
+    /// interface.
     ///
-    /// Note that this can only be used to select a new primary interface for an instance. Requests to change the primary interface into a secondary will return an error.
+    /// Note that this can only be used to select a new primary interface for an instance. Requests
+    /// to change the primary interface into a secondary will return an error.
     ///
     /// Server default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
+
 impl crate::Validate for NetworkInterfaceUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
@@ -2422,6 +2677,7 @@ impl crate::Validate for NetworkInterfaceUpdate {
         }
     }
 }
+
 /// Client view of an [`Organization`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
@@ -2431,29 +2687,35 @@ pub struct Organization {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for an [`Organization`](crate::external_api::views::Organization)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationCreate {
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl OrganizationCreate {
     /// A value with the required `description`, `name`, and any other field left out.
     pub fn new(description: String, name: String) -> Self {
         Self { description, name }
     }
 }
+
 impl crate::Validate for OrganizationCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -2465,6 +2727,7 @@ impl crate::Validate for OrganizationCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationResultsPage {
@@ -2474,6 +2737,7 @@ pub struct OrganizationResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationRole {
@@ -2483,44 +2747,57 @@ pub enum OrganizationRole {
     Collaborator,
     /// `viewer`
     Viewer,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    OrganizationRole, Unknown, [Admin = "admin", Collaborator = "collaborator", Viewer =
-    "viewer"]
+    OrganizationRole,
+    Unknown,
+    [
+        Admin = "admin",
+        Collaborator = "collaborator",
+        Viewer = "viewer",
+    ]
 );
+
 /// Client view of a [`Policy`], which describes how this resource may be accessed
 ///
-/// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
+/// Note that the Policy only describes access granted explicitly for this resource. The
+/// policies of parent resources can also cause a user to have access to this resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<OrganizationRoleRoleAssignment>,
 }
+
 impl OrganizationRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
     pub fn new(role_assignments: Vec<OrganizationRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
 }
+
 impl crate::Validate for OrganizationRolePolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.role_assignments.validate_at(&path.field("role_assignments"), out);
     }
 }
-/// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
+
+/// Describes the assignment of a particular role on a particular resource to a particular
+/// identity (user, group, etc.)
 ///
-/// The resource is not part of this structure.  Rather, [`RoleAssignment`]s are put into a [`Policy`] and that Policy is applied to a particular resource.
+/// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
+/// [`Policy`] and that Policy is applied to a particular resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationRoleRoleAssignment {
-    /// The `identity_id` field.
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
-    /// The `role_name` field.
     pub role_name: OrganizationRole,
 }
+
 impl OrganizationRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other field left out.
     pub fn new(
@@ -2535,24 +2812,25 @@ impl OrganizationRoleRoleAssignment {
         }
     }
 }
+
 impl crate::Validate for OrganizationRoleRoleAssignment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.identity_type.validate_at(&path.field("identity_type"), out);
         self.role_name.validate_at(&path.field("role_name"), out);
     }
 }
+
 /// Updateable properties of an [`Organization`](crate::external_api::views::Organization)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
 impl crate::Validate for OrganizationUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
@@ -2566,16 +2844,14 @@ impl crate::Validate for OrganizationUpdate {
         }
     }
 }
+
 /// Client view of a [`PhysicalDisk`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhysicalDisk {
-    /// The `disk_type` field.
     pub disk_type: PhysicalDiskType,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    /// The `model` field.
     pub model: String,
-    /// The `serial` field.
     pub serial: String,
     /// The sled to which this disk is attached, if any.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -2584,9 +2860,9 @@ pub struct PhysicalDisk {
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
-    /// The `vendor` field.
     pub vendor: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhysicalDiskResultsPage {
@@ -2596,6 +2872,7 @@ pub struct PhysicalDiskResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// One of `internal`, `external`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhysicalDiskType {
@@ -2603,12 +2880,20 @@ pub enum PhysicalDiskType {
     Internal,
     /// `external`
     External,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    PhysicalDiskType, Unknown, [Internal = "internal", External = "external"]
+    PhysicalDiskType,
+    Unknown,
+    [
+        Internal = "internal",
+        External = "external",
+    ]
 );
+
 /// Client view of a [`Project`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Project {
@@ -2618,31 +2903,36 @@ pub struct Project {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
-    /// The `organization_id` field.
     pub organization_id: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for a [`Project`](crate::external_api::views::Project)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectCreate {
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl ProjectCreate {
     /// A value with the required `description`, `name`, and any other field left out.
     pub fn new(description: String, name: String) -> Self {
         Self { description, name }
     }
 }
+
 impl crate::Validate for ProjectCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -2654,6 +2944,7 @@ impl crate::Validate for ProjectCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectResultsPage {
@@ -2663,6 +2954,7 @@ pub struct ProjectResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectRole {
@@ -2672,44 +2964,57 @@ pub enum ProjectRole {
     Collaborator,
     /// `viewer`
     Viewer,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ProjectRole, Unknown, [Admin = "admin", Collaborator = "collaborator", Viewer =
-    "viewer"]
+    ProjectRole,
+    Unknown,
+    [
+        Admin = "admin",
+        Collaborator = "collaborator",
+        Viewer = "viewer",
+    ]
 );
+
 /// Client view of a [`Policy`], which describes how this resource may be accessed
 ///
-/// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
+/// Note that the Policy only describes access granted explicitly for this resource. The
+/// policies of parent resources can also cause a user to have access to this resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<ProjectRoleRoleAssignment>,
 }
+
 impl ProjectRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
     pub fn new(role_assignments: Vec<ProjectRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
 }
+
 impl crate::Validate for ProjectRolePolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.role_assignments.validate_at(&path.field("role_assignments"), out);
     }
 }
-/// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
+
+/// Describes the assignment of a particular role on a particular resource to a particular
+/// identity (user, group, etc.)
 ///
-/// The resource is not part of this structure.  Rather, [`RoleAssignment`]s are put into a [`Policy`] and that Policy is applied to a particular resource.
+/// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
+/// [`Policy`] and that Policy is applied to a particular resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectRoleRoleAssignment {
-    /// The `identity_id` field.
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
-    /// The `role_name` field.
     pub role_name: ProjectRole,
 }
+
 impl ProjectRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other field left out.
     pub fn new(
@@ -2724,24 +3029,25 @@ impl ProjectRoleRoleAssignment {
         }
     }
 }
+
 impl crate::Validate for ProjectRoleRoleAssignment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.identity_type.validate_at(&path.field("identity_type"), out);
         self.role_name.validate_at(&path.field("role_name"), out);
     }
 }
+
 /// Updateable properties of a [`Project`](crate::external_api::views::Project)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
 impl crate::Validate for ProjectUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
@@ -2755,6 +3061,7 @@ impl crate::Validate for ProjectUpdate {
         }
     }
 }
+
 /// Client view of an [`Rack`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rack {
@@ -2765,6 +3072,7 @@ pub struct Rack {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RackResultsPage {
@@ -2774,16 +3082,17 @@ pub struct RackResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Client view of a [`Role`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
-    /// The `description` field.
     pub description: String,
     /// Role names consist of two string components separated by dot (".").
     ///
     /// Maximum length: 63 characters. Pattern: `[a-z-]+\.[a-z-]+`.
     pub name: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoleResultsPage {
@@ -2793,11 +3102,16 @@ pub struct RoleResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// A `RouteDestination` is used to match traffic with a routing rule, on the destination of that traffic.
+
+/// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
+/// that traffic.
 ///
-/// When traffic is to be sent to a destination that is within a given `RouteDestination`, the corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`] for that rule.
+/// When traffic is to be sent to a destination that is within a given `RouteDestination`, the
+/// corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`]
+/// for that rule.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum RouteDestination {
@@ -2805,26 +3119,23 @@ pub enum RouteDestination {
     ///
     /// `type` is `ip`.
     #[serde(rename = "ip")]
-    Ip {
-        /// The `value` field.
-        value: String,
-    },
+    Ip { value: String },
     /// Route applies to traffic destined for a specific IP subnet
     ///
     /// `type` is `ip_net`.
     #[serde(rename = "ip_net")]
-    IpNet {
-        /// The `value` field.
-        value: IpNet,
-    },
+    IpNet { value: IpNet },
     /// Route applies to traffic destined for the given VPC.
     ///
     /// `type` is `vpc`.
     #[serde(rename = "vpc")]
     Vpc {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Route applies to traffic
@@ -2832,15 +3143,19 @@ pub enum RouteDestination {
     /// `type` is `subnet`.
     #[serde(rename = "subnet")]
     Subnet {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for RouteDestination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2889,6 +3204,7 @@ impl<'de> serde::Deserialize<'de> for RouteDestination {
         }
     }
 }
+
 impl crate::Validate for RouteDestination {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -2914,9 +3230,12 @@ impl crate::Validate for RouteDestination {
         }
     }
 }
-/// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
+
+/// A `RouteTarget` describes the possible locations that traffic matching a route destination
+/// can be sent.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum RouteTarget {
@@ -2924,18 +3243,18 @@ pub enum RouteTarget {
     ///
     /// `type` is `ip`.
     #[serde(rename = "ip")]
-    Ip {
-        /// The `value` field.
-        value: String,
-    },
+    Ip { value: String },
     /// Forward traffic to a VPC
     ///
     /// `type` is `vpc`.
     #[serde(rename = "vpc")]
     Vpc {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Forward traffic to a VPC Subnet
@@ -2943,9 +3262,12 @@ pub enum RouteTarget {
     /// `type` is `subnet`.
     #[serde(rename = "subnet")]
     Subnet {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Forward traffic to a specific instance
@@ -2953,9 +3275,12 @@ pub enum RouteTarget {
     /// `type` is `instance`.
     #[serde(rename = "instance")]
     Instance {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// Forward traffic to an internet gateway
@@ -2963,15 +3288,19 @@ pub enum RouteTarget {
     /// `type` is `internet_gateway`.
     #[serde(rename = "internet_gateway")]
     InternetGateway {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for RouteTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3029,6 +3358,7 @@ impl<'de> serde::Deserialize<'de> for RouteTarget {
         }
     }
 }
+
 impl crate::Validate for RouteTarget {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -3065,14 +3395,18 @@ impl crate::Validate for RouteTarget {
         }
     }
 }
+
 /// A route defines a rule that governs where traffic should be sent based on its destination.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouterRoute {
     /// human-readable free-form text about a resource
     pub description: String,
-    /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of that traffic.
+    /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
+    /// that traffic.
     ///
-    /// When traffic is to be sent to a destination that is within a given `RouteDestination`, the corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`] for that rule.
+    /// When traffic is to be sent to a destination that is within a given `RouteDestination`, the
+    /// corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`]
+    /// for that rule.
     pub destination: RouteDestination,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -3080,9 +3414,11 @@ pub struct RouterRoute {
     pub kind: RouterRouteKind,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
-    /// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
+    /// A `RouteTarget` describes the possible locations that traffic matching a route destination
+    /// can be sent.
     pub target: RouteTarget,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -3091,22 +3427,30 @@ pub struct RouterRoute {
     /// The VPC Router to which the route belongs.
     pub vpc_router_id: String,
 }
+
 /// Create-time parameters for a [`RouterRoute`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouterRouteCreateParams {
-    /// The `description` field.
     pub description: String,
-    /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of that traffic.
+    /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
+    /// that traffic.
     ///
-    /// When traffic is to be sent to a destination that is within a given `RouteDestination`, the corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`] for that rule.
+    /// When traffic is to be sent to a destination that is within a given `RouteDestination`, the
+    /// corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`]
+    /// for that rule.
     pub destination: RouteDestination,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
-    /// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
+    /// A `RouteTarget` describes the possible locations that traffic matching a route destination
+    /// can be sent.
     pub target: RouteTarget,
 }
+
 impl RouterRouteCreateParams {
     /// A value with the required `description`, `destination`, `name`, `target`, and any other field left out.
     pub fn new(
@@ -3123,6 +3467,7 @@ impl RouterRouteCreateParams {
         }
     }
 }
+
 impl crate::Validate for RouterRouteCreateParams {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.destination.validate_at(&path.field("destination"), out);
@@ -3136,11 +3481,15 @@ impl crate::Validate for RouterRouteCreateParams {
         self.target.validate_at(&path.field("target"), out);
     }
 }
-/// The classification of a [`RouterRoute`] as defined by the system. The kind determines certain attributes such as if the route is modifiable and describes how or where the route was created.
+
+/// The classification of a [`RouterRoute`] as defined by the system. The kind determines
+/// certain attributes such as if the route is modifiable and describes how or where the route
+/// was created.
 ///
 /// See [RFD-21](https://rfd.shared.oxide.computer/rfd/0021#concept-router) for more context
 ///
-/// One of `default`, `vpc_subnet`, `vpc_peering`, `custom`; any other value is kept as `Unknown`.
+/// One of `default`, `vpc_subnet`, `vpc_peering`, `custom`; any other value is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouterRouteKind {
     /// `default`
@@ -3151,13 +3500,22 @@ pub enum RouterRouteKind {
     VpcPeering,
     /// `custom`
     Custom,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    RouterRouteKind, Unknown, [Default = "default", VpcSubnet = "vpc_subnet", VpcPeering
-    = "vpc_peering", Custom = "custom"]
+    RouterRouteKind,
+    Unknown,
+    [
+        Default = "default",
+        VpcSubnet = "vpc_subnet",
+        VpcPeering = "vpc_peering",
+        Custom = "custom",
+    ]
 );
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouterRouteResultsPage {
@@ -3167,24 +3525,28 @@ pub struct RouterRouteResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Updateable properties of a [`RouterRoute`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouterRouteUpdateParams {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of that traffic.
+    /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
+    /// that traffic.
     ///
-    /// When traffic is to be sent to a destination that is within a given `RouteDestination`, the corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`] for that rule.
+    /// When traffic is to be sent to a destination that is within a given `RouteDestination`, the
+    /// corresponding [`RouterRoute`] applies, and traffic will be forward to the [`RouteTarget`]
+    /// for that rule.
     pub destination: RouteDestination,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    /// A `RouteTarget` describes the possible locations that traffic matching a route destination can be sent.
+    /// A `RouteTarget` describes the possible locations that traffic matching a route destination
+    /// can be sent.
     pub target: RouteTarget,
 }
+
 impl RouterRouteUpdateParams {
     /// A value with the required `destination`, `target`, and any other field left out.
     pub fn new(destination: RouteDestination, target: RouteTarget) -> Self {
@@ -3196,6 +3558,7 @@ impl RouterRouteUpdateParams {
         }
     }
 }
+
 impl crate::Validate for RouterRouteUpdateParams {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.destination.validate_at(&path.field("destination"), out);
@@ -3211,51 +3574,38 @@ impl crate::Validate for RouterRouteUpdateParams {
         self.target.validate_at(&path.field("target"), out);
     }
 }
-/// The `Saga` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Saga {
-    /// The `id` field.
     pub id: String,
-    /// The `state` field.
     pub state: SagaState,
 }
-/// The `SagaErrorInfo` schema.
-///
-/// One of these, told apart by the `error` property; a value with another `error` is kept as `Unknown`.
+
+/// One of these, told apart by the `error` property; a value with another `error` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "error")]
 pub enum SagaErrorInfo {
     /// `error` is `action_failed`.
     #[serde(rename = "action_failed")]
-    ActionFailed {
-        /// The `source_error` field.
-        source_error: serde_json::Value,
-    },
+    ActionFailed { source_error: serde_json::Value },
     /// `error` is `deserialize_failed`.
     #[serde(rename = "deserialize_failed")]
-    DeserializeFailed {
-        /// The `message` field.
-        message: String,
-    },
+    DeserializeFailed { message: String },
     /// `error` is `injected_error`.
     #[serde(rename = "injected_error")]
     InjectedError,
     /// `error` is `serialize_failed`.
     #[serde(rename = "serialize_failed")]
-    SerializeFailed {
-        /// The `message` field.
-        message: String,
-    },
+    SerializeFailed { message: String },
     /// `error` is `subsaga_create_failed`.
     #[serde(rename = "subsaga_create_failed")]
-    SubsagaCreateFailed {
-        /// The `message` field.
-        message: String,
-    },
+    SubsagaCreateFailed { message: String },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3315,6 +3665,7 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SagaResultsPage {
@@ -3324,9 +3675,9 @@ pub struct SagaResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// The `SagaState` schema.
-///
-/// One of these, told apart by the `state` property; a value with another `state` is kept as `Unknown`.
+
+/// One of these, told apart by the `state` property; a value with another `state` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "state")]
 pub enum SagaState {
@@ -3339,17 +3690,19 @@ pub enum SagaState {
     /// `state` is `failed`.
     #[serde(rename = "failed")]
     Failed {
-        /// The `error_info` field.
         error_info: SagaErrorInfo,
         /// Unique name for a saga [`Node`]
         ///
-        /// Each node requires a string name that's unique within its DAG.  The name is used to identify its output.  Nodes that depend on a given node (either directly or indirectly) can access the node's output using its name.
+        /// Each node requires a string name that's unique within its DAG. The name is used to identify
+        /// its output. Nodes that depend on a given node (either directly or indirectly) can access the
+        /// node's output using its name.
         error_node_name: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for SagaState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3379,6 +3732,7 @@ impl<'de> serde::Deserialize<'de> for SagaState {
         }
     }
 }
+
 /// Identity-related metadata that's included in nearly all public API objects
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlIdentityProvider {
@@ -3392,7 +3746,8 @@ pub struct SamlIdentityProvider {
     pub idp_entity_id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing public certificate (base64 encoded der file)
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -3408,23 +3763,27 @@ pub struct SamlIdentityProvider {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time identity-related parameters
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlIdentityProviderCreate {
     /// service provider endpoint where the response will be sent
     pub acs_url: String,
-    /// The `description` field.
     pub description: String,
-    /// If set, SAML attributes with this name will be considered to denote a user's group membership, where the attribute value(s) should be a comma-separated list of group names.
+    /// If set, SAML attributes with this name will be considered to denote a user's group
+    /// membership, where the attribute value(s) should be a comma-separated list of group names.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub group_attribute_name: crate::Nullable<String>,
     /// idp's entity id
     pub idp_entity_id: String,
     /// the source of an identity provider metadata descriptor
     pub idp_metadata_source: IdpMetadataSource,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing key pair
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -3436,6 +3795,7 @@ pub struct SamlIdentityProviderCreate {
     /// customer's technical contact for saml configuration
     pub technical_contact_email: String,
 }
+
 impl SamlIdentityProviderCreate {
     /// A value with the required `acs_url`, `description`, `idp_entity_id`, `idp_metadata_source`, `name`, `slo_url`, `sp_client_id`, `technical_contact_email`, and any other field left out.
     pub fn new(
@@ -3462,6 +3822,7 @@ impl SamlIdentityProviderCreate {
         }
     }
 }
+
 impl crate::Validate for SamlIdentityProviderCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -3473,6 +3834,7 @@ impl crate::Validate for SamlIdentityProviderCreate {
         }
     }
 }
+
 /// This certificate is intended for access to the external API.
 ///
 /// One of `external_api`; any other value is kept as `Unknown`.
@@ -3480,18 +3842,26 @@ impl crate::Validate for SamlIdentityProviderCreate {
 pub enum ServiceUsingCertificate {
     /// `external_api`
     ExternalApi,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    ServiceUsingCertificate, Unknown, [ExternalApi = "external_api"]
+    ServiceUsingCertificate,
+    Unknown,
+    [
+        ExternalApi = "external_api",
+    ]
 );
+
 /// Client view of a ['Silo']
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Silo {
     /// human-readable free-form text about a resource
     pub description: String,
-    /// A silo where discoverable is false can be retrieved only by its id - it will not be part of the "list all silos" output.
+    /// A silo where discoverable is false can be retrieved only by its id - it will not be part of
+    /// the "list all silos" output.
     pub discoverable: bool,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -3499,32 +3869,40 @@ pub struct Silo {
     pub identity_mode: SiloIdentityMode,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for a [`Silo`](crate::external_api::views::Silo)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiloCreate {
-    /// If set, this group will be created during Silo creation and granted the "Silo Admin" role. Identity providers can assert that users belong to this group and those users can log in and further initialize the Silo.
+    /// If set, this group will be created during Silo creation and granted the "Silo Admin" role.
+    /// Identity providers can assert that users belong to this group and those users can log in and
+    /// further initialize the Silo.
     ///
-    /// Note that if configuring a SAML based identity provider, group_attribute_name must be set for users to be considered part of a group. See [`SamlIdentityProviderCreate`] for more information.
+    /// Note that if configuring a SAML based identity provider, group_attribute_name must be set
+    /// for users to be considered part of a group. See [`SamlIdentityProviderCreate`] for more
+    /// information.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub admin_group_name: crate::Nullable<String>,
-    /// The `description` field.
     pub description: String,
-    /// The `discoverable` field.
     pub discoverable: bool,
     /// Describes how identities are managed and users are authenticated in this Silo
     pub identity_mode: SiloIdentityMode,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl SiloCreate {
     /// A value with the required `description`, `discoverable`, `identity_mode`, `name`, and any other field left out.
     pub fn new(
@@ -3542,6 +3920,7 @@ impl SiloCreate {
         }
     }
 }
+
 impl crate::Validate for SiloCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.identity_mode.validate_at(&path.field("identity_mode"), out);
@@ -3554,6 +3933,7 @@ impl crate::Validate for SiloCreate {
         }
     }
 }
+
 /// Describes how identities are managed and users are authenticated in this Silo
 ///
 /// One of `saml_jit`, `local_only`; any other value is kept as `Unknown`.
@@ -3563,12 +3943,20 @@ pub enum SiloIdentityMode {
     SamlJit,
     /// `local_only`
     LocalOnly,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    SiloIdentityMode, Unknown, [SamlJit = "saml_jit", LocalOnly = "local_only"]
+    SiloIdentityMode,
+    Unknown,
+    [
+        SamlJit = "saml_jit",
+        LocalOnly = "local_only",
+    ]
 );
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiloResultsPage {
@@ -3578,6 +3966,7 @@ pub struct SiloResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SiloRole {
@@ -3587,44 +3976,57 @@ pub enum SiloRole {
     Collaborator,
     /// `viewer`
     Viewer,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    SiloRole, Unknown, [Admin = "admin", Collaborator = "collaborator", Viewer =
-    "viewer"]
+    SiloRole,
+    Unknown,
+    [
+        Admin = "admin",
+        Collaborator = "collaborator",
+        Viewer = "viewer",
+    ]
 );
+
 /// Client view of a [`Policy`], which describes how this resource may be accessed
 ///
-/// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
+/// Note that the Policy only describes access granted explicitly for this resource. The
+/// policies of parent resources can also cause a user to have access to this resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiloRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<SiloRoleRoleAssignment>,
 }
+
 impl SiloRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
     pub fn new(role_assignments: Vec<SiloRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
 }
+
 impl crate::Validate for SiloRolePolicy {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.role_assignments.validate_at(&path.field("role_assignments"), out);
     }
 }
-/// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
+
+/// Describes the assignment of a particular role on a particular resource to a particular
+/// identity (user, group, etc.)
 ///
-/// The resource is not part of this structure.  Rather, [`RoleAssignment`]s are put into a [`Policy`] and that Policy is applied to a particular resource.
+/// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
+/// [`Policy`] and that Policy is applied to a particular resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiloRoleRoleAssignment {
-    /// The `identity_id` field.
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
-    /// The `role_name` field.
     pub role_name: SiloRole,
 }
+
 impl SiloRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other field left out.
     pub fn new(
@@ -3639,12 +4041,14 @@ impl SiloRoleRoleAssignment {
         }
     }
 }
+
 impl crate::Validate for SiloRoleRoleAssignment {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.identity_type.validate_at(&path.field("identity_type"), out);
         self.role_name.validate_at(&path.field("role_name"), out);
     }
 }
+
 /// Client view of a [`Sled`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sled {
@@ -3652,13 +4056,13 @@ pub struct Sled {
     pub baseboard: Baseboard,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    /// The `service_address` field.
     pub service_address: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SledResultsPage {
@@ -3668,54 +4072,62 @@ pub struct SledResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Client view of a Snapshot
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     /// human-readable free-form text about a resource
     pub description: String,
-    /// The `disk_id` field.
     pub disk_id: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
-    /// The `project_id` field.
     pub project_id: String,
     /// A count of bytes, typically used either for memory or storage capacity
     ///
-    /// The maximum supported byte count is [`i64::MAX`].  This makes it somewhat inconvenient to define constructors: a u32 constructor can be infallible, but an i64 constructor can fail (if the value is negative) and a u64 constructor can fail (if the value is larger than i64::MAX).  We provide all of these for consumers' convenience.
+    /// The maximum supported byte count is [`i64::MAX`]. This makes it somewhat inconvenient to
+    /// define constructors: a u32 constructor can be infallible, but an i64 constructor can fail
+    /// (if the value is negative) and a u64 constructor can fail (if the value is larger than
+    /// i64::MAX). We provide all of these for consumers' convenience.
     ///
     /// Minimum: 0.
     pub size: u64,
-    /// The `state` field.
     pub state: SnapshotState,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for a [`Snapshot`](crate::external_api::views::Snapshot)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotCreate {
-    /// The `description` field.
     pub description: String,
     /// The name of the disk to be snapshotted
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub disk: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl SnapshotCreate {
     /// A value with the required `description`, `disk`, `name`, and any other field left out.
     pub fn new(description: String, disk: String, name: String) -> Self {
         Self { description, disk, name }
     }
 }
+
 impl crate::Validate for SnapshotCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -3734,6 +4146,7 @@ impl crate::Validate for SnapshotCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotResultsPage {
@@ -3743,6 +4156,7 @@ pub struct SnapshotResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// One of `creating`, `ready`, `faulted`, `destroyed`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SnapshotState {
@@ -3754,26 +4168,36 @@ pub enum SnapshotState {
     Faulted,
     /// `destroyed`
     Destroyed,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    SnapshotState, Unknown, [Creating = "creating", Ready = "ready", Faulted = "faulted",
-    Destroyed = "destroyed"]
+    SnapshotState,
+    Unknown,
+    [
+        Creating = "creating",
+        Ready = "ready",
+        Faulted = "faulted",
+        Destroyed = "destroyed",
+    ]
 );
-/// The `SpoofLoginBody` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpoofLoginBody {
-    /// The `username` field.
     pub username: String,
 }
+
 impl SpoofLoginBody {
     /// A value with the required `username`, and any other field left out.
     pub fn new(username: String) -> Self {
         Self { username }
     }
 }
+
 impl crate::Validate for SpoofLoginBody {}
+
 /// Client view of a [`SshKey`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SshKey {
@@ -3783,7 +4207,8 @@ pub struct SshKey {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// SSH public key, e.g., `"ssh-ed25519 AAAAC3NzaC..."`
     pub public_key: String,
@@ -3794,18 +4219,22 @@ pub struct SshKey {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for an [`SshKey`](crate::external_api::views::SshKey)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SshKeyCreate {
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// SSH public key, e.g., `"ssh-ed25519 AAAAC3NzaC..."`
     pub public_key: String,
 }
+
 impl SshKeyCreate {
     /// A value with the required `description`, `name`, `public_key`, and any other field left out.
     pub fn new(description: String, name: String, public_key: String) -> Self {
@@ -3816,6 +4245,7 @@ impl SshKeyCreate {
         }
     }
 }
+
 impl crate::Validate for SshKeyCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -3827,6 +4257,7 @@ impl crate::Validate for SshKeyCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SshKeyResultsPage {
@@ -3836,7 +4267,9 @@ pub struct SshKeyResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// One of `virtual_disk_space_provisioned`, `cpus_provisioned`, `ram_provisioned`; any other value is kept as `Unknown`.
+
+/// One of `virtual_disk_space_provisioned`, `cpus_provisioned`, `ram_provisioned`; any other
+/// value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemMetricName {
     /// `virtual_disk_space_provisioned`
@@ -3845,15 +4278,23 @@ pub enum SystemMetricName {
     CpusProvisioned,
     /// `ram_provisioned`
     RamProvisioned,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    SystemMetricName, Unknown, [VirtualDiskSpaceProvisioned =
-    "virtual_disk_space_provisioned", CpusProvisioned = "cpus_provisioned",
-    RamProvisioned = "ram_provisioned"]
+    SystemMetricName,
+    Unknown,
+    [
+        VirtualDiskSpaceProvisioned = "virtual_disk_space_provisioned",
+        CpusProvisioned = "cpus_provisioned",
+        RamProvisioned = "ram_provisioned",
+    ]
 );
-/// Identity-related metadata that's included in "asset" public API objects (which generally have no name or description)
+
+/// Identity-related metadata that's included in "asset" public API objects (which generally
+/// have no name or description)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemUpdate {
     /// unique, immutable, system-controlled identifier for each resource
@@ -3862,11 +4303,10 @@ pub struct SystemUpdate {
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
-    /// The `version` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemUpdateResultsPage {
@@ -3876,20 +4316,20 @@ pub struct SystemUpdateResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// The `SystemUpdateStart` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemUpdateStart {
-    /// The `version` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
+
 impl SystemUpdateStart {
     /// A value with the required `version`, and any other field left out.
     pub fn new(version: String) -> Self {
         Self { version }
     }
 }
+
 impl crate::Validate for SystemUpdateStart {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -3900,30 +4340,30 @@ impl crate::Validate for SystemUpdateStart {
         }
     }
 }
-/// The `SystemVersion` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemVersion {
-    /// The `status` field.
     pub status: UpdateStatus,
-    /// The `version_range` field.
     pub version_range: VersionRange,
 }
+
 /// The schema for a timeseries.
 ///
-/// This includes the name of the timeseries, as well as the datum type of its metric and the schema for each field.
+/// This includes the name of the timeseries, as well as the datum type of its metric and the
+/// schema for each field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeseriesSchema {
-    /// The `created` field.
     pub created: String,
     /// The type of an individual datum of a metric.
     pub datum_type: DatumType,
-    /// The `field_schema` field.
     pub field_schema: Vec<FieldSchema>,
-    /// Names are constructed by concatenating the target and metric names with ':'. Target and metric names must be lowercase alphanumeric characters with '_' separating words.
+    /// Names are constructed by concatenating the target and metric names with ':'. Target and
+    /// metric names must be lowercase alphanumeric characters with '_' separating words.
     ///
     /// Pattern: `(([a-z]+[a-z0-9]*)(_([a-z0-9]+))*):(([a-z]+[a-z0-9]*)(_([a-z0-9]+))*)`.
     pub timeseries_name: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeseriesSchemaResultsPage {
@@ -3933,22 +4373,22 @@ pub struct TimeseriesSchemaResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// Identity-related metadata that's included in "asset" public API objects (which generally have no name or description)
+
+/// Identity-related metadata that's included in "asset" public API objects (which generally
+/// have no name or description)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDeployment {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    /// The `status` field.
     pub status: UpdateStatus,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
-    /// The `version` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDeploymentResultsPage {
@@ -3958,9 +4398,9 @@ pub struct UpdateDeploymentResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// The `UpdateStatus` schema.
-///
-/// One of these, told apart by the `status` property; a value with another `status` is kept as `Unknown`.
+
+/// One of these, told apart by the `status` property; a value with another `status` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "status")]
 pub enum UpdateStatus {
@@ -3974,6 +4414,7 @@ pub enum UpdateStatus {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for UpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3988,30 +4429,26 @@ impl<'de> serde::Deserialize<'de> for UpdateStatus {
         }
     }
 }
-/// Identity-related metadata that's included in "asset" public API objects (which generally have no name or description)
+
+/// Identity-related metadata that's included in "asset" public API objects (which generally
+/// have no name or description)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateableComponent {
-    /// The `component_type` field.
     pub component_type: UpdateableComponentType,
-    /// The `device_id` field.
     pub device_id: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    /// The `status` field.
     pub status: UpdateStatus,
-    /// The `system_version` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub system_version: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
-    /// The `version` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateableComponentResultsPage {
@@ -4021,7 +4458,12 @@ pub struct UpdateableComponentResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// One of `bootloader_for_rot`, `bootloader_for_sp`, `bootloader_for_host_proc`, `hubris_for_psc_rot`, `hubris_for_psc_sp`, `hubris_for_sidecar_rot`, `hubris_for_sidecar_sp`, `hubris_for_gimlet_rot`, `hubris_for_gimlet_sp`, `helios_host_phase1`, `helios_host_phase2`, `host_omicron`; any other value is kept as `Unknown`.
+
+/// One of `bootloader_for_rot`, `bootloader_for_sp`, `bootloader_for_host_proc`,
+/// `hubris_for_psc_rot`, `hubris_for_psc_sp`, `hubris_for_sidecar_rot`,
+/// `hubris_for_sidecar_sp`, `hubris_for_gimlet_rot`, `hubris_for_gimlet_sp`,
+/// `helios_host_phase1`, `helios_host_phase2`, `host_omicron`; any other value is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateableComponentType {
     /// `bootloader_for_rot`
@@ -4048,29 +4490,40 @@ pub enum UpdateableComponentType {
     HeliosHostPhase2,
     /// `host_omicron`
     HostOmicron,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    UpdateableComponentType, Unknown, [BootloaderForRot = "bootloader_for_rot",
-    BootloaderForSp = "bootloader_for_sp", BootloaderForHostProc =
-    "bootloader_for_host_proc", HubrisForPscRot = "hubris_for_psc_rot", HubrisForPscSp =
-    "hubris_for_psc_sp", HubrisForSidecarRot = "hubris_for_sidecar_rot",
-    HubrisForSidecarSp = "hubris_for_sidecar_sp", HubrisForGimletRot =
-    "hubris_for_gimlet_rot", HubrisForGimletSp = "hubris_for_gimlet_sp", HeliosHostPhase1
-    = "helios_host_phase1", HeliosHostPhase2 = "helios_host_phase2", HostOmicron =
-    "host_omicron"]
+    UpdateableComponentType,
+    Unknown,
+    [
+        BootloaderForRot = "bootloader_for_rot",
+        BootloaderForSp = "bootloader_for_sp",
+        BootloaderForHostProc = "bootloader_for_host_proc",
+        HubrisForPscRot = "hubris_for_psc_rot",
+        HubrisForPscSp = "hubris_for_psc_sp",
+        HubrisForSidecarRot = "hubris_for_sidecar_rot",
+        HubrisForSidecarSp = "hubris_for_sidecar_sp",
+        HubrisForGimletRot = "hubris_for_gimlet_rot",
+        HubrisForGimletSp = "hubris_for_gimlet_sp",
+        HeliosHostPhase1 = "helios_host_phase1",
+        HeliosHostPhase2 = "helios_host_phase2",
+        HostOmicron = "host_omicron",
+    ]
 );
+
 /// Client view of a [`User`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// Human-readable name that can identify the user
     pub display_name: String,
-    /// The `id` field.
     pub id: String,
     /// Uuid of the silo to which this user belongs
     pub silo_id: String,
 }
+
 /// Client view of a [`UserBuiltin`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserBuiltin {
@@ -4080,13 +4533,15 @@ pub struct UserBuiltin {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserBuiltinResultsPage {
@@ -4096,22 +4551,26 @@ pub struct UserBuiltinResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Create-time parameters for a [`User`](crate::external_api::views::User)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserCreate {
     /// username used to log in
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub external_id: String,
     /// password used to log in
     pub password: UserPassword,
 }
+
 impl UserCreate {
     /// A value with the required `external_id`, `password`, and any other field left out.
     pub fn new(external_id: String, password: UserPassword) -> Self {
         Self { external_id, password }
     }
 }
+
 impl crate::Validate for UserCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -4130,9 +4589,11 @@ impl crate::Validate for UserCreate {
         self.password.validate_at(&path.field("password"), out);
     }
 }
+
 /// Parameters for setting a user's password
 ///
-/// One of these, told apart by the `user_password_value` property; a value with another `user_password_value` is kept as `Unknown`.
+/// One of these, told apart by the `user_password_value` property; a value with another
+/// `user_password_value` is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "user_password_value")]
 pub enum UserPassword {
@@ -4155,6 +4616,7 @@ pub enum UserPassword {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for UserPassword {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4179,6 +4641,7 @@ impl<'de> serde::Deserialize<'de> for UserPassword {
         }
     }
 }
+
 impl crate::Validate for UserPassword {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -4190,6 +4653,7 @@ impl crate::Validate for UserPassword {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserResultsPage {
@@ -4199,6 +4663,7 @@ pub struct UserResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Credentials for local user login
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsernamePasswordCredentials {
@@ -4206,17 +4671,22 @@ pub struct UsernamePasswordCredentials {
     ///
     /// Maximum length: 512 characters.
     pub password: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub username: String,
 }
+
 impl UsernamePasswordCredentials {
     /// A value with the required `password`, `username`, and any other field left out.
     pub fn new(password: String, username: String) -> Self {
         Self { password, username }
     }
 }
+
 impl crate::Validate for UsernamePasswordCredentials {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         v::length(&path.field("password"), &self.password, None, Some(512), out);
@@ -4229,18 +4699,15 @@ impl crate::Validate for UsernamePasswordCredentials {
         }
     }
 }
-/// The `VersionRange` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VersionRange {
-    /// The `high` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub high: String,
-    /// The `low` field.
-    ///
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub low: String,
 }
+
 /// Client view of a [`Vpc`]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Vpc {
@@ -4248,17 +4715,20 @@ pub struct Vpc {
     pub description: String,
     /// The name used for the VPC in DNS.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub dns_name: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
     /// The unique local IPv6 address range for subnets in this VPC
     ///
-    /// Pattern: `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
+    /// Pattern:
+    /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
     pub ipv6_prefix: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// id for the project containing this VPC
     pub project_id: String,
@@ -4269,27 +4739,37 @@ pub struct Vpc {
     /// timestamp when this resource was last modified
     pub time_modified: String,
 }
+
 /// Create-time parameters for a [`Vpc`](crate::external_api::views::Vpc)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcCreate {
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub dns_name: String,
     /// The IPv6 prefix for this VPC.
     ///
-    /// All IPv6 subnets created from this VPC must be taken from this range, which sould be a Unique Local Address in the range `fd00::/48`. The default VPC Subnet will have the first `/64` range from this prefix.
+    /// All IPv6 subnets created from this VPC must be taken from this range, which sould be a
+    /// Unique Local Address in the range `fd00::/48`. The default VPC Subnet will have the first
+    /// `/64` range from this prefix.
     ///
-    /// Pattern: `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
+    /// Pattern:
+    /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ipv6_prefix: crate::Nullable<String>,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl VpcCreate {
     /// A value with the required `description`, `dns_name`, `name`, and any other field left out.
     pub fn new(description: String, dns_name: String, name: String) -> Self {
@@ -4301,6 +4781,7 @@ impl VpcCreate {
         }
     }
 }
+
 impl crate::Validate for VpcCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -4327,6 +4808,7 @@ impl crate::Validate for VpcCreate {
         }
     }
 }
+
 /// A single rule in a VPC firewall
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcFirewallRule {
@@ -4342,7 +4824,8 @@ pub struct VpcFirewallRule {
     pub id: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// the relative priority of this rule
     ///
@@ -4359,6 +4842,7 @@ pub struct VpcFirewallRule {
     /// the VPC to which this rule belongs
     pub vpc_id: String,
 }
+
 /// One of `allow`, `deny`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleAction {
@@ -4366,12 +4850,20 @@ pub enum VpcFirewallRuleAction {
     Allow,
     /// `deny`
     Deny,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    VpcFirewallRuleAction, Unknown, [Allow = "allow", Deny = "deny"]
+    VpcFirewallRuleAction,
+    Unknown,
+    [
+        Allow = "allow",
+        Deny = "deny",
+    ]
 );
+
 /// One of `inbound`, `outbound`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleDirection {
@@ -4379,13 +4871,22 @@ pub enum VpcFirewallRuleDirection {
     Inbound,
     /// `outbound`
     Outbound,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    VpcFirewallRuleDirection, Unknown, [Inbound = "inbound", Outbound = "outbound"]
+    VpcFirewallRuleDirection,
+    Unknown,
+    [
+        Inbound = "inbound",
+        Outbound = "outbound",
+    ]
 );
-/// Filter for a firewall rule. A given packet must match every field that is present for the rule to apply to it. A packet matches a field if any entry in that field matches the packet.
+
+/// Filter for a firewall rule. A given packet must match every field that is present for the
+/// rule to apply to it. A packet matches a field if any entry in that field matches the packet.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcFirewallRuleFilter {
     /// If present, the sources (if incoming) or destinations (if outgoing) this rule applies to.
@@ -4393,13 +4894,15 @@ pub struct VpcFirewallRuleFilter {
     pub hosts: crate::Nullable<Vec<VpcFirewallRuleHostFilter>>,
     /// If present, the destination ports this rule applies to.
     ///
-    /// Each item: Minimum length: 1 characters. Each item: Maximum length: 11 characters. Each item: Pattern: `^[0-9]{1,5}(-[0-9]{1,5})?$`.
+    /// Each item: Minimum length: 1 character. Each item: Maximum length: 11 characters. Each item:
+    /// Pattern: `^[0-9]{1,5}(-[0-9]{1,5})?$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ports: crate::Nullable<Vec<String>>,
     /// If present, the networking protocols this rule applies to.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub protocols: crate::Nullable<Vec<VpcFirewallRuleProtocol>>,
 }
+
 impl crate::Validate for VpcFirewallRuleFilter {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.hosts.validate_at(&path.field("hosts"), out);
@@ -4423,9 +4926,12 @@ impl crate::Validate for VpcFirewallRuleFilter {
         self.protocols.validate_at(&path.field("protocols"), out);
     }
 }
-/// The `VpcFirewallRuleHostFilter` is used to filter traffic on the basis of its source or destination host.
+
+/// The `VpcFirewallRuleHostFilter` is used to filter traffic on the basis of its source or
+/// destination host.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum VpcFirewallRuleHostFilter {
@@ -4434,9 +4940,12 @@ pub enum VpcFirewallRuleHostFilter {
     /// `type` is `vpc`.
     #[serde(rename = "vpc")]
     Vpc {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to traffic from/to all instances in the VPC Subnet
@@ -4444,9 +4953,12 @@ pub enum VpcFirewallRuleHostFilter {
     /// `type` is `subnet`.
     #[serde(rename = "subnet")]
     Subnet {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to traffic from/to this specific instance
@@ -4454,31 +4966,29 @@ pub enum VpcFirewallRuleHostFilter {
     /// `type` is `instance`.
     #[serde(rename = "instance")]
     Instance {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to traffic from/to a specific IP address
     ///
     /// `type` is `ip`.
     #[serde(rename = "ip")]
-    Ip {
-        /// The `value` field.
-        value: String,
-    },
+    Ip { value: String },
     /// The rule applies to traffic from/to a specific IP subnet
     ///
     /// `type` is `ip_net`.
     #[serde(rename = "ip_net")]
-    IpNet {
-        /// The `value` field.
-        value: IpNet,
-    },
+    IpNet { value: IpNet },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleHostFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4536,6 +5046,7 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleHostFilter {
         }
     }
 }
+
 impl crate::Validate for VpcFirewallRuleHostFilter {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -4568,6 +5079,7 @@ impl crate::Validate for VpcFirewallRuleHostFilter {
         }
     }
 }
+
 /// The protocols that may be specified in a firewall rule's filter
 ///
 /// One of `TCP`, `UDP`, `ICMP`; any other value is kept as `Unknown`.
@@ -4579,12 +5091,21 @@ pub enum VpcFirewallRuleProtocol {
     Udp,
     /// `ICMP`
     Icmp,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    VpcFirewallRuleProtocol, Unknown, [Tcp = "TCP", Udp = "UDP", Icmp = "ICMP"]
+    VpcFirewallRuleProtocol,
+    Unknown,
+    [
+        Tcp = "TCP",
+        Udp = "UDP",
+        Icmp = "ICMP",
+    ]
 );
+
 /// One of `disabled`, `enabled`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleStatus {
@@ -4592,15 +5113,25 @@ pub enum VpcFirewallRuleStatus {
     Disabled,
     /// `enabled`
     Enabled,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    VpcFirewallRuleStatus, Unknown, [Disabled = "disabled", Enabled = "enabled"]
+    VpcFirewallRuleStatus,
+    Unknown,
+    [
+        Disabled = "disabled",
+        Enabled = "enabled",
+    ]
 );
-/// A `VpcFirewallRuleTarget` is used to specify the set of [`Instance`]s to which a firewall rule applies.
+
+/// A `VpcFirewallRuleTarget` is used to specify the set of [`Instance`]s to which a firewall
+/// rule applies.
 ///
-/// One of these, told apart by the `type` property; a value with another `type` is kept as `Unknown`.
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum VpcFirewallRuleTarget {
@@ -4609,9 +5140,12 @@ pub enum VpcFirewallRuleTarget {
     /// `type` is `vpc`.
     #[serde(rename = "vpc")]
     Vpc {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to all instances in the VPC Subnet
@@ -4619,9 +5153,12 @@ pub enum VpcFirewallRuleTarget {
     /// `type` is `subnet`.
     #[serde(rename = "subnet")]
     Subnet {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to this specific instance
@@ -4629,31 +5166,29 @@ pub enum VpcFirewallRuleTarget {
     /// `type` is `instance`.
     #[serde(rename = "instance")]
     Instance {
-        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+        /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+        /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+        /// they may contain a UUID.
         ///
-        /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+        /// Maximum length: 63 characters. Pattern:
+        /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
         value: String,
     },
     /// The rule applies to a specific IP address
     ///
     /// `type` is `ip`.
     #[serde(rename = "ip")]
-    Ip {
-        /// The `value` field.
-        value: String,
-    },
+    Ip { value: String },
     /// The rule applies to a specific IP subnet
     ///
     /// `type` is `ip_net`.
     #[serde(rename = "ip_net")]
-    IpNet {
-        /// The `value` field.
-        value: IpNet,
-    },
+    IpNet { value: IpNet },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4711,6 +5246,7 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTarget {
         }
     }
 }
+
 impl crate::Validate for VpcFirewallRuleTarget {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         match self {
@@ -4743,6 +5279,7 @@ impl crate::Validate for VpcFirewallRuleTarget {
         }
     }
 }
+
 /// A single rule in a VPC firewall
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcFirewallRuleUpdate {
@@ -4756,7 +5293,8 @@ pub struct VpcFirewallRuleUpdate {
     pub filters: VpcFirewallRuleFilter,
     /// name of the rule, unique to this VPC
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// the relative priority of this rule
     ///
@@ -4767,6 +5305,7 @@ pub struct VpcFirewallRuleUpdate {
     /// list of sets of instances that the rule applies to
     pub targets: Vec<VpcFirewallRuleTarget>,
 }
+
 impl VpcFirewallRuleUpdate {
     /// A value with the required `action`, `description`, `direction`, `filters`, `name`, `priority`, `status`, `targets`, and any other field left out.
     pub fn new(
@@ -4791,6 +5330,7 @@ impl VpcFirewallRuleUpdate {
         }
     }
 }
+
 impl crate::Validate for VpcFirewallRuleUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.action.validate_at(&path.field("action"), out);
@@ -4808,29 +5348,33 @@ impl crate::Validate for VpcFirewallRuleUpdate {
         self.targets.validate_at(&path.field("targets"), out);
     }
 }
-/// Updateable properties of a `Vpc`'s firewall Note that VpcFirewallRules are implicitly created along with a Vpc, so there is no explicit creation.
+
+/// Updateable properties of a `Vpc`'s firewall Note that VpcFirewallRules are implicitly
+/// created along with a Vpc, so there is no explicit creation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcFirewallRuleUpdateParams {
-    /// The `rules` field.
     pub rules: Vec<VpcFirewallRuleUpdate>,
 }
+
 impl VpcFirewallRuleUpdateParams {
     /// A value with the required `rules`, and any other field left out.
     pub fn new(rules: Vec<VpcFirewallRuleUpdate>) -> Self {
         Self { rules }
     }
 }
+
 impl crate::Validate for VpcFirewallRuleUpdateParams {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.rules.validate_at(&path.field("rules"), out);
     }
 }
+
 /// Collection of a Vpc's firewall rules
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcFirewallRules {
-    /// The `rules` field.
     pub rules: Vec<VpcFirewallRule>,
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcResultsPage {
@@ -4840,18 +5384,20 @@ pub struct VpcResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
-/// A VPC router defines a series of rules that indicate where traffic should be sent depending on its destination.
+
+/// A VPC router defines a series of rules that indicate where traffic should be sent depending
+/// on its destination.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcRouter {
     /// human-readable free-form text about a resource
     pub description: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    /// The `kind` field.
     pub kind: VpcRouterKind,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -4860,22 +5406,27 @@ pub struct VpcRouter {
     /// The VPC to which the router belongs.
     pub vpc_id: String,
 }
+
 /// Create-time parameters for a [`VpcRouter`](crate::external_api::views::VpcRouter)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcRouterCreate {
-    /// The `description` field.
     pub description: String,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl VpcRouterCreate {
     /// A value with the required `description`, `name`, and any other field left out.
     pub fn new(description: String, name: String) -> Self {
         Self { description, name }
     }
 }
+
 impl crate::Validate for VpcRouterCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -4887,6 +5438,7 @@ impl crate::Validate for VpcRouterCreate {
         }
     }
 }
+
 /// One of `system`, `custom`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcRouterKind {
@@ -4894,12 +5446,20 @@ pub enum VpcRouterKind {
     System,
     /// `custom`
     Custom,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    VpcRouterKind, Unknown, [System = "system", Custom = "custom"]
+    VpcRouterKind,
+    Unknown,
+    [
+        System = "system",
+        Custom = "custom",
+    ]
 );
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcRouterResultsPage {
@@ -4909,18 +5469,18 @@ pub struct VpcRouterResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Updateable properties of a [`VpcRouter`](crate::external_api::views::VpcRouter)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcRouterUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
 impl crate::Validate for VpcRouterUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
@@ -4934,7 +5494,9 @@ impl crate::Validate for VpcRouterUpdate {
         }
     }
 }
-/// A VPC subnet represents a logical grouping for instances that allows network traffic between them, within a IPv4 subnetwork or optionall an IPv6 subnetwork.
+
+/// A VPC subnet represents a logical grouping for instances that allows network traffic between
+/// them, within a IPv4 subnetwork or optionall an IPv6 subnetwork.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcSubnet {
     /// human-readable free-form text about a resource
@@ -4943,15 +5505,18 @@ pub struct VpcSubnet {
     pub id: String,
     /// The IPv4 subnet CIDR block.
     ///
-    /// Pattern: `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])/([8-9]|1[0-9]|2[0-9]|3[0-2])$`.
+    /// Pattern:
+    /// `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])/([8-9]|1[0-9]|2[0-9]|3[0-2])$`.
     pub ipv4_block: String,
     /// The IPv6 subnet CIDR block.
     ///
-    /// Pattern: `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
+    /// Pattern:
+    /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
     pub ipv6_block: String,
     /// unique, mutable, user-controlled identifier for each resource
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -4960,29 +5525,38 @@ pub struct VpcSubnet {
     /// The VPC to which the subnet belongs.
     pub vpc_id: String,
 }
+
 /// Create-time parameters for a [`VpcSubnet`](crate::external_api::views::VpcSubnet)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcSubnetCreate {
-    /// The `description` field.
     pub description: String,
     /// The IPv4 address range for this subnet.
     ///
-    /// It must be allocated from an RFC 1918 private address range, and must not overlap with any other existing subnet in the VPC.
+    /// It must be allocated from an RFC 1918 private address range, and must not overlap with any
+    /// other existing subnet in the VPC.
     ///
-    /// Pattern: `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])/([8-9]|1[0-9]|2[0-9]|3[0-2])$`.
+    /// Pattern:
+    /// `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])/([8-9]|1[0-9]|2[0-9]|3[0-2])$`.
     pub ipv4_block: String,
     /// The IPv6 address range for this subnet.
     ///
-    /// It must be allocated from the RFC 4193 Unique Local Address range, with the prefix equal to the parent VPC's prefix. A random `/64` block will be assigned if one is not provided. It must not overlap with any existing subnet in the VPC.
+    /// It must be allocated from the RFC 4193 Unique Local Address range, with the prefix equal to
+    /// the parent VPC's prefix. A random `/64` block will be assigned if one is not provided. It
+    /// must not overlap with any existing subnet in the VPC.
     ///
-    /// Pattern: `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
+    /// Pattern:
+    /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ipv6_block: crate::Nullable<String>,
-    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though they may contain a UUID.
+    /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII,
+    /// uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID though
+    /// they may contain a UUID.
     ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
 impl VpcSubnetCreate {
     /// A value with the required `description`, `ipv4_block`, `name`, and any other field left out.
     pub fn new(description: String, ipv4_block: String, name: String) -> Self {
@@ -4994,6 +5568,7 @@ impl VpcSubnetCreate {
         }
     }
 }
+
 impl crate::Validate for VpcSubnetCreate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         {
@@ -5019,6 +5594,7 @@ impl crate::Validate for VpcSubnetCreate {
         }
     }
 }
+
 /// A single page of results
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcSubnetResultsPage {
@@ -5028,18 +5604,18 @@ pub struct VpcSubnetResultsPage {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
 /// Updateable properties of a [`VpcSubnet`](crate::external_api::views::VpcSubnet)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcSubnetUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
 impl crate::Validate for VpcSubnetUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.name {
@@ -5053,23 +5629,22 @@ impl crate::Validate for VpcSubnetUpdate {
         }
     }
 }
+
 /// Updateable properties of a [`Vpc`](crate::external_api::views::Vpc)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcUpdate {
-    /// The `description` field.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    /// The `dns_name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub dns_name: crate::Nullable<String>,
-    /// The `name` field.
-    ///
-    /// Maximum length: 63 characters. Pattern: `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
+    /// Maximum length: 63 characters. Pattern:
+    /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
 impl crate::Validate for VpcUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let crate::Nullable::Value(value) = &self.dns_name {
@@ -5092,7 +5667,10 @@ impl crate::Validate for VpcUpdate {
         }
     }
 }
-/// The error answers of `GET /by-id/disks/{id}` ([`crate::Client::disk_view_by_id`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /by-id/disks/{id}` ([`crate::Client::disk_view_by_id`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 ///
 /// 184 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -5104,36 +5682,61 @@ pub enum DiskViewByIdError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for DiskViewByIdError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16..=499u16 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500u16..=599u16 => Self::ServerError(serde_json::from_slice(body).ok()),
+            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
+            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /by-id/images/{id}` ([`crate::Client::image_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/images/{id}` ([`crate::Client::image_view_by_id`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type ImageViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/instances/{id}` ([`crate::Client::instance_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/instances/{id}` ([`crate::Client::instance_view_by_id`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type InstanceViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/network-interfaces/{id}` ([`crate::Client::instance_network_interface_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/network-interfaces/{id}`
+/// ([`crate::Client::instance_network_interface_view_by_id`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type InstanceNetworkInterfaceViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/organizations/{id}` ([`crate::Client::organization_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/organizations/{id}`
+/// ([`crate::Client::organization_view_by_id`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/projects/{id}` ([`crate::Client::project_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/projects/{id}` ([`crate::Client::project_view_by_id`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type ProjectViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/snapshots/{id}` ([`crate::Client::snapshot_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/snapshots/{id}` ([`crate::Client::snapshot_view_by_id`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SnapshotViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/vpc-router-routes/{id}` ([`crate::Client::vpc_router_route_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/vpc-router-routes/{id}`
+/// ([`crate::Client::vpc_router_route_view_by_id`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterRouteViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/vpc-routers/{id}` ([`crate::Client::vpc_router_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/vpc-routers/{id}`
+/// ([`crate::Client::vpc_router_view_by_id`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/vpc-subnets/{id}` ([`crate::Client::vpc_subnet_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/vpc-subnets/{id}`
+/// ([`crate::Client::vpc_subnet_view_by_id`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcSubnetViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /by-id/vpcs/{id}` ([`crate::Client::vpc_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /by-id/vpcs/{id}` ([`crate::Client::vpc_view_by_id`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type VpcViewByIdError = DiskViewByIdError;
-/// The error answers of `POST /device/auth` ([`crate::Client::device_auth_request`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /device/auth` ([`crate::Client::device_auth_request`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 ///
 /// 2 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -5141,20 +5744,32 @@ pub enum DeviceAuthRequestError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for DeviceAuthRequestError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `POST /device/confirm` ([`crate::Client::device_auth_confirm`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /device/confirm` ([`crate::Client::device_auth_confirm`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type DeviceAuthConfirmError = DiskViewByIdError;
-/// The error answers of `POST /device/token` ([`crate::Client::device_access_token`]): the same as [`DeviceAuthRequestError`]'s.
+
+/// The error answers of `POST /device/token` ([`crate::Client::device_access_token`]): the same
+/// as [`DeviceAuthRequestError`]'s.
 pub type DeviceAccessTokenError = DeviceAuthRequestError;
-/// The error answers of `GET /groups` ([`crate::Client::group_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /groups` ([`crate::Client::group_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type GroupListError = DiskViewByIdError;
-/// The error answers of `POST /login` ([`crate::Client::login_spoof`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /login` ([`crate::Client::login_spoof`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type LoginSpoofError = DiskViewByIdError;
-/// The error answers of `POST /login/{silo_name}/local` ([`crate::Client::login_local`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /login/{silo_name}/local` ([`crate::Client::login_local`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 ///
 /// One other operation declares the same answers: its error type is an alias of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -5168,17 +5783,21 @@ pub enum LoginLocalError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for LoginLocalError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            303u16 => Self::SeeOther(serde_json::from_slice(body).ok()),
-            400u16..=499u16 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500u16..=599u16 => Self::ServerError(serde_json::from_slice(body).ok()),
+            303 => Self::SeeOther(serde_json::from_slice(body).ok()),
+            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
+            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /login/{silo_name}/saml/{provider_name}` ([`crate::Client::login_saml_begin`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /login/{silo_name}/saml/{provider_name}`
+/// ([`crate::Client::login_saml_begin`]), one variant per status the spec declares. Each holds
+/// the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoginSamlBeginError {
     /// 302: redirect (found)
@@ -5190,97 +5809,207 @@ pub enum LoginSamlBeginError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for LoginSamlBeginError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            302u16 => Self::Found(serde_json::from_slice(body).ok()),
-            400u16..=499u16 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500u16..=599u16 => Self::ServerError(serde_json::from_slice(body).ok()),
+            302 => Self::Found(serde_json::from_slice(body).ok()),
+            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
+            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /login/{silo_name}/saml/{provider_name}` ([`crate::Client::login_saml`]): the same as [`LoginLocalError`]'s.
+
+/// The error answers of `POST /login/{silo_name}/saml/{provider_name}`
+/// ([`crate::Client::login_saml`]): the same as [`LoginLocalError`]'s.
 pub type LoginSamlError = LoginLocalError;
-/// The error answers of `POST /logout` ([`crate::Client::logout`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /logout` ([`crate::Client::logout`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type LogoutError = DiskViewByIdError;
-/// The error answers of `GET /organizations` ([`crate::Client::organization_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations` ([`crate::Client::organization_list`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type OrganizationListError = DiskViewByIdError;
-/// The error answers of `POST /organizations` ([`crate::Client::organization_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /organizations` ([`crate::Client::organization_create`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type OrganizationCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}` ([`crate::Client::organization_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}`
+/// ([`crate::Client::organization_view`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}` ([`crate::Client::organization_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /organizations/{organization_name}`
+/// ([`crate::Client::organization_update`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}` ([`crate::Client::organization_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /organizations/{organization_name}`
+/// ([`crate::Client::organization_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/policy` ([`crate::Client::organization_policy_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/policy`
+/// ([`crate::Client::organization_policy_view`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationPolicyViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/policy` ([`crate::Client::organization_policy_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /organizations/{organization_name}/policy`
+/// ([`crate::Client::organization_policy_update`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationPolicyUpdateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects` ([`crate::Client::project_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/projects`
+/// ([`crate::Client::project_list`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects` ([`crate::Client::project_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /organizations/{organization_name}/projects`
+/// ([`crate::Client::project_create`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}` ([`crate::Client::project_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}`
+/// ([`crate::Client::project_view`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}` ([`crate::Client::project_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}`
+/// ([`crate::Client::project_update`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}` ([`crate::Client::project_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}`
+/// ([`crate::Client::project_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/disks` ([`crate::Client::disk_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/disks`
+/// ([`crate::Client::disk_list`]): the same as [`DiskViewByIdError`]'s.
 pub type DiskListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/disks` ([`crate::Client::disk_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/disks`
+/// ([`crate::Client::disk_create`]): the same as [`DiskViewByIdError`]'s.
 pub type DiskCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}` ([`crate::Client::disk_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}`
+/// ([`crate::Client::disk_view`]): the same as [`DiskViewByIdError`]'s.
 pub type DiskViewError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}` ([`crate::Client::disk_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}`
+/// ([`crate::Client::disk_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type DiskDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}/metrics/{metric_name}` ([`crate::Client::disk_metrics_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/disks/{disk_name}/metrics/{metric_name}`
+/// ([`crate::Client::disk_metrics_list`]): the same as [`DiskViewByIdError`]'s.
 pub type DiskMetricsListError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/images` ([`crate::Client::image_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/images`
+/// ([`crate::Client::image_list`]): the same as [`DiskViewByIdError`]'s.
 pub type ImageListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/images` ([`crate::Client::image_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/images`
+/// ([`crate::Client::image_create`]): the same as [`DiskViewByIdError`]'s.
 pub type ImageCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/images/{image_name}` ([`crate::Client::image_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/images/{image_name}`
+/// ([`crate::Client::image_view`]): the same as [`DiskViewByIdError`]'s.
 pub type ImageViewError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/images/{image_name}` ([`crate::Client::image_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/images/{image_name}`
+/// ([`crate::Client::image_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type ImageDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances` ([`crate::Client::instance_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances`
+/// ([`crate::Client::instance_list`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances` ([`crate::Client::instance_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances`
+/// ([`crate::Client::instance_create`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}` ([`crate::Client::instance_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}`
+/// ([`crate::Client::instance_view`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceViewError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}` ([`crate::Client::instance_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}`
+/// ([`crate::Client::instance_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks` ([`crate::Client::instance_disk_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks`
+/// ([`crate::Client::instance_disk_list`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDiskListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/attach` ([`crate::Client::instance_disk_attach`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/attach`
+/// ([`crate::Client::instance_disk_attach`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDiskAttachError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/detach` ([`crate::Client::instance_disk_detach`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/disks/detach`
+/// ([`crate::Client::instance_disk_detach`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDiskDetachError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/external-ips` ([`crate::Client::instance_external_ip_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/external-ips`
+/// ([`crate::Client::instance_external_ip_list`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceExternalIpListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/migrate` ([`crate::Client::instance_migrate`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/migrate`
+/// ([`crate::Client::instance_migrate`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceMigrateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces` ([`crate::Client::instance_network_interface_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces`
+/// ([`crate::Client::instance_network_interface_list`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceNetworkInterfaceListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces` ([`crate::Client::instance_network_interface_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces`
+/// ([`crate::Client::instance_network_interface_create`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceNetworkInterfaceCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}` ([`crate::Client::instance_network_interface_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
+/// ([`crate::Client::instance_network_interface_view`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceNetworkInterfaceViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}` ([`crate::Client::instance_network_interface_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
+/// ([`crate::Client::instance_network_interface_update`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceNetworkInterfaceUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}` ([`crate::Client::instance_network_interface_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/network-interfaces/{interface_name}`
+/// ([`crate::Client::instance_network_interface_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceNetworkInterfaceDeleteError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/reboot` ([`crate::Client::instance_reboot`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/reboot`
+/// ([`crate::Client::instance_reboot`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceRebootError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console` ([`crate::Client::instance_serial_console`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console`
+/// ([`crate::Client::instance_serial_console`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceSerialConsoleError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream` ([`crate::Client::instance_serial_console_stream`]): the same as [`DeviceAuthRequestError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream`
+/// ([`crate::Client::instance_serial_console_stream`]): the same as
+/// [`DeviceAuthRequestError`]'s.
 pub type InstanceSerialConsoleStreamError = DeviceAuthRequestError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream_v2` ([`crate::Client::instance_serial_console_stream_v2`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/serial-console/stream_v2`
+/// ([`crate::Client::instance_serial_console_stream_v2`]), one variant per status the spec
+/// declares. Each holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 ///
 /// One other operation declares the same answers: its error type is an alias of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -5294,281 +6023,581 @@ pub enum InstanceSerialConsoleStreamV2Error {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for InstanceSerialConsoleStreamV2Error {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            101u16 => Self::Status101(serde_json::from_slice(body).ok()),
-            400u16..=499u16 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500u16..=599u16 => Self::ServerError(serde_json::from_slice(body).ok()),
+            101 => Self::Status101(serde_json::from_slice(body).ok()),
+            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
+            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/start` ([`crate::Client::instance_start`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/start`
+/// ([`crate::Client::instance_start`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceStartError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/stop` ([`crate::Client::instance_stop`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/stop`
+/// ([`crate::Client::instance_stop`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceStopError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/policy` ([`crate::Client::project_policy_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/policy`
+/// ([`crate::Client::project_policy_view`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectPolicyViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/policy` ([`crate::Client::project_policy_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/policy`
+/// ([`crate::Client::project_policy_update`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectPolicyUpdateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/snapshots` ([`crate::Client::snapshot_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/snapshots`
+/// ([`crate::Client::snapshot_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SnapshotListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/snapshots` ([`crate::Client::snapshot_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/snapshots`
+/// ([`crate::Client::snapshot_create`]): the same as [`DiskViewByIdError`]'s.
 pub type SnapshotCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}` ([`crate::Client::snapshot_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}`
+/// ([`crate::Client::snapshot_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SnapshotViewError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}` ([`crate::Client::snapshot_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/snapshots/{snapshot_name}`
+/// ([`crate::Client::snapshot_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type SnapshotDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs` ([`crate::Client::vpc_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs`
+/// ([`crate::Client::vpc_list`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/vpcs` ([`crate::Client::vpc_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/vpcs`
+/// ([`crate::Client::vpc_create`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}` ([`crate::Client::vpc_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}`
+/// ([`crate::Client::vpc_view`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}` ([`crate::Client::vpc_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}`
+/// ([`crate::Client::vpc_update`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}` ([`crate::Client::vpc_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}`
+/// ([`crate::Client::vpc_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules` ([`crate::Client::vpc_firewall_rules_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules`
+/// ([`crate::Client::vpc_firewall_rules_view`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcFirewallRulesViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules` ([`crate::Client::vpc_firewall_rules_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/firewall/rules`
+/// ([`crate::Client::vpc_firewall_rules_update`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcFirewallRulesUpdateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers` ([`crate::Client::vpc_router_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers`
+/// ([`crate::Client::vpc_router_list`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers` ([`crate::Client::vpc_router_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers`
+/// ([`crate::Client::vpc_router_create`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}` ([`crate::Client::vpc_router_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
+/// ([`crate::Client::vpc_router_view`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}` ([`crate::Client::vpc_router_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
+/// ([`crate::Client::vpc_router_update`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}` ([`crate::Client::vpc_router_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}`
+/// ([`crate::Client::vpc_router_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes` ([`crate::Client::vpc_router_route_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes`
+/// ([`crate::Client::vpc_router_route_list`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterRouteListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes` ([`crate::Client::vpc_router_route_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes`
+/// ([`crate::Client::vpc_router_route_create`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterRouteCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}` ([`crate::Client::vpc_router_route_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
+/// ([`crate::Client::vpc_router_route_view`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterRouteViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}` ([`crate::Client::vpc_router_route_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
+/// ([`crate::Client::vpc_router_route_update`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterRouteUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}` ([`crate::Client::vpc_router_route_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/routers/{router_name}/routes/{route_name}`
+/// ([`crate::Client::vpc_router_route_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcRouterRouteDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets` ([`crate::Client::vpc_subnet_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets`
+/// ([`crate::Client::vpc_subnet_list`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcSubnetListError = DiskViewByIdError;
-/// The error answers of `POST /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets` ([`crate::Client::vpc_subnet_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets`
+/// ([`crate::Client::vpc_subnet_create`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcSubnetCreateError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}` ([`crate::Client::vpc_subnet_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
+/// ([`crate::Client::vpc_subnet_view`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcSubnetViewError = DiskViewByIdError;
-/// The error answers of `PUT /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}` ([`crate::Client::vpc_subnet_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
+/// ([`crate::Client::vpc_subnet_update`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcSubnetUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}` ([`crate::Client::vpc_subnet_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}`
+/// ([`crate::Client::vpc_subnet_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type VpcSubnetDeleteError = DiskViewByIdError;
-/// The error answers of `GET /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}/network-interfaces` ([`crate::Client::vpc_subnet_list_network_interfaces`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET
+/// /organizations/{organization_name}/projects/{project_name}/vpcs/{vpc_name}/subnets/{subnet_name}/network-interfaces`
+/// ([`crate::Client::vpc_subnet_list_network_interfaces`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type VpcSubnetListNetworkInterfacesError = DiskViewByIdError;
-/// The error answers of `GET /policy` ([`crate::Client::policy_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /policy` ([`crate::Client::policy_view`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type PolicyViewError = DiskViewByIdError;
-/// The error answers of `PUT /policy` ([`crate::Client::policy_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /policy` ([`crate::Client::policy_update`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type PolicyUpdateError = DiskViewByIdError;
-/// The error answers of `GET /roles` ([`crate::Client::role_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /roles` ([`crate::Client::role_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type RoleListError = DiskViewByIdError;
-/// The error answers of `GET /roles/{role_name}` ([`crate::Client::role_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /roles/{role_name}` ([`crate::Client::role_view`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type RoleViewError = DiskViewByIdError;
-/// The error answers of `GET /session/me` ([`crate::Client::session_me`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /session/me` ([`crate::Client::session_me`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type SessionMeError = DiskViewByIdError;
-/// The error answers of `GET /session/me/groups` ([`crate::Client::session_me_groups`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /session/me/groups` ([`crate::Client::session_me_groups`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type SessionMeGroupsError = DiskViewByIdError;
-/// The error answers of `GET /session/me/sshkeys` ([`crate::Client::session_sshkey_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /session/me/sshkeys` ([`crate::Client::session_sshkey_list`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type SessionSshkeyListError = DiskViewByIdError;
-/// The error answers of `POST /session/me/sshkeys` ([`crate::Client::session_sshkey_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /session/me/sshkeys` ([`crate::Client::session_sshkey_create`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SessionSshkeyCreateError = DiskViewByIdError;
-/// The error answers of `GET /session/me/sshkeys/{ssh_key_name}` ([`crate::Client::session_sshkey_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /session/me/sshkeys/{ssh_key_name}`
+/// ([`crate::Client::session_sshkey_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SessionSshkeyViewError = DiskViewByIdError;
-/// The error answers of `DELETE /session/me/sshkeys/{ssh_key_name}` ([`crate::Client::session_sshkey_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /session/me/sshkeys/{ssh_key_name}`
+/// ([`crate::Client::session_sshkey_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type SessionSshkeyDeleteError = DiskViewByIdError;
-/// The error answers of `GET /system/by-id/images/{id}` ([`crate::Client::system_image_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/by-id/images/{id}`
+/// ([`crate::Client::system_image_view_by_id`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemImageViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /system/by-id/ip-pools/{id}` ([`crate::Client::ip_pool_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/by-id/ip-pools/{id}`
+/// ([`crate::Client::ip_pool_view_by_id`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /system/by-id/silos/{id}` ([`crate::Client::silo_view_by_id`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/by-id/silos/{id}` ([`crate::Client::silo_view_by_id`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SiloViewByIdError = DiskViewByIdError;
-/// The error answers of `GET /system/certificates` ([`crate::Client::certificate_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/certificates` ([`crate::Client::certificate_list`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type CertificateListError = DiskViewByIdError;
-/// The error answers of `POST /system/certificates` ([`crate::Client::certificate_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/certificates` ([`crate::Client::certificate_create`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type CertificateCreateError = DiskViewByIdError;
-/// The error answers of `GET /system/certificates/{certificate}` ([`crate::Client::certificate_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/certificates/{certificate}`
+/// ([`crate::Client::certificate_view`]): the same as [`DiskViewByIdError`]'s.
 pub type CertificateViewError = DiskViewByIdError;
-/// The error answers of `DELETE /system/certificates/{certificate}` ([`crate::Client::certificate_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /system/certificates/{certificate}`
+/// ([`crate::Client::certificate_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type CertificateDeleteError = DiskViewByIdError;
-/// The error answers of `GET /system/hardware/disks` ([`crate::Client::physical_disk_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/hardware/disks` ([`crate::Client::physical_disk_list`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type PhysicalDiskListError = DiskViewByIdError;
-/// The error answers of `GET /system/hardware/racks` ([`crate::Client::rack_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/hardware/racks` ([`crate::Client::rack_list`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type RackListError = DiskViewByIdError;
-/// The error answers of `GET /system/hardware/racks/{rack_id}` ([`crate::Client::rack_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/hardware/racks/{rack_id}` ([`crate::Client::rack_view`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type RackViewError = DiskViewByIdError;
-/// The error answers of `GET /system/hardware/sleds` ([`crate::Client::sled_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/hardware/sleds` ([`crate::Client::sled_list`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type SledListError = DiskViewByIdError;
-/// The error answers of `GET /system/hardware/sleds/{sled_id}` ([`crate::Client::sled_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/hardware/sleds/{sled_id}` ([`crate::Client::sled_view`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SledViewError = DiskViewByIdError;
-/// The error answers of `GET /system/hardware/sleds/{sled_id}/disks` ([`crate::Client::sled_physical_disk_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/hardware/sleds/{sled_id}/disks`
+/// ([`crate::Client::sled_physical_disk_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SledPhysicalDiskListError = DiskViewByIdError;
-/// The error answers of `GET /system/images` ([`crate::Client::system_image_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/images` ([`crate::Client::system_image_list`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type SystemImageListError = DiskViewByIdError;
-/// The error answers of `POST /system/images` ([`crate::Client::system_image_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/images` ([`crate::Client::system_image_create`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type SystemImageCreateError = DiskViewByIdError;
-/// The error answers of `GET /system/images/{image_name}` ([`crate::Client::system_image_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/images/{image_name}`
+/// ([`crate::Client::system_image_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemImageViewError = DiskViewByIdError;
-/// The error answers of `DELETE /system/images/{image_name}` ([`crate::Client::system_image_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /system/images/{image_name}`
+/// ([`crate::Client::system_image_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemImageDeleteError = DiskViewByIdError;
-/// The error answers of `GET /system/ip-pools` ([`crate::Client::ip_pool_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/ip-pools` ([`crate::Client::ip_pool_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type IpPoolListError = DiskViewByIdError;
-/// The error answers of `POST /system/ip-pools` ([`crate::Client::ip_pool_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/ip-pools` ([`crate::Client::ip_pool_create`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type IpPoolCreateError = DiskViewByIdError;
-/// The error answers of `GET /system/ip-pools/{pool_name}` ([`crate::Client::ip_pool_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/ip-pools/{pool_name}` ([`crate::Client::ip_pool_view`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type IpPoolViewError = DiskViewByIdError;
-/// The error answers of `PUT /system/ip-pools/{pool_name}` ([`crate::Client::ip_pool_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /system/ip-pools/{pool_name}` ([`crate::Client::ip_pool_update`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type IpPoolUpdateError = DiskViewByIdError;
-/// The error answers of `DELETE /system/ip-pools/{pool_name}` ([`crate::Client::ip_pool_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /system/ip-pools/{pool_name}`
+/// ([`crate::Client::ip_pool_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolDeleteError = DiskViewByIdError;
-/// The error answers of `GET /system/ip-pools/{pool_name}/ranges` ([`crate::Client::ip_pool_range_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/ip-pools/{pool_name}/ranges`
+/// ([`crate::Client::ip_pool_range_list`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolRangeListError = DiskViewByIdError;
-/// The error answers of `POST /system/ip-pools/{pool_name}/ranges/add` ([`crate::Client::ip_pool_range_add`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/ip-pools/{pool_name}/ranges/add`
+/// ([`crate::Client::ip_pool_range_add`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolRangeAddError = DiskViewByIdError;
-/// The error answers of `POST /system/ip-pools/{pool_name}/ranges/remove` ([`crate::Client::ip_pool_range_remove`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/ip-pools/{pool_name}/ranges/remove`
+/// ([`crate::Client::ip_pool_range_remove`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolRangeRemoveError = DiskViewByIdError;
-/// The error answers of `GET /system/ip-pools-service` ([`crate::Client::ip_pool_service_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/ip-pools-service`
+/// ([`crate::Client::ip_pool_service_view`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolServiceViewError = DiskViewByIdError;
-/// The error answers of `GET /system/ip-pools-service/ranges` ([`crate::Client::ip_pool_service_range_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/ip-pools-service/ranges`
+/// ([`crate::Client::ip_pool_service_range_list`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolServiceRangeListError = DiskViewByIdError;
-/// The error answers of `POST /system/ip-pools-service/ranges/add` ([`crate::Client::ip_pool_service_range_add`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/ip-pools-service/ranges/add`
+/// ([`crate::Client::ip_pool_service_range_add`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolServiceRangeAddError = DiskViewByIdError;
-/// The error answers of `POST /system/ip-pools-service/ranges/remove` ([`crate::Client::ip_pool_service_range_remove`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/ip-pools-service/ranges/remove`
+/// ([`crate::Client::ip_pool_service_range_remove`]): the same as [`DiskViewByIdError`]'s.
 pub type IpPoolServiceRangeRemoveError = DiskViewByIdError;
-/// The error answers of `GET /system/metrics/{metric_name}` ([`crate::Client::system_metric`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/metrics/{metric_name}` ([`crate::Client::system_metric`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SystemMetricError = DiskViewByIdError;
-/// The error answers of `GET /system/policy` ([`crate::Client::system_policy_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/policy` ([`crate::Client::system_policy_view`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type SystemPolicyViewError = DiskViewByIdError;
-/// The error answers of `PUT /system/policy` ([`crate::Client::system_policy_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /system/policy` ([`crate::Client::system_policy_update`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type SystemPolicyUpdateError = DiskViewByIdError;
-/// The error answers of `GET /system/sagas` ([`crate::Client::saga_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/sagas` ([`crate::Client::saga_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type SagaListError = DiskViewByIdError;
-/// The error answers of `GET /system/sagas/{saga_id}` ([`crate::Client::saga_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/sagas/{saga_id}` ([`crate::Client::saga_view`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type SagaViewError = DiskViewByIdError;
-/// The error answers of `GET /system/silos` ([`crate::Client::silo_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos` ([`crate::Client::silo_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type SiloListError = DiskViewByIdError;
-/// The error answers of `POST /system/silos` ([`crate::Client::silo_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/silos` ([`crate::Client::silo_create`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type SiloCreateError = DiskViewByIdError;
-/// The error answers of `GET /system/silos/{silo_name}` ([`crate::Client::silo_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos/{silo_name}` ([`crate::Client::silo_view`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type SiloViewError = DiskViewByIdError;
-/// The error answers of `DELETE /system/silos/{silo_name}` ([`crate::Client::silo_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /system/silos/{silo_name}` ([`crate::Client::silo_delete`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SiloDeleteError = DiskViewByIdError;
-/// The error answers of `GET /system/silos/{silo_name}/identity-providers` ([`crate::Client::silo_identity_provider_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos/{silo_name}/identity-providers`
+/// ([`crate::Client::silo_identity_provider_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SiloIdentityProviderListError = DiskViewByIdError;
-/// The error answers of `POST /system/silos/{silo_name}/identity-providers/local/users` ([`crate::Client::local_idp_user_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/silos/{silo_name}/identity-providers/local/users`
+/// ([`crate::Client::local_idp_user_create`]): the same as [`DiskViewByIdError`]'s.
 pub type LocalIdpUserCreateError = DiskViewByIdError;
-/// The error answers of `DELETE /system/silos/{silo_name}/identity-providers/local/users/{user_id}` ([`crate::Client::local_idp_user_delete`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE
+/// /system/silos/{silo_name}/identity-providers/local/users/{user_id}`
+/// ([`crate::Client::local_idp_user_delete`]): the same as [`DiskViewByIdError`]'s.
 pub type LocalIdpUserDeleteError = DiskViewByIdError;
-/// The error answers of `POST /system/silos/{silo_name}/identity-providers/local/users/{user_id}/set-password` ([`crate::Client::local_idp_user_set_password`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST
+/// /system/silos/{silo_name}/identity-providers/local/users/{user_id}/set-password`
+/// ([`crate::Client::local_idp_user_set_password`]): the same as [`DiskViewByIdError`]'s.
 pub type LocalIdpUserSetPasswordError = DiskViewByIdError;
-/// The error answers of `POST /system/silos/{silo_name}/identity-providers/saml` ([`crate::Client::saml_identity_provider_create`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /system/silos/{silo_name}/identity-providers/saml`
+/// ([`crate::Client::saml_identity_provider_create`]): the same as [`DiskViewByIdError`]'s.
 pub type SamlIdentityProviderCreateError = DiskViewByIdError;
-/// The error answers of `GET /system/silos/{silo_name}/identity-providers/saml/{provider_name}` ([`crate::Client::saml_identity_provider_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos/{silo_name}/identity-providers/saml/{provider_name}`
+/// ([`crate::Client::saml_identity_provider_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SamlIdentityProviderViewError = DiskViewByIdError;
-/// The error answers of `GET /system/silos/{silo_name}/policy` ([`crate::Client::silo_policy_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos/{silo_name}/policy`
+/// ([`crate::Client::silo_policy_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SiloPolicyViewError = DiskViewByIdError;
-/// The error answers of `PUT /system/silos/{silo_name}/policy` ([`crate::Client::silo_policy_update`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /system/silos/{silo_name}/policy`
+/// ([`crate::Client::silo_policy_update`]): the same as [`DiskViewByIdError`]'s.
 pub type SiloPolicyUpdateError = DiskViewByIdError;
-/// The error answers of `GET /system/silos/{silo_name}/users/all` ([`crate::Client::silo_users_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos/{silo_name}/users/all`
+/// ([`crate::Client::silo_users_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SiloUsersListError = DiskViewByIdError;
-/// The error answers of `GET /system/silos/{silo_name}/users/id/{user_id}` ([`crate::Client::silo_user_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/silos/{silo_name}/users/id/{user_id}`
+/// ([`crate::Client::silo_user_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SiloUserViewError = DiskViewByIdError;
-/// The error answers of `GET /system/user` ([`crate::Client::system_user_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/user` ([`crate::Client::system_user_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type SystemUserListError = DiskViewByIdError;
-/// The error answers of `GET /system/user/{user_name}` ([`crate::Client::system_user_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /system/user/{user_name}` ([`crate::Client::system_user_view`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SystemUserViewError = DiskViewByIdError;
-/// The error answers of `GET /timeseries/schema` ([`crate::Client::timeseries_schema_get`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /timeseries/schema` ([`crate::Client::timeseries_schema_get`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type TimeseriesSchemaGetError = DiskViewByIdError;
-/// The error answers of `GET /users` ([`crate::Client::user_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /users` ([`crate::Client::user_list`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type UserListError = DiskViewByIdError;
-/// The error answers of `GET /v1/disks` ([`crate::Client::disk_list_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/disks` ([`crate::Client::disk_list_v1`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type DiskListV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/disks` ([`crate::Client::disk_create_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/disks` ([`crate::Client::disk_create_v1`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type DiskCreateV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/disks/{disk}` ([`crate::Client::disk_view_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/disks/{disk}` ([`crate::Client::disk_view_v1`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type DiskViewV1Error = DiskViewByIdError;
-/// The error answers of `DELETE /v1/disks/{disk}` ([`crate::Client::disk_delete_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /v1/disks/{disk}` ([`crate::Client::disk_delete_v1`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type DiskDeleteV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/instances` ([`crate::Client::instance_list_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/instances` ([`crate::Client::instance_list_v1`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type InstanceListV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/instances` ([`crate::Client::instance_create_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances` ([`crate::Client::instance_create_v1`]): the same
+/// as [`DiskViewByIdError`]'s.
 pub type InstanceCreateV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/instances/{instance}` ([`crate::Client::instance_view_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/instances/{instance}` ([`crate::Client::instance_view_v1`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type InstanceViewV1Error = DiskViewByIdError;
-/// The error answers of `DELETE /v1/instances/{instance}` ([`crate::Client::instance_delete_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /v1/instances/{instance}`
+/// ([`crate::Client::instance_delete_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDeleteV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/instances/{instance}/disks` ([`crate::Client::instance_disk_list_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/instances/{instance}/disks`
+/// ([`crate::Client::instance_disk_list_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDiskListV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/instances/{instance}/disks/attach` ([`crate::Client::instance_disk_attach_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances/{instance}/disks/attach`
+/// ([`crate::Client::instance_disk_attach_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDiskAttachV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/instances/{instance}/disks/detach` ([`crate::Client::instance_disk_detach_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances/{instance}/disks/detach`
+/// ([`crate::Client::instance_disk_detach_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceDiskDetachV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/instances/{instance}/migrate` ([`crate::Client::instance_migrate_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances/{instance}/migrate`
+/// ([`crate::Client::instance_migrate_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceMigrateV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/instances/{instance}/reboot` ([`crate::Client::instance_reboot_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances/{instance}/reboot`
+/// ([`crate::Client::instance_reboot_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceRebootV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/instances/{instance}/serial-console` ([`crate::Client::instance_serial_console_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/instances/{instance}/serial-console`
+/// ([`crate::Client::instance_serial_console_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceSerialConsoleV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/instances/{instance}/serial-console/stream` ([`crate::Client::instance_serial_console_stream_v1`]): the same as [`InstanceSerialConsoleStreamV2Error`]'s.
+
+/// The error answers of `GET /v1/instances/{instance}/serial-console/stream`
+/// ([`crate::Client::instance_serial_console_stream_v1`]): the same as
+/// [`InstanceSerialConsoleStreamV2Error`]'s.
 pub type InstanceSerialConsoleStreamV1Error = InstanceSerialConsoleStreamV2Error;
-/// The error answers of `POST /v1/instances/{instance}/start` ([`crate::Client::instance_start_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances/{instance}/start`
+/// ([`crate::Client::instance_start_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceStartV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/instances/{instance}/stop` ([`crate::Client::instance_stop_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/instances/{instance}/stop`
+/// ([`crate::Client::instance_stop_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type InstanceStopV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/organizations` ([`crate::Client::organization_list_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/organizations` ([`crate::Client::organization_list_v1`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type OrganizationListV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/organizations` ([`crate::Client::organization_create_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/organizations` ([`crate::Client::organization_create_v1`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type OrganizationCreateV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/organizations/{organization}` ([`crate::Client::organization_view_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/organizations/{organization}`
+/// ([`crate::Client::organization_view_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationViewV1Error = DiskViewByIdError;
-/// The error answers of `PUT /v1/organizations/{organization}` ([`crate::Client::organization_update_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /v1/organizations/{organization}`
+/// ([`crate::Client::organization_update_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationUpdateV1Error = DiskViewByIdError;
-/// The error answers of `DELETE /v1/organizations/{organization}` ([`crate::Client::organization_delete_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /v1/organizations/{organization}`
+/// ([`crate::Client::organization_delete_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationDeleteV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/organizations/{organization}/policy` ([`crate::Client::organization_policy_view_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/organizations/{organization}/policy`
+/// ([`crate::Client::organization_policy_view_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationPolicyViewV1Error = DiskViewByIdError;
-/// The error answers of `PUT /v1/organizations/{organization}/policy` ([`crate::Client::organization_policy_update_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /v1/organizations/{organization}/policy`
+/// ([`crate::Client::organization_policy_update_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type OrganizationPolicyUpdateV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/projects` ([`crate::Client::project_list_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/projects` ([`crate::Client::project_list_v1`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type ProjectListV1Error = DiskViewByIdError;
-/// The error answers of `POST /v1/projects` ([`crate::Client::project_create_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/projects` ([`crate::Client::project_create_v1`]): the same as
+/// [`DiskViewByIdError`]'s.
 pub type ProjectCreateV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/projects/{project}` ([`crate::Client::project_view_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/projects/{project}` ([`crate::Client::project_view_v1`]): the
+/// same as [`DiskViewByIdError`]'s.
 pub type ProjectViewV1Error = DiskViewByIdError;
-/// The error answers of `PUT /v1/projects/{project}` ([`crate::Client::project_update_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /v1/projects/{project}` ([`crate::Client::project_update_v1`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type ProjectUpdateV1Error = DiskViewByIdError;
-/// The error answers of `DELETE /v1/projects/{project}` ([`crate::Client::project_delete_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `DELETE /v1/projects/{project}` ([`crate::Client::project_delete_v1`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type ProjectDeleteV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/projects/{project}/policy` ([`crate::Client::project_policy_view_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/projects/{project}/policy`
+/// ([`crate::Client::project_policy_view_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectPolicyViewV1Error = DiskViewByIdError;
-/// The error answers of `PUT /v1/projects/{project}/policy` ([`crate::Client::project_policy_update_v1`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `PUT /v1/projects/{project}/policy`
+/// ([`crate::Client::project_policy_update_v1`]): the same as [`DiskViewByIdError`]'s.
 pub type ProjectPolicyUpdateV1Error = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/components` ([`crate::Client::system_component_version_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/components`
+/// ([`crate::Client::system_component_version_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemComponentVersionListError = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/deployments` ([`crate::Client::update_deployments_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/deployments`
+/// ([`crate::Client::update_deployments_list`]): the same as [`DiskViewByIdError`]'s.
 pub type UpdateDeploymentsListError = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/deployments/{id}` ([`crate::Client::update_deployment_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/deployments/{id}`
+/// ([`crate::Client::update_deployment_view`]): the same as [`DiskViewByIdError`]'s.
 pub type UpdateDeploymentViewError = DiskViewByIdError;
-/// The error answers of `POST /v1/system/update/refresh` ([`crate::Client::system_update_refresh`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/system/update/refresh`
+/// ([`crate::Client::system_update_refresh`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemUpdateRefreshError = DiskViewByIdError;
-/// The error answers of `POST /v1/system/update/start` ([`crate::Client::system_update_start`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/system/update/start`
+/// ([`crate::Client::system_update_start`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemUpdateStartError = DiskViewByIdError;
-/// The error answers of `POST /v1/system/update/stop` ([`crate::Client::system_update_stop`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `POST /v1/system/update/stop` ([`crate::Client::system_update_stop`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SystemUpdateStopError = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/updates` ([`crate::Client::system_update_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/updates`
+/// ([`crate::Client::system_update_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemUpdateListError = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/updates/{version}` ([`crate::Client::system_update_view`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/updates/{version}`
+/// ([`crate::Client::system_update_view`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemUpdateViewError = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/updates/{version}/components` ([`crate::Client::system_update_components_list`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/updates/{version}/components`
+/// ([`crate::Client::system_update_components_list`]): the same as [`DiskViewByIdError`]'s.
 pub type SystemUpdateComponentsListError = DiskViewByIdError;
-/// The error answers of `GET /v1/system/update/version` ([`crate::Client::system_version`]): the same as [`DiskViewByIdError`]'s.
+
+/// The error answers of `GET /v1/system/update/version` ([`crate::Client::system_version`]):
+/// the same as [`DiskViewByIdError`]'s.
 pub type SystemVersionError = DiskViewByIdError;

@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -15,6 +17,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -24,34 +27,41 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). By default requests go to `http://petstore.swagger.io/v2`.
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). By default requests go to `http://petstore.swagger.io/v2`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -96,20 +106,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -117,19 +131,22 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// Update an existing pet.
     ///
     /// `PUT /pet`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UpdatePetError`](crate::types::UpdatePetError).
     pub async fn update_pet(
         &self,
         body: &crate::types::PetRequest,
@@ -139,19 +156,21 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pet", self.core.base_url,);
+        let url = format!("{}/pet", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Add a new pet to the store.
     ///
     /// `POST /pet`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`AddPetError`](crate::types::AddPetError).
     pub async fn add_pet(
         &self,
         body: &crate::types::PetRequest,
@@ -161,12 +180,13 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pet", self.core.base_url,);
+        let url = format!("{}/pet", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Finds Pets by status.
     ///
     /// Multiple status values can be provided with comma separated strings
@@ -179,7 +199,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`FindPetsByStatusError`](crate::types::FindPetsByStatusError).
     pub async fn find_pets_by_status(
         &self,
         status: &[crate::types::FindPetsByStatusStatusItem],
@@ -192,7 +213,7 @@ impl Client {
         let out = &mut violations;
         status.validate_at(&v::param("status"), out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pet/findByStatus", self.core.base_url,);
+        let url = format!("{}/pet/findByStatus", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
@@ -205,6 +226,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Finds Pets by tags.
     ///
     /// Muliple tags can be provided with comma separated strings. Use tag1, tag2, tag3 for testing.
@@ -217,7 +239,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`FindPetsByTagsError`](crate::types::FindPetsByTagsError).
     #[deprecated]
     pub async fn find_pets_by_tags(
         &self,
@@ -227,7 +250,7 @@ impl Client {
         Error<crate::types::FindPetsByTagsError>,
     > {
         const OPERATION: &str = "GET /pet/findByTags";
-        let url = format!("{}/pet/findByTags", self.core.base_url,);
+        let url = format!("{}/pet/findByTags", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
@@ -240,6 +263,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Find pet by ID.
     ///
     /// Returns a single pet
@@ -252,7 +276,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GetPetByIdError`](crate::types::GetPetByIdError).
     pub async fn get_pet_by_id(
         &self,
         pet_id: i64,
@@ -271,6 +296,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Updates a pet in the store with form data.
     ///
     /// `POST /pet/{petId}`
@@ -281,7 +307,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UpdatePetWithFormError`](crate::types::UpdatePetWithFormError).
     pub async fn update_pet_with_form(
         &self,
         pet_id: i64,
@@ -311,6 +338,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Deletes a pet.
     ///
     /// `DELETE /pet/{petId}`
@@ -321,7 +349,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeletePetError`](crate::types::DeletePetError).
     pub async fn delete_pet(
         &self,
         pet_id: i64,
@@ -341,6 +370,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Uploads an image.
     ///
     /// `POST /pet/{petId}/uploadImage`
@@ -351,7 +381,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UploadFileError`](crate::types::UploadFileError).
     pub async fn upload_file(
         &self,
         pet_id: i64,
@@ -376,6 +407,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Returns pet inventories by status.
     ///
     /// Returns a map of status codes to quantities
@@ -384,7 +416,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GetInventoryError`](crate::types::GetInventoryError).
     pub async fn get_inventory(
         &self,
     ) -> Result<
@@ -392,18 +425,20 @@ impl Client {
         Error<crate::types::GetInventoryError>,
     > {
         const OPERATION: &str = "GET /store/inventory";
-        let url = format!("{}/store/inventory", self.core.base_url,);
+        let url = format!("{}/store/inventory", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Place an order for a pet.
     ///
     /// `POST /store/order`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PlaceOrderError`](crate::types::PlaceOrderError).
     pub async fn place_order(
         &self,
         body: &crate::types::Order,
@@ -416,15 +451,17 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/store/order", self.core.base_url,);
+        let url = format!("{}/store/order", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Find purchase order by ID.
     ///
-    /// For valid response try integer IDs with value >= 1 and <= 10. Other values will generated exceptions
+    /// For valid response try integer IDs with value >= 1 and <= 10. Other values will generated
+    /// exceptions
     ///
     /// `GET /store/order/{orderId}`
     ///
@@ -434,7 +471,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GetOrderByIdError`](crate::types::GetOrderByIdError).
     pub async fn get_order_by_id(
         &self,
         order_id: i64,
@@ -454,9 +492,11 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Delete purchase order by ID.
     ///
-    /// For valid response try integer IDs with positive integer value. Negative or non-integer values will generate API errors
+    /// For valid response try integer IDs with positive integer value. Negative or non-integer
+    /// values will generate API errors
     ///
     /// `DELETE /store/order/{orderId}`
     ///
@@ -466,7 +506,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeleteOrderError`](crate::types::DeleteOrderError).
     pub async fn delete_order(
         &self,
         order_id: i64,
@@ -483,6 +524,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Create user.
     ///
     /// This can only be done by the logged in user.
@@ -491,25 +533,28 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CreateUserError`](crate::types::CreateUserError).
     pub async fn create_user(
         &self,
         body: &crate::types::User,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::CreateUserError>> {
         const OPERATION: &str = "POST /user";
-        let url = format!("{}/user", self.core.base_url,);
+        let url = format!("{}/user", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Creates list of users with given input array.
     ///
     /// `POST /user/createWithArray`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CreateUsersWithArrayInputError`](crate::types::CreateUsersWithArrayInputError).
     pub async fn create_users_with_array_input(
         &self,
         body: &Vec<crate::types::User>,
@@ -518,19 +563,21 @@ impl Client {
         Error<crate::types::CreateUsersWithArrayInputError>,
     > {
         const OPERATION: &str = "POST /user/createWithArray";
-        let url = format!("{}/user/createWithArray", self.core.base_url,);
+        let url = format!("{}/user/createWithArray", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Creates list of users with given input array.
     ///
     /// `POST /user/createWithList`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`CreateUsersWithListInputError`](crate::types::CreateUsersWithListInputError).
     pub async fn create_users_with_list_input(
         &self,
         body: &Vec<crate::types::User>,
@@ -539,12 +586,13 @@ impl Client {
         Error<crate::types::CreateUsersWithListInputError>,
     > {
         const OPERATION: &str = "POST /user/createWithList";
-        let url = format!("{}/user/createWithList", self.core.base_url,);
+        let url = format!("{}/user/createWithList", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Logs user into the system.
     ///
     /// `GET /user/login`
@@ -556,14 +604,15 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LoginUserError`](crate::types::LoginUserError).
     pub async fn login_user(
         &self,
         username: &str,
         password: &str,
     ) -> Result<crate::ResponseValue<String>, Error<crate::types::LoginUserError>> {
         const OPERATION: &str = "GET /user/login";
-        let url = format!("{}/user/login", self.core.base_url,);
+        let url = format!("{}/user/login", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
@@ -578,22 +627,25 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Logs out current logged in user session.
     ///
     /// `GET /user/logout`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`LogoutUserError`](crate::types::LogoutUserError).
     pub async fn logout_user(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LogoutUserError>> {
         const OPERATION: &str = "GET /user/logout";
-        let url = format!("{}/user/logout", self.core.base_url,);
+        let url = format!("{}/user/logout", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Get user by user name.
     ///
     /// `GET /user/{username}`
@@ -604,7 +656,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`GetUserByNameError`](crate::types::GetUserByNameError).
     pub async fn get_user_by_name(
         &self,
         username: &str,
@@ -623,6 +676,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Updated user.
     ///
     /// This can only be done by the logged in user.
@@ -635,7 +689,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`UpdateUserError`](crate::types::UpdateUserError).
     pub async fn update_user(
         &self,
         username: &str,
@@ -653,6 +708,7 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         Ok(crate::ResponseValue::new((), answer))
     }
+
     /// Delete user.
     ///
     /// This can only be done by the logged in user.
@@ -665,7 +721,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`DeleteUserError`](crate::types::DeleteUserError).
     pub async fn delete_user(
         &self,
         username: &str,

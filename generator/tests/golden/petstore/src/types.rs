@@ -2,32 +2,33 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
-/// The `ApiResponse` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiResponse {
-    /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
-    /// The `type` field.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// The `message` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-/// The `Category` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Category {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 impl crate::Validate for Category {}
+
 /// One of `available`, `pending`, `sold`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FindPetsByStatusStatusItem {
@@ -37,42 +38,45 @@ pub enum FindPetsByStatusStatusItem {
     Pending,
     /// `sold`
     Sold,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    FindPetsByStatusStatusItem, Unknown, [Available = "available", Pending = "pending",
-    Sold = "sold"]
+    FindPetsByStatusStatusItem,
+    Unknown,
+    [
+        Available = "available",
+        Pending = "pending",
+        Sold = "sold",
+    ]
 );
-/// The `Order` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Order {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// The `petId` field.
     #[serde(rename = "petId", default, skip_serializing_if = "Option::is_none")]
     pub pet_id: Option<i64>,
-    /// The `quantity` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
-    /// The `shipDate` field.
     #[serde(rename = "shipDate", default, skip_serializing_if = "Option::is_none")]
     pub ship_date: Option<String>,
     /// Order Status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
-    /// The `complete` field.
-    ///
     /// Server default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
 }
+
 impl crate::Validate for Order {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.status.validate_at(&path.field("status"), out);
     }
 }
+
 /// Order Status
 ///
 /// One of `placed`, `approved`, `delivered`; any other value is kept as `Unknown`.
@@ -84,54 +88,54 @@ pub enum OrderStatus {
     Approved,
     /// `delivered`
     Delivered,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    OrderStatus, Unknown, [Placed = "placed", Approved = "approved", Delivered =
-    "delivered"]
+    OrderStatus,
+    Unknown,
+    [
+        Placed = "placed",
+        Approved = "approved",
+        Delivered = "delivered",
+    ]
 );
+
 /// Write-only properties are left out: they are only ever sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pet {
-    /// The `id` field.
-    ///
     /// Server default: `40`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
-    /// The `name` field.
     pub name: String,
-    /// The `photoUrls` field.
     #[serde(rename = "photoUrls")]
     pub photo_urls: Vec<String>,
-    /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// pet status in the store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
 }
+
 /// The request form of [`Pet`]: its read-only properties are left out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PetRequest {
-    /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
-    /// The `name` field.
     pub name: String,
-    /// The `photoUrls` field.
     #[serde(rename = "photoUrls")]
     pub photo_urls: Vec<String>,
-    /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// pet status in the store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
 }
+
 impl PetRequest {
     /// A value with the required `name`, `photoUrls`, and any other field left out.
     pub fn new(name: String, photo_urls: Vec<String>) -> Self {
@@ -144,11 +148,13 @@ impl PetRequest {
         }
     }
 }
+
 impl crate::Validate for PetRequest {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         self.status.validate_at(&path.field("status"), out);
     }
 }
+
 /// pet status in the store
 ///
 /// One of `available`, `pending`, `sold`; any other value is kept as `Unknown`.
@@ -160,24 +166,31 @@ pub enum PetStatus {
     Pending,
     /// `sold`
     Sold,
-    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests carrying one fail validation.
+    /// A value the spec does not list, kept as received so it serializes back unchanged. Requests
+    /// carrying one fail validation.
     Unknown(String),
 }
+
 crate::open_enum::open_enum!(
-    PetStatus, Unknown, [Available = "available", Pending = "pending", Sold = "sold"]
+    PetStatus,
+    Unknown,
+    [
+        Available = "available",
+        Pending = "pending",
+        Sold = "sold",
+    ]
 );
-/// The `Tag` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 impl crate::Validate for Tag {}
-/// The `UpdatePetWithFormForm` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePetWithFormForm {
     /// Updated name of the pet
@@ -187,37 +200,35 @@ pub struct UpdatePetWithFormForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
 impl crate::Validate for UpdatePetWithFormForm {}
-/// The `User` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct User {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// The `username` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `firstName` field.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// The `lastName` field.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// The `email` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// The `password` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// The `phone` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User Status
     #[serde(rename = "userStatus", default, skip_serializing_if = "Option::is_none")]
     pub user_status: Option<i32>,
 }
+
 impl crate::Validate for User {}
-/// The error answers of `PUT /pet` ([`crate::Client::update_pet`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `PUT /pet` ([`crate::Client::update_pet`]), one variant per status the
+/// spec declares. Each holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePetError {
     /// 400: Invalid ID supplied
@@ -229,17 +240,21 @@ pub enum UpdatePetError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for UpdatePetError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
-            405u16 => Self::MethodNotAllowed(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
+            405 => Self::MethodNotAllowed(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /pet` ([`crate::Client::add_pet`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /pet` ([`crate::Client::add_pet`]), one variant per status the
+/// spec declares. Each holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 ///
 /// One other operation declares the same answers: its error type is an alias of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,15 +264,19 @@ pub enum AddPetError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for AddPetError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            405u16 => Self::MethodNotAllowed(serde_json::from_slice(body).ok()),
+            405 => Self::MethodNotAllowed(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /pet/findByStatus` ([`crate::Client::find_pets_by_status`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /pet/findByStatus` ([`crate::Client::find_pets_by_status`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindPetsByStatusError {
     /// 400: Invalid status value
@@ -265,15 +284,19 @@ pub enum FindPetsByStatusError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for FindPetsByStatusError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /pet/findByTags` ([`crate::Client::find_pets_by_tags`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /pet/findByTags` ([`crate::Client::find_pets_by_tags`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindPetsByTagsError {
     /// 400: Invalid tag value
@@ -281,15 +304,19 @@ pub enum FindPetsByTagsError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for FindPetsByTagsError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /pet/{petId}` ([`crate::Client::get_pet_by_id`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /pet/{petId}` ([`crate::Client::get_pet_by_id`]), one variant per
+/// status the spec declares. Each holds the body when it is the declared JSON; the raw text is
+/// always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPetByIdError {
     /// 400: Invalid ID supplied
@@ -299,18 +326,24 @@ pub enum GetPetByIdError {
     /// Any other status: successful response
     Default(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for GetPetByIdError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Default(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /pet/{petId}` ([`crate::Client::update_pet_with_form`]): the same as [`AddPetError`]'s.
+
+/// The error answers of `POST /pet/{petId}` ([`crate::Client::update_pet_with_form`]): the same
+/// as [`AddPetError`]'s.
 pub type UpdatePetWithFormError = AddPetError;
-/// The error answers of `DELETE /pet/{petId}` ([`crate::Client::delete_pet`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `DELETE /pet/{petId}` ([`crate::Client::delete_pet`]), one variant per
+/// status the spec declares. Each holds the body when it is the declared JSON; the raw text is
+/// always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePetError {
     /// 400: Invalid ID supplied
@@ -320,16 +353,20 @@ pub enum DeletePetError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for DeletePetError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /pet/{petId}/uploadImage` ([`crate::Client::upload_file`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /pet/{petId}/uploadImage` ([`crate::Client::upload_file`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 ///
 /// 5 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -337,14 +374,20 @@ pub enum UploadFileError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for UploadFileError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `GET /store/inventory` ([`crate::Client::get_inventory`]): the same as [`UploadFileError`]'s.
+
+/// The error answers of `GET /store/inventory` ([`crate::Client::get_inventory`]): the same as
+/// [`UploadFileError`]'s.
 pub type GetInventoryError = UploadFileError;
-/// The error answers of `POST /store/order` ([`crate::Client::place_order`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /store/order` ([`crate::Client::place_order`]), one variant per
+/// status the spec declares. Each holds the body when it is the declared JSON; the raw text is
+/// always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlaceOrderError {
     /// 400: Invalid Order
@@ -352,15 +395,19 @@ pub enum PlaceOrderError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for PlaceOrderError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /store/order/{orderId}` ([`crate::Client::get_order_by_id`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /store/order/{orderId}` ([`crate::Client::get_order_by_id`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 ///
 /// One other operation declares the same answers: its error type is an alias of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -372,24 +419,36 @@ pub enum GetOrderByIdError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for GetOrderByIdError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `DELETE /store/order/{orderId}` ([`crate::Client::delete_order`]): the same as [`GetOrderByIdError`]'s.
+
+/// The error answers of `DELETE /store/order/{orderId}` ([`crate::Client::delete_order`]): the
+/// same as [`GetOrderByIdError`]'s.
 pub type DeleteOrderError = GetOrderByIdError;
-/// The error answers of `POST /user` ([`crate::Client::create_user`]): the same as [`UploadFileError`]'s.
+
+/// The error answers of `POST /user` ([`crate::Client::create_user`]): the same as
+/// [`UploadFileError`]'s.
 pub type CreateUserError = UploadFileError;
-/// The error answers of `POST /user/createWithArray` ([`crate::Client::create_users_with_array_input`]): the same as [`UploadFileError`]'s.
+
+/// The error answers of `POST /user/createWithArray`
+/// ([`crate::Client::create_users_with_array_input`]): the same as [`UploadFileError`]'s.
 pub type CreateUsersWithArrayInputError = UploadFileError;
-/// The error answers of `POST /user/createWithList` ([`crate::Client::create_users_with_list_input`]): the same as [`UploadFileError`]'s.
+
+/// The error answers of `POST /user/createWithList`
+/// ([`crate::Client::create_users_with_list_input`]): the same as [`UploadFileError`]'s.
 pub type CreateUsersWithListInputError = UploadFileError;
-/// The error answers of `GET /user/login` ([`crate::Client::login_user`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /user/login` ([`crate::Client::login_user`]), one variant per
+/// status the spec declares. Each holds the body when it is the declared JSON; the raw text is
+/// always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoginUserError {
     /// 400: Invalid username/password supplied
@@ -397,17 +456,23 @@ pub enum LoginUserError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for LoginUserError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `GET /user/logout` ([`crate::Client::logout_user`]): the same as [`UploadFileError`]'s.
+
+/// The error answers of `GET /user/logout` ([`crate::Client::logout_user`]): the same as
+/// [`UploadFileError`]'s.
 pub type LogoutUserError = UploadFileError;
-/// The error answers of `GET /user/{username}` ([`crate::Client::get_user_by_name`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /user/{username}` ([`crate::Client::get_user_by_name`]), one
+/// variant per status the spec declares. Each holds the body when it is the declared JSON; the
+/// raw text is always in [`crate::ApiError::raw`].
 ///
 /// One other operation declares the same answers: its error type is an alias of this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -419,16 +484,20 @@ pub enum GetUserByNameError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for GetUserByNameError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `PUT /user/{username}` ([`crate::Client::update_user`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `PUT /user/{username}` ([`crate::Client::update_user`]), one variant
+/// per status the spec declares. Each holds the body when it is the declared JSON; the raw text
+/// is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateUserError {
     /// 400: Invalid user supplied
@@ -438,14 +507,17 @@ pub enum UpdateUserError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for UpdateUserError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            400u16 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `DELETE /user/{username}` ([`crate::Client::delete_user`]): the same as [`GetUserByNameError`]'s.
+
+/// The error answers of `DELETE /user/{username}` ([`crate::Client::delete_user`]): the same as
+/// [`GetUserByNameError`]'s.
 pub type DeleteUserError = GetUserByNameError;

@@ -3,8 +3,10 @@
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
+
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
+
 /// Builds a [`Client`]: where to send requests, how to authenticate, and how patient to be.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -16,6 +18,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
 }
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -25,39 +28,48 @@ impl std::fmt::Debug for ClientBuilder {
             .finish_non_exhaustive()
     }
 }
+
 impl ClientBuilder {
-    /// Sets `{scheme}` in the server URL `{scheme}://developer.uspto.gov/ds-api`. The Data Set API is accessible via https and http. Default: `https`.
+    /// Sets `{scheme}` in the server URL `{scheme}://developer.uspto.gov/ds-api`. The Data Set API
+    /// is accessible via https and http. Default: `https`.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for proxies and tests). By default requests go to `{scheme}://developer.uspto.gov/ds-api`.
+
+    /// Sends requests to `url` instead of the server URL of the spec (plain `http` is allowed, for
+    /// proxies and tests). By default requests go to `{scheme}://developer.uspto.gov/ds-api`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
+
     /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
     /// timeouts set on this builder then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+
     /// The longest a whole request may take, from connecting to the last byte of the
     /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
+
     /// The longest connecting may take. Default: 10 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
+
     /// Which failures are retried and how; see [`RetryPolicy`] for the default.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -108,20 +120,24 @@ impl ClientBuilder {
         })
     }
 }
+
 /// The API client. `Clone + Send + Sync`: clones share one connection pool and one token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::http::Core,
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
+
     /// This client with another retry policy, for one call or a few; it shares the
     /// connection pool and token of `self`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
@@ -129,19 +145,22 @@ impl Client {
         client.core.retry = policy;
         client
     }
+
     /// This client with another whole-request timeout, for one call or a few.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
         client.core.timeout = Some(timeout);
         client
     }
+
     /// List available data sets.
     ///
     /// `GET /`
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ListDataSetsError`](crate::types::ListDataSetsError).
     pub async fn list_data_sets(
         &self,
     ) -> Result<
@@ -149,14 +168,18 @@ impl Client {
         Error<crate::types::ListDataSetsError>,
     > {
         const OPERATION: &str = "GET /";
-        let url = format!("{}/", self.core.base_url,);
+        let url = format!("{}/", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
-    /// Provides the general information about the API and the list of fields that can be used to query the dataset.
+
+    /// Provides the general information about the API and the list of fields that can be used to
+    /// query the dataset.
     ///
-    /// This GET API returns the list of all the searchable field names that are in the oa_citations. Please see the 'fields' attribute which returns an array of field names. Each field or a combination of fields can be searched using the syntax options shown below.
+    /// This GET API returns the list of all the searchable field names that are in the
+    /// oa_citations. Please see the 'fields' attribute which returns an array of field names. Each
+    /// field or a combination of fields can be searched using the syntax options shown below.
     ///
     /// `GET /{dataset}/{version}/fields`
     ///
@@ -167,7 +190,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`ListSearchableFieldsError`](crate::types::ListSearchableFieldsError).
     pub async fn list_searchable_fields(
         &self,
         dataset: &str,
@@ -189,9 +213,15 @@ impl Client {
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
     /// Provides search capability for the data set with the given search criteria.
     ///
-    /// This API is based on Solr/Lucense Search. The data is indexed using SOLR. This GET API returns the list of all the searchable field names that are in the Solr Index. Please see the 'fields' attribute which returns an array of field names. Each field or a combination of fields can be searched using the Solr/Lucene Syntax. Please refer https://lucene.apache.org/core/3_6_2/queryparsersyntax.html#Overview for the query syntax. List of field names that are searchable can be determined using above GET api.
+    /// This API is based on Solr/Lucense Search. The data is indexed using SOLR. This GET API
+    /// returns the list of all the searchable field names that are in the Solr Index. Please see
+    /// the 'fields' attribute which returns an array of field names. Each field or a combination of
+    /// fields can be searched using the Solr/Lucene Syntax. Please refer
+    /// https://lucene.apache.org/core/3_6_2/queryparsersyntax.html#Overview for the query syntax.
+    /// List of field names that are searchable can be determined using above GET api.
     ///
     /// `POST /{dataset}/{version}/records`
     ///
@@ -202,7 +232,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] when the request breaks a constraint of the spec (nothing is sent); [`Error::Api`] for a non-2xx answer (the last one, once retries are spent); [`Error::Timeout`], [`Error::Connect`] or [`Error::Transport`] when no answer arrives; [`Error::Authentication`] when no token can be had; [`Error::Decode`] when a 2xx body is not the declared JSON.
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is [`Error::Api`]
+    /// holding a [`PerformSearchError`](crate::types::PerformSearchError).
     pub async fn perform_search(
         &self,
         dataset: &str,

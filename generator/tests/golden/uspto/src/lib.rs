@@ -2,9 +2,17 @@
 
 //! A Rust client for USPTO Data Set API (API version 1.0.0).
 //!
-//! The Data Set API (DSAPI) allows the public users to discover and search USPTO exported data sets. This is a generic API that allows USPTO users to make any CSV based data files searchable through API. With the help of GET call, it returns the list of data fields that are searchable. With the help of POST call, data can be fetched based on the filters on the field names. Please note that POST call is used to search the actual data. The reason for the POST call is that it allows users to specify any complex search criteria without worry about the GET size limitations as well as encoding of the input parameters.
+//! The Data Set API (DSAPI) allows the public users to discover and search USPTO exported data
+//! sets. This is a generic API that allows USPTO users to make any CSV based data files
+//! searchable through API. With the help of GET call, it returns the list of data fields that
+//! are searchable. With the help of POST call, data can be fetched based on the filters on the
+//! field names. Please note that POST call is used to search the actual data. The reason for
+//! the POST call is that it allows users to specify any complex search criteria without worry
+//! about the GET size limitations as well as encoding of the input parameters.
 //!
-//! Generated from the API's OpenAPI document: [`Client`] has one async method per operation, [`types`] holds the request and response types. Optional fields that may also be `null` are [`Nullable`], so a request can leave a field out or clear it.
+//! Generated from the API's OpenAPI document: [`Client`] has one async method per operation,
+//! [`types`] holds the request and response types. Optional fields that may also be `null` are
+//! [`Nullable`], so a request can leave a field out or clear it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![allow(
@@ -20,30 +28,41 @@
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod auth;
+
 #[rustfmt::skip]
 mod client;
+
 #[rustfmt::skip]
 mod error;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod http;
+
 #[rustfmt::skip]
 mod nullable;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod open_enum;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod pages;
+
 #[rustfmt::skip]
 mod retry;
+
 #[rustfmt::skip]
 mod secret;
+
 #[rustfmt::skip]
 pub mod types;
+
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
+
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
 pub use http::{encode_path_segment, ResponseValue};

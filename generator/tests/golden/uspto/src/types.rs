@@ -2,19 +2,21 @@
 
 //! The request and response types of the API, one per schema of the spec, and the error
 //! answers of each operation, typed by status.
+//!
+//! A type or field the spec does not describe has no documentation here (`missing_docs`
+//! is allowed in this module) rather than words made up for it.
+#![allow(missing_docs)]
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
-/// The `DataSetList` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataSetList {
-    /// The `total` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// The `apis` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apis: Option<Vec<DataSetListApisItem>>,
 }
-/// The `DataSetListApisItem` schema.
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataSetListApisItem {
     /// To be used as a dataset parameter value
@@ -38,10 +40,13 @@ pub struct DataSetListApisItem {
     )]
     pub api_documentation_url: Option<String>,
 }
-/// The `PerformSearchForm` schema.
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PerformSearchForm {
-    /// Uses Lucene Query Syntax in the format of propertyName:value, propertyName:[num1 TO num2] and date range format: propertyName:[yyyyMMdd TO yyyyMMdd]. In the response please see the 'docs' element which has the list of record objects. Each record structure would consist of all the fields and their corresponding values.
+    /// Uses Lucene Query Syntax in the format of propertyName:value, propertyName:[num1 TO num2]
+    /// and date range format: propertyName:[yyyyMMdd TO yyyyMMdd]. In the response please see the
+    /// 'docs' element which has the list of record objects. Each record structure would consist of
+    /// all the fields and their corresponding values.
     ///
     /// Server default: `"*:*"`.
     pub criteria: String,
@@ -50,12 +55,15 @@ pub struct PerformSearchForm {
     /// Server default: `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
-    /// Specify number of rows to be returned. If you run the search with default values, in the response you will see 'numFound' attribute which will tell the number of records available in the dataset.
+    /// Specify number of rows to be returned. If you run the search with default values, in the
+    /// response you will see 'numFound' attribute which will tell the number of records available
+    /// in the dataset.
     ///
     /// Server default: `100`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
 }
+
 impl PerformSearchForm {
     /// A value with the required `criteria`, and any other field left out.
     pub fn new(criteria: String) -> Self {
@@ -66,35 +74,49 @@ impl PerformSearchForm {
         }
     }
 }
+
 impl crate::Validate for PerformSearchForm {}
-/// The error answers of `GET /` ([`crate::Client::list_data_sets`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /` ([`crate::Client::list_data_sets`]), one variant per status the
+/// spec declares. Each holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDataSetsError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for ListDataSetsError {
     fn from_answer(_status: u16, body: &[u8]) -> Self {
         Self::Other(serde_json::from_slice(body).ok())
     }
 }
-/// The error answers of `GET /{dataset}/{version}/fields` ([`crate::Client::list_searchable_fields`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `GET /{dataset}/{version}/fields`
+/// ([`crate::Client::list_searchable_fields`]), one variant per status the spec declares. Each
+/// holds the body when it is the declared JSON; the raw text is always in
+/// [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSearchableFieldsError {
-    /// 404: The combination of dataset name and version is not found in the system or it is not published yet to be consumed by public.
+    /// 404: The combination of dataset name and version is not found in the system or it is not
+    /// published yet to be consumed by public.
     NotFound(Option<String>),
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for ListSearchableFieldsError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
 }
-/// The error answers of `POST /{dataset}/{version}/records` ([`crate::Client::perform_search`]), one variant per status the spec declares. Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
+
+/// The error answers of `POST /{dataset}/{version}/records`
+/// ([`crate::Client::perform_search`]), one variant per status the spec declares. Each holds
+/// the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PerformSearchError {
     /// 404: No matching record found for the given criteria.
@@ -102,10 +124,11 @@ pub enum PerformSearchError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
     Other(Option<serde_json::Value>),
 }
+
 impl crate::http::ErrorBody for PerformSearchError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
-            404u16 => Self::NotFound(serde_json::from_slice(body).ok()),
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
             _ => Self::Other(serde_json::from_slice(body).ok()),
         }
     }
