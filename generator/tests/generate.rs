@@ -475,8 +475,8 @@ fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
         r#"#[serde(rename = "dot")] Dot,"#,
         r#"#[serde(untagged)] Unknown(serde_json::Value),"#,
         // A known tag's fields are read by serde into a private struct; an unknown tag is kept.
-        r#"Some("circle") => { #[derive(serde::Deserialize)] struct Fields { r: f64, } let Fields { r } = <Fields as serde::Deserialize>::deserialize(value)"#,
-        "Ok(Self::Circle { r })",
+        r#"Some("circle") => { #[derive(serde::Deserialize)] struct Fields { r: f64, } let fields: Fields = serde::Deserialize::deserialize(value)"#,
+        "Ok(Self::Circle { r: fields.r })",
         r#"Some("dot") => Ok(Self::Dot),"#,
         "_ => Ok(Self::Unknown(value)),",
     ] {

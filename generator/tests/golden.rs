@@ -107,3 +107,35 @@ golden_tests! {
     quirks: "quirks" <- "generator/tests/fixtures/quirks/quirks.yaml",
     quirks31: "quirks31" <- "generator/tests/fixtures/quirks/quirks31.yaml",
 }
+
+/// Every golden file reads like `rustfmt`ed Rust: no line over 100 columns but those holding a
+/// string literal, a link or a doc line of one word (which cannot be broken), and no token
+/// spacing of printed token streams (`crate ::x`, `& x`).
+#[test]
+fn golden_files_keep_to_100_columns_and_print_no_raw_tokens() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let files: Vec<PathBuf> = files_under(&dir)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    assert!(files.len() >= 30, "{} golden Rust files", files.len());
+    let mut bad = Vec::new();
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let one_word = line
+                .trim_start()
+                .strip_prefix("/// ")
+                .is_some_and(|doc| !doc.contains(' '));
+            let unbreakable =
+                line.contains('"') || line.contains("](") || line.contains("://") || one_word;
+            let too_long = line.chars().count() > 100 && !unbreakable;
+            let raw_tokens =
+                line.contains("crate ::") || line.contains(":: ") || line.contains("(& ");
+            if too_long || raw_tokens {
+                bad.push(format!("{}:{}: {line}", file.display(), i + 1));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} lines:\n{}", bad.len(), bad.join("\n"));
+}

@@ -640,7 +640,7 @@ fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
         op.ident, paging.first, paging.page
     );
     let doc = doc(&text);
-    let first = paging.first;
+    let first = proc_macro2::Literal::i64_unsuffixed(paging.first);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
@@ -695,18 +695,22 @@ fn take_items(items: &Items, value: TokenStream, types: &TokenStream) -> TokenSt
                             true => quote!(inner.unwrap_or_default()),
                             false => quote!(inner),
                         };
-                        quote!(#types #union::#variant { #field: inner, .. } => #inner,)
+                        quote!(Answer::#variant { #field: inner, .. } => #inner,)
                     }
                     (items, _) => {
                         let inner = take_items(items, quote!(inner), types);
-                        quote!(#types #union::#variant(inner) => #inner,)
+                        quote!(Answer::#variant(inner) => #inner,)
                     }
                 }
             });
+            // The union under a short name, so each arm fits on a line.
             quote! {
-                match #value {
-                    #( #arms )*
-                    _ => Vec::new(),
+                {
+                    use #types #union as Answer;
+                    match #value {
+                        #( #arms )*
+                        _ => Vec::new(),
+                    }
                 }
             }
         }

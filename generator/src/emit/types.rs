@@ -444,11 +444,13 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
             .map(|f| format!("`{}`", f.wire))
             .collect::<Vec<_>>()
             .join(", ");
-        let text = format!(" A value with the required {listing}, and any other field left out.");
+        let text = super::doc(&format!(
+            "A value with the required {listing}, and any other field left out."
+        ));
         quote! {
             #deprecated_allow
             impl #name {
-                #[doc = #text]
+                #text
                 pub fn new(#( #params ),*) -> Self {
                     Self { #( #inits )* #rest }
                 }
@@ -976,9 +978,9 @@ fn tag_writing_deserialize(
             Some(#tag) => {
                 #[derive(serde::Deserialize)]
                 struct Fields { #( #fields )* }
-                let Fields { #( #names ),* } = <Fields as serde::Deserialize>::deserialize(value)
+                let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
-                Ok(Self::#variant { #( #names ),* })
+                Ok(Self::#variant { #( #names: fields.#names ),* })
             }
         }
     });
