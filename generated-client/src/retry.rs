@@ -16,8 +16,8 @@ use reqwest::StatusCode;
 /// than 60 s. Other 4xx answers, timeouts, undecodable bodies and requests that failed validation
 /// are never retried.
 ///
-/// Retrying is safe for every operation whose request sets absolute values, such as a PATCH: sending
-/// it twice leaves the resource as sending it once does.
+/// Retrying is safe for every operation whose request sets absolute values, such as a PATCH:
+/// sending it twice leaves the resource as sending it once does.
 ///
 /// ```
 #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::RetryPolicy;")]
@@ -116,7 +116,8 @@ impl RetryPolicy {
             .then(|| self.backoff(retry).min(self.max_delay))
     }
 
-    /// `base * 2^retry`, times a random factor in [0.5, 1.0) so that many clients do not retry in step.
+    /// `base * 2^retry`, times a random factor in [0.5, 1.0) so that many clients do not retry in
+    /// step.
     fn backoff(&self, retry: u32) -> Duration {
         let full = self.base_delay.saturating_mul(2u32.saturating_pow(retry));
         full.mul_f64(0.5 + fastrand::f64() / 2.0)

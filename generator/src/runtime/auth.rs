@@ -57,7 +57,8 @@ pub(crate) struct TokenSource {
     pub(crate) client_secret: SecretString,
     /// Extra form parameters, such as `audience`.
     pub(crate) form: Vec<(String, String)>,
-    /// The current token and when to fetch the next; the lock makes concurrent callers share one fetch.
+    /// The current token and when to fetch the next; the lock makes concurrent callers share one
+    /// fetch.
     cached: tokio::sync::Mutex<Option<(SecretString, Instant)>>,
 }
 

@@ -14,7 +14,8 @@ use crate::ValidationError;
 pub enum Error<E> {
     /// The request broke constraints of the spec; nothing was sent.
     Validation(ValidationError),
-    /// The request could not be built (for example a header value that is not valid in HTTP); nothing was sent.
+    /// The request could not be built (for example a header value that is not valid in HTTP);
+    /// nothing was sent.
     InvalidRequest {
         /// The operation, as `METHOD /path/{template}`.
         operation: &'static str,

@@ -1,4 +1,5 @@
-//! Sending a request (with authentication and retries) and reading its answer; encoding path segments.
+//! Sending a request (with authentication and retries) and reading its answer; encoding path
+//! segments.
 
 use std::time::Duration;
 

@@ -373,7 +373,11 @@ pub fn items(
 }
 
 /// Checks `uniqueItems`: the first item equal to an earlier one is the violation.
-pub fn unique<T: PartialEq>(path: &FieldPath<'_>, items: impl AsRef<[T]>, out: &mut Vec<Violation>) {
+pub fn unique<T: PartialEq>(
+    path: &FieldPath<'_>,
+    items: impl AsRef<[T]>,
+    out: &mut Vec<Violation>,
+) {
     let items = items.as_ref();
     let repeated = (1..items.len()).find(|&i| items[..i].contains(&items[i]));
     if let Some(index) = repeated {
