@@ -7,6 +7,8 @@
 //! `cargo check --workspace`: dependencies are built once, and the crates are checked side by
 //! side on every core.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -71,12 +73,7 @@ fn real_documents_generate_crates_that_compile() {
         let output = generate(&text, &config)
             .unwrap_or_else(|errors| panic!("{spec} does not generate:\n{errors}"));
         let out = base.join(&name);
-        let _ = fs::remove_dir_all(&out);
-        for (path, contents) in &output.files {
-            let path = out.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, contents).unwrap();
-        }
+        common::write_crate(&output.files, &out);
         members.push(format!("{name:?}"));
     }
     fs::write(

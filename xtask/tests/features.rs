@@ -26,12 +26,7 @@ fn the_features_spec_generates_a_crate_whose_tests_pass() {
 
     let base = root.join("target").join("generality");
     let out = base.join("features");
-    let _ = fs::remove_dir_all(&out);
-    for (path, text) in &output.files {
-        let path = out.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+    common::write_crate(&output.files, &out);
     common::assert_matches_golden("features", &out);
     fs::create_dir_all(out.join("tests")).unwrap();
     fs::copy(

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Encoding, Model, Shape, StringRules, TypeDef};
+use crate::model::{Encoding, Model, Shape, TypeDef};
 use crate::{Config, Diagnostic};
 
 /// Support modules written into every generated crate, unchanged: `(file, source)`.
@@ -66,11 +66,17 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
     }
     for (path, file) in files.iter_mut() {
         if path.ends_with(".rs") {
-            *file = space_items(&break_long_aliases(&layout_open_enums(file)));
+            *file = lay_out(file);
         }
     }
     insert_runtime(&mut files, &header, model);
     Ok(files)
+}
+
+/// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
+/// both routes ([`emit`] and [`format()`]), so they give the same bytes.
+fn lay_out(text: &str) -> String {
+    space_items(&break_long_aliases(&layout_open_enums(text)))
 }
 
 /// The printed text with a blank line between items, and between the items of an `impl` block,
@@ -320,8 +326,7 @@ pub fn format(
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (path, file) in syntax {
         let text = format!("{header}\n{}", prettyplease::unparse(file));
-        let text = break_long_aliases(&layout_open_enums(&text));
-        files.insert((*path).to_owned(), space_items(&text));
+        files.insert((*path).to_owned(), lay_out(&text));
     }
     insert_runtime(&mut files, &header, model);
     files
@@ -338,14 +343,12 @@ fn insert_runtime(files: &mut BTreeMap<String, String>, header: &str, model: &Mo
     for (path, source) in RUNTIME {
         files.insert((*path).to_owned(), format!("{header}\n{source}"));
     }
-    if uses_regex(model) {
-        let source = if uses_backtracking(model) {
-            include_str!("../runtime/fancy_pattern.rs")
-        } else {
-            include_str!("../runtime/pattern.rs")
-        };
-        files.insert("src/pattern.rs".to_owned(), format!("{header}\n{source}"));
-    }
+    let source = match pattern_engine(model) {
+        Some(PatternEngine::Backtracking) => include_str!("../runtime/fancy_pattern.rs"),
+        Some(PatternEngine::Regex) => include_str!("../runtime/pattern.rs"),
+        None => return,
+    };
+    files.insert("src/pattern.rs".to_owned(), format!("{header}\n{source}"));
 }
 
 fn invalid(path: &str, error: syn::Error) -> Diagnostic {
@@ -487,46 +490,58 @@ fn print_whole(tokens: TokenStream, text: &mut String) -> syn::Result<()> {
     Ok(())
 }
 
-/// Whether any check of the crate is a `pattern`, which needs `regex` and `src/pattern.rs`.
-fn uses_regex(model: &Model) -> bool {
-    any_string_rules(model, &|rules| rules.pattern.is_some())
+/// Which engine the crate's `pattern` checks need, if any: Rust's `regex`, or `fancy-regex` when
+/// a pattern has look-around or backreferences (then every pattern is checked with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PatternEngine {
+    Regex,
+    Backtracking,
 }
 
-/// Whether a `pattern` of the crate needs `fancy-regex` (look-around, backreferences); then every
-/// pattern is checked with it.
-fn uses_backtracking(model: &Model) -> bool {
-    any_string_rules(model, &|rules| rules.backtracking)
-}
-
-/// Whether the string rules of any parameter or body, or of any field or variant of a type a
-/// request holds, satisfy `test`: only requests are checked.
-fn any_string_rules(model: &Model, test: &dyn Fn(&StringRules) -> bool) -> bool {
-    let any = |shape: &Shape| any_rules_in(shape, test);
-    let requests = types::request_types(model);
-    let mut request_types = model.types.iter().filter(|t| requests.contains(t.name()));
-    request_types.any(|t| match t {
-        TypeDef::Struct(s) => s.fields.iter().any(|f| any(&f.shape)),
-        TypeDef::Union(u) => u.variants.iter().any(|v| any(&v.shape)),
-        TypeDef::Enum(_) => false,
-    }) || model.operations.iter().any(|op| {
-        op.params.iter().any(|p| any(&p.shape))
-            || matches!(&op.body, Some(b) if matches!(&b.encoding, Encoding::Json(s) | Encoding::Form(s) if any(s)))
-    })
-}
-
-fn any_rules_in(shape: &Shape, test: &dyn Fn(&StringRules) -> bool) -> bool {
-    match shape {
-        Shape::String(rules) => test(rules),
-        Shape::Array { items, .. } => any_rules_in(items, test),
-        Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => {
-            any_rules_in(inner, test)
+/// The [`PatternEngine`] of the patterns requests are checked against (answers never are): those
+/// of parameters and bodies, and of the fields and variants of the types a request holds.
+fn pattern_engine(model: &Model) -> Option<PatternEngine> {
+    let mut engine = None;
+    let mut visit = |shape: &Shape| {
+        let mut shape = shape;
+        loop {
+            match shape {
+                Shape::String(rules) if rules.pattern.is_some() => {
+                    let needed = match rules.backtracking {
+                        true => PatternEngine::Backtracking,
+                        false => PatternEngine::Regex,
+                    };
+                    engine = engine.max(Some(needed));
+                    return;
+                }
+                Shape::Array { items: inner, .. }
+                | Shape::Map(inner)
+                | Shape::Nullable(inner)
+                | Shape::Boxed(inner) => shape = inner,
+                _ => return,
+            }
         }
-        _ => false,
+    };
+    let requests = types::request_types(model);
+    for t in model.types.iter().filter(|t| requests.contains(t.name())) {
+        match t {
+            TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.shape)),
+            TypeDef::Union(u) => u.variants.iter().for_each(|v| visit(&v.shape)),
+            TypeDef::Enum(_) => {}
+        }
     }
+    for op in &model.operations {
+        op.params.iter().for_each(|p| visit(&p.shape));
+        if let Some(body) = &op.body {
+            if let Encoding::Json(shape) | Encoding::Form(shape) = &body.encoding {
+                visit(shape);
+            }
+        }
+    }
+    engine
 }
 
 fn cargo_toml(model: &Model, config: &Config) -> String {
-    let uses_regex = uses_regex(model);
     let uses_form = model
         .operations
         .iter()
@@ -554,10 +569,10 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
             model.title, model.version
         ),
     );
-    if uses_regex && uses_backtracking(model) {
-        toml.push_str("fancy-regex = \"0.20\"\n");
-    } else if uses_regex {
-        toml.push_str("regex = \"1\"\n");
+    match pattern_engine(model) {
+        Some(PatternEngine::Backtracking) => toml.push_str("fancy-regex = \"0.20\"\n"),
+        Some(PatternEngine::Regex) => toml.push_str("regex = \"1\"\n"),
+        None => {}
     }
     toml.push_str(
         "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"http2\"] }\n\
@@ -587,7 +602,7 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
-    let pattern = uses_regex(model).then(|| {
+    let pattern = pattern_engine(model).is_some().then(|| {
         quote! {
             #[rustfmt::skip]
             mod pattern;

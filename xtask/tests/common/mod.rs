@@ -38,3 +38,13 @@ pub fn assert_matches_golden(name: &str, out: &Path) {
         );
     }
 }
+
+/// Writes generated `files` (paths relative to the crate root) into `out`, emptied first.
+pub fn write_crate(files: &std::collections::BTreeMap<String, String>, out: &Path) {
+    let _ = std::fs::remove_dir_all(out);
+    for (path, contents) in files {
+        let path = out.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
