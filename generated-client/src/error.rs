@@ -243,6 +243,8 @@ pub enum BuildError {
     },
     /// The HTTP client could not be created.
     Http(reqwest::Error),
+    /// A key for signing client assertions is not usable (`private-key-jwt` feature).
+    InvalidKey(String),
 }
 
 impl fmt::Display for BuildError {
@@ -267,6 +269,7 @@ impl fmt::Display for BuildError {
                 write!(f, "invalid base URL {url:?}: {reason}")
             }
             BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
+            BuildError::InvalidKey(reason) => write!(f, "invalid signing key: {reason}"),
         }
     }
 }

@@ -83,6 +83,9 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
                 r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#,
             )
             .dev_dependency("wiremock", r#""0.6""#)
+            .dev_dependency("futures", r#""0.3""#)
+            .dev_dependency("jsonwebtoken", r#""9""#)
+            .dev_dependency("url", r#""2""#)
             .dev_dependency(
                 "criterion",
                 r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,

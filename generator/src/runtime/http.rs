@@ -67,6 +67,7 @@ pub(crate) async fn send<E: ErrorBody>(
     let span = tracing::debug_span!("request", operation);
     async move {
         let mut retry = 0;
+        let mut refreshed = false;
         loop {
             let mut attempt = request
                 .try_clone()
@@ -74,12 +75,24 @@ pub(crate) async fn send<E: ErrorBody>(
             if let Some(timeout) = core.timeout {
                 attempt = attempt.timeout(timeout);
             }
-            let attempt = core
+            let token = core
                 .auth
-                .apply(attempt, &core.http)
+                .token()
                 .await
                 .map_err(|message| Error::Authentication { operation, message })?;
+            if let Some(token) = &token {
+                attempt = attempt.bearer_auth(token.expose_secret());
+            }
             let outcome = send_once(operation, attempt).await;
+            // A refused token: once per call, a provider that can refresh is asked for another
+            // and the request is sent again at once (the server did not act on it).
+            if let (Err(Error::Api(api)), Some(token)) = (&outcome, &token) {
+                if api.status == StatusCode::UNAUTHORIZED && !refreshed && core.auth.refused(token) {
+                    tracing::debug!("the token was refused; sending again with a new one");
+                    refreshed = true;
+                    continue;
+                }
+            }
             let delay = match &outcome {
                 Ok(answer) => {
                     tracing::debug!(

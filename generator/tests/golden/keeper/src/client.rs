@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/keeper.json.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
 
@@ -13,6 +14,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -34,6 +36,17 @@ impl ClientBuilder {
     /// for proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
         self
     }
 
@@ -90,11 +103,17 @@ impl ClientBuilder {
                     .map_err(BuildError::Http)?
             }
         };
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         Ok(Client {
             core: crate::http::Core {
@@ -144,7 +163,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`EnrolParams`](crate::params::EnrolParams).
     ///
     /// # Errors
     ///
@@ -152,14 +172,14 @@ impl Client {
     /// [`Error::Api`] holding a [`EnrolError`](crate::types::EnrolError).
     pub async fn enrol(
         &self,
-        authorization: &str,
+        params: &crate::params::EnrolParams,
         body: &crate::types::EnrolBody,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::EnrolError>> {
         const OPERATION: &str = "POST /enrol";
         let url = format!("{}/enrol", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
@@ -171,7 +191,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`GlobalJobsParams`](crate::params::GlobalJobsParams).
     ///
     /// # Errors
     ///
@@ -179,7 +200,7 @@ impl Client {
     /// [`Error::Api`] holding a [`GlobalJobsError`](crate::types::GlobalJobsError).
     pub async fn global_jobs(
         &self,
-        authorization: &str,
+        params: &crate::params::GlobalJobsParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GlobalJobsResponse>,
         Error<crate::types::GlobalJobsError>,
@@ -188,7 +209,7 @@ impl Client {
         let url = format!("{}/global/jobs", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
@@ -199,7 +220,7 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters, [`PingParams`](crate::params::PingParams).
     ///
     /// # Errors
     ///
@@ -207,7 +228,7 @@ impl Client {
     /// [`Error::Api`] holding a [`PingError`](crate::types::PingError).
     pub async fn ping(
         &self,
-        authorization: &str,
+        params: &crate::params::PingParams,
     ) -> Result<
         crate::ResponseValue<crate::types::PingResponse>,
         Error<crate::types::PingError>,
@@ -216,7 +237,7 @@ impl Client {
         let url = format!("{}/ping", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
@@ -227,7 +248,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`ReportFinishParams`](crate::params::ReportFinishParams).
     ///
     /// # Errors
     ///
@@ -235,7 +257,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ReportFinishError`](crate::types::ReportFinishError).
     pub async fn report_finish(
         &self,
-        authorization: &str,
+        params: &crate::params::ReportFinishParams,
         body: &crate::types::ReportFinishBody,
     ) -> Result<
         crate::ResponseValue<crate::types::ReportFinishResponse>,
@@ -249,7 +271,7 @@ impl Client {
         let url = format!("{}/report/finish", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
@@ -261,7 +283,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`ReportOutputParams`](crate::params::ReportOutputParams).
     ///
     /// # Errors
     ///
@@ -269,7 +292,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ReportOutputError`](crate::types::ReportOutputError).
     pub async fn report_output(
         &self,
-        authorization: &str,
+        params: &crate::params::ReportOutputParams,
         body: &crate::types::ReportOutputBody,
     ) -> Result<
         crate::ResponseValue<crate::types::ReportOutputResponse>,
@@ -283,7 +306,7 @@ impl Client {
         let url = format!("{}/report/output", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
@@ -295,7 +318,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`ReportStartParams`](crate::params::ReportStartParams).
     ///
     /// # Errors
     ///
@@ -303,7 +327,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ReportStartError`](crate::types::ReportStartError).
     pub async fn report_start(
         &self,
-        authorization: &str,
+        params: &crate::params::ReportStartParams,
         body: &crate::types::ReportStartBody,
     ) -> Result<
         crate::ResponseValue<crate::types::ReportStartResponse>,
@@ -317,7 +341,7 @@ impl Client {
         let url = format!("{}/report/start", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;

@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/nexus.json.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
 
@@ -13,6 +14,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -34,6 +36,17 @@ impl ClientBuilder {
     /// for proxies and tests). The spec declares no server: set [`ClientBuilder::base_url`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
         self
     }
 
@@ -90,11 +103,17 @@ impl ClientBuilder {
                     .map_err(BuildError::Http)?
             }
         };
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         Ok(Client {
             core: crate::http::Core {
@@ -557,8 +576,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`GroupListParams`](crate::params::GroupListParams).
     ///
     /// # Errors
     ///
@@ -566,9 +585,7 @@ impl Client {
     /// [`Error::Api`] holding a [`GroupListError`](crate::types::GroupListError).
     pub async fn group_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::GroupListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GroupResultsPage>,
         Error<crate::types::GroupListError>,
@@ -576,23 +593,23 @@ impl Client {
         const OPERATION: &str = "GET /groups";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/groups", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -769,8 +786,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`OrganizationListParams`](crate::params::OrganizationListParams).
     ///
     /// # Errors
     ///
@@ -779,9 +796,7 @@ impl Client {
     #[deprecated]
     pub async fn organization_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::OrganizationListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::OrganizationResultsPage>,
         Error<crate::types::OrganizationListError>,
@@ -789,23 +804,23 @@ impl Client {
         const OPERATION: &str = "GET /organizations";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -1095,8 +1110,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `organization_name`: The organization's unique name.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectListParams`](crate::params::ProjectListParams).
     ///
     /// # Errors
     ///
@@ -1106,9 +1121,7 @@ impl Client {
     pub async fn project_list(
         &self,
         organization_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::ProjectListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectResultsPage>,
         Error<crate::types::ProjectListError>,
@@ -1130,10 +1143,10 @@ impl Client {
             PATTERN.check(&v::param("organization_name"), organization_name, false, out);
         }
         v::segment(&v::param("organization_name"), organization_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1141,13 +1154,13 @@ impl Client {
         let url = format!("{}/organizations/{}/projects", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -1395,8 +1408,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`DiskListParams`](crate::params::DiskListParams).
     ///
     /// # Errors
     ///
@@ -1407,9 +1420,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::DiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::DiskListError>,
@@ -1439,10 +1450,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1454,13 +1465,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -1664,10 +1675,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `end_time`: An exclusive end time of metrics.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
-    /// - `start_time`: An inclusive start time of metrics.
+    /// - `params`: the query and header parameters,
+    ///   [`DiskMetricsListParams`](crate::params::DiskMetricsListParams).
     ///
     /// # Errors
     ///
@@ -1679,10 +1688,7 @@ impl Client {
         project_name: &str,
         disk_name: &str,
         metric_name: &crate::types::DiskMetricName,
-        end_time: Option<&str>,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        start_time: Option<&str>,
+        params: &crate::params::DiskMetricsListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::MeasurementResultsPage>,
         Error<crate::types::DiskMetricsListError>,
@@ -1722,7 +1728,7 @@ impl Client {
         v::segment(&v::param("disk_name"), disk_name, out);
         metric_name.validate_at(&v::param("metric_name"), out);
         v::segment(&v::param("metric_name"), &metric_name.to_string(), out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1736,16 +1742,16 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &end_time {
+        if let Some(value) = &params.end_time {
             query.push(("end_time", value.to_string()));
         }
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &start_time {
+        if let Some(value) = &params.start_time {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
@@ -1764,8 +1770,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`ImageListParams`](crate::params::ImageListParams).
     ///
     /// # Errors
     ///
@@ -1775,9 +1781,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::ImageListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::ImageResultsPage>,
         Error<crate::types::ImageListError>,
@@ -1807,10 +1811,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1822,13 +1826,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -2036,8 +2040,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceListParams`](crate::params::InstanceListParams).
     ///
     /// # Errors
     ///
@@ -2047,9 +2051,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::InstanceListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceResultsPage>,
         Error<crate::types::InstanceListError>,
@@ -2079,10 +2081,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -2094,13 +2096,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -2310,8 +2312,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskListParams`](crate::params::InstanceDiskListParams).
     ///
     /// # Errors
     ///
@@ -2323,9 +2325,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         instance_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::InstanceDiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::InstanceDiskListError>,
@@ -2363,10 +2363,10 @@ impl Client {
             PATTERN.check(&v::param("instance_name"), instance_name, false, out);
         }
         v::segment(&v::param("instance_name"), instance_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -2379,13 +2379,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -2676,8 +2676,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceNetworkInterfaceListParams`](crate::params::InstanceNetworkInterfaceListParams).
     ///
     /// # Errors
     ///
@@ -2689,9 +2689,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         instance_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::InstanceNetworkInterfaceListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::NetworkInterfaceResultsPage>,
         Error<crate::types::InstanceNetworkInterfaceListError>,
@@ -2729,10 +2727,10 @@ impl Client {
             PATTERN.check(&v::param("instance_name"), instance_name, false, out);
         }
         v::segment(&v::param("instance_name"), instance_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -2745,13 +2743,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -3135,15 +3133,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `from_start`: Character index in the serial buffer from which to read, counting the
-    ///   bytes output since instance start. If this is not provided, `most_recent` must be
-    ///   provided, and if this *is* provided, `most_recent` must *not* be provided.
-    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If
-    ///   the requested range runs to the end of the available buffer, the data returned will be
-    ///   shorter than `max_bytes`.
-    /// - `most_recent`: Character index in the serial buffer from which to read, counting
-    ///   *backward* from the most recently buffered data retrieved from the instance. (See note
-    ///   on `from_start` about mutual exclusivity)
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceSerialConsoleParams`](crate::params::InstanceSerialConsoleParams).
     ///
     /// # Errors
     ///
@@ -3156,9 +3147,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         instance_name: &str,
-        from_start: Option<u64>,
-        max_bytes: Option<u64>,
-        most_recent: Option<u64>,
+        params: &crate::params::InstanceSerialConsoleParams,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceSerialConsoleData>,
         Error<crate::types::InstanceSerialConsoleError>,
@@ -3196,13 +3185,13 @@ impl Client {
             PATTERN.check(&v::param("instance_name"), instance_name, false, out);
         }
         v::segment(&v::param("instance_name"), instance_name, out);
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             v::range(&v::param("from_start"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             v::range(&v::param("max_bytes"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             v::range(&v::param("most_recent"), *value as f64, Some(0.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -3215,13 +3204,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             query.push(("from_start", value.to_string()));
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             query.push(("max_bytes", value.to_string()));
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             query.push(("most_recent", value.to_string()));
         }
         request = request.query(&query);
@@ -3632,8 +3621,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SnapshotListParams`](crate::params::SnapshotListParams).
     ///
     /// # Errors
     ///
@@ -3643,9 +3632,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SnapshotListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SnapshotResultsPage>,
         Error<crate::types::SnapshotListError>,
@@ -3675,10 +3662,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -3690,13 +3677,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -3900,8 +3887,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcListParams`](crate::params::VpcListParams).
     ///
     /// # Errors
     ///
@@ -3911,9 +3898,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::VpcResultsPage>,
         Error<crate::types::VpcListError>,
@@ -3943,10 +3928,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -3958,13 +3943,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -4361,8 +4346,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcRouterListParams`](crate::params::VpcRouterListParams).
     ///
     /// # Errors
     ///
@@ -4373,9 +4358,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         vpc_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcRouterListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::VpcRouterResultsPage>,
         Error<crate::types::VpcRouterListError>,
@@ -4413,10 +4396,10 @@ impl Client {
             PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
         }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -4429,13 +4412,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -4741,8 +4724,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcRouterRouteListParams`](crate::params::VpcRouterRouteListParams).
     ///
     /// # Errors
     ///
@@ -4755,9 +4738,7 @@ impl Client {
         project_name: &str,
         vpc_name: &str,
         router_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcRouterRouteListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::RouterRouteResultsPage>,
         Error<crate::types::VpcRouterRouteListError>,
@@ -4803,10 +4784,10 @@ impl Client {
             PATTERN.check(&v::param("router_name"), router_name, false, out);
         }
         v::segment(&v::param("router_name"), router_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -4820,13 +4801,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5176,8 +5157,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcSubnetListParams`](crate::params::VpcSubnetListParams).
     ///
     /// # Errors
     ///
@@ -5188,9 +5169,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         vpc_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcSubnetListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::VpcSubnetResultsPage>,
         Error<crate::types::VpcSubnetListError>,
@@ -5228,10 +5207,10 @@ impl Client {
             PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
         }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -5244,13 +5223,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5554,8 +5533,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcSubnetListNetworkInterfacesParams`](crate::params::VpcSubnetListNetworkInterfacesParams).
     ///
     /// # Errors
     ///
@@ -5568,9 +5547,7 @@ impl Client {
         project_name: &str,
         vpc_name: &str,
         subnet_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcSubnetListNetworkInterfacesParams,
     ) -> Result<
         crate::ResponseValue<crate::types::NetworkInterfaceResultsPage>,
         Error<crate::types::VpcSubnetListNetworkInterfacesError>,
@@ -5616,10 +5593,10 @@ impl Client {
             PATTERN.check(&v::param("subnet_name"), subnet_name, false, out);
         }
         v::segment(&v::param("subnet_name"), subnet_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -5633,13 +5610,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5701,8 +5678,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`RoleListParams`](crate::params::RoleListParams).
     ///
     /// # Errors
     ///
@@ -5710,8 +5687,7 @@ impl Client {
     /// [`Error::Api`] holding a [`RoleListError`](crate::types::RoleListError).
     pub async fn role_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::RoleListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::RoleResultsPage>,
         Error<crate::types::RoleListError>,
@@ -5719,17 +5695,17 @@ impl Client {
         const OPERATION: &str = "GET /roles";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/roles", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -5795,8 +5771,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SessionMeGroupsParams`](crate::params::SessionMeGroupsParams).
     ///
     /// # Errors
     ///
@@ -5804,9 +5780,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SessionMeGroupsError`](crate::types::SessionMeGroupsError).
     pub async fn session_me_groups(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SessionMeGroupsParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GroupResultsPage>,
         Error<crate::types::SessionMeGroupsError>,
@@ -5814,23 +5788,23 @@ impl Client {
         const OPERATION: &str = "GET /session/me/groups";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/session/me/groups", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5846,8 +5820,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SessionSshkeyListParams`](crate::params::SessionSshkeyListParams).
     ///
     /// # Errors
     ///
@@ -5856,9 +5830,7 @@ impl Client {
     /// [`SessionSshkeyListError`](crate::types::SessionSshkeyListError).
     pub async fn session_sshkey_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SessionSshkeyListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SshKeyResultsPage>,
         Error<crate::types::SessionSshkeyListError>,
@@ -5866,23 +5838,23 @@ impl Client {
         const OPERATION: &str = "GET /session/me/sshkeys";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/session/me/sshkeys", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6085,8 +6057,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`CertificateListParams`](crate::params::CertificateListParams).
     ///
     /// # Errors
     ///
@@ -6094,9 +6066,7 @@ impl Client {
     /// [`Error::Api`] holding a [`CertificateListError`](crate::types::CertificateListError).
     pub async fn certificate_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::CertificateListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::CertificateResultsPage>,
         Error<crate::types::CertificateListError>,
@@ -6104,23 +6074,23 @@ impl Client {
         const OPERATION: &str = "GET /system/certificates";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/certificates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6223,8 +6193,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`PhysicalDiskListParams`](crate::params::PhysicalDiskListParams).
     ///
     /// # Errors
     ///
@@ -6232,9 +6202,7 @@ impl Client {
     /// [`Error::Api`] holding a [`PhysicalDiskListError`](crate::types::PhysicalDiskListError).
     pub async fn physical_disk_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::PhysicalDiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::PhysicalDiskResultsPage>,
         Error<crate::types::PhysicalDiskListError>,
@@ -6242,23 +6210,23 @@ impl Client {
         const OPERATION: &str = "GET /system/hardware/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/hardware/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6272,8 +6240,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`RackListParams`](crate::params::RackListParams).
     ///
     /// # Errors
     ///
@@ -6281,9 +6249,7 @@ impl Client {
     /// [`Error::Api`] holding a [`RackListError`](crate::types::RackListError).
     pub async fn rack_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::RackListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::RackResultsPage>,
         Error<crate::types::RackListError>,
@@ -6291,23 +6257,23 @@ impl Client {
         const OPERATION: &str = "GET /system/hardware/racks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/hardware/racks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6352,8 +6318,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SledListParams`](crate::params::SledListParams).
     ///
     /// # Errors
     ///
@@ -6361,9 +6327,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SledListError`](crate::types::SledListError).
     pub async fn sled_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SledListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SledResultsPage>,
         Error<crate::types::SledListError>,
@@ -6371,23 +6335,23 @@ impl Client {
         const OPERATION: &str = "GET /system/hardware/sleds";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/hardware/sleds", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6433,8 +6397,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `sled_id`: The sled's unique ID.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SledPhysicalDiskListParams`](crate::params::SledPhysicalDiskListParams).
     ///
     /// # Errors
     ///
@@ -6444,9 +6408,7 @@ impl Client {
     pub async fn sled_physical_disk_list(
         &self,
         sled_id: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SledPhysicalDiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::PhysicalDiskResultsPage>,
         Error<crate::types::SledPhysicalDiskListError>,
@@ -6455,10 +6417,10 @@ impl Client {
         let mut violations = Vec::new();
         let out = &mut violations;
         v::segment(&v::param("sled_id"), sled_id, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -6468,13 +6430,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6491,8 +6453,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemImageListParams`](crate::params::SystemImageListParams).
     ///
     /// # Errors
     ///
@@ -6500,9 +6462,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SystemImageListError`](crate::types::SystemImageListError).
     pub async fn system_image_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SystemImageListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GlobalImageResultsPage>,
         Error<crate::types::SystemImageListError>,
@@ -6510,23 +6470,23 @@ impl Client {
         const OPERATION: &str = "GET /system/images";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/images", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6643,8 +6603,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`IpPoolListParams`](crate::params::IpPoolListParams).
     ///
     /// # Errors
     ///
@@ -6652,9 +6612,7 @@ impl Client {
     /// [`Error::Api`] holding a [`IpPoolListError`](crate::types::IpPoolListError).
     pub async fn ip_pool_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::IpPoolListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IpPoolResultsPage>,
         Error<crate::types::IpPoolListError>,
@@ -6662,23 +6620,23 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/ip-pools", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6823,8 +6781,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`IpPoolRangeListParams`](crate::params::IpPoolRangeListParams).
     ///
     /// # Errors
     ///
@@ -6833,8 +6791,7 @@ impl Client {
     pub async fn ip_pool_range_list(
         &self,
         pool_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::IpPoolRangeListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IpPoolRangeResultsPage>,
         Error<crate::types::IpPoolRangeListError>,
@@ -6850,7 +6807,7 @@ impl Client {
             PATTERN.check(&v::param("pool_name"), pool_name, false, out);
         }
         v::segment(&v::param("pool_name"), pool_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -6858,10 +6815,10 @@ impl Client {
         let url = format!("{}/system/ip-pools/{}/ranges", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -6973,8 +6930,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`IpPoolServiceRangeListParams`](crate::params::IpPoolServiceRangeListParams).
     ///
     /// # Errors
     ///
@@ -6983,8 +6940,7 @@ impl Client {
     /// [`IpPoolServiceRangeListError`](crate::types::IpPoolServiceRangeListError).
     pub async fn ip_pool_service_range_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::IpPoolServiceRangeListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IpPoolRangeResultsPage>,
         Error<crate::types::IpPoolServiceRangeListError>,
@@ -6992,17 +6948,17 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools-service/ranges";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/ip-pools-service/ranges", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -7066,11 +7022,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `end_time`: An exclusive end time of metrics.
-    /// - `id`: The UUID of the container being queried
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
-    /// - `start_time`: An inclusive start time of metrics.
+    /// - `params`: the query and header parameters,
+    ///   [`SystemMetricParams`](crate::params::SystemMetricParams).
     ///
     /// # Errors
     ///
@@ -7079,11 +7032,7 @@ impl Client {
     pub async fn system_metric(
         &self,
         metric_name: &crate::types::SystemMetricName,
-        end_time: Option<&str>,
-        id: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        start_time: Option<&str>,
+        params: &crate::params::SystemMetricParams,
     ) -> Result<
         crate::ResponseValue<crate::types::MeasurementResultsPage>,
         Error<crate::types::SystemMetricError>,
@@ -7093,7 +7042,7 @@ impl Client {
         let out = &mut violations;
         metric_name.validate_at(&v::param("metric_name"), out);
         v::segment(&v::param("metric_name"), &metric_name.to_string(), out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -7101,20 +7050,20 @@ impl Client {
         let url = format!("{}/system/metrics/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &end_time {
+        if let Some(value) = &params.end_time {
             query.push(("end_time", value.to_string()));
         }
         {
-            let value = &id;
+            let value = &params.id;
             query.push(("id", value.to_string()));
         }
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &start_time {
+        if let Some(value) = &params.start_time {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
@@ -7177,8 +7126,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SagaListParams`](crate::params::SagaListParams).
     ///
     /// # Errors
     ///
@@ -7186,9 +7135,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SagaListError`](crate::types::SagaListError).
     pub async fn saga_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SagaListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SagaResultsPage>,
         Error<crate::types::SagaListError>,
@@ -7196,23 +7143,23 @@ impl Client {
         const OPERATION: &str = "GET /system/sagas";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/sagas", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7255,8 +7202,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SiloListParams`](crate::params::SiloListParams).
     ///
     /// # Errors
     ///
@@ -7264,9 +7211,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SiloListError`](crate::types::SiloListError).
     pub async fn silo_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::SiloListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SiloResultsPage>,
         Error<crate::types::SiloListError>,
@@ -7274,23 +7219,23 @@ impl Client {
         const OPERATION: &str = "GET /system/silos";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/silos", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7409,8 +7354,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `silo_name`: The silo's unique name.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SiloIdentityProviderListParams`](crate::params::SiloIdentityProviderListParams).
     ///
     /// # Errors
     ///
@@ -7420,9 +7365,7 @@ impl Client {
     pub async fn silo_identity_provider_list(
         &self,
         silo_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SiloIdentityProviderListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IdentityProviderResultsPage>,
         Error<crate::types::SiloIdentityProviderListError>,
@@ -7438,10 +7381,10 @@ impl Client {
             PATTERN.check(&v::param("silo_name"), silo_name, false, out);
         }
         v::segment(&v::param("silo_name"), silo_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -7451,13 +7394,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7791,8 +7734,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `silo_name`: The silo's unique name.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SiloUsersListParams`](crate::params::SiloUsersListParams).
     ///
     /// # Errors
     ///
@@ -7801,9 +7744,7 @@ impl Client {
     pub async fn silo_users_list(
         &self,
         silo_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SiloUsersListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UserResultsPage>,
         Error<crate::types::SiloUsersListError>,
@@ -7819,10 +7760,10 @@ impl Client {
             PATTERN.check(&v::param("silo_name"), silo_name, false, out);
         }
         v::segment(&v::param("silo_name"), silo_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -7830,13 +7771,13 @@ impl Client {
         let url = format!("{}/system/silos/{}/users/all", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7894,8 +7835,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemUserListParams`](crate::params::SystemUserListParams).
     ///
     /// # Errors
     ///
@@ -7903,9 +7844,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SystemUserListError`](crate::types::SystemUserListError).
     pub async fn system_user_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SystemUserListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UserBuiltinResultsPage>,
         Error<crate::types::SystemUserListError>,
@@ -7913,23 +7852,23 @@ impl Client {
         const OPERATION: &str = "GET /system/user";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/user", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7981,8 +7920,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`TimeseriesSchemaGetParams`](crate::params::TimeseriesSchemaGetParams).
     ///
     /// # Errors
     ///
@@ -7991,8 +7930,7 @@ impl Client {
     /// [`TimeseriesSchemaGetError`](crate::types::TimeseriesSchemaGetError).
     pub async fn timeseries_schema_get(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::TimeseriesSchemaGetParams,
     ) -> Result<
         crate::ResponseValue<crate::types::TimeseriesSchemaResultsPage>,
         Error<crate::types::TimeseriesSchemaGetError>,
@@ -8000,17 +7938,17 @@ impl Client {
         const OPERATION: &str = "GET /timeseries/schema";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/timeseries/schema", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -8024,8 +7962,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`UserListParams`](crate::params::UserListParams).
     ///
     /// # Errors
     ///
@@ -8033,9 +7971,7 @@ impl Client {
     /// [`Error::Api`] holding a [`UserListError`](crate::types::UserListError).
     pub async fn user_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::UserListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UserResultsPage>,
         Error<crate::types::UserListError>,
@@ -8043,23 +7979,23 @@ impl Client {
         const OPERATION: &str = "GET /users";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/users", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8073,8 +8009,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`DiskListV1Params`](crate::params::DiskListV1Params).
     ///
     /// # Errors
     ///
@@ -8082,11 +8018,7 @@ impl Client {
     /// [`Error::Api`] holding a [`DiskListV1Error`](crate::types::DiskListV1Error).
     pub async fn disk_list_v1(
         &self,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        project: Option<&crate::types::NameOrId>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::DiskListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::DiskListV1Error>,
@@ -8094,35 +8026,35 @@ impl Client {
         const OPERATION: &str = "GET /v1/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8134,14 +8066,18 @@ impl Client {
     ///
     /// `POST /v1/disks`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`DiskCreateV1Params`](crate::params::DiskCreateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`DiskCreateV1Error`](crate::types::DiskCreateV1Error).
     pub async fn disk_create_v1(
         &self,
-        organization: Option<&crate::types::NameOrId>,
-        project: &crate::types::NameOrId,
+        params: &crate::params::DiskCreateV1Params,
         body: &crate::types::DiskCreate,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
@@ -8150,20 +8086,20 @@ impl Client {
         const OPERATION: &str = "POST /v1/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        project.validate_at(&v::param("project"), out);
+        params.project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         {
-            let value = &project;
+            let value = &params.project;
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8176,6 +8112,11 @@ impl Client {
     ///
     /// `GET /v1/disks/{disk}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`DiskViewV1Params`](crate::params::DiskViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8183,8 +8124,7 @@ impl Client {
     pub async fn disk_view_v1(
         &self,
         disk: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::DiskViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
         Error<crate::types::DiskViewV1Error>,
@@ -8194,10 +8134,10 @@ impl Client {
         let out = &mut violations;
         disk.validate_at(&v::param("disk"), out);
         v::segment(&v::param("disk"), &disk.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8205,10 +8145,10 @@ impl Client {
         let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8220,6 +8160,11 @@ impl Client {
     ///
     /// `DELETE /v1/disks/{disk}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`DiskDeleteV1Params`](crate::params::DiskDeleteV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8227,18 +8172,17 @@ impl Client {
     pub async fn disk_delete_v1(
         &self,
         disk: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::DiskDeleteV1Params,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::DiskDeleteV1Error>> {
         const OPERATION: &str = "DELETE /v1/disks/{disk}";
         let mut violations = Vec::new();
         let out = &mut violations;
         disk.validate_at(&v::param("disk"), out);
         v::segment(&v::param("disk"), &disk.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8246,10 +8190,10 @@ impl Client {
         let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8263,8 +8207,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceListV1Params`](crate::params::InstanceListV1Params).
     ///
     /// # Errors
     ///
@@ -8272,11 +8216,7 @@ impl Client {
     /// [`Error::Api`] holding a [`InstanceListV1Error`](crate::types::InstanceListV1Error).
     pub async fn instance_list_v1(
         &self,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        project: Option<&crate::types::NameOrId>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::InstanceListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceResultsPage>,
         Error<crate::types::InstanceListV1Error>,
@@ -8284,35 +8224,35 @@ impl Client {
         const OPERATION: &str = "GET /v1/instances";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/instances", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8324,14 +8264,18 @@ impl Client {
     ///
     /// `POST /v1/instances`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceCreateV1Params`](crate::params::InstanceCreateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`InstanceCreateV1Error`](crate::types::InstanceCreateV1Error).
     pub async fn instance_create_v1(
         &self,
-        organization: Option<&crate::types::NameOrId>,
-        project: &crate::types::NameOrId,
+        params: &crate::params::InstanceCreateV1Params,
         body: &crate::types::InstanceCreate,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
@@ -8340,20 +8284,20 @@ impl Client {
         const OPERATION: &str = "POST /v1/instances";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        project.validate_at(&v::param("project"), out);
+        params.project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/instances", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         {
-            let value = &project;
+            let value = &params.project;
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8366,6 +8310,11 @@ impl Client {
     ///
     /// `GET /v1/instances/{instance}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceViewV1Params`](crate::params::InstanceViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8373,8 +8322,7 @@ impl Client {
     pub async fn instance_view_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceViewV1Error>,
@@ -8384,10 +8332,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8395,10 +8343,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8410,6 +8358,11 @@ impl Client {
     ///
     /// `DELETE /v1/instances/{instance}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDeleteV1Params`](crate::params::InstanceDeleteV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8417,18 +8370,17 @@ impl Client {
     pub async fn instance_delete_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceDeleteV1Params,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::InstanceDeleteV1Error>> {
         const OPERATION: &str = "DELETE /v1/instances/{instance}";
         let mut violations = Vec::new();
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8436,10 +8388,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8453,8 +8405,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskListV1Params`](crate::params::InstanceDiskListV1Params).
     ///
     /// # Errors
     ///
@@ -8464,11 +8416,7 @@ impl Client {
     pub async fn instance_disk_list_v1(
         &self,
         instance: &crate::types::NameOrId,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        project: Option<&crate::types::NameOrId>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::InstanceDiskListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::InstanceDiskListV1Error>,
@@ -8478,16 +8426,16 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8495,19 +8443,19 @@ impl Client {
         let url = format!("{}/v1/instances/{}/disks", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8519,6 +8467,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/disks/attach`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskAttachV1Params`](crate::params::InstanceDiskAttachV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8527,8 +8480,7 @@ impl Client {
     pub async fn instance_disk_attach_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceDiskAttachV1Params,
         body: &crate::types::DiskPath,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
@@ -8539,10 +8491,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -8553,10 +8505,10 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8569,6 +8521,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/disks/detach`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskDetachV1Params`](crate::params::InstanceDiskDetachV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8577,8 +8534,7 @@ impl Client {
     pub async fn instance_disk_detach_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceDiskDetachV1Params,
         body: &crate::types::DiskPath,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
@@ -8589,10 +8545,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -8603,10 +8559,10 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8619,6 +8575,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/migrate`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceMigrateV1Params`](crate::params::InstanceMigrateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8627,8 +8588,7 @@ impl Client {
     pub async fn instance_migrate_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceMigrateV1Params,
         body: &crate::types::InstanceMigrate,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
@@ -8639,10 +8599,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8650,10 +8610,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/migrate", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8666,6 +8626,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/reboot`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceRebootV1Params`](crate::params::InstanceRebootV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8673,8 +8638,7 @@ impl Client {
     pub async fn instance_reboot_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceRebootV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceRebootV1Error>,
@@ -8684,10 +8648,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8695,10 +8659,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/reboot", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8712,15 +8676,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `from_start`: Character index in the serial buffer from which to read, counting the
-    ///   bytes output since instance start. If this is not provided, `most_recent` must be
-    ///   provided, and if this *is* provided, `most_recent` must *not* be provided.
-    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If
-    ///   the requested range runs to the end of the available buffer, the data returned will be
-    ///   shorter than `max_bytes`.
-    /// - `most_recent`: Character index in the serial buffer from which to read, counting
-    ///   *backward* from the most recently buffered data retrieved from the instance. (See note
-    ///   on `from_start` about mutual exclusivity)
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceSerialConsoleV1Params`](crate::params::InstanceSerialConsoleV1Params).
     ///
     /// # Errors
     ///
@@ -8730,11 +8687,7 @@ impl Client {
     pub async fn instance_serial_console_v1(
         &self,
         instance: &crate::types::NameOrId,
-        from_start: Option<u64>,
-        max_bytes: Option<u64>,
-        most_recent: Option<u64>,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceSerialConsoleV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceSerialConsoleData>,
         Error<crate::types::InstanceSerialConsoleV1Error>,
@@ -8744,19 +8697,19 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             v::range(&v::param("from_start"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             v::range(&v::param("max_bytes"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             v::range(&v::param("most_recent"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8766,19 +8719,19 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             query.push(("from_start", value.to_string()));
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             query.push(("max_bytes", value.to_string()));
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             query.push(("most_recent", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8790,6 +8743,11 @@ impl Client {
     ///
     /// `GET /v1/instances/{instance}/serial-console/stream`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceSerialConsoleStreamV1Params`](crate::params::InstanceSerialConsoleStreamV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8798,8 +8756,7 @@ impl Client {
     pub async fn instance_serial_console_stream_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceSerialConsoleStreamV1Params,
     ) -> Result<
         crate::ResponseValue<()>,
         Error<crate::types::InstanceSerialConsoleStreamV1Error>,
@@ -8809,10 +8766,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8822,10 +8779,10 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8837,6 +8794,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/start`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceStartV1Params`](crate::params::InstanceStartV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8844,8 +8806,7 @@ impl Client {
     pub async fn instance_start_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceStartV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceStartV1Error>,
@@ -8855,10 +8816,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8866,10 +8827,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/start", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8881,6 +8842,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/stop`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceStopV1Params`](crate::params::InstanceStopV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8888,8 +8854,7 @@ impl Client {
     pub async fn instance_stop_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceStopV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceStopV1Error>,
@@ -8899,10 +8864,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8910,10 +8875,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/stop", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8927,8 +8892,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`OrganizationListV1Params`](crate::params::OrganizationListV1Params).
     ///
     /// # Errors
     ///
@@ -8937,9 +8902,7 @@ impl Client {
     /// [`OrganizationListV1Error`](crate::types::OrganizationListV1Error).
     pub async fn organization_list_v1(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::OrganizationListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::OrganizationResultsPage>,
         Error<crate::types::OrganizationListV1Error>,
@@ -8947,23 +8910,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/organizations";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9160,8 +9123,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectListV1Params`](crate::params::ProjectListV1Params).
     ///
     /// # Errors
     ///
@@ -9169,10 +9132,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ProjectListV1Error`](crate::types::ProjectListV1Error).
     pub async fn project_list_v1(
         &self,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::ProjectListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectResultsPage>,
         Error<crate::types::ProjectListV1Error>,
@@ -9180,29 +9140,29 @@ impl Client {
         const OPERATION: &str = "GET /v1/projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9214,13 +9174,18 @@ impl Client {
     ///
     /// `POST /v1/projects`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectCreateV1Params`](crate::params::ProjectCreateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`ProjectCreateV1Error`](crate::types::ProjectCreateV1Error).
     pub async fn project_create_v1(
         &self,
-        organization: &crate::types::NameOrId,
+        params: &crate::params::ProjectCreateV1Params,
         body: &crate::types::ProjectCreate,
     ) -> Result<
         crate::ResponseValue<crate::types::Project>,
@@ -9229,14 +9194,14 @@ impl Client {
         const OPERATION: &str = "POST /v1/projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        organization.validate_at(&v::param("organization"), out);
+        params.organization.validate_at(&v::param("organization"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &organization;
+            let value = &params.organization;
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9249,6 +9214,11 @@ impl Client {
     ///
     /// `GET /v1/projects/{project}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectViewV1Params`](crate::params::ProjectViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9256,7 +9226,7 @@ impl Client {
     pub async fn project_view_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Project>,
         Error<crate::types::ProjectViewV1Error>,
@@ -9266,7 +9236,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9274,7 +9244,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9286,6 +9256,11 @@ impl Client {
     ///
     /// `PUT /v1/projects/{project}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectUpdateV1Params`](crate::params::ProjectUpdateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9293,7 +9268,7 @@ impl Client {
     pub async fn project_update_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectUpdateV1Params,
         body: &crate::types::ProjectUpdate,
     ) -> Result<
         crate::ResponseValue<crate::types::Project>,
@@ -9304,7 +9279,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -9313,7 +9288,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9326,6 +9301,11 @@ impl Client {
     ///
     /// `DELETE /v1/projects/{project}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectDeleteV1Params`](crate::params::ProjectDeleteV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9333,14 +9313,14 @@ impl Client {
     pub async fn project_delete_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectDeleteV1Params,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::ProjectDeleteV1Error>> {
         const OPERATION: &str = "DELETE /v1/projects/{project}";
         let mut violations = Vec::new();
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9348,7 +9328,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9360,6 +9340,11 @@ impl Client {
     ///
     /// `GET /v1/projects/{project}/policy`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectPolicyViewV1Params`](crate::params::ProjectPolicyViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9368,7 +9353,7 @@ impl Client {
     pub async fn project_policy_view_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectPolicyViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectRolePolicy>,
         Error<crate::types::ProjectPolicyViewV1Error>,
@@ -9378,7 +9363,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9386,7 +9371,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9398,6 +9383,11 @@ impl Client {
     ///
     /// `PUT /v1/projects/{project}/policy`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectPolicyUpdateV1Params`](crate::params::ProjectPolicyUpdateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9406,7 +9396,7 @@ impl Client {
     pub async fn project_policy_update_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectPolicyUpdateV1Params,
         body: &crate::types::ProjectRolePolicy,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectRolePolicy>,
@@ -9417,7 +9407,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -9426,7 +9416,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9441,8 +9431,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemComponentVersionListParams`](crate::params::SystemComponentVersionListParams).
     ///
     /// # Errors
     ///
@@ -9451,9 +9441,7 @@ impl Client {
     /// [`SystemComponentVersionListError`](crate::types::SystemComponentVersionListError).
     pub async fn system_component_version_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SystemComponentVersionListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UpdateableComponentResultsPage>,
         Error<crate::types::SystemComponentVersionListError>,
@@ -9461,23 +9449,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/components";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/system/update/components", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9491,8 +9479,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`UpdateDeploymentsListParams`](crate::params::UpdateDeploymentsListParams).
     ///
     /// # Errors
     ///
@@ -9501,9 +9489,7 @@ impl Client {
     /// [`UpdateDeploymentsListError`](crate::types::UpdateDeploymentsListError).
     pub async fn update_deployments_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::UpdateDeploymentsListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UpdateDeploymentResultsPage>,
         Error<crate::types::UpdateDeploymentsListError>,
@@ -9511,23 +9497,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/deployments";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/system/update/deployments", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9641,8 +9627,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemUpdateListParams`](crate::params::SystemUpdateListParams).
     ///
     /// # Errors
     ///
@@ -9650,9 +9636,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SystemUpdateListError`](crate::types::SystemUpdateListError).
     pub async fn system_update_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SystemUpdateListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SystemUpdateResultsPage>,
         Error<crate::types::SystemUpdateListError>,
@@ -9660,23 +9644,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/updates";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/system/update/updates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);

@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/petstore.yaml.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::{BuildError, Error, RetryPolicy};
 
@@ -13,6 +14,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -34,6 +36,17 @@ impl ClientBuilder {
     /// for proxies and tests). By default requests go to `http://petstore.swagger.io/v2`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
         self
     }
 
@@ -90,11 +103,17 @@ impl ClientBuilder {
                     .map_err(BuildError::Http)?
             }
         };
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         Ok(Client {
             core: crate::http::Core {
@@ -196,7 +215,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `status`: Status values that need to be considered for filter
+    /// - `params`: the query and header parameters,
+    ///   [`FindPetsByStatusParams`](crate::params::FindPetsByStatusParams).
     ///
     /// # Errors
     ///
@@ -204,7 +224,7 @@ impl Client {
     /// [`Error::Api`] holding a [`FindPetsByStatusError`](crate::types::FindPetsByStatusError).
     pub async fn find_pets_by_status(
         &self,
-        status: &[crate::types::FindPetsByStatusStatusItem],
+        params: &crate::params::FindPetsByStatusParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::Pet>>,
         Error<crate::types::FindPetsByStatusError>,
@@ -212,13 +232,13 @@ impl Client {
         const OPERATION: &str = "GET /pet/findByStatus";
         let mut violations = Vec::new();
         let out = &mut violations;
-        status.validate_at(&v::param("status"), out);
+        params.status.validate_at(&v::param("status"), out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/pet/findByStatus", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &status;
+            let value = &params.status;
             for value in value.iter() {
                 query.push(("status", value.to_string()));
             }
@@ -237,7 +257,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `tags`: Tags to filter by
+    /// - `params`: the query and header parameters,
+    ///   [`FindPetsByTagsParams`](crate::params::FindPetsByTagsParams).
     ///
     /// # Errors
     ///
@@ -246,7 +267,7 @@ impl Client {
     #[deprecated]
     pub async fn find_pets_by_tags(
         &self,
-        tags: &[String],
+        params: &crate::params::FindPetsByTagsParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::Pet>>,
         Error<crate::types::FindPetsByTagsError>,
@@ -256,7 +277,7 @@ impl Client {
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &tags;
+            let value = &params.tags;
             for value in value.iter() {
                 query.push(("tags", value.to_string()));
             }
@@ -349,6 +370,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `pet_id`: Pet id to delete
+    /// - `params`: the query and header parameters,
+    ///   [`DeletePetParams`](crate::params::DeletePetParams).
     ///
     /// # Errors
     ///
@@ -357,7 +380,7 @@ impl Client {
     pub async fn delete_pet(
         &self,
         pet_id: i64,
-        api_key: Option<&str>,
+        params: &crate::params::DeletePetParams,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::DeletePetError>> {
         const OPERATION: &str = "DELETE /pet/{petId}";
         let mut violations = Vec::new();
@@ -367,7 +390,7 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&pet_id.to_string());
         let url = format!("{}/pet/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
-        if let Some(value) = &api_key {
+        if let Some(value) = &params.api_key {
             request = request.header("api_key", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, request).await?;
@@ -604,8 +627,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `username`: The user name for login
-    /// - `password`: The password for login in clear text
+    /// - `params`: the query and header parameters,
+    ///   [`LoginUserParams`](crate::params::LoginUserParams).
     ///
     /// # Errors
     ///
@@ -613,19 +636,18 @@ impl Client {
     /// [`Error::Api`] holding a [`LoginUserError`](crate::types::LoginUserError).
     pub async fn login_user(
         &self,
-        username: &str,
-        password: &str,
+        params: &crate::params::LoginUserParams,
     ) -> Result<crate::ResponseValue<String>, Error<crate::types::LoginUserError>> {
         const OPERATION: &str = "GET /user/login";
         let url = format!("{}/user/login", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &username;
+            let value = &params.username;
             query.push(("username", value.to_string()));
         }
         {
-            let value = &password;
+            let value = &params.password;
             query.push(("password", value.to_string()));
         }
         request = request.query(&query);
