@@ -75,8 +75,9 @@ fn real_world_specs_generate_standalone_crates_that_compile() {
         );
         // Same dependency versions as the workspace, so nothing new is fetched.
         fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+        // Every optional feature too (the typed mock, `private_key_jwt`): each spec's crate.
         let output = Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "--all-targets"])
+            .args(["check", "--quiet", "--all-targets", "--all-features"])
             .current_dir(&out)
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("RUSTFLAGS", "-D warnings")
