@@ -58,6 +58,9 @@ pub mod types;
 #[allow(dead_code)]
 mod validation;
 
+#[rustfmt::skip]
+mod pattern;
+
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
 pub use http::{encode_path_segment, ResponseValue};
