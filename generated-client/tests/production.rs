@@ -122,7 +122,9 @@ fn first_wait(arrivals: &Mutex<Vec<SystemTime>>) -> Duration {
 
 #[tokio::test]
 async fn too_many_requests_waits_until_the_reset_then_succeeds() {
-    // At least a second ahead: the backoff (10 ms) cannot cover the wait by chance.
+    // At least a second ahead: the backoff (10 ms) cannot cover the wait by chance. (How long
+    // after the first request the retry came is not bounded below: the first may arrive a few
+    // milliseconds less than a second before the reset.)
     let reset = now_unix().as_secs() + 2;
     let limited = ResponseTemplate::new(429)
         .insert_header("x-ratelimit-limit", "10")
@@ -130,13 +132,14 @@ async fn too_many_requests_waits_until_the_reset_then_succeeds() {
         .insert_header("x-ratelimit-reset", reset.to_string().as_str());
     let (server, arrivals) = answering_deletes(vec![limited, ResponseTemplate::new(204)]).await;
     delete_with_fast_backoff(&server).await.unwrap();
-    let retried_at = arrivals.lock().unwrap()[1];
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2, "one retry");
+    let retried_at = arrivals[1];
     assert!(
         retried_at >= UNIX_EPOCH + Duration::from_secs(reset),
         "retried before the reset: {:?} < {reset}",
         retried_at.duration_since(UNIX_EPOCH).unwrap()
     );
-    assert!(first_wait(&arrivals) >= Duration::from_secs(1));
 }
 
 #[tokio::test]
@@ -155,12 +158,13 @@ async fn retry_after_as_an_http_date_is_waited_for() {
         .insert_header("retry-after", httpdate::fmt_http_date(at).as_str());
     let (server, arrivals) = answering_deletes(vec![limited, ResponseTemplate::new(204)]).await;
     delete_with_fast_backoff(&server).await.unwrap();
-    let retried_at = arrivals.lock().unwrap()[1];
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2, "one retry");
+    let retried_at = arrivals[1];
     assert!(
         retried_at >= at,
         "retried before the date: {retried_at:?} < {at:?}"
     );
-    assert!(first_wait(&arrivals) >= Duration::from_secs(1));
 }
 
 #[tokio::test]
