@@ -160,8 +160,15 @@ mod tests {
 
     use super::*;
 
-    /// The wait before the first retry of an answer with `status` and `headers`.
-    fn wait(policy: RetryPolicy, status: u16, headers: &[(&str, String)]) -> Option<Duration> {
+    // The policy is called only through these two, so a change to its signatures changes them.
+
+    /// The wait before retry number `retry` of an answer with `status` and `headers`.
+    fn wait_after(
+        policy: RetryPolicy,
+        status: u16,
+        headers: &[(&str, String)],
+        retry: u32,
+    ) -> Option<Duration> {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.insert(
@@ -169,7 +176,17 @@ mod tests {
                 value.parse().unwrap(),
             );
         }
-        policy.after_status(StatusCode::from_u16(status).unwrap(), &map, 0)
+        policy.after_status(StatusCode::from_u16(status).unwrap(), &map, retry)
+    }
+
+    /// The wait before retry number `retry` after a connection failure.
+    fn wait_after_connection_error(policy: RetryPolicy, retry: u32) -> Option<Duration> {
+        policy.after_connection_error(retry)
+    }
+
+    /// The wait before the first retry of an answer with `status` and `headers`.
+    fn wait(policy: RetryPolicy, status: u16, headers: &[(&str, String)]) -> Option<Duration> {
+        wait_after(policy, status, headers, 0)
     }
 
     fn unix_in(seconds: u64) -> u64 {
@@ -273,14 +290,12 @@ mod tests {
     #[test]
     fn retries_stop_at_max_retries() {
         let policy = RetryPolicy::default().max_retries(2);
-        let status = StatusCode::SERVICE_UNAVAILABLE;
-        let headers = HeaderMap::new();
-        assert!(policy.after_status(status, &headers, 1).is_some());
-        assert_eq!(policy.after_status(status, &headers, 2), None);
-        assert!(policy.after_connection_error(1).is_some());
-        assert_eq!(policy.after_connection_error(2), None);
+        assert!(wait_after(policy, 503, &[], 1).is_some());
+        assert_eq!(wait_after(policy, 503, &[], 2), None);
+        assert!(wait_after_connection_error(policy, 1).is_some());
+        assert_eq!(wait_after_connection_error(policy, 2), None);
         let no_connections = policy.retry_connection_errors(false);
-        assert_eq!(no_connections.after_connection_error(0), None);
+        assert_eq!(wait_after_connection_error(no_connections, 0), None);
     }
 
     #[test]
@@ -291,15 +306,14 @@ mod tests {
             .max_delay(Duration::from_millis(350));
         let ms = Duration::from_millis;
         for _ in 0..100 {
-            let headers = HeaderMap::new();
-            let first = policy.after_status(StatusCode::BAD_GATEWAY, &headers, 0).unwrap();
+            let first = wait(policy, 502, &[]).unwrap();
             assert!(first >= ms(50) && first <= ms(100), "{first:?}");
-            let second = policy.after_connection_error(1).unwrap();
+            let second = wait_after_connection_error(policy, 1).unwrap();
             assert!(second >= ms(100) && second <= ms(200), "{second:?}");
-            let third = policy.after_connection_error(2).unwrap();
+            let third = wait_after_connection_error(policy, 2).unwrap();
             assert!(third >= ms(200) && third <= ms(350), "{third:?}");
             // Past max_delay from the fourth on (400 ms to 800 ms, clamped).
-            assert_eq!(policy.after_connection_error(3), Some(ms(350)));
+            assert_eq!(wait_after_connection_error(policy, 3), Some(ms(350)));
         }
     }
 }
