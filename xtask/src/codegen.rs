@@ -20,17 +20,18 @@ pub const DEFAULT_SPEC: &str = "spec/resource-servers.yaml";
 /// The default output crate, relative to the workspace root.
 pub const DEFAULT_OUT: &str = "generated-client";
 
-/// The command line of `codegen`.
+/// The command line of `codegen` (and of `generate`, which is `codegen` with both paths given).
 #[derive(Debug)]
 pub struct Options {
     spec: PathBuf,
     out: PathBuf,
     check: bool,
     verbose: bool,
+    name: Option<String>,
 }
 
 impl Options {
-    /// Parses `[--spec PATH] [--out DIR] [--check] [--verbose]`.
+    /// Parses `[--spec PATH] [--out DIR] [--name CRATE] [--check] [--verbose]`.
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let root = workspace_root();
         let mut options = Options {
@@ -38,12 +39,16 @@ impl Options {
             out: root.join(DEFAULT_OUT),
             check: false,
             verbose: false,
+            name: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--spec" => options.spec = args.next().ok_or("--spec needs a path")?.into(),
                 "--out" => options.out = args.next().ok_or("--out needs a directory")?.into(),
+                "--name" => {
+                    options.name = Some(args.next().ok_or("--name needs a crate name")?.clone())
+                }
                 "--check" => options.check = true,
                 "--verbose" => options.verbose = true,
                 other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
@@ -116,9 +121,18 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
 
 /// Generates the crate in memory and returns its files and the files on disk it makes stale.
 pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
+    plan_named(spec, out, None)
+}
+
+/// [`plan`], with the crate named `name` instead of after its directory.
+fn plan_named(spec: &Path, out: &Path, name: Option<&str>) -> Result<Plan, String> {
     let text = fs::read_to_string(spec)
         .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let output = generator::generate(&text, &config_for(spec, out)).map_err(|errors| {
+    let mut config = config_for(spec, out);
+    if let Some(name) = name {
+        config.crate_name = name.to_owned();
+    }
+    let output = generator::generate(&text, &config).map_err(|errors| {
         format!(
             "{}: the spec has errors; nothing was written\n{errors}",
             spec.display()
@@ -152,42 +166,24 @@ pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
     })
 }
 
-/// `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]`: writes the standalone crate for any
-/// spec, the whole process the comparison (`cargo xtask compare`) measures against progenitor.
-///
-/// Unlike `codegen` it never compares with what is on disk: every file is written.
+/// `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]`: `codegen` for any
+/// spec into any directory (both must be given), the whole process `cargo xtask compare`
+/// measures against progenitor. The same plan and the same writes: nothing at all when the spec
+/// has an error, each file through a temporary file and a rename.
 pub fn generate(args: &[String]) -> Result<(), String> {
-    let (mut spec, mut out, mut name, mut verbose) = (None, None, None, false);
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--spec" => spec = Some(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
-            "--out" => out = Some(PathBuf::from(args.next().ok_or("--out needs a directory")?)),
-            "--name" => name = Some(args.next().ok_or("--name needs a crate name")?.clone()),
-            "--verbose" => verbose = true,
-            other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
+    for flag in ["--spec", "--out"] {
+        if !args.iter().any(|arg| arg == flag) {
+            return Err(format!("generate needs {flag}\n\n{}", crate::USAGE));
         }
     }
-    let spec = spec.ok_or("generate needs --spec FILE")?;
-    let out = out.ok_or("generate needs --out DIR")?;
-    let text = fs::read_to_string(&spec)
-        .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let mut config = config_for(&spec, &out);
-    if let Some(name) = name {
-        config.crate_name = name;
+    let options = Options::parse(args)?;
+    if options.check {
+        return Err(format!(
+            "generate writes; `codegen --check` checks\n\n{}",
+            crate::USAGE
+        ));
     }
-    let output = generator::generate(&text, &config)
-        .map_err(|errors| format!("{}: the spec has errors\n{errors}", spec.display()))?;
-    report_warnings(&spec, &output.warnings, verbose);
-    for (path, contents) in &output.files {
-        let target = out.join(path);
-        let dir = target.parent().expect("a file in the crate");
-        fs::create_dir_all(dir)
-            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
-        fs::write(&target, contents)
-            .map_err(|error| format!("cannot write {}: {error}", target.display()))?;
-    }
-    Ok(())
+    run(&options)
 }
 
 /// What `codegen` would change on disk.
@@ -253,7 +249,7 @@ pub fn warning_kind(message: &str) -> String {
 
 /// Runs `codegen`.
 pub fn run(options: &Options) -> Result<(), String> {
-    let plan = plan(&options.spec, &options.out)?;
+    let plan = plan_named(&options.spec, &options.out, options.name.as_deref())?;
     report_warnings(&options.spec, &plan.warnings, options.verbose);
     if options.check {
         if plan.changed.is_empty() && plan.removed.is_empty() {

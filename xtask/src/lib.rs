@@ -3,7 +3,7 @@
 //! - `codegen [--spec PATH] [--out DIR] [--check] [--verbose]`: generates the client crate from the spec.
 //! - `spec-import --from FILE [--out PATH] [--additions PATH]`: writes `spec/resource-servers.yaml`
 //!   from Auth0's published OpenAPI document.
-//! - `generate --spec FILE --out DIR [--name CRATE]`: writes a standalone crate for any spec.
+//! - `generate --spec FILE --out DIR [--name CRATE]`: `codegen` for any spec into any directory.
 //! - `compare [--runs N] [--progenitor PATH]`: this generator against `cargo-progenitor`, side by
 //!   side (see `BENCHMARKS.md`).
 
@@ -13,7 +13,7 @@ pub mod spec_import;
 
 /// The help text.
 pub const USAGE: &str = "\
-usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--verbose]
+usage: cargo xtask codegen [--spec PATH] [--out DIR] [--name CRATE] [--check] [--verbose]
        cargo xtask spec-import --from FILE [--out PATH] [--additions PATH]
        cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]
        cargo xtask compare [--runs N] [--progenitor PATH]
@@ -21,6 +21,7 @@ usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--verbose]
 codegen: generates the client crate from an OpenAPI document
   --spec PATH  the OpenAPI 3.0 or 3.1 document (YAML or JSON); default spec/resource-servers.yaml
   --out DIR    where the crate goes; default generated-client
+  --name CRATE the crate's name; default the directory's (generated-client for the default)
   --check      write nothing; fail, naming each file, when the crate on disk is stale
   --verbose    print every warning with its JSON pointer (past 10, only a count of each kind)
 
@@ -30,7 +31,7 @@ spec-import: writes the spec from Auth0's published Management API document
   --out PATH        where the spec goes; default spec/resource-servers.yaml
   --additions PATH  our additions to Auth0's document; default spec/additions.yaml
 
-generate: writes every file of a standalone crate for FILE into DIR (crate name CRATE)
+generate: codegen with --spec and --out required (the command `compare` times)
 
 compare: this generator against the newest cargo-progenitor (installed with `cargo install` into
 target/compare/progenitor, reused while it is the newest) on the same specs, alternately

@@ -208,6 +208,22 @@ fn generate_writes_a_standalone_crate_with_the_given_name() {
     let missing = xtask(&["generate", "--spec", spec.to_str().unwrap()]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--out"));
+
+    // `generate` is `codegen`: a spec with an error writes nothing at all.
+    let bad = scratch("generate-bad");
+    fs::create_dir_all(&bad).unwrap();
+    let bad_spec = bad.join("bad.yaml");
+    fs::write(&bad_spec, "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Nope' } } } } }\n").unwrap();
+    let failed = xtask(&[
+        "generate",
+        "--spec",
+        bad_spec.to_str().unwrap(),
+        "--out",
+        bad.join("crate").to_str().unwrap(),
+    ]);
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("nothing was written"));
+    assert!(!bad.join("crate").exists());
 }
 
 #[test]
