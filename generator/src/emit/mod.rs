@@ -576,6 +576,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     }
     toml.push_str(
         "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"http2\"] }\n\
+         # Only with the `middleware` feature: `ClientBuilder::middleware_client`.\n\
+         reqwest-middleware = { version = \"0.4\", default-features = false, optional = true }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n",
     );
@@ -586,6 +588,10 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
         "tokio = { version = \"1\", features = [\"sync\", \"time\"] }\n\
          tracing = \"0.1\"\n\
          \n\
+         [features]\n\
+         # Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
+         middleware = [\"dep:reqwest-middleware\"]\n\
+         \n\
          [dev-dependencies]\n\
          tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
     );
@@ -594,6 +600,11 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     }
     for name in &config.benches {
         toml.push_str(&format!("\n[[bench]]\nname = {name:?}\nharness = false\n"));
+    }
+    for (name, features) in &config.feature_tests {
+        toml.push_str(&format!(
+            "\n[[test]]\nname = {name:?}\nrequired-features = {features:?}\n"
+        ));
     }
     if config.own_workspace {
         toml.push_str("\n[workspace]\n");
@@ -662,7 +673,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         #pattern
 
         pub use client::{Client, ClientBuilder};
-        pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
+        pub use error::{
+            ApiError, BuildError, Error, HeaderMap, HeaderName, HeaderValue, RateLimit, StatusCode,
+        };
         pub use http::{encode_path_segment, ResponseValue};
         pub use nullable::Nullable;
         pub use pages::Pages;

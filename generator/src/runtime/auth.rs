@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::http::{Failure, Transport};
 use crate::SecretString;
 
 /// How requests are authenticated.
@@ -36,7 +37,7 @@ impl Auth {
     pub(crate) async fn apply(
         &self,
         request: reqwest::RequestBuilder,
-        http: &reqwest::Client,
+        http: &Transport,
     ) -> Result<reqwest::RequestBuilder, String> {
         match self {
             Auth::None => Ok(request),
@@ -95,7 +96,7 @@ impl TokenSource {
     }
 
     /// The cached token while it is fresh; otherwise one fetch, which concurrent callers wait for.
-    async fn token(&self, http: &reqwest::Client) -> Result<SecretString, String> {
+    async fn token(&self, http: &Transport) -> Result<SecretString, String> {
         let mut cached = self.cached.lock().await;
         if let Some((token, refresh_at)) = cached.as_ref() {
             if Instant::now() < *refresh_at {
@@ -109,7 +110,7 @@ impl TokenSource {
         Ok(token)
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<(SecretString, Duration), String> {
+    async fn fetch(&self, http: &Transport) -> Result<(SecretString, Duration), String> {
         let mut form: Vec<(&str, &str)> = vec![
             ("grant_type", "client_credentials"),
             ("client_id", &self.client_id),
@@ -117,17 +118,20 @@ impl TokenSource {
         ];
         form.extend(self.form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         tracing::debug!(token_url = %self.token_url, "fetching an access token (client credentials)");
-        let answer = http
-            .post(&self.token_url)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| {
-                format!(
-                    "the token endpoint {} cannot be reached: {e}",
-                    self.token_url
-                )
-            })?;
+        let request = http
+            .request(reqwest::Method::POST, &self.token_url)
+            .form(&form);
+        let answer = http.send(request).await.map_err(|failure| {
+            let error: &dyn std::fmt::Display = match &failure {
+                Failure::Http(error) => error,
+                #[cfg(feature = "middleware")]
+                Failure::Middleware(error) => error,
+            };
+            format!(
+                "the token endpoint {} cannot be reached: {error}",
+                self.token_url
+            )
+        })?;
         let status = answer.status();
         let body = answer
             .bytes()

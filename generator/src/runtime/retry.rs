@@ -5,16 +5,31 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+/// Whether an operation can be sent twice with the effect of sending it once; decided for each
+/// operation by the generator (its HTTP method, or the spec's `x-idempotent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idempotent {
+    /// Sending it again cannot duplicate work: every transient failure is retried.
+    Yes,
+    /// Sending it again could: retried only when the server cannot have acted on it.
+    No,
+}
+
 /// Which failures are retried, how often, and how long to wait in between.
 ///
-/// The default: at most 2 retries of 408, 429 and 5xx answers and of
-/// connection failures. The wait is the answer's `Retry-After` if present, else until its
-/// `X-RateLimit-Reset` (Unix seconds), else an exponential backoff from 1 s with jitter; never more
-/// than 60 s. Other 4xx answers, timeouts, undecodable bodies and requests that failed validation
-/// are never retried.
+/// The default: at most 2 retries of the failures below. The wait is the answer's `Retry-After`
+/// if present, else until its `X-RateLimit-Reset` (Unix seconds), else an exponential backoff
+/// from 1 s with jitter; never more than 60 s. Other 4xx answers, timeouts, undecodable bodies,
+/// failures raised by a middleware and requests that failed validation are never retried.
 ///
-/// Retrying is safe for every operation whose request sets absolute values, such as a PATCH:
-/// sending it twice leaves the resource as sending it once does.
+/// What is retried depends on whether sending the request twice could do its work twice:
+///
+/// - **Idempotent operations** (GET, HEAD, PUT, DELETE, OPTIONS, TRACE, and any operation the
+///   spec marks `x-idempotent: true`): 408, 429 and 5xx answers, and every connection failure.
+/// - **The others** (POST, PATCH, ...): only when the server cannot have acted on the request:
+///   408, 429 and 503 answers, and a connection that could not be made (so nothing was sent).
+///   A 500, 502 or 504, or a connection that broke once the request was sent, is returned as it
+///   is: the first attempt may have gone through, and a second could create a duplicate.
 ///
 /// ```
 #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::RetryPolicy;")]
@@ -69,13 +84,16 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether 5xx answers are retried. Default: yes.
+    /// Whether 5xx answers are retried (503 only, for an operation that is not idempotent).
+    /// Default: yes.
     pub fn retry_server_errors(mut self, retry: bool) -> Self {
         self.server_errors = retry;
         self
     }
 
-    /// Whether connection failures (refused, reset, dropped mid-answer) are retried. Default: yes.
+    /// Whether connection failures are retried: one that could not be made (refused,
+    /// unreachable) for every operation, one that broke after the request was sent (reset,
+    /// dropped mid-answer) for idempotent operations only. Default: yes.
     pub fn retry_connection_errors(mut self, retry: bool) -> Self {
         self.connection_errors = retry;
         self
@@ -93,9 +111,13 @@ impl RetryPolicy {
         status: StatusCode,
         headers: &HeaderMap,
         retry: u32,
+        idempotent: Idempotent,
     ) -> Option<Duration> {
-        let retryable = matches!(status.as_u16(), 408 | 429)
-            || (self.server_errors && status.is_server_error());
+        // 408, 429 and 503 say the server did not act on the request; another 5xx does not.
+        let not_acted_on = matches!(status.as_u16(), 408 | 429)
+            || (self.server_errors && status == StatusCode::SERVICE_UNAVAILABLE);
+        let retryable = not_acted_on
+            || (idempotent == Idempotent::Yes && self.server_errors && status.is_server_error());
         if !retryable || retry >= self.max_retries {
             return None;
         }
@@ -108,9 +130,15 @@ impl RetryPolicy {
     }
 
     /// How long to wait before retry number `retry` after a connection failure, or `None`.
-    pub(crate) fn after_connection_error(&self, retry: u32) -> Option<Duration> {
-        (self.connection_errors && retry < self.max_retries)
-            .then(|| self.backoff(retry).min(self.max_delay))
+    /// `sent` is whether the connection was made (so the request may have reached the server).
+    pub(crate) fn after_connection_error(
+        &self,
+        retry: u32,
+        sent: bool,
+        idempotent: Idempotent,
+    ) -> Option<Duration> {
+        let retryable = self.connection_errors && (!sent || idempotent == Idempotent::Yes);
+        (retryable && retry < self.max_retries).then(|| self.backoff(retry).min(self.max_delay))
     }
 
     /// `base * 2^retry`, times a random factor in [0.5, 1.0) so that many clients do not retry in

@@ -3,7 +3,8 @@
 
 //! The client: a builder, and one async method per operation of the spec.
 use std::time::Duration;
-use crate::{BuildError, Error, RetryPolicy};
+use crate::retry::Idempotent;
+use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
 
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
@@ -14,6 +15,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "middleware")]
+    middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
+    default_headers: HeaderMap,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -37,21 +41,90 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
-    /// timeouts set on this builder then do not apply.
+    /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
+    /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
+    /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
+    /// cannot be (it belongs to the client's connection pool), so setting both is a
+    /// [`BuildError::Incompatible`]: set it on that client instead.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
+    /// Sends every request through this middleware stack (`reqwest-tracing`, caching,
+    /// signing, your own), so each attempt passes through it once: the retries of
+    /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
+    /// this builder is applied to each attempt. A
+    /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
+    /// as well, is a [`BuildError::Incompatible`]. The token request of the
+    /// client-credentials flow goes through the stack too. A failure a middleware raises
+    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
+    /// (`reqwest-middleware` 0.4).
+    ///
+    /// ```
+    #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let stack = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+    ///     // .with(reqwest_tracing::TracingMiddleware::default())
+    ///     .build();
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .middleware_client(stack)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "middleware")]
+    pub fn middleware_client(
+        mut self,
+        client: reqwest_middleware::ClientWithMiddleware,
+    ) -> Self {
+        self.middleware_client = Some(client);
+        self
+    }
+
+    /// Sends `name: value` with every request (each attempt), over any header of that
+    /// name the request would have; for a header that is the same for every call, such
+    /// as a telemetry header. Setting a name again replaces its value.
+    /// [`Client::with_header`] sets one for some calls only.
+    ///
+    /// ```
+    #[doc = concat!(
+        "use ", env!("CARGO_CRATE_NAME"), "::{Client, HeaderName, HeaderValue};"
+    )]
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .default_header(
+    ///         HeaderName::from_static("x-telemetry"),
+    ///         HeaderValue::from_static("my-app/1.2"),
+    ///     )
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.default_headers.insert(name, value);
+        self
+    }
+
     /// The longest a whole request may take, from connecting to the last byte of the
-    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
+    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`]. With a
+    /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`), it
+    /// is applied to each request, over that client's own timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The longest connecting may take. Default: 10 seconds.
+    /// The longest connecting may take. Default: 10 seconds. It cannot be applied to a
+    /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`): set
+    /// together with one, [`build`](Self::build) fails with
+    /// [`BuildError::Incompatible`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -68,41 +141,72 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When a server variable is missing or not a plain host name, the base URL is not an
-    /// `http`/`https` URL, or the HTTP client cannot be created.
+    /// `http`/`https` URL, settings are incompatible (a connect timeout or a second client
+    /// with a handed-in client), or the HTTP client cannot be created.
     pub fn build(self) -> Result<Client, BuildError> {
         let url = match self.base_url {
             Some(url) => url,
             None => return Err(BuildError::MissingBaseUrl),
         };
         let base_url = crate::http::check_base_url(&url)?;
-        let http = match self.http_client {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .user_agent(
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    )
-                    .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
-                    .connect_timeout(
-                        self.connect_timeout.unwrap_or(Duration::from_secs(10)),
-                    )
-                    .build()
-                    .map_err(BuildError::Http)?
+        let handed_in = self.http_client.is_some().then_some("http_client");
+        #[cfg(feature = "middleware")]
+        let handed_in = match (handed_in, self.middleware_client.is_some()) {
+            (Some(with), true) => {
+                return Err(BuildError::Incompatible {
+                    setting: "middleware_client",
+                    with,
+                    hint: "hand in one client: the stack's own reqwest client sends",
+                });
             }
+            (None, true) => Some("middleware_client"),
+            (handed_in, false) => handed_in,
         };
+        if let (Some(with), Some(_)) = (handed_in, self.connect_timeout) {
+            return Err(BuildError::Incompatible {
+                setting: "connect_timeout",
+                with,
+                hint: "it belongs to the client's connection pool: set it on that client",
+            });
+        }
+        let own_client = || {
+            reqwest::Client::builder()
+                .user_agent(
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                )
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .build()
+                .map_err(BuildError::Http)
+        };
+        let http = self.http_client.map(crate::http::Transport::new);
+        #[cfg(feature = "middleware")]
+        let http = match self.middleware_client {
+            Some(stack) => {
+                Some(crate::http::Transport::with_middleware(own_client()?, stack))
+            }
+            None => http,
+        };
+        let http = match http {
+            Some(http) => http,
+            None => crate::http::Transport::new(own_client()?),
+        };
+        let timeout = handed_in.and(self.timeout);
         let auth_token = self.bearer_token;
         let auth = match &auth_token {
             Some(token) => crate::auth::Auth::Bearer(token.clone()),
             None => crate::auth::Auth::None,
         };
         let retry = self.retry.unwrap_or_default();
+        let headers = self.default_headers;
         Ok(Client {
             core: crate::http::Core {
                 base_url,
                 http,
                 auth,
                 retry,
-                timeout: None,
+                timeout,
+                headers,
             },
         })
     }
@@ -140,6 +244,36 @@ impl Client {
         client
     }
 
+    /// This client with `name: value` on every request (each attempt), for one call or a
+    /// few; over a default header or any other header of that name. Chains with
+    /// [`with_retry`](Self::with_retry) and [`with_timeout`](Self::with_timeout).
+    ///
+    /// ```
+    #[doc = concat!(
+        "use ", env!("CARGO_CRATE_NAME"),
+        "::{Client, HeaderName, HeaderValue, RetryPolicy};"
+    )]
+    /// use std::time::Duration;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().base_url("https://api.example.com").build()?;
+    /// let traced = client
+    ///     .with_header(
+    ///         HeaderName::from_static("x-request-id"),
+    ///         HeaderValue::from_static("4b1d"),
+    ///     )
+    ///     .with_retry(RetryPolicy::none())
+    ///     .with_timeout(Duration::from_secs(5));
+    /// # let _ = traced;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_header(&self, name: HeaderName, value: HeaderValue) -> Client {
+        let mut client = self.clone();
+        client.core.headers.insert(name, value);
+        client
+    }
+
     /// Fetch a disk by id.
     ///
     /// Use `GET /v1/disks/{disk}` instead
@@ -166,7 +300,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/disks/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -193,7 +328,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -220,7 +356,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/instances/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -250,7 +387,8 @@ impl Client {
             "{}/by-id/network-interfaces/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -281,7 +419,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -311,7 +450,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/projects/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -338,7 +478,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/snapshots/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -368,7 +509,8 @@ impl Client {
             "{}/by-id/vpc-router-routes/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -396,7 +538,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/vpc-routers/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -424,7 +567,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/vpc-subnets/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -451,7 +595,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/vpcs/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -486,7 +631,8 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(text);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
@@ -512,7 +658,8 @@ impl Client {
         let url = format!("{}/device/confirm", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -546,7 +693,8 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(text);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
@@ -596,7 +744,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -614,7 +763,8 @@ impl Client {
         let url = format!("{}/login", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -648,7 +798,8 @@ impl Client {
         let url = format!("{}/login/{}/local", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -694,7 +845,8 @@ impl Client {
             "{}/login/{}/saml/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -741,7 +893,8 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -757,7 +910,8 @@ impl Client {
         const OPERATION: &str = "POST /logout";
         let url = format!("{}/logout", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -809,7 +963,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -840,7 +995,8 @@ impl Client {
         let url = format!("{}/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -887,7 +1043,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -938,7 +1095,8 @@ impl Client {
         let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -983,7 +1141,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -1031,7 +1190,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let url = format!("{}/organizations/{}/policy", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1082,7 +1242,8 @@ impl Client {
         let url = format!("{}/organizations/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1151,7 +1312,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1201,7 +1363,8 @@ impl Client {
         let url = format!("{}/organizations/{}/projects", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1261,7 +1424,8 @@ impl Client {
             "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1324,7 +1488,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1381,7 +1546,8 @@ impl Client {
             "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -1464,7 +1630,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1526,7 +1693,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1592,7 +1760,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1653,7 +1822,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -1749,7 +1919,8 @@ impl Client {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1832,7 +2003,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1895,7 +2067,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1960,7 +2133,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2024,7 +2198,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -2104,7 +2279,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2168,7 +2344,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2235,7 +2412,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2297,7 +2475,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -2389,7 +2568,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2460,7 +2640,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2531,7 +2712,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2596,7 +2778,8 @@ impl Client {
             .base_url, segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2665,7 +2848,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2755,7 +2939,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2823,7 +3008,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2898,7 +3084,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2976,7 +3163,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3055,7 +3243,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -3122,7 +3311,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3225,7 +3415,8 @@ impl Client {
             query.push(("most_recent", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3293,7 +3484,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
@@ -3362,7 +3554,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -3429,7 +3622,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3496,7 +3690,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3558,7 +3753,8 @@ impl Client {
             segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3620,7 +3816,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3700,7 +3897,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3763,7 +3961,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3827,7 +4026,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3888,7 +4088,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -3968,7 +4169,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4029,7 +4231,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4092,7 +4295,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4158,7 +4362,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4218,7 +4423,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -4283,7 +4489,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4351,7 +4558,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4439,7 +4647,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4506,7 +4715,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4580,7 +4790,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4657,7 +4868,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4728,7 +4940,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -4830,7 +5043,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4908,7 +5122,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4993,7 +5208,8 @@ impl Client {
             .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5081,7 +5297,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5166,7 +5383,8 @@ impl Client {
             .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -5254,7 +5472,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5321,7 +5540,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5395,7 +5615,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5472,7 +5693,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5543,7 +5765,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -5643,7 +5866,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5664,7 +5888,8 @@ impl Client {
         const OPERATION: &str = "GET /policy";
         let url = format!("{}/policy", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5691,7 +5916,8 @@ impl Client {
         let url = format!("{}/policy", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5733,7 +5959,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5764,7 +5991,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(role_name);
         let url = format!("{}/roles/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5785,7 +6013,8 @@ impl Client {
         const OPERATION: &str = "GET /session/me";
         let url = format!("{}/session/me", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5834,7 +6063,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5886,7 +6116,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5916,7 +6147,8 @@ impl Client {
         let url = format!("{}/session/me/sshkeys", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5953,7 +6185,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(ssh_key_name);
         let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5990,7 +6223,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(ssh_key_name);
         let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6018,7 +6252,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/system/by-id/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6045,7 +6280,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/system/by-id/ip-pools/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6072,7 +6308,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/system/by-id/silos/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6124,7 +6361,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6155,7 +6393,8 @@ impl Client {
         let url = format!("{}/system/certificates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6185,7 +6424,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&certificate.to_string());
         let url = format!("{}/system/certificates/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6213,7 +6453,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&certificate.to_string());
         let url = format!("{}/system/certificates/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6262,7 +6503,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6311,7 +6553,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6342,7 +6585,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(rack_id);
         let url = format!("{}/system/hardware/racks/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6391,7 +6635,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6422,7 +6667,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(sled_id);
         let url = format!("{}/system/hardware/sleds/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6478,7 +6724,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6530,7 +6777,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6561,7 +6809,8 @@ impl Client {
         let url = format!("{}/system/images", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6597,7 +6846,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(image_name);
         let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6633,7 +6883,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(image_name);
         let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6682,7 +6933,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6709,7 +6961,8 @@ impl Client {
         let url = format!("{}/system/ip-pools", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6743,7 +6996,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(pool_name);
         let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6780,7 +7034,8 @@ impl Client {
         let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6811,7 +7066,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(pool_name);
         let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6865,7 +7121,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6903,7 +7160,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6939,7 +7197,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6961,7 +7220,8 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools-service";
         let url = format!("{}/system/ip-pools-service", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7006,7 +7266,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7030,7 +7291,8 @@ impl Client {
         let url = format!("{}/system/ip-pools-service/ranges/add", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7056,7 +7318,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7118,7 +7381,8 @@ impl Client {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7139,7 +7403,8 @@ impl Client {
         const OPERATION: &str = "GET /system/policy";
         let url = format!("{}/system/policy", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7167,7 +7432,8 @@ impl Client {
         let url = format!("{}/system/policy", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7216,7 +7482,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7243,7 +7510,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(saga_id);
         let url = format!("{}/system/sagas/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7294,7 +7562,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7321,7 +7590,8 @@ impl Client {
         let url = format!("{}/system/silos", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7361,7 +7631,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(silo_name);
         let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7398,7 +7669,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(silo_name);
         let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7461,7 +7733,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7510,7 +7783,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7553,7 +7827,8 @@ impl Client {
             segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7604,7 +7879,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7648,7 +7924,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7701,7 +7978,8 @@ impl Client {
             segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7739,7 +8017,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(silo_name);
         let url = format!("{}/system/silos/{}/policy", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7780,7 +8059,8 @@ impl Client {
         let url = format!("{}/system/silos/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7840,7 +8120,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7884,7 +8165,8 @@ impl Client {
             "{}/system/silos/{}/users/id/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7933,7 +8215,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7971,7 +8254,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(user_name);
         let url = format!("{}/system/user/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8014,7 +8298,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8063,7 +8348,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8126,7 +8412,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8168,7 +8455,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8212,7 +8500,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8253,7 +8542,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -8316,7 +8606,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8358,7 +8649,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8402,7 +8694,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8443,7 +8736,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -8511,7 +8805,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8561,7 +8856,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8611,7 +8907,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8658,7 +8955,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8702,7 +9000,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8782,7 +9081,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8829,7 +9129,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -8873,7 +9174,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8917,7 +9219,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8967,7 +9270,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8995,7 +9299,8 @@ impl Client {
         let url = format!("{}/v1/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9024,7 +9329,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&organization.to_string());
         let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9056,7 +9362,8 @@ impl Client {
         let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9085,7 +9392,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&organization.to_string());
         let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9116,7 +9424,8 @@ impl Client {
             "{}/v1/organizations/{}/policy", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9150,7 +9459,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9206,7 +9516,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9241,7 +9552,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9278,7 +9590,8 @@ impl Client {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9318,7 +9631,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9352,7 +9666,8 @@ impl Client {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9390,7 +9705,8 @@ impl Client {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9431,7 +9747,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9481,7 +9798,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9531,7 +9849,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9561,7 +9880,8 @@ impl Client {
             "{}/v1/system/update/deployments/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9583,7 +9903,8 @@ impl Client {
         const OPERATION: &str = "POST /v1/system/update/refresh";
         let url = format!("{}/v1/system/update/refresh", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9611,7 +9932,8 @@ impl Client {
         let url = format!("{}/v1/system/update/start", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9631,7 +9953,8 @@ impl Client {
         const OPERATION: &str = "POST /v1/system/update/stop";
         let url = format!("{}/v1/system/update/stop", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9680,7 +10003,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9715,7 +10039,8 @@ impl Client {
             "{}/v1/system/update/updates/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9751,7 +10076,8 @@ impl Client {
             "{}/v1/system/update/updates/{}/components", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9772,7 +10098,8 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/version";
         let url = format!("{}/v1/system/update/version", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 }
