@@ -60,11 +60,8 @@ mod validation;
 mod pattern;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{
-    ApiError, BuildError, Error, HeaderMap, HeaderName, HeaderValue, RateLimit,
-    StatusCode,
-};
-
+pub use error::{ApiError, BuildError, Error, RateLimit};
+pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 pub use http::{encode_path_segment, ResponseValue};
 pub use nullable::Nullable;
 pub use pages::Pages;
