@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::http::{Failure, Transport};
+use crate::http::Transport;
 use crate::SecretString;
 
 /// How requests are authenticated.
@@ -125,13 +125,8 @@ impl TokenSource {
             .request(reqwest::Method::POST, &self.token_url)
             .form(&form);
         let answer = http.send(request).await.map_err(|failure| {
-            let error: &dyn std::fmt::Display = match &failure {
-                Failure::Http(error) => error,
-                #[cfg(feature = "middleware")]
-                Failure::Middleware(error) => error,
-            };
             format!(
-                "the token endpoint {} cannot be reached: {error}",
+                "the token endpoint {} cannot be reached: {failure}",
                 self.token_url
             )
         })?;

@@ -85,6 +85,16 @@ pub(crate) enum Failure {
     Middleware(reqwest_middleware::Error),
 }
 
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Http(error) => error.fmt(f),
+            #[cfg(feature = "middleware")]
+            Failure::Middleware(error) => error.fmt(f),
+        }
+    }
+}
+
 impl Transport {
     /// Requests built and sent by `http`.
     pub(crate) fn new(http: reqwest::Client) -> Transport {

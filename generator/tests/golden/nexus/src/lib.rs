@@ -70,3 +70,9 @@ pub use pages::Pages;
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
+
+/// The `reqwest-middleware` that [`ClientBuilder::middleware_client`] takes (its
+/// `reqwest` is this crate's), for building a stack without depending on it by hand.
+/// Only with the `middleware` feature.
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;
