@@ -283,7 +283,8 @@ pub(super) fn client_part(
             /// The longest a whole request may take, from connecting to the last byte of the
             /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`]. With a
             /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`), it
-            /// is applied to each request, over that client's own timeout.
+            /// is applied to each request, over that client's own timeout (unset, that client's
+            /// own timeout, if any, is the only one).
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = Some(timeout);
                 self
