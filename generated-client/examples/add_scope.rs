@@ -31,7 +31,7 @@ async fn run() -> Result<String, String> {
     let client = common::client_from_env()?;
 
     let current = client
-        .get_resource_server(id, None)
+        .get_resource_server(id, &Default::default())
         .await
         .map_err(|e| e.to_string())?
         .into_inner();

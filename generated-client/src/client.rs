@@ -2,6 +2,7 @@
 // From spec/resource-servers.yaml.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -15,7 +16,10 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     tenant_domain: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     client_credentials: Option<(String, crate::SecretString)>,
+    #[cfg(feature = "private-key-jwt")]
+    private_key_jwt: Option<(String, crate::SecretString, crate::AssertionAlgorithm)>,
     token_url: Option<String>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
@@ -58,17 +62,46 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Authenticates with the OAuth2 client-credentials flow: the client gets a token from
     /// `/oauth/token/` (a path is resolved against the server's origin) and sends it as a
     /// bearer token. The token is cached until shortly before it expires, and clones of the
-    /// client share it: concurrent calls wait for one fetch. A bearer token set with
-    /// `bearer_token` wins.
+    /// client share it: concurrent calls wait for one fetch; a token the API refuses (401) is
+    /// fetched anew, once per call. A token provider or bearer token set on the builder wins.
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
         client_secret: impl Into<crate::SecretString>,
     ) -> Self {
         self.client_credentials = Some((client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// Authenticates with the client-credentials flow as
+    /// [`client_credentials`](Self::client_credentials) does, but with a client assertion
+    /// (`private_key_jwt`): a JWT signed with the RSA private key `pem` (PKCS#1 or PKCS#8)
+    /// instead of a client secret. See [`PrivateKeyJwt`](crate::PrivateKeyJwt) for its
+    /// claims; build one yourself and hand it to [`token_provider`](Self::token_provider)
+    /// to set `kid` or `aud`. A token provider or bearer token set on the builder wins over
+    /// it; it wins over `client_credentials`.
+    #[cfg(feature = "private-key-jwt")]
+    pub fn private_key_jwt(
+        mut self,
+        client_id: impl Into<String>,
+        pem: impl Into<crate::SecretString>,
+        algorithm: crate::AssertionAlgorithm,
+    ) -> Self {
+        self.private_key_jwt = Some((client_id.into(), pem.into(), algorithm));
         self
     }
 
@@ -93,10 +126,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -239,15 +272,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let mut auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
-        if let (None, Some((client_id, client_secret))) = (
-            &auth_token,
-            self.client_credentials,
-        ) {
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        if provider.is_none() {
             let token_url = self
                 .token_url
                 .unwrap_or_else(|| crate::http::resolve_against_origin(
@@ -260,14 +295,33 @@ impl ClientBuilder {
                     crate::http::resolve_against_origin(&base_url, "/api/v2/"),
                 ),
             ]);
-            let source = crate::auth::TokenSource::new(
-                token_url,
-                client_id,
-                client_secret,
-                form,
-            );
-            auth = crate::auth::Auth::ClientCredentials(std::sync::Arc::new(source));
+            #[cfg(feature = "private-key-jwt")]
+            if let Some((client_id, pem, algorithm)) = self.private_key_jwt {
+                let signed = crate::PrivateKeyJwt::new(
+                    token_url.clone(),
+                    client_id,
+                    pem.expose_secret().as_bytes(),
+                    algorithm,
+                    form.clone(),
+                    http.client().clone(),
+                )?;
+                provider = Some(std::sync::Arc::new(signed));
+            }
+            if let (None, Some((client_id, client_secret))) = (
+                &provider,
+                self.client_credentials,
+            ) {
+                let source = crate::ClientCredentials::new(
+                    token_url,
+                    client_id,
+                    client_secret,
+                    form,
+                    http.client().clone(),
+                );
+                provider = Some(std::sync::Arc::new(source));
+            }
         }
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -354,15 +408,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `identifiers`: An optional filter on the resource server identifier. Must be URL
-    ///   encoded and may be specified multiple times (max 10).<br /><b>e.g.</b>
-    ///   <i>../resource-servers?identifiers=id1&identifiers=id2</i>
-    /// - `page`: Page index of the results to return. First page is 0.
-    /// - `per_page`: Number of results per page.
-    /// - `include_totals`: Return results inside an object that contains the total result count
-    ///   (true) or as a direct array of results (false, default).
-    /// - `include_fields`: Whether specified fields are to be included (true) or excluded
-    ///   (false).
+    /// - `params`: the query and header parameters,
+    ///   [`ListResourceServersParams`](crate::params::ListResourceServersParams).
     ///
     /// # Errors
     ///
@@ -371,11 +418,7 @@ impl Client {
     /// [`ListResourceServersError`](crate::types::ListResourceServersError).
     pub async fn list_resource_servers(
         &self,
-        identifiers: Option<&[String]>,
-        page: Option<i64>,
-        per_page: Option<i64>,
-        include_totals: Option<bool>,
-        include_fields: Option<bool>,
+        params: &crate::params::ListResourceServersParams,
     ) -> Result<
         crate::ResponseValue<crate::types::ListResourceServerResponseContent>,
         Error<crate::types::ListResourceServersError>,
@@ -383,7 +426,7 @@ impl Client {
         const OPERATION: &str = "GET /resource-servers";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &identifiers {
+        if let Some(value) = &params.identifiers {
             for (index, item) in value.iter().enumerate() {
                 v::length(
                     &v::param("identifiers").index(index),
@@ -394,31 +437,31 @@ impl Client {
                 );
             }
         }
-        if let Some(value) = &page {
+        if let Some(value) = &params.page {
             v::range(&v::param("page"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &per_page {
+        if let Some(value) = &params.per_page {
             v::range(&v::param("per_page"), *value as f64, Some(1.0), Some(100.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/resource-servers", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &identifiers {
+        if let Some(value) = &params.identifiers {
             for value in value.iter() {
                 query.push(("identifiers", value.to_string()));
             }
         }
-        if let Some(value) = &page {
+        if let Some(value) = &params.page {
             query.push(("page", value.to_string()));
         }
-        if let Some(value) = &per_page {
+        if let Some(value) = &params.per_page {
             query.push(("per_page", value.to_string()));
         }
-        if let Some(value) = &include_totals {
+        if let Some(value) = &params.include_totals {
             query.push(("include_totals", value.to_string()));
         }
-        if let Some(value) = &include_fields {
+        if let Some(value) = &params.include_fields {
             query.push(("include_fields", value.to_string()));
         }
         request = request.query(&query);
@@ -427,35 +470,27 @@ impl Client {
         crate::http::decode_json(OPERATION, answer)
     }
 
-    /// Every page of [`Self::list_resource_servers`], from page 0 on: the same arguments but
-    /// `page`.
+    /// Every page of [`Self::list_resource_servers`], from `params.page` on (page 0 when it is
+    /// `None`).
     ///
-    /// Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the
-    /// first empty page, or at the first error.
+    /// [`Pages`](crate::Pages) is a [`Stream`](futures_core::Stream) of the items, and can be
+    /// walked a page at a time with [`next_page`](crate::Pages::next_page). Each page is
+    /// fetched when it is needed; the walk ends at the first empty page, or at the first error.
     pub fn list_resource_servers_pages<'a>(
         &'a self,
-        identifiers: Option<&'a [String]>,
-        per_page: Option<i64>,
-        include_totals: Option<bool>,
-        include_fields: Option<bool>,
+        params: crate::params::ListResourceServersParams,
     ) -> crate::Pages<
         'a,
         crate::types::ResourceServer,
         Error<crate::types::ListResourceServersError>,
     > {
         crate::Pages::new(
-            0,
+            params.page.unwrap_or(0),
             Box::new(move |page| {
+                let mut params = params.clone();
+                params.page = Some(page);
                 Box::pin(async move {
-                    let answer = self
-                        .list_resource_servers(
-                            identifiers,
-                            Some(page),
-                            per_page,
-                            include_totals,
-                            include_fields,
-                        )
-                        .await?;
+                    let answer = self.list_resource_servers(&params).await?;
                     let value: crate::types::ListResourceServerResponseContent = answer
                         .into_inner();
                     Ok({
@@ -515,8 +550,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `id`: ID or audience of the resource server to retrieve.
-    /// - `include_fields`: Whether specified fields are to be included (true) or excluded
-    ///   (false).
+    /// - `params`: the query and header parameters,
+    ///   [`GetResourceServerParams`](crate::params::GetResourceServerParams).
     ///
     /// # Errors
     ///
@@ -526,7 +561,7 @@ impl Client {
     pub async fn get_resource_server(
         &self,
         id: &str,
-        include_fields: Option<bool>,
+        params: &crate::params::GetResourceServerParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GetResourceServerResponseContent>,
         Error<crate::types::GetResourceServerError>,
@@ -540,7 +575,7 @@ impl Client {
         let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &include_fields {
+        if let Some(value) = &params.include_fields {
             query.push(("include_fields", value.to_string()));
         }
         request = request.query(&query);

@@ -274,6 +274,8 @@ pub enum BuildError {
     },
     /// The HTTP client could not be created.
     Http(reqwest::Error),
+    /// A key for signing client assertions is not usable (`private-key-jwt` feature).
+    InvalidKey(String),
 }
 
 impl fmt::Display for BuildError {
@@ -303,6 +305,7 @@ impl fmt::Display for BuildError {
                 hint,
             } => write!(f, "`{setting}` cannot be applied together with `{with}`: {hint}"),
             BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
+            BuildError::InvalidKey(reason) => write!(f, "invalid signing key: {reason}"),
         }
     }
 }

@@ -117,6 +117,12 @@ impl Transport {
         }
     }
 
+    /// The `reqwest` client requests are built with: the handed-in one, or the client's own
+    /// (also when a middleware stack sends). Token requests are sent with it.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Starts a request.
     pub(crate) fn request<U: reqwest::IntoUrl>(
         &self,
@@ -170,6 +176,7 @@ pub(crate) async fn send<E: ErrorBody>(
     let span = tracing::debug_span!("request", operation);
     async move {
         let mut retry = 0;
+        let mut refreshed = false;
         loop {
             let mut attempt = request
                 .try_clone()
@@ -177,16 +184,28 @@ pub(crate) async fn send<E: ErrorBody>(
             if let Some(timeout) = core.timeout {
                 attempt = attempt.timeout(timeout);
             }
-            let mut attempt = core
+            let token = core
                 .auth
-                .apply(attempt, &core.http)
+                .token()
                 .await
                 .map_err(|message| Error::Authentication { operation, message })?;
+            if let Some(token) = &token {
+                attempt = attempt.bearer_auth(token.expose_secret());
+            }
             if !core.headers.is_empty() {
                 // Each name replaces the header the request has under it, if any.
                 attempt = attempt.headers(core.headers.clone());
             }
             let outcome = send_once(core, operation, attempt).await;
+            // A refused token: once per call, a provider that can refresh is asked for another
+            // and the request is sent again at once (the server did not act on it).
+            if let (Err(Error::Api(api)), Some(token)) = (&outcome, &token) {
+                if api.status == StatusCode::UNAUTHORIZED && !refreshed && core.auth.refused(token) {
+                    tracing::debug!("the token was refused; sending again with a new one");
+                    refreshed = true;
+                    continue;
+                }
+            }
             let delay = match &outcome {
                 Ok(answer) => {
                     tracing::debug!(

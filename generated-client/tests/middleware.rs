@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use generated_client::params::GetResourceServerParams;
 use generated_client::types::CreateResourceServerRequestContent;
 use generated_client::{BuildError, Client, Error, RetryPolicy};
 use reqwest_middleware::{ClientWithMiddleware, Middleware, Next};
@@ -80,7 +81,8 @@ fn client_on(base: &str, stack: ClientWithMiddleware) -> Client {
 
 /// The one place these tests call the get operation.
 async fn get(client: &Client) -> Result<(), Error<impl std::fmt::Debug>> {
-    client.get_resource_server("rs_1", None).await.map(drop)
+    let params = GetResourceServerParams::default();
+    client.get_resource_server("rs_1", &params).await.map(drop)
 }
 
 #[tokio::test]

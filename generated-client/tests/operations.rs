@@ -1,6 +1,8 @@
 //! The five resource-server operations against a real HTTP server on loopback (wiremock):
 //! list (both answer shapes, and every page), create, get, delete, and their typed errors.
 
+use futures::{StreamExt, TryStreamExt};
+use generated_client::params::{GetResourceServerParams, ListResourceServersParams};
 use generated_client::types::*;
 use generated_client::{Client, Error};
 use serde_json::json;
@@ -41,7 +43,10 @@ async fn list_reads_the_plain_array_and_the_object_with_totals() {
         .await;
     let client = client(&server).await;
     let totals = client
-        .list_resource_servers(None, None, None, Some(true), None)
+        .list_resource_servers(&ListResourceServersParams {
+            include_totals: Some(true),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -56,7 +61,7 @@ async fn list_reads_the_plain_array_and_the_object_with_totals() {
         Some("rs_1")
     );
     let plain = client
-        .list_resource_servers(None, None, None, None, None)
+        .list_resource_servers(&ListResourceServersParams::default())
         .await
         .unwrap()
         .into_inner();
@@ -94,7 +99,11 @@ async fn pages_are_walked_until_an_empty_page_with_every_argument_repeated() {
     }
     let client = client(&server).await;
     let all = client
-        .list_resource_servers_pages(None, Some(2), Some(true), None)
+        .list_resource_servers_pages(ListResourceServersParams {
+            per_page: Some(2),
+            include_totals: Some(true),
+            ..Default::default()
+        })
         .collect_all()
         .await
         .unwrap();
@@ -118,7 +127,7 @@ async fn pages_without_a_size_end_at_the_first_empty_page_and_stop_at_an_error()
         .mount(&server)
         .await;
     let client = client(&server).await;
-    let mut pages = client.list_resource_servers_pages(None, None, None, None);
+    let mut pages = client.list_resource_servers_pages(ListResourceServersParams::default());
     assert_eq!(pages.next_page().await.unwrap().unwrap().len(), 1);
     assert!(pages.next_page().await.is_none());
     assert!(
@@ -135,7 +144,10 @@ async fn pages_without_a_size_end_at_the_first_empty_page_and_stop_at_an_error()
         .mount(&failing)
         .await;
     let client = self::client(&failing).await;
-    let mut pages = client.list_resource_servers_pages(None, Some(10), None, None);
+    let mut pages = client.list_resource_servers_pages(ListResourceServersParams {
+        per_page: Some(10),
+        ..Default::default()
+    });
     let error = pages.next_page().await.unwrap().unwrap_err();
     let Error::Api(api) = error else {
         panic!("an API error")
@@ -157,7 +169,12 @@ async fn identifiers_are_repeated_and_per_page_is_checked_before_sending() {
     let client = client(&server).await;
     let identifiers = ["https://a.example.com/".to_owned(), "urn:b".to_owned()];
     client
-        .list_resource_servers(Some(&identifiers), Some(0), Some(100), None, None)
+        .list_resource_servers(&ListResourceServersParams {
+            identifiers: Some(identifiers.to_vec()),
+            page: Some(0),
+            per_page: Some(100),
+            ..Default::default()
+        })
         .await
         .unwrap();
     let received = &server.received_requests().await.unwrap()[0];
@@ -167,7 +184,10 @@ async fn identifiers_are_repeated_and_per_page_is_checked_before_sending() {
     );
     for bad in [0, 101] {
         let error = client
-            .list_resource_servers(None, None, Some(bad), None, None)
+            .list_resource_servers(&ListResourceServersParams {
+                per_page: Some(bad),
+                ..Default::default()
+            })
             .await
             .unwrap_err();
         assert!(
@@ -237,7 +257,12 @@ async fn get_and_delete_take_an_audience_as_one_path_segment() {
         .await;
     let client = client(&server).await;
     let found = client
-        .get_resource_server("https://api.example.com/", Some(true))
+        .get_resource_server(
+            "https://api.example.com/",
+            &GetResourceServerParams {
+                include_fields: Some(true),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(found.name.as_deref(), Some("API 1"));
@@ -247,7 +272,7 @@ async fn get_and_delete_take_an_audience_as_one_path_segment() {
         .unwrap();
     assert_eq!(deleted.status().as_u16(), 204);
     let Error::Api(api) = client
-        .get_resource_server("missing", None)
+        .get_resource_server("missing", &GetResourceServerParams::default())
         .await
         .unwrap_err()
     else {
@@ -264,4 +289,58 @@ async fn get_and_delete_take_an_audience_as_one_path_segment() {
         client.delete_resource_server("..").await,
         Err(Error::Validation(_))
     ));
+}
+
+#[tokio::test]
+async fn pages_are_a_stream_that_stops_asking_when_the_caller_stops() {
+    let server = MockServer::start().await;
+    // Pages 0 and 1 hold 2 items each; a walk that takes 3 items needs both and nothing more.
+    // (Page 1 is asked for again by the second walk below, which starts there.)
+    for (page, times) in [(0, 1), (1, 2)] {
+        Mock::given(method("GET"))
+            .and(query_param("page", page.to_string().as_str()))
+            .and(query_param("per_page", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+                resource_server(2 * page + 1),
+                resource_server(2 * page + 2)
+            ])))
+            .expect(times)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([resource_server(5)])))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+    let params = ListResourceServersParams {
+        per_page: Some(2),
+        ..Default::default()
+    };
+    let first_three: Vec<ResourceServer> = client
+        .list_resource_servers_pages(params.clone())
+        .take(3)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = first_three
+        .iter()
+        .map(|rs| rs.id.clone().unwrap())
+        .collect();
+    assert_eq!(ids, ["rs_1", "rs_2", "rs_3"]);
+
+    // A walk can start at the page the parameters name, and mix pages and items: the items of a
+    // page the stream has fetched but not yielded come first.
+    let mut walk = client.list_resource_servers_pages(ListResourceServersParams {
+        page: Some(1),
+        ..params
+    });
+    let third = walk.next().await.unwrap().unwrap();
+    assert_eq!(third.id.as_deref(), Some("rs_3"));
+    let rest_of_page = walk.next_page().await.unwrap().unwrap();
+    assert_eq!(rest_of_page.len(), 1);
+    assert_eq!(rest_of_page[0].id.as_deref(), Some("rs_4"));
+    server.verify().await;
 }

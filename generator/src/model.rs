@@ -336,6 +336,9 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// How to walk the pages of the list it returns, when it is a page-numbered list.
     pub paging: Option<Paging>,
+    /// The struct that holds its query and header parameters (in the generated `params`
+    /// module), when it has any; path parameters and the body are arguments of their own.
+    pub params_struct: Option<String>,
     /// The names of the method's own local variables, chosen after its parameters'.
     pub locals: Locals,
 }
@@ -350,6 +353,10 @@ pub struct Locals {
     pub request: String,
     /// The query pairs.
     pub query: String,
+    /// The argument holding the query and header parameters.
+    pub params: String,
+    /// The page number, in the pages walker.
+    pub page: String,
     /// One per `{...}` of the path template: its value encoded as a path segment.
     pub segments: Vec<String>,
 }
@@ -519,6 +526,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
             "Vec",
             "Box",
         ]),
+        params_names: Scope::with_reserved(&[]),
         warnings: Vec::new(),
         errors: Vec::new(),
     };
@@ -674,6 +682,8 @@ struct Lowerer<'a> {
     /// The shape of each property lowered so far, by pointer and direction.
     fields: BTreeMap<(String, Dir), Shape>,
     type_names: Scope,
+    /// The names of the operations' parameter structs, a namespace of their own (`params`).
+    params_names: Scope,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
 }
@@ -1941,6 +1951,7 @@ impl Lowerer<'_> {
         let document = self.document;
         let type_hint = camel(&ident);
         let mut idents = Scope::with_reserved(PARAM_RESERVED);
+        let mut fields = Scope::with_reserved(&["self"]);
         // Operation parameters override path-item ones with the same name and location.
         let mut resolved: Vec<(&Parameter, String)> = Vec::new();
         for (list, list_at) in [
@@ -2053,7 +2064,12 @@ impl Lowerer<'_> {
             };
             params.push(Param {
                 wire: data.name.clone(),
-                ident: idents.claim(snake(&data.name)),
+                // Path parameters are arguments, beside the method's locals; the others are
+                // fields of the parameters struct, a namespace of their own.
+                ident: match location {
+                    ParamLocation::Path => idents.claim(snake(&data.name)),
+                    _ => fields.claim(snake(&data.name)),
+                },
                 location,
                 shape,
                 required: data.required || location == ParamLocation::Path,
@@ -2094,6 +2110,8 @@ impl Lowerer<'_> {
             url: idents.claim("url".to_owned()),
             request: idents.claim("request".to_owned()),
             query: idents.claim("query".to_owned()),
+            params: idents.claim("params".to_owned()),
+            page: idents.claim("page".to_owned()),
             segments: (0..path.matches('{').count())
                 .map(|i| idents.claim(format!("segment_{i}")))
                 .collect(),
@@ -2180,6 +2198,10 @@ impl Lowerer<'_> {
         let success = success.unwrap_or(Success::Empty);
         let paging = self.paging(&params, &success);
         let idempotent = self.idempotent(method, op, at);
+        let params_struct = params
+            .iter()
+            .any(|p| p.location != ParamLocation::Path)
+            .then(|| self.params_names.claim(format!("{type_hint}Params")));
         Some(Operation {
             ident,
             method: method.to_ascii_uppercase(),
@@ -2195,6 +2217,7 @@ impl Lowerer<'_> {
             error_name,
             errors,
             paging,
+            params_struct,
             locals,
         })
     }

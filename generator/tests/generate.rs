@@ -319,14 +319,68 @@ components:
         spec,
         "src/client.rs",
         &[
-            "pub async fn list_parts(&self, thing_id: i64, limit: Option<i64>, tags: Option<&[String]>, x_trace: Option<&str>,) -> Result<crate::ResponseValue<Vec<crate::types::Part>>, Error<crate::types::ListPartsError>,>",
+            "pub async fn list_parts(&self, thing_id: i64, params: &crate::params::ListPartsParams,) -> Result<crate::ResponseValue<Vec<crate::types::Part>>, Error<crate::types::ListPartsError>,>",
             r#"const OPERATION: &str = "GET /things/{thing_id}/parts";"#,
             r#"format!("{}/things/{}/parts", self.core.base_url, segment_0)"#,
             r#"query.push(("limit", value.to_string()));"#,
-            r#"if let Some(value) = &tags { for value in value.iter() { query.push(("tags", value.to_string())); } }"#,
+            r#"if let Some(value) = &params.tags { for value in value.iter() { query.push(("tags", value.to_string())); } }"#,
             r#"request = request.header("X-Trace", value.to_string());"#,
             "pub async fn delete_things_thing_id_parts(&self, thing_id: i64,) -> Result<crate::ResponseValue<()>, Error<crate::types::DeleteThingsThingIdPartsError>,>",
             r#"self.region.as_deref().unwrap_or("eu")"#,
+        ],
+    );
+    // Query and header parameters are one struct, each a documented optional field.
+    check(
+        spec,
+        "src/params.rs",
+        &[
+            "#[derive(Debug, Clone, Default)] pub struct ListPartsParams {",
+            "/// Sent as the query parameter `limit`. Minimum: 1. pub limit: Option<i64>,",
+            "/// Sent as the query parameter `tags`, once per item. pub tags: Option<Vec<String>>,",
+            "/// Sent as the header `X-Trace`. pub x_trace: Option<String>,",
+        ],
+    );
+    let output = generate_ok(spec);
+    assert!(
+        !output.files["src/client.rs"].contains("DeleteThingsThingIdPartsParams"),
+        "an operation without query or header parameters takes no struct"
+    );
+}
+
+#[test]
+fn a_required_query_parameter_is_a_plain_field_and_the_struct_not_default() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+paths:
+  /search/{params}:
+    parameters:
+      - { name: params, in: path, required: true, schema: { type: string } }
+    get:
+      operationId: search
+      parameters:
+        - { name: q, in: query, required: true, schema: { type: string, minLength: 2 } }
+        - { name: page, in: query, schema: { type: integer } }
+      responses:
+        "200": { description: ok }
+"##;
+    check(
+        spec,
+        "src/params.rs",
+        &[
+            "/// Not `Default`: `q` must be given; `new()` takes it. #[derive(Debug, Clone)] pub struct SearchParams {",
+            "pub q: String,",
+            "pub page: Option<i64>,",
+        ],
+    );
+    // A path parameter named `params` keeps its name; the struct's argument takes another.
+    check(
+        spec,
+        "src/client.rs",
+        &[
+            "pub async fn search(&self, params: &str, params_2: &crate::params::SearchParams,)",
+            r#"v::length(&v::param("q"), &params_2.q, Some(2), None, out);"#,
+            r#"{ let value = &params_2.q; query.push(("q", value.to_string())); }"#,
         ],
     );
 }

@@ -89,6 +89,9 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
             // as a dev-dependency it would be built for every test.
             .dev_dependency("async-trait", r#""0.1""#)
             .dev_dependency("http-crate", r#"{ package = "http", version = "1" }"#)
+            .dev_dependency("futures", r#""0.3""#)
+            .dev_dependency("jsonwebtoken", r#""9""#)
+            .dev_dependency("url", r#""2""#)
             .dev_dependency(
                 "criterion",
                 r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,

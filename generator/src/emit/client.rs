@@ -104,7 +104,8 @@ pub(super) fn client_part(
             "Authenticates with the OAuth2 client-credentials flow: the client gets a token from \
              `{token_url}` (a path is resolved against the server's origin) and sends it as a bearer \
              token. The token is cached until shortly before it expires, and clones of the client share \
-             it: concurrent calls wait for one fetch. A bearer token set with `bearer_token` wins."
+             it: concurrent calls wait for one fetch; a token the API refuses (401) is fetched anew, once \
+             per call. A token provider or bearer token set on the builder wins."
         ));
         quote! {
             #doc
@@ -114,6 +115,24 @@ pub(super) fn client_part(
                 client_secret: impl Into<crate::SecretString>,
             ) -> Self {
                 self.client_credentials = Some((client_id.into(), client_secret.into()));
+                self
+            }
+
+            /// Authenticates with the client-credentials flow as
+            /// [`client_credentials`](Self::client_credentials) does, but with a client assertion
+            /// (`private_key_jwt`): a JWT signed with the RSA private key `pem` (PKCS#1 or PKCS#8)
+            /// instead of a client secret. See [`PrivateKeyJwt`](crate::PrivateKeyJwt) for its
+            /// claims; build one yourself and hand it to [`token_provider`](Self::token_provider)
+            /// to set `kid` or `aud`. A token provider or bearer token set on the builder wins over
+            /// it; it wins over `client_credentials`.
+            #[cfg(feature = "private-key-jwt")]
+            pub fn private_key_jwt(
+                mut self,
+                client_id: impl Into<String>,
+                pem: impl Into<crate::SecretString>,
+                algorithm: crate::AssertionAlgorithm,
+            ) -> Self {
+                self.private_key_jwt = Some((client_id.into(), pem.into(), algorithm));
                 self
             }
 
@@ -128,25 +147,35 @@ pub(super) fn client_part(
     let credential_fields = has_flow.then(|| {
         quote! {
             client_credentials: Option<(String, crate::SecretString)>,
+            #[cfg(feature = "private-key-jwt")]
+            private_key_jwt: Option<(String, crate::SecretString, crate::AssertionAlgorithm)>,
             token_url: Option<String>,
         }
     });
-    let auth_mutability = has_flow.then(|| quote!(mut));
     let credential_debug =
         has_flow.then(|| quote!(.field("client_credentials", &self.client_credentials)));
+    // The token provider, by precedence: one set on the builder, a bearer token, then the
+    // spec's client-credentials flow with a signed assertion or a secret.
     let credentials_auth = match &model.client_credentials {
         Some(flow) => {
             let token_url = &flow.token_url;
             let keys = flow.form.iter().map(|(k, _)| k);
             let values = flow.form.iter().map(|(_, v)| v);
             quote! {
-                if let (None, Some((client_id, client_secret))) = (&auth_token, self.client_credentials) {
+                if provider.is_none() {
                     let token_url = self
                         .token_url
                         .unwrap_or_else(|| crate::http::resolve_against_origin(&base_url, #token_url));
                     let form = Vec::from([#( (#keys.to_owned(), crate::http::resolve_against_origin(&base_url, #values)), )*]);
-                    let source = crate::auth::TokenSource::new(token_url, client_id, client_secret, form);
-                    auth = crate::auth::Auth::ClientCredentials(std::sync::Arc::new(source));
+                    #[cfg(feature = "private-key-jwt")]
+                    if let Some((client_id, pem, algorithm)) = self.private_key_jwt {
+                        let signed = crate::PrivateKeyJwt::new(token_url.clone(), client_id, pem.expose_secret().as_bytes(), algorithm, form.clone(), http.client().clone())?;
+                        provider = Some(std::sync::Arc::new(signed));
+                    }
+                    if let (None, Some((client_id, client_secret))) = (&provider, self.client_credentials) {
+                        let source = crate::ClientCredentials::new(token_url, client_id, client_secret, form, http.client().clone());
+                        provider = Some(std::sync::Arc::new(source));
+                    }
                 }
             }
         }
@@ -177,6 +206,7 @@ pub(super) fn client_part(
             base_url: Option<String>,
             #( #var_fields: Option<String>, )*
             bearer_token: Option<crate::SecretString>,
+            token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
             #credential_fields
             http_client: Option<reqwest::Client>,
             #[cfg(feature = "middleware")]
@@ -209,6 +239,14 @@ pub(super) fn client_part(
 
             #bearer
 
+            /// Takes bearer tokens from `provider`, asked before every attempt: see
+            /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+            /// provider to share its tokens. Wins over every other way of authenticating.
+            pub fn token_provider(mut self, provider: impl crate::TokenProvider + 'static) -> Self {
+                self.token_provider = Some(std::sync::Arc::new(provider));
+                self
+            }
+
             #credentials
 
             /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
@@ -226,10 +264,10 @@ pub(super) fn client_part(
             /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
             /// this builder is applied to each attempt. A
             /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-            /// as well, is a [`BuildError::Incompatible`]. The token request of the
-            /// client-credentials flow goes through the stack too. A failure a middleware raises
-            /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-            /// (`reqwest-middleware` 0.4).
+            /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+            /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+            /// through the stack (they are sent with a plain `reqwest` client of the builder's
+            /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
             ///
             /// ```
             #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -361,12 +399,13 @@ pub(super) fn client_part(
                 };
                 // A handed-in client gets the builder's timeout on each request.
                 let timeout = handed_in.and(self.timeout);
-                let auth_token = self.bearer_token;
-                let #auth_mutability auth = match &auth_token {
-                    Some(token) => crate::auth::Auth::Bearer(token.clone()),
-                    None => crate::auth::Auth::None,
-                };
+                #[allow(unused_mut)]
+                let mut provider = self.token_provider.or_else(|| {
+                    let token = crate::StaticToken(self.bearer_token?);
+                    Some(std::sync::Arc::new(token) as std::sync::Arc<dyn crate::TokenProvider>)
+                });
                 #credentials_auth
+                let auth = crate::auth::Auth(provider);
                 let retry = self.retry.unwrap_or_default();
                 let headers = self.default_headers;
                 Ok(Client { core: crate::http::Core { base_url, http, auth, retry, timeout, headers } })
@@ -489,16 +528,27 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{label}`\n\n"));
-    let documented: Vec<&Param> = op.params.iter().filter(|p| p.doc.is_some()).collect();
-    if !documented.is_empty() {
-        text.push_str("# Arguments\n\n");
-        for p in documented {
-            text.push_str(&format!(
+    let mut arguments: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .filter_map(|p| {
+            Some(format!(
                 "- `{}`: {}\n",
                 p.ident,
-                p.doc.as_deref().unwrap_or("").replace('\n', " ")
-            ));
-        }
+                p.doc.as_deref()?.replace('\n', " ")
+            ))
+        })
+        .collect();
+    if let Some(name) = &op.params_struct {
+        arguments.push(format!(
+            "- `{}`: the query and header parameters, [`{name}`](crate::params::{name}).\n",
+            op.locals.params
+        ));
+    }
+    if !arguments.is_empty() {
+        text.push_str("# Arguments\n\n");
+        text.push_str(&arguments.concat());
         text.push('\n');
     }
     text.push_str(&format!(
@@ -511,35 +561,45 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
 
     let mut args = Vec::new();
     let mut checks = Vec::new();
+    let params_arg = ident(&op.locals.params);
     for param in &op.params {
         let ident = ident(&param.ident);
-        let ty = param_type(param, types, &quote!());
-        args.push(quote!(#ident: #ty));
         let wire = param.wire.as_str();
         let place = quote!(v::param(#wire));
-        // A required string parameter is a `&str` already.
-        let value = if param.required && matches!(param.shape, Shape::String(_)) {
-            quote!(#ident)
-        } else if param.required {
-            quote!(&#ident)
-        } else {
-            quote!(value)
+        if param.location != ParamLocation::Path {
+            // A field of the parameters struct.
+            let check = match param.required {
+                true => {
+                    super::types::check(&param.shape, &quote!(&#params_arg.#ident), &place, checked)
+                }
+                false => super::types::check(&param.shape, &quote!(value), &place, checked),
+            };
+            if !check.is_empty() {
+                checks.push(match param.required {
+                    true => check,
+                    false => quote!(if let Some(value) = &#params_arg.#ident { #check }),
+                });
+            }
+            continue;
+        }
+        let ty = param_type(param, types, &quote!());
+        args.push(quote!(#ident: #ty));
+        // A string path parameter is a `&str` already.
+        let value = match &param.shape {
+            Shape::String(_) => quote!(#ident),
+            _ => quote!(&#ident),
         };
         let mut check = super::types::check(&param.shape, &value, &place, checked);
-        if param.location == ParamLocation::Path {
-            let text = match &param.shape {
-                Shape::String(rules) if !rules.secret => quote!(#ident),
-                _ => quote!(&#ident.to_string()),
-            };
-            check.extend(quote!(v::segment(&#place, #text, out);));
-        }
-        if !check.is_empty() {
-            checks.push(if param.required {
-                check
-            } else {
-                quote!(if let Some(value) = &#ident { #check })
-            });
-        }
+        let text = match &param.shape {
+            Shape::String(rules) if !rules.secret => quote!(#ident),
+            _ => quote!(&#ident.to_string()),
+        };
+        check.extend(quote!(v::segment(&#place, #text, out);));
+        checks.push(check);
+    }
+    if let Some(name) = &op.params_struct {
+        let name = ident(name);
+        args.push(quote!(#params_arg: &crate::params::#name));
     }
     let body = op.body.as_ref().map(|body| {
         let ty = match &body.encoding {
@@ -628,9 +688,9 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
             }
         };
         let push = if param.required {
-            quote!({ let value = &#ident; #push })
+            quote!({ let value = &#params_arg.#ident; #push })
         } else {
-            quote!(if let Some(value) = &#ident { #push })
+            quote!(if let Some(value) = &#params_arg.#ident { #push })
         };
         match param.location {
             ParamLocation::Query => query.push(push),
@@ -743,49 +803,71 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
     }
 }
 
-/// `<operation>_pages`: the same arguments but the page number, and a [`Pages`] that walks them.
+/// `<operation>_pages`: the same arguments, the parameters struct by value, and a [`Pages`] that
+/// walks the pages from the struct's page number (or the first page) on.
 fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
     let name = ident(&op.ident);
     let pages_name = ident(&format!("{}_pages", op.ident));
     let lifetime = quote!('a);
+    let params_arg = ident(&op.locals.params);
     let mut args = Vec::new();
     let mut call = Vec::new();
-    for param in &op.params {
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
         let arg = ident(&param.ident);
-        if param.ident == paging.page {
-            call.push(match &param.shape {
-                Shape::Integer(IntType::I64, _) => quote!(Some(page)),
-                Shape::Integer(int, _) => {
-                    let ty = rust_type(&Shape::Integer(*int, Default::default()), types);
-                    quote!(Some(page as #ty))
-                }
-                _ => quote!(Some(page)),
-            });
-            continue;
-        }
         let ty = param_type(param, types, &lifetime);
         args.push(quote!(#arg: #ty));
         call.push(quote!(#arg));
     }
+    let struct_name = op.params_struct.as_deref().map(ident);
+    args.push(quote!(#params_arg: crate::params::#struct_name));
+    call.push(quote!(&#params_arg));
+    let page = op
+        .params
+        .iter()
+        .find(|p| p.ident == paging.page)
+        .expect("the page parameter is a parameter");
+    let page_field = ident(&page.ident);
+    let page_local = ident(&op.locals.page);
+    let first = proc_macro2::Literal::i64_unsuffixed(paging.first);
+    let (start, set_page) = match &page.shape {
+        Shape::Integer(IntType::I64, _) => (
+            quote!(#params_arg.#page_field.unwrap_or(#first)),
+            quote!(Some(#page_local)),
+        ),
+        Shape::Integer(int, _) => {
+            let ty = rust_type(&Shape::Integer(*int, Default::default()), types);
+            (
+                quote!(#params_arg.#page_field.map_or(#first, |page| page as i64)),
+                quote!(Some(#page_local as #ty)),
+            )
+        }
+        _ => (quote!(#first), quote!(Some(#page_local))),
+    };
     let item = rust_type(&paging.item, types);
     let ok = success_type(&op.success, types);
     let extract = take_items(&paging.items, quote!(value), types);
     let err = ident(&op.error_name);
     let text = format!(
-        "Every page of [`Self::{}`], from page {} on: the same arguments but `{}`.\n\n\
-         Each page is fetched when [`crate::Pages::next_page`] asks for it; the walk ends at the first empty \
-         page, or at the first error.",
-        op.ident, paging.first, paging.page
+        "Every page of [`Self::{}`], from `{}.{}` on (page {} when it is `None`).\n\n\
+         [`Pages`](crate::Pages) is a [`Stream`](futures_core::Stream) of the items, and can be walked \
+         a page at a time with [`next_page`](crate::Pages::next_page). Each page is fetched when it is \
+         needed; the walk ends at the first empty page, or at the first error.",
+        op.ident, op.locals.params, paging.page, paging.first
     );
     let doc = doc(&text);
-    let first = proc_macro2::Literal::i64_unsuffixed(paging.first);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #deprecated
         pub fn #pages_name<'a>(&'a self, #( #args ),*) -> crate::Pages<'a, #item, Error<#types #err>> {
-            crate::Pages::new(#first, Box::new(move |page| {
+            crate::Pages::new(#start, Box::new(move |#page_local| {
+                let mut #params_arg = #params_arg.clone();
+                #params_arg.#page_field = #set_page;
                 Box::pin(async move {
                     #allow
                     let answer = self.#name(#( #call ),*).await?;

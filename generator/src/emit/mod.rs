@@ -2,6 +2,7 @@
 //! once by `prettyplease`; the support modules every client needs are copied in as they are.
 
 mod client;
+mod params;
 mod types;
 
 use std::collections::BTreeMap;
@@ -38,11 +39,15 @@ pub fn is_runtime_file(path: &str) -> bool {
 type BuildFile = fn(&Model) -> TokenStream;
 
 /// The Rust files of the crate and the function that builds each one's tokens.
-const RUST_FILES: [(&str, BuildFile); 3] = [
-    ("src/lib.rs", lib_rs),
-    ("src/types.rs", types::types_rs),
-    ("src/client.rs", client::client_rs),
-];
+fn rust_files(model: &Model) -> Vec<(&'static str, BuildFile)> {
+    let mut files: Vec<(&'static str, BuildFile)> =
+        vec![("src/lib.rs", lib_rs), ("src/types.rs", types::types_rs)];
+    if params::has_params(model) {
+        files.push(("src/params.rs", params::params_rs));
+    }
+    files.push(("src/client.rs", client::client_rs));
+    files
+}
 
 /// Writes the crate for `model`: `Cargo.toml`, `src/lib.rs`, `src/types.rs`, `src/client.rs` and the support modules.
 ///
@@ -82,7 +87,8 @@ fn lay_out(text: &str) -> String {
 /// The printed text with a blank line between items, and between the items of an `impl` block,
 /// as hand-written Rust has them (`prettyplease` prints none): before a line at the top level or
 /// one level in that starts an item (its docs, attributes or keyword) right after the end of
-/// another (a line ending in `}` or `;`). Fields, variants and consecutive `use`s stay together.
+/// another (a line ending in `}` or `;`), and after the module's docs. Fields, variants and
+/// consecutive `use`s stay together.
 fn space_items(text: &str) -> String {
     const STARTS: [&str; 14] = [
         "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
@@ -98,12 +104,16 @@ fn space_items(text: &str) -> String {
             let before_body = before.trim_start();
             let both_uses = is_use(before_body) && is_use(body);
             let is_comment = before_body.starts_with("//");
-            if (indent == 0 || indent == 4)
+            let ends_module_doc = indent == 0
+                && before.starts_with("//!")
+                && !body.starts_with("//!")
+                && !body.starts_with("#!");
+            let starts_item = (indent == 0 || indent == 4)
                 && ends_item
                 && !both_uses
                 && !is_comment
-                && STARTS.iter().any(|start| body.starts_with(start))
-            {
+                && STARTS.iter().any(|start| body.starts_with(start));
+            if ends_module_doc || starts_item {
                 out.push('\n');
             }
         }
@@ -208,6 +218,8 @@ enum Part {
     Lib,
     /// The types in the range, and the file's head or tail when the range touches an end.
     Types(std::ops::Range<usize>),
+    /// The operations' parameter structs.
+    Params,
     /// The operations in the range, as `impl Client` methods (the first part holds the rest of
     /// the file, the builder, and the block's opening line; the last one its closing brace).
     Client(std::ops::Range<usize>),
@@ -218,6 +230,7 @@ impl Part {
         match self {
             Part::Lib => "src/lib.rs",
             Part::Types(_) => "src/types.rs",
+            Part::Params => "src/params.rs",
             Part::Client(_) => "src/client.rs",
         }
     }
@@ -227,6 +240,7 @@ impl Part {
         match self {
             Part::Lib => print_items(path, lib_rs(model)),
             Part::Types(range) => print_items(path, types::types_part(model, sets, range.clone())),
+            Part::Params => print_items(path, params::params_rs(model)),
             Part::Client(range) => {
                 let tokens = client::client_part(model, &sets.checked, range.clone());
                 let text = print_items(path, tokens)?;
@@ -262,6 +276,7 @@ fn parts(model: &Model) -> Vec<Part> {
     }
     std::iter::once(Part::Lib)
         .chain(ranges(model.types.len(), TYPES_PER_PART).map(Part::Types))
+        .chain(params::has_params(model).then_some(Part::Params))
         .chain(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Client))
         .collect()
 }
@@ -305,7 +320,7 @@ fn run_parts<P: Sync>(
 /// The Rust sources of the crate as syntax trees, before printing: `(path, file)` for
 /// `src/lib.rs`, `src/types.rs` and `src/client.rs`, built with `quote!` and parsed by `syn`.
 pub fn emit_syntax(model: &Model) -> Result<Vec<(&'static str, syn::File)>, Diagnostic> {
-    RUST_FILES
+    rust_files(model)
         .into_iter()
         .map(|(path, build)| {
             let file = syn::parse2::<syn::File>(build(model)).map_err(|e| invalid(path, e))?;
@@ -559,7 +574,9 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
          [dependencies]\n\
          bytes = \"1\"\n\
          fastrand = \"2\"\n\
+         futures-core = \"0.3\"\n\
          httpdate = \"1\"\n\
+         jsonwebtoken = {{ version = \"9\", optional = true }}\n\
          percent-encoding = \"2\"\n",
         label = config.spec_label,
         name = config.crate_name,
@@ -591,6 +608,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
          [features]\n\
          # Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
          middleware = [\"dep:reqwest-middleware\"]\n\
+         # The OAuth2 client-credentials flow with a signed client assertion (`PrivateKeyJwt`).\n\
+         private-key-jwt = [\"dep:jsonwebtoken\"]\n\
          \n\
          [dev-dependencies]\n\
          tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
@@ -619,6 +638,12 @@ fn lib_rs(model: &Model) -> TokenStream {
             mod pattern;
         }
     });
+    let params = params::has_params(model).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod params;
+        }
+    });
     let mut text = format!(
         "A Rust client for {} (API version {}).",
         model.title, model.version
@@ -629,8 +654,14 @@ fn lib_rs(model: &Model) -> TokenStream {
     }
     text.push_str(
         "\n\nGenerated from the API's OpenAPI document: [`Client`] has one async method per operation, \
-         [`types`] holds the request and response types. Optional fields that may also be `null` are \
-         [`Nullable`], so a request can leave a field out or clear it.",
+         [`types`] holds the request and response types",
+    );
+    if params.is_some() {
+        text.push_str(", [`params`] the query and header parameters of each operation");
+    }
+    text.push_str(
+        ". Optional fields that may also be `null` are [`Nullable`], so a request can leave a field \
+         out or clear it.",
     );
     let doc = inner_doc(&text);
     quote! {
@@ -671,7 +702,11 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod validation;
         #pattern
+        #params
 
+        pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
+        #[cfg(feature = "private-key-jwt")]
+        pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
         pub use client::{Client, ClientBuilder};
         pub use error::{ApiError, BuildError, Error, RateLimit};
         pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};

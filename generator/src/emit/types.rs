@@ -215,7 +215,7 @@ fn characters(n: u64) -> String {
 }
 
 /// The constraints of a shape, in words, for doc comments.
-fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
+pub(super) fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
     match shape {
         Shape::String(rules) => {
             if let Some(n) = rules.min_length {

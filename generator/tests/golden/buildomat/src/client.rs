@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/buildomat.json.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -387,6 +406,11 @@ impl Client {
 
     /// `GET /v1/tasks/{task}/events`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`TaskEventsGetParams`](crate::params::TaskEventsGetParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -394,7 +418,7 @@ impl Client {
     pub async fn task_events_get(
         &self,
         task: &str,
-        minseq: Option<u32>,
+        params: &crate::params::TaskEventsGetParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::TaskEvent>>,
         Error<crate::types::TaskEventsGetError>,
@@ -403,7 +427,7 @@ impl Client {
         let mut violations = Vec::new();
         let out = &mut violations;
         v::segment(&v::param("task"), task, out);
-        if let Some(value) = &minseq {
+        if let Some(value) = &params.minseq {
             v::range(&v::param("minseq"), *value as f64, Some(0.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -411,7 +435,7 @@ impl Client {
         let url = format!("{}/v1/tasks/{}/events", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &minseq {
+        if let Some(value) = &params.minseq {
             query.push(("minseq", value.to_string()));
         }
         request = request.query(&query);
@@ -759,13 +783,18 @@ impl Client {
 
     /// `GET /v1/things`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`GetThingOrThingsParams`](crate::params::GetThingOrThingsParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`GetThingOrThingsError`](crate::types::GetThingOrThingsError).
     pub async fn get_thing_or_things(
         &self,
-        id: Option<&crate::types::GetThingOrThingsId>,
+        params: &crate::params::GetThingOrThingsParams,
     ) -> Result<
         crate::ResponseValue<String>,
         Error<crate::types::GetThingOrThingsError>,
@@ -774,7 +803,7 @@ impl Client {
         let url = format!("{}/v1/things", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &id {
+        if let Some(value) = &params.id {
             query.push(("id", value.to_string()));
         }
         request = request.query(&query);
@@ -785,24 +814,29 @@ impl Client {
 
     /// `GET /v1/header-arg`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`HeaderArgParams`](crate::params::HeaderArgParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`HeaderArgError`](crate::types::HeaderArgError).
     pub async fn header_arg(
         &self,
-        accept_language: Option<&crate::types::HeaderArgAcceptLanguage>,
+        params: &crate::params::HeaderArgParams,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::HeaderArgError>> {
         const OPERATION: &str = "GET /v1/header-arg";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &accept_language {
+        if let Some(value) = &params.accept_language {
             value.validate_at(&v::param("accept-language"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/header-arg", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
-        if let Some(value) = &accept_language {
+        if let Some(value) = &params.accept_language {
             request = request.header("accept-language", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)

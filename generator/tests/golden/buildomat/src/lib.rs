@@ -4,8 +4,9 @@
 //! A Rust client for Buildomat (API version 1.0).
 //!
 //! Generated from the API's OpenAPI document: [`Client`] has one async method per
-//! operation, [`types`] holds the request and response types. Optional fields that may also
-//! be `null` are [`Nullable`], so a request can leave a field out or clear it.
+//! operation, [`types`] holds the request and response types, [`params`] the query and
+//! header parameters of each operation. Optional fields that may also be `null` are
+//! [`Nullable`], so a request can leave a field out or clear it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![allow(
@@ -56,6 +57,13 @@ pub mod types;
 #[allow(dead_code)]
 mod validation;
 
+#[rustfmt::skip]
+pub mod params;
+
+pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
+
+#[cfg(feature = "private-key-jwt")]
+pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, RateLimit};
 pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};

@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/features/features.yaml.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -277,17 +296,18 @@ impl Client {
 
     /// `GET /pets`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ListPetsParams`](crate::params::ListPetsParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`ListPetsError`](crate::types::ListPetsError).
     pub async fn list_pets(
         &self,
-        tags: Option<&[String]>,
-        ids: Option<&[i64]>,
-        kind: Option<&crate::types::Kind>,
-        x_request_id: &str,
-        limit: Option<i64>,
+        params: &crate::params::ListPetsParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::Pet>>,
         Error<crate::types::ListPetsError>,
@@ -295,37 +315,37 @@ impl Client {
         const OPERATION: &str = "GET /pets";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &kind {
+        if let Some(value) = &params.kind {
             value.validate_at(&v::param("kind"), out);
         }
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), Some(100.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/pets", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &tags {
+        if let Some(value) = &params.tags {
             for value in value.iter() {
                 query.push(("tags", value.to_string()));
             }
         }
-        if let Some(value) = &ids {
+        if let Some(value) = &params.ids {
             let joined: Vec<String> = value
                 .iter()
                 .map(|value| value.to_string())
                 .collect();
             query.push(("ids", joined.join(",")));
         }
-        if let Some(value) = &kind {
+        if let Some(value) = &params.kind {
             query.push(("kind", value.to_string()));
         }
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
         request = request.query(&query);
         {
-            let value = &x_request_id;
+            let value = &params.x_request_id;
             request = request.header("X-Request-Id", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
@@ -501,13 +521,18 @@ impl Client {
 
     /// `GET /marks`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`FindMarksParams`](crate::params::FindMarksParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`FindMarksError`](crate::types::FindMarksError).
     pub async fn find_marks(
         &self,
-        near: Option<&crate::types::Mark>,
+        params: &crate::params::FindMarksParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::Mark>>,
         Error<crate::types::FindMarksError>,
@@ -515,14 +540,14 @@ impl Client {
         const OPERATION: &str = "GET /marks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &near {
+        if let Some(value) = &params.near {
             value.validate_at(&v::param("near"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/marks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &near {
+        if let Some(value) = &params.near {
             query.push(("near", value.to_string()));
         }
         request = request.query(&query);

@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/keeper.json.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -279,7 +298,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`EnrolParams`](crate::params::EnrolParams).
     ///
     /// # Errors
     ///
@@ -287,14 +307,14 @@ impl Client {
     /// [`Error::Api`] holding a [`EnrolError`](crate::types::EnrolError).
     pub async fn enrol(
         &self,
-        authorization: &str,
+        params: &crate::params::EnrolParams,
         body: &crate::types::EnrolBody,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::EnrolError>> {
         const OPERATION: &str = "POST /enrol";
         let url = format!("{}/enrol", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
@@ -307,7 +327,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`GlobalJobsParams`](crate::params::GlobalJobsParams).
     ///
     /// # Errors
     ///
@@ -315,7 +336,7 @@ impl Client {
     /// [`Error::Api`] holding a [`GlobalJobsError`](crate::types::GlobalJobsError).
     pub async fn global_jobs(
         &self,
-        authorization: &str,
+        params: &crate::params::GlobalJobsParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GlobalJobsResponse>,
         Error<crate::types::GlobalJobsError>,
@@ -324,7 +345,7 @@ impl Client {
         let url = format!("{}/global/jobs", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
@@ -336,7 +357,7 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters, [`PingParams`](crate::params::PingParams).
     ///
     /// # Errors
     ///
@@ -344,7 +365,7 @@ impl Client {
     /// [`Error::Api`] holding a [`PingError`](crate::types::PingError).
     pub async fn ping(
         &self,
-        authorization: &str,
+        params: &crate::params::PingParams,
     ) -> Result<
         crate::ResponseValue<crate::types::PingResponse>,
         Error<crate::types::PingError>,
@@ -353,7 +374,7 @@ impl Client {
         let url = format!("{}/ping", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
@@ -365,7 +386,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`ReportFinishParams`](crate::params::ReportFinishParams).
     ///
     /// # Errors
     ///
@@ -373,7 +395,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ReportFinishError`](crate::types::ReportFinishError).
     pub async fn report_finish(
         &self,
-        authorization: &str,
+        params: &crate::params::ReportFinishParams,
         body: &crate::types::ReportFinishBody,
     ) -> Result<
         crate::ResponseValue<crate::types::ReportFinishResponse>,
@@ -387,7 +409,7 @@ impl Client {
         let url = format!("{}/report/finish", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
@@ -400,7 +422,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`ReportOutputParams`](crate::params::ReportOutputParams).
     ///
     /// # Errors
     ///
@@ -408,7 +431,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ReportOutputError`](crate::types::ReportOutputError).
     pub async fn report_output(
         &self,
-        authorization: &str,
+        params: &crate::params::ReportOutputParams,
         body: &crate::types::ReportOutputBody,
     ) -> Result<
         crate::ResponseValue<crate::types::ReportOutputResponse>,
@@ -422,7 +445,7 @@ impl Client {
         let url = format!("{}/report/output", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
@@ -435,7 +458,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `authorization`: Authorization header (bearer token)
+    /// - `params`: the query and header parameters,
+    ///   [`ReportStartParams`](crate::params::ReportStartParams).
     ///
     /// # Errors
     ///
@@ -443,7 +467,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ReportStartError`](crate::types::ReportStartError).
     pub async fn report_start(
         &self,
-        authorization: &str,
+        params: &crate::params::ReportStartParams,
         body: &crate::types::ReportStartBody,
     ) -> Result<
         crate::ResponseValue<crate::types::ReportStartResponse>,
@@ -457,7 +481,7 @@ impl Client {
         let url = format!("{}/report/start", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         {
-            let value = &authorization;
+            let value = &params.authorization;
             request = request.header("Authorization", value.to_string());
         }
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;

@@ -6,8 +6,9 @@
 //! report execution of cron jobs through a mechanism other than mail
 //!
 //! Generated from the API's OpenAPI document: [`Client`] has one async method per
-//! operation, [`types`] holds the request and response types. Optional fields that may also
-//! be `null` are [`Nullable`], so a request can leave a field out or clear it.
+//! operation, [`types`] holds the request and response types, [`params`] the query and
+//! header parameters of each operation. Optional fields that may also be `null` are
+//! [`Nullable`], so a request can leave a field out or clear it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![allow(
@@ -58,6 +59,13 @@ pub mod types;
 #[allow(dead_code)]
 mod validation;
 
+#[rustfmt::skip]
+pub mod params;
+
+pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
+
+#[cfg(feature = "private-key-jwt")]
+pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, RateLimit};
 pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};

@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/nexus.json.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -706,8 +725,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`GroupListParams`](crate::params::GroupListParams).
     ///
     /// # Errors
     ///
@@ -715,9 +734,7 @@ impl Client {
     /// [`Error::Api`] holding a [`GroupListError`](crate::types::GroupListError).
     pub async fn group_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::GroupListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GroupResultsPage>,
         Error<crate::types::GroupListError>,
@@ -725,23 +742,23 @@ impl Client {
         const OPERATION: &str = "GET /groups";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/groups", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -924,8 +941,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`OrganizationListParams`](crate::params::OrganizationListParams).
     ///
     /// # Errors
     ///
@@ -934,9 +951,7 @@ impl Client {
     #[deprecated]
     pub async fn organization_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::OrganizationListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::OrganizationResultsPage>,
         Error<crate::types::OrganizationListError>,
@@ -944,23 +959,23 @@ impl Client {
         const OPERATION: &str = "GET /organizations";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -1257,8 +1272,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `organization_name`: The organization's unique name.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectListParams`](crate::params::ProjectListParams).
     ///
     /// # Errors
     ///
@@ -1268,9 +1283,7 @@ impl Client {
     pub async fn project_list(
         &self,
         organization_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::ProjectListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectResultsPage>,
         Error<crate::types::ProjectListError>,
@@ -1292,10 +1305,10 @@ impl Client {
             PATTERN.check(&v::param("organization_name"), organization_name, false, out);
         }
         v::segment(&v::param("organization_name"), organization_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1303,13 +1316,13 @@ impl Client {
         let url = format!("{}/organizations/{}/projects", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -1562,8 +1575,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`DiskListParams`](crate::params::DiskListParams).
     ///
     /// # Errors
     ///
@@ -1574,9 +1587,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::DiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::DiskListError>,
@@ -1606,10 +1617,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1621,13 +1632,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -1835,10 +1846,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `end_time`: An exclusive end time of metrics.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
-    /// - `start_time`: An inclusive start time of metrics.
+    /// - `params`: the query and header parameters,
+    ///   [`DiskMetricsListParams`](crate::params::DiskMetricsListParams).
     ///
     /// # Errors
     ///
@@ -1850,10 +1859,7 @@ impl Client {
         project_name: &str,
         disk_name: &str,
         metric_name: &crate::types::DiskMetricName,
-        end_time: Option<&str>,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        start_time: Option<&str>,
+        params: &crate::params::DiskMetricsListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::MeasurementResultsPage>,
         Error<crate::types::DiskMetricsListError>,
@@ -1893,7 +1899,7 @@ impl Client {
         v::segment(&v::param("disk_name"), disk_name, out);
         metric_name.validate_at(&v::param("metric_name"), out);
         v::segment(&v::param("metric_name"), &metric_name.to_string(), out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1907,16 +1913,16 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &end_time {
+        if let Some(value) = &params.end_time {
             query.push(("end_time", value.to_string()));
         }
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &start_time {
+        if let Some(value) = &params.start_time {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
@@ -1936,8 +1942,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`ImageListParams`](crate::params::ImageListParams).
     ///
     /// # Errors
     ///
@@ -1947,9 +1953,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::ImageListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::ImageResultsPage>,
         Error<crate::types::ImageListError>,
@@ -1979,10 +1983,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -1994,13 +1998,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -2212,8 +2216,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceListParams`](crate::params::InstanceListParams).
     ///
     /// # Errors
     ///
@@ -2223,9 +2227,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::InstanceListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceResultsPage>,
         Error<crate::types::InstanceListError>,
@@ -2255,10 +2257,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -2270,13 +2272,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -2490,8 +2492,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskListParams`](crate::params::InstanceDiskListParams).
     ///
     /// # Errors
     ///
@@ -2503,9 +2505,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         instance_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::InstanceDiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::InstanceDiskListError>,
@@ -2543,10 +2543,10 @@ impl Client {
             PATTERN.check(&v::param("instance_name"), instance_name, false, out);
         }
         v::segment(&v::param("instance_name"), instance_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -2559,13 +2559,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -2861,8 +2861,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceNetworkInterfaceListParams`](crate::params::InstanceNetworkInterfaceListParams).
     ///
     /// # Errors
     ///
@@ -2874,9 +2874,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         instance_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::InstanceNetworkInterfaceListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::NetworkInterfaceResultsPage>,
         Error<crate::types::InstanceNetworkInterfaceListError>,
@@ -2914,10 +2912,10 @@ impl Client {
             PATTERN.check(&v::param("instance_name"), instance_name, false, out);
         }
         v::segment(&v::param("instance_name"), instance_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -2930,13 +2928,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -3326,15 +3324,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `from_start`: Character index in the serial buffer from which to read, counting the
-    ///   bytes output since instance start. If this is not provided, `most_recent` must be
-    ///   provided, and if this *is* provided, `most_recent` must *not* be provided.
-    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If
-    ///   the requested range runs to the end of the available buffer, the data returned will be
-    ///   shorter than `max_bytes`.
-    /// - `most_recent`: Character index in the serial buffer from which to read, counting
-    ///   *backward* from the most recently buffered data retrieved from the instance. (See note
-    ///   on `from_start` about mutual exclusivity)
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceSerialConsoleParams`](crate::params::InstanceSerialConsoleParams).
     ///
     /// # Errors
     ///
@@ -3347,9 +3338,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         instance_name: &str,
-        from_start: Option<u64>,
-        max_bytes: Option<u64>,
-        most_recent: Option<u64>,
+        params: &crate::params::InstanceSerialConsoleParams,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceSerialConsoleData>,
         Error<crate::types::InstanceSerialConsoleError>,
@@ -3387,13 +3376,13 @@ impl Client {
             PATTERN.check(&v::param("instance_name"), instance_name, false, out);
         }
         v::segment(&v::param("instance_name"), instance_name, out);
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             v::range(&v::param("from_start"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             v::range(&v::param("max_bytes"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             v::range(&v::param("most_recent"), *value as f64, Some(0.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -3406,13 +3395,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             query.push(("from_start", value.to_string()));
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             query.push(("max_bytes", value.to_string()));
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             query.push(("most_recent", value.to_string()));
         }
         request = request.query(&query);
@@ -3830,8 +3819,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SnapshotListParams`](crate::params::SnapshotListParams).
     ///
     /// # Errors
     ///
@@ -3841,9 +3830,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SnapshotListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SnapshotResultsPage>,
         Error<crate::types::SnapshotListError>,
@@ -3873,10 +3860,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -3888,13 +3875,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -4102,8 +4089,8 @@ impl Client {
     ///
     /// - `organization_name`: The organization's unique name.
     /// - `project_name`: The project's unique name within the organization.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcListParams`](crate::params::VpcListParams).
     ///
     /// # Errors
     ///
@@ -4113,9 +4100,7 @@ impl Client {
         &self,
         organization_name: &str,
         project_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::VpcResultsPage>,
         Error<crate::types::VpcListError>,
@@ -4145,10 +4130,10 @@ impl Client {
             PATTERN.check(&v::param("project_name"), project_name, false, out);
         }
         v::segment(&v::param("project_name"), project_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -4160,13 +4145,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -4570,8 +4555,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcRouterListParams`](crate::params::VpcRouterListParams).
     ///
     /// # Errors
     ///
@@ -4582,9 +4567,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         vpc_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcRouterListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::VpcRouterResultsPage>,
         Error<crate::types::VpcRouterListError>,
@@ -4622,10 +4605,10 @@ impl Client {
             PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
         }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -4638,13 +4621,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -4955,8 +4938,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcRouterRouteListParams`](crate::params::VpcRouterRouteListParams).
     ///
     /// # Errors
     ///
@@ -4969,9 +4952,7 @@ impl Client {
         project_name: &str,
         vpc_name: &str,
         router_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcRouterRouteListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::RouterRouteResultsPage>,
         Error<crate::types::VpcRouterRouteListError>,
@@ -5017,10 +4998,10 @@ impl Client {
             PATTERN.check(&v::param("router_name"), router_name, false, out);
         }
         v::segment(&v::param("router_name"), router_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -5034,13 +5015,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5395,8 +5376,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcSubnetListParams`](crate::params::VpcSubnetListParams).
     ///
     /// # Errors
     ///
@@ -5407,9 +5388,7 @@ impl Client {
         organization_name: &str,
         project_name: &str,
         vpc_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcSubnetListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::VpcSubnetResultsPage>,
         Error<crate::types::VpcSubnetListError>,
@@ -5447,10 +5426,10 @@ impl Client {
             PATTERN.check(&v::param("vpc_name"), vpc_name, false, out);
         }
         v::segment(&v::param("vpc_name"), vpc_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -5463,13 +5442,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5778,8 +5757,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`VpcSubnetListNetworkInterfacesParams`](crate::params::VpcSubnetListNetworkInterfacesParams).
     ///
     /// # Errors
     ///
@@ -5792,9 +5771,7 @@ impl Client {
         project_name: &str,
         vpc_name: &str,
         subnet_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::VpcSubnetListNetworkInterfacesParams,
     ) -> Result<
         crate::ResponseValue<crate::types::NetworkInterfaceResultsPage>,
         Error<crate::types::VpcSubnetListNetworkInterfacesError>,
@@ -5840,10 +5817,10 @@ impl Client {
             PATTERN.check(&v::param("subnet_name"), subnet_name, false, out);
         }
         v::segment(&v::param("subnet_name"), subnet_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -5857,13 +5834,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -5928,8 +5905,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`RoleListParams`](crate::params::RoleListParams).
     ///
     /// # Errors
     ///
@@ -5937,8 +5914,7 @@ impl Client {
     /// [`Error::Api`] holding a [`RoleListError`](crate::types::RoleListError).
     pub async fn role_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::RoleListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::RoleResultsPage>,
         Error<crate::types::RoleListError>,
@@ -5946,17 +5922,17 @@ impl Client {
         const OPERATION: &str = "GET /roles";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/roles", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -6025,8 +6001,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SessionMeGroupsParams`](crate::params::SessionMeGroupsParams).
     ///
     /// # Errors
     ///
@@ -6034,9 +6010,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SessionMeGroupsError`](crate::types::SessionMeGroupsError).
     pub async fn session_me_groups(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SessionMeGroupsParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GroupResultsPage>,
         Error<crate::types::SessionMeGroupsError>,
@@ -6044,23 +6018,23 @@ impl Client {
         const OPERATION: &str = "GET /session/me/groups";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/session/me/groups", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6077,8 +6051,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SessionSshkeyListParams`](crate::params::SessionSshkeyListParams).
     ///
     /// # Errors
     ///
@@ -6087,9 +6061,7 @@ impl Client {
     /// [`SessionSshkeyListError`](crate::types::SessionSshkeyListError).
     pub async fn session_sshkey_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SessionSshkeyListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SshKeyResultsPage>,
         Error<crate::types::SessionSshkeyListError>,
@@ -6097,23 +6069,23 @@ impl Client {
         const OPERATION: &str = "GET /session/me/sshkeys";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/session/me/sshkeys", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6323,8 +6295,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`CertificateListParams`](crate::params::CertificateListParams).
     ///
     /// # Errors
     ///
@@ -6332,9 +6304,7 @@ impl Client {
     /// [`Error::Api`] holding a [`CertificateListError`](crate::types::CertificateListError).
     pub async fn certificate_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::CertificateListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::CertificateResultsPage>,
         Error<crate::types::CertificateListError>,
@@ -6342,23 +6312,23 @@ impl Client {
         const OPERATION: &str = "GET /system/certificates";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/certificates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6465,8 +6435,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`PhysicalDiskListParams`](crate::params::PhysicalDiskListParams).
     ///
     /// # Errors
     ///
@@ -6474,9 +6444,7 @@ impl Client {
     /// [`Error::Api`] holding a [`PhysicalDiskListError`](crate::types::PhysicalDiskListError).
     pub async fn physical_disk_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::PhysicalDiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::PhysicalDiskResultsPage>,
         Error<crate::types::PhysicalDiskListError>,
@@ -6484,23 +6452,23 @@ impl Client {
         const OPERATION: &str = "GET /system/hardware/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/hardware/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6515,8 +6483,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`RackListParams`](crate::params::RackListParams).
     ///
     /// # Errors
     ///
@@ -6524,9 +6492,7 @@ impl Client {
     /// [`Error::Api`] holding a [`RackListError`](crate::types::RackListError).
     pub async fn rack_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::RackListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::RackResultsPage>,
         Error<crate::types::RackListError>,
@@ -6534,23 +6500,23 @@ impl Client {
         const OPERATION: &str = "GET /system/hardware/racks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/hardware/racks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6597,8 +6563,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SledListParams`](crate::params::SledListParams).
     ///
     /// # Errors
     ///
@@ -6606,9 +6572,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SledListError`](crate::types::SledListError).
     pub async fn sled_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SledListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SledResultsPage>,
         Error<crate::types::SledListError>,
@@ -6616,23 +6580,23 @@ impl Client {
         const OPERATION: &str = "GET /system/hardware/sleds";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/hardware/sleds", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6680,8 +6644,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `sled_id`: The sled's unique ID.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SledPhysicalDiskListParams`](crate::params::SledPhysicalDiskListParams).
     ///
     /// # Errors
     ///
@@ -6691,9 +6655,7 @@ impl Client {
     pub async fn sled_physical_disk_list(
         &self,
         sled_id: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SledPhysicalDiskListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::PhysicalDiskResultsPage>,
         Error<crate::types::SledPhysicalDiskListError>,
@@ -6702,10 +6664,10 @@ impl Client {
         let mut violations = Vec::new();
         let out = &mut violations;
         v::segment(&v::param("sled_id"), sled_id, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -6715,13 +6677,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6739,8 +6701,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemImageListParams`](crate::params::SystemImageListParams).
     ///
     /// # Errors
     ///
@@ -6748,9 +6710,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SystemImageListError`](crate::types::SystemImageListError).
     pub async fn system_image_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SystemImageListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GlobalImageResultsPage>,
         Error<crate::types::SystemImageListError>,
@@ -6758,23 +6718,23 @@ impl Client {
         const OPERATION: &str = "GET /system/images";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/images", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -6895,8 +6855,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`IpPoolListParams`](crate::params::IpPoolListParams).
     ///
     /// # Errors
     ///
@@ -6904,9 +6864,7 @@ impl Client {
     /// [`Error::Api`] holding a [`IpPoolListError`](crate::types::IpPoolListError).
     pub async fn ip_pool_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::IpPoolListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IpPoolResultsPage>,
         Error<crate::types::IpPoolListError>,
@@ -6914,23 +6872,23 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/ip-pools", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7080,8 +7038,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`IpPoolRangeListParams`](crate::params::IpPoolRangeListParams).
     ///
     /// # Errors
     ///
@@ -7090,8 +7048,7 @@ impl Client {
     pub async fn ip_pool_range_list(
         &self,
         pool_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::IpPoolRangeListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IpPoolRangeResultsPage>,
         Error<crate::types::IpPoolRangeListError>,
@@ -7107,7 +7064,7 @@ impl Client {
             PATTERN.check(&v::param("pool_name"), pool_name, false, out);
         }
         v::segment(&v::param("pool_name"), pool_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -7115,10 +7072,10 @@ impl Client {
         let url = format!("{}/system/ip-pools/{}/ranges", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -7234,8 +7191,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`IpPoolServiceRangeListParams`](crate::params::IpPoolServiceRangeListParams).
     ///
     /// # Errors
     ///
@@ -7244,8 +7201,7 @@ impl Client {
     /// [`IpPoolServiceRangeListError`](crate::types::IpPoolServiceRangeListError).
     pub async fn ip_pool_service_range_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::IpPoolServiceRangeListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IpPoolRangeResultsPage>,
         Error<crate::types::IpPoolServiceRangeListError>,
@@ -7253,17 +7209,17 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools-service/ranges";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/ip-pools-service/ranges", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -7330,11 +7286,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `end_time`: An exclusive end time of metrics.
-    /// - `id`: The UUID of the container being queried
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
-    /// - `start_time`: An inclusive start time of metrics.
+    /// - `params`: the query and header parameters,
+    ///   [`SystemMetricParams`](crate::params::SystemMetricParams).
     ///
     /// # Errors
     ///
@@ -7343,11 +7296,7 @@ impl Client {
     pub async fn system_metric(
         &self,
         metric_name: &crate::types::SystemMetricName,
-        end_time: Option<&str>,
-        id: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        start_time: Option<&str>,
+        params: &crate::params::SystemMetricParams,
     ) -> Result<
         crate::ResponseValue<crate::types::MeasurementResultsPage>,
         Error<crate::types::SystemMetricError>,
@@ -7357,7 +7306,7 @@ impl Client {
         let out = &mut violations;
         metric_name.validate_at(&v::param("metric_name"), out);
         v::segment(&v::param("metric_name"), &metric_name.to_string(), out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -7365,20 +7314,20 @@ impl Client {
         let url = format!("{}/system/metrics/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &end_time {
+        if let Some(value) = &params.end_time {
             query.push(("end_time", value.to_string()));
         }
         {
-            let value = &id;
+            let value = &params.id;
             query.push(("id", value.to_string()));
         }
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &start_time {
+        if let Some(value) = &params.start_time {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
@@ -7444,8 +7393,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SagaListParams`](crate::params::SagaListParams).
     ///
     /// # Errors
     ///
@@ -7453,9 +7402,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SagaListError`](crate::types::SagaListError).
     pub async fn saga_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SagaListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SagaResultsPage>,
         Error<crate::types::SagaListError>,
@@ -7463,23 +7410,23 @@ impl Client {
         const OPERATION: &str = "GET /system/sagas";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/sagas", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7524,8 +7471,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SiloListParams`](crate::params::SiloListParams).
     ///
     /// # Errors
     ///
@@ -7533,9 +7480,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SiloListError`](crate::types::SiloListError).
     pub async fn silo_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::SiloListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SiloResultsPage>,
         Error<crate::types::SiloListError>,
@@ -7543,23 +7488,23 @@ impl Client {
         const OPERATION: &str = "GET /system/silos";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/silos", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -7682,8 +7627,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `silo_name`: The silo's unique name.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SiloIdentityProviderListParams`](crate::params::SiloIdentityProviderListParams).
     ///
     /// # Errors
     ///
@@ -7693,9 +7638,7 @@ impl Client {
     pub async fn silo_identity_provider_list(
         &self,
         silo_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SiloIdentityProviderListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::IdentityProviderResultsPage>,
         Error<crate::types::SiloIdentityProviderListError>,
@@ -7711,10 +7654,10 @@ impl Client {
             PATTERN.check(&v::param("silo_name"), silo_name, false, out);
         }
         v::segment(&v::param("silo_name"), silo_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -7724,13 +7667,13 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8072,8 +8015,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `silo_name`: The silo's unique name.
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SiloUsersListParams`](crate::params::SiloUsersListParams).
     ///
     /// # Errors
     ///
@@ -8082,9 +8025,7 @@ impl Client {
     pub async fn silo_users_list(
         &self,
         silo_name: &str,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SiloUsersListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UserResultsPage>,
         Error<crate::types::SiloUsersListError>,
@@ -8100,10 +8041,10 @@ impl Client {
             PATTERN.check(&v::param("silo_name"), silo_name, false, out);
         }
         v::segment(&v::param("silo_name"), silo_name, out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8111,13 +8052,13 @@ impl Client {
         let url = format!("{}/system/silos/{}/users/all", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8177,8 +8118,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemUserListParams`](crate::params::SystemUserListParams).
     ///
     /// # Errors
     ///
@@ -8186,9 +8127,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SystemUserListError`](crate::types::SystemUserListError).
     pub async fn system_user_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameSortMode>,
+        params: &crate::params::SystemUserListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UserBuiltinResultsPage>,
         Error<crate::types::SystemUserListError>,
@@ -8196,23 +8135,23 @@ impl Client {
         const OPERATION: &str = "GET /system/user";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/system/user", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8266,8 +8205,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`TimeseriesSchemaGetParams`](crate::params::TimeseriesSchemaGetParams).
     ///
     /// # Errors
     ///
@@ -8276,8 +8215,7 @@ impl Client {
     /// [`TimeseriesSchemaGetError`](crate::types::TimeseriesSchemaGetError).
     pub async fn timeseries_schema_get(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
+        params: &crate::params::TimeseriesSchemaGetParams,
     ) -> Result<
         crate::ResponseValue<crate::types::TimeseriesSchemaResultsPage>,
         Error<crate::types::TimeseriesSchemaGetError>,
@@ -8285,17 +8223,17 @@ impl Client {
         const OPERATION: &str = "GET /timeseries/schema";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/timeseries/schema", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
@@ -8310,8 +8248,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`UserListParams`](crate::params::UserListParams).
     ///
     /// # Errors
     ///
@@ -8319,9 +8257,7 @@ impl Client {
     /// [`Error::Api`] holding a [`UserListError`](crate::types::UserListError).
     pub async fn user_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::UserListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UserResultsPage>,
         Error<crate::types::UserListError>,
@@ -8329,23 +8265,23 @@ impl Client {
         const OPERATION: &str = "GET /users";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/users", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8360,8 +8296,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`DiskListV1Params`](crate::params::DiskListV1Params).
     ///
     /// # Errors
     ///
@@ -8369,11 +8305,7 @@ impl Client {
     /// [`Error::Api`] holding a [`DiskListV1Error`](crate::types::DiskListV1Error).
     pub async fn disk_list_v1(
         &self,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        project: Option<&crate::types::NameOrId>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::DiskListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::DiskListV1Error>,
@@ -8381,35 +8313,35 @@ impl Client {
         const OPERATION: &str = "GET /v1/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8422,14 +8354,18 @@ impl Client {
     ///
     /// `POST /v1/disks`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`DiskCreateV1Params`](crate::params::DiskCreateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`DiskCreateV1Error`](crate::types::DiskCreateV1Error).
     pub async fn disk_create_v1(
         &self,
-        organization: Option<&crate::types::NameOrId>,
-        project: &crate::types::NameOrId,
+        params: &crate::params::DiskCreateV1Params,
         body: &crate::types::DiskCreate,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
@@ -8438,20 +8374,20 @@ impl Client {
         const OPERATION: &str = "POST /v1/disks";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        project.validate_at(&v::param("project"), out);
+        params.project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/disks", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         {
-            let value = &project;
+            let value = &params.project;
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8465,6 +8401,11 @@ impl Client {
     ///
     /// `GET /v1/disks/{disk}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`DiskViewV1Params`](crate::params::DiskViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8472,8 +8413,7 @@ impl Client {
     pub async fn disk_view_v1(
         &self,
         disk: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::DiskViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
         Error<crate::types::DiskViewV1Error>,
@@ -8483,10 +8423,10 @@ impl Client {
         let out = &mut violations;
         disk.validate_at(&v::param("disk"), out);
         v::segment(&v::param("disk"), &disk.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8494,10 +8434,10 @@ impl Client {
         let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8510,6 +8450,11 @@ impl Client {
     ///
     /// `DELETE /v1/disks/{disk}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`DiskDeleteV1Params`](crate::params::DiskDeleteV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8517,18 +8462,17 @@ impl Client {
     pub async fn disk_delete_v1(
         &self,
         disk: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::DiskDeleteV1Params,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::DiskDeleteV1Error>> {
         const OPERATION: &str = "DELETE /v1/disks/{disk}";
         let mut violations = Vec::new();
         let out = &mut violations;
         disk.validate_at(&v::param("disk"), out);
         v::segment(&v::param("disk"), &disk.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8536,10 +8480,10 @@ impl Client {
         let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8554,8 +8498,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceListV1Params`](crate::params::InstanceListV1Params).
     ///
     /// # Errors
     ///
@@ -8563,11 +8507,7 @@ impl Client {
     /// [`Error::Api`] holding a [`InstanceListV1Error`](crate::types::InstanceListV1Error).
     pub async fn instance_list_v1(
         &self,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        project: Option<&crate::types::NameOrId>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::InstanceListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceResultsPage>,
         Error<crate::types::InstanceListV1Error>,
@@ -8575,35 +8515,35 @@ impl Client {
         const OPERATION: &str = "GET /v1/instances";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/instances", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8616,14 +8556,18 @@ impl Client {
     ///
     /// `POST /v1/instances`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceCreateV1Params`](crate::params::InstanceCreateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`InstanceCreateV1Error`](crate::types::InstanceCreateV1Error).
     pub async fn instance_create_v1(
         &self,
-        organization: Option<&crate::types::NameOrId>,
-        project: &crate::types::NameOrId,
+        params: &crate::params::InstanceCreateV1Params,
         body: &crate::types::InstanceCreate,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
@@ -8632,20 +8576,20 @@ impl Client {
         const OPERATION: &str = "POST /v1/instances";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        project.validate_at(&v::param("project"), out);
+        params.project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/instances", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         {
-            let value = &project;
+            let value = &params.project;
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8659,6 +8603,11 @@ impl Client {
     ///
     /// `GET /v1/instances/{instance}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceViewV1Params`](crate::params::InstanceViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8666,8 +8615,7 @@ impl Client {
     pub async fn instance_view_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceViewV1Error>,
@@ -8677,10 +8625,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8688,10 +8636,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8704,6 +8652,11 @@ impl Client {
     ///
     /// `DELETE /v1/instances/{instance}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDeleteV1Params`](crate::params::InstanceDeleteV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8711,18 +8664,17 @@ impl Client {
     pub async fn instance_delete_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceDeleteV1Params,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::InstanceDeleteV1Error>> {
         const OPERATION: &str = "DELETE /v1/instances/{instance}";
         let mut violations = Vec::new();
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8730,10 +8682,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8748,8 +8700,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskListV1Params`](crate::params::InstanceDiskListV1Params).
     ///
     /// # Errors
     ///
@@ -8759,11 +8711,7 @@ impl Client {
     pub async fn instance_disk_list_v1(
         &self,
         instance: &crate::types::NameOrId,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        project: Option<&crate::types::NameOrId>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::InstanceDiskListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::DiskResultsPage>,
         Error<crate::types::InstanceDiskListV1Error>,
@@ -8773,16 +8721,16 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8790,19 +8738,19 @@ impl Client {
         let url = format!("{}/v1/instances/{}/disks", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -8815,6 +8763,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/disks/attach`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskAttachV1Params`](crate::params::InstanceDiskAttachV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8823,8 +8776,7 @@ impl Client {
     pub async fn instance_disk_attach_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceDiskAttachV1Params,
         body: &crate::types::DiskPath,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
@@ -8835,10 +8787,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -8849,10 +8801,10 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8866,6 +8818,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/disks/detach`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceDiskDetachV1Params`](crate::params::InstanceDiskDetachV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8874,8 +8831,7 @@ impl Client {
     pub async fn instance_disk_detach_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceDiskDetachV1Params,
         body: &crate::types::DiskPath,
     ) -> Result<
         crate::ResponseValue<crate::types::Disk>,
@@ -8886,10 +8842,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -8900,10 +8856,10 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8917,6 +8873,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/migrate`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceMigrateV1Params`](crate::params::InstanceMigrateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8925,8 +8886,7 @@ impl Client {
     pub async fn instance_migrate_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceMigrateV1Params,
         body: &crate::types::InstanceMigrate,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
@@ -8937,10 +8897,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8948,10 +8908,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/migrate", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -8965,6 +8925,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/reboot`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceRebootV1Params`](crate::params::InstanceRebootV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -8972,8 +8937,7 @@ impl Client {
     pub async fn instance_reboot_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceRebootV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceRebootV1Error>,
@@ -8983,10 +8947,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -8994,10 +8958,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/reboot", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -9012,15 +8976,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `from_start`: Character index in the serial buffer from which to read, counting the
-    ///   bytes output since instance start. If this is not provided, `most_recent` must be
-    ///   provided, and if this *is* provided, `most_recent` must *not* be provided.
-    /// - `max_bytes`: Maximum number of bytes of buffered serial console contents to return. If
-    ///   the requested range runs to the end of the available buffer, the data returned will be
-    ///   shorter than `max_bytes`.
-    /// - `most_recent`: Character index in the serial buffer from which to read, counting
-    ///   *backward* from the most recently buffered data retrieved from the instance. (See note
-    ///   on `from_start` about mutual exclusivity)
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceSerialConsoleV1Params`](crate::params::InstanceSerialConsoleV1Params).
     ///
     /// # Errors
     ///
@@ -9030,11 +8987,7 @@ impl Client {
     pub async fn instance_serial_console_v1(
         &self,
         instance: &crate::types::NameOrId,
-        from_start: Option<u64>,
-        max_bytes: Option<u64>,
-        most_recent: Option<u64>,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceSerialConsoleV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::InstanceSerialConsoleData>,
         Error<crate::types::InstanceSerialConsoleV1Error>,
@@ -9044,19 +8997,19 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             v::range(&v::param("from_start"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             v::range(&v::param("max_bytes"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             v::range(&v::param("most_recent"), *value as f64, Some(0.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9066,19 +9019,19 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &from_start {
+        if let Some(value) = &params.from_start {
             query.push(("from_start", value.to_string()));
         }
-        if let Some(value) = &max_bytes {
+        if let Some(value) = &params.max_bytes {
             query.push(("max_bytes", value.to_string()));
         }
-        if let Some(value) = &most_recent {
+        if let Some(value) = &params.most_recent {
             query.push(("most_recent", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -9091,6 +9044,11 @@ impl Client {
     ///
     /// `GET /v1/instances/{instance}/serial-console/stream`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceSerialConsoleStreamV1Params`](crate::params::InstanceSerialConsoleStreamV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9099,8 +9057,7 @@ impl Client {
     pub async fn instance_serial_console_stream_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceSerialConsoleStreamV1Params,
     ) -> Result<
         crate::ResponseValue<()>,
         Error<crate::types::InstanceSerialConsoleStreamV1Error>,
@@ -9110,10 +9067,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9123,10 +9080,10 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -9139,6 +9096,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/start`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceStartV1Params`](crate::params::InstanceStartV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9146,8 +9108,7 @@ impl Client {
     pub async fn instance_start_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceStartV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceStartV1Error>,
@@ -9157,10 +9118,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9168,10 +9129,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/start", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -9184,6 +9145,11 @@ impl Client {
     ///
     /// `POST /v1/instances/{instance}/stop`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`InstanceStopV1Params`](crate::params::InstanceStopV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9191,8 +9157,7 @@ impl Client {
     pub async fn instance_stop_v1(
         &self,
         instance: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
-        project: Option<&crate::types::NameOrId>,
+        params: &crate::params::InstanceStopV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Instance>,
         Error<crate::types::InstanceStopV1Error>,
@@ -9202,10 +9167,10 @@ impl Client {
         let out = &mut violations;
         instance.validate_at(&v::param("instance"), out);
         v::segment(&v::param("instance"), &instance.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             value.validate_at(&v::param("project"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9213,10 +9178,10 @@ impl Client {
         let url = format!("{}/v1/instances/{}/stop", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &project {
+        if let Some(value) = &params.project {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
@@ -9231,8 +9196,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`OrganizationListV1Params`](crate::params::OrganizationListV1Params).
     ///
     /// # Errors
     ///
@@ -9241,9 +9206,7 @@ impl Client {
     /// [`OrganizationListV1Error`](crate::types::OrganizationListV1Error).
     pub async fn organization_list_v1(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::OrganizationListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::OrganizationResultsPage>,
         Error<crate::types::OrganizationListV1Error>,
@@ -9251,23 +9214,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/organizations";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9471,8 +9434,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectListV1Params`](crate::params::ProjectListV1Params).
     ///
     /// # Errors
     ///
@@ -9480,10 +9443,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ProjectListV1Error`](crate::types::ProjectListV1Error).
     pub async fn project_list_v1(
         &self,
-        limit: Option<u32>,
-        organization: Option<&crate::types::NameOrId>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::NameOrIdSortMode>,
+        params: &crate::params::ProjectListV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectResultsPage>,
         Error<crate::types::ProjectListV1Error>,
@@ -9491,29 +9451,29 @@ impl Client {
         const OPERATION: &str = "GET /v1/projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9526,13 +9486,18 @@ impl Client {
     ///
     /// `POST /v1/projects`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectCreateV1Params`](crate::params::ProjectCreateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
     /// [`Error::Api`] holding a [`ProjectCreateV1Error`](crate::types::ProjectCreateV1Error).
     pub async fn project_create_v1(
         &self,
-        organization: &crate::types::NameOrId,
+        params: &crate::params::ProjectCreateV1Params,
         body: &crate::types::ProjectCreate,
     ) -> Result<
         crate::ResponseValue<crate::types::Project>,
@@ -9541,14 +9506,14 @@ impl Client {
         const OPERATION: &str = "POST /v1/projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        organization.validate_at(&v::param("organization"), out);
+        params.organization.validate_at(&v::param("organization"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &organization;
+            let value = &params.organization;
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9562,6 +9527,11 @@ impl Client {
     ///
     /// `GET /v1/projects/{project}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectViewV1Params`](crate::params::ProjectViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9569,7 +9539,7 @@ impl Client {
     pub async fn project_view_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::Project>,
         Error<crate::types::ProjectViewV1Error>,
@@ -9579,7 +9549,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9587,7 +9557,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9600,6 +9570,11 @@ impl Client {
     ///
     /// `PUT /v1/projects/{project}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectUpdateV1Params`](crate::params::ProjectUpdateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9607,7 +9582,7 @@ impl Client {
     pub async fn project_update_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectUpdateV1Params,
         body: &crate::types::ProjectUpdate,
     ) -> Result<
         crate::ResponseValue<crate::types::Project>,
@@ -9618,7 +9593,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -9627,7 +9602,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9641,6 +9616,11 @@ impl Client {
     ///
     /// `DELETE /v1/projects/{project}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectDeleteV1Params`](crate::params::ProjectDeleteV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9648,14 +9628,14 @@ impl Client {
     pub async fn project_delete_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectDeleteV1Params,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::ProjectDeleteV1Error>> {
         const OPERATION: &str = "DELETE /v1/projects/{project}";
         let mut violations = Vec::new();
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9663,7 +9643,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9676,6 +9656,11 @@ impl Client {
     ///
     /// `GET /v1/projects/{project}/policy`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectPolicyViewV1Params`](crate::params::ProjectPolicyViewV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9684,7 +9669,7 @@ impl Client {
     pub async fn project_policy_view_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectPolicyViewV1Params,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectRolePolicy>,
         Error<crate::types::ProjectPolicyViewV1Error>,
@@ -9694,7 +9679,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
@@ -9702,7 +9687,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9715,6 +9700,11 @@ impl Client {
     ///
     /// `PUT /v1/projects/{project}/policy`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ProjectPolicyUpdateV1Params`](crate::params::ProjectPolicyUpdateV1Params).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -9723,7 +9713,7 @@ impl Client {
     pub async fn project_policy_update_v1(
         &self,
         project: &crate::types::NameOrId,
-        organization: Option<&crate::types::NameOrId>,
+        params: &crate::params::ProjectPolicyUpdateV1Params,
         body: &crate::types::ProjectRolePolicy,
     ) -> Result<
         crate::ResponseValue<crate::types::ProjectRolePolicy>,
@@ -9734,7 +9724,7 @@ impl Client {
         let out = &mut violations;
         project.validate_at(&v::param("project"), out);
         v::segment(&v::param("project"), &project.to_string(), out);
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             value.validate_at(&v::param("organization"), out);
         }
         body.validate_at(&crate::FieldPath::Root, out);
@@ -9743,7 +9733,7 @@ impl Client {
         let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &organization {
+        if let Some(value) = &params.organization {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
@@ -9759,8 +9749,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemComponentVersionListParams`](crate::params::SystemComponentVersionListParams).
     ///
     /// # Errors
     ///
@@ -9769,9 +9759,7 @@ impl Client {
     /// [`SystemComponentVersionListError`](crate::types::SystemComponentVersionListError).
     pub async fn system_component_version_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SystemComponentVersionListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UpdateableComponentResultsPage>,
         Error<crate::types::SystemComponentVersionListError>,
@@ -9779,23 +9767,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/components";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/system/update/components", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9810,8 +9798,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`UpdateDeploymentsListParams`](crate::params::UpdateDeploymentsListParams).
     ///
     /// # Errors
     ///
@@ -9820,9 +9808,7 @@ impl Client {
     /// [`UpdateDeploymentsListError`](crate::types::UpdateDeploymentsListError).
     pub async fn update_deployments_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::UpdateDeploymentsListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::UpdateDeploymentResultsPage>,
         Error<crate::types::UpdateDeploymentsListError>,
@@ -9830,23 +9816,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/deployments";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/system/update/deployments", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
@@ -9965,8 +9951,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `limit`: Maximum number of items returned by a single call
-    /// - `page_token`: Token returned by previous call to retrieve the subsequent page
+    /// - `params`: the query and header parameters,
+    ///   [`SystemUpdateListParams`](crate::params::SystemUpdateListParams).
     ///
     /// # Errors
     ///
@@ -9974,9 +9960,7 @@ impl Client {
     /// [`Error::Api`] holding a [`SystemUpdateListError`](crate::types::SystemUpdateListError).
     pub async fn system_update_list(
         &self,
-        limit: Option<u32>,
-        page_token: Option<&str>,
-        sort_by: Option<&crate::types::IdSortMode>,
+        params: &crate::params::SystemUpdateListParams,
     ) -> Result<
         crate::ResponseValue<crate::types::SystemUpdateResultsPage>,
         Error<crate::types::SystemUpdateListError>,
@@ -9984,23 +9968,23 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/updates";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/v1/system/update/updates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &limit {
+        if let Some(value) = &params.limit {
             query.push(("limit", value.to_string()));
         }
-        if let Some(value) = &page_token {
+        if let Some(value) = &params.page_token {
             query.push(("page_token", value.to_string()));
         }
-        if let Some(value) = &sort_by {
+        if let Some(value) = &params.sort_by {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);

@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/specs/petstore.yaml.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -333,7 +352,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `status`: Status values that need to be considered for filter
+    /// - `params`: the query and header parameters,
+    ///   [`FindPetsByStatusParams`](crate::params::FindPetsByStatusParams).
     ///
     /// # Errors
     ///
@@ -341,7 +361,7 @@ impl Client {
     /// [`Error::Api`] holding a [`FindPetsByStatusError`](crate::types::FindPetsByStatusError).
     pub async fn find_pets_by_status(
         &self,
-        status: &[crate::types::FindPetsByStatusStatusItem],
+        params: &crate::params::FindPetsByStatusParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::Pet>>,
         Error<crate::types::FindPetsByStatusError>,
@@ -349,13 +369,13 @@ impl Client {
         const OPERATION: &str = "GET /pet/findByStatus";
         let mut violations = Vec::new();
         let out = &mut violations;
-        status.validate_at(&v::param("status"), out);
+        params.status.validate_at(&v::param("status"), out);
         v::result(violations).map_err(Error::Validation)?;
         let url = format!("{}/pet/findByStatus", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &status;
+            let value = &params.status;
             for value in value.iter() {
                 query.push(("status", value.to_string()));
             }
@@ -375,7 +395,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `tags`: Tags to filter by
+    /// - `params`: the query and header parameters,
+    ///   [`FindPetsByTagsParams`](crate::params::FindPetsByTagsParams).
     ///
     /// # Errors
     ///
@@ -384,7 +405,7 @@ impl Client {
     #[deprecated]
     pub async fn find_pets_by_tags(
         &self,
-        tags: &[String],
+        params: &crate::params::FindPetsByTagsParams,
     ) -> Result<
         crate::ResponseValue<Vec<crate::types::Pet>>,
         Error<crate::types::FindPetsByTagsError>,
@@ -394,7 +415,7 @@ impl Client {
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &tags;
+            let value = &params.tags;
             for value in value.iter() {
                 query.push(("tags", value.to_string()));
             }
@@ -490,6 +511,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `pet_id`: Pet id to delete
+    /// - `params`: the query and header parameters,
+    ///   [`DeletePetParams`](crate::params::DeletePetParams).
     ///
     /// # Errors
     ///
@@ -498,7 +521,7 @@ impl Client {
     pub async fn delete_pet(
         &self,
         pet_id: i64,
-        api_key: Option<&str>,
+        params: &crate::params::DeletePetParams,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::DeletePetError>> {
         const OPERATION: &str = "DELETE /pet/{petId}";
         let mut violations = Vec::new();
@@ -508,7 +531,7 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&pet_id.to_string());
         let url = format!("{}/pet/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::DELETE, url);
-        if let Some(value) = &api_key {
+        if let Some(value) = &params.api_key {
             request = request.header("api_key", value.to_string());
         }
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
@@ -754,8 +777,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `username`: The user name for login
-    /// - `password`: The password for login in clear text
+    /// - `params`: the query and header parameters,
+    ///   [`LoginUserParams`](crate::params::LoginUserParams).
     ///
     /// # Errors
     ///
@@ -763,19 +786,18 @@ impl Client {
     /// [`Error::Api`] holding a [`LoginUserError`](crate::types::LoginUserError).
     pub async fn login_user(
         &self,
-        username: &str,
-        password: &str,
+        params: &crate::params::LoginUserParams,
     ) -> Result<crate::ResponseValue<String>, Error<crate::types::LoginUserError>> {
         const OPERATION: &str = "GET /user/login";
         let url = format!("{}/user/login", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &username;
+            let value = &params.username;
             query.push(("username", value.to_string()));
         }
         {
-            let value = &password;
+            let value = &params.password;
             query.push(("password", value.to_string()));
         }
         request = request.query(&query);

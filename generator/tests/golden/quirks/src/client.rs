@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/quirks/quirks.yaml.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {
@@ -279,6 +298,11 @@ impl Client {
     ///
     /// `GET /search/{segment_0}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`SearchParams`](crate::params::SearchParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -286,47 +310,43 @@ impl Client {
     pub async fn search(
         &self,
         segment_0: &str,
-        query: &str,
-        url: Option<&str>,
-        request: Option<&str>,
-        out_2: Option<&str>,
-        violations_2: Option<i64>,
+        params: &crate::params::SearchParams,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::SearchError>> {
         const OPERATION: &str = "GET /search/{segment_0}";
         let mut violations = Vec::new();
         let out = &mut violations;
         v::length(&v::param("segment_0"), segment_0, Some(1), None, out);
         v::segment(&v::param("segment_0"), segment_0, out);
-        v::length(&v::param("query"), query, None, Some(10), out);
-        if let Some(value) = &out_2 {
+        v::length(&v::param("query"), &params.query, None, Some(10), out);
+        if let Some(value) = &params.out {
             v::length(&v::param("out"), value, None, Some(3), out);
         }
-        if let Some(value) = &violations_2 {
+        if let Some(value) = &params.violations {
             v::range(&v::param("violations"), *value as f64, Some(0.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0_2 = crate::encode_path_segment(segment_0);
-        let url_2 = format!("{}/search/{}", self.core.base_url, segment_0_2);
-        let mut request_2 = self.core.http.request(reqwest::Method::GET, url_2);
-        let mut query_2: Vec<(&str, String)> = Vec::new();
+        let url = format!("{}/search/{}", self.core.base_url, segment_0_2);
+        let mut request = self.core.http.request(reqwest::Method::GET, url);
+        let mut query: Vec<(&str, String)> = Vec::new();
         {
-            let value = &query;
-            query_2.push(("query", value.to_string()));
+            let value = &params.query;
+            query.push(("query", value.to_string()));
         }
-        if let Some(value) = &url {
-            query_2.push(("url", value.to_string()));
+        if let Some(value) = &params.url {
+            query.push(("url", value.to_string()));
         }
-        if let Some(value) = &request {
-            query_2.push(("request", value.to_string()));
+        if let Some(value) = &params.request {
+            query.push(("request", value.to_string()));
         }
-        if let Some(value) = &out_2 {
-            query_2.push(("out", value.to_string()));
+        if let Some(value) = &params.out {
+            query.push(("out", value.to_string()));
         }
-        request_2 = request_2.query(&query_2);
-        if let Some(value) = &violations_2 {
-            request_2 = request_2.header("violations", value.to_string());
+        request = request.query(&query);
+        if let Some(value) = &params.violations {
+            request = request.header("violations", value.to_string());
         }
-        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request_2)
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
@@ -337,7 +357,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `wide`: An integer bound beyond 64 bits, as JavaScript prints -2^63.
+    /// - `params`: the query and header parameters,
+    ///   [`ListProjectsParams`](crate::params::ListProjectsParams).
     ///
     /// # Errors
     ///
@@ -345,9 +366,7 @@ impl Client {
     /// [`Error::Api`] holding a [`ListProjectsError`](crate::types::ListProjectsError).
     pub async fn list_projects(
         &self,
-        properties: Option<&[String]>,
-        filter: Option<&str>,
-        wide: Option<i64>,
+        params: &crate::params::ListProjectsParams,
     ) -> Result<
         crate::ResponseValue<crate::types::Settings>,
         Error<crate::types::ListProjectsError>,
@@ -355,7 +374,7 @@ impl Client {
         const OPERATION: &str = "GET /projects";
         let mut violations = Vec::new();
         let out = &mut violations;
-        if let Some(value) = &wide {
+        if let Some(value) = &params.wide {
             v::range(
                 &v::param("wide"),
                 *value as f64,
@@ -368,15 +387,15 @@ impl Client {
         let url = format!("{}/projects", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &properties {
+        if let Some(value) = &params.properties {
             for value in value.iter() {
                 query.push(("properties", value.to_string()));
             }
         }
-        if let Some(value) = &filter {
+        if let Some(value) = &params.filter {
             query.push(("filter", value.to_string()));
         }
-        if let Some(value) = &wide {
+        if let Some(value) = &params.wide {
             query.push(("wide", value.to_string()));
         }
         request = request.query(&query);

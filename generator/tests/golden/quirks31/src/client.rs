@@ -2,6 +2,7 @@
 // From generator/tests/fixtures/quirks/quirks31.yaml.
 
 //! The client: a builder, and one async method per operation of the spec.
+
 use std::time::Duration;
 use crate::retry::Idempotent;
 use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
@@ -14,6 +15,7 @@ use crate::validation::{self as v, Validate as _};
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<crate::SecretString>,
+    token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
     #[cfg(feature = "middleware")]
     middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -41,6 +43,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes bearer tokens from `provider`, asked before every attempt: see
+    /// [`TokenProvider`](crate::TokenProvider). Hand several clients an `Arc` of one
+    /// provider to share its tokens. Wins over every other way of authenticating.
+    pub fn token_provider(
+        mut self,
+        provider: impl crate::TokenProvider + 'static,
+    ) -> Self {
+        self.token_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
     /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
     /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
     /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
@@ -56,10 +69,10 @@ impl ClientBuilder {
     /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
     /// this builder is applied to each attempt. A
     /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
-    /// as well, is a [`BuildError::Incompatible`]. The token request of the
-    /// client-credentials flow goes through the stack too. A failure a middleware raises
-    /// itself is [`Error::Middleware`]. Only with the `middleware` feature
-    /// (`reqwest-middleware` 0.4).
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
     ///
     /// ```
     #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
@@ -193,11 +206,17 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let auth_token = self.bearer_token;
-        let auth = match &auth_token {
-            Some(token) => crate::auth::Auth::Bearer(token.clone()),
-            None => crate::auth::Auth::None,
-        };
+        #[allow(unused_mut)]
+        let mut provider = self
+            .token_provider
+            .or_else(|| {
+                let token = crate::StaticToken(self.bearer_token?);
+                Some(
+                    std::sync::Arc::new(token)
+                        as std::sync::Arc<dyn crate::TokenProvider>,
+                )
+            });
+        let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         Ok(Client {

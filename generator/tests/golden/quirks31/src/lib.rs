@@ -59,6 +59,10 @@ mod validation;
 #[rustfmt::skip]
 mod pattern;
 
+pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
+
+#[cfg(feature = "private-key-jwt")]
+pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, RateLimit};
 pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};

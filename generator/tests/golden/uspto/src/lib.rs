@@ -65,6 +65,10 @@ pub mod types;
 #[allow(dead_code)]
 mod validation;
 
+pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
+
+#[cfg(feature = "private-key-jwt")]
+pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, RateLimit};
 pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};
