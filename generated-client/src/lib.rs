@@ -65,6 +65,14 @@ mod pattern;
 #[rustfmt::skip]
 pub mod params;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mock_server;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
 
 #[cfg(feature = "private-key-jwt")]

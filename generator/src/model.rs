@@ -330,6 +330,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a 2xx answer holds.
     pub success: Success,
+    /// The status of the 2xx answer the spec declares first (200 when it declares a range or
+    /// only `default`).
+    pub success_status: u16,
     /// The name of the error type: one variant per declared error status, and `Other`.
     pub error_name: String,
     /// The declared error answers, most specific first (codes, then ranges, then `default`).
@@ -892,6 +895,8 @@ impl FormatName for openapiv3::NumberFormat {
 /// Names a parameter never takes: the body argument, and the names the checks of parameters are
 /// written with (`emit::types::check` appends to `out`).
 const PARAM_RESERVED: &[&str] = &["body", "self", "out", "violations"];
+/// Names a client method may not take: the client's own methods, and the mock server's (which
+/// has a method per operation too).
 const METHOD_RESERVED: &[&str] = &[
     "new",
     "builder",
@@ -899,6 +904,13 @@ const METHOD_RESERVED: &[&str] = &[
     "clone",
     "with_retry",
     "with_timeout",
+    "with_header",
+    "start",
+    "start_with",
+    "uri",
+    "client",
+    "verify",
+    "operations",
 ];
 
 impl<'a> Lowerer<'a> {
@@ -2121,6 +2133,7 @@ impl Lowerer<'_> {
         let error_name = self.type_names.claim(format!("{type_hint}Error"));
         let mut variants = Scope::with_reserved(&["Other"]);
         let mut errors: Vec<ErrorCase> = Vec::new();
+        let mut success_status = 200;
         let responses = op
             .responses
             .responses
@@ -2155,6 +2168,10 @@ impl Lowerer<'_> {
                 .map(|(_, media)| media.schema.as_ref());
             if is_success {
                 if success.is_none() {
+                    success_status = match code {
+                        Some(StatusCode::Code(code)) => *code,
+                        _ => 200,
+                    };
                     success = Some(match json {
                         Some(Some(schema)) => Success::Json(self.shape(
                             schema,
@@ -2214,6 +2231,7 @@ impl Lowerer<'_> {
             params,
             body,
             success,
+            success_status,
             error_name,
             errors,
             paging,

@@ -2,6 +2,7 @@
 //! once by `prettyplease`; the support modules every client needs are copied in as they are.
 
 mod client;
+mod mock;
 mod params;
 mod types;
 
@@ -18,6 +19,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/auth.rs", include_str!("../runtime/auth.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
     ("src/http.rs", include_str!("../runtime/http.rs")),
+    (
+        "src/mock_server.rs",
+        include_str!("../runtime/mock_server.rs"),
+    ),
     ("src/nullable.rs", include_str!("../runtime/nullable.rs")),
     ("src/open_enum.rs", include_str!("../runtime/open_enum.rs")),
     ("src/pages.rs", include_str!("../runtime/pages.rs")),
@@ -46,6 +51,7 @@ fn rust_files(model: &Model) -> Vec<(&'static str, BuildFile)> {
         files.push(("src/params.rs", params::params_rs));
     }
     files.push(("src/client.rs", client::client_rs));
+    files.push(("src/mock.rs", mock::mock_rs));
     files
 }
 
@@ -220,6 +226,8 @@ enum Part {
     Types(std::ops::Range<usize>),
     /// The operations' parameter structs.
     Params,
+    /// The typed mock server's operations.
+    Mock,
     /// The operations in the range, as `impl Client` methods (the first part holds the rest of
     /// the file, the builder, and the block's opening line; the last one its closing brace).
     Client(std::ops::Range<usize>),
@@ -231,6 +239,7 @@ impl Part {
             Part::Lib => "src/lib.rs",
             Part::Types(_) => "src/types.rs",
             Part::Params => "src/params.rs",
+            Part::Mock => "src/mock.rs",
             Part::Client(_) => "src/client.rs",
         }
     }
@@ -241,6 +250,7 @@ impl Part {
             Part::Lib => print_items(path, lib_rs(model)),
             Part::Types(range) => print_items(path, types::types_part(model, sets, range.clone())),
             Part::Params => print_items(path, params::params_rs(model)),
+            Part::Mock => print_items(path, mock::mock_rs(model)),
             Part::Client(range) => {
                 let tokens = client::client_part(model, &sets.checked, range.clone());
                 let text = print_items(path, tokens)?;
@@ -278,6 +288,7 @@ fn parts(model: &Model) -> Vec<Part> {
         .chain(ranges(model.types.len(), TYPES_PER_PART).map(Part::Types))
         .chain(params::has_params(model).then_some(Part::Params))
         .chain(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Client))
+        .chain(std::iter::once(Part::Mock))
         .collect()
 }
 
@@ -604,10 +615,13 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     toml.push_str(
         "tokio = { version = \"1\", features = [\"sync\", \"time\"] }\n\
          tracing = \"0.1\"\n\
+         wiremock = { version = \"0.6\", optional = true }\n\
          \n\
          [features]\n\
          # Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
          middleware = [\"dep:reqwest-middleware\"]\n\
+         # A typed mock server of the API, for testing code that calls the client (`mock`).\n\
+         mock = [\"dep:wiremock\"]\n\
          # The OAuth2 client-credentials flow with a signed client assertion (`PrivateKeyJwt`).\n\
          private-key-jwt = [\"dep:jsonwebtoken\"]\n\
          \n\
@@ -703,6 +717,12 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod validation;
         #pattern
         #params
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        mod mock_server;
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
 
         pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
         #[cfg(feature = "private-key-jwt")]

@@ -58,6 +58,14 @@ pub mod types;
 #[allow(dead_code)]
 mod validation;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mock_server;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
 
 #[cfg(feature = "private-key-jwt")]

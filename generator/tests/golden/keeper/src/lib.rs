@@ -62,6 +62,14 @@ mod validation;
 #[rustfmt::skip]
 pub mod params;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mock_server;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
 
 #[cfg(feature = "private-key-jwt")]

@@ -59,6 +59,14 @@ mod validation;
 #[rustfmt::skip]
 mod pattern;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mock_server;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenProvider};
 
 #[cfg(feature = "private-key-jwt")]
