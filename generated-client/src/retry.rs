@@ -184,3 +184,191 @@ fn until_reset(headers: &HeaderMap) -> Option<Duration> {
             .unwrap_or(Duration::ZERO),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    //! The wait computed for each kind of answer, without sleeping.
+
+    use super::*;
+
+    // The policy is called only through these two, so a change to its signatures changes them.
+
+    /// The wait before retry number `retry` of an answer with `status` and `headers`, for an
+    /// idempotent operation.
+    fn wait_after(
+        policy: RetryPolicy,
+        status: u16,
+        headers: &[(&str, String)],
+        retry: u32,
+    ) -> Option<Duration> {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        let status = StatusCode::from_u16(status).unwrap();
+        policy.after_status(status, &map, retry, Idempotent::Yes)
+    }
+
+    /// The wait before retry number `retry` after a connection failure, for an idempotent
+    /// operation.
+    fn wait_after_connection_error(policy: RetryPolicy, retry: u32) -> Option<Duration> {
+        policy.after_connection_error(retry, true, Idempotent::Yes)
+    }
+
+    /// The wait before the first retry of an answer with `status` and `headers`.
+    fn wait(policy: RetryPolicy, status: u16, headers: &[(&str, String)]) -> Option<Duration> {
+        wait_after(policy, status, headers, 0)
+    }
+
+    fn unix_in(seconds: u64) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + seconds
+    }
+
+    fn secs(n: u64) -> Option<Duration> {
+        Some(Duration::from_secs(n))
+    }
+
+    #[test]
+    fn retry_after_in_seconds_is_the_wait() {
+        let after = |value: &str| [("retry-after", value.to_owned())];
+        assert_eq!(wait(RetryPolicy::default(), 429, &after("5")), secs(5));
+        assert_eq!(wait(RetryPolicy::default(), 503, &after(" 0 ")), secs(0));
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_is_the_time_until_it() {
+        let at = UNIX_EPOCH + Duration::from_secs(unix_in(10));
+        let date = [("retry-after", httpdate::fmt_http_date(at))];
+        let waited = wait(RetryPolicy::default(), 429, &date).unwrap();
+        assert!(
+            waited > Duration::from_secs(8) && waited <= Duration::from_secs(10),
+            "{waited:?}"
+        );
+        let past = [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".to_owned())];
+        assert_eq!(wait(RetryPolicy::default(), 429, &past), secs(0));
+    }
+
+    #[test]
+    fn the_reset_header_is_the_time_until_the_reset() {
+        let reset = [("x-ratelimit-reset", unix_in(20).to_string())];
+        let waited = wait(RetryPolicy::default(), 429, &reset).unwrap();
+        assert!(
+            waited > Duration::from_secs(18) && waited <= Duration::from_secs(20),
+            "{waited:?}"
+        );
+        let past = [("x-ratelimit-reset", "1000000000".to_owned())];
+        assert_eq!(wait(RetryPolicy::default(), 429, &past), secs(0));
+    }
+
+    #[test]
+    fn retry_after_wins_over_the_reset_header() {
+        let both = [
+            ("x-ratelimit-reset", unix_in(30).to_string()),
+            ("retry-after", "5".to_owned()),
+        ];
+        assert_eq!(wait(RetryPolicy::default(), 429, &both), secs(5));
+        // A Retry-After that is neither seconds nor a date leaves the reset header to decide.
+        let unreadable = [
+            ("x-ratelimit-reset", unix_in(30).to_string()),
+            ("retry-after", "soon".to_owned()),
+        ];
+        let waited = wait(RetryPolicy::default(), 429, &unreadable).unwrap();
+        assert!(waited > Duration::from_secs(28), "{waited:?}");
+    }
+
+    #[test]
+    fn max_delay_and_the_default_cap_clamp_what_the_server_asks_for() {
+        let thirty = [("retry-after", "30".to_owned())];
+        assert_eq!(wait(RetryPolicy::default(), 429, &thirty), secs(30));
+        let short = RetryPolicy::default().max_delay(Duration::from_secs(10));
+        assert_eq!(wait(short, 429, &thirty), secs(10));
+        assert_eq!(
+            wait(short, 429, &[("x-ratelimit-reset", unix_in(30).to_string())]),
+            secs(10)
+        );
+        // The default cap: 60 s, however far ahead the server asks.
+        let hour = [("retry-after", "3600".to_owned())];
+        assert_eq!(wait(RetryPolicy::default(), 503, &hour), secs(60));
+        let far = [("x-ratelimit-reset", unix_in(86_400).to_string())];
+        assert_eq!(wait(RetryPolicy::default(), 429, &far), secs(60));
+        let date = [(
+            "retry-after",
+            httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600)),
+        )];
+        assert_eq!(wait(RetryPolicy::default(), 429, &date), secs(60));
+    }
+
+    #[test]
+    fn only_408_429_and_5xx_answers_are_retried() {
+        let policy = RetryPolicy::default().base_delay(Duration::from_millis(100));
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(wait(policy, status, &[]).is_some(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 200, 304] {
+            assert_eq!(wait(policy, status, &[]), None, "{status}");
+        }
+        let no_5xx = policy.retry_server_errors(false);
+        assert_eq!(wait(no_5xx, 503, &[]), None);
+        assert!(wait(no_5xx, 429, &[]).is_some());
+        assert!(wait(no_5xx, 408, &[]).is_some());
+        assert_eq!(wait(RetryPolicy::none(), 429, &[]), None);
+    }
+
+    #[test]
+    fn an_operation_that_is_not_idempotent_is_retried_only_when_not_acted_on() {
+        let policy = RetryPolicy::default().base_delay(Duration::from_millis(100));
+        let none = HeaderMap::new();
+        let after = |policy: RetryPolicy, status: u16| {
+            let status = StatusCode::from_u16(status).unwrap();
+            policy.after_status(status, &none, 0, Idempotent::No)
+        };
+        for status in [408, 429, 503] {
+            assert!(after(policy, status).is_some(), "{status}");
+        }
+        for status in [500, 502, 504, 501, 400, 409] {
+            assert_eq!(after(policy, status), None, "{status}");
+        }
+        assert_eq!(after(policy.retry_server_errors(false), 503), None);
+        // A connection never made: nothing was sent. One that broke once made: it may have been.
+        assert!(policy.after_connection_error(0, false, Idempotent::No).is_some());
+        assert_eq!(policy.after_connection_error(0, true, Idempotent::No), None);
+        assert!(policy.after_connection_error(0, true, Idempotent::Yes).is_some());
+    }
+
+    #[test]
+    fn retries_stop_at_max_retries() {
+        let policy = RetryPolicy::default().max_retries(2);
+        assert!(wait_after(policy, 503, &[], 1).is_some());
+        assert_eq!(wait_after(policy, 503, &[], 2), None);
+        assert!(wait_after_connection_error(policy, 1).is_some());
+        assert_eq!(wait_after_connection_error(policy, 2), None);
+        let no_connections = policy.retry_connection_errors(false);
+        assert_eq!(wait_after_connection_error(no_connections, 0), None);
+    }
+
+    #[test]
+    fn without_headers_the_wait_is_an_exponential_backoff_with_jitter() {
+        let policy = RetryPolicy::default()
+            .max_retries(10)
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(350));
+        let ms = Duration::from_millis;
+        for _ in 0..100 {
+            let first = wait(policy, 502, &[]).unwrap();
+            assert!(first >= ms(50) && first <= ms(100), "{first:?}");
+            let second = wait_after_connection_error(policy, 1).unwrap();
+            assert!(second >= ms(100) && second <= ms(200), "{second:?}");
+            let third = wait_after_connection_error(policy, 2).unwrap();
+            assert!(third >= ms(200) && third <= ms(350), "{third:?}");
+            // Past max_delay from the fourth on (400 ms to 800 ms, clamped).
+            assert_eq!(wait_after_connection_error(policy, 3), Some(ms(350)));
+        }
+    }
+}

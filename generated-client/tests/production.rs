@@ -3,14 +3,17 @@
 //! concurrent calls through one client.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use generated_client::types::{UpdateResourceServerError, UpdateResourceServerRequestContent};
+use generated_client::types::{
+    DeleteResourceServerError, UpdateResourceServerError, UpdateResourceServerRequestContent,
+};
 use generated_client::{Client, Error, RetryPolicy};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 fn ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({ "id": "rs_1", "name": "Payments" }))
@@ -60,28 +63,132 @@ async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
 }
 
+/// Answers the n-th request with the n-th template (the last one from then on), and notes when
+/// each request arrived.
+struct Sequence {
+    answers: Vec<ResponseTemplate>,
+    arrivals: Arc<Mutex<Vec<SystemTime>>>,
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut arrivals = self.arrivals.lock().unwrap();
+        arrivals.push(SystemTime::now());
+        self.answers[(arrivals.len() - 1).min(self.answers.len() - 1)].clone()
+    }
+}
+
+/// A server that answers DELETEs with `answers` in turn, and the times the DELETEs arrived.
+async fn answering_deletes(
+    answers: Vec<ResponseTemplate>,
+) -> (MockServer, Arc<Mutex<Vec<SystemTime>>>) {
+    let server = MockServer::start().await;
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("DELETE"))
+        .respond_with(Sequence {
+            answers,
+            arrivals: arrivals.clone(),
+        })
+        .mount(&server)
+        .await;
+    (server, arrivals)
+}
+
+fn now_unix() -> Duration {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap()
+}
+
+/// Deletes `rs_1` through a client with a fast backoff (10 ms), so that only a wait the server
+/// asks for can take a second; a call that takes 10 s has waited for something else.
+async fn delete_with_fast_backoff(
+    server: &MockServer,
+) -> Result<(), Error<DeleteResourceServerError>> {
+    let client = client_of(server, fast_retries());
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client.delete_resource_server("rs_1"),
+    )
+    .await
+    .expect("the call waited longer than anything it was asked to")
+    .map(|_| ())
+}
+
+/// The wait between the first and the second request.
+fn first_wait(arrivals: &Mutex<Vec<SystemTime>>) -> Duration {
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2, "one retry");
+    arrivals[1].duration_since(arrivals[0]).unwrap()
+}
+
 #[tokio::test]
 async fn too_many_requests_waits_until_the_reset_then_succeeds() {
-    let reset = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 1;
+    // At least a second ahead: the backoff (10 ms) cannot cover the wait by chance. (How long
+    // after the first request the retry came is not bounded below: the first may arrive a few
+    // milliseconds less than a second before the reset.)
+    let reset = now_unix().as_secs() + 2;
     let limited = ResponseTemplate::new(429)
         .insert_header("x-ratelimit-limit", "10")
         .insert_header("x-ratelimit-remaining", "0")
         .insert_header("x-ratelimit-reset", reset.to_string().as_str());
-    let server = answering_first(limited, 1).await;
-    let updated = update(&client_of(&server, RetryPolicy::default()))
-        .await
-        .unwrap();
-    assert_eq!(updated.id.as_deref(), Some("rs_1"));
-    assert_eq!(requests(&server).await, 2, "one retry");
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    let (server, arrivals) = answering_deletes(vec![limited, ResponseTemplate::new(204)]).await;
+    delete_with_fast_backoff(&server).await.unwrap();
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2, "one retry");
+    let retried_at = arrivals[1];
     assert!(
-        now >= Duration::from_secs(reset),
-        "retried before the reset: {now:?} < {reset}"
+        retried_at >= UNIX_EPOCH + Duration::from_secs(reset),
+        "retried before the reset: {:?} < {reset}",
+        retried_at.duration_since(UNIX_EPOCH).unwrap()
     );
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_waited_for() {
+    let busy = ResponseTemplate::new(503).insert_header("retry-after", "1");
+    let (server, arrivals) = answering_deletes(vec![busy, ResponseTemplate::new(204)]).await;
+    delete_with_fast_backoff(&server).await.unwrap();
+    assert!(first_wait(&arrivals) >= Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_waited_for() {
+    // HTTP dates have whole seconds: two ahead is at least one ahead.
+    let at = UNIX_EPOCH + Duration::from_secs(now_unix().as_secs() + 2);
+    let limited = ResponseTemplate::new(429)
+        .insert_header("retry-after", httpdate::fmt_http_date(at).as_str());
+    let (server, arrivals) = answering_deletes(vec![limited, ResponseTemplate::new(204)]).await;
+    delete_with_fast_backoff(&server).await.unwrap();
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2, "one retry");
+    let retried_at = arrivals[1];
+    assert!(
+        retried_at >= at,
+        "retried before the date: {retried_at:?} < {at:?}"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_wins_over_the_reset_header() {
+    // Retry-After says 1 s, the reset is 30 s away: waiting for the reset fails the timeout.
+    let reset = now_unix().as_secs() + 30;
+    let limited = ResponseTemplate::new(429)
+        .insert_header("retry-after", "1")
+        .insert_header("x-ratelimit-reset", reset.to_string().as_str());
+    let (server, arrivals) = answering_deletes(vec![limited, ResponseTemplate::new(204)]).await;
+    delete_with_fast_backoff(&server).await.unwrap();
+    let waited = first_wait(&arrivals);
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(10),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_timeout_answer_is_retried() {
+    let (server, arrivals) =
+        answering_deletes(vec![ResponseTemplate::new(408), ResponseTemplate::new(204)]).await;
+    delete_with_fast_backoff(&server).await.unwrap();
+    assert_eq!(arrivals.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -287,7 +394,7 @@ async fn client_credentials_refresh_an_expired_token() {
         .and(path("/oauth/token/"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({ "access_token": "tok-1", "expires_in": 1 })),
+                .set_body_json(json!({ "access_token": "tok-1", "expires_in": 4 })),
         )
         .up_to_n_times(1)
         .with_priority(1)
@@ -306,10 +413,15 @@ async fn client_credentials_refresh_an_expired_token() {
         .mount(&server)
         .await;
 
+    // A 4 s token is refreshed halfway, 2 s after it was fetched: the second call has 2 s to
+    // find it fresh, however busy the machine.
     let client = credentials_client(&server);
     update(&client).await.unwrap();
+    let fetched_before = Instant::now();
     update(&client).await.unwrap(); // still fresh: no fetch
-    tokio::time::sleep(Duration::from_millis(600)).await; // past the refresh point of a 1 s token
+    let second_call = fetched_before.elapsed();
+    // Past the refresh point, counted from after the first call (after the fetch).
+    tokio::time::sleep_until((fetched_before + Duration::from_millis(2100)).into()).await;
     update(&client).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
@@ -318,7 +430,11 @@ async fn client_credentials_refresh_an_expired_token() {
         .filter(|r| r.method.as_str() == "PATCH")
         .map(|r| r.headers.get("authorization").unwrap().to_str().unwrap())
         .collect();
-    assert_eq!(tokens, ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
+    assert_eq!(
+        tokens,
+        ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"],
+        "the second call took {second_call:?}"
+    );
 }
 
 #[tokio::test]
@@ -352,12 +468,28 @@ async fn a_refused_token_request_is_a_clear_error_and_nothing_reaches_the_api() 
     );
 }
 
+/// Answers a PATCH with the resource server it names: the id from its path, the name from its
+/// body, after a delay that differs from one request to the next (so answers come back out of
+/// order).
+struct Echo;
+
+impl Respond for Echo {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let id = request.url.path().rsplit('/').next().unwrap().to_owned();
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+        let n: u64 = id.trim_start_matches("rs_").parse().unwrap_or(0);
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "id": id, "name": body["name"] }))
+            .set_delay(Duration::from_millis((n * 37) % 50))
+    }
+}
+
 #[tokio::test]
 async fn a_hundred_concurrent_updates_through_one_client() {
     fn shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
-        .respond_with(ok())
+        .respond_with(Echo)
         .expect(100)
         .mount(&server)
         .await;
@@ -377,9 +509,54 @@ async fn a_hundred_concurrent_updates_through_one_client() {
             })
         })
         .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap().unwrap().id.as_deref(), Some("rs_1"));
+    // Each call got the answer to its own request.
+    for (i, call) in calls.into_iter().enumerate() {
+        let updated = call.await.unwrap().unwrap();
+        let expected_id = format!("rs_{i}");
+        let expected_name = format!("api {i}");
+        assert_eq!(
+            (updated.id.as_deref(), updated.name.as_deref()),
+            (Some(expected_id.as_str()), Some(expected_name.as_str()))
+        );
     }
+}
+
+#[tokio::test]
+async fn an_api_error_keeps_the_headers_of_the_last_answer() {
+    let answer = |attempt: &str| {
+        ResponseTemplate::new(503)
+            .insert_header("x-request-id", format!("req-{attempt}").as_str())
+            .insert_header("x-ratelimit-remaining", "7")
+    };
+    let (server, _) = answering_deletes(vec![answer("1"), answer("2"), answer("3")]).await;
+    let Err(Error::Api(api)) = delete_with_fast_backoff(&server).await else {
+        panic!("expected the last 503")
+    };
+    assert_eq!(requests(&server).await, 3, "the first try and 2 retries");
+    assert_eq!(api.headers["x-request-id"], "req-3");
+    assert_eq!(api.headers["x-ratelimit-remaining"], "7");
+    assert_eq!(api.rate_limit.and_then(|limit| limit.remaining), Some(7));
+
+    // Without retries too, and for a typed error answer.
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .insert_header("x-request-id", "req-conflict")
+                .set_body_json(
+                    json!({ "statusCode": 409, "error": "Conflict", "message": "taken" }),
+                ),
+        )
+        .mount(&server)
+        .await;
+    let Err(Error::Api(api)) = update(&client_of(&server, fast_retries())).await else {
+        panic!("expected a 409")
+    };
+    assert!(
+        matches!(&api.body, UpdateResourceServerError::Conflict(Some(body)) if body.message == "taken")
+    );
+    assert_eq!(api.headers["x-request-id"], "req-conflict");
+    assert_eq!(api.headers["content-type"], "application/json");
 }
 
 #[tokio::test]

@@ -470,16 +470,147 @@ fn errors_say_where_and_what() {
     );
 }
 
+/// Each warning of a spec, as `location: message`, and the generated files.
+fn warnings(spec: &str) -> (Vec<String>, generator::Output) {
+    let output = generate_ok(spec);
+    let warnings = output.warnings.iter().map(ToString::to_string).collect();
+    (warnings, output)
+}
+
+/// One operation `GET /a` with the given parameter (YAML flow mapping) and a component `Obj`.
+fn with_parameter(parameter: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{ title: Test, version: '1' }}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters: [{parameter}]\n      responses: {{ '204': {{ description: Done. }} }}\ncomponents:\n  schemas:\n    Obj: {{ type: object, properties: {{ a: {{ type: string }} }} }}\n"
+    )
+}
+
 #[test]
-fn unsupported_constructs_are_warnings_with_a_fallback() {
-    let output = generate_ok(&with_schema("not: { type: string }"));
-    assert!(output
-        .warnings
-        .iter()
-        .any(|w| w.location == "#/components/schemas/T" && w.message.contains("`not`")));
+fn a_cookie_parameter_is_a_warning_and_never_sent() {
+    let (found, output) = warnings(&with_parameter(
+        "{ name: session, in: cookie, schema: { type: string } }",
+    ));
+    assert_eq!(
+        found,
+        [
+            r#"#/paths/~1a/get/parameters/0: cookie parameter "session" is not supported and is never sent"#
+        ]
+    );
+    let client = squeeze(&output.files["src/client.rs"]);
     assert!(
-        output.files["src/types.rs"].is_empty()
-            || !output.files["src/types.rs"].contains("pub struct T")
+        client.contains(&squeeze("pub async fn get_a(&self,)")),
+        "{client}"
+    );
+    assert!(!client.contains("session"), "{client}");
+}
+
+#[test]
+fn an_object_parameter_is_a_warning_and_sent_as_text() {
+    for schema in [
+        "{ $ref: '#/components/schemas/Obj' }",
+        "{ type: object, properties: { a: { type: string } } }",
+    ] {
+        let (found, output) = warnings(&with_parameter(&format!(
+            "{{ name: filter, in: query, schema: {schema} }}"
+        )));
+        assert_eq!(
+            found,
+            ["#/paths/~1a/get/parameters/0: object parameters are not supported; sent as a plain string"],
+            "{schema}"
+        );
+        let params = squeeze(&output.files["src/params.rs"]);
+        assert!(
+            params.contains(&squeeze("pub filter: Option<String>,")),
+            "{params}"
+        );
+    }
+}
+
+#[test]
+fn a_look_around_pattern_is_checked_with_fancy_regex_without_a_warning() {
+    let (found, output) = warnings(&with_parameter(
+        "{ name: q, in: query, schema: { type: string, pattern: '^(?!admin)[a-z]+$' } }",
+    ));
+    assert_eq!(found, Vec::<String>::new());
+    assert!(output.files["Cargo.toml"].contains("fancy-regex"));
+    assert!(output.files.contains_key("src/pattern.rs"));
+    let client = squeeze(&output.files["src/client.rs"]);
+    assert!(
+        client.contains(&squeeze(r#"Pattern::new("^(?!admin)[a-z]+$","#)),
+        "{client}"
+    );
+}
+
+#[test]
+fn a_pattern_neither_engine_reads_is_a_warning_and_not_checked() {
+    let (found, output) = warnings(&with_parameter(
+        "{ name: q, in: query, schema: { type: string, pattern: '(unclosed' } }",
+    ));
+    assert_eq!(
+        found,
+        [
+            r#"#/paths/~1a/get/parameters/0/schema: `pattern` "(unclosed" is not a regular expression Rust's `regex` or `fancy-regex` reads (Parsing error at position 9: Opening parenthesis without closing parenthesis); it is not checked"#
+        ]
+    );
+    assert!(!output.files["Cargo.toml"].contains("regex"));
+    assert!(!output.files["src/client.rs"].contains("Pattern"));
+}
+
+#[test]
+fn one_of_beside_properties_is_a_warning_and_the_properties_are_kept() {
+    let (found, output) = warnings(&with_schema(
+        "type: object\nproperties:\n  a: { type: string }\n  b: { type: string }\noneOf:\n  - { required: [a] }\n  - { required: [b] }",
+    ));
+    assert_eq!(
+        found,
+        ["#/components/schemas/T: `oneOf` beside properties or `allOf` only constrains which properties go together; that is not checked"]
+    );
+    let types = squeeze(&output.files["src/types.rs"]);
+    assert!(
+        types.contains(&squeeze("pub struct T { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub a: Option<String>,")),
+        "{types}"
+    );
+}
+
+#[test]
+fn not_is_a_warning_and_any_json_value() {
+    let (found, output) = warnings(&with_schema(
+        "type: object\nproperties:\n  a: { not: { type: string } }",
+    ));
+    assert_eq!(
+        found,
+        ["#/components/schemas/T/properties/a: `not` is not supported; typed as any JSON value"]
+    );
+    let types = squeeze(&output.files["src/types.rs"]);
+    assert!(types.contains("puba:Option<serde_json::Value>,"), "{types}");
+    // A component that is a `not` is no type of its own: what refers to it holds any value.
+    let (found, output) = warnings(&with_schema("not: { type: string }"));
+    assert_eq!(
+        found,
+        ["#/components/schemas/T: `not` is not supported; typed as any JSON value"]
+    );
+    assert!(!output.files["src/types.rs"].contains("pub struct T"));
+    let client = squeeze(&output.files["src/client.rs"]);
+    assert!(
+        client.contains("body:Option<&serde_json::Value>"),
+        "{client}"
+    );
+}
+
+#[test]
+fn a_ref_to_another_file_is_an_error_naming_it() {
+    let Errors(errors) = generate(
+        &with_schema(
+            "type: object\nproperties:\n  a: { $ref: 'other.yaml#/components/schemas/Pet' }",
+        ),
+        &Config::new("test-client"),
+    )
+    .unwrap_err();
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            r#"#/components/schemas/T/properties/a: unsupported `$ref` "other.yaml#/components/schemas/Pet": only local references into #/components are supported"#
+        ]
     );
 }
 

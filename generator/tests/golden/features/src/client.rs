@@ -555,4 +555,39 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// `PUT /accounts/{accountId}/settings`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`] holding a [`ConfigureAccountError`](crate::types::ConfigureAccountError).
+    pub async fn configure_account(
+        &self,
+        account_id: &str,
+        body: &crate::types::Settings,
+    ) -> Result<
+        crate::ResponseValue<crate::types::Settings>,
+        Error<crate::types::ConfigureAccountError>,
+    > {
+        const OPERATION: &str = "PUT /accounts/{accountId}/settings";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^acc_[a-z0-9]+$",
+            );
+            PATTERN.check(&v::param("accountId"), account_id, false, out);
+        }
+        v::segment(&v::param("accountId"), account_id, out);
+        body.validate_at(&crate::FieldPath::Root, out);
+        v::result(violations).map_err(Error::Validation)?;
+        let segment_0 = crate::encode_path_segment(account_id);
+        let url = format!("{}/accounts/{}/settings", self.core.base_url, segment_0);
+        let mut request = self.core.http.request(reqwest::Method::PUT, url);
+        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
 }

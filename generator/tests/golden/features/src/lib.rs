@@ -60,6 +60,9 @@ pub mod types;
 mod validation;
 
 #[rustfmt::skip]
+mod pattern;
+
+#[rustfmt::skip]
 pub mod params;
 
 #[cfg(feature = "mock")]

@@ -68,6 +68,11 @@ const OPERATIONS: &[OperationInfo] = &[
         method: "GET",
         path: "/marks",
     },
+    OperationInfo {
+        method_name: "configure_account",
+        method: "PUT",
+        path: "/accounts/{accountId}/settings",
+    },
 ];
 
 impl MockServer {
@@ -117,6 +122,12 @@ impl MockServer {
 
     /// Expects calls of [`Client::find_marks`](crate::Client::find_marks) (`GET /marks`).
     pub fn find_marks(&self) -> Expectation<'_, FindMarks> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::configure_account`](crate::Client::configure_account) (`PUT
+    /// /accounts/{accountId}/settings`).
+    pub fn configure_account(&self) -> Expectation<'_, ConfigureAccount> {
         Expectation::new(self)
     }
 }
@@ -392,5 +403,39 @@ impl Expectation<'_, FindMarks> {
     /// Matches only calls with the query parameter `near` set to `value`.
     pub fn with_near(self, value: impl std::fmt::Display) -> Self {
         self.query_param("near", value)
+    }
+}
+
+/// `PUT /accounts/{accountId}/settings`, as the mock server sees it:
+/// [`Client::configure_account`](crate::Client::configure_account).
+#[derive(Debug, Clone, Copy)]
+pub struct ConfigureAccount;
+
+impl Operation for ConfigureAccount {
+    const METHOD_NAME: &'static str = "configure_account";
+
+    const METHOD: &'static str = "PUT";
+
+    const PATH: &'static str = "/accounts/{accountId}/settings";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = crate::types::Settings;
+
+    type Ok = crate::types::Settings;
+
+    type Error = crate::types::ConfigureAccountError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        match error {
+            crate::types::ConfigureAccountError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, ConfigureAccount> {
+    /// Matches only calls whose path parameter `accountId` is `value`.
+    pub fn with_account_id(self, value: impl std::fmt::Display) -> Self {
+        self.path_param("accountId", value)
     }
 }

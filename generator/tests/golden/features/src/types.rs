@@ -586,6 +586,75 @@ pub enum Scalar {
     Unknown(serde_json::Value),
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    /// Pattern: `^[A-Z]{3}-[0-9]{2}$`.
+    pub code: String,
+    /// Minimum: 0 (exclusive). Maximum: 1 (exclusive).
+    pub ratio: f64,
+    /// Minimum: 0 (exclusive). Maximum: 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<i64>,
+    /// Minimum items: 1. Maximum items: 3. Each item: Minimum length: 1 character.
+    pub hosts: Vec<String>,
+    /// Minimum length: 8 characters. Secret: redacted in `Debug` output.
+    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<crate::SecretString>,
+}
+
+impl Settings {
+    /// A value with the required `code`, `ratio`, `hosts`, and any other field left out.
+    pub fn new(code: String, ratio: f64, hosts: Vec<String>) -> Self {
+        Self {
+            code,
+            ratio,
+            retries: Default::default(),
+            hosts,
+            api_key: Default::default(),
+        }
+    }
+}
+
+impl crate::Validate for Settings {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        {
+            static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(
+                "^[A-Z]{3}-[0-9]{2}$",
+            );
+            PATTERN.check(&path.field("code"), &self.code, false, out);
+        }
+        v::check_range(
+            &path.field("ratio"),
+            self.ratio as f64,
+            Some((0.0, true)),
+            Some((1.0, true)),
+            out,
+        );
+        if let Some(value) = &self.retries {
+            v::check_range(
+                &path.field("retries"),
+                *value as f64,
+                Some((0.0, true)),
+                Some((5.0, false)),
+                out,
+            );
+        }
+        v::items(&path.field("hosts"), self.hosts.len(), Some(1), Some(3), out);
+        for (index, item) in self.hosts.iter().enumerate() {
+            v::length(&path.field("hosts").index(index), item, Some(1), None, out);
+        }
+        if let Some(value) = &self.api_key {
+            v::secret_length(
+                &path.field("apiKey"),
+                value.expose_secret(),
+                Some(8),
+                None,
+                out,
+            );
+        }
+    }
+}
+
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -629,7 +698,7 @@ impl crate::http::ErrorBody for ListPetsError {
 /// status the spec declares. Each holds the body when it is the declared JSON; the raw text
 /// is always in [`crate::ApiError::raw`].
 ///
-/// 5 other operations declare the same answers: their error types are aliases of this one.
+/// 6 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePetError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -681,3 +750,7 @@ pub type GetTreeError = CreatePetError;
 /// The error answers of `GET /marks` ([`crate::Client::find_marks`]): the same as
 /// [`CreatePetError`]'s.
 pub type FindMarksError = CreatePetError;
+
+/// The error answers of `PUT /accounts/{accountId}/settings`
+/// ([`crate::Client::configure_account`]): the same as [`CreatePetError`]'s.
+pub type ConfigureAccountError = CreatePetError;
