@@ -70,6 +70,9 @@ pub struct Config {
     /// hand-written `benches/<name>.rs` driven by a framework such as `criterion` (add it with
     /// [`Config::dev_dependency`]).
     pub benches: Vec<String>,
+    /// Test targets that need Cargo features of the generated crate: each becomes a `[[test]]`
+    /// with `required-features`, for a hand-written `tests/<name>.rs`, as `(name, features)`.
+    pub feature_tests: Vec<(String, Vec<String>)>,
 }
 
 impl Config {
@@ -82,6 +85,7 @@ impl Config {
             dev_dependencies: Vec::new(),
             own_workspace: true,
             benches: Vec::new(),
+            feature_tests: Vec::new(),
         }
     }
 
@@ -111,6 +115,15 @@ impl Config {
     /// its source, `benches/<name>.rs`, is written by hand next to the generated crate.
     pub fn bench(mut self, name: impl Into<String>) -> Config {
         self.benches.push(name.into());
+        self
+    }
+
+    /// Adds a `[[test]]` target named `name` that is built only with `features` of the generated
+    /// crate (`required-features`), such as `middleware`; its source, `tests/<name>.rs`, is
+    /// written by hand next to the generated crate.
+    pub fn feature_test(mut self, name: impl Into<String>, features: &[&str]) -> Config {
+        let features = features.iter().map(|f| (*f).to_owned()).collect();
+        self.feature_tests.push((name.into(), features));
         self
     }
 }

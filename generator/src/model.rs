@@ -320,6 +320,10 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Whether sending the request twice has the effect of sending it once, so that a retry
+    /// cannot duplicate work: the HTTP method's own (GET, HEAD, PUT, DELETE, OPTIONS and TRACE
+    /// are idempotent) unless the operation's `x-idempotent` says otherwise.
+    pub idempotent: bool,
     /// Parameters: path ones first, in template order, then query and header ones.
     pub params: Vec<Param>,
     /// The request body.
@@ -2210,6 +2214,7 @@ impl Lowerer<'_> {
         });
         let success = success.unwrap_or(Success::Empty);
         let paging = self.paging(&params, &success);
+        let idempotent = self.idempotent(method, op, at);
         let params_struct = params
             .iter()
             .any(|p| p.location != ParamLocation::Path)
@@ -2222,6 +2227,7 @@ impl Lowerer<'_> {
             summary: text(&op.summary),
             description: text(&op.description),
             deprecated: op.deprecated,
+            idempotent,
             params,
             body,
             success,
@@ -2232,6 +2238,27 @@ impl Lowerer<'_> {
             params_struct,
             locals,
         })
+    }
+
+    /// Whether the operation is idempotent (see [`Operation::idempotent`]): `x-idempotent: true`
+    /// or `false` when the operation has it (anything else is ignored with a warning), else the
+    /// method's own.
+    fn idempotent(&mut self, method: &str, op: &openapiv3::Operation, at: &str) -> bool {
+        let by_method = matches!(
+            method.to_ascii_uppercase().as_str(),
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+        );
+        match op.extensions.get("x-idempotent") {
+            None => by_method,
+            Some(Value::Bool(idempotent)) => *idempotent,
+            Some(other) => {
+                self.warn(
+                    &format!("{at}/x-idempotent"),
+                    format!("`x-idempotent` must be `true` or `false`, not {other}; ignored"),
+                );
+                by_method
+            }
+        }
     }
 
     /// Recognizes a page-numbered list (see [`Paging`]).

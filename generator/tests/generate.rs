@@ -814,3 +814,82 @@ fn a_schema_reaching_read_only_properties_through_a_cycle_gets_both_forms() {
         &["body: Option<&crate::types::BRequest>"],
     );
 }
+
+/// The text of `method` (`pub async fn <method>`) up to the next method of `client.rs`.
+fn method_text<'a>(client: &'a str, method: &str) -> &'a str {
+    let start = client
+        .find(&format!("pub async fn {method}("))
+        .unwrap_or_else(|| panic!("no method {method}"));
+    let rest = &client[start..];
+    let end = rest[1..]
+        .find("pub async fn ")
+        .map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[test]
+fn retries_follow_the_method_unless_the_spec_says_x_idempotent() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+servers: [{ url: "https://example.com" }]
+paths:
+  /things:
+    get: { operationId: list, responses: { "200": { description: ok } } }
+    post: { operationId: create, responses: { "201": { description: ok } } }
+    put: { operationId: replace, responses: { "200": { description: ok } } }
+  /things/{id}:
+    parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+    patch: { operationId: update, x-idempotent: true, responses: { "200": { description: ok } } }
+    delete: { operationId: remove, responses: { "204": { description: ok } } }
+    post: { operationId: ping, x-idempotent: yes-please, responses: { "204": { description: ok } } }
+    options: { operationId: probe, x-idempotent: false, responses: { "204": { description: ok } } }
+"##;
+    let output = generate_ok(spec);
+    let client = &output.files["src/client.rs"];
+    for (method, idempotent) in [
+        ("list", true),
+        ("create", false),
+        ("replace", true),
+        ("update", true),
+        ("remove", true),
+        ("ping", false),
+        ("probe", false),
+    ] {
+        let text = squeeze(method_text(client, method));
+        let expected = if idempotent {
+            "crate::http::send(&self.core,OPERATION,Idempotent::Yes,"
+        } else {
+            "crate::http::send(&self.core,OPERATION,Idempotent::No,"
+        };
+        assert!(text.contains(expected), "{method}: {text}");
+    }
+    assert!(
+        output.warnings.iter().any(|w| {
+            w.location == "#/paths/~1things~1{id}/post/x-idempotent"
+                && w.message
+                    .contains("`x-idempotent` must be `true` or `false`")
+        }),
+        "{:?}",
+        output.warnings
+    );
+}
+
+#[test]
+fn every_crate_has_the_optional_middleware_feature() {
+    let petstore = include_str!("fixtures/specs/petstore.yaml");
+    let output = generate_ok(petstore);
+    let manifest = &output.files["Cargo.toml"];
+    for line in [
+        r#"reqwest-middleware = { version = "0.4", default-features = false, optional = true }"#,
+        "[features]\n# Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
+         middleware = [\"dep:reqwest-middleware\"]\n",
+    ] {
+        assert!(manifest.contains(line), "missing {line:?} in\n{manifest}");
+    }
+    // The builder method that takes a stack exists only with the feature (xtask's generality
+    // test compiles this crate with it; the corpus test, without).
+    let client = &output.files["src/client.rs"];
+    let builder_method = "#[cfg(feature = \"middleware\")]\n    pub fn middleware_client(";
+    assert!(client.contains(builder_method), "{client}");
+}

@@ -88,6 +88,12 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
                 r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#,
             )
             .dev_dependency("wiremock", r#""0.6""#)
+            // tests/middleware.rs implements `reqwest_middleware::Middleware`, an `async_trait`
+            // over `http::Extensions` (`http` renamed: the crate has a module of that name).
+            // `reqwest-middleware` itself comes with the `middleware` feature the test requires;
+            // as a dev-dependency it would be built for every test.
+            .dev_dependency("async-trait", r#""0.1""#)
+            .dev_dependency("http-crate", r#"{ package = "http", version = "1" }"#)
             .dev_dependency("futures", r#""0.3""#)
             .dev_dependency("jsonwebtoken", r#""9""#)
             .dev_dependency("url", r#""2""#)
@@ -96,6 +102,7 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
                 r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,
             )
             .bench("codec")
+            .feature_test("middleware", &["middleware"])
     } else {
         let name: String = out
             .file_name()

@@ -1,5 +1,5 @@
 //! The generator is not a one-spec template: other real-world specs give standalone crates that
-//! compile with no edits (`cargo check` with warnings denied).
+//! compile with no edits (`cargo check` with warnings denied, every optional feature on).
 
 mod common;
 
@@ -75,7 +75,7 @@ fn real_world_specs_generate_standalone_crates_that_compile() {
         );
         // Same dependency versions as the workspace, so nothing new is fetched.
         fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-        // Every optional feature too (the typed mock, `private_key_jwt`): each spec's crate.
+        // Every optional feature too (middleware, the typed mock, `private_key_jwt`).
         let output = Command::new(env!("CARGO"))
             .args(["check", "--quiet", "--all-targets", "--all-features"])
             .current_dir(&out)

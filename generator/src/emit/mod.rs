@@ -604,6 +604,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     }
     toml.push_str(
         "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"http2\"] }\n\
+         # Only with the `middleware` feature: `ClientBuilder::middleware_client`.\n\
+         reqwest-middleware = { version = \"0.4\", default-features = false, optional = true }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n",
     );
@@ -616,6 +618,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
          wiremock = { version = \"0.6\", optional = true }\n\
          \n\
          [features]\n\
+         # Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
+         middleware = [\"dep:reqwest-middleware\"]\n\
          # A typed mock server of the API, for testing code that calls the client (`mock`).\n\
          mock = [\"dep:wiremock\"]\n\
          # The OAuth2 client-credentials flow with a signed client assertion (`PrivateKeyJwt`).\n\
@@ -629,6 +633,11 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     }
     for name in &config.benches {
         toml.push_str(&format!("\n[[bench]]\nname = {name:?}\nharness = false\n"));
+    }
+    for (name, features) in &config.feature_tests {
+        toml.push_str(&format!(
+            "\n[[test]]\nname = {name:?}\nrequired-features = {features:?}\n"
+        ));
     }
     if config.own_workspace {
         toml.push_str("\n[workspace]\n");
@@ -719,13 +728,19 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[cfg(feature = "private-key-jwt")]
         pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
         pub use client::{Client, ClientBuilder};
-        pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
+        pub use error::{ApiError, BuildError, Error, RateLimit};
+        pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};
         pub use http::{encode_path_segment, ResponseValue};
         pub use nullable::Nullable;
         pub use pages::Pages;
         pub use retry::RetryPolicy;
         pub use secret::SecretString;
         pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
+        /// The `reqwest-middleware` that [`ClientBuilder::middleware_client`] takes (its
+        /// `reqwest` is this crate's), for building a stack without depending on it by hand.
+        /// Only with the `middleware` feature.
+        #[cfg(feature = "middleware")]
+        pub use reqwest_middleware;
     }
 }
 

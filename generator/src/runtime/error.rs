@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-pub use reqwest::header::HeaderMap;
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::StatusCode;
 
 use crate::ValidationError;
@@ -53,6 +53,19 @@ pub enum Error<E> {
         /// The underlying error.
         source: reqwest::Error,
     },
+    /// A middleware of the client's stack (see `ClientBuilder::middleware_client`) failed on its
+    /// own: it returned `reqwest_middleware::Error::Middleware`, which `source` holds (its
+    /// `anyhow::Error` can be downcast to the middleware's own error type). A middleware that
+    /// passes on a `reqwest` error gives [`Error::Timeout`], [`Error::Connect`] or
+    /// [`Error::Transport`], as a plain client would. Never retried: whether the request reached
+    /// the server is unknown. Only with the `middleware` feature.
+    #[cfg(feature = "middleware")]
+    Middleware {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// What the middleware returned.
+        source: reqwest_middleware::Error,
+    },
     /// The server answered 2xx, but the body is not the JSON the spec declares.
     Decode {
         /// The operation, as `METHOD /path/{template}`.
@@ -78,6 +91,8 @@ impl<E> Error<E> {
             | Error::Timeout { .. }
             | Error::Connect { .. }
             | Error::Transport { .. } => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 }
@@ -98,6 +113,10 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "{operation}: cannot connect: {source}")
             }
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
+            #[cfg(feature = "middleware")]
+            Error::Middleware { operation, source } => {
+                write!(f, "{operation}: a middleware failed: {source}")
+            }
             Error::Decode {
                 operation,
                 status,
@@ -121,6 +140,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             | Error::Connect { source, .. }
             | Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
+            #[cfg(feature = "middleware")]
+            Error::Middleware { source, .. } => Some(source),
             Error::InvalidRequest { .. } | Error::Authentication { .. } | Error::Api(_) => None,
         }
     }
@@ -238,6 +259,16 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// Two settings of the builder that cannot be honoured together, such as a connect timeout
+    /// and a handed-in HTTP client (whose connection pool is already made).
+    Incompatible {
+        /// The setting that cannot be applied, e.g. `connect_timeout`.
+        setting: &'static str,
+        /// The setting it cannot be applied with, e.g. `http_client`.
+        with: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
     /// The HTTP client could not be created.
     Http(reqwest::Error),
     /// A key for signing client assertions is not usable (`private-key-jwt` feature).
@@ -265,6 +296,11 @@ impl fmt::Display for BuildError {
             BuildError::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL {url:?}: {reason}")
             }
+            BuildError::Incompatible {
+                setting,
+                with,
+                hint,
+            } => write!(f, "`{setting}` cannot be applied together with `{with}`: {hint}"),
             BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
             BuildError::InvalidKey(reason) => write!(f, "invalid signing key: {reason}"),
         }

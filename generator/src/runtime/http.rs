@@ -1,5 +1,5 @@
-//! Sending a request (with authentication and retries) and reading its answer; encoding path
-//! segments.
+//! Sending a request (with authentication, extra headers and retries, through a middleware stack
+//! when the client has one) and reading its answer; encoding path segments.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::retry::Idempotent;
 use crate::{ApiError, Error, RateLimit, RetryPolicy};
 
 /// What JavaScript's `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
@@ -33,14 +34,117 @@ pub fn encode_path_segment(value: &str) -> String {
 }
 
 /// What every request of a client shares: where to, how, how authenticated, how retried.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Core {
     pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: Transport,
     pub(crate) auth: crate::auth::Auth,
     pub(crate) retry: RetryPolicy,
-    /// Overrides the HTTP client's whole-request timeout.
+    /// The whole-request timeout of each attempt, over the HTTP client's own (a handed-in
+    /// client's included).
     pub(crate) timeout: Option<Duration>,
+    /// Set on every attempt, over any header of the same name: the builder's default headers,
+    /// then the per-call ones.
+    pub(crate) headers: HeaderMap,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header values may be credentials: only their names are shown.
+        let headers: Vec<&reqwest::header::HeaderName> = self.headers.keys().collect();
+        f.debug_struct("Core")
+            .field("base_url", &self.base_url)
+            .field("http", &self.http)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// What requests are built with and sent through: a `reqwest::Client`, or a middleware stack.
+#[derive(Clone, Debug)]
+pub(crate) struct Transport {
+    /// Builds every request; sends them too when there is no middleware stack.
+    http: reqwest::Client,
+    /// Sends every request, each attempt once through the stack.
+    #[cfg(feature = "middleware")]
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
+}
+
+/// Why a request got no answer.
+pub(crate) enum Failure {
+    /// `reqwest` failed: building, connecting, sending or reading.
+    Http(reqwest::Error),
+    /// A middleware failed on its own (not by passing on a `reqwest` error).
+    #[cfg(feature = "middleware")]
+    Middleware(reqwest_middleware::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Http(error) => error.fmt(f),
+            #[cfg(feature = "middleware")]
+            Failure::Middleware(error) => error.fmt(f),
+        }
+    }
+}
+
+impl Transport {
+    /// Requests built and sent by `http`.
+    pub(crate) fn new(http: reqwest::Client) -> Transport {
+        Transport {
+            http,
+            #[cfg(feature = "middleware")]
+            middleware: None,
+        }
+    }
+
+    /// Requests built by `http` and sent through `middleware`.
+    #[cfg(feature = "middleware")]
+    pub(crate) fn with_middleware(
+        http: reqwest::Client,
+        middleware: reqwest_middleware::ClientWithMiddleware,
+    ) -> Transport {
+        Transport {
+            http,
+            middleware: Some(middleware),
+        }
+    }
+
+    /// The `reqwest` client requests are built with: the handed-in one, or the client's own
+    /// (also when a middleware stack sends). Token requests are sent with it.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Starts a request.
+    pub(crate) fn request<U: reqwest::IntoUrl>(
+        &self,
+        method: reqwest::Method,
+        url: U,
+    ) -> reqwest::RequestBuilder {
+        self.http.request(method, url)
+    }
+
+    /// Sends `request` once (through the middleware stack, when there is one).
+    pub(crate) async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, Failure> {
+        let (http, request) = request.build_split();
+        let request = request.map_err(Failure::Http)?;
+        #[cfg(feature = "middleware")]
+        if let Some(middleware) = &self.middleware {
+            return middleware.execute(request).await.map_err(|error| match error {
+                reqwest_middleware::Error::Reqwest(error) => Failure::Http(error),
+                error => Failure::Middleware(error),
+            });
+        }
+        http.execute(request).await.map_err(Failure::Http)
+    }
 }
 
 /// An operation's error type: built from the status and body of a non-2xx answer, typed by
@@ -57,11 +161,13 @@ pub(crate) struct Answer {
     pub(crate) body: bytes::Bytes,
 }
 
-/// Sends the request, retrying as the policy says, and returns a 2xx answer; anything else
+/// Sends the request, retrying as the policy says (for an operation that is not `idempotent`,
+/// only when the server cannot have acted on it), and returns a 2xx answer; anything else
 /// becomes an [`Error`].
 pub(crate) async fn send<E: ErrorBody>(
     core: &Core,
     operation: &'static str,
+    idempotent: Idempotent,
     request: reqwest::RequestBuilder,
 ) -> Result<Answer, Error<E>> {
     let span = tracing::debug_span!("request", operation);
@@ -83,7 +189,11 @@ pub(crate) async fn send<E: ErrorBody>(
             if let Some(token) = &token {
                 attempt = attempt.bearer_auth(token.expose_secret());
             }
-            let outcome = send_once(operation, attempt).await;
+            if !core.headers.is_empty() {
+                // Each name replaces the header the request has under it, if any.
+                attempt = attempt.headers(core.headers.clone());
+            }
+            let outcome = send_once(core, operation, attempt).await;
             // A refused token: once per call, a provider that can refresh is asked for another
             // and the request is sent again at once (the server did not act on it).
             if let (Err(Error::Api(api)), Some(token)) = (&outcome, &token) {
@@ -102,10 +212,15 @@ pub(crate) async fn send<E: ErrorBody>(
                     );
                     return outcome;
                 }
-                Err(Error::Api(api)) => core.retry.after_status(api.status, &api.headers, retry),
-                Err(Error::Connect { .. }) => core.retry.after_connection_error(retry),
+                Err(Error::Api(api)) => {
+                    core.retry
+                        .after_status(api.status, &api.headers, retry, idempotent)
+                }
+                Err(Error::Connect { .. }) => {
+                    core.retry.after_connection_error(retry, false, idempotent)
+                }
                 Err(Error::Transport { source, .. }) if !source.is_builder() => {
-                    core.retry.after_connection_error(retry)
+                    core.retry.after_connection_error(retry, true, idempotent)
                 }
                 Err(_) => None,
             };
@@ -130,6 +245,7 @@ pub(crate) async fn send<E: ErrorBody>(
 }
 
 async fn send_once<E: ErrorBody>(
+    core: &Core,
     operation: &'static str,
     request: reqwest::RequestBuilder,
 ) -> Result<Answer, Error<E>> {
@@ -142,7 +258,11 @@ async fn send_once<E: ErrorBody>(
             Error::Transport { operation, source }
         }
     };
-    let response = request.send().await.map_err(transport)?;
+    let response = core.http.send(request).await.map_err(|failure| match failure {
+        Failure::Http(source) => transport(source),
+        #[cfg(feature = "middleware")]
+        Failure::Middleware(source) => Error::Middleware { operation, source },
+    })?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(transport)?;

@@ -5,16 +5,31 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+/// Whether an operation can be sent twice with the effect of sending it once; decided for each
+/// operation by the generator (its HTTP method, or the spec's `x-idempotent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idempotent {
+    /// Sending it again cannot duplicate work: every transient failure is retried.
+    Yes,
+    /// Sending it again could: retried only when the server cannot have acted on it.
+    No,
+}
+
 /// Which failures are retried, how often, and how long to wait in between.
 ///
-/// The default: at most 2 retries of 408, 429 and 5xx answers and of
-/// connection failures. The wait is the answer's `Retry-After` if present, else until its
-/// `X-RateLimit-Reset` (Unix seconds), else an exponential backoff from 1 s with jitter; never more
-/// than 60 s. Other 4xx answers, timeouts, undecodable bodies and requests that failed validation
-/// are never retried.
+/// The default: at most 2 retries of the failures below. The wait is the answer's `Retry-After`
+/// if present, else until its `X-RateLimit-Reset` (Unix seconds), else an exponential backoff
+/// from 1 s with jitter; never more than 60 s. Other 4xx answers, timeouts, undecodable bodies,
+/// failures raised by a middleware and requests that failed validation are never retried.
 ///
-/// Retrying is safe for every operation whose request sets absolute values, such as a PATCH:
-/// sending it twice leaves the resource as sending it once does.
+/// What is retried depends on whether sending the request twice could do its work twice:
+///
+/// - **Idempotent operations** (GET, HEAD, PUT, DELETE, OPTIONS, TRACE, and any operation the
+///   spec marks `x-idempotent: true`): 408, 429 and 5xx answers, and every connection failure.
+/// - **The others** (POST, PATCH, ...): only when the server cannot have acted on the request:
+///   408, 429 and 503 answers, and a connection that could not be made (so nothing was sent).
+///   A 500, 502 or 504, or a connection that broke once the request was sent, is returned as it
+///   is: the first attempt may have gone through, and a second could create a duplicate.
 ///
 /// ```
 #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::RetryPolicy;")]
@@ -69,13 +84,16 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether 5xx answers are retried. Default: yes.
+    /// Whether 5xx answers are retried (503 only, for an operation that is not idempotent).
+    /// Default: yes.
     pub fn retry_server_errors(mut self, retry: bool) -> Self {
         self.server_errors = retry;
         self
     }
 
-    /// Whether connection failures (refused, reset, dropped mid-answer) are retried. Default: yes.
+    /// Whether connection failures are retried: one that could not be made (refused,
+    /// unreachable) for every operation, one that broke after the request was sent (reset,
+    /// dropped mid-answer) for idempotent operations only. Default: yes.
     pub fn retry_connection_errors(mut self, retry: bool) -> Self {
         self.connection_errors = retry;
         self
@@ -93,9 +111,13 @@ impl RetryPolicy {
         status: StatusCode,
         headers: &HeaderMap,
         retry: u32,
+        idempotent: Idempotent,
     ) -> Option<Duration> {
-        let retryable = matches!(status.as_u16(), 408 | 429)
-            || (self.server_errors && status.is_server_error());
+        // 408, 429 and 503 say the server did not act on the request; another 5xx does not.
+        let not_acted_on = matches!(status.as_u16(), 408 | 429)
+            || (self.server_errors && status == StatusCode::SERVICE_UNAVAILABLE);
+        let retryable = not_acted_on
+            || (idempotent == Idempotent::Yes && self.server_errors && status.is_server_error());
         if !retryable || retry >= self.max_retries {
             return None;
         }
@@ -108,9 +130,15 @@ impl RetryPolicy {
     }
 
     /// How long to wait before retry number `retry` after a connection failure, or `None`.
-    pub(crate) fn after_connection_error(&self, retry: u32) -> Option<Duration> {
-        (self.connection_errors && retry < self.max_retries)
-            .then(|| self.backoff(retry).min(self.max_delay))
+    /// `sent` is whether the connection was made (so the request may have reached the server).
+    pub(crate) fn after_connection_error(
+        &self,
+        retry: u32,
+        sent: bool,
+        idempotent: Idempotent,
+    ) -> Option<Duration> {
+        let retryable = self.connection_errors && (!sent || idempotent == Idempotent::Yes);
+        (retryable && retry < self.max_retries).then(|| self.backoff(retry).min(self.max_delay))
     }
 
     /// `base * 2^retry`, times a random factor in [0.5, 1.0) so that many clients do not retry in
@@ -162,7 +190,8 @@ mod tests {
 
     // The policy is called only through these two, so a change to its signatures changes them.
 
-    /// The wait before retry number `retry` of an answer with `status` and `headers`.
+    /// The wait before retry number `retry` of an answer with `status` and `headers`, for an
+    /// idempotent operation.
     fn wait_after(
         policy: RetryPolicy,
         status: u16,
@@ -176,12 +205,14 @@ mod tests {
                 value.parse().unwrap(),
             );
         }
-        policy.after_status(StatusCode::from_u16(status).unwrap(), &map, retry)
+        let status = StatusCode::from_u16(status).unwrap();
+        policy.after_status(status, &map, retry, Idempotent::Yes)
     }
 
-    /// The wait before retry number `retry` after a connection failure.
+    /// The wait before retry number `retry` after a connection failure, for an idempotent
+    /// operation.
     fn wait_after_connection_error(policy: RetryPolicy, retry: u32) -> Option<Duration> {
-        policy.after_connection_error(retry)
+        policy.after_connection_error(retry, true, Idempotent::Yes)
     }
 
     /// The wait before the first retry of an answer with `status` and `headers`.
@@ -285,6 +316,27 @@ mod tests {
         assert!(wait(no_5xx, 429, &[]).is_some());
         assert!(wait(no_5xx, 408, &[]).is_some());
         assert_eq!(wait(RetryPolicy::none(), 429, &[]), None);
+    }
+
+    #[test]
+    fn an_operation_that_is_not_idempotent_is_retried_only_when_not_acted_on() {
+        let policy = RetryPolicy::default().base_delay(Duration::from_millis(100));
+        let none = HeaderMap::new();
+        let after = |policy: RetryPolicy, status: u16| {
+            let status = StatusCode::from_u16(status).unwrap();
+            policy.after_status(status, &none, 0, Idempotent::No)
+        };
+        for status in [408, 429, 503] {
+            assert!(after(policy, status).is_some(), "{status}");
+        }
+        for status in [500, 502, 504, 501, 400, 409] {
+            assert_eq!(after(policy, status), None, "{status}");
+        }
+        assert_eq!(after(policy.retry_server_errors(false), 503), None);
+        // A connection never made: nothing was sent. One that broke once made: it may have been.
+        assert!(policy.after_connection_error(0, false, Idempotent::No).is_some());
+        assert_eq!(policy.after_connection_error(0, true, Idempotent::No), None);
+        assert!(policy.after_connection_error(0, true, Idempotent::Yes).is_some());
     }
 
     #[test]

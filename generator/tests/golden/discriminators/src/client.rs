@@ -4,7 +4,8 @@
 //! The client: a builder, and one async method per operation of the spec.
 
 use std::time::Duration;
-use crate::{BuildError, Error, RetryPolicy};
+use crate::retry::Idempotent;
+use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
 
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
@@ -16,6 +17,9 @@ pub struct ClientBuilder {
     bearer_token: Option<crate::SecretString>,
     token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "middleware")]
+    middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
+    default_headers: HeaderMap,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -50,21 +54,91 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
-    /// timeouts set on this builder then do not apply.
+    /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
+    /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
+    /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
+    /// cannot be (it belongs to the client's connection pool), so setting both is a
+    /// [`BuildError::Incompatible`]: set it on that client instead.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
+    /// Sends every request through this middleware stack (`reqwest-tracing`, caching,
+    /// signing, your own), so each attempt passes through it once: the retries of
+    /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
+    /// this builder is applied to each attempt. A
+    /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
+    ///
+    /// ```
+    #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let stack = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+    ///     // .with(reqwest_tracing::TracingMiddleware::default())
+    ///     .build();
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .middleware_client(stack)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "middleware")]
+    pub fn middleware_client(
+        mut self,
+        client: reqwest_middleware::ClientWithMiddleware,
+    ) -> Self {
+        self.middleware_client = Some(client);
+        self
+    }
+
+    /// Sends `name: value` with every request (each attempt), over any header of that
+    /// name the request would have; for a header that is the same for every call, such
+    /// as a telemetry header. Setting a name again replaces its value.
+    /// [`Client::with_header`] sets one for some calls only.
+    ///
+    /// ```
+    #[doc = concat!(
+        "use ", env!("CARGO_CRATE_NAME"), "::{Client, HeaderName, HeaderValue};"
+    )]
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .default_header(
+    ///         HeaderName::from_static("x-telemetry"),
+    ///         HeaderValue::from_static("my-app/1.2"),
+    ///     )
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.default_headers.insert(name, value);
+        self
+    }
+
     /// The longest a whole request may take, from connecting to the last byte of the
-    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
+    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`]. With a
+    /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`), it
+    /// is applied to each request, over that client's own timeout (unset, that client's
+    /// own timeout, if any, is the only one).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The longest connecting may take. Default: 10 seconds.
+    /// The longest connecting may take. Default: 10 seconds. It cannot be applied to a
+    /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`): set
+    /// together with one, [`build`](Self::build) fails with
+    /// [`BuildError::Incompatible`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -81,28 +155,57 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When a server variable is missing or not a plain host name, the base URL is not an
-    /// `http`/`https` URL, or the HTTP client cannot be created.
+    /// `http`/`https` URL, settings are incompatible (a connect timeout or a second client
+    /// with a handed-in client), or the HTTP client cannot be created.
     pub fn build(self) -> Result<Client, BuildError> {
         let url = match self.base_url {
             Some(url) => url,
             None => String::from("https://httpbin.org/anything"),
         };
         let base_url = crate::http::check_base_url(&url)?;
-        let http = match self.http_client {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .user_agent(
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    )
-                    .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
-                    .connect_timeout(
-                        self.connect_timeout.unwrap_or(Duration::from_secs(10)),
-                    )
-                    .build()
-                    .map_err(BuildError::Http)?
+        let handed_in = self.http_client.is_some().then_some("http_client");
+        #[cfg(feature = "middleware")]
+        let handed_in = match (handed_in, self.middleware_client.is_some()) {
+            (Some(with), true) => {
+                return Err(BuildError::Incompatible {
+                    setting: "middleware_client",
+                    with,
+                    hint: "hand in one client: the stack's own reqwest client sends",
+                });
             }
+            (None, true) => Some("middleware_client"),
+            (handed_in, false) => handed_in,
         };
+        if let (Some(with), Some(_)) = (handed_in, self.connect_timeout) {
+            return Err(BuildError::Incompatible {
+                setting: "connect_timeout",
+                with,
+                hint: "it belongs to the client's connection pool: set it on that client",
+            });
+        }
+        let own_client = || {
+            reqwest::Client::builder()
+                .user_agent(
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                )
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .build()
+                .map_err(BuildError::Http)
+        };
+        let http = self.http_client.map(crate::http::Transport::new);
+        #[cfg(feature = "middleware")]
+        let http = match self.middleware_client {
+            Some(stack) => {
+                Some(crate::http::Transport::with_middleware(own_client()?, stack))
+            }
+            None => http,
+        };
+        let http = match http {
+            Some(http) => http,
+            None => crate::http::Transport::new(own_client()?),
+        };
+        let timeout = handed_in.and(self.timeout);
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -115,13 +218,15 @@ impl ClientBuilder {
             });
         let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
+        let headers = self.default_headers;
         Ok(Client {
             core: crate::http::Core {
                 base_url,
                 http,
                 auth,
                 retry,
-                timeout: None,
+                timeout,
+                headers,
             },
         })
     }
@@ -159,6 +264,36 @@ impl Client {
         client
     }
 
+    /// This client with `name: value` on every request (each attempt), for one call or a
+    /// few; over a default header or any other header of that name. Chains with
+    /// [`with_retry`](Self::with_retry) and [`with_timeout`](Self::with_timeout).
+    ///
+    /// ```
+    #[doc = concat!(
+        "use ", env!("CARGO_CRATE_NAME"),
+        "::{Client, HeaderName, HeaderValue, RetryPolicy};"
+    )]
+    /// use std::time::Duration;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().base_url("https://api.example.com").build()?;
+    /// let traced = client
+    ///     .with_header(
+    ///         HeaderName::from_static("x-request-id"),
+    ///         HeaderValue::from_static("4b1d"),
+    ///     )
+    ///     .with_retry(RetryPolicy::none())
+    ///     .with_timeout(Duration::from_secs(5));
+    /// # let _ = traced;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_header(&self, name: HeaderName, value: HeaderValue) -> Client {
+        let mut client = self.clone();
+        client.core.headers.insert(name, value);
+        client
+    }
+
     /// oneOf with discriminator and mapping.
     ///
     /// Polymorphic `oneOf` schema with a top-level discriminator and a mapping definition.
@@ -188,7 +323,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -221,7 +357,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -262,7 +399,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -302,7 +440,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -341,7 +480,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -381,7 +521,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -414,7 +555,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -455,7 +597,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -487,7 +630,8 @@ impl Client {
                 body,
             )?;
         }
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -518,7 +662,8 @@ impl Client {
         let url = format!("{}/potentially-undefined-formData", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 }

@@ -4,7 +4,8 @@
 //! The client: a builder, and one async method per operation of the spec.
 
 use std::time::Duration;
-use crate::{BuildError, Error, RetryPolicy};
+use crate::retry::Idempotent;
+use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
 
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
@@ -16,6 +17,9 @@ pub struct ClientBuilder {
     bearer_token: Option<crate::SecretString>,
     token_provider: Option<std::sync::Arc<dyn crate::TokenProvider>>,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "middleware")]
+    middleware_client: Option<reqwest_middleware::ClientWithMiddleware>,
+    default_headers: HeaderMap,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -50,21 +54,91 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (its connection pool, timeouts and proxy settings); the
-    /// timeouts set on this builder then do not apply.
+    /// Sends requests with this `reqwest` client (its connection pool, proxy and TLS
+    /// settings, its default headers). A [`timeout`](Self::timeout) set on this builder is
+    /// applied to each request it sends; a [`connect_timeout`](Self::connect_timeout)
+    /// cannot be (it belongs to the client's connection pool), so setting both is a
+    /// [`BuildError::Incompatible`]: set it on that client instead.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
+    /// Sends every request through this middleware stack (`reqwest-tracing`, caching,
+    /// signing, your own), so each attempt passes through it once: the retries of
+    /// [`RetryPolicy`] happen outside the stack, and a [`timeout`](Self::timeout) set on
+    /// this builder is applied to each attempt. A
+    /// [`connect_timeout`](Self::connect_timeout), or an [`http_client`](Self::http_client)
+    /// as well, is a [`BuildError::Incompatible`]. A failure a middleware raises itself
+    /// is [`Error::Middleware`]. Token requests of the client-credentials flows do not go
+    /// through the stack (they are sent with a plain `reqwest` client of the builder's
+    /// own). Only with the `middleware` feature (`reqwest-middleware` 0.4).
+    ///
+    /// ```
+    #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::Client;")]
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let stack = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+    ///     // .with(reqwest_tracing::TracingMiddleware::default())
+    ///     .build();
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .middleware_client(stack)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "middleware")]
+    pub fn middleware_client(
+        mut self,
+        client: reqwest_middleware::ClientWithMiddleware,
+    ) -> Self {
+        self.middleware_client = Some(client);
+        self
+    }
+
+    /// Sends `name: value` with every request (each attempt), over any header of that
+    /// name the request would have; for a header that is the same for every call, such
+    /// as a telemetry header. Setting a name again replaces its value.
+    /// [`Client::with_header`] sets one for some calls only.
+    ///
+    /// ```
+    #[doc = concat!(
+        "use ", env!("CARGO_CRATE_NAME"), "::{Client, HeaderName, HeaderValue};"
+    )]
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .default_header(
+    ///         HeaderName::from_static("x-telemetry"),
+    ///         HeaderValue::from_static("my-app/1.2"),
+    ///     )
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.default_headers.insert(name, value);
+        self
+    }
+
     /// The longest a whole request may take, from connecting to the last byte of the
-    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`].
+    /// answer. Default: 60 seconds. Past it the call fails with [`Error::Timeout`]. With a
+    /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`), it
+    /// is applied to each request, over that client's own timeout (unset, that client's
+    /// own timeout, if any, is the only one).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The longest connecting may take. Default: 10 seconds.
+    /// The longest connecting may take. Default: 10 seconds. It cannot be applied to a
+    /// handed-in client ([`http_client`](Self::http_client) or `middleware_client`): set
+    /// together with one, [`build`](Self::build) fails with
+    /// [`BuildError::Incompatible`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -81,28 +155,57 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When a server variable is missing or not a plain host name, the base URL is not an
-    /// `http`/`https` URL, or the HTTP client cannot be created.
+    /// `http`/`https` URL, settings are incompatible (a connect timeout or a second client
+    /// with a handed-in client), or the HTTP client cannot be created.
     pub fn build(self) -> Result<Client, BuildError> {
         let url = match self.base_url {
             Some(url) => url,
             None => return Err(BuildError::MissingBaseUrl),
         };
         let base_url = crate::http::check_base_url(&url)?;
-        let http = match self.http_client {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .user_agent(
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    )
-                    .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
-                    .connect_timeout(
-                        self.connect_timeout.unwrap_or(Duration::from_secs(10)),
-                    )
-                    .build()
-                    .map_err(BuildError::Http)?
+        let handed_in = self.http_client.is_some().then_some("http_client");
+        #[cfg(feature = "middleware")]
+        let handed_in = match (handed_in, self.middleware_client.is_some()) {
+            (Some(with), true) => {
+                return Err(BuildError::Incompatible {
+                    setting: "middleware_client",
+                    with,
+                    hint: "hand in one client: the stack's own reqwest client sends",
+                });
             }
+            (None, true) => Some("middleware_client"),
+            (handed_in, false) => handed_in,
         };
+        if let (Some(with), Some(_)) = (handed_in, self.connect_timeout) {
+            return Err(BuildError::Incompatible {
+                setting: "connect_timeout",
+                with,
+                hint: "it belongs to the client's connection pool: set it on that client",
+            });
+        }
+        let own_client = || {
+            reqwest::Client::builder()
+                .user_agent(
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                )
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .build()
+                .map_err(BuildError::Http)
+        };
+        let http = self.http_client.map(crate::http::Transport::new);
+        #[cfg(feature = "middleware")]
+        let http = match self.middleware_client {
+            Some(stack) => {
+                Some(crate::http::Transport::with_middleware(own_client()?, stack))
+            }
+            None => http,
+        };
+        let http = match http {
+            Some(http) => http,
+            None => crate::http::Transport::new(own_client()?),
+        };
+        let timeout = handed_in.and(self.timeout);
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -115,13 +218,15 @@ impl ClientBuilder {
             });
         let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
+        let headers = self.default_headers;
         Ok(Client {
             core: crate::http::Core {
                 base_url,
                 http,
                 auth,
                 retry,
-                timeout: None,
+                timeout,
+                headers,
             },
         })
     }
@@ -159,6 +264,36 @@ impl Client {
         client
     }
 
+    /// This client with `name: value` on every request (each attempt), for one call or a
+    /// few; over a default header or any other header of that name. Chains with
+    /// [`with_retry`](Self::with_retry) and [`with_timeout`](Self::with_timeout).
+    ///
+    /// ```
+    #[doc = concat!(
+        "use ", env!("CARGO_CRATE_NAME"),
+        "::{Client, HeaderName, HeaderValue, RetryPolicy};"
+    )]
+    /// use std::time::Duration;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().base_url("https://api.example.com").build()?;
+    /// let traced = client
+    ///     .with_header(
+    ///         HeaderName::from_static("x-request-id"),
+    ///         HeaderValue::from_static("4b1d"),
+    ///     )
+    ///     .with_retry(RetryPolicy::none())
+    ///     .with_timeout(Duration::from_secs(5));
+    /// # let _ = traced;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_header(&self, name: HeaderName, value: HeaderValue) -> Client {
+        let mut client = self.clone();
+        client.core.headers.insert(name, value);
+        client
+    }
+
     /// Fetch a disk by id.
     ///
     /// Use `GET /v1/disks/{disk}` instead
@@ -185,7 +320,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/disks/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -212,7 +348,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -239,7 +376,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/instances/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -269,7 +407,8 @@ impl Client {
             "{}/by-id/network-interfaces/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -300,7 +439,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -330,7 +470,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/projects/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -357,7 +498,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/snapshots/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -387,7 +529,8 @@ impl Client {
             "{}/by-id/vpc-router-routes/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -415,7 +558,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/vpc-routers/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -443,7 +587,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/vpc-subnets/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -470,7 +615,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/by-id/vpcs/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -505,7 +651,8 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(text);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
@@ -531,7 +678,8 @@ impl Client {
         let url = format!("{}/device/confirm", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -565,7 +713,8 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(text);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
@@ -613,7 +762,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -631,7 +781,8 @@ impl Client {
         let url = format!("{}/login", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -665,7 +816,8 @@ impl Client {
         let url = format!("{}/login/{}/local", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -711,7 +863,8 @@ impl Client {
             "{}/login/{}/saml/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -758,7 +911,8 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -774,7 +928,8 @@ impl Client {
         const OPERATION: &str = "POST /logout";
         let url = format!("{}/logout", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -824,7 +979,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -855,7 +1011,8 @@ impl Client {
         let url = format!("{}/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -902,7 +1059,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -953,7 +1111,8 @@ impl Client {
         let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -998,7 +1157,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -1046,7 +1206,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let url = format!("{}/organizations/{}/policy", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1097,7 +1258,8 @@ impl Client {
         let url = format!("{}/organizations/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1164,7 +1326,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1214,7 +1377,8 @@ impl Client {
         let url = format!("{}/organizations/{}/projects", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1274,7 +1438,8 @@ impl Client {
             "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1337,7 +1502,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1394,7 +1560,8 @@ impl Client {
             "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -1475,7 +1642,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1537,7 +1705,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1603,7 +1772,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1664,7 +1834,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -1755,7 +1926,8 @@ impl Client {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1836,7 +2008,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1899,7 +2072,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -1964,7 +2138,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2028,7 +2203,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -2106,7 +2282,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2170,7 +2347,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2237,7 +2415,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2299,7 +2478,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -2389,7 +2569,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2460,7 +2641,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2531,7 +2713,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2596,7 +2779,8 @@ impl Client {
             .base_url, segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2665,7 +2849,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2753,7 +2938,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2821,7 +3007,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2896,7 +3083,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -2974,7 +3162,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3053,7 +3242,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -3120,7 +3310,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3214,7 +3405,8 @@ impl Client {
             query.push(("most_recent", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3282,7 +3474,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         let body = answer.body.to_vec();
         Ok(crate::ResponseValue::new(body, answer))
     }
@@ -3351,7 +3544,8 @@ impl Client {
             .core.base_url, segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -3418,7 +3612,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3485,7 +3680,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3547,7 +3743,8 @@ impl Client {
             segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3609,7 +3806,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3687,7 +3885,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3750,7 +3949,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3814,7 +4014,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -3875,7 +4076,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -3953,7 +4155,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4014,7 +4217,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4077,7 +4281,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4143,7 +4348,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4203,7 +4409,8 @@ impl Client {
             segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -4268,7 +4475,8 @@ impl Client {
             segment_0, segment_1, segment_2
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4336,7 +4544,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4422,7 +4631,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4489,7 +4699,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4563,7 +4774,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4640,7 +4852,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4711,7 +4924,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -4811,7 +5025,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4889,7 +5104,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -4974,7 +5190,8 @@ impl Client {
             .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5062,7 +5279,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5147,7 +5365,8 @@ impl Client {
             .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -5233,7 +5452,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5300,7 +5520,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5374,7 +5595,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5451,7 +5673,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5522,7 +5745,8 @@ impl Client {
             segment_0, segment_1, segment_2, segment_3
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -5620,7 +5844,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5641,7 +5866,8 @@ impl Client {
         const OPERATION: &str = "GET /policy";
         let url = format!("{}/policy", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5668,7 +5894,8 @@ impl Client {
         let url = format!("{}/policy", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5709,7 +5936,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5740,7 +5968,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(role_name);
         let url = format!("{}/roles/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5761,7 +5990,8 @@ impl Client {
         const OPERATION: &str = "GET /session/me";
         let url = format!("{}/session/me", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5808,7 +6038,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5858,7 +6089,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5888,7 +6120,8 @@ impl Client {
         let url = format!("{}/session/me/sshkeys", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5925,7 +6158,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(ssh_key_name);
         let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -5962,7 +6196,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(ssh_key_name);
         let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -5990,7 +6225,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/system/by-id/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6017,7 +6253,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/system/by-id/ip-pools/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6044,7 +6281,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(id);
         let url = format!("{}/system/by-id/silos/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6094,7 +6332,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6125,7 +6364,8 @@ impl Client {
         let url = format!("{}/system/certificates", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6155,7 +6395,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&certificate.to_string());
         let url = format!("{}/system/certificates/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6183,7 +6424,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&certificate.to_string());
         let url = format!("{}/system/certificates/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6230,7 +6472,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6277,7 +6520,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6308,7 +6552,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(rack_id);
         let url = format!("{}/system/hardware/racks/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6355,7 +6600,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6386,7 +6632,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(sled_id);
         let url = format!("{}/system/hardware/sleds/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6440,7 +6687,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6490,7 +6738,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6521,7 +6770,8 @@ impl Client {
         let url = format!("{}/system/images", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6557,7 +6807,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(image_name);
         let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6593,7 +6844,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(image_name);
         let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6640,7 +6892,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6667,7 +6920,8 @@ impl Client {
         let url = format!("{}/system/ip-pools", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6701,7 +6955,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(pool_name);
         let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6738,7 +6993,8 @@ impl Client {
         let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6769,7 +7025,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(pool_name);
         let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6822,7 +7079,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6860,7 +7118,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6896,7 +7155,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -6918,7 +7178,8 @@ impl Client {
         const OPERATION: &str = "GET /system/ip-pools-service";
         let url = format!("{}/system/ip-pools-service", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6962,7 +7223,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -6986,7 +7248,8 @@ impl Client {
         let url = format!("{}/system/ip-pools-service/ranges/add", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7012,7 +7275,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7067,7 +7331,8 @@ impl Client {
             query.push(("start_time", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7088,7 +7353,8 @@ impl Client {
         const OPERATION: &str = "GET /system/policy";
         let url = format!("{}/system/policy", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7116,7 +7382,8 @@ impl Client {
         let url = format!("{}/system/policy", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7163,7 +7430,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7190,7 +7458,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(saga_id);
         let url = format!("{}/system/sagas/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7239,7 +7508,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7266,7 +7536,8 @@ impl Client {
         let url = format!("{}/system/silos", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7306,7 +7577,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(silo_name);
         let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7343,7 +7615,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(silo_name);
         let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7404,7 +7677,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7453,7 +7727,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7496,7 +7771,8 @@ impl Client {
             segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7547,7 +7823,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -7591,7 +7868,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7644,7 +7922,8 @@ impl Client {
             segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7682,7 +7961,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(silo_name);
         let url = format!("{}/system/silos/{}/policy", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7723,7 +8003,8 @@ impl Client {
         let url = format!("{}/system/silos/{}/policy", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7781,7 +8062,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7825,7 +8107,8 @@ impl Client {
             "{}/system/silos/{}/users/id/{}", self.core.base_url, segment_0, segment_1
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7872,7 +8155,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7910,7 +8194,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(user_name);
         let url = format!("{}/system/user/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7952,7 +8237,8 @@ impl Client {
             query.push(("page_token", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -7999,7 +8285,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8058,7 +8345,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8104,7 +8392,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8152,7 +8441,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8197,7 +8487,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -8256,7 +8547,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8302,7 +8594,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8350,7 +8643,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8395,7 +8689,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -8459,7 +8754,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8513,7 +8809,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8567,7 +8864,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8618,7 +8916,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8666,7 +8965,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8735,7 +9035,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8786,7 +9087,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -8834,7 +9136,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8882,7 +9185,8 @@ impl Client {
             query.push(("project", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8930,7 +9234,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8958,7 +9263,8 @@ impl Client {
         let url = format!("{}/v1/organizations", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -8987,7 +9293,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&organization.to_string());
         let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9019,7 +9326,8 @@ impl Client {
         let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9048,7 +9356,8 @@ impl Client {
         let segment_0 = crate::encode_path_segment(&organization.to_string());
         let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
         let request = self.core.http.request(reqwest::Method::DELETE, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9079,7 +9388,8 @@ impl Client {
             "{}/v1/organizations/{}/policy", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9113,7 +9423,8 @@ impl Client {
         );
         let mut request = self.core.http.request(reqwest::Method::PUT, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9166,7 +9477,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9206,7 +9518,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9248,7 +9561,8 @@ impl Client {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9293,7 +9607,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9332,7 +9647,8 @@ impl Client {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9375,7 +9691,8 @@ impl Client {
             query.push(("organization", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9421,7 +9738,8 @@ impl Client {
         }
         request = request.query(&query);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9469,7 +9787,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9517,7 +9836,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9547,7 +9867,8 @@ impl Client {
             "{}/v1/system/update/deployments/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9569,7 +9890,8 @@ impl Client {
         const OPERATION: &str = "POST /v1/system/update/refresh";
         let url = format!("{}/v1/system/update/refresh", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9597,7 +9919,8 @@ impl Client {
         let url = format!("{}/v1/system/update/start", self.core.base_url);
         let mut request = self.core.http.request(reqwest::Method::POST, url);
         request = crate::http::json_body(OPERATION, request, "application/json", body)?;
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9617,7 +9940,8 @@ impl Client {
         const OPERATION: &str = "POST /v1/system/update/stop";
         let url = format!("{}/v1/system/update/stop", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::POST, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
         Ok(crate::ResponseValue::new((), answer))
     }
 
@@ -9664,7 +9988,8 @@ impl Client {
             query.push(("sort_by", value.to_string()));
         }
         request = request.query(&query);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9699,7 +10024,8 @@ impl Client {
             "{}/v1/system/update/updates/{}", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9735,7 +10061,8 @@ impl Client {
             "{}/v1/system/update/updates/{}/components", self.core.base_url, segment_0
         );
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 
@@ -9756,7 +10083,8 @@ impl Client {
         const OPERATION: &str = "GET /v1/system/update/version";
         let url = format!("{}/v1/system/update/version", self.core.base_url);
         let request = self.core.http.request(reqwest::Method::GET, url);
-        let answer = crate::http::send(&self.core, OPERATION, request).await?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
         crate::http::decode_json(OPERATION, answer)
     }
 }

@@ -76,10 +76,17 @@ pub use auth::{ClientCredentials, StaticToken, TokenError, TokenFuture, TokenPro
 #[cfg(feature = "private-key-jwt")]
 pub use auth::{AssertionAlgorithm, PrivateKeyJwt};
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, BuildError, Error, HeaderMap, RateLimit, StatusCode};
+pub use error::{ApiError, BuildError, Error, RateLimit};
+pub use error::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 pub use http::{encode_path_segment, ResponseValue};
 pub use nullable::Nullable;
 pub use pages::Pages;
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
+
+/// The `reqwest-middleware` that [`ClientBuilder::middleware_client`] takes (its
+/// `reqwest` is this crate's), for building a stack without depending on it by hand.
+/// Only with the `middleware` feature.
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;
