@@ -414,8 +414,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`ListResourceServersError`](crate::types::ListResourceServersError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_resource_servers(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_resource_servers(
         &self,
         params: &crate::params::ListResourceServersParams,
@@ -519,8 +532,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`CreateResourceServerError`](crate::types::CreateResourceServerError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::CreateResourceServerRequestContent) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_resource_server(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_resource_server(
         &self,
         body: &crate::types::CreateResourceServerRequestContent,
@@ -556,8 +583,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`GetResourceServerError`](crate::types::GetResourceServerError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_resource_server(id, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_resource_server(
         &self,
         id: &str,
@@ -598,8 +638,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`DeleteResourceServerError`](crate::types::DeleteResourceServerError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_resource_server(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_resource_server(
         &self,
         id: &str,
@@ -634,8 +687,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`UpdateResourceServerError`](crate::types::UpdateResourceServerError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::UpdateResourceServerRequestContent) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_resource_server(id, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_resource_server(
         &self,
         id: &str,

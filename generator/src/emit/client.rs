@@ -553,10 +553,11 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
     }
     text.push_str(&format!(
         "# Errors\n\nAn [`Error`] (its variants say when each is returned); a non-2xx answer is \
-         [`Error::Api`] holding a [`{}`](crate::types::{}).",
+         [`Error::Api`], its body typed as [`{}`](crate::types::{}).",
         op.error_name, op.error_name
     ));
     let doc = doc(&text);
+    let example = example(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let mut args = Vec::new();
@@ -786,6 +787,7 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
     let pages = op.paging.as_ref().map(|paging| pages(op, paging, types));
     quote! {
         #doc
+        #example
         #deprecated
         pub async fn #name(&self, #( #args ),*) -> Result<crate::ResponseValue<#ok>, Error<#err>> {
             const OPERATION: &str = #label;
@@ -800,6 +802,84 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
         }
 
         #pages
+    }
+}
+
+/// The `# Example` of an operation's method: a call, its arguments taken by a hidden function
+/// (so the example compiles whatever values the spec allows).
+fn example(op: &Operation) -> TokenStream {
+    // Rust type text with the crate's name in place of `crate` (doctests are another crate).
+    let text = |ty: TokenStream| {
+        ty.to_string()
+            .replace(' ', "")
+            .replace("crate::", "{crate}::")
+    };
+    let mut inputs = "# async fn example(client: &{crate}::Client".to_owned();
+    let mut args = Vec::new();
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
+        let ty = text(param_type(param, &quote!(crate::types::), &quote!()));
+        inputs.push_str(&format!(", {}: {ty}", param.ident));
+        args.push(param.ident.clone());
+    }
+    if let Some(name) = &op.params_struct {
+        let required = op
+            .params
+            .iter()
+            .any(|p| p.location != ParamLocation::Path && p.required);
+        match required {
+            true => {
+                let local = &op.locals.params;
+                inputs.push_str(&format!(", {local}: &{{crate}}::params::{name}"));
+                args.push(local.clone());
+            }
+            false => args.push("&Default::default()".to_owned()),
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.encoding {
+            Encoding::Json(shape) | Encoding::Form(shape) => {
+                format!("&{}", text(rust_type(shape, &quote!(crate::types::))))
+            }
+            Encoding::Text => "&str".to_owned(),
+            Encoding::Bytes => "Vec<u8>".to_owned(),
+        };
+        let ty = match body.required {
+            true => ty,
+            false => format!("Option<{ty}>"),
+        };
+        inputs.push_str(&format!(", body: {ty}"));
+        args.push("body".to_owned());
+    }
+    inputs.push_str(") -> Result<(), Box<dyn std::error::Error>> {");
+    // `concat!` pieces: the text between the crate names, and the crate's name.
+    let pieces = inputs.split("{crate}").map(|piece| quote!(#piece));
+    let mut line = Vec::new();
+    for (i, piece) in pieces.enumerate() {
+        if i > 0 {
+            line.push(quote!(env!("CARGO_CRATE_NAME")));
+        }
+        line.push(piece);
+    }
+    let call = format!(
+        " let answer = client.{}({}).await?;",
+        op.ident,
+        args.join(", ")
+    );
+    quote! {
+        #[doc = ""]
+        #[doc = " # Example"]
+        #[doc = ""]
+        #[doc = " ```no_run"]
+        #[doc = concat!(" ", #( #line ),*)]
+        #[doc = #call]
+        #[doc = " println!(\"{}\", answer.status());"]
+        #[doc = " # Ok(())"]
+        #[doc = " # }"]
+        #[doc = " ```"]
     }
 }
 

@@ -414,8 +414,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`GetResourceServersError`](crate::types::GetResourceServersError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_resource_servers(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_resource_servers(
         &self,
         params: &crate::params::GetResourceServersParams,
@@ -519,8 +532,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PostResourceServersError`](crate::types::PostResourceServersError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::CreateResourceServerRequestContent>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.post_resource_servers(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_resource_servers(
         &self,
         body: Option<&crate::types::CreateResourceServerRequestContent>,
@@ -565,8 +592,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`GetResourceServersByIdError`](crate::types::GetResourceServersByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_resource_servers_by_id(id, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_resource_servers_by_id(
         &self,
         id: &str,
@@ -607,8 +647,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`DeleteResourceServersByIdError`](crate::types::DeleteResourceServersByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_resource_servers_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_resource_servers_by_id(
         &self,
         id: &str,
@@ -643,8 +696,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PatchResourceServersByIdError`](crate::types::PatchResourceServersByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::UpdateResourceServerRequestContent>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.patch_resource_servers_by_id(id, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_resource_servers_by_id(
         &self,
         id: &str,

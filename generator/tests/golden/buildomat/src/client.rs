@@ -299,7 +299,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ControlHoldError`](crate::types::ControlHoldError).
+    /// [`Error::Api`], its body typed as [`ControlHoldError`](crate::types::ControlHoldError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.control_hold().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn control_hold(
         &self,
     ) -> Result<
@@ -319,7 +332,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ControlResumeError`](crate::types::ControlResumeError).
+    /// [`Error::Api`], its body typed as
+    /// [`ControlResumeError`](crate::types::ControlResumeError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.control_resume().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn control_resume(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::ControlResumeError>> {
@@ -336,7 +363,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`TaskGetError`](crate::types::TaskGetError).
+    /// [`Error::Api`], its body typed as [`TaskGetError`](crate::types::TaskGetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.task_get(task).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn task_get(
         &self,
         task: &str,
@@ -362,7 +402,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`TasksGetError`](crate::types::TasksGetError).
+    /// [`Error::Api`], its body typed as [`TasksGetError`](crate::types::TasksGetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.tasks_get().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn tasks_get(
         &self,
     ) -> Result<
@@ -382,7 +435,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`TaskSubmitError`](crate::types::TaskSubmitError).
+    /// [`Error::Api`], its body typed as [`TaskSubmitError`](crate::types::TaskSubmitError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::TaskSubmit) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.task_submit(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn task_submit(
         &self,
         body: &crate::types::TaskSubmit,
@@ -414,7 +481,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`TaskEventsGetError`](crate::types::TaskEventsGetError).
+    /// [`Error::Api`], its body typed as
+    /// [`TaskEventsGetError`](crate::types::TaskEventsGetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.task_events_get(task, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn task_events_get(
         &self,
         task: &str,
@@ -449,7 +530,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`TaskOutputsGetError`](crate::types::TaskOutputsGetError).
+    /// [`Error::Api`], its body typed as
+    /// [`TaskOutputsGetError`](crate::types::TaskOutputsGetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.task_outputs_get(task).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn task_outputs_get(
         &self,
         task: &str,
@@ -475,8 +570,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`TaskOutputDownloadError`](crate::types::TaskOutputDownloadError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str, output: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.task_output_download(task, output).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn task_output_download(
         &self,
         task: &str,
@@ -504,7 +612,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`UserCreateError`](crate::types::UserCreateError).
+    /// [`Error::Api`], its body typed as [`UserCreateError`](crate::types::UserCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::UserCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.user_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_create(
         &self,
         body: &crate::types::UserCreate,
@@ -531,7 +653,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WhoamiError`](crate::types::WhoamiError).
+    /// [`Error::Api`], its body typed as [`WhoamiError`](crate::types::WhoamiError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.whoami().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn whoami(
         &self,
     ) -> Result<
@@ -551,7 +686,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WhoamiPutNameError`](crate::types::WhoamiPutNameError).
+    /// [`Error::Api`], its body typed as
+    /// [`WhoamiPutNameError`](crate::types::WhoamiPutNameError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.whoami_put_name(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn whoami_put_name(
         &self,
         body: Option<&str>,
@@ -574,7 +723,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WorkerBootstrapError`](crate::types::WorkerBootstrapError).
+    /// [`Error::Api`], its body typed as
+    /// [`WorkerBootstrapError`](crate::types::WorkerBootstrapError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::WorkerBootstrap) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.worker_bootstrap(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn worker_bootstrap(
         &self,
         body: &crate::types::WorkerBootstrap,
@@ -601,7 +765,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WorkerPingError`](crate::types::WorkerPingError).
+    /// [`Error::Api`], its body typed as [`WorkerPingError`](crate::types::WorkerPingError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.worker_ping().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn worker_ping(
         &self,
     ) -> Result<
@@ -621,7 +798,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WorkerTaskAppendError`](crate::types::WorkerTaskAppendError).
+    /// [`Error::Api`], its body typed as
+    /// [`WorkerTaskAppendError`](crate::types::WorkerTaskAppendError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::WorkerAppendTask) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.worker_task_append(task, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn worker_task_append(
         &self,
         task: &str,
@@ -651,8 +843,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`WorkerTaskUploadChunkError`](crate::types::WorkerTaskUploadChunkError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str, body: Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.worker_task_upload_chunk(task, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn worker_task_upload_chunk(
         &self,
         task: &str,
@@ -682,8 +887,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`WorkerTaskCompleteError`](crate::types::WorkerTaskCompleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::WorkerCompleteTask) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.worker_task_complete(task, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn worker_task_complete(
         &self,
         task: &str,
@@ -715,8 +934,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`WorkerTaskAddOutputError`](crate::types::WorkerTaskAddOutputError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, task: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::WorkerAddOutput) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.worker_task_add_output(task, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn worker_task_add_output(
         &self,
         task: &str,
@@ -749,7 +982,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WorkersListError`](crate::types::WorkersListError).
+    /// [`Error::Api`], its body typed as [`WorkersListError`](crate::types::WorkersListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.workers_list().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn workers_list(
         &self,
     ) -> Result<
@@ -769,7 +1015,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`WorkersRecycleError`](crate::types::WorkersRecycleError).
+    /// [`Error::Api`], its body typed as
+    /// [`WorkersRecycleError`](crate::types::WorkersRecycleError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.workers_recycle().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn workers_recycle(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::WorkersRecycleError>> {
@@ -791,7 +1051,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetThingOrThingsError`](crate::types::GetThingOrThingsError).
+    /// [`Error::Api`], its body typed as
+    /// [`GetThingOrThingsError`](crate::types::GetThingOrThingsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_thing_or_things(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_thing_or_things(
         &self,
         params: &crate::params::GetThingOrThingsParams,
@@ -822,7 +1096,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`HeaderArgError`](crate::types::HeaderArgError).
+    /// [`Error::Api`], its body typed as [`HeaderArgError`](crate::types::HeaderArgError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.header_arg(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn header_arg(
         &self,
         params: &crate::params::HeaderArgParams,

@@ -303,8 +303,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OneOfWithTopLevelDiscriminatorAndMappingError`](crate::types::OneOfWithTopLevelDiscriminatorAndMappingError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::OneOfWithTopLevelDiscriminatorAndMappingBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.one_of_with_top_level_discriminator_and_mapping(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn one_of_with_top_level_discriminator_and_mapping(
         &self,
         body: Option<&crate::types::OneOfWithTopLevelDiscriminatorAndMappingBody>,
@@ -337,8 +351,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OneOfWithTopLevelDiscriminatorNoMappingError`](crate::types::OneOfWithTopLevelDiscriminatorNoMappingError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::OneOfWithTopLevelDiscriminatorNoMappingBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.one_of_with_top_level_discriminator_no_mapping(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn one_of_with_top_level_discriminator_no_mapping(
         &self,
         body: Option<&crate::types::OneOfWithTopLevelDiscriminatorNoMappingBody>,
@@ -373,8 +401,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PatchEmbeddedDiscriminatorError`](crate::types::PatchEmbeddedDiscriminatorError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::PatchEmbeddedDiscriminatorBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.patch_embedded_discriminator(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_embedded_discriminator(
         &self,
         body: Option<&crate::types::PatchEmbeddedDiscriminatorBody>,
@@ -414,8 +456,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PatchOneofAllofTopLevelDiscError`](crate::types::PatchOneofAllofTopLevelDiscError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::PatchOneofAllofTopLevelDiscBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.patch_oneof_allof_top_level_disc(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_oneof_allof_top_level_disc(
         &self,
         body: Option<&crate::types::PatchOneofAllofTopLevelDiscBody>,
@@ -452,8 +508,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PatchNestedOneOfObjectWithNestedOneOfError`](crate::types::PatchNestedOneOfObjectWithNestedOneOfError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::PatchNestedOneOfObjectWithNestedOneOfBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.patch_nested_one_of_object_with_nested_one_of(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_nested_one_of_object_with_nested_one_of(
         &self,
         body: Option<&crate::types::PatchNestedOneOfObjectWithNestedOneOfBody>,
@@ -495,8 +565,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PatchMappingWithDuplicateSchemasError`](crate::types::PatchMappingWithDuplicateSchemasError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::PatchMappingWithDuplicateSchemasBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.patch_mapping_with_duplicate_schemas(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_mapping_with_duplicate_schemas(
         &self,
         body: Option<&crate::types::PatchMappingWithDuplicateSchemasBody>,
@@ -535,8 +619,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PatchMappingOfSchemaNamesError`](crate::types::PatchMappingOfSchemaNamesError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::PatchMappingOfSchemaNamesBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.patch_mapping_of_schema_names(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_mapping_of_schema_names(
         &self,
         body: Option<&crate::types::PatchMappingOfSchemaNamesBody>,
@@ -571,8 +669,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OneOfWithImproperlyPlacedDiscriminatorError`](crate::types::OneOfWithImproperlyPlacedDiscriminatorError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::OneOfWithImproperlyPlacedDiscriminatorBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.one_of_with_improperly_placed_discriminator(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn one_of_with_improperly_placed_discriminator(
         &self,
         body: Option<&crate::types::OneOfWithImproperlyPlacedDiscriminatorBody>,
@@ -614,7 +726,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`RedoclyQuirkError`](crate::types::RedoclyQuirkError).
+    /// [`Error::Api`], its body typed as
+    /// [`RedoclyQuirkError`](crate::types::RedoclyQuirkError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::RedoclyQuirkBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.redocly_quirk(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn redocly_quirk(
         &self,
         body: Option<&crate::types::RedoclyQuirkBody>,
@@ -645,8 +772,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`PostPotentiallyUndefinedFormDataError`](crate::types::PostPotentiallyUndefinedFormDataError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::PostPotentiallyUndefinedFormDataBody) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.post_potentially_undefined_form_data(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_potentially_undefined_form_data(
         &self,
         body: &crate::types::PostPotentiallyUndefinedFormDataBody,

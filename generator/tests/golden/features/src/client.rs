@@ -304,7 +304,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ListPetsError`](crate::types::ListPetsError).
+    /// [`Error::Api`], its body typed as [`ListPetsError`](crate::types::ListPetsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::ListPetsParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_pets(params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_pets(
         &self,
         params: &crate::params::ListPetsParams,
@@ -358,7 +372,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CreatePetError`](crate::types::CreatePetError).
+    /// [`Error::Api`], its body typed as [`CreatePetError`](crate::types::CreatePetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::Pet) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_pet(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_pet(
         &self,
         body: &crate::types::Pet,
@@ -389,7 +417,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetPetsPetIdError`](crate::types::GetPetsPetIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`GetPetsPetIdError`](crate::types::GetPetsPetIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pet_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_pets_pet_id(pet_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_pets_pet_id(
         &self,
         pet_id: &str,
@@ -415,7 +457,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DeletePetError`](crate::types::DeletePetError).
+    /// [`Error::Api`], its body typed as [`DeletePetError`](crate::types::DeletePetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pet_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_pet(pet_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn delete_pet(
         &self,
@@ -439,7 +494,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CreateAccountError`](crate::types::CreateAccountError).
+    /// [`Error::Api`], its body typed as
+    /// [`CreateAccountError`](crate::types::CreateAccountError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::AccountRequest) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_account(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_account(
         &self,
         body: &crate::types::AccountRequest,
@@ -465,7 +535,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LoginError`](crate::types::LoginError).
+    /// [`Error::Api`], its body typed as [`LoginError`](crate::types::LoginError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::LoginForm) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.login(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn login(
         &self,
         body: &crate::types::LoginForm,
@@ -498,7 +582,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetTreeError`](crate::types::GetTreeError).
+    /// [`Error::Api`], its body typed as [`GetTreeError`](crate::types::GetTreeError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_tree(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_tree(
         &self,
         id: i64,
@@ -529,7 +626,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`FindMarksError`](crate::types::FindMarksError).
+    /// [`Error::Api`], its body typed as [`FindMarksError`](crate::types::FindMarksError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.find_marks(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn find_marks(
         &self,
         params: &crate::params::FindMarksParams,
@@ -561,7 +671,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ConfigureAccountError`](crate::types::ConfigureAccountError).
+    /// [`Error::Api`], its body typed as
+    /// [`ConfigureAccountError`](crate::types::ConfigureAccountError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, account_id: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::Settings) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.configure_account(account_id, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn configure_account(
         &self,
         account_id: &str,

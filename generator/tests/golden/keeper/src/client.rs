@@ -304,7 +304,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`EnrolError`](crate::types::EnrolError).
+    /// [`Error::Api`], its body typed as [`EnrolError`](crate::types::EnrolError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::EnrolParams, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::EnrolBody) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.enrol(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn enrol(
         &self,
         params: &crate::params::EnrolParams,
@@ -333,7 +348,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GlobalJobsError`](crate::types::GlobalJobsError).
+    /// [`Error::Api`], its body typed as [`GlobalJobsError`](crate::types::GlobalJobsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::GlobalJobsParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.global_jobs(params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn global_jobs(
         &self,
         params: &crate::params::GlobalJobsParams,
@@ -362,7 +391,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`PingError`](crate::types::PingError).
+    /// [`Error::Api`], its body typed as [`PingError`](crate::types::PingError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::PingParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ping(params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ping(
         &self,
         params: &crate::params::PingParams,
@@ -392,7 +435,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ReportFinishError`](crate::types::ReportFinishError).
+    /// [`Error::Api`], its body typed as
+    /// [`ReportFinishError`](crate::types::ReportFinishError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::ReportFinishParams, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::ReportFinishBody) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.report_finish(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn report_finish(
         &self,
         params: &crate::params::ReportFinishParams,
@@ -428,7 +487,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ReportOutputError`](crate::types::ReportOutputError).
+    /// [`Error::Api`], its body typed as
+    /// [`ReportOutputError`](crate::types::ReportOutputError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::ReportOutputParams, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::ReportOutputBody) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.report_output(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn report_output(
         &self,
         params: &crate::params::ReportOutputParams,
@@ -464,7 +539,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ReportStartError`](crate::types::ReportStartError).
+    /// [`Error::Api`], its body typed as [`ReportStartError`](crate::types::ReportStartError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::ReportStartParams, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::ReportStartBody) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.report_start(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn report_start(
         &self,
         params: &crate::params::ReportStartParams,

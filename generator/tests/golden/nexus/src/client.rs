@@ -303,7 +303,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskViewByIdError`](crate::types::DiskViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`DiskViewByIdError`](crate::types::DiskViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn disk_view_by_id(
         &self,
@@ -332,7 +346,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ImageViewByIdError`](crate::types::ImageViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`ImageViewByIdError`](crate::types::ImageViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.image_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn image_view_by_id(
         &self,
         id: &str,
@@ -360,7 +388,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceViewByIdError`](crate::types::InstanceViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceViewByIdError`](crate::types::InstanceViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_view_by_id(
         &self,
         id: &str,
@@ -388,8 +430,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceNetworkInterfaceViewByIdError`](crate::types::InstanceNetworkInterfaceViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_network_interface_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_network_interface_view_by_id(
         &self,
         id: &str,
@@ -421,8 +476,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationViewByIdError`](crate::types::OrganizationViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_view_by_id(
         &self,
@@ -453,7 +521,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectViewByIdError`](crate::types::ProjectViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectViewByIdError`](crate::types::ProjectViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_view_by_id(
         &self,
@@ -482,7 +564,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SnapshotViewByIdError`](crate::types::SnapshotViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`SnapshotViewByIdError`](crate::types::SnapshotViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.snapshot_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn snapshot_view_by_id(
         &self,
         id: &str,
@@ -510,8 +606,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterRouteViewByIdError`](crate::types::VpcRouterRouteViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_route_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_route_view_by_id(
         &self,
         id: &str,
@@ -541,8 +650,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterViewByIdError`](crate::types::VpcRouterViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_view_by_id(
         &self,
         id: &str,
@@ -570,8 +692,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcSubnetViewByIdError`](crate::types::VpcSubnetViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_view_by_id(
         &self,
         id: &str,
@@ -599,7 +734,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcViewByIdError`](crate::types::VpcViewByIdError).
+    /// [`Error::Api`], its body typed as [`VpcViewByIdError`](crate::types::VpcViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_view_by_id(
         &self,
         id: &str,
@@ -631,8 +779,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`DeviceAuthRequestError`](crate::types::DeviceAuthRequestError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::DeviceAuthRequest) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.device_auth_request(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn device_auth_request(
         &self,
         body: &crate::types::DeviceAuthRequest,
@@ -668,8 +830,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`DeviceAuthConfirmError`](crate::types::DeviceAuthConfirmError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::DeviceAuthVerify) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.device_auth_confirm(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn device_auth_confirm(
         &self,
         body: &crate::types::DeviceAuthVerify,
@@ -693,8 +869,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`DeviceAccessTokenError`](crate::types::DeviceAccessTokenError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::DeviceAccessTokenRequest) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.device_access_token(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn device_access_token(
         &self,
         body: &crate::types::DeviceAccessTokenRequest,
@@ -731,7 +921,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GroupListError`](crate::types::GroupListError).
+    /// [`Error::Api`], its body typed as [`GroupListError`](crate::types::GroupListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.group_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn group_list(
         &self,
         params: &crate::params::GroupListParams,
@@ -772,7 +975,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LoginSpoofError`](crate::types::LoginSpoofError).
+    /// [`Error::Api`], its body typed as [`LoginSpoofError`](crate::types::LoginSpoofError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SpoofLoginBody) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.login_spoof(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn login_spoof(
         &self,
         body: &crate::types::SpoofLoginBody,
@@ -793,7 +1010,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LoginLocalError`](crate::types::LoginLocalError).
+    /// [`Error::Api`], its body typed as [`LoginLocalError`](crate::types::LoginLocalError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::UsernamePasswordCredentials) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.login_local(silo_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn login_local(
         &self,
         silo_name: &str,
@@ -831,7 +1062,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LoginSamlBeginError`](crate::types::LoginSamlBeginError).
+    /// [`Error::Api`], its body typed as
+    /// [`LoginSamlBeginError`](crate::types::LoginSamlBeginError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, provider_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.login_saml_begin(silo_name, provider_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn login_saml_begin(
         &self,
         silo_name: &str,
@@ -875,7 +1120,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LoginSamlError`](crate::types::LoginSamlError).
+    /// [`Error::Api`], its body typed as [`LoginSamlError`](crate::types::LoginSamlError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, provider_name: &str, body: Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.login_saml(silo_name, provider_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn login_saml(
         &self,
         silo_name: &str,
@@ -921,7 +1179,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LogoutError`](crate::types::LogoutError).
+    /// [`Error::Api`], its body typed as [`LogoutError`](crate::types::LogoutError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.logout().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn logout(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LogoutError>> {
@@ -947,7 +1218,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`OrganizationListError`](crate::types::OrganizationListError).
+    /// [`Error::Api`], its body typed as
+    /// [`OrganizationListError`](crate::types::OrganizationListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_list(
         &self,
@@ -993,8 +1278,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationCreateError`](crate::types::OrganizationCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::OrganizationCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_create(
         &self,
@@ -1029,7 +1328,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`OrganizationViewError`](crate::types::OrganizationViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`OrganizationViewError`](crate::types::OrganizationViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_view(organization_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_view(
         &self,
@@ -1077,8 +1390,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationUpdateError`](crate::types::OrganizationUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::OrganizationUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_update(organization_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_update(
         &self,
@@ -1129,8 +1456,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationDeleteError`](crate::types::OrganizationDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_delete(organization_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_delete(
         &self,
@@ -1175,8 +1515,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationPolicyViewError`](crate::types::OrganizationPolicyViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_policy_view(organization_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_policy_view(
         &self,
@@ -1224,8 +1577,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationPolicyUpdateError`](crate::types::OrganizationPolicyUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::OrganizationRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_policy_update(organization_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn organization_policy_update(
         &self,
@@ -1278,7 +1645,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectListError`](crate::types::ProjectListError).
+    /// [`Error::Api`], its body typed as [`ProjectListError`](crate::types::ProjectListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_list(organization_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_list(
         &self,
@@ -1344,7 +1724,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectCreateError`](crate::types::ProjectCreateError).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectCreateError`](crate::types::ProjectCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::ProjectCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_create(organization_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_create(
         &self,
@@ -1396,7 +1791,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectViewError`](crate::types::ProjectViewError).
+    /// [`Error::Api`], its body typed as [`ProjectViewError`](crate::types::ProjectViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_view(organization_name, project_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_view(
         &self,
@@ -1457,7 +1865,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectUpdateError`](crate::types::ProjectUpdateError).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectUpdateError`](crate::types::ProjectUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::ProjectUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_update(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_update(
         &self,
@@ -1521,7 +1945,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectDeleteError`](crate::types::ProjectDeleteError).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectDeleteError`](crate::types::ProjectDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_delete(organization_name, project_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_delete(
         &self,
@@ -1581,7 +2019,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskListError`](crate::types::DiskListError).
+    /// [`Error::Api`], its body typed as [`DiskListError`](crate::types::DiskListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_list(organization_name, project_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn disk_list(
         &self,
@@ -1659,7 +2110,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskCreateError`](crate::types::DiskCreateError).
+    /// [`Error::Api`], its body typed as [`DiskCreateError`](crate::types::DiskCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::DiskCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_create(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn disk_create(
         &self,
@@ -1719,7 +2185,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskViewError`](crate::types::DiskViewError).
+    /// [`Error::Api`], its body typed as [`DiskViewError`](crate::types::DiskViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, disk_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_view(organization_name, project_name, disk_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn disk_view(
         &self,
@@ -1784,7 +2263,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskDeleteError`](crate::types::DiskDeleteError).
+    /// [`Error::Api`], its body typed as [`DiskDeleteError`](crate::types::DiskDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, disk_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_delete(organization_name, project_name, disk_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn disk_delete(
         &self,
@@ -1852,7 +2344,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskMetricsListError`](crate::types::DiskMetricsListError).
+    /// [`Error::Api`], its body typed as
+    /// [`DiskMetricsListError`](crate::types::DiskMetricsListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, disk_name: &str, metric_name: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::DiskMetricName) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_metrics_list(organization_name, project_name, disk_name, metric_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn disk_metrics_list(
         &self,
         organization_name: &str,
@@ -1948,7 +2456,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ImageListError`](crate::types::ImageListError).
+    /// [`Error::Api`], its body typed as [`ImageListError`](crate::types::ImageListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.image_list(organization_name, project_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn image_list(
         &self,
         organization_name: &str,
@@ -2027,7 +2548,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ImageCreateError`](crate::types::ImageCreateError).
+    /// [`Error::Api`], its body typed as [`ImageCreateError`](crate::types::ImageCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::ImageCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.image_create(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn image_create(
         &self,
         organization_name: &str,
@@ -2086,7 +2622,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ImageViewError`](crate::types::ImageViewError).
+    /// [`Error::Api`], its body typed as [`ImageViewError`](crate::types::ImageViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, image_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.image_view(organization_name, project_name, image_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn image_view(
         &self,
         organization_name: &str,
@@ -2154,7 +2703,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ImageDeleteError`](crate::types::ImageDeleteError).
+    /// [`Error::Api`], its body typed as [`ImageDeleteError`](crate::types::ImageDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, image_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.image_delete(organization_name, project_name, image_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn image_delete(
         &self,
         organization_name: &str,
@@ -2222,7 +2784,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceListError`](crate::types::InstanceListError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceListError`](crate::types::InstanceListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_list(organization_name, project_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_list(
         &self,
         organization_name: &str,
@@ -2301,7 +2877,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceCreateError`](crate::types::InstanceCreateError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceCreateError`](crate::types::InstanceCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::InstanceCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_create(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_create(
         &self,
@@ -2362,7 +2954,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceViewError`](crate::types::InstanceViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceViewError`](crate::types::InstanceViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_view(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_view(
         &self,
@@ -2428,7 +3034,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceDeleteError`](crate::types::InstanceDeleteError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceDeleteError`](crate::types::InstanceDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_delete(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_delete(
         &self,
@@ -2498,7 +3118,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceDiskListError`](crate::types::InstanceDiskListError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceDiskListError`](crate::types::InstanceDiskListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_disk_list(organization_name, project_name, instance_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_disk_list(
         &self,
@@ -2584,8 +3218,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceDiskAttachError`](crate::types::InstanceDiskAttachError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::DiskIdentifier) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_disk_attach(organization_name, project_name, instance_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_disk_attach(
         &self,
@@ -2656,8 +3305,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceDiskDetachError`](crate::types::InstanceDiskDetachError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::DiskIdentifier) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_disk_detach(organization_name, project_name, instance_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_disk_detach(
         &self,
@@ -2726,8 +3390,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceExternalIpListError`](crate::types::InstanceExternalIpListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_external_ip_list(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_external_ip_list(
         &self,
         organization_name: &str,
@@ -2794,7 +3471,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceMigrateError`](crate::types::InstanceMigrateError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceMigrateError`](crate::types::InstanceMigrateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::InstanceMigrate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_migrate(organization_name, project_name, instance_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_migrate(
         &self,
@@ -2867,8 +3560,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceNetworkInterfaceListError`](crate::types::InstanceNetworkInterfaceListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_network_interface_list(organization_name, project_name, instance_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_network_interface_list(
         &self,
         organization_name: &str,
@@ -2951,8 +3657,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceNetworkInterfaceCreateError`](crate::types::InstanceNetworkInterfaceCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::NetworkInterfaceCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_network_interface_create(organization_name, project_name, instance_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_network_interface_create(
         &self,
         organization_name: &str,
@@ -3020,8 +3741,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceNetworkInterfaceViewError`](crate::types::InstanceNetworkInterfaceViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, interface_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_network_interface_view(organization_name, project_name, instance_name, interface_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_network_interface_view(
         &self,
         organization_name: &str,
@@ -3096,8 +3830,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceNetworkInterfaceUpdateError`](crate::types::InstanceNetworkInterfaceUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, interface_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::NetworkInterfaceUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_network_interface_update(organization_name, project_name, instance_name, interface_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_network_interface_update(
         &self,
         organization_name: &str,
@@ -3179,8 +3928,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceNetworkInterfaceDeleteError`](crate::types::InstanceNetworkInterfaceDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str, interface_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_network_interface_delete(organization_name, project_name, instance_name, interface_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_network_interface_delete(
         &self,
         organization_name: &str,
@@ -3257,7 +4019,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceRebootError`](crate::types::InstanceRebootError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceRebootError`](crate::types::InstanceRebootError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_reboot(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_reboot(
         &self,
@@ -3330,8 +4106,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceSerialConsoleError`](crate::types::InstanceSerialConsoleError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_serial_console(organization_name, project_name, instance_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_serial_console(
         &self,
@@ -3420,8 +4209,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceSerialConsoleStreamError`](crate::types::InstanceSerialConsoleStreamError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_serial_console_stream(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_serial_console_stream(
         &self,
@@ -3490,8 +4292,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceSerialConsoleStreamV2Error`](crate::types::InstanceSerialConsoleStreamV2Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_serial_console_stream_v2(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_serial_console_stream_v2(
         &self,
@@ -3559,7 +4374,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceStartError`](crate::types::InstanceStartError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceStartError`](crate::types::InstanceStartError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_start(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_start(
         &self,
@@ -3627,7 +4456,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceStopError`](crate::types::InstanceStopError).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceStopError`](crate::types::InstanceStopError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_stop(organization_name, project_name, instance_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn instance_stop(
         &self,
@@ -3699,8 +4542,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`ProjectPolicyViewError`](crate::types::ProjectPolicyViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_policy_view(organization_name, project_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn project_policy_view(
         &self,
@@ -3760,8 +4616,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`ProjectPolicyUpdateError`](crate::types::ProjectPolicyUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::ProjectRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_policy_update(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_policy_update(
         &self,
         organization_name: &str,
@@ -3825,7 +4696,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SnapshotListError`](crate::types::SnapshotListError).
+    /// [`Error::Api`], its body typed as
+    /// [`SnapshotListError`](crate::types::SnapshotListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.snapshot_list(organization_name, project_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn snapshot_list(
         &self,
         organization_name: &str,
@@ -3904,7 +4789,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SnapshotCreateError`](crate::types::SnapshotCreateError).
+    /// [`Error::Api`], its body typed as
+    /// [`SnapshotCreateError`](crate::types::SnapshotCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::SnapshotCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.snapshot_create(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn snapshot_create(
         &self,
         organization_name: &str,
@@ -3962,7 +4863,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SnapshotViewError`](crate::types::SnapshotViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SnapshotViewError`](crate::types::SnapshotViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, snapshot_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.snapshot_view(organization_name, project_name, snapshot_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn snapshot_view(
         &self,
         organization_name: &str,
@@ -4027,7 +4942,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SnapshotDeleteError`](crate::types::SnapshotDeleteError).
+    /// [`Error::Api`], its body typed as
+    /// [`SnapshotDeleteError`](crate::types::SnapshotDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, snapshot_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.snapshot_delete(organization_name, project_name, snapshot_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn snapshot_delete(
         &self,
         organization_name: &str,
@@ -4095,7 +5024,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcListError`](crate::types::VpcListError).
+    /// [`Error::Api`], its body typed as [`VpcListError`](crate::types::VpcListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_list(organization_name, project_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_list(
         &self,
         organization_name: &str,
@@ -4172,7 +5114,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcCreateError`](crate::types::VpcCreateError).
+    /// [`Error::Api`], its body typed as [`VpcCreateError`](crate::types::VpcCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_create(organization_name, project_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_create(
         &self,
         organization_name: &str,
@@ -4229,7 +5186,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcViewError`](crate::types::VpcViewError).
+    /// [`Error::Api`], its body typed as [`VpcViewError`](crate::types::VpcViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_view(organization_name, project_name, vpc_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_view(
         &self,
         organization_name: &str,
@@ -4293,7 +5263,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcUpdateError`](crate::types::VpcUpdateError).
+    /// [`Error::Api`], its body typed as [`VpcUpdateError`](crate::types::VpcUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_update(organization_name, project_name, vpc_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_update(
         &self,
         organization_name: &str,
@@ -4360,7 +5345,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcDeleteError`](crate::types::VpcDeleteError).
+    /// [`Error::Api`], its body typed as [`VpcDeleteError`](crate::types::VpcDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_delete(organization_name, project_name, vpc_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_delete(
         &self,
         organization_name: &str,
@@ -4422,8 +5420,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcFirewallRulesViewError`](crate::types::VpcFirewallRulesViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_firewall_rules_view(organization_name, project_name, vpc_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_firewall_rules_view(
         &self,
         organization_name: &str,
@@ -4488,8 +5499,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcFirewallRulesUpdateError`](crate::types::VpcFirewallRulesUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcFirewallRuleUpdateParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_firewall_rules_update(organization_name, project_name, vpc_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_firewall_rules_update(
         &self,
         organization_name: &str,
@@ -4561,7 +5587,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcRouterListError`](crate::types::VpcRouterListError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcRouterListError`](crate::types::VpcRouterListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_list(organization_name, project_name, vpc_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_list(
         &self,
         organization_name: &str,
@@ -4644,7 +5684,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcRouterCreateError`](crate::types::VpcRouterCreateError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcRouterCreateError`](crate::types::VpcRouterCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcRouterCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_create(organization_name, project_name, vpc_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_create(
         &self,
         organization_name: &str,
@@ -4712,7 +5768,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcRouterViewError`](crate::types::VpcRouterViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcRouterViewError`](crate::types::VpcRouterViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_view(organization_name, project_name, vpc_name, router_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_view(
         &self,
         organization_name: &str,
@@ -4787,7 +5857,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcRouterUpdateError`](crate::types::VpcRouterUpdateError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcRouterUpdateError`](crate::types::VpcRouterUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcRouterUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_update(organization_name, project_name, vpc_name, router_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_update(
         &self,
         organization_name: &str,
@@ -4865,7 +5951,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcRouterDeleteError`](crate::types::VpcRouterDeleteError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcRouterDeleteError`](crate::types::VpcRouterDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_delete(organization_name, project_name, vpc_name, router_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_delete(
         &self,
         organization_name: &str,
@@ -4944,8 +6044,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterRouteListError`](crate::types::VpcRouterRouteListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_route_list(organization_name, project_name, vpc_name, router_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_route_list(
         &self,
         organization_name: &str,
@@ -5038,8 +6151,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterRouteCreateError`](crate::types::VpcRouterRouteCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::RouterRouteCreateParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_route_create(organization_name, project_name, vpc_name, router_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_route_create(
         &self,
         organization_name: &str,
@@ -5117,8 +6245,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterRouteViewError`](crate::types::VpcRouterRouteViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, route_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_route_view(organization_name, project_name, vpc_name, router_name, route_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_route_view(
         &self,
         organization_name: &str,
@@ -5203,8 +6344,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterRouteUpdateError`](crate::types::VpcRouterRouteUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, route_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::RouterRouteUpdateParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_route_update(organization_name, project_name, vpc_name, router_name, route_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_route_update(
         &self,
         organization_name: &str,
@@ -5292,8 +6448,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcRouterRouteDeleteError`](crate::types::VpcRouterRouteDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, route_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_router_route_delete(organization_name, project_name, vpc_name, router_name, route_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_router_route_delete(
         &self,
         organization_name: &str,
@@ -5382,7 +6551,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcSubnetListError`](crate::types::VpcSubnetListError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcSubnetListError`](crate::types::VpcSubnetListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_list(organization_name, project_name, vpc_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_list(
         &self,
         organization_name: &str,
@@ -5465,7 +6648,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcSubnetCreateError`](crate::types::VpcSubnetCreateError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcSubnetCreateError`](crate::types::VpcSubnetCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcSubnetCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_create(organization_name, project_name, vpc_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_create(
         &self,
         organization_name: &str,
@@ -5533,7 +6732,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcSubnetViewError`](crate::types::VpcSubnetViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcSubnetViewError`](crate::types::VpcSubnetViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_view(organization_name, project_name, vpc_name, subnet_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_view(
         &self,
         organization_name: &str,
@@ -5608,7 +6821,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcSubnetUpdateError`](crate::types::VpcSubnetUpdateError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcSubnetUpdateError`](crate::types::VpcSubnetUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::VpcSubnetUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_update(organization_name, project_name, vpc_name, subnet_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_update(
         &self,
         organization_name: &str,
@@ -5686,7 +6915,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`VpcSubnetDeleteError`](crate::types::VpcSubnetDeleteError).
+    /// [`Error::Api`], its body typed as
+    /// [`VpcSubnetDeleteError`](crate::types::VpcSubnetDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_delete(organization_name, project_name, vpc_name, subnet_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_delete(
         &self,
         organization_name: &str,
@@ -5763,8 +7006,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`VpcSubnetListNetworkInterfacesError`](crate::types::VpcSubnetListNetworkInterfacesError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.vpc_subnet_list_network_interfaces(organization_name, project_name, vpc_name, subnet_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vpc_subnet_list_network_interfaces(
         &self,
         organization_name: &str,
@@ -5856,7 +7112,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`PolicyViewError`](crate::types::PolicyViewError).
+    /// [`Error::Api`], its body typed as [`PolicyViewError`](crate::types::PolicyViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.policy_view().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn policy_view(
         &self,
     ) -> Result<
@@ -5878,7 +7147,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`PolicyUpdateError`](crate::types::PolicyUpdateError).
+    /// [`Error::Api`], its body typed as
+    /// [`PolicyUpdateError`](crate::types::PolicyUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SiloRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.policy_update(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn policy_update(
         &self,
         body: &crate::types::SiloRolePolicy,
@@ -5911,7 +7195,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`RoleListError`](crate::types::RoleListError).
+    /// [`Error::Api`], its body typed as [`RoleListError`](crate::types::RoleListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.role_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn role_list(
         &self,
         params: &crate::params::RoleListParams,
@@ -5952,7 +7249,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`RoleViewError`](crate::types::RoleViewError).
+    /// [`Error::Api`], its body typed as [`RoleViewError`](crate::types::RoleViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, role_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.role_view(role_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn role_view(
         &self,
         role_name: &str,
@@ -5980,7 +7290,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SessionMeError`](crate::types::SessionMeError).
+    /// [`Error::Api`], its body typed as [`SessionMeError`](crate::types::SessionMeError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.session_me().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_me(
         &self,
     ) -> Result<
@@ -6007,7 +7330,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SessionMeGroupsError`](crate::types::SessionMeGroupsError).
+    /// [`Error::Api`], its body typed as
+    /// [`SessionMeGroupsError`](crate::types::SessionMeGroupsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.session_me_groups(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_me_groups(
         &self,
         params: &crate::params::SessionMeGroupsParams,
@@ -6057,8 +7394,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SessionSshkeyListError`](crate::types::SessionSshkeyListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.session_sshkey_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_sshkey_list(
         &self,
         params: &crate::params::SessionSshkeyListParams,
@@ -6103,8 +7453,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SessionSshkeyCreateError`](crate::types::SessionSshkeyCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SshKeyCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.session_sshkey_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_sshkey_create(
         &self,
         body: &crate::types::SshKeyCreate,
@@ -6134,8 +7498,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SessionSshkeyViewError`](crate::types::SessionSshkeyViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, ssh_key_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.session_sshkey_view(ssh_key_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_sshkey_view(
         &self,
         ssh_key_name: &str,
@@ -6172,8 +7549,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SessionSshkeyDeleteError`](crate::types::SessionSshkeyDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, ssh_key_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.session_sshkey_delete(ssh_key_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_sshkey_delete(
         &self,
         ssh_key_name: &str,
@@ -6208,8 +7598,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemImageViewByIdError`](crate::types::SystemImageViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_image_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_image_view_by_id(
         &self,
         id: &str,
@@ -6237,7 +7640,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolViewByIdError`](crate::types::IpPoolViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`IpPoolViewByIdError`](crate::types::IpPoolViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_view_by_id(
         &self,
         id: &str,
@@ -6265,7 +7682,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloViewByIdError`](crate::types::SiloViewByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`SiloViewByIdError`](crate::types::SiloViewByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_view_by_id(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_view_by_id(
         &self,
         id: &str,
@@ -6301,7 +7732,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CertificateListError`](crate::types::CertificateListError).
+    /// [`Error::Api`], its body typed as
+    /// [`CertificateListError`](crate::types::CertificateListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.certificate_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn certificate_list(
         &self,
         params: &crate::params::CertificateListParams,
@@ -6347,8 +7792,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`CertificateCreateError`](crate::types::CertificateCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::CertificateCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.certificate_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn certificate_create(
         &self,
         body: &crate::types::CertificateCreate,
@@ -6378,7 +7837,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CertificateViewError`](crate::types::CertificateViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`CertificateViewError`](crate::types::CertificateViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, certificate: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.certificate_view(certificate).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn certificate_view(
         &self,
         certificate: &crate::types::NameOrId,
@@ -6409,8 +7883,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`CertificateDeleteError`](crate::types::CertificateDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, certificate: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.certificate_delete(certificate).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn certificate_delete(
         &self,
         certificate: &crate::types::NameOrId,
@@ -6441,7 +7929,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`PhysicalDiskListError`](crate::types::PhysicalDiskListError).
+    /// [`Error::Api`], its body typed as
+    /// [`PhysicalDiskListError`](crate::types::PhysicalDiskListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.physical_disk_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn physical_disk_list(
         &self,
         params: &crate::params::PhysicalDiskListParams,
@@ -6489,7 +7991,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`RackListError`](crate::types::RackListError).
+    /// [`Error::Api`], its body typed as [`RackListError`](crate::types::RackListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.rack_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rack_list(
         &self,
         params: &crate::params::RackListParams,
@@ -6536,7 +8051,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`RackViewError`](crate::types::RackViewError).
+    /// [`Error::Api`], its body typed as [`RackViewError`](crate::types::RackViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, rack_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.rack_view(rack_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rack_view(
         &self,
         rack_id: &str,
@@ -6569,7 +8097,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SledListError`](crate::types::SledListError).
+    /// [`Error::Api`], its body typed as [`SledListError`](crate::types::SledListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.sled_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sled_list(
         &self,
         params: &crate::params::SledListParams,
@@ -6616,7 +8157,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SledViewError`](crate::types::SledViewError).
+    /// [`Error::Api`], its body typed as [`SledViewError`](crate::types::SledViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, sled_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.sled_view(sled_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sled_view(
         &self,
         sled_id: &str,
@@ -6650,8 +8204,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SledPhysicalDiskListError`](crate::types::SledPhysicalDiskListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, sled_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.sled_physical_disk_list(sled_id, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sled_physical_disk_list(
         &self,
         sled_id: &str,
@@ -6707,7 +8274,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemImageListError`](crate::types::SystemImageListError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemImageListError`](crate::types::SystemImageListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_image_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_image_list(
         &self,
         params: &crate::params::SystemImageListParams,
@@ -6753,8 +8334,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemImageCreateError`](crate::types::SystemImageCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::GlobalImageCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_image_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_image_create(
         &self,
         body: &crate::types::GlobalImageCreate,
@@ -6784,7 +8379,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemImageViewError`](crate::types::SystemImageViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemImageViewError`](crate::types::SystemImageViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, image_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_image_view(image_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_image_view(
         &self,
         image_name: &str,
@@ -6823,8 +8432,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemImageDeleteError`](crate::types::SystemImageDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, image_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_image_delete(image_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_image_delete(
         &self,
         image_name: &str,
@@ -6861,7 +8483,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolListError`](crate::types::IpPoolListError).
+    /// [`Error::Api`], its body typed as [`IpPoolListError`](crate::types::IpPoolListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_list(
         &self,
         params: &crate::params::IpPoolListParams,
@@ -6904,7 +8539,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolCreateError`](crate::types::IpPoolCreateError).
+    /// [`Error::Api`], its body typed as
+    /// [`IpPoolCreateError`](crate::types::IpPoolCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::IpPoolCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_create(
         &self,
         body: &crate::types::IpPoolCreate,
@@ -6932,7 +8582,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolViewError`](crate::types::IpPoolViewError).
+    /// [`Error::Api`], its body typed as [`IpPoolViewError`](crate::types::IpPoolViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pool_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_view(pool_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_view(
         &self,
         pool_name: &str,
@@ -6967,7 +8630,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolUpdateError`](crate::types::IpPoolUpdateError).
+    /// [`Error::Api`], its body typed as
+    /// [`IpPoolUpdateError`](crate::types::IpPoolUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pool_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::IpPoolUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_update(pool_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_update(
         &self,
         pool_name: &str,
@@ -7005,7 +8683,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolDeleteError`](crate::types::IpPoolDeleteError).
+    /// [`Error::Api`], its body typed as
+    /// [`IpPoolDeleteError`](crate::types::IpPoolDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pool_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_delete(pool_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_delete(
         &self,
         pool_name: &str,
@@ -7044,7 +8736,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolRangeListError`](crate::types::IpPoolRangeListError).
+    /// [`Error::Api`], its body typed as
+    /// [`IpPoolRangeListError`](crate::types::IpPoolRangeListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pool_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_range_list(pool_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_range_list(
         &self,
         pool_name: &str,
@@ -7091,7 +8797,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`IpPoolRangeAddError`](crate::types::IpPoolRangeAddError).
+    /// [`Error::Api`], its body typed as
+    /// [`IpPoolRangeAddError`](crate::types::IpPoolRangeAddError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pool_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::IpRange) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_range_add(pool_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_range_add(
         &self,
         pool_name: &str,
@@ -7130,8 +8851,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`IpPoolRangeRemoveError`](crate::types::IpPoolRangeRemoveError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pool_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::IpRange) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_range_remove(pool_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_range_remove(
         &self,
         pool_name: &str,
@@ -7167,8 +8902,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`IpPoolServiceViewError`](crate::types::IpPoolServiceViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_service_view().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_service_view(
         &self,
     ) -> Result<
@@ -7197,8 +8945,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`IpPoolServiceRangeListError`](crate::types::IpPoolServiceRangeListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_service_range_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_service_range_list(
         &self,
         params: &crate::params::IpPoolServiceRangeListParams,
@@ -7235,8 +8996,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`IpPoolServiceRangeAddError`](crate::types::IpPoolServiceRangeAddError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::IpRange) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_service_range_add(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_service_range_add(
         &self,
         body: &crate::types::IpRange,
@@ -7260,8 +9035,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`IpPoolServiceRangeRemoveError`](crate::types::IpPoolServiceRangeRemoveError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::IpRange) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.ip_pool_service_range_remove(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ip_pool_service_range_remove(
         &self,
         body: &crate::types::IpRange,
@@ -7292,7 +9081,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemMetricError`](crate::types::SystemMetricError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemMetricError`](crate::types::SystemMetricError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, metric_name: &", env!("CARGO_CRATE_NAME"),
+        "::types::SystemMetricName, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::SystemMetricParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_metric(metric_name, params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_metric(
         &self,
         metric_name: &crate::types::SystemMetricName,
@@ -7343,7 +9148,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemPolicyViewError`](crate::types::SystemPolicyViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemPolicyViewError`](crate::types::SystemPolicyViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_policy_view().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_policy_view(
         &self,
     ) -> Result<
@@ -7365,8 +9184,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemPolicyUpdateError`](crate::types::SystemPolicyUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::FleetRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_policy_update(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_policy_update(
         &self,
         body: &crate::types::FleetRolePolicy,
@@ -7399,7 +9232,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SagaListError`](crate::types::SagaListError).
+    /// [`Error::Api`], its body typed as [`SagaListError`](crate::types::SagaListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.saga_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn saga_list(
         &self,
         params: &crate::params::SagaListParams,
@@ -7442,7 +9288,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SagaViewError`](crate::types::SagaViewError).
+    /// [`Error::Api`], its body typed as [`SagaViewError`](crate::types::SagaViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, saga_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.saga_view(saga_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn saga_view(
         &self,
         saga_id: &str,
@@ -7477,7 +9336,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloListError`](crate::types::SiloListError).
+    /// [`Error::Api`], its body typed as [`SiloListError`](crate::types::SiloListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_list(
         &self,
         params: &crate::params::SiloListParams,
@@ -7520,7 +9392,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloCreateError`](crate::types::SiloCreateError).
+    /// [`Error::Api`], its body typed as [`SiloCreateError`](crate::types::SiloCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SiloCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_create(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_create(
         &self,
         body: &crate::types::SiloCreate,
@@ -7554,7 +9440,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloViewError`](crate::types::SiloViewError).
+    /// [`Error::Api`], its body typed as [`SiloViewError`](crate::types::SiloViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_view(silo_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_view(
         &self,
         silo_name: &str,
@@ -7595,7 +9494,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloDeleteError`](crate::types::SiloDeleteError).
+    /// [`Error::Api`], its body typed as [`SiloDeleteError`](crate::types::SiloDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_delete(silo_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_delete(
         &self,
         silo_name: &str,
@@ -7633,8 +9545,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SiloIdentityProviderListError`](crate::types::SiloIdentityProviderListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_identity_provider_list(silo_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_identity_provider_list(
         &self,
         silo_name: &str,
@@ -7697,8 +9622,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`LocalIdpUserCreateError`](crate::types::LocalIdpUserCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::UserCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.local_idp_user_create(silo_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn local_idp_user_create(
         &self,
         silo_name: &str,
@@ -7744,8 +9683,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`LocalIdpUserDeleteError`](crate::types::LocalIdpUserDeleteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, user_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.local_idp_user_delete(silo_name, user_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn local_idp_user_delete(
         &self,
         silo_name: &str,
@@ -7790,8 +9742,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`LocalIdpUserSetPasswordError`](crate::types::LocalIdpUserSetPasswordError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, user_id: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::UserPassword) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.local_idp_user_set_password(silo_name, user_id, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn local_idp_user_set_password(
         &self,
         silo_name: &str,
@@ -7839,8 +9805,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SamlIdentityProviderCreateError`](crate::types::SamlIdentityProviderCreateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SamlIdentityProviderCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.saml_identity_provider_create(silo_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn saml_identity_provider_create(
         &self,
         silo_name: &str,
@@ -7885,8 +9865,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SamlIdentityProviderViewError`](crate::types::SamlIdentityProviderViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, provider_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.saml_identity_provider_view(silo_name, provider_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn saml_identity_provider_view(
         &self,
         silo_name: &str,
@@ -7938,7 +9931,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloPolicyViewError`](crate::types::SiloPolicyViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SiloPolicyViewError`](crate::types::SiloPolicyViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_policy_view(silo_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_policy_view(
         &self,
         silo_name: &str,
@@ -7977,7 +9984,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloPolicyUpdateError`](crate::types::SiloPolicyUpdateError).
+    /// [`Error::Api`], its body typed as
+    /// [`SiloPolicyUpdateError`](crate::types::SiloPolicyUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SiloRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_policy_update(silo_name, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_policy_update(
         &self,
         silo_name: &str,
@@ -8021,7 +10043,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloUsersListError`](crate::types::SiloUsersListError).
+    /// [`Error::Api`], its body typed as
+    /// [`SiloUsersListError`](crate::types::SiloUsersListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_users_list(silo_name, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_users_list(
         &self,
         silo_name: &str,
@@ -8079,7 +10115,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SiloUserViewError`](crate::types::SiloUserViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SiloUserViewError`](crate::types::SiloUserViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, silo_name: &str, user_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.silo_user_view(silo_name, user_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn silo_user_view(
         &self,
         silo_name: &str,
@@ -8124,7 +10174,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemUserListError`](crate::types::SystemUserListError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemUserListError`](crate::types::SystemUserListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_user_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_user_list(
         &self,
         params: &crate::params::SystemUserListParams,
@@ -8171,7 +10235,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemUserViewError`](crate::types::SystemUserViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemUserViewError`](crate::types::SystemUserViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, user_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_user_view(user_name).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_user_view(
         &self,
         user_name: &str,
@@ -8211,8 +10289,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`TimeseriesSchemaGetError`](crate::types::TimeseriesSchemaGetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.timeseries_schema_get(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn timeseries_schema_get(
         &self,
         params: &crate::params::TimeseriesSchemaGetParams,
@@ -8254,7 +10345,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`UserListError`](crate::types::UserListError).
+    /// [`Error::Api`], its body typed as [`UserListError`](crate::types::UserListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.user_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_list(
         &self,
         params: &crate::params::UserListParams,
@@ -8302,7 +10406,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskListV1Error`](crate::types::DiskListV1Error).
+    /// [`Error::Api`], its body typed as [`DiskListV1Error`](crate::types::DiskListV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_list_v1(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn disk_list_v1(
         &self,
         params: &crate::params::DiskListV1Params,
@@ -8362,7 +10479,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskCreateV1Error`](crate::types::DiskCreateV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`DiskCreateV1Error`](crate::types::DiskCreateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::DiskCreateV1Params, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::DiskCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_create_v1(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn disk_create_v1(
         &self,
         params: &crate::params::DiskCreateV1Params,
@@ -8409,7 +10542,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskViewV1Error`](crate::types::DiskViewV1Error).
+    /// [`Error::Api`], its body typed as [`DiskViewV1Error`](crate::types::DiskViewV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, disk: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_view_v1(disk, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn disk_view_v1(
         &self,
         disk: &crate::types::NameOrId,
@@ -8458,7 +10605,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DiskDeleteV1Error`](crate::types::DiskDeleteV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`DiskDeleteV1Error`](crate::types::DiskDeleteV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, disk: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.disk_delete_v1(disk, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn disk_delete_v1(
         &self,
         disk: &crate::types::NameOrId,
@@ -8504,7 +10666,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceListV1Error`](crate::types::InstanceListV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceListV1Error`](crate::types::InstanceListV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_list_v1(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_list_v1(
         &self,
         params: &crate::params::InstanceListV1Params,
@@ -8564,7 +10740,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceCreateV1Error`](crate::types::InstanceCreateV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceCreateV1Error`](crate::types::InstanceCreateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::InstanceCreateV1Params, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::InstanceCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_create_v1(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_create_v1(
         &self,
         params: &crate::params::InstanceCreateV1Params,
@@ -8611,7 +10803,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceViewV1Error`](crate::types::InstanceViewV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceViewV1Error`](crate::types::InstanceViewV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_view_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_view_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8660,7 +10867,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceDeleteV1Error`](crate::types::InstanceDeleteV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceDeleteV1Error`](crate::types::InstanceDeleteV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_delete_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_delete_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8706,8 +10928,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceDiskListV1Error`](crate::types::InstanceDiskListV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_disk_list_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_disk_list_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8771,8 +11007,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceDiskAttachV1Error`](crate::types::InstanceDiskAttachV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"), "::types::NameOrId, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::DiskPath) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_disk_attach_v1(instance, &Default::default(), body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_disk_attach_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8826,8 +11077,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceDiskDetachV1Error`](crate::types::InstanceDiskDetachV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"), "::types::NameOrId, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::DiskPath) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_disk_detach_v1(instance, &Default::default(), body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_disk_detach_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8881,8 +11147,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceMigrateV1Error`](crate::types::InstanceMigrateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"), "::types::NameOrId, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::InstanceMigrate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_migrate_v1(instance, &Default::default(), body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_migrate_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8933,7 +11214,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceRebootV1Error`](crate::types::InstanceRebootV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceRebootV1Error`](crate::types::InstanceRebootV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_reboot_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_reboot_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -8982,8 +11278,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceSerialConsoleV1Error`](crate::types::InstanceSerialConsoleV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_serial_console_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_serial_console_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -9052,8 +11362,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`InstanceSerialConsoleStreamV1Error`](crate::types::InstanceSerialConsoleStreamV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_serial_console_stream_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_serial_console_stream_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -9104,7 +11428,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceStartV1Error`](crate::types::InstanceStartV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceStartV1Error`](crate::types::InstanceStartV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_start_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_start_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -9153,7 +11492,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`InstanceStopV1Error`](crate::types::InstanceStopV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`InstanceStopV1Error`](crate::types::InstanceStopV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, instance: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.instance_stop_v1(instance, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn instance_stop_v1(
         &self,
         instance: &crate::types::NameOrId,
@@ -9202,8 +11556,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationListV1Error`](crate::types::OrganizationListV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_list_v1(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_list_v1(
         &self,
         params: &crate::params::OrganizationListV1Params,
@@ -9246,8 +11613,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationCreateV1Error`](crate::types::OrganizationCreateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::OrganizationCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_create_v1(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_create_v1(
         &self,
         body: &crate::types::OrganizationCreate,
@@ -9275,8 +11656,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationViewV1Error`](crate::types::OrganizationViewV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_view_v1(organization).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_view_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -9305,8 +11700,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationUpdateV1Error`](crate::types::OrganizationUpdateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::OrganizationUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_update_v1(organization, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_update_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -9338,8 +11748,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationDeleteV1Error`](crate::types::OrganizationDeleteV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_delete_v1(organization).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_delete_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -9368,8 +11792,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationPolicyViewV1Error`](crate::types::OrganizationPolicyViewV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_policy_view_v1(organization).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_policy_view_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -9400,8 +11838,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`OrganizationPolicyUpdateV1Error`](crate::types::OrganizationPolicyUpdateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, organization: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::OrganizationRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.organization_policy_update_v1(organization, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn organization_policy_update_v1(
         &self,
         organization: &crate::types::NameOrId,
@@ -9440,7 +11893,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectListV1Error`](crate::types::ProjectListV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectListV1Error`](crate::types::ProjectListV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_list_v1(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_list_v1(
         &self,
         params: &crate::params::ProjectListV1Params,
@@ -9494,7 +11961,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectCreateV1Error`](crate::types::ProjectCreateV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectCreateV1Error`](crate::types::ProjectCreateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::ProjectCreateV1Params, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::ProjectCreate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_create_v1(params, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_create_v1(
         &self,
         params: &crate::params::ProjectCreateV1Params,
@@ -9535,7 +12018,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectViewV1Error`](crate::types::ProjectViewV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectViewV1Error`](crate::types::ProjectViewV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, project: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_view_v1(project, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_view_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -9578,7 +12076,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectUpdateV1Error`](crate::types::ProjectUpdateV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectUpdateV1Error`](crate::types::ProjectUpdateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, project: &", env!("CARGO_CRATE_NAME"), "::types::NameOrId, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::ProjectUpdate) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_update_v1(project, &Default::default(), body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_update_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -9624,7 +12138,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ProjectDeleteV1Error`](crate::types::ProjectDeleteV1Error).
+    /// [`Error::Api`], its body typed as
+    /// [`ProjectDeleteV1Error`](crate::types::ProjectDeleteV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, project: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_delete_v1(project, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_delete_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -9664,8 +12193,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`ProjectPolicyViewV1Error`](crate::types::ProjectPolicyViewV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, project: &", env!("CARGO_CRATE_NAME"),
+        "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_policy_view_v1(project, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_policy_view_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -9708,8 +12251,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`ProjectPolicyUpdateV1Error`](crate::types::ProjectPolicyUpdateV1Error).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, project: &", env!("CARGO_CRATE_NAME"), "::types::NameOrId, body: &",
+        env!("CARGO_CRATE_NAME"),
+        "::types::ProjectRolePolicy) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.project_policy_update_v1(project, &Default::default(), body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn project_policy_update_v1(
         &self,
         project: &crate::types::NameOrId,
@@ -9755,8 +12313,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemComponentVersionListError`](crate::types::SystemComponentVersionListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_component_version_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_component_version_list(
         &self,
         params: &crate::params::SystemComponentVersionListParams,
@@ -9804,8 +12375,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`UpdateDeploymentsListError`](crate::types::UpdateDeploymentsListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_deployments_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_deployments_list(
         &self,
         params: &crate::params::UpdateDeploymentsListParams,
@@ -9848,8 +12432,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`UpdateDeploymentViewError`](crate::types::UpdateDeploymentViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_deployment_view(id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_deployment_view(
         &self,
         id: &str,
@@ -9879,8 +12476,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemUpdateRefreshError`](crate::types::SystemUpdateRefreshError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_update_refresh().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_update_refresh(
         &self,
     ) -> Result<
@@ -9902,8 +12512,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemUpdateStartError`](crate::types::SystemUpdateStartError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::SystemUpdateStart) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_update_start(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_update_start(
         &self,
         body: &crate::types::SystemUpdateStart,
@@ -9933,7 +12557,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemUpdateStopError`](crate::types::SystemUpdateStopError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemUpdateStopError`](crate::types::SystemUpdateStopError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_update_stop().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_update_stop(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::SystemUpdateStopError>> {
@@ -9957,7 +12595,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemUpdateListError`](crate::types::SystemUpdateListError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemUpdateListError`](crate::types::SystemUpdateListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_update_list(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_update_list(
         &self,
         params: &crate::params::SystemUpdateListParams,
@@ -10000,7 +12652,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemUpdateViewError`](crate::types::SystemUpdateViewError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemUpdateViewError`](crate::types::SystemUpdateViewError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, version: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_update_view(version).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_update_view(
         &self,
         version: &str,
@@ -10036,8 +12702,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`SystemUpdateComponentsListError`](crate::types::SystemUpdateComponentsListError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, version: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_update_components_list(version).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_update_components_list(
         &self,
         version: &str,
@@ -10073,7 +12752,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SystemVersionError`](crate::types::SystemVersionError).
+    /// [`Error::Api`], its body typed as
+    /// [`SystemVersionError`](crate::types::SystemVersionError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.system_version().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn system_version(
         &self,
     ) -> Result<

@@ -301,7 +301,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`UpdatePetError`](crate::types::UpdatePetError).
+    /// [`Error::Api`], its body typed as [`UpdatePetError`](crate::types::UpdatePetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::PetRequest) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_pet(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_pet(
         &self,
         body: &crate::types::PetRequest,
@@ -326,7 +340,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`AddPetError`](crate::types::AddPetError).
+    /// [`Error::Api`], its body typed as [`AddPetError`](crate::types::AddPetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::PetRequest) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.add_pet(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn add_pet(
         &self,
         body: &crate::types::PetRequest,
@@ -358,7 +386,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`FindPetsByStatusError`](crate::types::FindPetsByStatusError).
+    /// [`Error::Api`], its body typed as
+    /// [`FindPetsByStatusError`](crate::types::FindPetsByStatusError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::FindPetsByStatusParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.find_pets_by_status(params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn find_pets_by_status(
         &self,
         params: &crate::params::FindPetsByStatusParams,
@@ -401,7 +444,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`FindPetsByTagsError`](crate::types::FindPetsByTagsError).
+    /// [`Error::Api`], its body typed as
+    /// [`FindPetsByTagsError`](crate::types::FindPetsByTagsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::FindPetsByTagsParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.find_pets_by_tags(params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn find_pets_by_tags(
         &self,
@@ -439,7 +497,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetPetByIdError`](crate::types::GetPetByIdError).
+    /// [`Error::Api`], its body typed as [`GetPetByIdError`](crate::types::GetPetByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pet_id: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_pet_by_id(pet_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_pet_by_id(
         &self,
         pet_id: i64,
@@ -471,8 +542,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`UpdatePetWithFormError`](crate::types::UpdatePetWithFormError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pet_id: i64, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::UpdatePetWithFormForm>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_pet_with_form(pet_id, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_pet_with_form(
         &self,
         pet_id: i64,
@@ -517,7 +602,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DeletePetError`](crate::types::DeletePetError).
+    /// [`Error::Api`], its body typed as [`DeletePetError`](crate::types::DeletePetError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pet_id: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_pet(pet_id, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_pet(
         &self,
         pet_id: i64,
@@ -550,7 +648,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`UploadFileError`](crate::types::UploadFileError).
+    /// [`Error::Api`], its body typed as [`UploadFileError`](crate::types::UploadFileError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, pet_id: i64, body: Option<Vec<u8>>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.upload_file(pet_id, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_file(
         &self,
         pet_id: i64,
@@ -586,7 +697,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetInventoryError`](crate::types::GetInventoryError).
+    /// [`Error::Api`], its body typed as
+    /// [`GetInventoryError`](crate::types::GetInventoryError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_inventory().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_inventory(
         &self,
     ) -> Result<
@@ -608,7 +733,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`PlaceOrderError`](crate::types::PlaceOrderError).
+    /// [`Error::Api`], its body typed as [`PlaceOrderError`](crate::types::PlaceOrderError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::Order) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.place_order(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn place_order(
         &self,
         body: &crate::types::Order,
@@ -643,7 +782,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetOrderByIdError`](crate::types::GetOrderByIdError).
+    /// [`Error::Api`], its body typed as
+    /// [`GetOrderByIdError`](crate::types::GetOrderByIdError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, order_id: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_order_by_id(order_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_order_by_id(
         &self,
         order_id: i64,
@@ -679,7 +832,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DeleteOrderError`](crate::types::DeleteOrderError).
+    /// [`Error::Api`], its body typed as [`DeleteOrderError`](crate::types::DeleteOrderError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, order_id: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_order(order_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_order(
         &self,
         order_id: i64,
@@ -707,7 +873,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CreateUserError`](crate::types::CreateUserError).
+    /// [`Error::Api`], its body typed as [`CreateUserError`](crate::types::CreateUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::User) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_user(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_user(
         &self,
         body: &crate::types::User,
@@ -728,8 +908,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`CreateUsersWithArrayInputError`](crate::types::CreateUsersWithArrayInputError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &Vec<", env!("CARGO_CRATE_NAME"),
+        "::types::User>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_users_with_array_input(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_users_with_array_input(
         &self,
         body: &Vec<crate::types::User>,
@@ -753,8 +947,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`CreateUsersWithListInputError`](crate::types::CreateUsersWithListInputError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &Vec<", env!("CARGO_CRATE_NAME"),
+        "::types::User>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_users_with_list_input(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_users_with_list_input(
         &self,
         body: &Vec<crate::types::User>,
@@ -783,7 +991,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LoginUserError`](crate::types::LoginUserError).
+    /// [`Error::Api`], its body typed as [`LoginUserError`](crate::types::LoginUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::LoginUserParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.login_user(params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn login_user(
         &self,
         params: &crate::params::LoginUserParams,
@@ -813,7 +1035,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`LogoutUserError`](crate::types::LogoutUserError).
+    /// [`Error::Api`], its body typed as [`LogoutUserError`](crate::types::LogoutUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.logout_user().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn logout_user(
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LogoutUserError>> {
@@ -836,7 +1071,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetUserByNameError`](crate::types::GetUserByNameError).
+    /// [`Error::Api`], its body typed as
+    /// [`GetUserByNameError`](crate::types::GetUserByNameError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, username: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_user_by_name(username).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_user_by_name(
         &self,
         username: &str,
@@ -870,7 +1119,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`UpdateUserError`](crate::types::UpdateUserError).
+    /// [`Error::Api`], its body typed as [`UpdateUserError`](crate::types::UpdateUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, username: &str, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::User) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_user(username, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_user(
         &self,
         username: &str,
@@ -903,7 +1166,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`DeleteUserError`](crate::types::DeleteUserError).
+    /// [`Error::Api`], its body typed as [`DeleteUserError`](crate::types::DeleteUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, username: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_user(username).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_user(
         &self,
         username: &str,

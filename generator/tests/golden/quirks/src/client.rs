@@ -306,7 +306,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`SearchError`](crate::types::SearchError).
+    /// [`Error::Api`], its body typed as [`SearchError`](crate::types::SearchError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, segment_0: &str, params: &", env!("CARGO_CRATE_NAME"),
+        "::params::SearchParams) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.search(segment_0, params).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn search(
         &self,
         segment_0: &str,
@@ -363,7 +377,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ListProjectsError`](crate::types::ListProjectsError).
+    /// [`Error::Api`], its body typed as
+    /// [`ListProjectsError`](crate::types::ListProjectsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_projects(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_projects(
         &self,
         params: &crate::params::ListProjectsParams,
@@ -411,7 +439,20 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`GetBotError`](crate::types::GetBotError).
+    /// [`Error::Api`], its body typed as [`GetBotError`](crate::types::GetBotError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_bot().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_bot(
         &self,
     ) -> Result<
@@ -431,7 +472,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CreateAccountError`](crate::types::CreateAccountError).
+    /// [`Error::Api`], its body typed as
+    /// [`CreateAccountError`](crate::types::CreateAccountError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::Account>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_account(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_account(
         &self,
         body: Option<&crate::types::Account>,

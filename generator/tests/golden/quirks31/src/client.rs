@@ -299,7 +299,22 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`CreateRecordError`](crate::types::CreateRecordError).
+    /// [`Error::Api`], its body typed as
+    /// [`CreateRecordError`](crate::types::CreateRecordError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::Record>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_record(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_record(
         &self,
         body: Option<&crate::types::Record>,

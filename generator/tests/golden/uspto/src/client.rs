@@ -316,7 +316,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`ListDataSetsError`](crate::types::ListDataSetsError).
+    /// [`Error::Api`], its body typed as
+    /// [`ListDataSetsError`](crate::types::ListDataSetsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_data_sets().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_data_sets(
         &self,
     ) -> Result<
@@ -349,8 +363,21 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a
+    /// [`Error::Api`], its body typed as
     /// [`ListSearchableFieldsError`](crate::types::ListSearchableFieldsError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, dataset: &str, version: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_searchable_fields(dataset, version).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_searchable_fields(
         &self,
         dataset: &str,
@@ -393,7 +420,23 @@ impl Client {
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
-    /// [`Error::Api`] holding a [`PerformSearchError`](crate::types::PerformSearchError).
+    /// [`Error::Api`], its body typed as
+    /// [`PerformSearchError`](crate::types::PerformSearchError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, dataset: &str, version: &str, body: Option<&",
+        env!("CARGO_CRATE_NAME"),
+        "::types::PerformSearchForm>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.perform_search(dataset, version, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn perform_search(
         &self,
         dataset: &str,
