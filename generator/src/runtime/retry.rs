@@ -12,6 +12,8 @@ pub(crate) enum Idempotent {
     /// Sending it again cannot duplicate work: every transient failure is retried.
     Yes,
     /// Sending it again could: retried only when the server cannot have acted on it.
+    // Never built in a client whose every operation is idempotent (a read-only API).
+    #[allow(dead_code)]
     No,
 }
 
