@@ -869,13 +869,23 @@ fn example(op: &Operation) -> TokenStream {
         op.ident,
         args.join(", ")
     );
+    // As rustfmt breaks a call that does not fit in 100 columns (the method's docs are indented
+    // by 8): a line per argument.
+    let call = match call.len() + 8 > 100 {
+        false => vec![call],
+        true => std::iter::once(" let answer = client".to_owned())
+            .chain(std::iter::once(format!("     .{}(", op.ident)))
+            .chain(args.iter().map(|arg| format!("         {arg},")))
+            .chain(["     )".to_owned(), "     .await?;".to_owned()])
+            .collect(),
+    };
     quote! {
         #[doc = ""]
         #[doc = " # Example"]
         #[doc = ""]
         #[doc = " ```no_run"]
         #[doc = concat!(" ", #( #line ),*)]
-        #[doc = #call]
+        #( #[doc = #call] )*
         #[doc = " println!(\"{}\", answer.status());"]
         #[doc = " # Ok(())"]
         #[doc = " # }"]

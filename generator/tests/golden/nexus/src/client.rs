@@ -2356,7 +2356,15 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::DiskMetricName) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.disk_metrics_list(organization_name, project_name, disk_name, metric_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .disk_metrics_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         disk_name,
+    ///         metric_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -2465,7 +2473,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.image_list(organization_name, project_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .image_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -2794,7 +2808,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_list(organization_name, project_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .instance_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3128,7 +3148,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_disk_list(organization_name, project_name, instance_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .instance_disk_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3230,7 +3257,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::DiskIdentifier) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_disk_attach(organization_name, project_name, instance_name, body).await?;
+    /// let answer = client
+    ///     .instance_disk_attach(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3317,7 +3351,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::DiskIdentifier) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_disk_detach(organization_name, project_name, instance_name, body).await?;
+    /// let answer = client
+    ///     .instance_disk_detach(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3400,7 +3441,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_external_ip_list(organization_name, project_name, instance_name).await?;
+    /// let answer = client
+    ///     .instance_external_ip_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3483,7 +3530,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::InstanceMigrate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_migrate(organization_name, project_name, instance_name, body).await?;
+    /// let answer = client
+    ///     .instance_migrate(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3570,7 +3624,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_network_interface_list(organization_name, project_name, instance_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .instance_network_interface_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3669,7 +3730,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::NetworkInterfaceCreate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_network_interface_create(organization_name, project_name, instance_name, body).await?;
+    /// let answer = client
+    ///     .instance_network_interface_create(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3751,7 +3819,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str, interface_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_network_interface_view(organization_name, project_name, instance_name, interface_name).await?;
+    /// let answer = client
+    ///     .instance_network_interface_view(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         interface_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3842,7 +3917,15 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::NetworkInterfaceUpdate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_network_interface_update(organization_name, project_name, instance_name, interface_name, body).await?;
+    /// let answer = client
+    ///     .instance_network_interface_update(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         interface_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -3938,7 +4021,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str, interface_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_network_interface_delete(organization_name, project_name, instance_name, interface_name).await?;
+    /// let answer = client
+    ///     .instance_network_interface_delete(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         interface_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -4116,7 +4206,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_serial_console(organization_name, project_name, instance_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .instance_serial_console(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -4219,7 +4316,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_serial_console_stream(organization_name, project_name, instance_name).await?;
+    /// let answer = client
+    ///     .instance_serial_console_stream(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -4302,7 +4405,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, instance_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_serial_console_stream_v2(organization_name, project_name, instance_name).await?;
+    /// let answer = client
+    ///     .instance_serial_console_stream_v2(
+    ///         organization_name,
+    ///         project_name,
+    ///         instance_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -4706,7 +4815,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.snapshot_list(organization_name, project_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .snapshot_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5430,7 +5545,13 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_firewall_rules_view(organization_name, project_name, vpc_name).await?;
+    /// let answer = client
+    ///     .vpc_firewall_rules_view(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5511,7 +5632,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::VpcFirewallRuleUpdateParams) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_firewall_rules_update(organization_name, project_name, vpc_name, body).await?;
+    /// let answer = client
+    ///     .vpc_firewall_rules_update(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5597,7 +5725,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_list(organization_name, project_name, vpc_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .vpc_router_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5696,7 +5831,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::VpcRouterCreate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_create(organization_name, project_name, vpc_name, body).await?;
+    /// let answer = client
+    ///     .vpc_router_create(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5778,7 +5920,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_view(organization_name, project_name, vpc_name, router_name).await?;
+    /// let answer = client
+    ///     .vpc_router_view(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5869,7 +6018,15 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::VpcRouterUpdate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_update(organization_name, project_name, vpc_name, router_name, body).await?;
+    /// let answer = client
+    ///     .vpc_router_update(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -5961,7 +6118,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_delete(organization_name, project_name, vpc_name, router_name).await?;
+    /// let answer = client
+    ///     .vpc_router_delete(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6054,7 +6218,15 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_route_list(organization_name, project_name, vpc_name, router_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .vpc_router_route_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6163,7 +6335,15 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::RouterRouteCreateParams) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_route_create(organization_name, project_name, vpc_name, router_name, body).await?;
+    /// let answer = client
+    ///     .vpc_router_route_create(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6255,7 +6435,15 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, route_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_route_view(organization_name, project_name, vpc_name, router_name, route_name).await?;
+    /// let answer = client
+    ///     .vpc_router_route_view(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///         route_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6356,7 +6544,16 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::RouterRouteUpdateParams) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_route_update(organization_name, project_name, vpc_name, router_name, route_name, body).await?;
+    /// let answer = client
+    ///     .vpc_router_route_update(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///         route_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6458,7 +6655,15 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, router_name: &str, route_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_router_route_delete(organization_name, project_name, vpc_name, router_name, route_name).await?;
+    /// let answer = client
+    ///     .vpc_router_route_delete(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         router_name,
+    ///         route_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6561,7 +6766,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_subnet_list(organization_name, project_name, vpc_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .vpc_subnet_list(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6660,7 +6872,14 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::VpcSubnetCreate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_subnet_create(organization_name, project_name, vpc_name, body).await?;
+    /// let answer = client
+    ///     .vpc_subnet_create(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6742,7 +6961,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_subnet_view(organization_name, project_name, vpc_name, subnet_name).await?;
+    /// let answer = client
+    ///     .vpc_subnet_view(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         subnet_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6833,7 +7059,15 @@ impl Client {
         env!("CARGO_CRATE_NAME"),
         "::types::VpcSubnetUpdate) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_subnet_update(organization_name, project_name, vpc_name, subnet_name, body).await?;
+    /// let answer = client
+    ///     .vpc_subnet_update(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         subnet_name,
+    ///         body,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -6925,7 +7159,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_subnet_delete(organization_name, project_name, vpc_name, subnet_name).await?;
+    /// let answer = client
+    ///     .vpc_subnet_delete(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         subnet_name,
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -7016,7 +7257,15 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, organization_name: &str, project_name: &str, vpc_name: &str, subnet_name: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.vpc_subnet_list_network_interfaces(organization_name, project_name, vpc_name, subnet_name, &Default::default()).await?;
+    /// let answer = client
+    ///     .vpc_subnet_list_network_interfaces(
+    ///         organization_name,
+    ///         project_name,
+    ///         vpc_name,
+    ///         subnet_name,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -11373,7 +11622,12 @@ impl Client {
         "::Client, instance: &", env!("CARGO_CRATE_NAME"),
         "::types::NameOrId) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.instance_serial_console_stream_v1(instance, &Default::default()).await?;
+    /// let answer = client
+    ///     .instance_serial_console_stream_v1(
+    ///         instance,
+    ///         &Default::default(),
+    ///     )
+    ///     .await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
