@@ -71,6 +71,9 @@ pub struct CollectionSpec {
     pub list_answer: ListAnswer,
 }
 
+/// Checks a request body: the error's text, if any.
+pub type Check = fn(&Value) -> Result<(), String>;
+
 /// One operation of a collection.
 #[derive(Debug)]
 pub struct Endpoint {
@@ -79,7 +82,7 @@ pub struct Endpoint {
     /// The success status.
     pub status: u16,
     /// Checks a request body against the generated request type: the error's text, if any.
-    pub validate: Option<fn(&Value) -> Result<(), String>>,
+    pub validate: Option<Check>,
 }
 
 /// An integer query parameter and its bounds.
