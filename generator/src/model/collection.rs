@@ -15,7 +15,7 @@ use crate::names::{camel, snake, Scope};
 /// A collection of resources, as the in-memory fake keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Collection {
-    /// The Rust name of its accessor, from the path (`/resource-servers` → `resource_servers`).
+    /// The Rust name of its accessor, from the path (`/pet-owners` → `pet_owners`).
     pub ident: String,
     /// The Rust name of its marker type.
     pub marker: String,
