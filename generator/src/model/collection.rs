@@ -275,10 +275,10 @@ fn list_parts(document: &Document, model: &Model, list: &Operation) -> ListParts
                 wire: p.wire.clone(),
                 min: bounds
                     .min
-                    .map(|(min, exclusive)| min as i64 + i64::from(exclusive)),
+                    .map(|(min, exclusive)| (min as i64).saturating_add(i64::from(exclusive))),
                 max: bounds
                     .max
-                    .map(|(max, exclusive)| max as i64 - i64::from(exclusive)),
+                    .map(|(max, exclusive)| (max as i64).saturating_sub(i64::from(exclusive))),
             }),
             _ => None,
         })
