@@ -71,6 +71,16 @@ async fn ensure_creates_a_missing_resource_server_with_its_scopes() {
         24,
         "an id is assigned"
     );
+    // The identifier, percent-encoded as one path segment, finds it again.
+    let again = ensure_resource_server(
+        &fake.client(),
+        "https://payments.example.com/",
+        "Payments",
+        vec![scope("pay")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, Ensured::Unchanged);
 }
 
 #[tokio::test]

@@ -14,7 +14,8 @@
 //!   generated update types send each field as a whole value). The id and assigned fields are
 //!   kept.
 //! - A list answers the page the page-number and per-page parameters ask for (out of their
-//!   bounds is 400), in storage order, as an array or as the object with totals.
+//!   bounds is 400; without a per-page value, the parameter's maximum, else 50), in storage
+//!   order, as an array or as the object with totals.
 //!
 //! Each request is answered under one lock, so concurrent creates of one unique value give one
 //! 201 and 409s.
@@ -349,9 +350,10 @@ fn find(spec: &CollectionSpec, store: &Store, id: &str) -> Option<usize> {
         Some(Value::Number(n)) => n.to_string() == id,
         _ => false,
     };
-    store.resources.iter().position(|r| {
-        matches(r.get(spec.id)) || spec.keys.iter().any(|key| matches(r.get(*key)))
-    })
+    store
+        .resources
+        .iter()
+        .position(|r| matches(r.get(spec.id)) || spec.keys.iter().any(|key| matches(r.get(*key))))
 }
 
 struct Anything;
@@ -424,7 +426,8 @@ impl Responder {
             let mut stores = lock(&self.0.stores);
             return Some(match create(spec, &mut stores[index], body) {
                 Ok(stored) => Answer::Json(spec.create.status, stored),
-                Err(field) => Answer::Error(409,
+                Err(field) => Answer::Error(
+                    409,
                     format!("a resource with this `{field}` already exists"),
                 ),
             });
@@ -475,7 +478,8 @@ impl Responder {
         let all = &stores[index].resources;
         let (start, items): (usize, Vec<Value>) = match &spec.page {
             Some(_) => {
-                let start = usize::try_from((page - first).max(0) * per_page).unwrap_or(usize::MAX);
+                let start = page.saturating_sub(first).max(0).saturating_mul(per_page);
+                let start = usize::try_from(start).unwrap_or(usize::MAX);
                 let items = all
                     .iter()
                     .skip(start)
@@ -528,7 +532,9 @@ impl Responder {
             let stores = lock(&self.0.stores);
             let store = &stores[index];
             return Some(match find(spec, store, id) {
-                Some(i) => Answer::Json(spec.read.status, Value::Object(store.resources[i].clone())),
+                Some(i) => {
+                    Answer::Json(spec.read.status, Value::Object(store.resources[i].clone()))
+                }
                 None => not_found(),
             });
         }
@@ -543,7 +549,8 @@ impl Responder {
                 return Some(not_found());
             };
             if let Some(field) = taken(spec, store, &body, Some(i)) {
-                return Some(Answer::Error(409,
+                return Some(Answer::Error(
+                    409,
                     format!("another resource has this `{field}`"),
                 ));
             }
@@ -575,8 +582,8 @@ impl Responder {
 
 /// The request's body as a JSON object, checked against the endpoint's request type.
 fn body(endpoint: &Endpoint, request: &Request) -> Result<Map<String, Value>, String> {
-    let value: Value = serde_json::from_slice(&request.body)
-        .map_err(|e| format!("the body is not JSON: {e}"))?;
+    let value: Value =
+        serde_json::from_slice(&request.body).map_err(|e| format!("the body is not JSON: {e}"))?;
     if let Some(validate) = endpoint.validate {
         validate(&value)?;
     }
@@ -600,7 +607,11 @@ fn percent_decode(segment: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(high), Some(low)) => {
                 out.push((high * 16 + low) as u8);
                 i += 3;
