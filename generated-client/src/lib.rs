@@ -67,6 +67,11 @@ pub mod params;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod fake;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
 mod mock_server;
 
 #[cfg(feature = "mock")]

@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub use crate::fake::{Fake, Resource, Stored};
 pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
 /// Every operation of the spec, to name the one a stray request was for.
@@ -365,4 +366,109 @@ impl Expectation<'_, UpdateResourceServer> {
     pub fn with_id(self, value: impl std::fmt::Display) -> Self {
         self.path_param("id", value)
     }
+}
+
+/// The collections the in-memory fake keeps.
+const COLLECTIONS: &[crate::fake::CollectionSpec] = &[
+    crate::fake::CollectionSpec {
+        path: "/resource-servers",
+        item_path: "/resource-servers/{id}",
+        id: "id",
+        id_integer: false,
+        keys: &["identifier"],
+        unique: &["identifier"],
+        assigned: "{\"is_system\":false}",
+        defaults: "{\"signing_alg\":\"HS256\"}",
+        error_fields: &[
+            ("statusCode", crate::fake::ErrorField::Status),
+            ("error", crate::fake::ErrorField::Reason),
+            ("message", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_create_resource_server),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: Some(crate::fake::Endpoint {
+            method: "PATCH",
+            status: 201,
+            validate: Some(check_update_resource_server),
+        }),
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: Some(crate::fake::IntParam {
+            wire: "page",
+            min: Some(0),
+            max: None,
+        }),
+        per_page: Some(crate::fake::IntParam {
+            wire: "per_page",
+            min: Some(1),
+            max: Some(100),
+        }),
+        totals: Some("include_totals"),
+        list_answer: crate::fake::ListAnswer::Either {
+            items: "resource_servers",
+            numbers: &["start", "limit", "total"],
+        },
+    },
+];
+
+impl Fake {
+    /// Starts the in-memory fake on loopback, with no resources.
+    pub async fn start() -> Fake {
+        Fake::start_with(COLLECTIONS).await
+    }
+
+    /// The resources the fake keeps at `/resource-servers`, to seed and inspect them.
+    pub fn resource_servers(&self) -> Stored<'_, ResourceServers> {
+        self.stored()
+    }
+}
+
+/// The resources at `/resource-servers` (created by
+/// [`Client::create_resource_server`](crate::Client::create_resource_server)), as the
+/// in-memory fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceServers;
+
+impl Resource for ResourceServers {
+    const INDEX: usize = 0;
+
+    type New = crate::types::CreateResourceServerRequestContent;
+
+    type Stored = crate::types::GetResourceServerResponseContent;
+}
+
+/// Checks a request body of `POST /resource-servers` as the generated request type.
+fn check_create_resource_server(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::CreateResourceServerRequestContent = serde_json::from_value(
+            body.clone(),
+        )
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `PATCH /resource-servers/{id}` as the generated request type.
+fn check_update_resource_server(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::UpdateResourceServerRequestContent = serde_json::from_value(
+            body.clone(),
+        )
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
 }

@@ -13,6 +13,10 @@ use crate::load::Document;
 use crate::names::{camel, snake, Scope};
 use crate::{Diagnostic, Errors};
 
+mod collection;
+
+pub use collection::{Collection, ErrorField, IntParam, ListAnswer};
+
 /// Everything the emitter needs to write a client.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -32,6 +36,8 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// Operations, in document order.
     pub operations: Vec<Operation>,
+    /// The collections the paths show, in the order of their create operations.
+    pub collections: Vec<Collection>,
 }
 
 /// An OAuth2 client-credentials flow.
@@ -614,6 +620,11 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         client_credentials,
         types: lowerer.types.into_values().collect(),
         operations,
+        collections: Vec::new(),
+    };
+    let model = Model {
+        collections: collection::collections(document, &model),
+        ..model
     };
     Ok((model, lowerer.warnings))
 }

@@ -893,3 +893,114 @@ fn every_crate_has_the_optional_middleware_feature() {
     let builder_method = "#[cfg(feature = \"middleware\")]\n    pub fn middleware_client(";
     assert!(client.contains(builder_method), "{client}");
 }
+
+/// A collection for the in-memory fake: `POST /items` and `GET /items/{ref}`, with a list, an
+/// update (`PUT`) and no delete, found from paths and methods; the page-number parameter is the
+/// one the client's pages walker uses, the per-page one the other optional integer.
+const COLLECTION: &str = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+paths:
+  /items:
+    get:
+      parameters:
+        - { name: page, in: query, schema: { type: integer, minimum: 1 } }
+        - { name: n, in: query, schema: { type: integer, maximum: 20 } }
+      responses:
+        '200':
+          description: Items.
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: '#/components/schemas/Item' } }
+    post:
+      operationId: make
+      x-fake-id-field: ref
+      x-fake-unique: [label]
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Item' }
+      responses:
+        '201':
+          description: Made.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Item' }
+  /items/{ref}:
+    get:
+      operationId: fetch
+      parameters:
+        - { name: ref, in: path, required: true, schema: { type: integer } }
+      responses:
+        '200':
+          description: One.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Item' }
+        '404':
+          description: None.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Oops' }
+    put:
+      operationId: replace
+      parameters:
+        - { name: ref, in: path, required: true, schema: { type: integer } }
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Item' }
+      responses:
+        '200': { description: Replaced. }
+  /lonely:
+    post:
+      responses:
+        '201':
+          description: No read beside it, so no collection.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Item' }
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        ref: { type: integer }
+        label: { type: string, default: none }
+    Oops:
+      type: object
+      required: [why, status, what]
+      properties:
+        why: { type: string }
+        status: { type: integer }
+        what: { type: string }
+        extra: { type: string }
+"##;
+
+#[test]
+fn a_collection_is_found_from_paths_and_methods_and_described_to_the_fake() {
+    let output = generate_ok(COLLECTION);
+    let mock = squeeze(&output.files["src/mock.rs"]);
+    for expected in [
+        r#"path: "/items", item_path: "/items/{ref}", id: "ref", id_integer: true,"#,
+        r#"unique: &["label"],"#,
+        r#"defaults: "{\"label\":\"none\"}","#,
+        r#"error_fields: &[ ("why", crate::fake::ErrorField::Reason), ("status", crate::fake::ErrorField::Status), ("what", crate::fake::ErrorField::Message), ],"#,
+        r#"update: Some(crate::fake::Endpoint { method: "PUT", status: 200, validate: Some(check_replace), }),"#,
+        r#"delete: None,"#,
+        r#"page: Some(crate::fake::IntParam { wire: "page", min: Some(1), max: None, }),"#,
+        r#"per_page: Some(crate::fake::IntParam { wire: "n", min: None, max: Some(20), }),"#,
+        r#"pub fn items(&self) -> Stored<'_, Items>"#,
+        r#"type New = crate::types::Item;"#,
+    ] {
+        assert!(
+            mock.contains(&squeeze(expected)),
+            "{expected}\nnot in\n{mock}"
+        );
+    }
+    assert_eq!(
+        mock.matches("crate::fake::CollectionSpec{").count(),
+        1,
+        "/lonely has no read"
+    );
+}

@@ -56,5 +56,5 @@ fn the_features_spec_generates_a_crate_whose_tests_pass() {
         String::from_utf8_lossy(&result.stderr)
     );
     // The round-trip tests really ran (a `cargo test` that finds no tests also succeeds).
-    assert!(stdout.contains("test result: ok. 16 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 17 passed"), "{stdout}");
 }

@@ -12,13 +12,21 @@ use crate::names::{camel, Scope};
 
 pub(super) fn mock_rs(model: &Model) -> TokenStream {
     let types = quote!(crate::types::);
-    let mut names =
-        Scope::with_reserved(&["Expectation", "MockServer", "Operation", "OperationInfo"]);
+    let mut names = Scope::with_reserved(&[
+        "Expectation",
+        "MockServer",
+        "Operation",
+        "OperationInfo",
+        "Fake",
+        "Resource",
+        "Stored",
+    ]);
     let operations: Vec<(&Operation, String)> = model
         .operations
         .iter()
         .map(|op| (op, names.claim(camel(&op.ident))))
         .collect();
+    let fake = super::fake::fake_items(model, &mut names);
     let infos = operations.iter().map(|(op, _)| {
         let (name, method, path) = (&op.ident, &op.method, &op.path);
         quote!(OperationInfo { method_name: #name, method: #method, path: #path },)
@@ -82,6 +90,7 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
         #module_doc
         #example
 
+        pub use crate::fake::{Fake, Resource, Stored};
         pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
         /// Every operation of the spec, to name the one a stray request was for.
@@ -97,6 +106,8 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
         }
 
         #( #markers )*
+
+        #fake
     }
 }
 

@@ -2,6 +2,7 @@
 //! once by `prettyplease`; the support modules every client needs are copied in as they are.
 
 mod client;
+mod fake;
 mod mock;
 mod params;
 mod types;
@@ -18,6 +19,7 @@ use crate::{Config, Diagnostic};
 const RUNTIME: &[(&str, &str)] = &[
     ("src/auth.rs", include_str!("../runtime/auth.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
+    ("src/fake.rs", include_str!("../runtime/fake.rs")),
     ("src/http.rs", include_str!("../runtime/http.rs")),
     (
         "src/mock_server.rs",
@@ -717,6 +719,10 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod validation;
         #pattern
         #params
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod fake;
         #[cfg(feature = "mock")]
         #[rustfmt::skip]
         mod mock_server;

@@ -60,6 +60,11 @@ mod validation;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod fake;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
 mod mock_server;
 
 #[cfg(feature = "mock")]

@@ -715,4 +715,241 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// `GET /notes`
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ListNotesParams`](crate::params::ListNotesParams).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`ListNotesError`](crate::types::ListNotesError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_notes(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_notes(
+        &self,
+        params: &crate::params::ListNotesParams,
+    ) -> Result<
+        crate::ResponseValue<Vec<crate::types::Note>>,
+        Error<crate::types::ListNotesError>,
+    > {
+        const OPERATION: &str = "GET /notes";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        if let Some(value) = &params.page {
+            v::range(&v::param("page"), *value as f64, Some(1.0), None, out);
+        }
+        if let Some(value) = &params.size {
+            v::range(&v::param("size"), *value as f64, Some(1.0), Some(10.0), out);
+        }
+        v::result(violations).map_err(Error::Validation)?;
+        let url = format!("{}/notes", self.core.base_url);
+        let mut request = self.core.http.request(reqwest::Method::GET, url);
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(value) = &params.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &params.size {
+            query.push(("size", value.to_string()));
+        }
+        request = request.query(&query);
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+
+    /// Every page of [`Self::list_notes`], from `params.page` on (page 1 when it is `None`).
+    ///
+    /// [`Pages`](crate::Pages) is a [`Stream`](futures_core::Stream) of the items, and can be
+    /// walked a page at a time with [`next_page`](crate::Pages::next_page). Each page is
+    /// fetched when it is needed; the walk ends at the first empty page, or at the first error.
+    pub fn list_notes_pages<'a>(
+        &'a self,
+        params: crate::params::ListNotesParams,
+    ) -> crate::Pages<'a, crate::types::Note, Error<crate::types::ListNotesError>> {
+        crate::Pages::new(
+            params.page.unwrap_or(1),
+            Box::new(move |page| {
+                let mut params = params.clone();
+                params.page = Some(page);
+                Box::pin(async move {
+                    let answer = self.list_notes(&params).await?;
+                    let value: Vec<crate::types::Note> = answer.into_inner();
+                    Ok(value)
+                })
+            }),
+        )
+    }
+
+    /// `POST /notes`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`CreateNoteError`](crate::types::CreateNoteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::NewNote) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_note(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_note(
+        &self,
+        body: &crate::types::NewNote,
+    ) -> Result<
+        crate::ResponseValue<crate::types::Note>,
+        Error<crate::types::CreateNoteError>,
+    > {
+        const OPERATION: &str = "POST /notes";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        body.validate_at(&crate::FieldPath::Root, out);
+        v::result(violations).map_err(Error::Validation)?;
+        let url = format!("{}/notes", self.core.base_url);
+        let mut request = self.core.http.request(reqwest::Method::POST, url);
+        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+
+    /// `GET /notes/{key}`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`GetNoteError`](crate::types::GetNoteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, key: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_note(key).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_note(
+        &self,
+        key: i64,
+    ) -> Result<
+        crate::ResponseValue<crate::types::Note>,
+        Error<crate::types::GetNoteError>,
+    > {
+        const OPERATION: &str = "GET /notes/{key}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        v::segment(&v::param("key"), &key.to_string(), out);
+        v::result(violations).map_err(Error::Validation)?;
+        let segment_0 = crate::encode_path_segment(&key.to_string());
+        let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+        let request = self.core.http.request(reqwest::Method::GET, url);
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+
+    /// `DELETE /notes/{key}`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`DeleteNoteError`](crate::types::DeleteNoteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, key: i64) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.delete_note(key).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_note(
+        &self,
+        key: i64,
+    ) -> Result<crate::ResponseValue<()>, Error<crate::types::DeleteNoteError>> {
+        const OPERATION: &str = "DELETE /notes/{key}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        v::segment(&v::param("key"), &key.to_string(), out);
+        v::result(violations).map_err(Error::Validation)?;
+        let segment_0 = crate::encode_path_segment(&key.to_string());
+        let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        Ok(crate::ResponseValue::new((), answer))
+    }
+
+    /// `PATCH /notes/{key}`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`UpdateNoteError`](crate::types::UpdateNoteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, key: i64, body: &", env!("CARGO_CRATE_NAME"),
+        "::types::NotePatch) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.update_note(key, body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_note(
+        &self,
+        key: i64,
+        body: &crate::types::NotePatch,
+    ) -> Result<
+        crate::ResponseValue<crate::types::Note>,
+        Error<crate::types::UpdateNoteError>,
+    > {
+        const OPERATION: &str = "PATCH /notes/{key}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        v::segment(&v::param("key"), &key.to_string(), out);
+        body.validate_at(&crate::FieldPath::Root, out);
+        v::result(violations).map_err(Error::Validation)?;
+        let segment_0 = crate::encode_path_segment(&key.to_string());
+        let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
 }

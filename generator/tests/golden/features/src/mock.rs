@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub use crate::fake::{Fake, Resource, Stored};
 pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
 /// Every operation of the spec, to name the one a stray request was for.
@@ -72,6 +73,31 @@ const OPERATIONS: &[OperationInfo] = &[
         method_name: "configure_account",
         method: "PUT",
         path: "/accounts/{accountId}/settings",
+    },
+    OperationInfo {
+        method_name: "list_notes",
+        method: "GET",
+        path: "/notes",
+    },
+    OperationInfo {
+        method_name: "create_note",
+        method: "POST",
+        path: "/notes",
+    },
+    OperationInfo {
+        method_name: "get_note",
+        method: "GET",
+        path: "/notes/{key}",
+    },
+    OperationInfo {
+        method_name: "delete_note",
+        method: "DELETE",
+        path: "/notes/{key}",
+    },
+    OperationInfo {
+        method_name: "update_note",
+        method: "PATCH",
+        path: "/notes/{key}",
     },
 ];
 
@@ -128,6 +154,33 @@ impl MockServer {
     /// Expects calls of [`Client::configure_account`](crate::Client::configure_account) (`PUT
     /// /accounts/{accountId}/settings`).
     pub fn configure_account(&self) -> Expectation<'_, ConfigureAccount> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::list_notes`](crate::Client::list_notes) (`GET /notes`).
+    pub fn list_notes(&self) -> Expectation<'_, ListNotes> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::create_note`](crate::Client::create_note) (`POST /notes`).
+    pub fn create_note(&self) -> Expectation<'_, CreateNote> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::get_note`](crate::Client::get_note) (`GET /notes/{key}`).
+    pub fn get_note(&self) -> Expectation<'_, GetNote> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::delete_note`](crate::Client::delete_note) (`DELETE
+    /// /notes/{key}`).
+    pub fn delete_note(&self) -> Expectation<'_, DeleteNote> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::update_note`](crate::Client::update_note) (`PATCH
+    /// /notes/{key}`).
+    pub fn update_note(&self) -> Expectation<'_, UpdateNote> {
         Expectation::new(self)
     }
 }
@@ -438,4 +491,294 @@ impl Expectation<'_, ConfigureAccount> {
     pub fn with_account_id(self, value: impl std::fmt::Display) -> Self {
         self.path_param("accountId", value)
     }
+}
+
+/// `GET /notes`, as the mock server sees it:
+/// [`Client::list_notes`](crate::Client::list_notes).
+#[derive(Debug, Clone, Copy)]
+pub struct ListNotes;
+
+impl Operation for ListNotes {
+    const METHOD_NAME: &'static str = "list_notes";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/notes";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = Vec<crate::types::Note>;
+
+    type Error = crate::types::ListNotesError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        match error {
+            crate::types::ListNotesError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, ListNotes> {
+    /// Matches only calls with the query parameter `page` set to `value`.
+    pub fn with_page(self, value: impl std::fmt::Display) -> Self {
+        self.query_param("page", value)
+    }
+
+    /// Matches only calls with the query parameter `size` set to `value`.
+    pub fn with_size(self, value: impl std::fmt::Display) -> Self {
+        self.query_param("size", value)
+    }
+}
+
+/// `POST /notes`, as the mock server sees it:
+/// [`Client::create_note`](crate::Client::create_note).
+#[derive(Debug, Clone, Copy)]
+pub struct CreateNote;
+
+impl Operation for CreateNote {
+    const METHOD_NAME: &'static str = "create_note";
+
+    const METHOD: &'static str = "POST";
+
+    const PATH: &'static str = "/notes";
+
+    const SUCCESS: u16 = 201;
+
+    type Body = crate::types::NewNote;
+
+    type Ok = crate::types::Note;
+
+    type Error = crate::types::CreateNoteError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
+        match error {
+            crate::types::CreateNoteError::BadRequest(body) => {
+                (400, body.as_ref().map(json))
+            }
+            crate::types::CreateNoteError::Conflict(body) => {
+                (409, body.as_ref().map(json))
+            }
+            crate::types::CreateNoteError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+/// `GET /notes/{key}`, as the mock server sees it:
+/// [`Client::get_note`](crate::Client::get_note).
+#[derive(Debug, Clone, Copy)]
+pub struct GetNote;
+
+impl Operation for GetNote {
+    const METHOD_NAME: &'static str = "get_note";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/notes/{key}";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::Note;
+
+    type Error = crate::types::GetNoteError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
+        match error {
+            crate::types::GetNoteError::NotFound(body) => (404, body.as_ref().map(json)),
+            crate::types::GetNoteError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, GetNote> {
+    /// Matches only calls whose path parameter `key` is `value`.
+    pub fn with_key(self, value: impl std::fmt::Display) -> Self {
+        self.path_param("key", value)
+    }
+}
+
+/// `DELETE /notes/{key}`, as the mock server sees it:
+/// [`Client::delete_note`](crate::Client::delete_note).
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteNote;
+
+impl Operation for DeleteNote {
+    const METHOD_NAME: &'static str = "delete_note";
+
+    const METHOD: &'static str = "DELETE";
+
+    const PATH: &'static str = "/notes/{key}";
+
+    const SUCCESS: u16 = 204;
+
+    type Body = serde_json::Value;
+
+    type Ok = ();
+
+    type Error = crate::types::DeleteNoteError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
+        match error {
+            crate::types::DeleteNoteError::NotFound(body) => {
+                (404, body.as_ref().map(json))
+            }
+            crate::types::DeleteNoteError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, DeleteNote> {
+    /// Matches only calls whose path parameter `key` is `value`.
+    pub fn with_key(self, value: impl std::fmt::Display) -> Self {
+        self.path_param("key", value)
+    }
+}
+
+/// `PATCH /notes/{key}`, as the mock server sees it:
+/// [`Client::update_note`](crate::Client::update_note).
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateNote;
+
+impl Operation for UpdateNote {
+    const METHOD_NAME: &'static str = "update_note";
+
+    const METHOD: &'static str = "PATCH";
+
+    const PATH: &'static str = "/notes/{key}";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = crate::types::NotePatch;
+
+    type Ok = crate::types::Note;
+
+    type Error = crate::types::UpdateNoteError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
+        match error {
+            crate::types::UpdateNoteError::NotFound(body) => {
+                (404, body.as_ref().map(json))
+            }
+            crate::types::UpdateNoteError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, UpdateNote> {
+    /// Matches only calls whose path parameter `key` is `value`.
+    pub fn with_key(self, value: impl std::fmt::Display) -> Self {
+        self.path_param("key", value)
+    }
+}
+
+/// The collections the in-memory fake keeps.
+const COLLECTIONS: &[crate::fake::CollectionSpec] = &[
+    crate::fake::CollectionSpec {
+        path: "/notes",
+        item_path: "/notes/{key}",
+        id: "key",
+        id_integer: true,
+        keys: &[],
+        unique: &["title"],
+        assigned: "{}",
+        defaults: "{\"pinned\":false}",
+        error_fields: &[
+            ("code", crate::fake::ErrorField::Status),
+            ("reason", crate::fake::ErrorField::Reason),
+            ("detail", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_create_note),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: Some(crate::fake::Endpoint {
+            method: "PATCH",
+            status: 200,
+            validate: Some(check_update_note),
+        }),
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: Some(crate::fake::IntParam {
+            wire: "page",
+            min: Some(1),
+            max: None,
+        }),
+        per_page: Some(crate::fake::IntParam {
+            wire: "size",
+            min: Some(1),
+            max: Some(10),
+        }),
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Array,
+    },
+];
+
+impl Fake {
+    /// Starts the in-memory fake on loopback, with no resources.
+    pub async fn start() -> Fake {
+        Fake::start_with(COLLECTIONS).await
+    }
+
+    /// The resources the fake keeps at `/notes`, to seed and inspect them.
+    pub fn notes(&self) -> Stored<'_, Notes> {
+        self.stored()
+    }
+}
+
+/// The resources at `/notes` (created by
+/// [`Client::create_note`](crate::Client::create_note)), as the in-memory fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Notes;
+
+impl Resource for Notes {
+    const INDEX: usize = 0;
+
+    type New = crate::types::NewNote;
+
+    type Stored = crate::types::Note;
+}
+
+/// Checks a request body of `POST /notes` as the generated request type.
+fn check_create_note(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::NewNote = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `PATCH /notes/{key}` as the generated request type.
+fn check_update_note(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::NotePatch = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
 }

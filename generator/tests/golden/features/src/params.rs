@@ -54,3 +54,13 @@ pub struct FindMarksParams {
     /// Sent as the query parameter `near`.
     pub near: Option<crate::types::Mark>,
 }
+
+/// The query and header parameters of [`Client::list_notes`](crate::Client::list_notes)
+/// (`GET /notes`).
+#[derive(Debug, Clone, Default)]
+pub struct ListNotesParams {
+    /// Sent as the query parameter `page`. Minimum: 1.
+    pub page: Option<i64>,
+    /// Sent as the query parameter `size`. Minimum: 1. Maximum: 10.
+    pub size: Option<i64>,
+}

@@ -213,6 +213,13 @@ impl<'de> serde::Deserialize<'de> for Expr {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Failure {
+    pub code: i64,
+    pub reason: String,
+    pub detail: String,
+}
+
 /// One of `cat`, `dog`, `big-bird`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -428,6 +435,41 @@ pub struct Names {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// Minimum length: 1 character. Maximum length: 40 characters.
+    pub title: String,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub body: crate::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    /// Maximum items: 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+}
+
+impl NewNote {
+    /// A value with the required `title`, and any other field left out.
+    pub fn new(title: String) -> Self {
+        Self {
+            title,
+            body: Default::default(),
+            pinned: Default::default(),
+            labels: Default::default(),
+        }
+    }
+}
+
+impl crate::Validate for NewNote {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        v::length(&path.field("title"), &self.title, Some(1), Some(40), out);
+        if let Some(value) = &self.labels {
+            v::items(&path.field("labels"), value.len(), None, Some(3), out);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// A string, an integer or a list of both.
     pub value: Scalar,
@@ -441,6 +483,47 @@ pub struct Node {
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub body: crate::Nullable<String>,
+    /// Server default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotePatch {
+    /// Minimum length: 1 character. Maximum length: 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub body: crate::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    /// Maximum items: 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+}
+
+impl crate::Validate for NotePatch {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        if let Some(value) = &self.title {
+            v::length(&path.field("title"), value, Some(1), Some(40), out);
+        }
+        if let Some(value) = &self.labels {
+            v::items(&path.field("labels"), value.len(), None, Some(3), out);
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -698,7 +781,7 @@ impl crate::http::ErrorBody for ListPetsError {
 /// status the spec declares. Each holds the body when it is the declared JSON; the raw text
 /// is always in [`crate::ApiError::raw`].
 ///
-/// 6 other operations declare the same answers: their error types are aliases of this one.
+/// 7 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePetError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -754,3 +837,60 @@ pub type FindMarksError = CreatePetError;
 /// The error answers of `PUT /accounts/{accountId}/settings`
 /// ([`crate::Client::configure_account`]): the same as [`CreatePetError`]'s.
 pub type ConfigureAccountError = CreatePetError;
+
+/// The error answers of `GET /notes` ([`crate::Client::list_notes`]): the same as
+/// [`CreatePetError`]'s.
+pub type ListNotesError = CreatePetError;
+
+/// The error answers of `POST /notes` ([`crate::Client::create_note`]), one variant per
+/// status the spec declares. Each holds the body when it is the declared JSON; the raw text
+/// is always in [`crate::ApiError::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateNoteError {
+    /// 400: An invalid note.
+    BadRequest(Option<Failure>),
+    /// 409: A note with this title exists.
+    Conflict(Option<Failure>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+
+impl crate::http::ErrorBody for CreateNoteError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
+            409 => Self::Conflict(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
+
+/// The error answers of `GET /notes/{key}` ([`crate::Client::get_note`]), one variant per
+/// status the spec declares. Each holds the body when it is the declared JSON; the raw text
+/// is always in [`crate::ApiError::raw`].
+///
+/// 2 other operations declare the same answers: their error types are aliases of this one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetNoteError {
+    /// 404: No such note.
+    NotFound(Option<Failure>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+
+impl crate::http::ErrorBody for GetNoteError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
+
+/// The error answers of `DELETE /notes/{key}` ([`crate::Client::delete_note`]): the same as
+/// [`GetNoteError`]'s.
+pub type DeleteNoteError = GetNoteError;
+
+/// The error answers of `PATCH /notes/{key}` ([`crate::Client::update_note`]): the same as
+/// [`GetNoteError`]'s.
+pub type UpdateNoteError = GetNoteError;

@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub use crate::fake::{Fake, Resource, Stored};
 pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
 /// Every operation of the spec, to name the one a stray request was for.
@@ -11914,4 +11915,755 @@ impl Operation for SystemVersion {
             crate::types::SystemVersionError::Other(body) => (500, body.clone()),
         }
     }
+}
+
+/// The collections the in-memory fake keeps.
+const COLLECTIONS: &[crate::fake::CollectionSpec] = &[
+    crate::fake::CollectionSpec {
+        path: "/organizations",
+        item_path: "/organizations/{organization_name}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_organization_create),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: Some(crate::fake::Endpoint {
+            method: "PUT",
+            status: 200,
+            validate: Some(check_organization_update),
+        }),
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/session/me/sshkeys",
+        item_path: "/session/me/sshkeys/{ssh_key_name}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_session_sshkey_create),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/system/certificates",
+        item_path: "/system/certificates/{certificate}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_certificate_create),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/system/images",
+        item_path: "/system/images/{image_name}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_system_image_create),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/system/ip-pools",
+        item_path: "/system/ip-pools/{pool_name}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_ip_pool_create),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: Some(crate::fake::Endpoint {
+            method: "PUT",
+            status: 200,
+            validate: Some(check_ip_pool_update),
+        }),
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/system/silos",
+        item_path: "/system/silos/{silo_name}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_silo_create),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/v1/disks",
+        item_path: "/v1/disks/{disk}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_disk_create_v1),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/v1/instances",
+        item_path: "/v1/instances/{instance}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_instance_create_v1),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/v1/organizations",
+        item_path: "/v1/organizations/{organization}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_organization_create_v1),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: Some(crate::fake::Endpoint {
+            method: "PUT",
+            status: 200,
+            validate: Some(check_organization_update_v1),
+        }),
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+    crate::fake::CollectionSpec {
+        path: "/v1/projects",
+        item_path: "/v1/projects/{project}",
+        id: "id",
+        id_integer: false,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{}",
+        error_fields: &[
+            ("message", crate::fake::ErrorField::Reason),
+            ("request_id", crate::fake::ErrorField::Message),
+        ],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 201,
+            validate: Some(check_project_create_v1),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: Some(crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        }),
+        update: Some(crate::fake::Endpoint {
+            method: "PUT",
+            status: 200,
+            validate: Some(check_project_update_v1),
+        }),
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 204,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Object {
+            items: "items",
+            numbers: &[],
+        },
+    },
+];
+
+impl Fake {
+    /// Starts the in-memory fake on loopback, with no resources.
+    pub async fn start() -> Fake {
+        Fake::start_with(COLLECTIONS).await
+    }
+
+    /// The resources the fake keeps at `/organizations`, to seed and inspect them.
+    pub fn organizations(&self) -> Stored<'_, Organizations> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/session/me/sshkeys`, to seed and inspect them.
+    pub fn sshkeys(&self) -> Stored<'_, Sshkeys> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/system/certificates`, to seed and inspect them.
+    pub fn certificates(&self) -> Stored<'_, Certificates> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/system/images`, to seed and inspect them.
+    pub fn images(&self) -> Stored<'_, Images> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/system/ip-pools`, to seed and inspect them.
+    pub fn ip_pools(&self) -> Stored<'_, IpPools> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/system/silos`, to seed and inspect them.
+    pub fn silos(&self) -> Stored<'_, Silos> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/v1/disks`, to seed and inspect them.
+    pub fn disks(&self) -> Stored<'_, Disks> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/v1/instances`, to seed and inspect them.
+    pub fn instances(&self) -> Stored<'_, Instances> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/v1/organizations`, to seed and inspect them.
+    pub fn organizations_2(&self) -> Stored<'_, Organizations2> {
+        self.stored()
+    }
+
+    /// The resources the fake keeps at `/v1/projects`, to seed and inspect them.
+    pub fn projects(&self) -> Stored<'_, Projects> {
+        self.stored()
+    }
+}
+
+/// The resources at `/organizations` (created by
+/// [`Client::organization_create`](crate::Client::organization_create)), as the in-memory
+/// fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Organizations;
+
+impl Resource for Organizations {
+    const INDEX: usize = 0;
+
+    type New = crate::types::OrganizationCreate;
+
+    type Stored = crate::types::Organization;
+}
+
+/// The resources at `/session/me/sshkeys` (created by
+/// [`Client::session_sshkey_create`](crate::Client::session_sshkey_create)), as the
+/// in-memory fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sshkeys;
+
+impl Resource for Sshkeys {
+    const INDEX: usize = 1;
+
+    type New = crate::types::SshKeyCreate;
+
+    type Stored = crate::types::SshKey;
+}
+
+/// The resources at `/system/certificates` (created by
+/// [`Client::certificate_create`](crate::Client::certificate_create)), as the in-memory
+/// fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Certificates;
+
+impl Resource for Certificates {
+    const INDEX: usize = 2;
+
+    type New = crate::types::CertificateCreate;
+
+    type Stored = crate::types::Certificate;
+}
+
+/// The resources at `/system/images` (created by
+/// [`Client::system_image_create`](crate::Client::system_image_create)), as the in-memory
+/// fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Images;
+
+impl Resource for Images {
+    const INDEX: usize = 3;
+
+    type New = crate::types::GlobalImageCreate;
+
+    type Stored = crate::types::GlobalImage;
+}
+
+/// The resources at `/system/ip-pools` (created by
+/// [`Client::ip_pool_create`](crate::Client::ip_pool_create)), as the in-memory fake keeps
+/// them.
+#[derive(Debug, Clone, Copy)]
+pub struct IpPools;
+
+impl Resource for IpPools {
+    const INDEX: usize = 4;
+
+    type New = crate::types::IpPoolCreate;
+
+    type Stored = crate::types::IpPool;
+}
+
+/// The resources at `/system/silos` (created by
+/// [`Client::silo_create`](crate::Client::silo_create)), as the in-memory fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Silos;
+
+impl Resource for Silos {
+    const INDEX: usize = 5;
+
+    type New = crate::types::SiloCreate;
+
+    type Stored = crate::types::Silo;
+}
+
+/// The resources at `/v1/disks` (created by
+/// [`Client::disk_create_v1`](crate::Client::disk_create_v1)), as the in-memory fake keeps
+/// them.
+#[derive(Debug, Clone, Copy)]
+pub struct Disks;
+
+impl Resource for Disks {
+    const INDEX: usize = 6;
+
+    type New = crate::types::DiskCreate;
+
+    type Stored = crate::types::Disk;
+}
+
+/// The resources at `/v1/instances` (created by
+/// [`Client::instance_create_v1`](crate::Client::instance_create_v1)), as the in-memory
+/// fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Instances;
+
+impl Resource for Instances {
+    const INDEX: usize = 7;
+
+    type New = crate::types::InstanceCreate;
+
+    type Stored = crate::types::Instance;
+}
+
+/// The resources at `/v1/organizations` (created by
+/// [`Client::organization_create_v1`](crate::Client::organization_create_v1)), as the
+/// in-memory fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Organizations2;
+
+impl Resource for Organizations2 {
+    const INDEX: usize = 8;
+
+    type New = crate::types::OrganizationCreate;
+
+    type Stored = crate::types::Organization;
+}
+
+/// The resources at `/v1/projects` (created by
+/// [`Client::project_create_v1`](crate::Client::project_create_v1)), as the in-memory fake
+/// keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Projects;
+
+impl Resource for Projects {
+    const INDEX: usize = 9;
+
+    type New = crate::types::ProjectCreate;
+
+    type Stored = crate::types::Project;
+}
+
+/// Checks a request body of `POST /organizations` as the generated request type.
+fn check_organization_create(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::OrganizationCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `PUT /organizations/{organization_name}` as the generated
+/// request type.
+fn check_organization_update(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::OrganizationUpdate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /session/me/sshkeys` as the generated request type.
+fn check_session_sshkey_create(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::SshKeyCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /system/certificates` as the generated request type.
+fn check_certificate_create(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::CertificateCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /system/images` as the generated request type.
+fn check_system_image_create(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::GlobalImageCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /system/ip-pools` as the generated request type.
+fn check_ip_pool_create(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::IpPoolCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `PUT /system/ip-pools/{pool_name}` as the generated request
+/// type.
+fn check_ip_pool_update(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::IpPoolUpdate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /system/silos` as the generated request type.
+fn check_silo_create(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::SiloCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /v1/disks` as the generated request type.
+fn check_disk_create_v1(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::DiskCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /v1/instances` as the generated request type.
+fn check_instance_create_v1(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::InstanceCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /v1/organizations` as the generated request type.
+fn check_organization_create_v1(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::OrganizationCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `PUT /v1/organizations/{organization}` as the generated request
+/// type.
+fn check_organization_update_v1(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::OrganizationUpdate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `POST /v1/projects` as the generated request type.
+fn check_project_create_v1(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::ProjectCreate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
+}
+
+/// Checks a request body of `PUT /v1/projects/{project}` as the generated request type.
+fn check_project_update_v1(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::ProjectUpdate = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
 }

@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub use crate::fake::{Fake, Resource, Stored};
 pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
 /// Every operation of the spec, to name the one a stray request was for.
@@ -1003,4 +1004,73 @@ impl Expectation<'_, DeleteUser> {
     pub fn with_username(self, value: impl std::fmt::Display) -> Self {
         self.path_param("username", value)
     }
+}
+
+/// The collections the in-memory fake keeps.
+const COLLECTIONS: &[crate::fake::CollectionSpec] = &[
+    crate::fake::CollectionSpec {
+        path: "/store/order",
+        item_path: "/store/order/{orderId}",
+        id: "id",
+        id_integer: true,
+        keys: &[],
+        unique: &[],
+        assigned: "{}",
+        defaults: "{\"complete\":false}",
+        error_fields: &[],
+        create: crate::fake::Endpoint {
+            method: "POST",
+            status: 200,
+            validate: Some(check_place_order),
+        },
+        read: crate::fake::Endpoint {
+            method: "GET",
+            status: 200,
+            validate: None,
+        },
+        list: None,
+        update: None,
+        delete: Some(crate::fake::Endpoint {
+            method: "DELETE",
+            status: 200,
+            validate: None,
+        }),
+        page: None,
+        per_page: None,
+        totals: None,
+        list_answer: crate::fake::ListAnswer::Array,
+    },
+];
+
+impl Fake {
+    /// Starts the in-memory fake on loopback, with no resources.
+    pub async fn start() -> Fake {
+        Fake::start_with(COLLECTIONS).await
+    }
+
+    /// The resources the fake keeps at `/store/order`, to seed and inspect them.
+    pub fn order(&self) -> Stored<'_, Order> {
+        self.stored()
+    }
+}
+
+/// The resources at `/store/order` (created by
+/// [`Client::place_order`](crate::Client::place_order)), as the in-memory fake keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct Order;
+
+impl Resource for Order {
+    const INDEX: usize = 0;
+
+    type New = crate::types::Order;
+
+    type Stored = crate::types::Order;
+}
+
+/// Checks a request body of `POST /store/order` as the generated request type.
+fn check_place_order(body: &serde_json::Value) -> Result<(), String> {
+    let value: crate::types::Order = serde_json::from_value(body.clone())
+        .map_err(|e| e.to_string())?;
+
+    crate::Validate::validate(&value).map_err(|e| e.to_string())
 }

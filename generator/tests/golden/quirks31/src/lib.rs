@@ -61,6 +61,11 @@ mod pattern;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod fake;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
 mod mock_server;
 
 #[cfg(feature = "mock")]

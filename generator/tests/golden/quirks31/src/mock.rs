@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub use crate::fake::{Fake, Resource, Stored};
 pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
 /// Every operation of the spec, to name the one a stray request was for.
@@ -72,5 +73,15 @@ impl Operation for CreateRecord {
         match error {
             crate::types::CreateRecordError::Other(body) => (500, body.clone()),
         }
+    }
+}
+
+/// The collections the in-memory fake keeps.
+const COLLECTIONS: &[crate::fake::CollectionSpec] = &[];
+
+impl Fake {
+    /// Starts the in-memory fake on loopback, with no resources.
+    pub async fn start() -> Fake {
+        Fake::start_with(COLLECTIONS).await
     }
 }

@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub use crate::fake::{Fake, Resource, Stored};
 pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
 
 /// Every operation of the spec, to name the one a stray request was for.
@@ -189,5 +190,15 @@ impl Expectation<'_, PerformSearch> {
     /// Matches only calls whose path parameter `version` is `value`.
     pub fn with_version(self, value: impl std::fmt::Display) -> Self {
         self.path_param("version", value)
+    }
+}
+
+/// The collections the in-memory fake keeps.
+const COLLECTIONS: &[crate::fake::CollectionSpec] = &[];
+
+impl Fake {
+    /// Starts the in-memory fake on loopback, with no resources.
+    pub async fn start() -> Fake {
+        Fake::start_with(COLLECTIONS).await
     }
 }
