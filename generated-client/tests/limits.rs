@@ -1,5 +1,6 @@
 //! Limits the client keeps to on behalf of all its callers: a 429's reset time held back for
-//! every task sharing the client (per operation), and the largest response body it reads.
+//! every task sharing the client (per operation), the largest response body it reads, and a
+//! token fetch that may pass retried (one that was refused not).
 
 mod loopback;
 
@@ -226,4 +227,59 @@ async fn a_body_that_never_ends_is_cut_by_the_timeout() {
         took >= Duration::from_millis(500) && took < Duration::from_secs(3),
         "{took:?}"
     );
+}
+
+/// A token endpoint answering `first` once, then a token; counts token and API requests.
+async fn token_server(first: u16) -> (Loopback, Arc<Mutex<(u32, u32)>>) {
+    let counts: Arc<Mutex<(u32, u32)>> = Arc::default();
+    let server = Loopback::start(Arc::new({
+        let counts = counts.clone();
+        move |request: &Request| {
+            let mut counts = counts.lock().unwrap();
+            if request.path.starts_with("/oauth/token") {
+                counts.0 += 1;
+                if counts.0 == 1 {
+                    return Action::status(first, &[]);
+                }
+                return Action::json(200, json!({ "access_token": "tok", "expires_in": 3600 }));
+            }
+            counts.1 += 1;
+            Action::json(200, json!({ "id": "rs_1", "identifier": "https://a" }))
+        }
+    }))
+    .await;
+    (server, counts)
+}
+
+fn credentials_client(server: &Loopback) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .client_credentials("id", "secret")
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(10)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_token_fetch_that_failed_with_a_503_is_retried_by_the_policy() {
+    let (server, counts) = token_server(503).await;
+    credentials_client(&server)
+        .get_resource_server("rs_1", &GetResourceServerParams::default())
+        .await
+        .unwrap();
+    assert_eq!(*counts.lock().unwrap(), (2, 1));
+}
+
+#[tokio::test]
+async fn refused_client_credentials_are_not_retried() {
+    let (server, counts) = token_server(401).await;
+    let result = credentials_client(&server)
+        .get_resource_server("rs_1", &GetResourceServerParams::default())
+        .await;
+    assert!(
+        matches!(&result, Err(Error::Authentication { .. })),
+        "{:?}",
+        result.map(|_| ())
+    );
+    assert_eq!(*counts.lock().unwrap(), (1, 0));
 }
