@@ -62,7 +62,7 @@ pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Until when each operation is held back, after a 429 that said when its limit resets.
 ///
-/// Keyed by operation (`METHOD /path/{template}`): Auth0 limits the Management API per endpoint,
+/// Keyed by operation (`METHOD /path/{template}`): APIs commonly limit each endpoint on its own,
 /// so a 429 from one operation says nothing about the others, which go on being sent.
 #[derive(Debug, Default)]
 pub(crate) struct RateLimits(Mutex<BTreeMap<&'static str, tokio::time::Instant>>);
