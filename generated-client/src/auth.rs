@@ -107,16 +107,36 @@ impl fmt::Debug for Auth {
     }
 }
 
+/// Why there is no token for an attempt.
+pub(crate) struct TokenFailure {
+    /// What went wrong.
+    pub(crate) message: String,
+    /// Whether asking again later may give one (the token endpoint could not be reached, broke
+    /// off, or answered 408, 429 or 5xx): the call retries by its policy.
+    pub(crate) transient: bool,
+}
+
+/// A failure of a token request that may not happen again: see [`TokenFailure::transient`].
+#[derive(Debug)]
+struct Transient(String);
+
+impl fmt::Display for Transient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Transient {}
+
 impl Auth {
     /// The token for the next attempt, if requests are authenticated.
-    pub(crate) async fn token(&self) -> Result<Option<SecretString>, String> {
+    pub(crate) async fn token(&self) -> Result<Option<SecretString>, TokenFailure> {
         match &self.0 {
             None => Ok(None),
-            Some(provider) => provider
-                .token()
-                .await
-                .map(Some)
-                .map_err(|error| error.to_string()),
+            Some(provider) => provider.token().await.map(Some).map_err(|error| TokenFailure {
+                transient: error.is::<Transient>(),
+                message: error.to_string(),
+            }),
         }
     }
 
@@ -267,17 +287,27 @@ async fn request_token(
         .form(form)
         .send()
         .await
-        .map_err(|e| format!("the token endpoint {token_url} cannot be reached: {e}"))?;
+        .map_err(|e| {
+            Transient(format!(
+                "the token endpoint {token_url} cannot be reached: {e}"
+            ))
+        })?;
     let status = answer.status();
     let body = answer
         .bytes()
         .await
-        .map_err(|e| format!("the token endpoint's answer broke off: {e}"))?;
+        .map_err(|e| Transient(format!("the token endpoint's answer broke off: {e}")))?;
     if !status.is_success() {
         let text = String::from_utf8_lossy(&body);
+        let text = text.chars().take(300).collect::<String>();
+        if matches!(status.as_u16(), 408 | 429) || status.is_server_error() {
+            return Err(Transient(format!(
+                "the token endpoint {token_url} failed: HTTP {status}: {text}"
+            ))
+            .into());
+        }
         return Err(format!(
-            "the token endpoint {token_url} refused the client credentials: HTTP {status}: {}",
-            text.chars().take(300).collect::<String>()
+            "the token endpoint {token_url} refused the client credentials: HTTP {status}: {text}"
         )
         .into());
     }

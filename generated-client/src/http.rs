@@ -4,6 +4,8 @@
 //! Sending a request (with authentication, extra headers and retries, through a middleware stack
 //! when the client has one) and reading its answer; encoding path segments.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
@@ -49,6 +51,41 @@ pub(crate) struct Core {
     /// Set on every attempt, over any header of the same name: the builder's default headers,
     /// then the per-call ones.
     pub(crate) headers: HeaderMap,
+    /// The largest response body read (`ClientBuilder::max_response_bytes`).
+    pub(crate) max_response_bytes: usize,
+    /// Operations held back by a 429, shared by clones (and so by every task using the client).
+    pub(crate) rate_limits: Arc<RateLimits>,
+}
+
+/// `ClientBuilder::max_response_bytes` unless set: 32 MiB.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Until when each operation is held back, after a 429 that said when its limit resets.
+///
+/// Keyed by operation (`METHOD /path/{template}`): APIs commonly limit each endpoint on its own,
+/// so a 429 from one operation says nothing about the others, which go on being sent.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimits(Mutex<BTreeMap<&'static str, tokio::time::Instant>>);
+
+impl RateLimits {
+    /// When `operation` may be sent again, if it is held back now.
+    fn held_until(&self, operation: &'static str) -> Option<tokio::time::Instant> {
+        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let until = *held.get(operation)?;
+        if until <= tokio::time::Instant::now() {
+            held.remove(operation);
+            return None;
+        }
+        Some(until)
+    }
+
+    /// Holds `operation` back for `wait` (or longer, if it already is).
+    fn hold(&self, operation: &'static str, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = held.entry(operation).or_insert(until);
+        *entry = (*entry).max(until);
+    }
 }
 
 impl std::fmt::Debug for Core {
@@ -62,6 +99,7 @@ impl std::fmt::Debug for Core {
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("headers", &headers)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -184,11 +222,37 @@ pub(crate) async fn send<E: ErrorBody>(
             if let Some(timeout) = core.timeout {
                 attempt = attempt.timeout(timeout);
             }
-            let token = core
-                .auth
-                .token()
-                .await
-                .map_err(|message| Error::Authentication { operation, message })?;
+            // Another task's 429 may hold this operation back until its limit resets.
+            while let Some(until) = core.rate_limits.held_until(operation) {
+                tracing::debug!("held back by a rate limit");
+                tokio::time::sleep_until(until).await;
+            }
+            let token = match core.auth.token().await {
+                Ok(token) => token,
+                Err(failure) => {
+                    // Nothing was sent to the API: a fetch that may succeed later is retried as a
+                    // connection never made.
+                    let delay = if failure.transient {
+                        core.retry.after_connection_error(retry, false, idempotent)
+                    } else {
+                        None
+                    };
+                    let Some(delay) = delay else {
+                        return Err(Error::Authentication {
+                            operation,
+                            message: failure.message,
+                        });
+                    };
+                    tracing::warn!(
+                        attempt = retry + 1,
+                        delay_ms = delay.as_millis() as u64,
+                        "no token; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    retry += 1;
+                    continue;
+                }
+            };
             if let Some(token) = &token {
                 attempt = attempt.bearer_auth(token.expose_secret());
             }
@@ -216,6 +280,11 @@ pub(crate) async fn send<E: ErrorBody>(
                     return outcome;
                 }
                 Err(Error::Api(api)) => {
+                    if api.status == StatusCode::TOO_MANY_REQUESTS {
+                        if let Some(wait) = core.retry.rate_limit_wait(&api.headers) {
+                            core.rate_limits.hold(operation, wait);
+                        }
+                    }
                     core.retry
                         .after_status(api.status, &api.headers, retry, idempotent)
                 }
@@ -268,7 +337,16 @@ async fn send_once<E: ErrorBody>(
     })?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(transport)?;
+    let Some(body) = read_body(response, core.max_response_bytes)
+        .await
+        .map_err(transport)?
+    else {
+        return Err(Error::ResponseTooLarge {
+            operation,
+            status,
+            limit: core.max_response_bytes,
+        });
+    };
     if status.is_success() {
         return Ok(Answer {
             status,
@@ -284,6 +362,25 @@ async fn send_once<E: ErrorBody>(
         body: E::from_answer(status.as_u16(), &body),
         raw: String::from_utf8_lossy(&body).into_owned(),
     })))
+}
+
+/// The body, read chunk by chunk; `None` as soon as it is known to be longer than `limit`.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Option<bytes::Bytes>, reqwest::Error> {
+    let announced = response.content_length().unwrap_or(0);
+    if announced > limit as u64 {
+        return Ok(None);
+    }
+    let mut body = bytes::BytesMut::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body.freeze()))
 }
 
 /// `request` with `body` serialized as JSON and sent as `content_type`. A body that cannot be

@@ -134,6 +134,14 @@ impl RetryPolicy {
         )
     }
 
+    /// How long a 429 with these headers holds its operation back for every task sharing the
+    /// client: the `Retry-After` or until the `X-RateLimit-Reset`, at most `max_delay`; `None`
+    /// when the answer says neither (or the time has passed).
+    pub(crate) fn rate_limit_wait(&self, headers: &HeaderMap) -> Option<Duration> {
+        let asked = retry_after(headers).or_else(|| until_reset(headers))?;
+        (!asked.is_zero()).then(|| asked.min(self.max_delay))
+    }
+
     /// How long to wait before retry number `retry` after a connection failure, or `None`.
     /// `sent` is whether the connection was made (so the request may have reached the server).
     pub(crate) fn after_connection_error(

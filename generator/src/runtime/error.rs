@@ -66,6 +66,17 @@ pub enum Error<E> {
         /// What the middleware returned.
         source: reqwest_middleware::Error,
     },
+    /// The answer's body is longer than the client's limit (`ClientBuilder::max_response_bytes`,
+    /// 32 MiB by default): reading stopped there, so no more than about the limit was held.
+    /// Never retried.
+    ResponseTooLarge {
+        /// The operation, as `METHOD /path/{template}`.
+        operation: &'static str,
+        /// The status of the answer.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The server answered 2xx, but the body is not the JSON the spec declares.
     Decode {
         /// The operation, as `METHOD /path/{template}`.
@@ -84,7 +95,7 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Validation(_)
             | Error::InvalidRequest { .. }
             | Error::Authentication { .. }
@@ -113,6 +124,14 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "{operation}: cannot connect: {source}")
             }
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation}: HTTP {status}: the body is longer than the limit of {limit} bytes"
+            ),
             #[cfg(feature = "middleware")]
             Error::Middleware { operation, source } => {
                 write!(f, "{operation}: a middleware failed: {source}")
@@ -142,7 +161,10 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Decode { source, .. } => Some(source),
             #[cfg(feature = "middleware")]
             Error::Middleware { source, .. } => Some(source),
-            Error::InvalidRequest { .. } | Error::Authentication { .. } | Error::Api(_) => None,
+            Error::InvalidRequest { .. }
+            | Error::Authentication { .. }
+            | Error::Api(_)
+            | Error::ResponseTooLarge { .. } => None,
         }
     }
 }

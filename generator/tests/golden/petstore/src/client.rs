@@ -23,6 +23,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    max_response_bytes: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -150,6 +151,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes. Default: 32 MiB. A longer body (by its
+    /// `Content-Length`, or as it arrives) is not read further: the call fails with
+    /// [`Error::ResponseTooLarge`] and is not retried. A body that never ends is cut by
+    /// the [`timeout`](Self::timeout).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -219,6 +229,9 @@ impl ClientBuilder {
         let auth = crate::auth::Auth(provider);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(crate::http::DEFAULT_MAX_RESPONSE_BYTES);
         Ok(Client {
             core: crate::http::Core {
                 base_url,
@@ -227,6 +240,8 @@ impl ClientBuilder {
                 retry,
                 timeout,
                 headers,
+                max_response_bytes,
+                rate_limits: Default::default(),
             },
         })
     }
