@@ -264,7 +264,8 @@ pub(crate) async fn send<E: ErrorBody>(
             // A refused token: once per call, a provider that can refresh is asked for another
             // and the request is sent again at once (the server did not act on it).
             if let (Err(Error::Api(api)), Some(token)) = (&outcome, &token) {
-                if api.status == StatusCode::UNAUTHORIZED && !refreshed && core.auth.refused(token) {
+                let unauthorized = api.status == StatusCode::UNAUTHORIZED;
+                if unauthorized && !refreshed && core.auth.refused(token) {
                     tracing::debug!("the token was refused; sending again with a new one");
                     refreshed = true;
                     continue;

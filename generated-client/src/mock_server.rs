@@ -365,7 +365,8 @@ impl Respond for Unmatched {
                 match wants.is_empty() {
                     true => text.push_str(" has no expectation"),
                     false => {
-                        let _ = write!(text, " matched none of its expectations: {}", wants.join("; "));
+                        let wants = wants.join("; ");
+                        let _ = write!(text, " matched none of its expectations: {wants}");
                     }
                 }
             }

@@ -194,8 +194,8 @@ impl TokenCache {
     /// Forgets `token` if it is the cached one.
     fn forget(&self, token: &SecretString) {
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if matches!(current.as_ref(), Some((cached, _)) if cached.expose_secret() == token.expose_secret())
-        {
+        let same = |cached: &SecretString| cached.expose_secret() == token.expose_secret();
+        if matches!(current.as_ref(), Some((cached, _)) if same(cached)) {
             *current = None;
         }
     }
