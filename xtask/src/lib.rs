@@ -4,8 +4,8 @@
 //! - `spec-import --from FILE [--out PATH] [--additions PATH]`: writes `spec/resource-servers.yaml`
 //!   from Auth0's published OpenAPI document.
 //! - `generate --spec FILE --out DIR [--name CRATE]`: `codegen` for any spec into any directory.
-//! - `compare [--runs N] [--progenitor PATH]`: this generator against `cargo-progenitor`, side by
-//!   side (see `BENCHMARKS.md`).
+//! - `compare [--runs N] [--specs A,B] [--cold] [--progenitor PATH] [--ploidy PATH]`: this
+//!   generator against `cargo-progenitor` and `ploidy`, side by side (see `BENCHMARKS.md`).
 
 pub mod codegen;
 pub mod compare;
@@ -16,7 +16,7 @@ pub const USAGE: &str = "\
 usage: cargo xtask codegen [--spec PATH] [--out DIR] [--name CRATE] [--check] [--verbose]
        cargo xtask spec-import --from FILE [--out PATH] [--additions PATH]
        cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]
-       cargo xtask compare [--runs N] [--progenitor PATH]
+       cargo xtask compare [--runs N] [--specs A,B] [--cold] [--progenitor PATH] [--ploidy PATH]
 
 codegen: generates the client crate from an OpenAPI document
   --spec PATH  the OpenAPI 3.0 or 3.1 document (YAML or JSON); default spec/resource-servers.yaml
@@ -33,10 +33,14 @@ spec-import: writes the spec from Auth0's published Management API document
 
 generate: codegen with --spec and --out required (the command `compare` times)
 
-compare: this generator against the newest cargo-progenitor (installed with `cargo install` into
-target/compare/progenitor, reused while it is the newest) on the same specs, alternately
+compare: this generator against the newest cargo-progenitor and ploidy (each installed with
+`cargo install` into target/compare/<name>, reused while it is the newest) on the same specs,
+alternately
   --runs N           runs of each side per measurement; default 7
-  --progenitor PATH  a cargo-progenitor binary to use instead of installing one";
+  --specs A,B        only these specs (nexus, resource-servers, buildomat, keeper, auth0-whole)
+  --cold             also time a cold `cargo check` with every dependency, and its peak memory
+  --progenitor PATH  a cargo-progenitor binary to use instead of installing one
+  --ploidy PATH      a ploidy binary to use instead of installing one";
 
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[doc = include_str!("../../README.md")]
