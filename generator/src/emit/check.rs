@@ -1,58 +1,10 @@
 //! The checks of request values (`Validate`): what each shape is checked against, as the
 //! statements `validate_at` runs.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Field, Model, Presence, Shape, TypeDef};
-
-/// The request types whose values have something to check, themselves or inside: every enum (an
-/// unlisted value), and every struct or union holding a constrained value or such a type.
-pub(super) fn checked_types(model: &Model, requests: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut checked: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = checked.len();
-        for t in model.types.iter().filter(|t| requests.contains(t.name())) {
-            let needed = match t {
-                TypeDef::Enum(_) => true,
-                TypeDef::Struct(s) => {
-                    !s.dependent_required.is_empty()
-                        || s.fields.iter().any(|f| needs(&f.shape, &checked))
-                }
-                TypeDef::Union(u) => u.variants.iter().any(|v| needs(&v.shape, &checked)),
-            };
-            if needed {
-                checked.insert(t.name().to_owned());
-            }
-        }
-        if checked.len() == before {
-            return checked;
-        }
-    }
-}
-
-/// Whether a value of `shape` has anything to check.
-pub(super) fn needs(shape: &Shape, checked: &BTreeSet<String>) -> bool {
-    match shape {
-        Shape::String(rules) => {
-            rules.min_length.is_some() || rules.max_length.is_some() || rules.pattern.is_some()
-        }
-        Shape::Integer(_, bounds) | Shape::Number(_, bounds) => {
-            bounds.min.is_some() || bounds.max.is_some() || bounds.multiple_of.is_some()
-        }
-        Shape::Array {
-            items,
-            min_items,
-            max_items,
-            unique,
-        } => min_items.is_some() || max_items.is_some() || *unique || needs(items, checked),
-        Shape::Map(inner) | Shape::Nullable(inner) | Shape::Boxed(inner) => needs(inner, checked),
-        Shape::Named(name) => checked.contains(name),
-        Shape::Boolean | Shape::Any => false,
-    }
-}
+use crate::model::{Field, Presence, Shape, Usage};
 
 /// Whether the only checks of `shape` are those of named types inside arrays, maps, options and
 /// boxes, which the runtime's `Validate` impls for those containers reach on their own.
@@ -87,9 +39,9 @@ pub(super) fn check(
     shape: &Shape,
     value: &TokenStream,
     place: &TokenStream,
-    checked: &BTreeSet<String>,
+    usage: &Usage,
 ) -> TokenStream {
-    if !needs(shape, checked) {
+    if !usage.has_checks(shape) {
         return TokenStream::new();
     }
     // The path as a reference: `path` already is one.
@@ -181,11 +133,11 @@ pub(super) fn check(
                 checks.extend(quote!(v::unique(#at, &#receiver, out);));
             }
             if delegates(items) {
-                if needs(items, checked) {
+                if usage.has_checks(items) {
                     checks.extend(quote!(#receiver.validate_at(#at, out);));
                 }
             } else {
-                let item = check(items, &quote!(item), &quote!(#place.index(index)), checked);
+                let item = check(items, &quote!(item), &quote!(#place.index(index)), usage);
                 if !item.is_empty() {
                     checks.extend(quote! {
                         for (index, item) in #receiver.iter().enumerate() { #item }
@@ -195,29 +147,25 @@ pub(super) fn check(
             checks
         }
         Shape::Map(values) => {
-            let item = check(values, &quote!(item), &quote!(#place.key(key)), checked);
+            let item = check(values, &quote!(item), &quote!(#place.key(key)), usage);
             quote!(for (key, item) in #value { #item })
         }
         Shape::Nullable(inner) => {
-            let inner = check(inner, &quote!(inner), place, checked);
+            let inner = check(inner, &quote!(inner), place, usage);
             quote!(if let Some(inner) = #value { #inner })
         }
         // Only named types are boxed, and those delegate above; method calls see through a `Box`.
-        Shape::Boxed(inner) => check(inner, value, place, checked),
+        Shape::Boxed(inner) => check(inner, value, place, usage),
         Shape::Named(_) | Shape::Boolean | Shape::Any => TokenStream::new(),
     }
 }
 
 /// The checks of a field, at `path.field(wire)`; `value` is an expression of type `&T` for it
 /// (`&self.name`, or a binding of a struct variant's field).
-pub(super) fn check_field(
-    field: &Field,
-    value: &TokenStream,
-    checked: &BTreeSet<String>,
-) -> TokenStream {
+pub(super) fn check_field(field: &Field, value: &TokenStream, usage: &Usage) -> TokenStream {
     let wire = &field.wire;
     let place = quote!(path.field(#wire));
-    if !needs(&field.shape, checked) {
+    if !usage.has_checks(&field.shape) {
         return TokenStream::new();
     }
     // `Validate` is implemented for `Option` and `Nullable` too.
@@ -226,9 +174,9 @@ pub(super) fn check_field(
         return quote!(#receiver.validate_at(&#place, out););
     }
     if field.presence == Presence::Required {
-        return check(&field.shape, value, &place, checked);
+        return check(&field.shape, value, &place, usage);
     }
-    let check_value = check(&field.shape, &quote!(value), &place, checked);
+    let check_value = check(&field.shape, &quote!(value), &place, usage);
     match field.presence {
         Presence::OptionalNullable => {
             quote!(if let crate::Nullable::Value(value) = #value { #check_value })

@@ -1,7 +1,5 @@
 //! `src/client.rs`: the builder, the client, and one async method per operation.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,8 +9,7 @@ use super::types::ident;
 use crate::model::Model;
 
 pub(super) fn client_rs(model: &Model) -> TokenStream {
-    let checked = super::types::Sets::new(model).checked;
-    client_part(model, &checked, 0..model.operations.len())
+    client_part(model, 0..model.operations.len())
 }
 
 /// How `prettyplease` prints the opening line of the client's `impl` block, which only the first
@@ -23,14 +20,10 @@ pub(super) const CLIENT_IMPL_OPEN: &str = "impl Client {\n";
 /// with the rest of the file (the builder, the client's own methods) when the range starts the
 /// list. The parts of a split file, printed, with the block's opening line kept only in the first
 /// and its closing brace only in the last, concatenate to the whole file's text.
-pub(super) fn client_part(
-    model: &Model,
-    checked: &BTreeSet<String>,
-    range: std::ops::Range<usize>,
-) -> TokenStream {
+pub(super) fn client_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
     let operations = model.operations[range.clone()]
         .iter()
-        .map(|op| operation(op, &quote!(crate::types::), checked));
+        .map(|op| operation(op, &quote!(crate::types::), &model.usage));
     if range.start != 0 {
         return quote! {
             impl Client {

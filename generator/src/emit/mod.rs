@@ -74,9 +74,8 @@ fn rust_files(model: &Model) -> Vec<(&'static str, BuildFile)> {
 /// at once, and the texts are joined in order.
 pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, Diagnostic> {
     let header = header(config);
-    let sets = types::Sets::new(model);
     let parts = parts(model);
-    let texts = run_parts(&parts, |part| part.print(model, &sets))?;
+    let texts = run_parts(&parts, |part| part.print(model))?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (part, text) in parts.iter().zip(texts) {
@@ -125,15 +124,15 @@ impl Part {
         }
     }
 
-    fn print(&self, model: &Model, sets: &types::Sets) -> Result<String, Diagnostic> {
+    fn print(&self, model: &Model) -> Result<String, Diagnostic> {
         let path = self.path();
         match self {
             Part::Lib => print_items(path, lib_rs(model)),
-            Part::Types(range) => print_items(path, types::types_part(model, sets, range.clone())),
+            Part::Types(range) => print_items(path, types::types_part(model, range.clone())),
             Part::Params => print_items(path, params::params_rs(model)),
             Part::Mock => print_items(path, mock::mock_rs(model)),
             Part::Client(range) => {
-                let tokens = client::client_part(model, &sets.checked, range.clone());
+                let tokens = client::client_part(model, range.clone());
                 let text = print_items(path, tokens)?;
                 // Only the first part keeps the block's opening line, only the last its `}`.
                 let text = match range.start {
@@ -290,7 +289,7 @@ fn pattern_engine(model: &Model) -> Option<PatternEngine> {
             }
         }
     };
-    let requests = types::request_types(model);
+    let requests = &model.usage.requests;
     for t in model.types.iter().filter(|t| requests.contains(t.name())) {
         match t {
             TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.shape)),

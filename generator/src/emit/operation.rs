@@ -1,8 +1,6 @@
 //! An operation's method on `Client`: its documentation and example, arguments, checks, URL,
 //! query and headers, body, and how its answer is read.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -10,7 +8,7 @@ use super::check::check;
 use super::doc;
 use super::pages::pages;
 use super::types::{ident, rust_type};
-use crate::model::{Body, Encoding, Operation, Param, ParamLocation, Shape, Success};
+use crate::model::{Body, Encoding, Operation, Param, ParamLocation, Shape, Success, Usage};
 
 /// How a parameter is passed: `&str` for strings, by value for numbers, by reference otherwise.
 ///
@@ -55,11 +53,7 @@ fn to_text(shape: &Shape) -> TokenStream {
     }
 }
 
-pub(super) fn operation(
-    op: &Operation,
-    types: &TokenStream,
-    checked: &BTreeSet<String>,
-) -> TokenStream {
+pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> TokenStream {
     let name = ident(&op.ident);
     let label = format!("{} {}", op.method, op.path);
     let mut text = String::new();
@@ -114,8 +108,8 @@ pub(super) fn operation(
         if param.location != ParamLocation::Path {
             // A field of the parameters struct.
             let check = match param.required {
-                true => check(&param.shape, &quote!(&#params_arg.#ident), &place, checked),
-                false => check(&param.shape, &quote!(value), &place, checked),
+                true => check(&param.shape, &quote!(&#params_arg.#ident), &place, usage),
+                false => check(&param.shape, &quote!(value), &place, usage),
             };
             if !check.is_empty() {
                 checks.push(match param.required {
@@ -132,7 +126,7 @@ pub(super) fn operation(
             Shape::String(_) => quote!(#ident),
             _ => quote!(&#ident),
         };
-        let mut check = check(&param.shape, &value, &place, checked);
+        let mut check = check(&param.shape, &value, &place, usage);
         let text = match &param.shape {
             Shape::String(rules) if !rules.secret => quote!(#ident),
             _ => quote!(&#ident.to_string()),
@@ -254,12 +248,7 @@ pub(super) fn operation(
             required,
             ..
         }) => {
-            let check = check(
-                shape,
-                &quote!(body),
-                &quote!(crate::FieldPath::Root),
-                checked,
-            );
+            let check = check(shape, &quote!(body), &quote!(crate::FieldPath::Root), usage);
             match (check.is_empty(), required) {
                 (true, _) | (false, true) => check,
                 (false, false) => quote!(if let Some(body) = body { #check }),

@@ -1,145 +1,30 @@
 //! `src/types.rs`: a struct per object schema, an open enum per string enum, and their checks.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::check::{check_field, checked_types};
+use super::check::check_field;
 use super::doc;
 use super::errors::error_defs;
 use super::union::union_def;
 use crate::model::{
-    Body, Bounds, Encoding, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct,
-    Success, TypeDef,
+    Bounds, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct, TypeDef, Usage,
 };
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
-    types_part(model, &Sets::new(model), 0..model.types.len())
-}
-
-/// What the emitters need to know about the named types as a whole.
-pub(super) struct Sets {
-    /// The types a request can hold: those of parameters and request bodies, and every type
-    /// inside them. Only these implement `Validate` and get a `new` constructor: nothing checks
-    /// or builds an answer by hand.
-    pub(super) requests: BTreeSet<String>,
-    /// The types an answer can hold. A type only requests hold may be strict (refuse unknown
-    /// properties when read); one that answers hold never is, as servers add properties.
-    pub(super) responses: BTreeSet<String>,
-    /// The request types whose values have something to check ([`checked_types`]).
-    pub(super) checked: BTreeSet<String>,
-    /// The structs written as a union's struct variant ([`crate::model::Variant::inline`]), not
-    /// as types of their own.
-    pub(super) inlined: BTreeSet<String>,
-}
-
-impl Sets {
-    pub(super) fn new(model: &Model) -> Sets {
-        let requests = request_types(model);
-        let checked = checked_types(model, &requests);
-        let inlined = model
-            .types
-            .iter()
-            .filter_map(|t| match t {
-                TypeDef::Union(u) => Some(u),
-                _ => None,
-            })
-            .flat_map(|u| &u.variants)
-            .filter(|v| v.inline)
-            .filter_map(|v| inline_name(&v.shape).map(str::to_owned))
-            .collect();
-        Sets {
-            responses: response_types(model),
-            requests,
-            checked,
-            inlined,
-        }
-    }
-}
-
-/// The struct an inline variant's shape names (boxed when the variant is on a cycle).
-pub(super) fn inline_name(shape: &Shape) -> Option<&str> {
-    match shape {
-        Shape::Named(name) => Some(name),
-        Shape::Boxed(inner) => inline_name(inner),
-        _ => None,
-    }
-}
-
-/// The struct named `name` (the model's types are sorted by name).
-pub(super) fn named_struct<'m>(model: &'m Model, name: &str) -> Option<&'m Struct> {
-    let index = model.types.binary_search_by(|t| t.name().cmp(name)).ok()?;
-    match &model.types[index] {
-        TypeDef::Struct(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// The types a request can hold ([`Sets::requests`]).
-pub(super) fn request_types(model: &Model) -> BTreeSet<String> {
-    let mut stack: Vec<&Shape> = Vec::new();
-    for op in &model.operations {
-        stack.extend(op.params.iter().map(|p| &p.shape));
-        if let Some(Body {
-            encoding: Encoding::Json(shape) | Encoding::Form(shape),
-            ..
-        }) = &op.body
-        {
-            stack.push(shape);
-        }
-    }
-    reachable(model, stack)
-}
-
-/// The types an answer can hold, success or error ([`Sets::responses`]).
-fn response_types(model: &Model) -> BTreeSet<String> {
-    let mut stack: Vec<&Shape> = Vec::new();
-    for op in &model.operations {
-        if let Success::Json(shape) = &op.success {
-            stack.push(shape);
-        }
-        stack.extend(op.errors.iter().filter_map(|e| e.body.as_ref()));
-    }
-    reachable(model, stack)
-}
-
-/// The named types of `stack` and every type inside them.
-fn reachable<'m>(model: &'m Model, mut stack: Vec<&'m Shape>) -> BTreeSet<String> {
-    let by_name: std::collections::HashMap<&str, &TypeDef> =
-        model.types.iter().map(|t| (t.name(), t)).collect();
-    let mut requests = BTreeSet::new();
-    while let Some(shape) = stack.pop() {
-        match shape {
-            Shape::Array { items: inner, .. }
-            | Shape::Map(inner)
-            | Shape::Nullable(inner)
-            | Shape::Boxed(inner) => stack.push(inner),
-            Shape::Named(name) if requests.insert(name.clone()) => {
-                match by_name.get(name.as_str()) {
-                    Some(TypeDef::Struct(s)) => {
-                        stack.extend(s.fields.iter().map(|f| &f.shape));
-                        stack.extend(&s.additional);
-                    }
-                    Some(TypeDef::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.shape)),
-                    Some(TypeDef::Enum(_)) | None => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    requests
+    types_part(model, 0..model.types.len())
 }
 
 /// A run of `src/types.rs`: the types in `range`, with the head of the file before them when the
 /// range starts the list and the operations' error types after them when it ends it. The parts of
 /// a split file, printed item by item, concatenate to the whole file's text.
-pub(super) fn types_part(model: &Model, sets: &Sets, range: std::ops::Range<usize>) -> TokenStream {
+pub(super) fn types_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
+    let usage = &model.usage;
     let items = model.types[range.clone()].iter().map(|t| match t {
-        TypeDef::Struct(s) if sets.inlined.contains(&s.name) => quote!(),
-        TypeDef::Struct(s) => struct_def(s, sets),
+        TypeDef::Struct(s) if usage.inlined.contains(&s.name) => quote!(),
+        TypeDef::Struct(s) => struct_def(s, usage),
         TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), sets),
+        TypeDef::Union(u) => union_def(u, model),
     });
     let head = (range.start == 0).then(|| {
         quote! {
@@ -348,14 +233,14 @@ pub(super) fn serde_attr(field: &Field, serialized: bool) -> Option<TokenStream>
     (rename.is_some() || default.is_some()).then(|| quote!(#[serde(#rename #default #skip)]))
 }
 
-fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
-    let (checked, request) = (&sets.checked, sets.requests.contains(&s.name));
+fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
+    let request = usage.requests.contains(&s.name);
     let name = ident(&s.name);
     let doc = s.doc.as_deref().map(doc);
     let here = quote!();
-    // Only requests hold it and its schema allows no other property: reading JSON with an
-    // unknown (say misspelt) property is an error naming it, as the server would refuse it.
-    let strict = (s.closed && request && !sets.responses.contains(&s.name))
+    let strict = usage
+        .strict
+        .contains(&s.name)
         .then(|| quote!(#[serde(deny_unknown_fields)]));
     let fields = s.fields.iter().map(|field| field_def(field, quote!(pub)));
     let additional = s.additional.as_ref().map(|values| {
@@ -377,7 +262,7 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
         .iter()
         .map(|field| {
             let ident = ident(&field.ident);
-            check_field(field, &quote!(&self.#ident), checked)
+            check_field(field, &quote!(&self.#ident), usage)
         })
         .filter(|c| !c.is_empty())
         .chain(s.dependent_required.iter().map(|(field, requires)| {
@@ -511,17 +396,4 @@ fn enum_def(e: &Enum) -> TokenStream {
 
         crate::open_enum::open_enum!(#name, #other, [#( #variants = #values ),*]);
     }
-}
-
-/// Whether the type `name` is (the item type of) a parameter, so it needs `Display`.
-fn in_params(model: &Model, name: &str) -> bool {
-    model
-        .operations
-        .iter()
-        .flat_map(|op| &op.params)
-        .any(|p| match &p.shape {
-            Shape::Named(n) => n == name,
-            Shape::Array { items, .. } => matches!(&**items, Shape::Named(n) if n == name),
-            _ => false,
-        })
 }

@@ -6,14 +6,12 @@ use quote::quote;
 
 use super::check::{check, check_field};
 use super::doc;
-use super::types::{
-    field_def, field_type, ident, inline_name, named_struct, rust_type, serde_attr, Sets,
-};
+use super::types::{field_def, field_type, ident, rust_type, serde_attr};
 use crate::model::{Model, Shape, Struct, TypeDef, Union, Variant};
 use crate::names::Scope;
 
-pub(super) fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStream {
-    let checked = &sets.checked;
+pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
+    let usage = &model.usage;
     let name = ident(&u.name);
     let here = quote!();
     let other = ident(&u.other);
@@ -79,7 +77,7 @@ pub(super) fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) ->
     let checks = members.iter().map(|(v, fields)| {
         let variant = ident(&v.ident);
         let Some(s) = fields else {
-            let check = check(&v.shape, &quote!(value), &quote!(path), checked);
+            let check = check(&v.shape, &quote!(value), &quote!(path), usage);
             return if check.is_empty() {
                 (quote!(Self::#variant(_) => {}), false)
             } else {
@@ -92,7 +90,7 @@ pub(super) fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) ->
         let mut field_checks = Vec::new();
         for field in &s.fields {
             let binding = ident(&bindings.claim(field.ident.clone()));
-            let check = check_field(field, &quote!(#binding), checked);
+            let check = check_field(field, &quote!(#binding), usage);
             if !check.is_empty() {
                 let field = ident(&field.ident);
                 pattern.push(if field == binding {
@@ -113,9 +111,12 @@ pub(super) fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) ->
             )
         }
     });
-    let display = display.then(|| union_display(u, &members, model));
+    let display = usage
+        .in_params
+        .contains(&u.name)
+        .then(|| union_display(u, &members, model));
     let checks: Vec<(TokenStream, bool)> = checks.collect();
-    let validate = sets
+    let validate = usage
         .requests
         .contains(&u.name)
         .then(|| union_validate(u, checks, deprecated_allow.clone()));
@@ -182,8 +183,8 @@ fn members<'m>(u: &'m Union, model: &'m Model) -> Vec<(&'m Variant, Option<&'m S
         .iter()
         .map(|v| {
             let fields = v.inline.then(|| {
-                inline_name(&v.shape)
-                    .and_then(|n| named_struct(model, n))
+                v.struct_name()
+                    .and_then(|n| model.struct_named(n))
                     .expect("an inline variant names a struct of the model")
             });
             (v, fields)

@@ -18,12 +18,14 @@ mod operation;
 mod paging;
 mod schema;
 mod union;
+mod usage;
 mod view;
 
 use cycles::box_cycles;
 use dir::{Dir, Key};
 
 pub use collection::{Collection, ErrorField, IntParam, ListAnswer};
+pub use usage::Usage;
 
 /// Everything the emitter needs to write a client.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +48,8 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The collections the paths show, in the order of their create operations.
     pub collections: Vec<Collection>,
+    /// Where each named type is used, and what follows for how it is written.
+    pub usage: Usage,
 }
 
 /// An OAuth2 client-credentials flow.
@@ -629,9 +633,11 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         types: lowerer.types.into_values().collect(),
         operations,
         collections: Vec::new(),
+        usage: Usage::default(),
     };
     let model = Model {
         collections: collection::collections(document, &model),
+        usage: Usage::of(&model),
         ..model
     };
     Ok((model, lowerer.warnings))

@@ -14,7 +14,7 @@ use super::{
 use crate::names::{camel, snake, Scope};
 
 /// Names a parameter never takes: the body argument, and the names the checks of parameters are
-/// written with (`emit::types::check` appends to `out`).
+/// written with (`emit::check` appends to `out`).
 pub(super) const PARAM_RESERVED: &[&str] = &["body", "self", "out", "violations"];
 
 /// Names a client method may not take: the client's own methods, and the mock server's (which
