@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::check::check;
+use super::check::{check, Path, Value};
 use super::doc;
 use super::pages::pages;
 use super::types::{ident, rust_type};
@@ -105,16 +105,16 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
         let ident = ident(&param.ident);
         let wire = param.wire.as_str();
         let place = quote!(v::param(#wire));
+        let path = Path::Built(place.clone());
         if param.location != ParamLocation::Path {
             // A field of the parameters struct.
-            let check = match param.required {
-                true => check(&param.shape, &quote!(&#params_arg.#ident), &place, usage),
-                false => check(&param.shape, &quote!(value), &place, usage),
-            };
-            if !check.is_empty() {
-                checks.push(match param.required {
-                    true => check,
-                    false => quote!(if let Some(value) = &#params_arg.#ident { #check }),
+            if usage.has_checks(&param.shape) {
+                checks.push(if param.required {
+                    let field = Value::Place(quote!(#params_arg.#ident));
+                    check(&param.shape, &field, &path, usage)
+                } else {
+                    let check = check(&param.shape, &Value::Ref(quote!(value)), &path, usage);
+                    quote!(if let Some(value) = &#params_arg.#ident { #check })
                 });
             }
             continue;
@@ -123,10 +123,10 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
         args.push(quote!(#ident: #ty));
         // A string path parameter is a `&str` already.
         let value = match &param.shape {
-            Shape::String(_) => quote!(#ident),
-            _ => quote!(&#ident),
+            Shape::String(_) => Value::Ref(quote!(#ident)),
+            _ => Value::Place(quote!(#ident)),
         };
-        let mut check = check(&param.shape, &value, &place, usage);
+        let mut check = check(&param.shape, &value, &path, usage);
         let text = match &param.shape {
             Shape::String(rules) if !rules.secret => quote!(#ident),
             _ => quote!(&#ident.to_string()),
@@ -242,19 +242,21 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
         }
     });
 
+    // The body's checks, when it has any.
     let validate_body = match &op.body {
         Some(Body {
             encoding: Encoding::Json(shape) | Encoding::Form(shape),
             required,
             ..
-        }) => {
-            let check = check(shape, &quote!(body), &quote!(crate::FieldPath::Root), usage);
-            match (check.is_empty(), required) {
-                (true, _) | (false, true) => check,
-                (false, false) => quote!(if let Some(body) = body { #check }),
-            }
+        }) if usage.has_checks(shape) => {
+            let root = Path::Built(quote!(crate::FieldPath::Root));
+            let check = check(shape, &Value::Ref(quote!(body)), &root, usage);
+            Some(match required {
+                true => check,
+                false => quote!(if let Some(body) = body { #check }),
+            })
         }
-        _ => quote!(),
+        _ => None,
     };
     let send_body = op.body.as_ref().map(|body| {
         let media = &body.media_type;
@@ -276,7 +278,7 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
     });
     let mutability =
         (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
-    let validation = (!checks.is_empty() || !validate_body.is_empty()).then(|| {
+    let validation = (!checks.is_empty() || validate_body.is_some()).then(|| {
         quote! {
             let mut violations = Vec::new();
             let out = &mut violations;

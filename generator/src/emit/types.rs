@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::check::check_field;
+use super::check::{check_field, Value};
 use super::doc;
 use super::errors::error_defs;
 use super::union::union_def;
@@ -260,11 +260,11 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let checks: Vec<TokenStream> = s
         .fields
         .iter()
+        .filter(|field| usage.has_checks(&field.shape))
         .map(|field| {
             let ident = ident(&field.ident);
-            check_field(field, &quote!(&self.#ident), usage)
+            check_field(field, &Value::Place(quote!(self.#ident)), usage)
         })
-        .filter(|c| !c.is_empty())
         .chain(s.dependent_required.iter().map(|(field, requires)| {
             let present = |i: &usize| {
                 let field = &s.fields[*i];

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::check::{check, check_field};
+use super::check::{check, check_field, Path, Value};
 use super::doc;
 use super::types::{field_def, field_type, ident, rust_type, serde_attr};
 use crate::model::{Model, Shape, Struct, TypeDef, Union, Variant};
@@ -77,29 +77,26 @@ pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
     let checks = members.iter().map(|(v, fields)| {
         let variant = ident(&v.ident);
         let Some(s) = fields else {
-            let check = check(&v.shape, &quote!(value), &quote!(path), usage);
-            return if check.is_empty() {
-                (quote!(Self::#variant(_) => {}), false)
-            } else {
-                (quote!(Self::#variant(value) => { #check }), true)
-            };
+            if !usage.has_checks(&v.shape) {
+                return (quote!(Self::#variant(_) => {}), false);
+            }
+            let check = check(&v.shape, &Value::Ref(quote!(value)), &Path::Given, usage);
+            return (quote!(Self::#variant(value) => { #check }), true);
         };
         // The fields with checks, bound by their names unless those are the method's own.
         let mut bindings = Scope::with_reserved(&["path", "out"]);
         let mut pattern = Vec::new();
         let mut field_checks = Vec::new();
-        for field in &s.fields {
+        for field in s.fields.iter().filter(|f| usage.has_checks(&f.shape)) {
             let binding = ident(&bindings.claim(field.ident.clone()));
-            let check = check_field(field, &quote!(#binding), usage);
-            if !check.is_empty() {
-                let field = ident(&field.ident);
-                pattern.push(if field == binding {
-                    quote!(#field)
-                } else {
-                    quote!(#field: #binding)
-                });
-                field_checks.push(check);
-            }
+            let check = check_field(field, &Value::Ref(quote!(#binding)), usage);
+            let field = ident(&field.ident);
+            pattern.push(if field == binding {
+                quote!(#field)
+            } else {
+                quote!(#field: #binding)
+            });
+            field_checks.push(check);
         }
         if field_checks.is_empty() {
             let pattern = any_value_of(&variant, s);
