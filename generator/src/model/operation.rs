@@ -1,8 +1,6 @@
 //! Operations: parameters, request bodies, answers and error cases, and the names of each
 //! method's locals.
 
-use std::collections::BTreeMap;
-
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;
 
@@ -95,7 +93,6 @@ impl Lowerer<'_> {
         let document = self.document;
         let mut methods = Scope::with_reserved(METHOD_RESERVED);
         let mut operations = Vec::new();
-        let mut operation_ids = BTreeMap::new();
         for (path, item) in &document.api.paths.paths {
             let item_at = format!("#/paths/{}", pointer_escape(path));
             let item = match item {
@@ -106,16 +103,8 @@ impl Lowerer<'_> {
                 }
             };
             for (method, op) in item.iter() {
+                // (`check.rs` refuses a document with an `operationId` twice.)
                 let at = format!("{item_at}/{method}");
-                if let Some(id) = &op.operation_id {
-                    if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
-                        self.error(
-                            &at,
-                            format!("duplicate operationId {id:?} (first at {first})"),
-                        );
-                        continue;
-                    }
-                }
                 let name = op
                     .extensions
                     .get("x-rust-method-name")
@@ -191,16 +180,6 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            if location == ParamLocation::Path && !template.contains(&data.name.as_str()) {
-                self.error(
-                    &p_at,
-                    format!(
-                        "path parameter {:?} does not appear in the path template {path:?}",
-                        data.name
-                    ),
-                );
-                continue;
-            }
             let shape = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.shape(
                     schema,
@@ -274,14 +253,8 @@ impl Lowerer<'_> {
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
-        for name in &template {
-            if !params
-                .iter()
-                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
-            {
-                self.error(at, format!("path template {path:?} has `{{{name}}}` but no path parameter of that name"));
-            }
-        }
+        // `check.rs` refuses a path parameter the template does not name and a `{name}` of the
+        // template no path parameter has, so each path parameter has its place in the template.
         params.sort_by_key(|p| match p.location {
             ParamLocation::Path => (0, template.iter().position(|n| *n == p.wire).unwrap_or(0)),
             ParamLocation::Query | ParamLocation::Header => (1, 0),
