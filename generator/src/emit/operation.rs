@@ -53,9 +53,62 @@ fn to_text(shape: &Shape) -> TokenStream {
     }
 }
 
+/// An operation's method on `Client` (and its `_pages` method, if it has one): `types`
+/// qualifies named types.
 pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> TokenStream {
     let name = ident(&op.ident);
     let label = format!("{} {}", op.method, op.path);
+    let doc = doc(&method_doc(op, &label));
+    let example = example(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let (mut args, checks) = parameters(op, types, usage);
+    args.extend(body_argument(op, types));
+    let (format, segments) = url_format(op);
+    let locals = &op.locals;
+    let segment_names: Vec<_> = locals.segments.iter().map(|name| ident(name)).collect();
+    let (url, request) = (ident(&locals.url), ident(&locals.request));
+    let (query, headers) = query_and_headers(op);
+    let validate_body = body_checks(op, usage);
+    let send_body = send_body(op);
+    let mutability =
+        (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
+    let validation = (!checks.is_empty() || validate_body.is_some()).then(|| {
+        quote! {
+            let mut violations = Vec::new();
+            let out = &mut violations;
+            #( #checks )*
+            #validate_body
+            v::result(violations).map_err(Error::Validation)?;
+        }
+    });
+    let method = http_method(op);
+    let ok = success_type(&op.success, types);
+    let err = super::types::ident(&op.error_name);
+    let err = quote!(#types #err);
+    let finish = finish(op);
+    let pages = op.paging.as_ref().map(|paging| pages(op, paging, types));
+    quote! {
+        #doc
+        #example
+        #deprecated
+        pub async fn #name(&self, #( #args ),*) -> Result<crate::ResponseValue<#ok>, Error<#err>> {
+            const OPERATION: &str = #label;
+            #validation
+            #( let #segment_names = #segments; )*
+            let #url = format!(#format, self.core.base_url #( , #segment_names )*);
+            let #mutability #request = self.core.http.request(#method, #url);
+            #query
+            #( #headers )*
+            #send_body
+            #finish
+        }
+
+        #pages
+    }
+}
+
+/// The method's documentation: summary, description, `METHOD /path`, arguments and errors.
+fn method_doc(op: &Operation, label: &str) -> String {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(summary.trim_end_matches('.'));
@@ -94,10 +147,16 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
          [`Error::Api`], its body typed as [`{}`](crate::types::{}).",
         op.error_name, op.error_name
     ));
-    let doc = doc(&text);
-    let example = example(op);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    text
+}
 
+/// The method's arguments for path parameters and the parameters struct, and the checks of
+/// every parameter.
+fn parameters(
+    op: &Operation,
+    types: &TokenStream,
+    usage: &Usage,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut args = Vec::new();
     let mut checks = Vec::new();
     let params_arg = ident(&op.locals.params);
@@ -138,7 +197,12 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
         let name = ident(name);
         args.push(quote!(#params_arg: &crate::params::#name));
     }
-    let body = op.body.as_ref().map(|body| {
+    (args, checks)
+}
+
+/// The body argument, if the operation takes one.
+fn body_argument(op: &Operation, types: &TokenStream) -> Option<TokenStream> {
+    op.body.as_ref().map(|body| {
         let ty = match &body.encoding {
             Encoding::Json(shape) | Encoding::Form(shape) => {
                 let ty = rust_type(shape, types);
@@ -152,10 +216,12 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
         } else {
             quote!(body: Option<#ty>)
         }
-    });
-    args.extend(body);
+    })
+}
 
-    // The URL: literal parts of the template, and each `{param}` encoded as one segment.
+/// The URL's `format!` string (the base URL, then the literal parts of the path template) and
+/// the value of each `{param}`, encoded as one segment.
+fn url_format(op: &Operation) -> (String, Vec<TokenStream>) {
     let mut format = String::from("{}");
     let mut segments = Vec::new();
     let mut rest = op.path.as_str();
@@ -189,14 +255,15 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
         rest = &rest[start + end + 1..];
     }
     format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let locals = &op.locals;
-    let segment_names: Vec<_> = locals.segments.iter().map(|name| ident(name)).collect();
-    let (url, request, query_pairs) = (
-        ident(&locals.url),
-        ident(&locals.request),
-        ident(&locals.query),
-    );
+    (format, segments)
+}
 
+/// The statements that add the query parameters to the request (all at once) and the headers
+/// (one each).
+fn query_and_headers(op: &Operation) -> (Option<TokenStream>, Vec<TokenStream>) {
+    let locals = &op.locals;
+    let params_arg = ident(&locals.params);
+    let (request, query_pairs) = (ident(&locals.request), ident(&locals.query));
     let mut query = Vec::new();
     let mut headers = Vec::new();
     for param in &op.params {
@@ -241,9 +308,12 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
             #request = #request.query(&#query_pairs);
         }
     });
+    (query, headers)
+}
 
-    // The body's checks, when it has any.
-    let validate_body = match &op.body {
+/// The checks of the body, when it has any.
+fn body_checks(op: &Operation, usage: &Usage) -> Option<TokenStream> {
+    match &op.body {
         Some(Body {
             encoding: Encoding::Json(shape) | Encoding::Form(shape),
             required,
@@ -257,8 +327,13 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
             })
         }
         _ => None,
-    };
-    let send_body = op.body.as_ref().map(|body| {
+    }
+}
+
+/// The statements that encode the body into the request, if the operation has one.
+fn send_body(op: &Operation) -> Option<TokenStream> {
+    let request = ident(&op.locals.request);
+    op.body.as_ref().map(|body| {
         let media = &body.media_type;
         let set = match &body.encoding {
             Encoding::Json(_) => quote! {
@@ -275,34 +350,29 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
             Encoding::Bytes => quote!(#request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(body);),
         };
         if body.required { set } else { quote!(if let Some(body) = body { #set }) }
-    });
-    let mutability =
-        (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
-    let validation = (!checks.is_empty() || validate_body.is_some()).then(|| {
-        quote! {
-            let mut violations = Vec::new();
-            let out = &mut violations;
-            #( #checks )*
-            #validate_body
-            v::result(violations).map_err(Error::Validation)?;
-        }
-    });
-    let method = match op.method.as_str() {
+    })
+}
+
+/// The request's `reqwest::Method`.
+fn http_method(op: &Operation) -> TokenStream {
+    match op.method.as_str() {
         "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT" | "PATCH" | "TRACE" => {
             let m = ident(&op.method);
             quote!(reqwest::Method::#m)
         }
         other => quote!(reqwest::Method::from_bytes(#other.as_bytes()).expect("an HTTP method")),
-    };
-    let ok = success_type(&op.success, types);
-    let err = super::types::ident(&op.error_name);
-    let err = quote!(#types #err);
+    }
+}
+
+/// Sends the request and reads the answer: the method's last statements.
+fn finish(op: &Operation) -> TokenStream {
+    let request = ident(&op.locals.request);
     let idempotent = if op.idempotent {
         quote!(Idempotent::Yes)
     } else {
         quote!(Idempotent::No)
     };
-    let finish = match &op.success {
+    match &op.success {
         Success::Empty => quote! {
             let answer = crate::http::send(&self.core, OPERATION, #idempotent, #request).await?;
             Ok(crate::ResponseValue::new((), answer))
@@ -316,25 +386,6 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
             let body = answer.body.to_vec();
             Ok(crate::ResponseValue::new(body, answer))
         },
-    };
-    let pages = op.paging.as_ref().map(|paging| pages(op, paging, types));
-    quote! {
-        #doc
-        #example
-        #deprecated
-        pub async fn #name(&self, #( #args ),*) -> Result<crate::ResponseValue<#ok>, Error<#err>> {
-            const OPERATION: &str = #label;
-            #validation
-            #( let #segment_names = #segments; )*
-            let #url = format!(#format, self.core.base_url #( , #segment_names )*);
-            let #mutability #request = self.core.http.request(#method, #url);
-            #query
-            #( #headers )*
-            #send_body
-            #finish
-        }
-
-        #pages
     }
 }
 
