@@ -9,6 +9,7 @@ use super::{
     pointer_escape, text, Body, Encoding, ErrorCase, Locals, Lowerer, Operation, Param,
     ParamLocation, Shape, StatusMatch, StringRules, Success, TypeDef,
 };
+use crate::load::Document;
 use crate::names::{camel, snake, Scope};
 
 /// Names a parameter never takes: the body argument, and the names the checks of parameters are
@@ -88,7 +89,7 @@ pub(super) fn is_json(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
         let document = self.document;
         let mut methods = Scope::with_reserved(METHOD_RESERVED);
@@ -132,15 +133,68 @@ impl Lowerer<'_> {
         at: &str,
         ident: String,
     ) -> Option<Operation> {
-        let document = self.document;
         let type_hint = camel(&ident);
         let mut idents = Scope::with_reserved(PARAM_RESERVED);
-        let mut fields = Scope::with_reserved(&["self"]);
-        // Operation parameters override path-item ones with the same name and location.
+        let resolved = self.resolved_parameters(shared, &op.parameters, at)?;
+        self.dir = Dir::Request;
+        let params = self.params(path, resolved, &type_hint, &mut idents);
+        let body = self.request_body(op, at, &type_hint);
+        let locals = Locals {
+            url: idents.claim("url".to_owned()),
+            request: idents.claim("request".to_owned()),
+            query: idents.claim("query".to_owned()),
+            params: idents.claim("params".to_owned()),
+            page: idents.claim("page".to_owned()),
+            segments: (0..path.matches('{').count())
+                .map(|i| idents.claim(format!("segment_{i}")))
+                .collect(),
+        };
+        self.dir = Dir::Response;
+        let error_name = self.type_names.claim(format!("{type_hint}Error"));
+        let (success, success_status, errors) = self.answers(op, at, &type_hint);
+        let paging = self.paging(&params, &success);
+        let idempotent = self.idempotent(method, op, at);
+        let params_struct = params
+            .iter()
+            .any(|p| p.location != ParamLocation::Path)
+            .then(|| self.params_names.claim(format!("{type_hint}Params")));
+        Some(Operation {
+            ident,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            at: at.to_owned(),
+            summary: text(&op.summary),
+            description: text(&op.description),
+            deprecated: op.deprecated,
+            idempotent,
+            params,
+            body,
+            success,
+            success_status,
+            error_name,
+            errors,
+            paging,
+            params_struct,
+            locals,
+        })
+    }
+
+    /// The parameters of an operation, resolved: the path item's, then the operation's own, which
+    /// override path-item ones with the same name and location. `None` for a malformed `at`.
+    fn resolved_parameters<'d>(
+        &mut self,
+        shared: &'d [ReferenceOr<Parameter>],
+        own: &'d [ReferenceOr<Parameter>],
+        at: &str,
+    ) -> Option<Vec<(&'d Parameter, String)>>
+    where
+        'a: 'd,
+    {
+        let document: &'d Document = self.document;
         let mut resolved: Vec<(&Parameter, String)> = Vec::new();
         for (list, list_at) in [
             (shared, format!("{}/parameters", at.rsplit_once('/')?.0)),
-            (&op.parameters[..], format!("{at}/parameters")),
+            (own, format!("{at}/parameters")),
         ] {
             for (i, parameter) in list.iter().enumerate() {
                 let p_at = format!("{list_at}/{i}");
@@ -157,13 +211,25 @@ impl Lowerer<'_> {
                 }
             }
         }
+        Some(resolved)
+    }
+
+    /// The operation's parameters (cookie parameters left out, with a warning), path parameters
+    /// first in the template's order. Path parameters are named in `idents`, the method's scope.
+    fn params(
+        &mut self,
+        path: &str,
+        resolved: Vec<(&Parameter, String)>,
+        type_hint: &str,
+        idents: &mut Scope,
+    ) -> Vec<Param> {
+        let mut fields = Scope::with_reserved(&["self"]);
         let template: Vec<&str> = path
             .split('{')
             .skip(1)
             .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
             .collect();
         let mut params = Vec::new();
-        self.dir = Dir::Request;
         for (parameter, p_at) in resolved {
             let (location, data) = match parameter {
                 Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
@@ -180,62 +246,7 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            let shape = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => self.shape(
-                    schema,
-                    &format!("{p_at}/schema"),
-                    &format!("{type_hint}{}", camel(&data.name)),
-                ),
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(
-                        &p_at,
-                        "parameter `content` is not supported; sent as a plain string",
-                    );
-                    Shape::String(StringRules::default())
-                }
-            };
-            // What is sent as text must print as text: strings, numbers, enums and unions
-            // (`Display`), and arrays of them.
-            let is_struct = |name: &str| matches!(self.types.get(name), Some(TypeDef::Struct(_)));
-            let shape = match shape {
-                Shape::Any | Shape::Map(_) | Shape::Nullable(_) => {
-                    self.warn(&p_at, "parameter of this type is sent as a plain string");
-                    Shape::String(StringRules::default())
-                }
-                Shape::Named(ref name) if is_struct(name) => {
-                    self.warn(
-                        &p_at,
-                        "object parameters are not supported; sent as a plain string",
-                    );
-                    Shape::String(StringRules::default())
-                }
-                Shape::Array {
-                    ref items,
-                    min_items,
-                    max_items,
-                    unique,
-                } if matches!(
-                    &**items,
-                    Shape::Any
-                        | Shape::Map(_)
-                        | Shape::Nullable(_)
-                        | Shape::Array { .. }
-                        | Shape::Boxed(_)
-                ) || matches!(&**items, Shape::Named(name) if is_struct(name)) =>
-                {
-                    self.warn(
-                        &p_at,
-                        "arrays of objects or arrays are not supported as parameters; each item is sent as a plain string",
-                    );
-                    Shape::Array {
-                        items: Box::new(Shape::String(StringRules::default())),
-                        min_items,
-                        max_items,
-                        unique,
-                    }
-                }
-                shape => shape,
-            };
+            let shape = self.param_shape(data, &p_at, type_hint);
             params.push(Param {
                 wire: data.name.clone(),
                 // Path parameters are arguments, beside the method's locals; the others are
@@ -259,34 +270,107 @@ impl Lowerer<'_> {
             ParamLocation::Path => (0, template.iter().position(|n| *n == p.wire).unwrap_or(0)),
             ParamLocation::Query | ParamLocation::Header => (1, 0),
         });
+        params
+    }
 
-        let body = match &op.request_body {
+    /// A parameter's shape. What is sent as text must print as text: strings, numbers, enums and
+    /// unions (`Display`), and arrays of them; anything else is sent as a plain string, with a
+    /// warning.
+    fn param_shape(
+        &mut self,
+        data: &openapiv3::ParameterData,
+        p_at: &str,
+        type_hint: &str,
+    ) -> Shape {
+        let shape = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => self.shape(
+                schema,
+                &format!("{p_at}/schema"),
+                &format!("{type_hint}{}", camel(&data.name)),
+            ),
+            ParameterSchemaOrContent::Content(_) => {
+                self.warn(
+                    p_at,
+                    "parameter `content` is not supported; sent as a plain string",
+                );
+                Shape::String(StringRules::default())
+            }
+        };
+        let is_struct = |name: &str| matches!(self.types.get(name), Some(TypeDef::Struct(_)));
+        match shape {
+            Shape::Any | Shape::Map(_) | Shape::Nullable(_) => {
+                self.warn(p_at, "parameter of this type is sent as a plain string");
+                Shape::String(StringRules::default())
+            }
+            Shape::Named(ref name) if is_struct(name) => {
+                self.warn(
+                    p_at,
+                    "object parameters are not supported; sent as a plain string",
+                );
+                Shape::String(StringRules::default())
+            }
+            Shape::Array {
+                ref items,
+                min_items,
+                max_items,
+                unique,
+            } if matches!(
+                &**items,
+                Shape::Any
+                    | Shape::Map(_)
+                    | Shape::Nullable(_)
+                    | Shape::Array { .. }
+                    | Shape::Boxed(_)
+            ) || matches!(&**items, Shape::Named(name) if is_struct(name)) =>
+            {
+                self.warn(
+                    p_at,
+                    "arrays of objects or arrays are not supported as parameters; each item is sent as a plain string",
+                );
+                Shape::Array {
+                    items: Box::new(Shape::String(StringRules::default())),
+                    min_items,
+                    max_items,
+                    unique,
+                }
+            }
+            shape => shape,
+        }
+    }
+
+    /// The operation's request body, if it has one.
+    fn request_body(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &str,
+        type_hint: &str,
+    ) -> Option<Body> {
+        let document = self.document;
+        match &op.request_body {
             None => None,
             Some(body) => {
                 let body_at = format!("{at}/requestBody");
                 match document.request_body(body, &body_at) {
-                    Ok(body) => self.body(body, &body_at, &type_hint),
+                    Ok(body) => self.body(body, &body_at, type_hint),
                     Err(error) => {
                         self.errors.push(error);
                         None
                     }
                 }
             }
-        };
+        }
+    }
 
-        let locals = Locals {
-            url: idents.claim("url".to_owned()),
-            request: idents.claim("request".to_owned()),
-            query: idents.claim("query".to_owned()),
-            params: idents.claim("params".to_owned()),
-            page: idents.claim("page".to_owned()),
-            segments: (0..path.matches('{').count())
-                .map(|i| idents.claim(format!("segment_{i}")))
-                .collect(),
-        };
-        self.dir = Dir::Response;
+    /// What the operation answers: its success (the first 2xx answer, else a `default` when there
+    /// is no 2xx, else nothing) with its status, and its error cases, most specific first.
+    fn answers(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &str,
+        type_hint: &str,
+    ) -> (Success, u16, Vec<ErrorCase>) {
+        let document = self.document;
         let mut success = None;
-        let error_name = self.type_names.claim(format!("{type_hint}Error"));
         let mut variants = Scope::with_reserved(&["Other"]);
         let mut errors: Vec<ErrorCase> = Vec::new();
         let mut success_status = 200;
@@ -369,31 +453,7 @@ impl Lowerer<'_> {
             StatusMatch::Default => 2,
         });
         let success = success.unwrap_or(Success::Empty);
-        let paging = self.paging(&params, &success);
-        let idempotent = self.idempotent(method, op, at);
-        let params_struct = params
-            .iter()
-            .any(|p| p.location != ParamLocation::Path)
-            .then(|| self.params_names.claim(format!("{type_hint}Params")));
-        Some(Operation {
-            ident,
-            method: method.to_ascii_uppercase(),
-            path: path.to_owned(),
-            at: at.to_owned(),
-            summary: text(&op.summary),
-            description: text(&op.description),
-            deprecated: op.deprecated,
-            idempotent,
-            params,
-            body,
-            success,
-            success_status,
-            error_name,
-            errors,
-            paging,
-            params_struct,
-            locals,
-        })
+        (success, success_status, errors)
     }
 
     /// Whether the operation is idempotent (see [`Operation::idempotent`]): `x-idempotent: true`
