@@ -7,14 +7,65 @@ use quote::quote;
 use super::check::{check, check_field, Path, Value};
 use super::doc;
 use super::types::{field_def, field_type, ident, rust_type, serde_attr};
-use crate::model::{Model, Shape, Struct, TypeDef, Union, Variant};
+use crate::model::{Model, Shape, Struct, TypeDef, Union, Usage, Variant};
 use crate::names::Scope;
 
+/// A union's enum with its `Deserialize` (when not derived), `Display` (when a parameter holds
+/// it) and `Validate` (when a request does).
 pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
     let usage = &model.usage;
     let name = ident(&u.name);
-    let here = quote!();
     let other = ident(&u.other);
+    let doc = union_doc(u);
+    let members = members(u, model);
+    let deprecated_allow = members
+        .iter()
+        .any(|(_, s)| s.is_some_and(|s| s.fields.iter().any(|f| f.deprecated)))
+        .then(|| quote!(#[allow(deprecated)]));
+    let variants = members.iter().map(|(v, fields)| variant_def(u, v, *fields));
+    let other_doc =
+        super::doc("A value no variant accepts, kept as received so it serializes back unchanged.");
+    let display = usage
+        .in_params
+        .contains(&u.name)
+        .then(|| union_display(u, &members, model));
+    let checks: Vec<(TokenStream, bool)> = members
+        .iter()
+        .map(|(v, fields)| variant_check(v, *fields, usage))
+        .collect();
+    let validate = usage
+        .requests
+        .contains(&u.name)
+        .then(|| union_validate(u, checks, deprecated_allow.clone()));
+    let (derive, deserialize) = deserialize(u, &members, deprecated_allow);
+    // Members that leave the tag out get it from serde's internally tagged form; the catch-all
+    // holds the value as received, tag included.
+    let (form, other_form) = match &u.discriminator {
+        Some(property) if u.writes_tag() => (
+            quote!(#[serde(tag = #property)]),
+            quote!(#[serde(untagged)]),
+        ),
+        _ => (quote!(#[serde(untagged)]), quote!()),
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
+        #form
+        pub enum #name {
+            #( #variants )*
+            #other_doc
+            #other_form
+            #other(serde_json::Value),
+        }
+
+        #deserialize
+        #display
+        #validate
+    }
+}
+
+/// The union's documentation: the schema's, and how a value is told apart.
+fn union_doc(u: &Union) -> TokenStream {
     let mut text = u.doc.clone().unwrap_or_default();
     match &u.discriminator {
         Some(property) => text.push_str(&format!(
@@ -26,102 +77,100 @@ pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
             u.other
         )),
     }
-    let doc = doc(&text);
-    let members = members(u, model);
-    let deprecated_allow = members
-        .iter()
-        .any(|(_, s)| s.is_some_and(|s| s.fields.iter().any(|f| f.deprecated)))
-        .then(|| quote!(#[allow(deprecated)]));
-    let variants = members.iter().map(|(v, fields)| {
-        let variant = ident(&v.ident);
-        let what = match v.tags.as_slice() {
-            [] => {
-                let article = match v.ident.starts_with(['A', 'E', 'I', 'O', 'U']) {
-                    true => "An",
-                    false => "A",
-                };
-                format!("{article} `{}` value.", v.ident)
-            }
-            tags => format!(
-                "`{}` is {}.",
-                u.discriminator.as_deref().unwrap_or_default(),
-                tags.iter()
-                    .map(|t| format!("`{t}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        };
-        let variant_doc = match fields.and_then(|s| s.doc.as_deref()) {
-            Some(text) => super::doc(&format!("{text}\n\n{what}")),
-            None => super::doc(&what),
-        };
-        let rename = match v.tags.first() {
-            Some(tag) if u.writes_tag() => quote!(#[serde(rename = #tag)]),
-            _ => quote!(),
-        };
-        let payload = match fields {
-            None => {
-                let ty = rust_type(&v.shape, &here);
-                quote!((#ty))
-            }
-            Some(s) if s.fields.is_empty() => quote!(),
-            Some(s) => {
-                let fields = s.fields.iter().map(|f| field_def(f, quote!()));
-                quote!({ #( #fields )* })
-            }
-        };
-        quote!(#variant_doc #rename #variant #payload,)
-    });
-    let other_doc =
-        super::doc("A value no variant accepts, kept as received so it serializes back unchanged.");
-    let checks = members.iter().map(|(v, fields)| {
-        let variant = ident(&v.ident);
-        let Some(s) = fields else {
-            if !usage.has_checks(&v.shape) {
-                return (quote!(Self::#variant(_) => {}), false);
-            }
-            let check = check(&v.shape, &Value::Ref(quote!(value)), &Path::Given, usage);
-            return (quote!(Self::#variant(value) => { #check }), true);
-        };
-        // The fields with checks, bound by their names unless those are the method's own.
-        let mut bindings = Scope::with_reserved(&["path", "out"]);
-        let mut pattern = Vec::new();
-        let mut field_checks = Vec::new();
-        for field in s.fields.iter().filter(|f| usage.has_checks(&f.shape)) {
-            let binding = ident(&bindings.claim(field.ident.clone()));
-            let check = check_field(field, &Value::Ref(quote!(#binding)), usage);
-            let field = ident(&field.ident);
-            pattern.push(if field == binding {
-                quote!(#field)
-            } else {
-                quote!(#field: #binding)
-            });
-            field_checks.push(check);
+    doc(&text)
+}
+
+/// A variant: its doc, its tag when the union writes it, and its value or fields.
+fn variant_def(u: &Union, v: &Variant, fields: Option<&Struct>) -> TokenStream {
+    let here = quote!();
+    let variant = ident(&v.ident);
+    let what = match v.tags.as_slice() {
+        [] => {
+            let article = match v.ident.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                true => "An",
+                false => "A",
+            };
+            format!("{article} `{}` value.", v.ident)
         }
-        if field_checks.is_empty() {
-            let pattern = any_value_of(&variant, s);
-            (quote!(#pattern => {}), false)
+        tags => format!(
+            "`{}` is {}.",
+            u.discriminator.as_deref().unwrap_or_default(),
+            tags.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    };
+    let variant_doc = match fields.and_then(|s| s.doc.as_deref()) {
+        Some(text) => super::doc(&format!("{text}\n\n{what}")),
+        None => super::doc(&what),
+    };
+    let rename = match v.tags.first() {
+        Some(tag) if u.writes_tag() => quote!(#[serde(rename = #tag)]),
+        _ => quote!(),
+    };
+    let payload = match fields {
+        None => {
+            let ty = rust_type(&v.shape, &here);
+            quote!((#ty))
+        }
+        Some(s) if s.fields.is_empty() => quote!(),
+        Some(s) => {
+            let fields = s.fields.iter().map(|f| field_def(f, quote!()));
+            quote!({ #( #fields )* })
+        }
+    };
+    quote!(#variant_doc #rename #variant #payload,)
+}
+
+/// A variant's arm of `validate_at`, and whether it checks anything.
+fn variant_check(v: &Variant, fields: Option<&Struct>, usage: &Usage) -> (TokenStream, bool) {
+    let variant = ident(&v.ident);
+    let Some(s) = fields else {
+        if !usage.has_checks(&v.shape) {
+            return (quote!(Self::#variant(_) => {}), false);
+        }
+        let check = check(&v.shape, &Value::Ref(quote!(value)), &Path::Given, usage);
+        return (quote!(Self::#variant(value) => { #check }), true);
+    };
+    // The fields with checks, bound by their names unless those are the method's own.
+    let mut bindings = Scope::with_reserved(&["path", "out"]);
+    let mut pattern = Vec::new();
+    let mut field_checks = Vec::new();
+    for field in s.fields.iter().filter(|f| usage.has_checks(&f.shape)) {
+        let binding = ident(&bindings.claim(field.ident.clone()));
+        let check = check_field(field, &Value::Ref(quote!(#binding)), usage);
+        let field = ident(&field.ident);
+        pattern.push(if field == binding {
+            quote!(#field)
         } else {
-            (
-                quote!(Self::#variant { #( #pattern, )* .. } => { #( #field_checks )* }),
-                true,
-            )
-        }
-    });
-    let display = usage
-        .in_params
-        .contains(&u.name)
-        .then(|| union_display(u, &members, model));
-    let checks: Vec<(TokenStream, bool)> = checks.collect();
-    let validate = usage
-        .requests
-        .contains(&u.name)
-        .then(|| union_validate(u, checks, deprecated_allow.clone()));
-    let (derive, deserialize) = match &u.discriminator {
+            quote!(#field: #binding)
+        });
+        field_checks.push(check);
+    }
+    if field_checks.is_empty() {
+        let pattern = any_value_of(&variant, s);
+        (quote!(#pattern => {}), false)
+    } else {
+        (
+            quote!(Self::#variant { #( #pattern, )* .. } => { #( #field_checks )* }),
+            true,
+        )
+    }
+}
+
+/// The union's `Deserialize` (derived, or by its tag) and what it derives for it.
+fn deserialize(
+    u: &Union,
+    members: &[(&Variant, Option<&Struct>)],
+    deprecated_allow: Option<TokenStream>,
+) -> (TokenStream, TokenStream) {
+    let (name, other) = (ident(&u.name), ident(&u.other));
+    match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
         Some(property) if u.writes_tag() => (
             quote!(),
-            tag_writing_deserialize(u, property, &members, deprecated_allow),
+            tag_writing_deserialize(u, property, members, deprecated_allow),
         ),
         Some(property) => {
             let arms = u.variants.iter().map(|v| {
@@ -147,30 +196,6 @@ pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
             };
             (quote!(), deserialize)
         }
-    };
-    // Members that leave the tag out get it from serde's internally tagged form; the catch-all
-    // holds the value as received, tag included.
-    let (form, other_form) = match &u.discriminator {
-        Some(property) if u.writes_tag() => (
-            quote!(#[serde(tag = #property)]),
-            quote!(#[serde(untagged)]),
-        ),
-        _ => (quote!(#[serde(untagged)]), quote!()),
-    };
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
-        #form
-        pub enum #name {
-            #( #variants )*
-            #other_doc
-            #other_form
-            #other(serde_json::Value),
-        }
-
-        #deserialize
-        #display
-        #validate
     }
 }
 
