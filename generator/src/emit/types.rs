@@ -257,8 +257,46 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
         .iter()
         .all(|f| f.presence != Presence::Required)
         .then(|| quote!(Default,));
-    let checks: Vec<TokenStream> = s
+    let checks = struct_checks(s, usage);
+    let deprecated_allow = s
         .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    let validate = if !request {
+        quote!()
+    } else if checks.is_empty() {
+        quote!(impl crate::Validate for #name {})
+    } else {
+        quote! {
+            #deprecated_allow
+            impl crate::Validate for #name {
+                fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+                    #( #checks )*
+                }
+            }
+        }
+    };
+    // With required fields there is no `Default`: `new` takes them and leaves the rest out.
+    let constructor = (request && default.is_none()).then(|| constructor(s, &deprecated_allow));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #strict
+        pub struct #name {
+            #( #fields )*
+            #additional
+        }
+
+        #constructor
+
+        #validate
+    }
+}
+
+/// The statements of a struct's `validate_at`: its fields' checks, then `dependentRequired`.
+fn struct_checks(s: &Struct, usage: &Usage) -> Vec<TokenStream> {
+    s.fields
         .iter()
         .filter(|field| usage.has_checks(&field.shape))
         .map(|field| {
@@ -282,80 +320,50 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
                 v::dependent(&path.field(#wire), #present, &[#( #names ),*], &[#( #set ),*], out);
             }
         }))
-        .collect();
-    let deprecated_allow = s
+        .collect()
+}
+
+/// `new`, taking the required fields and leaving the rest out.
+fn constructor(s: &Struct, deprecated_allow: &Option<TokenStream>) -> TokenStream {
+    let (name, here) = (ident(&s.name), quote!());
+    let required: Vec<&Field> = s
         .fields
         .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
-    let validate = if !request {
-        quote!()
-    } else if checks.is_empty() {
-        quote!(impl crate::Validate for #name {})
-    } else {
-        quote! {
-            #deprecated_allow
-            impl crate::Validate for #name {
-                fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
-                    #( #checks )*
-                }
-            }
-        }
-    };
-    // With required fields there is no `Default`: `new` takes them and leaves the rest out.
-    let constructor = (request && default.is_none()).then(|| {
-        let required: Vec<&Field> = s
-            .fields
-            .iter()
-            .filter(|f| f.presence == Presence::Required)
-            .collect();
-        let params = required.iter().map(|f| {
-            let ident = ident(&f.ident);
-            let ty = rust_type(&f.shape, &here);
-            quote!(#ident: #ty)
-        });
-        let inits = s.fields.iter().map(|f| {
-            let ident = ident(&f.ident);
-            if f.presence == Presence::Required {
-                quote!(#ident,)
-            } else {
-                quote!(#ident: Default::default(),)
-            }
-        });
-        let rest = s.additional.as_ref().map(|_| {
-            let ident = ident(&s.additional_ident);
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let params = required.iter().map(|f| {
+        let ident = ident(&f.ident);
+        let ty = rust_type(&f.shape, &here);
+        quote!(#ident: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let ident = ident(&f.ident);
+        if f.presence == Presence::Required {
+            quote!(#ident,)
+        } else {
             quote!(#ident: Default::default(),)
-        });
-        let listing = required
-            .iter()
-            .map(|f| format!("`{}`", f.wire))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let text = super::doc(&format!(
-            "A value with the required {listing}, and any other field left out."
-        ));
-        quote! {
-            #deprecated_allow
-            impl #name {
-                #text
-                pub fn new(#( #params ),*) -> Self {
-                    Self { #( #inits )* #rest }
-                }
-            }
         }
     });
+    let rest = s.additional.as_ref().map(|_| {
+        let ident = ident(&s.additional_ident);
+        quote!(#ident: Default::default(),)
+    });
+    let listing = required
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = super::doc(&format!(
+        "A value with the required {listing}, and any other field left out."
+    ));
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #strict
-        pub struct #name {
-            #( #fields )*
-            #additional
+        #deprecated_allow
+        impl #name {
+            #text
+            pub fn new(#( #params ),*) -> Self {
+                Self { #( #inits )* #rest }
+            }
         }
-
-        #constructor
-
-        #validate
     }
 }
 
