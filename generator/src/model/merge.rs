@@ -47,7 +47,6 @@ impl Lowerer<'_> {
             )),
             _ => doc,
         };
-        let document = self.document;
         if component.is_none() && self.merging.iter().any(|m| m == at) {
             self.error(at, "this `allOf` merges a schema that contains it: the type would contain itself without end");
             return Shape::Any;
@@ -66,48 +65,10 @@ impl Lowerer<'_> {
         let mut closed = false;
         for (member_at, owner, properties, required, extra) in members {
             for (wire, property) in properties {
-                let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
-                let resolved = document.boxed_schema(property, &field_at).ok();
-                let data = resolved.map(|(s, _)| &s.schema_data);
-                let skip = match self.dir {
-                    Dir::Request => data.is_some_and(|d| d.read_only),
-                    Dir::Response => data.is_some_and(|d| d.write_only),
-                    Dir::Both => false,
-                };
-                if skip {
+                let Some(field) =
+                    self.merged_field(wire, property, &member_at, owner, required, &name)
+                else {
                     continue;
-                }
-                // A property of a component merged into several structs is one type, lowered
-                // once and named for the component.
-                let directional = resolved.is_some_and(|(s, _)| self.schema_directional(s));
-                let key = (field_at, if directional { self.dir } else { Dir::Both });
-                let shape = match self.fields.get(&key) {
-                    Some(shape) => shape.clone(),
-                    None => {
-                        let hint = match owner.and_then(|o| self.component_names.get(o)) {
-                            Some(owner) if !directional => format!("{owner}{}", camel(wire)),
-                            _ => format!("{name}{}", camel(wire)),
-                        };
-                        let shape = self.boxed_shape(property, &key.0, &hint);
-                        self.fields.insert(key, shape.clone());
-                        shape
-                    }
-                };
-                let nullable = resolved.is_some_and(|(s, _)| self.nullable(s));
-                let presence = match (required.contains(wire), nullable) {
-                    (true, false) => Presence::Required,
-                    (true, true) => Presence::RequiredNullable,
-                    (false, false) => Presence::Optional,
-                    (false, true) => Presence::OptionalNullable,
-                };
-                let field = Field {
-                    wire: wire.clone(),
-                    ident: String::new(),
-                    doc: data.and_then(|d| text(&d.description)),
-                    shape,
-                    presence,
-                    default: data.and_then(|d| d.default.clone()),
-                    deprecated: data.is_some_and(|d| d.deprecated),
                 };
                 // A later `allOf` member restating a property replaces it.
                 match fields.iter_mut().find(|f| f.wire == *wire) {
@@ -164,6 +125,64 @@ impl Lowerer<'_> {
             }),
         );
         Shape::Named(name)
+    }
+
+    /// A property of a member of a merged struct, as a field (its `ident` left for the struct to
+    /// name); `None` when the direction leaves it out. `struct_name` names its type when the
+    /// property's schema is an inline one.
+    fn merged_field(
+        &mut self,
+        wire: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        member_at: &str,
+        owner: Option<&str>,
+        required: &[String],
+        struct_name: &str,
+    ) -> Option<Field> {
+        let document = self.document;
+        let field_at = format!("{member_at}/properties/{}", pointer_escape(wire));
+        let resolved = document.boxed_schema(property, &field_at).ok();
+        let data = resolved.map(|(s, _)| &s.schema_data);
+        let skip = match self.dir {
+            Dir::Request => data.is_some_and(|d| d.read_only),
+            Dir::Response => data.is_some_and(|d| d.write_only),
+            Dir::Both => false,
+        };
+        if skip {
+            return None;
+        }
+        // A property of a component merged into several structs is one type, lowered
+        // once and named for the component.
+        let directional = resolved.is_some_and(|(s, _)| self.schema_directional(s));
+        let key = (field_at, if directional { self.dir } else { Dir::Both });
+        let shape = match self.fields.get(&key) {
+            Some(shape) => shape.clone(),
+            None => {
+                let hint = match owner.and_then(|o| self.component_names.get(o)) {
+                    Some(owner) if !directional => format!("{owner}{}", camel(wire)),
+                    _ => format!("{struct_name}{}", camel(wire)),
+                };
+                let shape = self.boxed_shape(property, &key.0, &hint);
+                self.fields.insert(key, shape.clone());
+                shape
+            }
+        };
+        let nullable = resolved.is_some_and(|(s, _)| self.nullable(s));
+        let presence = match (required.iter().any(|r| r == wire), nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        };
+        Some(Field {
+            wire: wire.to_owned(),
+            ident: String::new(),
+            doc: data.and_then(|d| text(&d.description)),
+            shape,
+            presence,
+            default: data.and_then(|d| d.default.clone()),
+            deprecated: data.is_some_and(|d| d.deprecated),
+        })
     }
 
     /// Whether any of `schemas` (after `$ref`s) declares properties.
