@@ -3,11 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::ReferenceOr;
 use serde_json::Value;
 
 use crate::load::Document;
-use crate::names::{camel, snake, Scope};
+use crate::names::{camel, Scope};
 use crate::{Diagnostic, Errors};
 
 mod collection;
@@ -17,12 +16,14 @@ mod merge;
 mod operation;
 mod paging;
 mod schema;
+mod server;
 mod union;
 mod usage;
 mod view;
 
 use cycles::box_cycles;
 use dir::{Dir, Key};
+use server::{bearer_auth, client_credentials, server};
 
 pub use collection::{Collection, ErrorField, IntParam, ListAnswer};
 pub use usage::Usage;
@@ -517,40 +518,7 @@ pub enum Success {
 
 /// Lowers a loaded document into a [`Model`], or fails with every error found.
 pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
-    let mut lowerer = Lowerer {
-        document,
-        types: BTreeMap::new(),
-        components: BTreeMap::new(),
-        in_progress: BTreeSet::new(),
-        component_names: BTreeMap::new(),
-        directional: BTreeMap::new(),
-        dir: Dir::Response,
-        merging: Vec::new(),
-        fields: BTreeMap::new(),
-        type_names: Scope::with_reserved(&[
-            "Client",
-            "ClientBuilder",
-            "BuildError",
-            "Error",
-            "ApiError",
-            "RateLimit",
-            "Nullable",
-            "SecretString",
-            "Validate",
-            "ValidationError",
-            "Violation",
-            "Rule",
-            "FieldPath",
-            "Option",
-            "Result",
-            "String",
-            "Vec",
-            "Box",
-        ]),
-        params_names: Scope::with_reserved(&[]),
-        warnings: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut lowerer = Lowerer::new(document);
     let api = &document.api;
     // Component schemas claim their names first, so an inline type never takes a component's name
     // and a component's name does not depend on where it is first used.
@@ -572,54 +540,9 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         }
     }
     box_cycles(&mut lowerer.types);
-    let server = api.servers.first().map(|server| {
-        let mut idents =
-            Scope::with_reserved(&["build", "base_url", "bearer_token", "http_client"]);
-        Server {
-            url: server.url.clone(),
-            variables: server
-                .variables
-                .iter()
-                .flatten()
-                .map(|(name, variable)| ServerVariable {
-                    name: name.clone(),
-                    ident: idents.claim(snake(name)),
-                    default: Some(variable.default.clone())
-                        .filter(|d| !d.is_empty() && !d.contains('{') && !d.contains('}')),
-                    description: text(&variable.description),
-                })
-                .collect(),
-        }
-    });
-    let bearer_auth = api
-        .components
-        .iter()
-        .flat_map(|c| c.security_schemes.values())
-        .any(|scheme| {
-            matches!(scheme, ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
-            if scheme.eq_ignore_ascii_case("bearer"))
-        });
-    let client_credentials = api
-        .components
-        .iter()
-        .flat_map(|c| c.security_schemes.values())
-        .find_map(|scheme| match scheme {
-            ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
-                flows.client_credentials.as_ref()
-            }
-            _ => None,
-        })
-        .map(|flow| ClientCredentials {
-            token_url: flow.token_url.clone(),
-            form: flow
-                .extensions
-                .get("x-form-parameters")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter_map(|(key, value)| Some((key.clone(), value.as_str()?.to_owned())))
-                .collect(),
-        });
+    let server = server(api);
+    let bearer_auth = bearer_auth(api);
+    let client_credentials = client_credentials(api);
     if !lowerer.errors.is_empty() {
         return Err(Errors(lowerer.errors));
     }
@@ -681,7 +604,44 @@ struct Lowerer<'a> {
     errors: Vec<Diagnostic>,
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
+    fn new(document: &'a Document) -> Lowerer<'a> {
+        Lowerer {
+            document,
+            types: BTreeMap::new(),
+            components: BTreeMap::new(),
+            in_progress: BTreeSet::new(),
+            component_names: BTreeMap::new(),
+            directional: BTreeMap::new(),
+            dir: Dir::Response,
+            merging: Vec::new(),
+            fields: BTreeMap::new(),
+            type_names: Scope::with_reserved(&[
+                "Client",
+                "ClientBuilder",
+                "BuildError",
+                "Error",
+                "ApiError",
+                "RateLimit",
+                "Nullable",
+                "SecretString",
+                "Validate",
+                "ValidationError",
+                "Violation",
+                "Rule",
+                "FieldPath",
+                "Option",
+                "Result",
+                "String",
+                "Vec",
+                "Box",
+            ]),
+            params_names: Scope::with_reserved(&[]),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
     fn warn(&mut self, at: &str, message: impl Into<String>) {
         self.warnings.push(Diagnostic::new(at, message));
     }
