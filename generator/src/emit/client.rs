@@ -1,4 +1,7 @@
-//! `src/client.rs`: the builder, the client, and one async method per operation.
+//! `src/client.rs`: the builder (server variables and security schemes of the spec; a handed-in
+//! `reqwest::Client` or, with the `middleware` feature, a middleware stack, refused with a connect
+//! timeout; default headers), the client (per-call `with_retry`, `with_timeout`, `with_header`)
+//! and one async method per operation (`operation.rs`).
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,5 +1,6 @@
-//! The error types of operations: an enum per operation with a variant per declared error
-//! answer, typed by status.
+//! The error types of operations: an enum per distinct set of declared error answers, with a
+//! variant per answer typed by status, named for the first operation (path, then method) that
+//! declares it; the other operations get a `pub type` alias to it.
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,5 +1,22 @@
-//! Stage 3: the model as files. Rust is built as tokens with `quote!`, parsed by `syn` and printed
-//! once by `prettyplease`; the support modules every client needs are copied in as they are.
+//! Stage 3: the model as files. Emit only prints: what to write for each type and operation is
+//! decided in the model (its names, [`Usage`](crate::model::Usage), `Operation::idempotent`, ...).
+//! Rust is built as tokens with `quote!`, parsed by `syn` and printed by `prettyplease`; the support
+//! modules every client needs (`runtime/`) are copied in as they are.
+//!
+//! [`emit`] cuts the Rust files into parts (`src/lib.rs`; 64 types of `src/types.rs`; 16 operations
+//! of `src/client.rs`; `src/params.rs`; `src/mock.rs`), which `run_parts` builds, parses and prints
+//! on one thread per core (tokens cannot cross threads, so each part's are built where it is
+//! printed), and joins the texts in order (client parts give up their `impl Client {` / `}` lines
+//! but the first's and the last's). [`emit_syntax`] + [`format()`] do the same work in two steps
+//! (whole `syn::File`s, then `prettyplease`) so `benches/stages.rs` can time each; both routes give
+//! the same bytes (`tests/emit_split.rs`) and finish the text with the same layout passes
+//! (`print.rs`). Doc text is wrapped (`wrap`), and a type or field the spec does not describe gets
+//! no invented doc (`src/types.rs` allows `missing_docs`).
+//!
+//! One module per construct: `types.rs` (structs, open enums), `union.rs`, `errors.rs`, `check.rs`
+//! (the checks of request values), `client.rs` (the builder and client), `operation.rs` (an
+//! operation's method), `pages.rs`, `params.rs`, `mock.rs` and `fake.rs` (the `mock` feature), and
+//! `print.rs`.
 
 mod check;
 mod client;

@@ -1,5 +1,7 @@
-//! An operation's method on `Client`: its documentation and example, arguments, checks, URL,
-//! query and headers, body, and how its answer is read.
+//! An operation's method on `Client`: its documentation and an example that compiles, path
+//! parameters and body as arguments (the rest as `&params::<Operation>Params`), the checks of
+//! every argument before anything is built, the URL, query and headers, the body, and how the
+//! answer is read; the runtime is told whether the operation is idempotent.
 
 use proc_macro2::TokenStream;
 use quote::quote;

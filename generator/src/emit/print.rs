@@ -1,6 +1,9 @@
-//! Printing: tokens parsed by `syn` and printed by `prettyplease` an item at a time (an `impl`
-//! block a few items at a time), and the passes that lay the printed text out as `rustfmt` would
-//! where `prettyplease` does not.
+//! Printing: tokens parsed by `syn` and printed by `prettyplease` one item at a time (an `impl`
+//! block [`IMPL_CHUNK`] items at a time), so few syntax trees are alive at once, and the passes that
+//! lay the printed text out as `rustfmt` would where `prettyplease` does not: `layout_open_enums`
+//! puts each argument and variant of a long `open_enum!` call on its own line,
+//! `break_long_aliases` breaks long `pub type` lines, `space_items` puts a blank line between
+//! items.
 
 use proc_macro2::TokenStream;
 

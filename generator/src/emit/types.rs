@@ -1,4 +1,8 @@
-//! `src/types.rs`: a struct per object schema, an open enum per string enum, and their checks.
+//! `src/types.rs`: a struct per object schema, an open enum per string enum (their impls are one
+//! `open_enum!` call), and the file's head; unions are `union.rs`'s, error enums `errors.rs`'s.
+//! Only request types ([`Usage::requests`](crate::model::Usage)) get `Validate` impls (one call per
+//! check; empty for the unchecked) and `new()`; a strict struct gets `deny_unknown_fields`; a struct
+//! written as a union's struct variant is not written as a type.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -1,5 +1,8 @@
 //! Unions: a Rust enum per `oneOf`/`anyOf`, with a variant per member and one for anything
-//! else, its serde impls, `Display` (for parameters) and `Validate` (for requests).
+//! else, its serde impls, `Display` (when a parameter holds it) and `Validate` (when a request does).
+//! A union of struct variants is read by `tag_writing_deserialize`: an unknown tag is kept whole, a
+//! known one's fields are read through a private struct with serde's derive, so a bad value under
+//! a known tag is an error that names the field.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -1,5 +1,6 @@
-//! Cycles of types: every reference within a strongly connected component of "holds a value of"
-//! edges is boxed, so every type has a finite size.
+//! Cycles of types: the strongly connected components of "holds a value of" edges (Tarjan,
+//! iterative, so deep chains of types cannot overflow the stack); every reference within one is
+//! boxed, so every type has a finite size. Arrays and maps are on the heap already.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 //! Directions: a component schema with `readOnly`/`writeOnly` properties (itself or inside) is
-//! lowered once per direction; every other once, as [`Dir::Both`].
+//! lowered once per direction: the request type drops read-only properties, the response type
+//! write-only ones. Every other is lowered once, as [`Dir::Both`].
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 

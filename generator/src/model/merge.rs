@@ -1,5 +1,10 @@
-//! `allOf`: an object `allOf` merged into one struct, and the constraints of an `allOf` that
-//! describes no object intersected onto its first member's type.
+//! `allOf`. An `allOf` that describes no object (`all_of_is_object`) is the first member's type
+//! with every member's constraints (`merged_constraints`, `intersect`). An object `allOf` merges its
+//! members' properties into one struct (`merged_object`), nested `allOf`s flattened
+//! (`all_of_members`, which locates a `$ref`'d member at its component, so a property is lowered
+//! once per pointer and direction and shared by every struct that merges it); a later member
+//! restating a property replaces it. An inline `allOf` met again inside what it merges is refused
+//! (the struct would contain itself without end).
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 

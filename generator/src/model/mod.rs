@@ -1,5 +1,21 @@
-//! Stage 2: the document lowered into what the emitter needs: named types, fields, constraints,
-//! operations. Every Rust name is decided here, and collisions are resolved here.
+//! Stage 2: the document lowered into what the emitter needs: named types ([`Struct`], [`Enum`],
+//! [`Union`]), fields with their [`Presence`], [`Shape`]s carrying their constraints, and
+//! [`Operation`]s. Every Rust name is decided here (with `names.rs`), collisions included; errors
+//! are collected, each at its JSON pointer.
+//!
+//! [`lower`] works in this order: component schemas claim their Rust names first (so an inline type
+//! never takes a component's name, and a component's name does not depend on where it is first
+//! used); the components that need a type per direction are found (`dir.rs`); the operations are
+//! lowered (`operation.rs`), and the schemas they use with them, each on first use (`schema.rs`,
+//! `union.rs`, `merge.rs`); the components nothing used are lowered too (a spec's types are part of
+//! its API); cycles are boxed (`cycles.rs`). On the finished model, the fake's collections are
+//! found (`collection.rs`) and each type's [`Usage`] (`usage.rs`) decides what emit writes for it,
+//! so emit only prints. `view.rs` gives lowering one view of a schema's keywords; `paging.rs`
+//! recognizes page-numbered lists; `server.rs` reads the server URL and authentication.
+//!
+//! This stage does not check again what `check.rs` refuses before the document is read (duplicate
+//! `operationId`s, path parameters against the path template, unknown `type`s); it reports what
+//! only lowering finds, such as a `$ref` cycle through a one-member `oneOf`.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,5 +1,13 @@
-//! Operations: parameters, request bodies, answers and error cases, and the names of each
-//! method's locals.
+//! Operations: parameters (path-item ones overridden by the operation's own; cookie parameters
+//! left out, others sent as text when their type cannot be), the request body (JSON, form, text or
+//! bytes), the success answer and the error cases (codes before ranges before `default`), and the
+//! names of each method's locals.
+//!
+//! Each operation's `Locals` (the method's `url`, `request`, `query`, `params` argument, `page`,
+//! path segments) are named after its path parameters, so a parameter is never shadowed; its query
+//! and header parameters are the fields of its `params_struct` (named in a scope of their own, so
+//! they never meet the locals). `Operation::idempotent` is decided here, once: the operation's
+//! `x-idempotent` (`true`/`false`), else its HTTP method (GET, HEAD, PUT, DELETE, OPTIONS, TRACE).
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;

@@ -1,5 +1,10 @@
-//! Lowering of schemas: components (named once, lowered on first use, per direction), inline
-//! schemas, enums, nullability and the constraints of strings, numbers and arrays.
+//! Lowering of schemas: components (named before anything is lowered, lowered on first use, once
+//! per direction), inline schemas, enums, nullability, and the constraints of strings, numbers and
+//! arrays (a pattern is rewritten as Rust's engines read ECMA-262, and marked when only the
+//! backtracking engine reads it).
+//!
+//! A `oneOf`/`allOf` of one inline schema is lowered as that schema in its place (`only_member`):
+//! it takes the component's name and, lacking its own, the description.
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,13 @@
-//! `oneOf`/`anyOf` as a [`Union`]: tagged by `discriminator` or an implicit tag, else ordered
-//! most specific first.
+//! `oneOf`/`anyOf` as a [`Union`](super::Union): tagged by `discriminator` (or an implicit one: a
+//! required property each member fixes to one value), else ordered most specific first
+//! (`specificity`); an inline member of an implicitly tagged union is named by its tag value
+//! (`Point`, not `Mark1`).
+//!
+//! With an implicit tag and only inline object members, `move_tag_to_union` takes the tag property
+//! out of the members' structs (and drops the one-value enums made for it) and marks the variants
+//! `inline`: the union writes the tag (`Union::writes_tag`, serde's internally tagged form) and each
+//! member is a struct variant (`Mark::Point { x, y }`), so a value is built without restating the
+//! tag and without a type per member.
 
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
