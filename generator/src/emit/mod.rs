@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Encoding, Model, Shape, TypeDef};
+use crate::model::{Encoding, Model, PatternEngine};
 use crate::{Config, Diagnostic};
 
 use print::{invalid, lay_out, print_items};
@@ -266,63 +266,12 @@ fn insert_runtime(files: &mut BTreeMap<String, String>, header: &str, model: &Mo
     for (path, source) in RUNTIME {
         files.insert((*path).to_owned(), format!("{header}\n{source}"));
     }
-    let source = match pattern_engine(model) {
+    let source = match model.usage.pattern_engine {
         Some(PatternEngine::Backtracking) => include_str!("../runtime/fancy_pattern.rs"),
         Some(PatternEngine::Regex) => include_str!("../runtime/pattern.rs"),
         None => return,
     };
     files.insert("src/pattern.rs".to_owned(), format!("{header}\n{source}"));
-}
-
-/// Which engine the crate's `pattern` checks need, if any: Rust's `regex`, or `fancy-regex` when
-/// a pattern has look-around or backreferences (then every pattern is checked with it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum PatternEngine {
-    Regex,
-    Backtracking,
-}
-
-/// The [`PatternEngine`] of the patterns requests are checked against (answers never are): those
-/// of parameters and bodies, and of the fields and variants of the types a request holds.
-fn pattern_engine(model: &Model) -> Option<PatternEngine> {
-    let mut engine = None;
-    let mut visit = |shape: &Shape| {
-        let mut shape = shape;
-        loop {
-            match shape {
-                Shape::String(rules) if rules.pattern.is_some() => {
-                    let needed = match rules.backtracking {
-                        true => PatternEngine::Backtracking,
-                        false => PatternEngine::Regex,
-                    };
-                    engine = engine.max(Some(needed));
-                    return;
-                }
-                Shape::Array { items: inner, .. }
-                | Shape::Map(inner)
-                | Shape::Nullable(inner)
-                | Shape::Boxed(inner) => shape = inner,
-                _ => return,
-            }
-        }
-    };
-    let requests = &model.usage.requests;
-    for t in model.types.iter().filter(|t| requests.contains(t.name())) {
-        match t {
-            TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.shape)),
-            TypeDef::Union(u) => u.variants.iter().for_each(|v| visit(&v.shape)),
-            TypeDef::Enum(_) => {}
-        }
-    }
-    for op in &model.operations {
-        op.params.iter().for_each(|p| visit(&p.shape));
-        if let Some(body) = &op.body {
-            if let Encoding::Json(shape) | Encoding::Form(shape) = &body.encoding {
-                visit(shape);
-            }
-        }
-    }
-    engine
 }
 
 fn cargo_toml(model: &Model, config: &Config) -> String {
@@ -355,7 +304,7 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
             model.title, model.version
         ),
     );
-    match pattern_engine(model) {
+    match model.usage.pattern_engine {
         Some(PatternEngine::Backtracking) => toml.push_str("fancy-regex = \"0.20\"\n"),
         Some(PatternEngine::Regex) => toml.push_str("regex = \"1\"\n"),
         None => {}
@@ -404,7 +353,7 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
-    let pattern = pattern_engine(model).is_some().then(|| {
+    let pattern = model.usage.pattern_engine.is_some().then(|| {
         quote! {
             #[rustfmt::skip]
             mod pattern;

@@ -42,7 +42,7 @@ use dir::{Dir, Key};
 use server::{bearer_auth, client_credentials, server};
 
 pub use collection::{Collection, ErrorField, IntParam, ListAnswer};
-pub use usage::Usage;
+pub use usage::{PatternEngine, Usage};
 
 /// Everything the emitter needs to write a client.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,12 +1,14 @@
 //! [`Usage`]: where each named type is used (requests, answers, parameters, struct variants),
-//! and what follows for how it is written. Computed once after lowering, from the finished
-//! types and operations; emit reads it and decides nothing of it again.
+//! and what follows for how it is written (`Validate`, `new`, `deny_unknown_fields`, `Display`,
+//! the pattern engine of the crate). Computed once after lowering, from the finished types and
+//! operations; emit reads it and decides nothing of it again.
 
 use std::collections::{BTreeSet, HashMap};
 
 use super::{Body, Encoding, Model, Shape, Struct, Success, TypeDef, Variant};
 
-/// What the emitters need to know about the named types as a whole.
+/// What the emitters need to know about the named types as a whole, and about the checks of
+/// requests.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Usage {
     /// The types a request can hold: those of parameters and request bodies, and every type
@@ -29,6 +31,18 @@ pub struct Usage {
     /// The types a parameter holds (itself or as an array's items), which are sent as text: a
     /// union among them implements `Display`.
     pub in_params: BTreeSet<String>,
+    /// The engine the `pattern` checks of requests need, if any (answers are never checked).
+    pub pattern_engine: Option<PatternEngine>,
+}
+
+/// Which engine the crate's `pattern` checks need: Rust's `regex`, or `fancy-regex` when a
+/// pattern has look-around or backreferences (then every pattern is checked with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PatternEngine {
+    /// `regex`.
+    Regex,
+    /// `fancy-regex`.
+    Backtracking,
 }
 
 impl Usage {
@@ -71,6 +85,7 @@ impl Usage {
                 _ => None,
             })
             .collect();
+        let pattern_engine = pattern_engine(model, &requests);
         Usage {
             requests,
             responses,
@@ -78,6 +93,7 @@ impl Usage {
             inlined,
             strict,
             in_params,
+            pattern_engine,
         }
     }
 
@@ -206,4 +222,46 @@ fn checked_types(model: &Model, requests: &BTreeSet<String>) -> BTreeSet<String>
             return usage.checked;
         }
     }
+}
+
+/// The [`PatternEngine`] of the patterns requests are checked against: those of parameters and
+/// bodies, and of the fields and variants of the types a request holds.
+fn pattern_engine(model: &Model, requests: &BTreeSet<String>) -> Option<PatternEngine> {
+    let mut engine = None;
+    let mut visit = |shape: &Shape| {
+        let mut shape = shape;
+        loop {
+            match shape {
+                Shape::String(rules) if rules.pattern.is_some() => {
+                    let needed = match rules.backtracking {
+                        true => PatternEngine::Backtracking,
+                        false => PatternEngine::Regex,
+                    };
+                    engine = engine.max(Some(needed));
+                    return;
+                }
+                Shape::Array { items: inner, .. }
+                | Shape::Map(inner)
+                | Shape::Nullable(inner)
+                | Shape::Boxed(inner) => shape = inner,
+                _ => return,
+            }
+        }
+    };
+    for t in model.types.iter().filter(|t| requests.contains(t.name())) {
+        match t {
+            TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.shape)),
+            TypeDef::Union(u) => u.variants.iter().for_each(|v| visit(&v.shape)),
+            TypeDef::Enum(_) => {}
+        }
+    }
+    for op in &model.operations {
+        op.params.iter().for_each(|p| visit(&p.shape));
+        if let Some(body) = &op.body {
+            if let Encoding::Json(shape) | Encoding::Form(shape) = &body.encoding {
+                visit(shape);
+            }
+        }
+    }
+    engine
 }
