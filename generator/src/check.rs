@@ -1,12 +1,18 @@
 //! Stage 1½: checks of the raw document, before it is read into `openapiv3` types, so each
 //! mistake is reported once, at its JSON pointer, whatever the later stages do with it.
 //!
-//! What is checked: nothing nests deeper than [`MAX_DEPTH`]; every local `$ref` points at something; no cycle of `$ref`s and `allOf`
+//! What is checked: nothing nests deeper than [`MAX_DEPTH`] (past about 60, the later stages would
+//! overflow the stack); every local `$ref` points at something; no cycle of `$ref`s and `allOf`
 //! alone (a type that would contain itself with nothing to box); every `type` is one of the six
 //! OpenAPI 3.0 types; `operationId`s are unique; path parameters and `{names}` of the path
 //! template match. The walk follows the document's structure (schemas, parameters, bodies,
 //! responses, headers, path items), so values in `example`, `default` or `enum` are never taken
-//! for schemas.
+//! for schemas. The model relies on these checks and does not repeat them.
+//!
+//! `Node`, the order-keeping raw value it walks, also makes a repeated key a syntax error (line and
+//! column). Nothing here is quadratic in the size of a map: `$ref`s into `components` are looked up
+//! in a hash index by kind and name, and repeated keys are found by hashing once a map has 16 keys
+//! (linear lookups made the check of a 2,698-schema document cost ~60 ms).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;

@@ -1,4 +1,19 @@
-//! Stage 1: parse the document, check its version, and resolve `$ref`s.
+//! Stage 1: parse the document, check it, and give access to it with `$ref`s resolved.
+//!
+//! [`load`] first reads only the `openapi`/`swagger` fields and routes by version: 3.0.x as it is,
+//! 3.1.x through `normalize` (parsed once, as a `Value`, rewritten, then checked and read from that),
+//! Swagger 2.0 and anything else refused with a message naming the version. A 3.0 document is parsed
+//! twice (as a `Node` for `check.rs`, then as `openapiv3` types). `check_and_read` runs the checks and
+//! the `openapiv3` read on two threads only when the document nests at most 14 levels: on some
+//! mistakes deep in a schema `openapiv3`'s untagged enums take time exponential in the depth, so a
+//! deeper document is read only once checked.
+//!
+//! Before the read, `hoist_nested_refs` makes every schema a `$ref` reaches inside another (`$defs`,
+//! `definitions`, a path's schema) a component of its own (`openapiv3` follows references to whole
+//! components only), and `clamp_integer_bounds` sets integer bounds beyond 64 bits to the 64-bit
+//! limit; a 3.0 document takes that route (as a `Value`) only when its text has such a reference or
+//! a 19-digit number. [`Document`]'s methods follow `$ref`s to schemas, parameters, request bodies
+//! and responses.
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use std::collections::BTreeMap;

@@ -396,80 +396,15 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
         return;
     }
 
-    // `minimum: m` beside `exclusiveMinimum: n`: the stricter bound wins (same for the maximum).
-    let stricter = |inclusive: &'static str, exclusive: &'static str, lower: bool| match (
-        object.get(inclusive).and_then(Value::as_f64),
-        object.get(exclusive).and_then(Value::as_f64),
-    ) {
-        (Some(m), Some(n)) if (lower && m > n) || (!lower && m < n) => Some(inclusive),
-        (_, Some(_)) => Some(exclusive),
-        _ => None,
-    };
-    let winners = [
-        stricter("minimum", "exclusiveMinimum", true),
-        stricter("maximum", "exclusiveMaximum", false),
-    ];
-    let loses = |key: &str| match key {
-        "minimum" | "exclusiveMinimum" => winners[0].is_some_and(|w| w != key),
-        "maximum" | "exclusiveMaximum" => winners[1].is_some_and(|w| w != key),
-        _ => false,
-    };
+    let losers = losing_bounds(object);
     let mut nullable = false;
     let mut rebuilt = Map::with_capacity(object.len() + 1);
     for (key, value) in std::mem::take(object) {
-        if loses(&key) {
+        if losers.contains(&key.as_str()) {
             continue;
         }
         match key.as_str() {
-            "type" => match value {
-                Value::String(t) if t == "null" => {
-                    nullable = true;
-                    rebuilt.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
-                }
-                Value::String(_) => {
-                    rebuilt.insert(key, value);
-                }
-                Value::Array(types) => {
-                    let mut named = Vec::new();
-                    for (i, t) in types.iter().enumerate() {
-                        match t.as_str() {
-                            Some("null") => nullable = true,
-                            Some(t) => named.push(t.to_owned()),
-                            None => out.error(
-                                &format!("{at}/type/{i}"),
-                                format!("a `type` must be a string, found {t}"),
-                            ),
-                        }
-                    }
-                    match named.as_slice() {
-                        [] if nullable => {
-                            rebuilt.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
-                        }
-                        [] => out.error(&format!("{at}/type"), "`type` lists no type"),
-                        [only] => {
-                            rebuilt.insert(key, Value::from(only.as_str()));
-                        }
-                        several => {
-                            let members = several
-                                .iter()
-                                .map(|t| {
-                                    let mut member = Map::new();
-                                    member.insert("type".to_owned(), Value::from(t.as_str()));
-                                    Value::Object(member)
-                                })
-                                .collect();
-                            rebuilt.insert("oneOf".to_owned(), Value::Array(members));
-                        }
-                    }
-                    if nullable {
-                        rebuilt.insert("nullable".to_owned(), Value::Bool(true));
-                    }
-                }
-                other => out.error(
-                    &format!("{at}/type"),
-                    format!("`type` must be a string or an array of strings, found {other}"),
-                ),
-            },
+            "type" => type_keyword(value, at, out, &mut rebuilt, &mut nullable),
             "const" => {
                 if value.is_null() {
                     nullable = true;
@@ -509,30 +444,7 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
                 rebuilt.insert(bound.to_owned(), value);
                 rebuilt.insert(key, Value::Bool(true));
             }
-            "properties" => {
-                if let Value::Object(mut properties) = value {
-                    // A property whose schema is `false` must be absent: it is left out.
-                    properties.retain(|name, property| {
-                        let absent = *property == Value::Bool(false);
-                        if absent {
-                            out.warn(
-                                &format!("{at}/properties/{}", escape(name)),
-                                "the schema `false`: the property must be absent; it is left out",
-                            );
-                        }
-                        !absent
-                    });
-                    for (name, property) in properties.iter_mut() {
-                        self::schema(property, &format!("{at}/properties/{}", escape(name)), out);
-                    }
-                    rebuilt.insert(key, Value::Object(properties));
-                } else {
-                    out.error(
-                        &format!("{at}/properties"),
-                        "`properties` must be an object",
-                    );
-                }
-            }
+            "properties" => properties_keyword(value, at, out, &mut rebuilt),
             "items" | "not" => {
                 let mut value = value;
                 if value.is_array() {
@@ -577,6 +489,120 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
         rebuilt.shift_insert(position, "nullable".to_owned(), Value::Bool(true));
     }
     *object = rebuilt;
+}
+
+/// The bound keywords that lose to a stricter one beside them: of `minimum: m` and
+/// `exclusiveMinimum: n` the stricter bound wins (same for the maximum).
+fn losing_bounds(object: &Map<String, Value>) -> Vec<&'static str> {
+    let stricter = |inclusive: &'static str, exclusive: &'static str, lower: bool| match (
+        object.get(inclusive).and_then(Value::as_f64),
+        object.get(exclusive).and_then(Value::as_f64),
+    ) {
+        (Some(m), Some(n)) if (lower && m > n) || (!lower && m < n) => Some(inclusive),
+        (_, Some(_)) => Some(exclusive),
+        _ => None,
+    };
+    [
+        ("minimum", "exclusiveMinimum", true),
+        ("maximum", "exclusiveMaximum", false),
+    ]
+    .into_iter()
+    .filter_map(|(inclusive, exclusive, lower)| {
+        let winner = stricter(inclusive, exclusive, lower)?;
+        Some(if winner == inclusive {
+            exclusive
+        } else {
+            inclusive
+        })
+    })
+    .collect()
+}
+
+/// `type`: one type as it is; `"null"` and lists of types as 3.0 says them (`nullable`, an
+/// `enum` of `null`, a `oneOf` of a schema per type).
+fn type_keyword(
+    value: Value,
+    at: &str,
+    out: &mut Context,
+    rebuilt: &mut Map<String, Value>,
+    nullable: &mut bool,
+) {
+    match value {
+        Value::String(t) if t == "null" => {
+            *nullable = true;
+            rebuilt.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+        }
+        Value::String(_) => {
+            rebuilt.insert("type".to_owned(), value);
+        }
+        Value::Array(types) => {
+            let mut named = Vec::new();
+            for (i, t) in types.iter().enumerate() {
+                match t.as_str() {
+                    Some("null") => *nullable = true,
+                    Some(t) => named.push(t.to_owned()),
+                    None => out.error(
+                        &format!("{at}/type/{i}"),
+                        format!("a `type` must be a string, found {t}"),
+                    ),
+                }
+            }
+            match named.as_slice() {
+                [] if *nullable => {
+                    rebuilt.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+                }
+                [] => out.error(&format!("{at}/type"), "`type` lists no type"),
+                [only] => {
+                    rebuilt.insert("type".to_owned(), Value::from(only.as_str()));
+                }
+                several => {
+                    let members = several
+                        .iter()
+                        .map(|t| {
+                            let mut member = Map::new();
+                            member.insert("type".to_owned(), Value::from(t.as_str()));
+                            Value::Object(member)
+                        })
+                        .collect();
+                    rebuilt.insert("oneOf".to_owned(), Value::Array(members));
+                }
+            }
+            if *nullable {
+                rebuilt.insert("nullable".to_owned(), Value::Bool(true));
+            }
+        }
+        other => out.error(
+            &format!("{at}/type"),
+            format!("`type` must be a string or an array of strings, found {other}"),
+        ),
+    }
+}
+
+/// `properties`, each rewritten; a property whose schema is `false` must be absent: it is left
+/// out, with a warning.
+fn properties_keyword(value: Value, at: &str, out: &mut Context, rebuilt: &mut Map<String, Value>) {
+    if let Value::Object(mut properties) = value {
+        // A property whose schema is `false` must be absent: it is left out.
+        properties.retain(|name, property| {
+            let absent = *property == Value::Bool(false);
+            if absent {
+                out.warn(
+                    &format!("{at}/properties/{}", escape(name)),
+                    "the schema `false`: the property must be absent; it is left out",
+                );
+            }
+            !absent
+        });
+        for (name, property) in properties.iter_mut() {
+            schema(property, &format!("{at}/properties/{}", escape(name)), out);
+        }
+        rebuilt.insert("properties".to_owned(), Value::Object(properties));
+    } else {
+        out.error(
+            &format!("{at}/properties"),
+            "`properties` must be an object",
+        );
+    }
 }
 
 /// A `$ref` with sibling keywords: 3.0 ignores a `$ref`'s siblings, so the reference moves into a

@@ -165,6 +165,14 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "#/components/schemas/A",
             "`$ref` cycle with nothing to box",
         ),
+        (
+            // check.rs follows `$ref`s and `allOf`s only; a `oneOf` of one member is that member,
+            // so this cycle is found while lowering (model/schema.rs).
+            "a `$ref` cycle through a one-member `oneOf`",
+            doc("", "  schemas:\n    A: { oneOf: [{ $ref: '#/components/schemas/A' }] }\n"),
+            "#/components/schemas/A/oneOf/0",
+            "`$ref` cycle through \"A\" with no object or array on the way, so no type can hold it",
+        ),
         // Keywords whose values are of the wrong kind.
         (
             "a `minLength` that is not a number",

@@ -1,19 +1,44 @@
-//! Stage 3: the model as files. Rust is built as tokens with `quote!`, parsed by `syn` and printed
-//! once by `prettyplease`; the support modules every client needs are copied in as they are.
+//! Stage 3: the model as files. Emit only prints: what to write for each type and operation is
+//! decided in the model (its names, [`Usage`](crate::model::Usage), `Operation::idempotent`, ...).
+//! Rust is built as tokens with `quote!`, parsed by `syn` and printed by `prettyplease`; the support
+//! modules every client needs (`runtime/`) are copied in as they are.
+//!
+//! [`emit`] cuts the Rust files into parts (`src/lib.rs`; 64 types of `src/types.rs`; 16 operations
+//! of `src/client.rs`; `src/params.rs`; `src/mock.rs`), which `run_parts` builds, parses and prints
+//! on one thread per core (tokens cannot cross threads, so each part's are built where it is
+//! printed), and joins the texts in order (client parts give up their `impl Client {` / `}` lines
+//! but the first's and the last's). [`emit_syntax`] + [`format()`] do the same work in two steps
+//! (whole `syn::File`s, then `prettyplease`) so `benches/stages.rs` can time each; both routes give
+//! the same bytes (`tests/emit_split.rs`) and finish the text with the same layout passes
+//! (`print.rs`). Doc text is wrapped (`wrap`), and a type or field the spec does not describe gets
+//! no invented doc (`src/types.rs` allows `missing_docs`).
+//!
+//! One module per construct: `types.rs` (structs, open enums), `union.rs`, `errors.rs`, `check.rs`
+//! (the checks of request values), `client.rs` (the builder and client), `operation.rs` (an
+//! operation's method), `pages.rs`, `params.rs`, `mock.rs` and `fake.rs` (the `mock` feature), and
+//! `print.rs`.
 
+mod check;
 mod client;
+mod errors;
 mod fake;
 mod mock;
+mod operation;
+mod pages;
 mod params;
+mod print;
 mod types;
+mod union;
 
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Encoding, Model, Shape, TypeDef};
+use crate::model::{Encoding, Model, PatternEngine};
 use crate::{Config, Diagnostic};
+
+use print::{invalid, lay_out, print_items};
 
 /// Support modules written into every generated crate, unchanged: `(file, source)`.
 const RUNTIME: &[(&str, &str)] = &[
@@ -66,9 +91,8 @@ fn rust_files(model: &Model) -> Vec<(&'static str, BuildFile)> {
 /// at once, and the texts are joined in order.
 pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, Diagnostic> {
     let header = header(config);
-    let sets = types::Sets::new(model);
     let parts = parts(model);
-    let texts = run_parts(&parts, |part| part.print(model, &sets))?;
+    let texts = run_parts(&parts, |part| part.print(model))?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (part, text) in parts.iter().zip(texts) {
@@ -84,135 +108,6 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
     }
     insert_runtime(&mut files, &header, model);
     Ok(files)
-}
-
-/// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
-/// both routes ([`emit`] and [`format()`]), so they give the same bytes.
-fn lay_out(text: &str) -> String {
-    space_items(&break_long_aliases(&layout_open_enums(text)))
-}
-
-/// The printed text with a blank line between items, and between the items of an `impl` block,
-/// as hand-written Rust has them (`prettyplease` prints none): before a line at the top level or
-/// one level in that starts an item (its docs, attributes or keyword) right after the end of
-/// another (a line ending in `}` or `;`), and after the module's docs. Fields, variants and
-/// consecutive `use`s stay together.
-fn space_items(text: &str) -> String {
-    const STARTS: [&str; 14] = [
-        "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
-        "enum ", "mod ", "use ", "crate::",
-    ];
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        let body = line.trim_start();
-        let indent = line.len() - body.len();
-        if let Some(before) = previous {
-            let ends_item = before.ends_with('}') || before.ends_with(';');
-            let before_body = before.trim_start();
-            let both_uses = is_use(before_body) && is_use(body);
-            let is_comment = before_body.starts_with("//");
-            let ends_module_doc = indent == 0
-                && before.starts_with("//!")
-                && !body.starts_with("//!")
-                && !body.starts_with("#!");
-            let starts_item = (indent == 0 || indent == 4)
-                && ends_item
-                && !both_uses
-                && !is_comment
-                && STARTS.iter().any(|start| body.starts_with(start));
-            if ends_module_doc || starts_item {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
-    }
-    out
-}
-
-/// A `pub type A = B;` longer than 100 columns broken after the `=`, as `rustfmt` breaks it
-/// (`prettyplease` leaves it whole).
-fn break_long_aliases(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        match line.split_once(" = ") {
-            Some((head, tail)) if line.len() > 100 && line.starts_with("pub type ") => {
-                out.push_str(&format!("{head} =\n    {tail}\n"));
-            }
-            _ => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-/// The `open_enum!` calls that do not fit on one line (`prettyplease` fills the lines with the
-/// macro's tokens) laid out one argument and one variant a line, as `rustfmt` lays out a call.
-fn layout_open_enums(text: &str) -> String {
-    const OPEN: &str = "crate::open_enum::open_enum!(";
-    let mut out = String::with_capacity(text.len());
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if line != OPEN {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let mut inner = String::new();
-        for line in lines.by_ref() {
-            if line == ");" {
-                break;
-            }
-            inner.push(' ');
-            inner.push_str(line.trim());
-        }
-        match inner.trim().split_once(", [") {
-            Some((head, variants)) if variants.ends_with(']') => {
-                out.push_str(OPEN);
-                out.push('\n');
-                for argument in head.split(", ") {
-                    out.push_str(&format!("    {argument},\n"));
-                }
-                out.push_str("    [\n");
-                for variant in split_outside_strings(&variants[..variants.len() - 1]) {
-                    out.push_str(&format!("        {variant},\n"));
-                }
-                out.push_str("    ]\n);\n");
-            }
-            _ => {
-                out.push_str(&format!("{OPEN}\n    {}\n);\n", inner.trim()));
-            }
-        }
-    }
-    out
-}
-
-/// `a = "x, y", b = "z"` split at the commas outside string literals, each part trimmed.
-fn split_outside_strings(text: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut in_string, mut escaped) = (Vec::new(), 0, false, false);
-    for (i, c) in text.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            ',' if !in_string => {
-                parts.push(text[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(text[start..].trim());
-    parts.retain(|part| !part.is_empty());
-    parts
-}
-
-fn is_use(line: &str) -> bool {
-    line.starts_with("use ") || line.starts_with("pub use ")
 }
 
 /// How many types, or operations, one part of `src/types.rs`, or `src/client.rs`, holds.
@@ -246,15 +141,15 @@ impl Part {
         }
     }
 
-    fn print(&self, model: &Model, sets: &types::Sets) -> Result<String, Diagnostic> {
+    fn print(&self, model: &Model) -> Result<String, Diagnostic> {
         let path = self.path();
         match self {
             Part::Lib => print_items(path, lib_rs(model)),
-            Part::Types(range) => print_items(path, types::types_part(model, sets, range.clone())),
+            Part::Types(range) => print_items(path, types::types_part(model, range.clone())),
             Part::Params => print_items(path, params::params_rs(model)),
             Part::Mock => print_items(path, mock::mock_rs(model)),
             Part::Client(range) => {
-                let tokens = client::client_part(model, &sets.checked, range.clone());
+                let tokens = client::client_part(model, range.clone());
                 let text = print_items(path, tokens)?;
                 // Only the first part keeps the block's opening line, only the last its `}`.
                 let text = match range.start {
@@ -371,202 +266,12 @@ fn insert_runtime(files: &mut BTreeMap<String, String>, header: &str, model: &Mo
     for (path, source) in RUNTIME {
         files.insert((*path).to_owned(), format!("{header}\n{source}"));
     }
-    let source = match pattern_engine(model) {
+    let source = match model.usage.pattern_engine {
         Some(PatternEngine::Backtracking) => include_str!("../runtime/fancy_pattern.rs"),
         Some(PatternEngine::Regex) => include_str!("../runtime/pattern.rs"),
         None => return,
     };
     files.insert("src/pattern.rs".to_owned(), format!("{header}\n{source}"));
-}
-
-fn invalid(path: &str, error: syn::Error) -> Diagnostic {
-    Diagnostic::new(
-        path,
-        format!("internal error: the generator produced invalid Rust: {error}"),
-    )
-}
-
-/// `prettyplease::unparse(&syn::parse2(tokens)?)`, one item at a time. The printer lays out each
-/// item on its own (every item ends in a hard break), so the concatenation is the same text, and
-/// only one item's syntax tree is alive at once instead of the whole file's. An `impl` block (a
-/// client's is most of its file) is printed [`IMPL_CHUNK`] of its items at a time, the same way.
-fn print_items(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
-    use syn::parse::Parser;
-    let mut text = String::new();
-    let parser = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
-        let mut file = syn::File {
-            shebang: None,
-            attrs: input.call(syn::Attribute::parse_inner)?,
-            items: Vec::new(),
-        };
-        if input.is_empty() {
-            text.push_str(&prettyplease::unparse(&file));
-        }
-        while !input.is_empty() {
-            if file.attrs.is_empty() && is_impl(input) {
-                print_impl(input, &mut text)?;
-                continue;
-            }
-            file.items.push(input.parse()?);
-            text.push_str(&prettyplease::unparse(&file));
-            file.attrs.clear();
-            file.items.clear();
-        }
-        Ok(())
-    };
-    parser.parse2(tokens).map_err(|e| invalid(path, e))?;
-    Ok(text)
-}
-
-/// How many items of an `impl` block [`print_items`] parses and prints at once.
-const IMPL_CHUNK: usize = 16;
-
-fn is_impl(input: syn::parse::ParseStream<'_>) -> bool {
-    let fork = input.fork();
-    fork.call(syn::Attribute::parse_outer).is_ok() && fork.peek(syn::Token![impl])
-}
-
-/// Prints the `impl` block next in `input` as `prettyplease` prints it whole, [`IMPL_CHUNK`]
-/// items at a time: each chunk is printed as the block with only those items, and its body (what
-/// lies between the header line ending in `{` and the closing `}`) is kept. Where a chunk does not
-/// start with the header printed for the block (a `where` clause can lay it out otherwise), the
-/// block is printed whole instead.
-fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Result<()> {
-    // The header's tokens (attributes, `impl`, generics, trait, type): everything before the
-    // braced body, which is then parsed in place.
-    let (mut trees, body) = input.step(|cursor| {
-        let mut trees = Vec::new();
-        let mut rest = *cursor;
-        while let Some((tree, next)) = rest.token_tree() {
-            if let proc_macro2::TokenTree::Group(group) = &tree {
-                if group.delimiter() == proc_macro2::Delimiter::Brace {
-                    return Ok(((trees, tree), rest));
-                }
-            }
-            trees.push(tree);
-            rest = next;
-        }
-        Err(cursor.error("expected the body of an impl block"))
-    })?;
-    let whole: TokenStream = trees.iter().cloned().chain([body]).collect();
-    trees.push(proc_macro2::Group::new(proc_macro2::Delimiter::Brace, TokenStream::new()).into());
-    let header: syn::ItemImpl = syn::parse2(trees.into_iter().collect())?;
-    let content;
-    syn::braced!(content in input);
-    let mut file = syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: vec![syn::Item::Impl(header)],
-    };
-    // `impl X {}` printed empty; a block with items starts with `impl X {` and a line break.
-    let empty = prettyplease::unparse(&file);
-    let open = match empty.strip_suffix("}\n") {
-        // Inner attributes (`#![...]`) are printed between the header and the items: keep them
-        // with the block, printed whole.
-        Some(open) if !(content.peek(syn::Token![#]) && content.peek2(syn::Token![!])) => open,
-        _ => {
-            // What is left of the body must be consumed, or `syn` reports it as unexpected.
-            content.parse::<TokenStream>()?;
-            return print_whole(whole, text);
-        }
-    };
-    let prefix = format!("{open}\n");
-    let start = text.len();
-    text.push_str(&prefix);
-    let (mut consistent, mut printed) = (true, 0);
-    let mut flush = |file: &mut syn::File, items: Vec<syn::ImplItem>| {
-        printed += items.len();
-        let syn::Item::Impl(block) = &mut file.items[0] else {
-            unreachable!("the file holds the block")
-        };
-        block.items = items;
-        let chunk = prettyplease::unparse(file);
-        match chunk
-            .strip_prefix(prefix.as_str())
-            .and_then(|rest| rest.strip_suffix("}\n"))
-        {
-            Some(inner) => text.push_str(inner),
-            None => consistent = false,
-        }
-    };
-    let mut items = Vec::with_capacity(IMPL_CHUNK);
-    while !content.is_empty() {
-        items.push(content.parse::<syn::ImplItem>()?);
-        if items.len() == IMPL_CHUNK {
-            flush(&mut file, std::mem::take(&mut items));
-        }
-    }
-    if !items.is_empty() {
-        flush(&mut file, items);
-    }
-    // An empty block prints as `impl X {}`, on one line.
-    if !consistent || printed == 0 {
-        text.truncate(start);
-        return print_whole(whole, text);
-    }
-    text.push_str("}\n");
-    Ok(())
-}
-
-fn print_whole(tokens: TokenStream, text: &mut String) -> syn::Result<()> {
-    let item: syn::Item = syn::parse2(tokens)?;
-    text.push_str(&prettyplease::unparse(&syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: vec![item],
-    }));
-    Ok(())
-}
-
-/// Which engine the crate's `pattern` checks need, if any: Rust's `regex`, or `fancy-regex` when
-/// a pattern has look-around or backreferences (then every pattern is checked with it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum PatternEngine {
-    Regex,
-    Backtracking,
-}
-
-/// The [`PatternEngine`] of the patterns requests are checked against (answers never are): those
-/// of parameters and bodies, and of the fields and variants of the types a request holds.
-fn pattern_engine(model: &Model) -> Option<PatternEngine> {
-    let mut engine = None;
-    let mut visit = |shape: &Shape| {
-        let mut shape = shape;
-        loop {
-            match shape {
-                Shape::String(rules) if rules.pattern.is_some() => {
-                    let needed = match rules.backtracking {
-                        true => PatternEngine::Backtracking,
-                        false => PatternEngine::Regex,
-                    };
-                    engine = engine.max(Some(needed));
-                    return;
-                }
-                Shape::Array { items: inner, .. }
-                | Shape::Map(inner)
-                | Shape::Nullable(inner)
-                | Shape::Boxed(inner) => shape = inner,
-                _ => return,
-            }
-        }
-    };
-    let requests = types::request_types(model);
-    for t in model.types.iter().filter(|t| requests.contains(t.name())) {
-        match t {
-            TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.shape)),
-            TypeDef::Union(u) => u.variants.iter().for_each(|v| visit(&v.shape)),
-            TypeDef::Enum(_) => {}
-        }
-    }
-    for op in &model.operations {
-        op.params.iter().for_each(|p| visit(&p.shape));
-        if let Some(body) = &op.body {
-            if let Encoding::Json(shape) | Encoding::Form(shape) = &body.encoding {
-                visit(shape);
-            }
-        }
-    }
-    engine
 }
 
 fn cargo_toml(model: &Model, config: &Config) -> String {
@@ -599,7 +304,7 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
             model.title, model.version
         ),
     );
-    match pattern_engine(model) {
+    match model.usage.pattern_engine {
         Some(PatternEngine::Backtracking) => toml.push_str("fancy-regex = \"0.20\"\n"),
         Some(PatternEngine::Regex) => toml.push_str("regex = \"1\"\n"),
         None => {}
@@ -648,7 +353,7 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
-    let pattern = pattern_engine(model).is_some().then(|| {
+    let pattern = model.usage.pattern_engine.is_some().then(|| {
         quote! {
             #[rustfmt::skip]
             mod pattern;
@@ -826,41 +531,4 @@ fn doc(text: &str) -> TokenStream {
 fn inner_doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
-}
-
-#[cfg(test)]
-mod tests {
-    use quote::quote;
-
-    /// `print_items` against printing the whole file, on the shapes the generator's own output
-    /// does not have: a `where` clause, inner attributes, an empty block, more than a chunk.
-    #[test]
-    fn printing_by_items_is_printing_whole() {
-        let methods: Vec<_> = (0..40)
-            .map(|i| {
-                let name = quote::format_ident!("method_{i}");
-                quote! {
-                    /// A method.
-                    pub fn #name(&self) -> usize { #i + 1 }
-                }
-            })
-            .collect();
-        let cases = [
-            quote! { impl Big { #(#methods)* } },
-            quote! { impl Empty {} },
-            quote! { #![allow(dead_code)] impl First { fn a() {} } },
-            quote! { impl Inner { #![allow(unused)] fn a() {} fn b() {} } },
-            quote! {
-                /// Documented.
-                impl<T> Wide<T> where T: Clone + Send + Sync + std::fmt::Debug + 'static + Sized + Unpin {
-                    #(#methods)*
-                }
-            },
-            quote! { unsafe impl Send for X {} struct Y; impl Trait for Y { type A = u8; const B: u8 = 1; } },
-        ];
-        for tokens in cases {
-            let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
-            assert_eq!(super::print_items("case", tokens).unwrap(), whole);
-        }
-    }
 }

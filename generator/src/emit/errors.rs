@@ -1,0 +1,142 @@
+//! The error types of operations: an enum per distinct set of declared error answers, with a
+//! variant per answer typed by status, named for the first operation (path, then method) that
+//! declares it; the other operations get a `pub type` alias to it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc;
+use super::types::{ident, rust_type};
+use crate::model::{Model, Operation, StatusMatch};
+
+/// The error types of the operations. Operations that declare the same error answers share one
+/// enum, named for the first of them; the others' error types are aliases of it.
+pub(super) fn error_defs(model: &Model) -> TokenStream {
+    let mut first: Vec<&Operation> = Vec::new();
+    let mut sharing = vec![0usize; model.operations.len()];
+    let mut owner = Vec::with_capacity(model.operations.len());
+    for op in &model.operations {
+        let index = match first.iter().position(|f| f.errors == op.errors) {
+            Some(index) => index,
+            None => {
+                first.push(op);
+                first.len() - 1
+            }
+        };
+        sharing[index] += 1;
+        owner.push(index);
+    }
+    let defs = model.operations.iter().zip(owner).map(|(op, index)| {
+        let shared = first[index];
+        if std::ptr::eq(shared, op) {
+            return error_def(op, sharing[index] - 1);
+        }
+        let (name, shared_name) = (ident(&op.error_name), ident(&shared.error_name));
+        let text = format!(
+            "The error answers of `{} {}` ([`crate::Client::{}`]): the same as [`{}`]'s.",
+            op.method, op.path, op.ident, shared.error_name
+        );
+        let doc = doc(&text);
+        quote! {
+            #doc
+            pub type #name = #shared_name;
+        }
+    });
+    quote!(#( #defs )*)
+}
+
+/// The error answers of one operation (and of `others` more that declare the same): a variant
+/// per declared status, and `Other` unless the spec declares a `default` answer.
+fn error_def(op: &Operation, others: usize) -> TokenStream {
+    let name = ident(&op.error_name);
+    let here = quote!();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut bodies = Vec::new();
+    for case in &op.errors {
+        let variant = ident(&case.variant);
+        let body = case.body.as_ref().map_or_else(
+            || quote!(serde_json::Value),
+            |shape| rust_type(shape, &here),
+        );
+        let status = match case.status {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(range) => format!("{range}XX"),
+            StatusMatch::Default => "Any other status".to_owned(),
+        };
+        let text = match &case.doc {
+            Some(doc) => format!("{status}: {doc}"),
+            None => format!("{status}."),
+        };
+        let doc = doc(&text);
+        variants.push(quote! {
+            #doc
+            #variant(Option<#body>),
+        });
+        let pattern = match case.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            StatusMatch::Range(range) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        let body = quote!(Self::#variant(serde_json::from_slice(body).ok()));
+        arms.push(quote!(#pattern => #body,));
+        bodies.push(body);
+    }
+    if !op
+        .errors
+        .iter()
+        .any(|case| case.status == StatusMatch::Default)
+    {
+        variants.push(quote! {
+            /// A status the spec does not declare for this operation; the body if it is JSON.
+            Other(Option<serde_json::Value>),
+        });
+        let body = quote!(Self::Other(serde_json::from_slice(body).ok()));
+        arms.push(quote!(_ => #body,));
+        bodies.push(body);
+    }
+    // One arm is the catch-all (`_`): every status gets the same variant.
+    let from_answer = match &bodies[..] {
+        [only] => quote! {
+            fn from_answer(_status: u16, body: &[u8]) -> Self {
+                #only
+            }
+        },
+        _ => quote! {
+            fn from_answer(status: u16, body: &[u8]) -> Self {
+                match status {
+                    #( #arms )*
+                }
+            }
+        },
+    };
+    let mut text = format!(
+        "The error answers of `{} {}` ([`crate::Client::{}`]), one variant per status the spec declares. \
+         Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].",
+        op.method, op.path, op.ident
+    );
+    match others {
+        0 => {}
+        1 => text.push_str("\n\nOne other operation declares the same answers: its error type is an alias of this one."),
+        n => text.push_str(&format!("\n\n{n} other operations declare the same answers: their error types are aliases of this one.")),
+    }
+    let doc = doc(&text);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl crate::http::ErrorBody for #name {
+            #from_answer
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Printing: tokens parsed by `syn` and printed by `prettyplease` one item at a time (an `impl`
+//! block [`IMPL_CHUNK`] items at a time), so few syntax trees are alive at once, and the passes that
+//! lay the printed text out as `rustfmt` would where `prettyplease` does not: `layout_open_enums`
+//! puts each argument and variant of a long `open_enum!` call on its own line,
+//! `break_long_aliases` breaks long `pub type` lines, `space_items` puts a blank line between
+//! items.
+
+use proc_macro2::TokenStream;
+
+use crate::Diagnostic;
+
+/// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
+/// both routes ([`emit`] and [`format()`]), so they give the same bytes.
+pub(super) fn lay_out(text: &str) -> String {
+    space_items(&break_long_aliases(&layout_open_enums(text)))
+}
+
+/// The printed text with a blank line between items, and between the items of an `impl` block,
+/// as hand-written Rust has them (`prettyplease` prints none): before a line at the top level or
+/// one level in that starts an item (its docs, attributes or keyword) right after the end of
+/// another (a line ending in `}` or `;`), and after the module's docs. Fields, variants and
+/// consecutive `use`s stay together.
+fn space_items(text: &str) -> String {
+    const STARTS: [&str; 14] = [
+        "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
+        "enum ", "mod ", "use ", "crate::",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if let Some(before) = previous {
+            let ends_item = before.ends_with('}') || before.ends_with(';');
+            let before_body = before.trim_start();
+            let both_uses = is_use(before_body) && is_use(body);
+            let is_comment = before_body.starts_with("//");
+            let ends_module_doc = indent == 0
+                && before.starts_with("//!")
+                && !body.starts_with("//!")
+                && !body.starts_with("#!");
+            let starts_item = (indent == 0 || indent == 4)
+                && ends_item
+                && !both_uses
+                && !is_comment
+                && STARTS.iter().any(|start| body.starts_with(start));
+            if ends_module_doc || starts_item {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+/// A `pub type A = B;` longer than 100 columns broken after the `=`, as `rustfmt` breaks it
+/// (`prettyplease` leaves it whole).
+fn break_long_aliases(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        match line.split_once(" = ") {
+            Some((head, tail)) if line.len() > 100 && line.starts_with("pub type ") => {
+                out.push_str(&format!("{head} =\n    {tail}\n"));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The `open_enum!` calls that do not fit on one line (`prettyplease` fills the lines with the
+/// macro's tokens) laid out one argument and one variant a line, as `rustfmt` lays out a call.
+fn layout_open_enums(text: &str) -> String {
+    const OPEN: &str = "crate::open_enum::open_enum!(";
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line != OPEN {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut inner = String::new();
+        for line in lines.by_ref() {
+            if line == ");" {
+                break;
+            }
+            inner.push(' ');
+            inner.push_str(line.trim());
+        }
+        match inner.trim().split_once(", [") {
+            Some((head, variants)) if variants.ends_with(']') => {
+                out.push_str(OPEN);
+                out.push('\n');
+                for argument in head.split(", ") {
+                    out.push_str(&format!("    {argument},\n"));
+                }
+                out.push_str("    [\n");
+                for variant in split_outside_strings(&variants[..variants.len() - 1]) {
+                    out.push_str(&format!("        {variant},\n"));
+                }
+                out.push_str("    ]\n);\n");
+            }
+            _ => {
+                out.push_str(&format!("{OPEN}\n    {}\n);\n", inner.trim()));
+            }
+        }
+    }
+    out
+}
+
+/// `a = "x, y", b = "z"` split at the commas outside string literals, each part trimmed.
+fn split_outside_strings(text: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut in_string, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ',' if !in_string => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.retain(|part| !part.is_empty());
+    parts
+}
+
+fn is_use(line: &str) -> bool {
+    line.starts_with("use ") || line.starts_with("pub use ")
+}
+
+pub(super) fn invalid(path: &str, error: syn::Error) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        format!("internal error: the generator produced invalid Rust: {error}"),
+    )
+}
+
+/// `prettyplease::unparse(&syn::parse2(tokens)?)`, one item at a time. The printer lays out each
+/// item on its own (every item ends in a hard break), so the concatenation is the same text, and
+/// only one item's syntax tree is alive at once instead of the whole file's. An `impl` block (a
+/// client's is most of its file) is printed [`IMPL_CHUNK`] of its items at a time, the same way.
+pub(super) fn print_items(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
+    use syn::parse::Parser;
+    let mut text = String::new();
+    let parser = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
+        let mut file = syn::File {
+            shebang: None,
+            attrs: input.call(syn::Attribute::parse_inner)?,
+            items: Vec::new(),
+        };
+        if input.is_empty() {
+            text.push_str(&prettyplease::unparse(&file));
+        }
+        while !input.is_empty() {
+            if file.attrs.is_empty() && is_impl(input) {
+                print_impl(input, &mut text)?;
+                continue;
+            }
+            file.items.push(input.parse()?);
+            text.push_str(&prettyplease::unparse(&file));
+            file.attrs.clear();
+            file.items.clear();
+        }
+        Ok(())
+    };
+    parser.parse2(tokens).map_err(|e| invalid(path, e))?;
+    Ok(text)
+}
+
+/// How many items of an `impl` block [`print_items`] parses and prints at once.
+const IMPL_CHUNK: usize = 16;
+
+fn is_impl(input: syn::parse::ParseStream<'_>) -> bool {
+    let fork = input.fork();
+    fork.call(syn::Attribute::parse_outer).is_ok() && fork.peek(syn::Token![impl])
+}
+
+/// Prints the `impl` block next in `input` as `prettyplease` prints it whole, [`IMPL_CHUNK`]
+/// items at a time: each chunk is printed as the block with only those items, and its body (what
+/// lies between the header line ending in `{` and the closing `}`) is kept. Where a chunk does not
+/// start with the header printed for the block (a `where` clause can lay it out otherwise), the
+/// block is printed whole instead.
+fn print_impl(input: syn::parse::ParseStream<'_>, text: &mut String) -> syn::Result<()> {
+    // The header's tokens (attributes, `impl`, generics, trait, type): everything before the
+    // braced body, which is then parsed in place.
+    let (mut trees, body) = input.step(|cursor| {
+        let mut trees = Vec::new();
+        let mut rest = *cursor;
+        while let Some((tree, next)) = rest.token_tree() {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                if group.delimiter() == proc_macro2::Delimiter::Brace {
+                    return Ok(((trees, tree), rest));
+                }
+            }
+            trees.push(tree);
+            rest = next;
+        }
+        Err(cursor.error("expected the body of an impl block"))
+    })?;
+    let whole: TokenStream = trees.iter().cloned().chain([body]).collect();
+    trees.push(proc_macro2::Group::new(proc_macro2::Delimiter::Brace, TokenStream::new()).into());
+    let header: syn::ItemImpl = syn::parse2(trees.into_iter().collect())?;
+    let content;
+    syn::braced!(content in input);
+    let mut file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![syn::Item::Impl(header)],
+    };
+    // `impl X {}` printed empty; a block with items starts with `impl X {` and a line break.
+    let empty = prettyplease::unparse(&file);
+    let open = match empty.strip_suffix("}\n") {
+        // Inner attributes (`#![...]`) are printed between the header and the items: keep them
+        // with the block, printed whole.
+        Some(open) if !(content.peek(syn::Token![#]) && content.peek2(syn::Token![!])) => open,
+        _ => {
+            // What is left of the body must be consumed, or `syn` reports it as unexpected.
+            content.parse::<TokenStream>()?;
+            return print_whole(whole, text);
+        }
+    };
+    let prefix = format!("{open}\n");
+    let start = text.len();
+    text.push_str(&prefix);
+    let (mut consistent, mut printed) = (true, 0);
+    let mut flush = |file: &mut syn::File, items: Vec<syn::ImplItem>| {
+        printed += items.len();
+        let syn::Item::Impl(block) = &mut file.items[0] else {
+            unreachable!("the file holds the block")
+        };
+        block.items = items;
+        let chunk = prettyplease::unparse(file);
+        match chunk
+            .strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_suffix("}\n"))
+        {
+            Some(inner) => text.push_str(inner),
+            None => consistent = false,
+        }
+    };
+    let mut items = Vec::with_capacity(IMPL_CHUNK);
+    while !content.is_empty() {
+        items.push(content.parse::<syn::ImplItem>()?);
+        if items.len() == IMPL_CHUNK {
+            flush(&mut file, std::mem::take(&mut items));
+        }
+    }
+    if !items.is_empty() {
+        flush(&mut file, items);
+    }
+    // An empty block prints as `impl X {}`, on one line.
+    if !consistent || printed == 0 {
+        text.truncate(start);
+        return print_whole(whole, text);
+    }
+    text.push_str("}\n");
+    Ok(())
+}
+
+fn print_whole(tokens: TokenStream, text: &mut String) -> syn::Result<()> {
+    let item: syn::Item = syn::parse2(tokens)?;
+    text.push_str(&prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    }));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// `print_items` against printing the whole file, on the shapes the generator's own output
+    /// does not have: a `where` clause, inner attributes, an empty block, more than a chunk.
+    #[test]
+    fn printing_by_items_is_printing_whole() {
+        let methods: Vec<_> = (0..40)
+            .map(|i| {
+                let name = quote::format_ident!("method_{i}");
+                quote! {
+                    /// A method.
+                    pub fn #name(&self) -> usize { #i + 1 }
+                }
+            })
+            .collect();
+        let cases = [
+            quote! { impl Big { #(#methods)* } },
+            quote! { impl Empty {} },
+            quote! { #![allow(dead_code)] impl First { fn a() {} } },
+            quote! { impl Inner { #![allow(unused)] fn a() {} fn b() {} } },
+            quote! {
+                /// Documented.
+                impl<T> Wide<T> where T: Clone + Send + Sync + std::fmt::Debug + 'static + Sized + Unpin {
+                    #(#methods)*
+                }
+            },
+            quote! { unsafe impl Send for X {} struct Y; impl Trait for Y { type A = u8; const B: u8 = 1; } },
+        ];
+        for tokens in cases {
+            let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
+            assert_eq!(super::print_items("case", tokens).unwrap(), whole);
+        }
+    }
+}
