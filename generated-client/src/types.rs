@@ -10,13 +10,12 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateResourceServerRequestContent {
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
     ///
     /// Maximum length: 200 characters. Pattern: `^[^<>]+$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
@@ -24,64 +23,89 @@ pub struct CreateResourceServerRequestContent {
     /// Minimum length: 1 character. Maximum length: 600 characters.
     pub identifier: String,
     /// List of permissions (scopes) that this API uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<crate::SecretString>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
     ///
     /// Minimum: 0. Maximum: 2592000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0
     /// claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
     /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
     /// claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Whether to enforce authorization policies (true) or to ignore them (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
+
+crate::de::deserialize!(
+    CreateResourceServerRequestContent,
+    deny,
+    [
+        name optional,
+        identifier required,
+        scopes optional,
+        signing_alg optional,
+        signing_secret optional,
+        allow_offline_access optional,
+        allow_online_access optional,
+        allow_online_access_with_ephemeral_sessions optional,
+        token_lifetime optional,
+        token_dialect optional,
+        skip_consent_for_verifiable_first_party_clients optional,
+        enforce_policies optional,
+        token_encryption optional,
+        consent_policy optional,
+        authorization_details optional,
+        proof_of_possession optional,
+        subject_type_authorization optional,
+        authorization_policy optional,
+    ]
+);
 
 impl CreateResourceServerRequestContent {
     /// A value with the required `identifier`, and any other field left out.
@@ -151,89 +175,118 @@ impl crate::Validate for CreateResourceServerRequestContent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateResourceServerResponseContent {
     /// ID of the API (resource server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<crate::SecretString>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
+crate::de::deserialize!(
+    CreateResourceServerResponseContent,
+    ignore,
+    [
+        id optional,
+        name optional,
+        is_system optional,
+        identifier optional,
+        scopes optional,
+        signing_alg optional,
+        signing_secret optional,
+        allow_offline_access optional,
+        allow_online_access optional,
+        allow_online_access_with_ephemeral_sessions optional,
+        skip_consent_for_verifiable_first_party_clients optional,
+        token_lifetime optional,
+        token_lifetime_for_web optional,
+        enforce_policies optional,
+        token_dialect optional,
+        token_encryption optional,
+        consent_policy optional,
+        authorization_details optional,
+        proof_of_possession optional,
+        subject_type_authorization optional,
+        authorization_policy optional,
+        client_id optional,
+    ]
+);
+
 /// Error body the Management API answers with on every non-2xx status (not declared in
 /// Auth0's document; added from the live API).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponseContent {
     /// HTTP status code of the answer.
     #[serde(rename = "statusCode")]
@@ -243,101 +296,152 @@ pub struct ErrorResponseContent {
     /// What went wrong, in words.
     pub message: String,
     /// Machine-readable error code, when the API gives one.
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "errorCode", skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    ErrorResponseContent,
+    ignore,
+    [
+        status_code = "statusCode" required,
+        error required,
+        message required,
+        error_code = "errorCode" optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetResourceServerResponseContent {
     /// ID of the API (resource server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<crate::SecretString>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    GetResourceServerResponseContent,
+    ignore,
+    [
+        id optional,
+        name optional,
+        is_system optional,
+        identifier optional,
+        scopes optional,
+        signing_alg optional,
+        signing_secret optional,
+        allow_offline_access optional,
+        allow_online_access optional,
+        allow_online_access_with_ephemeral_sessions optional,
+        skip_consent_for_verifiable_first_party_clients optional,
+        token_lifetime optional,
+        token_lifetime_for_web optional,
+        enforce_policies optional,
+        token_dialect optional,
+        token_encryption optional,
+        consent_policy optional,
+        authorization_details optional,
+        proof_of_possession optional,
+        subject_type_authorization optional,
+        authorization_policy optional,
+        client_id optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListResourceServerOffsetPaginatedResponseContent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_servers: Option<Vec<ResourceServer>>,
 }
+
+crate::de::deserialize!(
+    ListResourceServerOffsetPaginatedResponseContent,
+    ignore,
+    [
+        start optional,
+        limit optional,
+        total optional,
+        resource_servers optional,
+    ]
+);
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
@@ -354,94 +458,125 @@ pub enum ListResourceServerResponseContent {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceServer {
     /// ID of the API (resource server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<crate::SecretString>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
+crate::de::deserialize!(
+    ResourceServer,
+    ignore,
+    [
+        id optional,
+        name optional,
+        is_system optional,
+        identifier optional,
+        scopes optional,
+        signing_alg optional,
+        signing_secret optional,
+        allow_offline_access optional,
+        allow_online_access optional,
+        allow_online_access_with_ephemeral_sessions optional,
+        skip_consent_for_verifiable_first_party_clients optional,
+        token_lifetime optional,
+        token_lifetime_for_web optional,
+        enforce_policies optional,
+        token_dialect optional,
+        token_encryption optional,
+        consent_policy optional,
+        authorization_details optional,
+        proof_of_possession optional,
+        subject_type_authorization optional,
+        authorization_policy optional,
+        client_id optional,
+    ]
+);
+
 /// Authorization policy for the resource server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceServerAuthorizationPolicy {
     /// The ID of the authorization policy to apply.
     ///
     /// Minimum length: 1 character. Maximum length: 1024 characters.
     pub policy_id: String,
 }
+
+crate::de::deserialize!(ResourceServerAuthorizationPolicy, ignore, [policy_id required]);
 
 impl ResourceServerAuthorizationPolicy {
     /// A value with the required `policy_id`, and any other field left out.
@@ -475,16 +610,26 @@ crate::open_enum::open_enum!(
 );
 
 /// Proof-of-Possession configuration for access tokens
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceServerProofOfPossession {
     /// Intended mechanism for Proof-of-Possession
     pub mechanism: ResourceServerProofOfPossessionMechanismEnum,
     /// Whether the use of Proof-of-Possession is required for the resource server
     pub required: bool,
     /// Specifies which client types require Proof-of-Possession
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_for: Option<ResourceServerProofOfPossessionRequiredForEnum>,
 }
+
+crate::de::deserialize!(
+    ResourceServerProofOfPossession,
+    ignore,
+    [
+        mechanism required,
+        required required,
+        required_for optional,
+    ]
+);
 
 impl ResourceServerProofOfPossession {
     /// A value with the required `mechanism`, `required`, and any other field left out.
@@ -553,7 +698,7 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceServerScope {
     /// Value of this scope.
     ///
@@ -562,9 +707,18 @@ pub struct ResourceServerScope {
     /// User-friendly description of this scope.
     ///
     /// Maximum length: 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+crate::de::deserialize!(
+    ResourceServerScope,
+    ignore,
+    [
+        value required,
+        description optional,
+    ]
+);
 
 impl ResourceServerScope {
     /// A value with the required `value`, and any other field left out.
@@ -586,15 +740,24 @@ impl crate::Validate for ResourceServerScope {
 }
 
 /// Defines application access permission for a resource server
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceServerSubjectTypeAuthorization {
     /// Access Permissions for user flows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<ResourceServerSubjectTypeAuthorizationUser>,
     /// Access Permissions for client flows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<ResourceServerSubjectTypeAuthorizationClient>,
 }
+
+crate::de::deserialize!(
+    ResourceServerSubjectTypeAuthorization,
+    ignore,
+    [
+        user optional,
+        client optional,
+    ]
+);
 
 impl crate::Validate for ResourceServerSubjectTypeAuthorization {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -604,15 +767,23 @@ impl crate::Validate for ResourceServerSubjectTypeAuthorization {
 }
 
 /// Access Permissions for client flows
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceServerSubjectTypeAuthorizationClient {
     /// Defines the client flows policy for the resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<ResourceServerSubjectTypeAuthorizationClientPolicyEnum>,
     /// Properties not listed in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+crate::de::deserialize!(
+    ResourceServerSubjectTypeAuthorizationClient,
+    keep(additional_properties),
+    [
+        policy optional,
+    ]
+);
 
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationClient {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -644,15 +815,23 @@ crate::open_enum::open_enum!(
 );
 
 /// Access Permissions for user flows
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceServerSubjectTypeAuthorizationUser {
     /// Defines the user flows policy for the resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<ResourceServerSubjectTypeAuthorizationUserPolicyEnum>,
     /// Properties not listed in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+crate::de::deserialize!(
+    ResourceServerSubjectTypeAuthorizationUser,
+    keep(additional_properties),
+    [
+        policy optional,
+    ]
+);
 
 impl crate::Validate for ResourceServerSubjectTypeAuthorizationUser {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -753,12 +932,21 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceServerTokenEncryption {
     /// Format of the encrypted JWT payload.
     pub format: ResourceServerTokenEncryptionFormatEnum,
     pub encryption_key: ResourceServerTokenEncryptionKey,
 }
+
+crate::de::deserialize!(
+    ResourceServerTokenEncryption,
+    ignore,
+    [
+        format required,
+        encryption_key required,
+    ]
+);
 
 impl ResourceServerTokenEncryption {
     /// A value with the required `format`, `encryption_key`, and any other field left out.
@@ -824,19 +1012,19 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceServerTokenEncryptionKey {
     /// Name of the encryption key.
     ///
     /// Minimum length: 1 character. Maximum length: 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Algorithm used to encrypt the token.
     pub alg: ResourceServerTokenEncryptionAlgorithmEnum,
     /// Key ID.
     ///
     /// Minimum length: 1 character. Maximum length: 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// PEM-formatted public key. Must be JSON escaped.
     ///
@@ -844,6 +1032,17 @@ pub struct ResourceServerTokenEncryptionKey {
     /// `"-----BEGIN PUBLIC KEY-----\r\nMIIBIjANBg...\r\n-----END PUBLIC KEY-----\r\n"`.
     pub pem: String,
 }
+
+crate::de::deserialize!(
+    ResourceServerTokenEncryptionKey,
+    ignore,
+    [
+        name optional,
+        alg required,
+        kid optional,
+        pem required,
+    ]
+);
 
 impl ResourceServerTokenEncryptionKey {
     /// A value with the required `alg`, `pem`, and any other field left out.
@@ -900,73 +1099,96 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateResourceServerRequestContent {
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
     ///
     /// Maximum length: 200 characters. Pattern: `^[^<>]+$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<crate::SecretString>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
     ///
     /// Minimum: 0. Maximum: 2592000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0
     /// claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
     /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
     /// claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
     /// Whether authorization policies are enforced (true) or not enforced (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
+
+crate::de::deserialize!(
+    UpdateResourceServerRequestContent,
+    deny,
+    [
+        name optional,
+        scopes optional,
+        signing_alg optional,
+        signing_secret optional,
+        skip_consent_for_verifiable_first_party_clients optional,
+        allow_offline_access optional,
+        allow_online_access optional,
+        allow_online_access_with_ephemeral_sessions optional,
+        token_lifetime optional,
+        token_dialect optional,
+        enforce_policies optional,
+        token_encryption optional,
+        consent_policy optional,
+        authorization_details optional,
+        proof_of_possession optional,
+        subject_type_authorization optional,
+        authorization_policy optional,
+    ]
+);
 
 impl crate::Validate for UpdateResourceServerRequestContent {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -1009,85 +1231,114 @@ impl crate::Validate for UpdateResourceServerRequestContent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateResourceServerResponseContent {
     /// ID of the API (resource server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters. Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<crate::SecretString>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+crate::de::deserialize!(
+    UpdateResourceServerResponseContent,
+    ignore,
+    [
+        id optional,
+        name optional,
+        is_system optional,
+        identifier optional,
+        scopes optional,
+        signing_alg optional,
+        signing_secret optional,
+        allow_offline_access optional,
+        allow_online_access optional,
+        allow_online_access_with_ephemeral_sessions optional,
+        skip_consent_for_verifiable_first_party_clients optional,
+        token_lifetime optional,
+        token_lifetime_for_web optional,
+        enforce_policies optional,
+        token_dialect optional,
+        token_encryption optional,
+        consent_policy optional,
+        authorization_details optional,
+        proof_of_possession optional,
+        subject_type_authorization optional,
+        authorization_policy optional,
+        client_id optional,
+    ]
+);
 
 /// The error answers of `GET /resource-servers` ([`crate::Client::list_resource_servers`]),
 /// one variant per status the spec declares. Each holds the body when it is the declared

@@ -370,3 +370,44 @@ fn request_bodies_refuse_unknown_fields_naming_them_and_answers_keep_reading_the
     answer["token_lifetime_for_anonymous_access_tokens"] = json!(60);
     serde_json::from_value::<GetResourceServerResponseContent>(answer).unwrap();
 }
+
+#[test]
+fn struct_reading_errors_name_the_field_as_serde_derive_does() {
+    // Read from bytes (keys lent by the input), a reader and a `Value` (keys copied or moved):
+    // the same value and the same errors.
+    let body = r#"{"id":"rs_1","na\u006de":"escaped key","is_system":false}"#;
+    let from_slice: GetResourceServerResponseContent =
+        serde_json::from_slice(body.as_bytes()).unwrap();
+    let from_reader: GetResourceServerResponseContent =
+        serde_json::from_reader(body.as_bytes()).unwrap();
+    let from_value: GetResourceServerResponseContent =
+        serde_json::from_value(serde_json::from_str::<Value>(body).unwrap()).unwrap();
+    assert_eq!(from_slice.name.as_deref(), Some("escaped key"));
+    assert_eq!(from_slice, from_reader);
+    assert_eq!(from_slice, from_value);
+
+    let error = serde_json::from_str::<UpdateResourceServerRequestContent>(
+        r#"{"name":"x","name":"y"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "duplicate field `name` at line 1 column 18"
+    );
+    let error =
+        serde_json::from_str::<UpdateResourceServerRequestContent>(r#"{"nmae":"y"}"#).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("unknown field `nmae`, expected one of `name`, `scopes`, "),
+        "{error}"
+    );
+    // Unlike serde's derive, which reads a struct from an array of its fields in order, an
+    // array is refused: a JSON API sends objects.
+    let error = serde_json::from_str::<GetResourceServerResponseContent>("[]").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid type: sequence, expected struct GetResourceServerResponseContent at line 1 \
+         column 2"
+    );
+}

@@ -43,6 +43,7 @@ use print::{invalid, lay_out, print_items};
 /// Support modules written into every generated crate, unchanged: `(file, source)`.
 const RUNTIME: &[(&str, &str)] = &[
     ("src/auth.rs", include_str!("../runtime/auth.rs")),
+    ("src/de.rs", include_str!("../runtime/de.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
     ("src/fake.rs", include_str!("../runtime/fake.rs")),
     ("src/http.rs", include_str!("../runtime/http.rs")),
@@ -399,6 +400,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod auth;
         #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod de;
         #[rustfmt::skip]
         mod error;
         // Support code: which helpers a client calls depends on its spec.

@@ -76,15 +76,15 @@ fn break_long_aliases(text: &str) -> String {
 /// The `open_enum!` calls that do not fit on one line (`prettyplease` fills the lines with the
 /// macro's tokens) laid out one argument and one variant a line, as `rustfmt` lays out a call.
 fn layout_open_enums(text: &str) -> String {
-    const OPEN: &str = "crate::open_enum::open_enum!(";
+    const OPENERS: [&str; 2] = ["crate::open_enum::open_enum!(", "crate::de::deserialize!("];
     let mut out = String::with_capacity(text.len());
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        if line != OPEN {
+        let Some(&open) = OPENERS.iter().find(|&&open| open == line) else {
             out.push_str(line);
             out.push('\n');
             continue;
-        }
+        };
         let mut inner = String::new();
         for line in lines.by_ref() {
             if line == ");" {
@@ -95,7 +95,7 @@ fn layout_open_enums(text: &str) -> String {
         }
         match inner.trim().split_once(", [") {
             Some((head, variants)) if variants.ends_with(']') => {
-                out.push_str(OPEN);
+                out.push_str(open);
                 out.push('\n');
                 for argument in head.split(", ") {
                     out.push_str(&format!("    {argument},\n"));
@@ -107,7 +107,7 @@ fn layout_open_enums(text: &str) -> String {
                 out.push_str("    ]\n);\n");
             }
             _ => {
-                out.push_str(&format!("{OPEN}\n    {}\n);\n", inner.trim()));
+                out.push_str(&format!("{open}\n    {}\n);\n", inner.trim()));
             }
         }
     }

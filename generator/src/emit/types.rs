@@ -189,7 +189,9 @@ fn field_doc(field: &Field) -> TokenStream {
     doc(&text)
 }
 
-/// A field of a struct (`visibility` is `pub`) or of a struct variant (nothing).
+/// A field of a struct (`visibility` is `pub`) or of a struct variant (nothing). Both derive only
+/// `Serialize`: a struct is read by `crate::de::deserialize!`, a union of struct variants by its
+/// own `Deserialize`.
 pub(super) fn field_def(field: &Field, visibility: TokenStream) -> TokenStream {
     let doc = field_doc(field);
     let ident = ident(&field.ident);
@@ -214,27 +216,57 @@ pub(super) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// A field's `#[serde(...)]`, if it needs one: its JSON name, `default` when it may be missing,
-/// and, when the type is `serialized` too, that a field left out is not sent.
-pub(super) fn serde_attr(field: &Field, serialized: bool) -> Option<TokenStream> {
+/// A field's `#[serde(...)]` for `serialize` (its JSON name, and that a field left out is not
+/// sent) or for `deserialize` (its JSON name, and `default` when it may be missing), if it needs
+/// one.
+pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> {
     let rename = (field.ident != field.wire).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    let (default, skip) = match field.presence {
-        Presence::Required => (None, None),
-        Presence::RequiredNullable => (Some(quote!(default,)), None),
-        Presence::Optional => (
-            Some(quote!(default,)),
-            Some(quote!(skip_serializing_if = "Option::is_none",)),
-        ),
-        Presence::OptionalNullable => (
-            Some(quote!(default,)),
-            Some(quote!(skip_serializing_if = "crate::Nullable::is_absent",)),
-        ),
+    let rest = match (field.presence, serialize) {
+        (Presence::Required, _) | (Presence::RequiredNullable, true) => None,
+        (_, false) => Some(quote!(default)),
+        (Presence::Optional, true) => Some(quote!(skip_serializing_if = "Option::is_none")),
+        (Presence::OptionalNullable, true) => {
+            Some(quote!(skip_serializing_if = "crate::Nullable::is_absent"))
+        }
     };
-    let skip = skip.filter(|_| serialized);
-    (rename.is_some() || default.is_some()).then(|| quote!(#[serde(#rename #default #skip)]))
+    (rename.is_some() || rest.is_some()).then(|| quote!(#[serde(#rename #rest)]))
+}
+
+/// The struct's `Deserialize`: a `crate::de::deserialize!` call (see `runtime/de.rs`), which
+/// expands to about a fifth of what `#[derive(serde::Deserialize)]` does, with the same errors.
+/// A field is `optional` when it may be missing (or is nullable: serde reads a missing `Option`
+/// field as `None` even without `default`), else `required`; its wire name is given only when it
+/// is not the field's name.
+fn deserialize_call(s: &Struct, name: &Ident, strict: bool) -> TokenStream {
+    let unknown = match &s.additional {
+        Some(_) => {
+            let others = ident(&s.additional_ident);
+            quote!(keep(#others))
+        }
+        None if strict => quote!(deny),
+        None => quote!(ignore),
+    };
+    let fields = s.fields.iter().map(|field| {
+        let ident = ident(&field.ident);
+        let wire = (field.ident != field.wire).then(|| {
+            let wire = &field.wire;
+            quote!(= #wire)
+        });
+        let optional =
+            field.presence != Presence::Required || matches!(field.shape, Shape::Nullable(_));
+        let presence = if optional {
+            quote!(optional)
+        } else {
+            quote!(required)
+        };
+        quote!(#ident #wire #presence)
+    });
+    quote! {
+        crate::de::deserialize!(#name, #unknown, [#( #fields ),*]);
+    }
 }
 
 fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
@@ -242,10 +274,7 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let name = ident(&s.name);
     let doc = s.doc.as_deref().map(doc);
     let here = quote!();
-    let strict = usage
-        .strict
-        .contains(&s.name)
-        .then(|| quote!(#[serde(deny_unknown_fields)]));
+    let deserialize = deserialize_call(s, &name, usage.strict.contains(&s.name));
     let fields = s.fields.iter().map(|field| field_def(field, quote!(pub)));
     let additional = s.additional.as_ref().map(|values| {
         let ident = ident(&s.additional_ident);
@@ -285,12 +314,13 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let constructor = (request && default.is_none()).then(|| constructor(s, &deprecated_allow));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #strict
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name {
             #( #fields )*
             #additional
         }
+
+        #deserialize
 
         #constructor
 

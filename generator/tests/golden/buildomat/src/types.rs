@@ -53,14 +53,23 @@ pub enum HeaderArgAcceptLanguage {
 
 crate::open_enum::open_enum!(HeaderArgAcceptLanguage, Unknown, [De = "de", En = "en"]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ObjWithOptionArray {
     pub things: Vec<Option<Task>>,
     #[serde(rename = "stranger-things")]
     pub stranger_things: Vec<Option<Task>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    ObjWithOptionArray,
+    ignore,
+    [
+        things required,
+        stranger_things = "stranger-things" required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Task {
     pub id: String,
     pub name: String,
@@ -69,7 +78,19 @@ pub struct Task {
     pub state: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    Task,
+    ignore,
+    [
+        id required,
+        name required,
+        output_rules required,
+        script required,
+        state required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskEvent {
     pub payload: String,
     /// Minimum: 0.
@@ -78,7 +99,18 @@ pub struct TaskEvent {
     pub time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    TaskEvent,
+    ignore,
+    [
+        payload required,
+        seq required,
+        stream required,
+        time required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskOutput {
     pub id: String,
     pub path: String,
@@ -86,14 +118,27 @@ pub struct TaskOutput {
     pub size: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(TaskOutput, ignore, [id required, path required, size required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskSubmit {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_rules: Option<Vec<String>>,
     pub script: String,
     pub default: bool,
 }
+
+crate::de::deserialize!(
+    TaskSubmit,
+    ignore,
+    [
+        name required,
+        output_rules optional,
+        script required,
+        default required,
+    ]
+);
 
 impl TaskSubmit {
     /// A value with the required `name`, `script`, `default`, and any other field left out.
@@ -109,20 +154,26 @@ impl TaskSubmit {
 
 impl crate::Validate for TaskSubmit {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskSubmitResult {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(TaskSubmitResult, ignore, [id required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadedChunk {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(UploadedChunk, ignore, [id required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserCreate {
     pub name: String,
 }
+
+crate::de::deserialize!(UserCreate, ignore, [name required]);
 
 impl UserCreate {
     /// A value with the required `name`, and any other field left out.
@@ -133,37 +184,72 @@ impl UserCreate {
 
 impl crate::Validate for UserCreate {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserCreateResult {
     pub id: String,
     pub name: String,
     pub token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    UserCreateResult,
+    ignore,
+    [
+        id required,
+        name required,
+        token required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WhoamiResult {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(WhoamiResult, ignore, [id required, name required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Worker {
     pub deleted: bool,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lastping: Option<String>,
     pub recycle: bool,
     pub tasks: Vec<WorkerTask>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    Worker,
+    ignore,
+    [
+        deleted required,
+        id required,
+        instance_id optional,
+        lastping optional,
+        recycle required,
+        tasks required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerAddOutput {
     pub chunks: Vec<String>,
     pub path: String,
     pub size: i64,
 }
+
+crate::de::deserialize!(
+    WorkerAddOutput,
+    ignore,
+    [
+        chunks required,
+        path required,
+        size required,
+    ]
+);
 
 impl WorkerAddOutput {
     /// A value with the required `chunks`, `path`, `size`, and any other field left out.
@@ -174,12 +260,22 @@ impl WorkerAddOutput {
 
 impl crate::Validate for WorkerAddOutput {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerAppendTask {
     pub payload: String,
     pub stream: String,
     pub time: String,
 }
+
+crate::de::deserialize!(
+    WorkerAppendTask,
+    ignore,
+    [
+        payload required,
+        stream required,
+        time required,
+    ]
+);
 
 impl WorkerAppendTask {
     /// A value with the required `payload`, `stream`, `time`, and any other field left out.
@@ -190,11 +286,13 @@ impl WorkerAppendTask {
 
 impl crate::Validate for WorkerAppendTask {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerBootstrap {
     pub bootstrap: String,
     pub token: String,
 }
+
+crate::de::deserialize!(WorkerBootstrap, ignore, [bootstrap required, token required]);
 
 impl WorkerBootstrap {
     /// A value with the required `bootstrap`, `token`, and any other field left out.
@@ -205,15 +303,19 @@ impl WorkerBootstrap {
 
 impl crate::Validate for WorkerBootstrap {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerBootstrapResult {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(WorkerBootstrapResult, ignore, [id required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerCompleteTask {
     pub failed: bool,
 }
+
+crate::de::deserialize!(WorkerCompleteTask, ignore, [failed required]);
 
 impl WorkerCompleteTask {
     /// A value with the required `failed`, and any other field left out.
@@ -224,31 +326,55 @@ impl WorkerCompleteTask {
 
 impl crate::Validate for WorkerCompleteTask {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerPingResult {
     pub poweroff: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<WorkerPingTask>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(WorkerPingResult, ignore, [poweroff required, task optional]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerPingTask {
     pub id: String,
     pub output_rules: Vec<String>,
     pub script: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    WorkerPingTask,
+    ignore,
+    [
+        id required,
+        output_rules required,
+        script required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkerTask {
     pub id: String,
     pub name: String,
     pub owner: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    WorkerTask,
+    ignore,
+    [
+        id required,
+        name required,
+        owner required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkersResult {
     pub workers: Vec<Worker>,
 }
+
+crate::de::deserialize!(WorkersResult, ignore, [workers required]);
 
 /// The error answers of `POST /v1/control/hold` ([`crate::Client::control_hold`]), one
 /// variant per status the spec declares. Each holds the body when it is the declared JSON;

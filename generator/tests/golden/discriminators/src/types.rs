@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BaseBuyerWebhookEvent {
     /// Type of the webhook event.
     pub event_type: BaseWebhookEventEventType,
@@ -20,7 +20,17 @@ pub struct BaseBuyerWebhookEvent {
     pub buyer_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    BaseBuyerWebhookEvent,
+    ignore,
+    [
+        event_type required,
+        event_id required,
+        buyer_id required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BasePurchaseWebhookEvent {
     /// Type of the webhook event.
     pub event_type: BaseWebhookEventEventType,
@@ -29,9 +39,20 @@ pub struct BasePurchaseWebhookEvent {
     /// ID of the buyer the event corresponds to.
     pub buyer_id: String,
     /// Provided Partner Order ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
 }
+
+crate::de::deserialize!(
+    BasePurchaseWebhookEvent,
+    ignore,
+    [
+        event_type required,
+        event_id required,
+        buyer_id required,
+        order_id optional,
+    ]
+);
 
 impl BasePurchaseWebhookEvent {
     /// A value with the required `event_type`, `event_id`, `buyer_id`, and any other field left
@@ -58,34 +79,55 @@ impl crate::Validate for BasePurchaseWebhookEvent {
 
 /// Vehicle (from [Redocly
 /// example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BaseVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
 }
 
+crate::de::deserialize!(
+    BaseVehicle,
+    ignore,
+    [
+        vehicle_type = "vehicleType" optional,
+        ideal_terrain = "idealTerrain" optional,
+        power_source = "powerSource" optional,
+        top_speed = "topSpeed" optional,
+        range optional,
+    ]
+);
+
 impl crate::Validate for BaseVehicle {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BaseWebhookEvent {
     /// Type of the webhook event.
     pub event_type: BaseWebhookEventEventType,
     /// ID of the event.
     pub event_id: String,
 }
+
+crate::de::deserialize!(
+    BaseWebhookEvent,
+    ignore,
+    [
+        event_type required,
+        event_id required,
+    ]
+);
 
 /// Type of the webhook event.
 ///
@@ -111,14 +153,16 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cat {
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hunts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
+
+crate::de::deserialize!(Cat, ignore, [pet_type required, hunts optional, age optional]);
 
 impl Cat {
     /// A value with the required `pet_type`, and any other field left out.
@@ -133,14 +177,24 @@ impl Cat {
 
 impl crate::Validate for Cat {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CatNoDisc {
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hunts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
+
+crate::de::deserialize!(
+    CatNoDisc,
+    ignore,
+    [
+        pet_type required,
+        hunts optional,
+        age optional,
+    ]
+);
 
 impl CatNoDisc {
     /// A value with the required `pet_type`, and any other field left out.
@@ -155,14 +209,16 @@ impl CatNoDisc {
 
 impl crate::Validate for CatNoDisc {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dog {
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub breed: Option<DogBreed>,
 }
+
+crate::de::deserialize!(Dog, ignore, [pet_type required, bark optional, breed optional]);
 
 impl Dog {
     /// A value with the required `pet_type`, and any other field left out.
@@ -208,14 +264,24 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DogNoDisc {
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub breed: Option<DogNoDiscBreed>,
 }
+
+crate::de::deserialize!(
+    DogNoDisc,
+    ignore,
+    [
+        pet_type required,
+        bark optional,
+        breed optional,
+    ]
+);
 
 impl DogNoDisc {
     /// A value with the required `pet_type`, and any other field left out.
@@ -261,98 +327,142 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ElectricVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// In range kilometers per hour.
-    #[serde(rename = "chargeSpeed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "chargeSpeed", skip_serializing_if = "Option::is_none")]
     pub charge_speed: Option<i64>,
     /// Amps recommended for charging.
-    #[serde(rename = "chargeAmps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "chargeAmps", skip_serializing_if = "Option::is_none")]
     pub charge_amps: Option<i64>,
     /// Voltage recommended for charging.
-    #[serde(rename = "chargeVoltage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "chargeVoltage", skip_serializing_if = "Option::is_none")]
     pub charge_voltage: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    ElectricVehicle,
+    ignore,
+    [
+        vehicle_type = "vehicleType" optional,
+        ideal_terrain = "idealTerrain" optional,
+        power_source = "powerSource" optional,
+        top_speed = "topSpeed" optional,
+        range optional,
+        charge_speed = "chargeSpeed" optional,
+        charge_amps = "chargeAmps" optional,
+        charge_voltage = "chargeVoltage" optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FueledVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// Capacity of the fuel tank in gallons.
-    #[serde(rename = "tankCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tankCapacity", skip_serializing_if = "Option::is_none")]
     pub tank_capacity: Option<f64>,
     /// Miles per gallon on the highway.
-    #[serde(rename = "milesPerGallon", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "milesPerGallon", skip_serializing_if = "Option::is_none")]
     pub miles_per_gallon: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    FueledVehicle,
+    ignore,
+    [
+        vehicle_type = "vehicleType" optional,
+        ideal_terrain = "idealTerrain" optional,
+        power_source = "powerSource" optional,
+        top_speed = "topSpeed" optional,
+        range optional,
+        tank_capacity = "tankCapacity" optional,
+        miles_per_gallon = "milesPerGallon" optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GcsImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_bucket: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_prefix: Option<String>,
 }
 
+crate::de::deserialize!(GcsImport, ignore, [gcs_bucket optional, gcs_prefix optional]);
+
 impl crate::Validate for GcsImport {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Object1 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
 
+crate::de::deserialize!(Object1, ignore, [a optional, b optional]);
+
 impl crate::Validate for Object1 {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Object2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub c: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
 }
 
+crate::de::deserialize!(Object2, ignore, [c optional, d optional]);
+
 impl crate::Validate for Object2 {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OneOfWithImproperlyPlacedDiscriminatorBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_properties: Option<
         OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties,
     >,
 }
+
+crate::de::deserialize!(
+    OneOfWithImproperlyPlacedDiscriminatorBody,
+    ignore,
+    [
+        connector_type optional,
+        connector_properties optional,
+    ]
+);
 
 impl crate::Validate for OneOfWithImproperlyPlacedDiscriminatorBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -499,12 +609,14 @@ impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorNoMappingBod
 
 impl crate::Validate for OneOfWithTopLevelDiscriminatorNoMappingBody {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OptionOneNoDisc {
     pub discrim: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optionone: Option<f64>,
 }
+
+crate::de::deserialize!(OptionOneNoDisc, ignore, [discrim required, optionone optional]);
 
 impl OptionOneNoDisc {
     /// A value with the required `discrim`, and any other field left out.
@@ -518,19 +630,30 @@ impl OptionOneNoDisc {
 
 impl crate::Validate for OptionOneNoDisc {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OptionThreeNoDisc {
     pub discrim: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optionthree: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    OptionThreeNoDisc,
+    ignore,
+    [
+        discrim required,
+        optionthree optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OptionTwoNoDisc {
     pub discrim: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optiontwo: Option<String>,
 }
+
+crate::de::deserialize!(OptionTwoNoDisc, ignore, [discrim required, optiontwo optional]);
 
 impl OptionTwoNoDisc {
     /// A value with the required `discrim`, and any other field left out.
@@ -608,11 +731,19 @@ impl<'de> serde::Deserialize<'de> for PatchMappingOfSchemaNamesBody {
 
 impl crate::Validate for PatchMappingOfSchemaNamesBody {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchMappingWithDuplicateSchemasBody {
-    #[serde(rename = "discrimValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "discrimValue", skip_serializing_if = "Option::is_none")]
     pub discrim_value: Option<PatchMappingWithDuplicateSchemasBodyDiscrimValue>,
 }
+
+crate::de::deserialize!(
+    PatchMappingWithDuplicateSchemasBody,
+    ignore,
+    [
+        discrim_value = "discrimValue" optional,
+    ]
+);
 
 impl crate::Validate for PatchMappingWithDuplicateSchemasBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -654,12 +785,19 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchNestedOneOfObjectWithNestedOneOfBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<PatchNestedOneOfObjectWithNestedOneOfBodyConfig>,
 }
+
+crate::de::deserialize!(
+    PatchNestedOneOfObjectWithNestedOneOfBody,
+    deny,
+    [
+        config optional,
+    ]
+);
 
 impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -771,27 +909,40 @@ impl crate::Validate for PatchOneofAllofTopLevelDiscBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PedaledVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// Type of handlebars
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub handlebars: Option<PedaledVehicleHandlebars>,
 }
+
+crate::de::deserialize!(
+    PedaledVehicle,
+    ignore,
+    [
+        vehicle_type = "vehicleType" optional,
+        ideal_terrain = "idealTerrain" optional,
+        power_source = "powerSource" optional,
+        top_speed = "topSpeed" optional,
+        range optional,
+        handlebars optional,
+    ]
+);
 
 /// Type of handlebars
 ///
@@ -829,15 +980,19 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pet {
     pub pet_type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(Pet, ignore, [pet_type required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PetNoDisc {
     pub pet_type: String,
 }
+
+crate::de::deserialize!(PetNoDisc, ignore, [pet_type required]);
 
 /// One of these, told apart by the `event_type` property; a value with another `event_type`
 /// is kept as `Unknown`.
@@ -890,28 +1045,39 @@ impl crate::Validate for PostPotentiallyUndefinedFormDataBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RedoclyQuirkBody {
     /// Vehicle (from [Redocly
     /// example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vehicle: Option<BaseVehicle>,
     /// Some other property that should render alongside the discriminated property
     ///
     /// Server default: `"default-value"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub some_other_property: Option<String>,
 }
 
+crate::de::deserialize!(
+    RedoclyQuirkBody,
+    ignore,
+    [
+        vehicle optional,
+        some_other_property optional,
+    ]
+);
+
 impl crate::Validate for RedoclyQuirkBody {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct S3Import {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_prefix: Option<String>,
 }
+
+crate::de::deserialize!(S3Import, ignore, [s3_bucket optional, s3_prefix optional]);
 
 impl crate::Validate for S3Import {}
 

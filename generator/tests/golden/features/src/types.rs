@@ -11,33 +11,56 @@
 use crate::validation::{self as v, Validate as _};
 
 /// Write-only properties are left out: they are only ever sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Account {
     pub id: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Items: unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// A multiple of 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
 }
 
+crate::de::deserialize!(
+    Account,
+    ignore,
+    [
+        id required,
+        name required,
+        created optional,
+        tags optional,
+        seats optional,
+    ]
+);
+
 /// The request form of [`Account`]: its read-only properties are left out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AccountRequest {
     pub name: String,
     /// Secret: redacted in `Debug` output.
     pub password: crate::SecretString,
     /// Items: unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// A multiple of 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
 }
+
+crate::de::deserialize!(
+    AccountRequest,
+    ignore,
+    [
+        name required,
+        password required,
+        tags optional,
+        seats optional,
+    ]
+);
 
 impl AccountRequest {
     /// A value with the required `name`, `password`, and any other field left out.
@@ -69,19 +92,30 @@ impl crate::Validate for AccountRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cat {
     #[serde(rename = "petType")]
     pub pet_type: String,
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
     /// Minimum: 0. Maximum: 9. Server default: `9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
 }
+
+crate::de::deserialize!(
+    Cat,
+    ignore,
+    [
+        pet_type = "petType" required,
+        name required,
+        owner optional,
+        lives optional,
+    ]
+);
 
 impl Cat {
     /// A value with the required `petType`, `name`, and any other field left out.
@@ -105,20 +139,32 @@ impl crate::Validate for Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dog {
     #[serde(rename = "petType")]
     pub pet_type: String,
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
     pub good: bool,
     #[deprecated]
-    #[serde(rename = "oldName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "oldName", skip_serializing_if = "Option::is_none")]
     pub old_name: Option<String>,
 }
+
+crate::de::deserialize!(
+    Dog,
+    ignore,
+    [
+        pet_type = "petType" required,
+        name required,
+        owner optional,
+        good required,
+        old_name = "oldName" optional,
+    ]
+);
 
 #[allow(deprecated)]
 impl Dog {
@@ -142,12 +188,14 @@ impl crate::Validate for Dog {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Edge {
     pub to: Box<Node>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
+
+crate::de::deserialize!(Edge, ignore, [to required, weight optional]);
 
 /// An expression, told apart by `op`; members hold expressions themselves.
 ///
@@ -213,12 +261,22 @@ impl<'de> serde::Deserialize<'de> for Expr {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Failure {
     pub code: i64,
     pub reason: String,
     pub detail: String,
 }
+
+crate::de::deserialize!(
+    Failure,
+    ignore,
+    [
+        code required,
+        reason required,
+        detail required,
+    ]
+);
 
 /// One of `cat`, `dog`, `big-bird`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -244,15 +302,25 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoginForm {
     /// Minimum length: 1 character.
     pub username: String,
     /// Secret: redacted in `Debug` output.
     pub password: crate::SecretString,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
+
+crate::de::deserialize!(
+    LoginForm,
+    ignore,
+    [
+        username required,
+        password required,
+        scope optional,
+    ]
+);
 
 impl LoginForm {
     /// A value with the required `username`, `password`, and any other field left out.
@@ -271,15 +339,25 @@ impl crate::Validate for LoginForm {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LoginResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<LoginResponseMode>,
 }
+
+crate::de::deserialize!(
+    LoginResponse,
+    ignore,
+    [
+        token optional,
+        expires_in optional,
+        mode optional,
+    ]
+);
 
 /// One of `interactive`, `batch`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -320,7 +398,7 @@ pub enum Mark {
         /// Named like a parameter of `validate_at`, and checked.
         ///
         /// Maximum length: 5 characters.
-        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
         path: crate::Nullable<String>,
     },
     /// Where the axes cross.
@@ -409,44 +487,70 @@ impl crate::Validate for Mark {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Names {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "2fa", skip_serializing_if = "Option::is_none")]
     pub _2fa: Option<bool>,
-    #[serde(rename = "$$", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "$$", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(rename = "名前", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "名前", skip_serializing_if = "Option::is_none")]
     pub u540d_u524d: Option<String>,
-    #[serde(rename = "ümlaut", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ümlaut", skip_serializing_if = "Option::is_none")]
     pub umlaut: Option<String>,
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
     /// Properties not listed in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties_2: std::collections::BTreeMap<String, i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::de::deserialize!(
+    Names,
+    keep(additional_properties_2),
+    [
+        foo_bar optional,
+        foo_bar_2 = "fooBar" optional,
+        type_ = "type" optional,
+        _2fa = "2fa" optional,
+        value = "$$" optional,
+        u540d_u524d = "名前" optional,
+        umlaut = "ümlaut" optional,
+        self_ = "self" optional,
+        additional_properties optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewNote {
     /// Minimum length: 1 character. Maximum length: 40 characters.
     pub title: String,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub body: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
     /// Maximum items: 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
 }
+
+crate::de::deserialize!(
+    NewNote,
+    deny,
+    [
+        title required,
+        body optional,
+        pinned optional,
+        labels optional,
+    ]
+);
 
 impl NewNote {
     /// A value with the required `title`, and any other field left out.
@@ -469,51 +573,86 @@ impl crate::Validate for NewNote {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Node {
     /// A string, an integer or a list of both.
     pub value: Scalar,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge: Option<Box<Edge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    Node,
+    ignore,
+    [
+        value required,
+        children optional,
+        parent optional,
+        edge optional,
+        labels optional,
+        shape optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Note {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub body: crate::Nullable<String>,
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::de::deserialize!(
+    Note,
+    ignore,
+    [
+        key optional,
+        title optional,
+        body optional,
+        pinned optional,
+        labels optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NotePatch {
     /// Minimum length: 1 character. Maximum length: 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub body: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
     /// Maximum items: 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
 }
+
+crate::de::deserialize!(
+    NotePatch,
+    deny,
+    [
+        title optional,
+        body optional,
+        pinned optional,
+        labels optional,
+    ]
+);
 
 impl crate::Validate for NotePatch {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -526,12 +665,14 @@ impl crate::Validate for NotePatch {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Owner {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<OwnerAddress>,
 }
+
+crate::de::deserialize!(Owner, ignore, [name required, address optional]);
 
 impl Owner {
     /// A value with the required `name`, and any other field left out.
@@ -549,13 +690,15 @@ impl crate::Validate for Owner {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OwnerAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<OwnerAddressKind>,
 }
+
+crate::de::deserialize!(OwnerAddress, ignore, [street optional, kind optional]);
 
 impl crate::Validate for OwnerAddress {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -630,27 +773,46 @@ impl crate::Validate for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PetBase {
     #[serde(rename = "petType")]
     pub pet_type: String,
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    PetBase,
+    ignore,
+    [
+        pet_type = "petType" required,
+        name required,
+        owner optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Problem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Properties not listed in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+crate::de::deserialize!(
+    Problem,
+    keep(additional_properties),
+    [
+        title optional,
+        status optional,
+    ]
+);
 
 /// A string, an integer or a list of both.
 ///
@@ -669,21 +831,33 @@ pub enum Scalar {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Settings {
     /// Pattern: `^[A-Z]{3}-[0-9]{2}$`.
     pub code: String,
     /// Minimum: 0 (exclusive). Maximum: 1 (exclusive).
     pub ratio: f64,
     /// Minimum: 0 (exclusive). Maximum: 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retries: Option<i64>,
     /// Minimum items: 1. Maximum items: 3. Each item: Minimum length: 1 character.
     pub hosts: Vec<String>,
     /// Minimum length: 8 characters. Secret: redacted in `Debug` output.
-    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
     pub api_key: Option<crate::SecretString>,
 }
+
+crate::de::deserialize!(
+    Settings,
+    ignore,
+    [
+        code required,
+        ratio required,
+        retries optional,
+        hosts required,
+        api_key = "apiKey" optional,
+    ]
+);
 
 impl Settings {
     /// A value with the required `code`, `ratio`, `hosts`, and any other field left out.
@@ -751,16 +925,20 @@ pub enum Shape {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Shape1 {
     pub radius: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(Shape1, ignore, [radius required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Shape2 {
     pub width: f64,
     pub height: f64,
 }
+
+crate::de::deserialize!(Shape2, ignore, [width required, height required]);
 
 /// The error answers of `GET /pets` ([`crate::Client::list_pets`]), one variant per status
 /// the spec declares. Each holds the body when it is the declared JSON; the raw text is

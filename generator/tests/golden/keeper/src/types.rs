@@ -10,11 +10,13 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnrolBody {
     pub host: String,
     pub key: String,
 }
+
+crate::de::deserialize!(EnrolBody, ignore, [host required, key required]);
 
 impl EnrolBody {
     /// A value with the required `host`, `key`, and any other field left out.
@@ -25,17 +27,29 @@ impl EnrolBody {
 
 impl crate::Validate for EnrolBody {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GlobalJobsResponse {
     pub summary: Vec<ReportSummary>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(GlobalJobsResponse, ignore, [summary required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OutputRecord {
     pub msg: String,
     pub stream: String,
     pub time: String,
 }
+
+crate::de::deserialize!(
+    OutputRecord,
+    ignore,
+    [
+        msg required,
+        stream required,
+        time required,
+    ]
+);
 
 impl OutputRecord {
     /// A value with the required `msg`, `stream`, `time`, and any other field left out.
@@ -46,19 +60,32 @@ impl OutputRecord {
 
 impl crate::Validate for OutputRecord {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PingResponse {
     pub host: String,
     pub ok: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(PingResponse, ignore, [host required, ok required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportFinishBody {
     pub duration_millis: i32,
     pub end_time: String,
     pub exit_status: i32,
     pub id: ReportId,
 }
+
+crate::de::deserialize!(
+    ReportFinishBody,
+    ignore,
+    [
+        duration_millis required,
+        end_time required,
+        exit_status required,
+        id required,
+    ]
+);
 
 impl ReportFinishBody {
     /// A value with the required `duration_millis`, `end_time`, `exit_status`, `id`, and any
@@ -84,12 +111,14 @@ impl crate::Validate for ReportFinishBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportFinishResponse {
     pub existed_already: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(ReportFinishResponse, ignore, [existed_already required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportId {
     pub host: String,
     pub job: String,
@@ -98,6 +127,18 @@ pub struct ReportId {
     pub time: String,
     pub uuid: String,
 }
+
+crate::de::deserialize!(
+    ReportId,
+    ignore,
+    [
+        host required,
+        job required,
+        pid required,
+        time required,
+        uuid required,
+    ]
+);
 
 impl ReportId {
     /// A value with the required `host`, `job`, `pid`, `time`, `uuid`, and any other field left
@@ -113,11 +154,13 @@ impl crate::Validate for ReportId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportOutputBody {
     pub id: ReportId,
     pub record: OutputRecord,
 }
+
+crate::de::deserialize!(ReportOutputBody, ignore, [id required, record required]);
 
 impl ReportOutputBody {
     /// A value with the required `id`, `record`, and any other field left out.
@@ -132,17 +175,29 @@ impl crate::Validate for ReportOutputBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportOutputResponse {
     pub existed_already: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(ReportOutputResponse, ignore, [existed_already required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportStartBody {
     pub id: ReportId,
     pub script: String,
     pub start_time: String,
 }
+
+crate::de::deserialize!(
+    ReportStartBody,
+    ignore,
+    [
+        id required,
+        script required,
+        start_time required,
+    ]
+);
 
 impl ReportStartBody {
     /// A value with the required `id`, `script`, `start_time`, and any other field left out.
@@ -157,12 +212,14 @@ impl crate::Validate for ReportStartBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportStartResponse {
     pub existed_already: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(ReportStartResponse, ignore, [existed_already required]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportSummary {
     pub age_seconds: i32,
     pub duration_seconds: i32,
@@ -171,6 +228,19 @@ pub struct ReportSummary {
     pub status: i32,
     pub when: String,
 }
+
+crate::de::deserialize!(
+    ReportSummary,
+    ignore,
+    [
+        age_seconds required,
+        duration_seconds required,
+        host required,
+        job required,
+        status required,
+        when required,
+    ]
+);
 
 /// The error answers of `POST /enrol` ([`crate::Client::enrol`]), one variant per status
 /// the spec declares. Each holds the body when it is the declared JSON; the raw text is

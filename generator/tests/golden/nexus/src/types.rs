@@ -11,12 +11,22 @@
 use crate::validation::{self as v, Validate as _};
 
 /// Describes properties that should uniquely identify a Gimlet.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Baseboard {
     pub part: String,
     pub revision: i64,
     pub serial: String,
 }
+
+crate::de::deserialize!(
+    Baseboard,
+    ignore,
+    [
+        part required,
+        revision required,
+        serial required,
+    ]
+);
 
 /// A type storing a range over `T`.
 ///
@@ -171,7 +181,7 @@ impl<'de> serde::Deserialize<'de> for BinRangeint64 {
 }
 
 /// Type storing bin edges and a count of samples within it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Bindouble {
     /// The total count of samples in this bin.
     ///
@@ -181,8 +191,10 @@ pub struct Bindouble {
     pub range: BinRangedouble,
 }
 
+crate::de::deserialize!(Bindouble, ignore, [count required, range required]);
+
 /// Type storing bin edges and a count of samples within it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Binint64 {
     /// The total count of samples in this bin.
     ///
@@ -192,8 +204,10 @@ pub struct Binint64 {
     pub range: BinRangeint64,
 }
 
+crate::de::deserialize!(Binint64, ignore, [count required, range required]);
+
 /// Client view of a [`Certificate`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Certificate {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -212,8 +226,21 @@ pub struct Certificate {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Certificate,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        service required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for a [`Certificate`](crate::external_api::views::Certificate)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificateCreate {
     /// PEM file containing public certificate chain
     ///
@@ -234,6 +261,18 @@ pub struct CertificateCreate {
     /// The service using this certificate
     pub service: ServiceUsingCertificate,
 }
+
+crate::de::deserialize!(
+    CertificateCreate,
+    ignore,
+    [
+        cert required,
+        description required,
+        key required,
+        name required,
+        service required,
+    ]
+);
 
 impl CertificateCreate {
     /// A value with the required `cert`, `description`, `key`, `name`, `service`, and any other
@@ -287,18 +326,27 @@ impl crate::Validate for CertificateCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificateResultsPage {
     /// list of items on this page of results
     pub items: Vec<Certificate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    CertificateResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUpdate {
     pub component_type: UpdateableComponentType,
     /// unique, immutable, system-controlled identifier for each resource
@@ -311,29 +359,54 @@ pub struct ComponentUpdate {
     pub version: String,
 }
 
+crate::de::deserialize!(
+    ComponentUpdate,
+    ignore,
+    [
+        component_type required,
+        id required,
+        time_created required,
+        time_modified required,
+        version required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUpdateResultsPage {
     /// list of items on this page of results
     pub items: Vec<ComponentUpdate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    ComponentUpdateResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// A cumulative or counter data type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cumulativedouble {
     pub start_time: String,
     pub value: f64,
 }
 
+crate::de::deserialize!(Cumulativedouble, ignore, [start_time required, value required]);
+
 /// A cumulative or counter data type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cumulativeint64 {
     pub start_time: String,
     pub value: i64,
 }
+
+crate::de::deserialize!(Cumulativeint64, ignore, [start_time required, value required]);
 
 /// A `Datum` is a single sampled data point from a metric.
 ///
@@ -612,13 +685,22 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DerEncodedKeyPair {
     /// request signing private key (base64 encoded der file)
     pub private_key: String,
     /// request signing public certificate (base64 encoded der file)
     pub public_cert: String,
 }
+
+crate::de::deserialize!(
+    DerEncodedKeyPair,
+    ignore,
+    [
+        private_key required,
+        public_cert required,
+    ]
+);
 
 impl DerEncodedKeyPair {
     /// A value with the required `private_key`, `public_cert`, and any other field left out.
@@ -629,12 +711,22 @@ impl DerEncodedKeyPair {
 
 impl crate::Validate for DerEncodedKeyPair {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeviceAccessTokenRequest {
     pub client_id: String,
     pub device_code: String,
     pub grant_type: String,
 }
+
+crate::de::deserialize!(
+    DeviceAccessTokenRequest,
+    ignore,
+    [
+        client_id required,
+        device_code required,
+        grant_type required,
+    ]
+);
 
 impl DeviceAccessTokenRequest {
     /// A value with the required `client_id`, `device_code`, `grant_type`, and any other field
@@ -650,10 +742,12 @@ impl DeviceAccessTokenRequest {
 
 impl crate::Validate for DeviceAccessTokenRequest {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeviceAuthRequest {
     pub client_id: String,
 }
+
+crate::de::deserialize!(DeviceAuthRequest, ignore, [client_id required]);
 
 impl DeviceAuthRequest {
     /// A value with the required `client_id`, and any other field left out.
@@ -664,10 +758,12 @@ impl DeviceAuthRequest {
 
 impl crate::Validate for DeviceAuthRequest {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeviceAuthVerify {
     pub user_code: String,
 }
+
+crate::de::deserialize!(DeviceAuthVerify, ignore, [user_code required]);
 
 impl DeviceAuthVerify {
     /// A value with the required `user_code`, and any other field left out.
@@ -678,12 +774,14 @@ impl DeviceAuthVerify {
 
 impl crate::Validate for DeviceAuthVerify {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Digest {
     #[serde(rename = "type")]
     pub type_: DigestType,
     pub value: String,
 }
+
+crate::de::deserialize!(Digest, ignore, [type_ = "type" required, value required]);
 
 /// One of `sha256`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -698,7 +796,7 @@ pub enum DigestType {
 crate::open_enum::open_enum!(DigestType, Unknown, [Sha256 = "sha256"]);
 
 /// Client view of a [`Disk`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Disk {
     /// A count of bytes, typically used either for memory or storage capacity
     ///
@@ -714,7 +812,7 @@ pub struct Disk {
     pub device_path: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub image_id: crate::Nullable<String>,
     /// unique, mutable, user-controlled identifier for each resource
     ///
@@ -731,7 +829,7 @@ pub struct Disk {
     ///
     /// Minimum: 0.
     pub size: u64,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub snapshot_id: crate::Nullable<String>,
     /// State of a Disk (primarily: attached or not)
     pub state: DiskState,
@@ -741,8 +839,27 @@ pub struct Disk {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Disk,
+    ignore,
+    [
+        block_size required,
+        description required,
+        device_path required,
+        id required,
+        image_id optional,
+        name required,
+        project_id required,
+        size required,
+        snapshot_id optional,
+        state required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for a [`Disk`](omicron_common::api::external::Disk)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiskCreate {
     pub description: String,
     /// initial source for this disk
@@ -759,6 +876,17 @@ pub struct DiskCreate {
     /// Minimum: 0.
     pub size: u64,
 }
+
+crate::de::deserialize!(
+    DiskCreate,
+    ignore,
+    [
+        description required,
+        disk_source required,
+        name required,
+        size required,
+    ]
+);
 
 impl DiskCreate {
     /// A value with the required `description`, `disk_source`, `name`, `size`, and any other
@@ -793,7 +921,7 @@ impl crate::Validate for DiskCreate {
 
 /// TODO-v1: Delete this Parameters for the [`Disk`](omicron_common::api::external::Disk) to
 /// be attached or detached to an instance
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiskIdentifier {
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -803,6 +931,8 @@ pub struct DiskIdentifier {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(DiskIdentifier, ignore, [name required]);
 
 impl DiskIdentifier {
     /// A value with the required `name`, and any other field left out.
@@ -857,10 +987,12 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiskPath {
     pub disk: NameOrId,
 }
+
+crate::de::deserialize!(DiskPath, ignore, [disk required]);
 
 impl DiskPath {
     /// A value with the required `disk`, and any other field left out.
@@ -876,14 +1008,16 @@ impl crate::Validate for DiskPath {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiskResultsPage {
     /// list of items on this page of results
     pub items: Vec<Disk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(DiskResultsPage, ignore, [items required, next_page optional]);
 
 /// Different sources for a disk
 ///
@@ -1077,7 +1211,7 @@ impl<'de> serde::Deserialize<'de> for DiskState {
 }
 
 /// OS image distribution
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Distribution {
     /// The name of the distribution (e.g. "alpine" or "ubuntu")
     ///
@@ -1087,6 +1221,8 @@ pub struct Distribution {
     /// The version of the distribution (e.g. "3.10" or "18.04")
     pub version: String,
 }
+
+crate::de::deserialize!(Distribution, ignore, [name required, version required]);
 
 impl Distribution {
     /// A value with the required `name`, `version`, and any other field left out.
@@ -1108,33 +1244,54 @@ impl crate::Validate for Distribution {
 }
 
 /// Error information from a response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     pub message: String,
     pub request_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    Error2,
+    ignore,
+    [
+        error_code optional,
+        message required,
+        request_id required,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExternalIp {
     pub ip: String,
     /// The kind of an external IP address for an instance
     pub kind: IpKind,
 }
 
+crate::de::deserialize!(ExternalIp, ignore, [ip required, kind required]);
+
 /// An IP address providing both inbound and outbound access. The address is
 /// automatically-assigned from the provided IP Pool, or all available pools if not
 /// specified.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExternalIpCreate {
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub pool_name: crate::Nullable<String>,
     #[serde(rename = "type")]
     pub type_: ExternalIpCreateType,
 }
+
+crate::de::deserialize!(
+    ExternalIpCreate,
+    ignore,
+    [
+        pool_name optional,
+        type_ = "type" required,
+    ]
+);
 
 impl ExternalIpCreate {
     /// A value with the required `type`, and any other field left out.
@@ -1174,17 +1331,26 @@ pub enum ExternalIpCreateType {
 crate::open_enum::open_enum!(ExternalIpCreateType, Unknown, [Ephemeral = "ephemeral"]);
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExternalIpResultsPage {
     /// list of items on this page of results
     pub items: Vec<ExternalIp>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    ExternalIpResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// The name and type information for a field of a timeseries schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FieldSchema {
     pub name: String,
     /// The source from which a field is derived, the target or metric.
@@ -1192,6 +1358,16 @@ pub struct FieldSchema {
     /// The `FieldType` identifies the data type of a target or metric field.
     pub ty: FieldType,
 }
+
+crate::de::deserialize!(
+    FieldSchema,
+    ignore,
+    [
+        name required,
+        source required,
+        ty required,
+    ]
+);
 
 /// The source from which a field is derived, the target or metric.
 ///
@@ -1276,11 +1452,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FleetRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<FleetRoleRoleAssignment>,
 }
+
+crate::de::deserialize!(FleetRolePolicy, ignore, [role_assignments required]);
 
 impl FleetRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -1300,13 +1478,23 @@ impl crate::Validate for FleetRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FleetRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
     pub role_name: FleetRole,
 }
+
+crate::de::deserialize!(
+    FleetRoleRoleAssignment,
+    ignore,
+    [
+        identity_id required,
+        identity_type required,
+        role_name required,
+    ]
+);
 
 impl FleetRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
@@ -1332,7 +1520,7 @@ impl crate::Validate for FleetRoleRoleAssignment {
 }
 
 /// Client view of global Images
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GlobalImage {
     /// size of blocks in bytes
     ///
@@ -1341,7 +1529,7 @@ pub struct GlobalImage {
     /// human-readable free-form text about a resource
     pub description: String,
     /// Hash of the image contents, if applicable
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub digest: crate::Nullable<Digest>,
     /// Image distribution
     pub distribution: String,
@@ -1361,14 +1549,32 @@ pub struct GlobalImage {
     /// timestamp when this resource was last modified
     pub time_modified: String,
     /// URL source of this image, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub url: crate::Nullable<String>,
     /// Image version
     pub version: String,
 }
 
+crate::de::deserialize!(
+    GlobalImage,
+    ignore,
+    [
+        block_size required,
+        description required,
+        digest optional,
+        distribution required,
+        id required,
+        name required,
+        size required,
+        time_created required,
+        time_modified required,
+        url optional,
+        version required,
+    ]
+);
+
 /// Create-time parameters for an [`GlobalImage`](crate::external_api::views::GlobalImage)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GlobalImageCreate {
     /// block size in bytes
     pub block_size: i64,
@@ -1385,6 +1591,18 @@ pub struct GlobalImageCreate {
     /// The source of the image's contents.
     pub source: ImageSource,
 }
+
+crate::de::deserialize!(
+    GlobalImageCreate,
+    ignore,
+    [
+        block_size required,
+        description required,
+        distribution required,
+        name required,
+        source required,
+    ]
+);
 
 impl GlobalImageCreate {
     /// A value with the required `block_size`, `description`, `distribution`, `name`, `source`,
@@ -1420,17 +1638,26 @@ impl crate::Validate for GlobalImageCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GlobalImageResultsPage {
     /// list of items on this page of results
     pub items: Vec<GlobalImage>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    GlobalImageResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Client view of a [`Group`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Group {
     /// Human-readable name that can identify the group
     pub display_name: String,
@@ -1439,15 +1666,27 @@ pub struct Group {
     pub silo_id: String,
 }
 
+crate::de::deserialize!(
+    Group,
+    ignore,
+    [
+        display_name required,
+        id required,
+        silo_id required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GroupResultsPage {
     /// list of items on this page of results
     pub items: Vec<Group>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(GroupResultsPage, ignore, [items required, next_page optional]);
 
 /// A simple type for managing a histogram metric.
 ///
@@ -1487,7 +1726,7 @@ pub struct GroupResultsPage {
 /// histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact,
 /// every bin is one of those variants, the `BinRange::RangeTo` is only provided as a
 /// convenience during construction.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Histogramdouble {
     pub bins: Vec<Bindouble>,
     /// Minimum: 0.
@@ -1495,6 +1734,16 @@ pub struct Histogramdouble {
     pub start_time: String,
 }
 
+crate::de::deserialize!(
+    Histogramdouble,
+    ignore,
+    [
+        bins required,
+        n_samples required,
+        start_time required,
+    ]
+);
+
 /// A simple type for managing a histogram metric.
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are
@@ -1533,13 +1782,23 @@ pub struct Histogramdouble {
 /// histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact,
 /// every bin is one of those variants, the `BinRange::RangeTo` is only provided as a
 /// convenience during construction.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Histogramint64 {
     pub bins: Vec<Binint64>,
     /// Minimum: 0.
     pub n_samples: u64,
     pub start_time: String,
 }
+
+crate::de::deserialize!(
+    Histogramint64,
+    ignore,
+    [
+        bins required,
+        n_samples required,
+        start_time required,
+    ]
+);
 
 /// sort in increasing order of "id"
 ///
@@ -1556,7 +1815,7 @@ pub enum IdSortMode {
 crate::open_enum::open_enum!(IdSortMode, Unknown, [IdAscending = "id_ascending"]);
 
 /// Client view of an [`IdentityProvider`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdentityProvider {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -1575,15 +1834,37 @@ pub struct IdentityProvider {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    IdentityProvider,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        provider_type required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdentityProviderResultsPage {
     /// list of items on this page of results
     pub items: Vec<IdentityProvider>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    IdentityProviderResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// SAML identity provider
 ///
@@ -1674,7 +1955,7 @@ impl<'de> serde::Deserialize<'de> for IdpMetadataSource {
 impl crate::Validate for IdpMetadataSource {}
 
 /// Client view of project Images
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Image {
     /// size of blocks in bytes
     ///
@@ -1683,7 +1964,7 @@ pub struct Image {
     /// human-readable free-form text about a resource
     pub description: String,
     /// Hash of the image contents, if applicable
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub digest: crate::Nullable<Digest>,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -1703,15 +1984,33 @@ pub struct Image {
     /// timestamp when this resource was last modified
     pub time_modified: String,
     /// URL source of this image, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub url: crate::Nullable<String>,
     /// Version of this, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    Image,
+    ignore,
+    [
+        block_size required,
+        description required,
+        digest optional,
+        id required,
+        name required,
+        project_id required,
+        size required,
+        time_created required,
+        time_modified required,
+        url optional,
+        version optional,
+    ]
+);
+
 /// Create-time parameters for an [`Image`](crate::external_api::views::Image)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImageCreate {
     /// block size in bytes
     pub block_size: i64,
@@ -1726,6 +2025,17 @@ pub struct ImageCreate {
     /// The source of the image's contents.
     pub source: ImageSource,
 }
+
+crate::de::deserialize!(
+    ImageCreate,
+    ignore,
+    [
+        block_size required,
+        description required,
+        name required,
+        source required,
+    ]
+);
 
 impl ImageCreate {
     /// A value with the required `block_size`, `description`, `name`, `source`, and any other
@@ -1758,14 +2068,16 @@ impl crate::Validate for ImageCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImageResultsPage {
     /// list of items on this page of results
     pub items: Vec<Image>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(ImageResultsPage, ignore, [items required, next_page optional]);
 
 /// The source of the underlying image.
 ///
@@ -1828,7 +2140,7 @@ impl<'de> serde::Deserialize<'de> for ImageSource {
 impl crate::Validate for ImageSource {}
 
 /// Client view of an [`Instance`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Instance {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -1863,14 +2175,32 @@ pub struct Instance {
     pub time_run_state_updated: String,
 }
 
+crate::de::deserialize!(
+    Instance,
+    ignore,
+    [
+        description required,
+        hostname required,
+        id required,
+        memory required,
+        name required,
+        ncpus required,
+        project_id required,
+        run_state required,
+        time_created required,
+        time_modified required,
+        time_run_state_updated required,
+    ]
+);
+
 /// Create-time parameters for an [`Instance`](omicron_common::api::external::Instance)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceCreate {
     pub description: String,
     /// The disks to be created or attached for this instance.
     ///
     /// Server default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<InstanceDiskAttachment>>,
     /// The external IP addresses provided to this instance.
     ///
@@ -1879,7 +2209,7 @@ pub struct InstanceCreate {
     /// connections to the instance.
     ///
     /// Server default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ips: Option<Vec<ExternalIpCreate>>,
     pub hostname: String,
     /// A count of bytes, typically used either for memory or storage capacity
@@ -1905,21 +2235,38 @@ pub struct InstanceCreate {
     /// The network interfaces to be created for this instance.
     ///
     /// Server default: `{"type":"default"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<InstanceNetworkInterfaceAttachment>,
     /// Should this instance be started upon creation; true by default.
     ///
     /// Server default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<bool>,
     /// User data for instance initialization systems (such as cloud-init). Must be a
     /// Base64-encoded string, as specified in RFC 4648 § 4 (+ and / characters with padding).
     /// Maximum 32 KiB unencoded data.
     ///
     /// Server default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
+
+crate::de::deserialize!(
+    InstanceCreate,
+    ignore,
+    [
+        description required,
+        disks optional,
+        external_ips optional,
+        hostname required,
+        memory required,
+        name required,
+        ncpus required,
+        network_interfaces optional,
+        start optional,
+        user_data optional,
+    ]
+);
 
 impl InstanceCreate {
     /// A value with the required `description`, `hostname`, `memory`, `name`, `ncpus`, and any
@@ -2071,10 +2418,12 @@ impl crate::Validate for InstanceDiskAttachment {
 }
 
 /// Migration parameters for an [`Instance`](omicron_common::api::external::Instance)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceMigrate {
     pub dst_sled_id: String,
 }
+
+crate::de::deserialize!(InstanceMigrate, ignore, [dst_sled_id required]);
 
 impl InstanceMigrate {
     /// A value with the required `dst_sled_id`, and any other field left out.
@@ -2158,17 +2507,26 @@ impl crate::Validate for InstanceNetworkInterfaceAttachment {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceResultsPage {
     /// list of items on this page of results
     pub items: Vec<Instance>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    InstanceResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Contents of an Instance's serial console buffer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceSerialConsoleData {
     /// The bytes starting from the requested offset up to either the end of the buffer or the
     /// request's `max_bytes`. Provided as a u8 array rather than a string, as it may not be
@@ -2182,6 +2540,15 @@ pub struct InstanceSerialConsoleData {
     /// Minimum: 0.
     pub last_byte_offset: u64,
 }
+
+crate::de::deserialize!(
+    InstanceSerialConsoleData,
+    ignore,
+    [
+        data required,
+        last_byte_offset required,
+    ]
+);
 
 /// Running state of an Instance (primarily: booted or stopped)
 ///
@@ -2291,7 +2658,7 @@ impl crate::Validate for IpNet {
 }
 
 /// Identity-related metadata that's included in nearly all public API objects
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IpPool {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2308,10 +2675,22 @@ pub struct IpPool {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    IpPool,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for an IP Pool.
 ///
 /// See [`IpPool`](crate::external_api::views::IpPool)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IpPoolCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -2322,6 +2701,8 @@ pub struct IpPoolCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(IpPoolCreate, ignore, [description required, name required]);
 
 impl IpPoolCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -2342,43 +2723,66 @@ impl crate::Validate for IpPoolCreate {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IpPoolRange {
     pub id: String,
     pub range: IpRange,
     pub time_created: String,
 }
 
+crate::de::deserialize!(
+    IpPoolRange,
+    ignore,
+    [
+        id required,
+        range required,
+        time_created required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IpPoolRangeResultsPage {
     /// list of items on this page of results
     pub items: Vec<IpPoolRange>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    IpPoolRangeResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IpPoolResultsPage {
     /// list of items on this page of results
     pub items: Vec<IpPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(IpPoolResultsPage, ignore, [items required, next_page optional]);
+
 /// Parameters for updating an IP Pool
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct IpPoolUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(IpPoolUpdate, ignore, [description optional, name optional]);
 
 impl crate::Validate for IpPoolUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -2412,11 +2816,13 @@ impl crate::Validate for IpRange {}
 /// A non-decreasing IPv4 address range, inclusive of both ends.
 ///
 /// The first address must be less than or equal to the last address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ipv4Range {
     pub first: String,
     pub last: String,
 }
+
+crate::de::deserialize!(Ipv4Range, ignore, [first required, last required]);
 
 impl Ipv4Range {
     /// A value with the required `first`, `last`, and any other field left out.
@@ -2430,11 +2836,13 @@ impl crate::Validate for Ipv4Range {}
 /// A non-decreasing IPv6 address range, inclusive of both ends.
 ///
 /// The first address must be less than or equal to the last address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ipv6Range {
     pub first: String,
     pub last: String,
 }
+
+crate::de::deserialize!(Ipv6Range, ignore, [first required, last required]);
 
 impl Ipv6Range {
     /// A value with the required `first`, `last`, and any other field left out.
@@ -2446,22 +2854,33 @@ impl Ipv6Range {
 impl crate::Validate for Ipv6Range {}
 
 /// A `Measurement` is a timestamped datum from a single metric
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Measurement {
     /// A `Datum` is a single sampled data point from a metric.
     pub datum: Datum,
     pub timestamp: String,
 }
 
+crate::de::deserialize!(Measurement, ignore, [datum required, timestamp required]);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeasurementResultsPage {
     /// list of items on this page of results
     pub items: Vec<Measurement>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    MeasurementResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
@@ -2546,7 +2965,7 @@ pub enum NameSortMode {
 crate::open_enum::open_enum!(NameSortMode, Unknown, [NameAscending = "name_ascending"]);
 
 /// A `NetworkInterface` represents a virtual network interface device.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkInterface {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2578,13 +2997,31 @@ pub struct NetworkInterface {
     pub vpc_id: String,
 }
 
+crate::de::deserialize!(
+    NetworkInterface,
+    ignore,
+    [
+        description required,
+        id required,
+        instance_id required,
+        ip required,
+        mac required,
+        name required,
+        primary required,
+        subnet_id required,
+        time_created required,
+        time_modified required,
+        vpc_id required,
+    ]
+);
+
 /// Create-time parameters for a
 /// [`NetworkInterface`](omicron_common::api::external::NetworkInterface)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkInterfaceCreate {
     pub description: String,
     /// The IP address for the interface. One will be auto-assigned if not provided.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ip: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -2604,6 +3041,18 @@ pub struct NetworkInterfaceCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub vpc_name: String,
 }
+
+crate::de::deserialize!(
+    NetworkInterfaceCreate,
+    ignore,
+    [
+        description required,
+        ip optional,
+        name required,
+        subnet_name required,
+        vpc_name required,
+    ]
+);
 
 impl NetworkInterfaceCreate {
     /// A value with the required `description`, `name`, `subnet_name`, `vpc_name`, and any
@@ -2657,27 +3106,36 @@ impl crate::Validate for NetworkInterfaceCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkInterfaceResultsPage {
     /// list of items on this page of results
     pub items: Vec<NetworkInterface>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    NetworkInterfaceResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// Parameters for updating a
 /// [`NetworkInterface`](omicron_common::api::external::NetworkInterface).
 ///
 /// Note that modifying IP addresses for an interface is not yet supported, a new interface
 /// must be created instead.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NetworkInterfaceUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Make a secondary interface the instance's primary interface.
     ///
@@ -2690,9 +3148,19 @@ pub struct NetworkInterfaceUpdate {
     /// Requests to change the primary interface into a secondary will return an error.
     ///
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
+
+crate::de::deserialize!(
+    NetworkInterfaceUpdate,
+    ignore,
+    [
+        description optional,
+        name optional,
+        primary optional,
+    ]
+);
 
 impl crate::Validate for NetworkInterfaceUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -2709,7 +3177,7 @@ impl crate::Validate for NetworkInterfaceUpdate {
 }
 
 /// Client view of an [`Organization`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Organization {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2726,8 +3194,20 @@ pub struct Organization {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Organization,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for an [`Organization`](crate::external_api::views::Organization)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -2738,6 +3218,15 @@ pub struct OrganizationCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(
+    OrganizationCreate,
+    ignore,
+    [
+        description required,
+        name required,
+    ]
+);
 
 impl OrganizationCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -2759,14 +3248,23 @@ impl crate::Validate for OrganizationCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationResultsPage {
     /// list of items on this page of results
     pub items: Vec<Organization>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    OrganizationResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2796,11 +3294,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<OrganizationRoleRoleAssignment>,
 }
+
+crate::de::deserialize!(OrganizationRolePolicy, ignore, [role_assignments required]);
 
 impl OrganizationRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -2820,13 +3320,23 @@ impl crate::Validate for OrganizationRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
     pub role_name: OrganizationRole,
 }
+
+crate::de::deserialize!(
+    OrganizationRoleRoleAssignment,
+    ignore,
+    [
+        identity_id required,
+        identity_type required,
+        role_name required,
+    ]
+);
 
 impl OrganizationRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
@@ -2852,15 +3362,24 @@ impl crate::Validate for OrganizationRoleRoleAssignment {
 }
 
 /// Updateable properties of an [`Organization`](crate::external_api::views::Organization)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    OrganizationUpdate,
+    ignore,
+    [
+        description optional,
+        name optional,
+    ]
+);
 
 impl crate::Validate for OrganizationUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -2877,7 +3396,7 @@ impl crate::Validate for OrganizationUpdate {
 }
 
 /// Client view of a [`PhysicalDisk`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PhysicalDisk {
     pub disk_type: PhysicalDiskType,
     /// unique, immutable, system-controlled identifier for each resource
@@ -2885,7 +3404,7 @@ pub struct PhysicalDisk {
     pub model: String,
     pub serial: String,
     /// The sled to which this disk is attached, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub sled_id: crate::Nullable<String>,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -2894,15 +3413,39 @@ pub struct PhysicalDisk {
     pub vendor: String,
 }
 
+crate::de::deserialize!(
+    PhysicalDisk,
+    ignore,
+    [
+        disk_type required,
+        id required,
+        model required,
+        serial required,
+        sled_id optional,
+        time_created required,
+        time_modified required,
+        vendor required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PhysicalDiskResultsPage {
     /// list of items on this page of results
     pub items: Vec<PhysicalDisk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    PhysicalDiskResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `internal`, `external`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2926,7 +3469,7 @@ crate::open_enum::open_enum!(
 );
 
 /// Client view of a [`Project`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Project {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2944,8 +3487,21 @@ pub struct Project {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Project,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        organization_id required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for a [`Project`](crate::external_api::views::Project)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -2956,6 +3512,8 @@ pub struct ProjectCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(ProjectCreate, ignore, [description required, name required]);
 
 impl ProjectCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -2977,14 +3535,23 @@ impl crate::Validate for ProjectCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectResultsPage {
     /// list of items on this page of results
     pub items: Vec<Project>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    ProjectResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3014,11 +3581,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<ProjectRoleRoleAssignment>,
 }
+
+crate::de::deserialize!(ProjectRolePolicy, ignore, [role_assignments required]);
 
 impl ProjectRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -3038,13 +3607,23 @@ impl crate::Validate for ProjectRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
     pub role_name: ProjectRole,
 }
+
+crate::de::deserialize!(
+    ProjectRoleRoleAssignment,
+    ignore,
+    [
+        identity_id required,
+        identity_type required,
+        role_name required,
+    ]
+);
 
 impl ProjectRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
@@ -3070,15 +3649,17 @@ impl crate::Validate for ProjectRoleRoleAssignment {
 }
 
 /// Updateable properties of a [`Project`](crate::external_api::views::Project)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(ProjectUpdate, ignore, [description optional, name optional]);
 
 impl crate::Validate for ProjectUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -3095,7 +3676,7 @@ impl crate::Validate for ProjectUpdate {
 }
 
 /// Client view of an [`Rack`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Rack {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -3105,18 +3686,30 @@ pub struct Rack {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Rack,
+    ignore,
+    [
+        id required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RackResultsPage {
     /// list of items on this page of results
     pub items: Vec<Rack>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(RackResultsPage, ignore, [items required, next_page optional]);
+
 /// Client view of a [`Role`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Role {
     pub description: String,
     /// Role names consist of two string components separated by dot (".").
@@ -3125,15 +3718,19 @@ pub struct Role {
     pub name: String,
 }
 
+crate::de::deserialize!(Role, ignore, [description required, name required]);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RoleResultsPage {
     /// list of items on this page of results
     pub items: Vec<Role>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(RoleResultsPage, ignore, [items required, next_page optional]);
 
 /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
 /// that traffic.
@@ -3438,7 +4035,7 @@ impl crate::Validate for RouteTarget {
 
 /// A route defines a rule that governs where traffic should be sent based on its
 /// destination.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RouterRoute {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -3469,8 +4066,24 @@ pub struct RouterRoute {
     pub vpc_router_id: String,
 }
 
+crate::de::deserialize!(
+    RouterRoute,
+    ignore,
+    [
+        description required,
+        destination required,
+        id required,
+        kind required,
+        name required,
+        target required,
+        time_created required,
+        time_modified required,
+        vpc_router_id required,
+    ]
+);
+
 /// Create-time parameters for a [`RouterRoute`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RouterRouteCreateParams {
     pub description: String,
     /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
@@ -3491,6 +4104,17 @@ pub struct RouterRouteCreateParams {
     /// destination can be sent.
     pub target: RouteTarget,
 }
+
+crate::de::deserialize!(
+    RouterRouteCreateParams,
+    ignore,
+    [
+        description required,
+        destination required,
+        name required,
+        target required,
+    ]
+);
 
 impl RouterRouteCreateParams {
     /// A value with the required `description`, `destination`, `name`, `target`, and any other
@@ -3559,19 +4183,28 @@ crate::open_enum::open_enum!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RouterRouteResultsPage {
     /// list of items on this page of results
     pub items: Vec<RouterRoute>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    RouterRouteResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Updateable properties of a [`RouterRoute`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RouterRouteUpdateParams {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
     /// that traffic.
@@ -3582,12 +4215,23 @@ pub struct RouterRouteUpdateParams {
     pub destination: RouteDestination,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// A `RouteTarget` describes the possible locations that traffic matching a route
     /// destination can be sent.
     pub target: RouteTarget,
 }
+
+crate::de::deserialize!(
+    RouterRouteUpdateParams,
+    ignore,
+    [
+        description optional,
+        destination required,
+        name optional,
+        target required,
+    ]
+);
 
 impl RouterRouteUpdateParams {
     /// A value with the required `destination`, `target`, and any other field left out.
@@ -3617,11 +4261,13 @@ impl crate::Validate for RouterRouteUpdateParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Saga {
     pub id: String,
     pub state: SagaState,
 }
+
+crate::de::deserialize!(Saga, ignore, [id required, state required]);
 
 /// One of these, told apart by the `error` property; a value with another `error` is kept
 /// as `Unknown`.
@@ -3707,14 +4353,16 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SagaResultsPage {
     /// list of items on this page of results
     pub items: Vec<Saga>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(SagaResultsPage, ignore, [items required, next_page optional]);
 
 /// One of these, told apart by the `state` property; a value with another `state` is kept
 /// as `Unknown`.
@@ -3772,7 +4420,7 @@ impl<'de> serde::Deserialize<'de> for SagaState {
 }
 
 /// Identity-related metadata that's included in nearly all public API objects
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SamlIdentityProvider {
     /// service provider endpoint where the response will be sent
     pub acs_url: String,
@@ -3788,7 +4436,7 @@ pub struct SamlIdentityProvider {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing public certificate (base64 encoded der file)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_cert: crate::Nullable<String>,
     /// service provider endpoint where the idp should send log out requests
     pub slo_url: String,
@@ -3802,8 +4450,26 @@ pub struct SamlIdentityProvider {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    SamlIdentityProvider,
+    ignore,
+    [
+        acs_url required,
+        description required,
+        id required,
+        idp_entity_id required,
+        name required,
+        public_cert optional,
+        slo_url required,
+        sp_client_id required,
+        technical_contact_email required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time identity-related parameters
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SamlIdentityProviderCreate {
     /// service provider endpoint where the response will be sent
     pub acs_url: String,
@@ -3811,7 +4477,7 @@ pub struct SamlIdentityProviderCreate {
     /// If set, SAML attributes with this name will be considered to denote a user's group
     /// membership, where the attribute value(s) should be a comma-separated list of group
     /// names.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub group_attribute_name: crate::Nullable<String>,
     /// idp's entity id
     pub idp_entity_id: String,
@@ -3825,7 +4491,7 @@ pub struct SamlIdentityProviderCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing key pair
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_keypair: crate::Nullable<DerEncodedKeyPair>,
     /// service provider endpoint where the idp should send log out requests
     pub slo_url: String,
@@ -3834,6 +4500,23 @@ pub struct SamlIdentityProviderCreate {
     /// customer's technical contact for saml configuration
     pub technical_contact_email: String,
 }
+
+crate::de::deserialize!(
+    SamlIdentityProviderCreate,
+    ignore,
+    [
+        acs_url required,
+        description required,
+        group_attribute_name optional,
+        idp_entity_id required,
+        idp_metadata_source required,
+        name required,
+        signing_keypair optional,
+        slo_url required,
+        sp_client_id required,
+        technical_contact_email required,
+    ]
+);
 
 impl SamlIdentityProviderCreate {
     /// A value with the required `acs_url`, `description`, `idp_entity_id`,
@@ -3897,7 +4580,7 @@ crate::open_enum::open_enum!(
 );
 
 /// Client view of a ['Silo']
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Silo {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -3919,8 +4602,22 @@ pub struct Silo {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Silo,
+    ignore,
+    [
+        description required,
+        discoverable required,
+        id required,
+        identity_mode required,
+        name required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for a [`Silo`](crate::external_api::views::Silo)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SiloCreate {
     /// If set, this group will be created during Silo creation and granted the "Silo Admin"
     /// role. Identity providers can assert that users belong to this group and those users can
@@ -3929,7 +4626,7 @@ pub struct SiloCreate {
     /// Note that if configuring a SAML based identity provider, group_attribute_name must be
     /// set for users to be considered part of a group. See [`SamlIdentityProviderCreate`] for
     /// more information.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub admin_group_name: crate::Nullable<String>,
     pub description: String,
     pub discoverable: bool,
@@ -3943,6 +4640,18 @@ pub struct SiloCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(
+    SiloCreate,
+    ignore,
+    [
+        admin_group_name optional,
+        description required,
+        discoverable required,
+        identity_mode required,
+        name required,
+    ]
+);
 
 impl SiloCreate {
     /// A value with the required `description`, `discoverable`, `identity_mode`, `name`, and
@@ -4000,14 +4709,16 @@ crate::open_enum::open_enum!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SiloResultsPage {
     /// list of items on this page of results
     pub items: Vec<Silo>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(SiloResultsPage, ignore, [items required, next_page optional]);
 
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4037,11 +4748,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SiloRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<SiloRoleRoleAssignment>,
 }
+
+crate::de::deserialize!(SiloRolePolicy, ignore, [role_assignments required]);
 
 impl SiloRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -4061,13 +4774,23 @@ impl crate::Validate for SiloRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SiloRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
     pub identity_type: IdentityType,
     pub role_name: SiloRole,
 }
+
+crate::de::deserialize!(
+    SiloRoleRoleAssignment,
+    ignore,
+    [
+        identity_id required,
+        identity_type required,
+        role_name required,
+    ]
+);
 
 impl SiloRoleRoleAssignment {
     /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
@@ -4093,7 +4816,7 @@ impl crate::Validate for SiloRoleRoleAssignment {
 }
 
 /// Client view of a [`Sled`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Sled {
     /// Describes properties that should uniquely identify a Gimlet.
     pub baseboard: Baseboard,
@@ -4106,18 +4829,32 @@ pub struct Sled {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Sled,
+    ignore,
+    [
+        baseboard required,
+        id required,
+        service_address required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SledResultsPage {
     /// list of items on this page of results
     pub items: Vec<Sled>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(SledResultsPage, ignore, [items required, next_page optional]);
+
 /// Client view of a Snapshot
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Snapshot {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4146,8 +4883,24 @@ pub struct Snapshot {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Snapshot,
+    ignore,
+    [
+        description required,
+        disk_id required,
+        id required,
+        name required,
+        project_id required,
+        size required,
+        state required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for a [`Snapshot`](crate::external_api::views::Snapshot)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SnapshotCreate {
     pub description: String,
     /// The name of the disk to be snapshotted
@@ -4163,6 +4916,16 @@ pub struct SnapshotCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(
+    SnapshotCreate,
+    ignore,
+    [
+        description required,
+        disk required,
+        name required,
+    ]
+);
 
 impl SnapshotCreate {
     /// A value with the required `description`, `disk`, `name`, and any other field left out.
@@ -4191,14 +4954,23 @@ impl crate::Validate for SnapshotCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SnapshotResultsPage {
     /// list of items on this page of results
     pub items: Vec<Snapshot>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    SnapshotResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `creating`, `ready`, `faulted`, `destroyed`; any other value is kept as
 /// `Unknown`.
@@ -4228,10 +5000,12 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SpoofLoginBody {
     pub username: String,
 }
+
+crate::de::deserialize!(SpoofLoginBody, ignore, [username required]);
 
 impl SpoofLoginBody {
     /// A value with the required `username`, and any other field left out.
@@ -4243,7 +5017,7 @@ impl SpoofLoginBody {
 impl crate::Validate for SpoofLoginBody {}
 
 /// Client view of a [`SshKey`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SshKey {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4264,8 +5038,22 @@ pub struct SshKey {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    SshKey,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        public_key required,
+        silo_user_id required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for an [`SshKey`](crate::external_api::views::SshKey)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SshKeyCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -4278,6 +5066,16 @@ pub struct SshKeyCreate {
     /// SSH public key, e.g., `"ssh-ed25519 AAAAC3NzaC..."`
     pub public_key: String,
 }
+
+crate::de::deserialize!(
+    SshKeyCreate,
+    ignore,
+    [
+        description required,
+        name required,
+        public_key required,
+    ]
+);
 
 impl SshKeyCreate {
     /// A value with the required `description`, `name`, `public_key`, and any other field left
@@ -4304,14 +5102,16 @@ impl crate::Validate for SshKeyCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SshKeyResultsPage {
     /// list of items on this page of results
     pub items: Vec<SshKey>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(SshKeyResultsPage, ignore, [items required, next_page optional]);
 
 /// One of `virtual_disk_space_provisioned`, `cpus_provisioned`, `ram_provisioned`; any
 /// other value is kept as `Unknown`.
@@ -4340,7 +5140,7 @@ crate::open_enum::open_enum!(
 
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SystemUpdate {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -4352,21 +5152,43 @@ pub struct SystemUpdate {
     pub version: String,
 }
 
+crate::de::deserialize!(
+    SystemUpdate,
+    ignore,
+    [
+        id required,
+        time_created required,
+        time_modified required,
+        version required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SystemUpdateResultsPage {
     /// list of items on this page of results
     pub items: Vec<SystemUpdate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    SystemUpdateResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SystemUpdateStart {
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
+
+crate::de::deserialize!(SystemUpdateStart, ignore, [version required]);
 
 impl SystemUpdateStart {
     /// A value with the required `version`, and any other field left out.
@@ -4386,17 +5208,26 @@ impl crate::Validate for SystemUpdateStart {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SystemVersion {
     pub status: UpdateStatus,
     pub version_range: VersionRange,
 }
 
+crate::de::deserialize!(
+    SystemVersion,
+    ignore,
+    [
+        status required,
+        version_range required,
+    ]
+);
+
 /// The schema for a timeseries.
 ///
 /// This includes the name of the timeseries, as well as the datum type of its metric and
 /// the schema for each field.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeseriesSchema {
     pub created: String,
     /// The type of an individual datum of a metric.
@@ -4409,19 +5240,39 @@ pub struct TimeseriesSchema {
     pub timeseries_name: String,
 }
 
+crate::de::deserialize!(
+    TimeseriesSchema,
+    ignore,
+    [
+        created required,
+        datum_type required,
+        field_schema required,
+        timeseries_name required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeseriesSchemaResultsPage {
     /// list of items on this page of results
     pub items: Vec<TimeseriesSchema>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    TimeseriesSchemaResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDeployment {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -4434,15 +5285,36 @@ pub struct UpdateDeployment {
     pub version: String,
 }
 
+crate::de::deserialize!(
+    UpdateDeployment,
+    ignore,
+    [
+        id required,
+        status required,
+        time_created required,
+        time_modified required,
+        version required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDeploymentResultsPage {
     /// list of items on this page of results
     pub items: Vec<UpdateDeployment>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    UpdateDeploymentResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of these, told apart by the `status` property; a value with another `status` is kept
 /// as `Unknown`.
@@ -4477,7 +5349,7 @@ impl<'de> serde::Deserialize<'de> for UpdateStatus {
 
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateableComponent {
     pub component_type: UpdateableComponentType,
     pub device_id: String,
@@ -4494,15 +5366,39 @@ pub struct UpdateableComponent {
     pub version: String,
 }
 
+crate::de::deserialize!(
+    UpdateableComponent,
+    ignore,
+    [
+        component_type required,
+        device_id required,
+        id required,
+        status required,
+        system_version required,
+        time_created required,
+        time_modified required,
+        version required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateableComponentResultsPage {
     /// list of items on this page of results
     pub items: Vec<UpdateableComponent>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    UpdateableComponentResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `bootloader_for_rot`, `bootloader_for_sp`, `bootloader_for_host_proc`,
 /// `hubris_for_psc_rot`, `hubris_for_psc_sp`, `hubris_for_sidecar_rot`,
@@ -4560,7 +5456,7 @@ crate::open_enum::open_enum!(
 );
 
 /// Client view of a [`User`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
     /// Human-readable name that can identify the user
     pub display_name: String,
@@ -4569,8 +5465,18 @@ pub struct User {
     pub silo_id: String,
 }
 
+crate::de::deserialize!(
+    User,
+    ignore,
+    [
+        display_name required,
+        id required,
+        silo_id required,
+    ]
+);
+
 /// Client view of a [`UserBuiltin`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserBuiltin {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4587,18 +5493,39 @@ pub struct UserBuiltin {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    UserBuiltin,
+    ignore,
+    [
+        description required,
+        id required,
+        name required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserBuiltinResultsPage {
     /// list of items on this page of results
     pub items: Vec<UserBuiltin>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    UserBuiltinResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Create-time parameters for a [`User`](crate::external_api::views::User)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserCreate {
     /// username used to log in
     ///
@@ -4608,6 +5535,8 @@ pub struct UserCreate {
     /// password used to log in
     pub password: UserPassword,
 }
+
+crate::de::deserialize!(UserCreate, ignore, [external_id required, password required]);
 
 impl UserCreate {
     /// A value with the required `external_id`, `password`, and any other field left out.
@@ -4700,17 +5629,19 @@ impl crate::Validate for UserPassword {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserResultsPage {
     /// list of items on this page of results
     pub items: Vec<User>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(UserResultsPage, ignore, [items required, next_page optional]);
+
 /// Credentials for local user login
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsernamePasswordCredentials {
     /// Passwords may be subject to additional constraints.
     ///
@@ -4724,6 +5655,15 @@ pub struct UsernamePasswordCredentials {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub username: String,
 }
+
+crate::de::deserialize!(
+    UsernamePasswordCredentials,
+    ignore,
+    [
+        password required,
+        username required,
+    ]
+);
 
 impl UsernamePasswordCredentials {
     /// A value with the required `password`, `username`, and any other field left out.
@@ -4745,7 +5685,7 @@ impl crate::Validate for UsernamePasswordCredentials {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VersionRange {
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub high: String,
@@ -4753,8 +5693,10 @@ pub struct VersionRange {
     pub low: String,
 }
 
+crate::de::deserialize!(VersionRange, ignore, [high required, low required]);
+
 /// Client view of a [`Vpc`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Vpc {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4785,8 +5727,24 @@ pub struct Vpc {
     pub time_modified: String,
 }
 
+crate::de::deserialize!(
+    Vpc,
+    ignore,
+    [
+        description required,
+        dns_name required,
+        id required,
+        ipv6_prefix required,
+        name required,
+        project_id required,
+        system_router_id required,
+        time_created required,
+        time_modified required,
+    ]
+);
+
 /// Create-time parameters for a [`Vpc`](crate::external_api::views::Vpc)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -4804,7 +5762,7 @@ pub struct VpcCreate {
     ///
     /// Pattern:
     /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ipv6_prefix: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -4814,6 +5772,17 @@ pub struct VpcCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(
+    VpcCreate,
+    ignore,
+    [
+        description required,
+        dns_name required,
+        ipv6_prefix optional,
+        name required,
+    ]
+);
 
 impl VpcCreate {
     /// A value with the required `description`, `dns_name`, `name`, and any other field left
@@ -4856,7 +5825,7 @@ impl crate::Validate for VpcCreate {
 }
 
 /// A single rule in a VPC firewall
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcFirewallRule {
     /// whether traffic matching the rule should be allowed or dropped
     pub action: VpcFirewallRuleAction,
@@ -4888,6 +5857,25 @@ pub struct VpcFirewallRule {
     /// the VPC to which this rule belongs
     pub vpc_id: String,
 }
+
+crate::de::deserialize!(
+    VpcFirewallRule,
+    ignore,
+    [
+        action required,
+        description required,
+        direction required,
+        filters required,
+        id required,
+        name required,
+        priority required,
+        status required,
+        targets required,
+        time_created required,
+        time_modified required,
+        vpc_id required,
+    ]
+);
 
 /// One of `allow`, `deny`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4934,22 +5922,32 @@ crate::open_enum::open_enum!(
 /// Filter for a firewall rule. A given packet must match every field that is present for
 /// the rule to apply to it. A packet matches a field if any entry in that field matches the
 /// packet.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VpcFirewallRuleFilter {
     /// If present, the sources (if incoming) or destinations (if outgoing) this rule applies
     /// to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub hosts: crate::Nullable<Vec<VpcFirewallRuleHostFilter>>,
     /// If present, the destination ports this rule applies to.
     ///
     /// Each item: Minimum length: 1 character. Each item: Maximum length: 11 characters. Each
     /// item: Pattern: `^[0-9]{1,5}(-[0-9]{1,5})?$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ports: crate::Nullable<Vec<String>>,
     /// If present, the networking protocols this rule applies to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub protocols: crate::Nullable<Vec<VpcFirewallRuleProtocol>>,
 }
+
+crate::de::deserialize!(
+    VpcFirewallRuleFilter,
+    ignore,
+    [
+        hosts optional,
+        ports optional,
+        protocols optional,
+    ]
+);
 
 impl crate::Validate for VpcFirewallRuleFilter {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -5337,7 +6335,7 @@ impl crate::Validate for VpcFirewallRuleTarget {
 }
 
 /// A single rule in a VPC firewall
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcFirewallRuleUpdate {
     /// whether traffic matching the rule should be allowed or dropped
     pub action: VpcFirewallRuleAction,
@@ -5361,6 +6359,21 @@ pub struct VpcFirewallRuleUpdate {
     /// list of sets of instances that the rule applies to
     pub targets: Vec<VpcFirewallRuleTarget>,
 }
+
+crate::de::deserialize!(
+    VpcFirewallRuleUpdate,
+    ignore,
+    [
+        action required,
+        description required,
+        direction required,
+        filters required,
+        name required,
+        priority required,
+        status required,
+        targets required,
+    ]
+);
 
 impl VpcFirewallRuleUpdate {
     /// A value with the required `action`, `description`, `direction`, `filters`, `name`,
@@ -5408,10 +6421,12 @@ impl crate::Validate for VpcFirewallRuleUpdate {
 
 /// Updateable properties of a `Vpc`'s firewall Note that VpcFirewallRules are implicitly
 /// created along with a Vpc, so there is no explicit creation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcFirewallRuleUpdateParams {
     pub rules: Vec<VpcFirewallRuleUpdate>,
 }
+
+crate::de::deserialize!(VpcFirewallRuleUpdateParams, ignore, [rules required]);
 
 impl VpcFirewallRuleUpdateParams {
     /// A value with the required `rules`, and any other field left out.
@@ -5427,24 +6442,28 @@ impl crate::Validate for VpcFirewallRuleUpdateParams {
 }
 
 /// Collection of a Vpc's firewall rules
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcFirewallRules {
     pub rules: Vec<VpcFirewallRule>,
 }
 
+crate::de::deserialize!(VpcFirewallRules, ignore, [rules required]);
+
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcResultsPage {
     /// list of items on this page of results
     pub items: Vec<Vpc>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(VpcResultsPage, ignore, [items required, next_page optional]);
+
 /// A VPC router defines a series of rules that indicate where traffic should be sent
 /// depending on its destination.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcRouter {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -5464,8 +6483,22 @@ pub struct VpcRouter {
     pub vpc_id: String,
 }
 
+crate::de::deserialize!(
+    VpcRouter,
+    ignore,
+    [
+        description required,
+        id required,
+        kind required,
+        name required,
+        time_created required,
+        time_modified required,
+        vpc_id required,
+    ]
+);
+
 /// Create-time parameters for a [`VpcRouter`](crate::external_api::views::VpcRouter)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcRouterCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -5476,6 +6509,8 @@ pub struct VpcRouterCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(VpcRouterCreate, ignore, [description required, name required]);
 
 impl VpcRouterCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -5518,25 +6553,36 @@ crate::open_enum::open_enum!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcRouterResultsPage {
     /// list of items on this page of results
     pub items: Vec<VpcRouter>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    VpcRouterResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Updateable properties of a [`VpcRouter`](crate::external_api::views::VpcRouter)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VpcRouterUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(VpcRouterUpdate, ignore, [description optional, name optional]);
 
 impl crate::Validate for VpcRouterUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -5554,7 +6600,7 @@ impl crate::Validate for VpcRouterUpdate {
 
 /// A VPC subnet represents a logical grouping for instances that allows network traffic
 /// between them, within a IPv4 subnetwork or optionall an IPv6 subnetwork.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcSubnet {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -5583,8 +6629,23 @@ pub struct VpcSubnet {
     pub vpc_id: String,
 }
 
+crate::de::deserialize!(
+    VpcSubnet,
+    ignore,
+    [
+        description required,
+        id required,
+        ipv4_block required,
+        ipv6_block required,
+        name required,
+        time_created required,
+        time_modified required,
+        vpc_id required,
+    ]
+);
+
 /// Create-time parameters for a [`VpcSubnet`](crate::external_api::views::VpcSubnet)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcSubnetCreate {
     pub description: String,
     /// The IPv4 address range for this subnet.
@@ -5603,7 +6664,7 @@ pub struct VpcSubnetCreate {
     ///
     /// Pattern:
     /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ipv6_block: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -5613,6 +6674,17 @@ pub struct VpcSubnetCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
 }
+
+crate::de::deserialize!(
+    VpcSubnetCreate,
+    ignore,
+    [
+        description required,
+        ipv4_block required,
+        ipv6_block optional,
+        name required,
+    ]
+);
 
 impl VpcSubnetCreate {
     /// A value with the required `description`, `ipv4_block`, `name`, and any other field left
@@ -5654,25 +6726,36 @@ impl crate::Validate for VpcSubnetCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcSubnetResultsPage {
     /// list of items on this page of results
     pub items: Vec<VpcSubnet>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
+crate::de::deserialize!(
+    VpcSubnetResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
+
 /// Updateable properties of a [`VpcSubnet`](crate::external_api::views::VpcSubnet)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VpcSubnetUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(VpcSubnetUpdate, ignore, [description optional, name optional]);
 
 impl crate::Validate for VpcSubnetUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -5689,19 +6772,29 @@ impl crate::Validate for VpcSubnetUpdate {
 }
 
 /// Updateable properties of a [`Vpc`](crate::external_api::views::Vpc)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VpcUpdate {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub dns_name: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
+
+crate::de::deserialize!(
+    VpcUpdate,
+    ignore,
+    [
+        description optional,
+        dns_name optional,
+        name optional,
+    ]
+);
 
 impl crate::Validate for VpcUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

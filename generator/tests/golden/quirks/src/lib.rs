@@ -27,6 +27,10 @@ mod auth;
 mod client;
 
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod de;
+
+#[rustfmt::skip]
 mod error;
 
 #[rustfmt::skip]

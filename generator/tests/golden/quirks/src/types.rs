@@ -11,24 +11,31 @@
 use crate::validation::{self as v, Validate as _};
 
 /// Nested `allOf`s are flattened (Codat).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Account {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    #[serde(
-        rename = "sourceModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(rename = "sourceModifiedDate", skip_serializing_if = "Option::is_none")]
     pub source_modified_date: Option<String>,
     /// An `allOf` of strings with added constraints (Auth0's ConnectionIssuer).
     ///
     /// Minimum length: 8 characters. Pattern: `^https:\/\/.*`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
 }
+
+crate::de::deserialize!(
+    Account,
+    ignore,
+    [
+        id optional,
+        modified_date = "modifiedDate" optional,
+        source_modified_date = "sourceModifiedDate" optional,
+        issuer optional,
+    ]
+);
 
 impl crate::Validate for Account {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -45,56 +52,71 @@ impl crate::Validate for Account {
 }
 
 /// A property that is an `allOf` of the enclosing schema's own base (Box).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Folder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<FolderParent>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(Folder, ignore, [id optional, name optional, parent optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FolderMini {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(FolderMini, ignore, [id optional, name optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FolderParent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(FolderParent, ignore, [id optional, name optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetBotResponse {
     /// Pattern: `^B[A-Z0-9]{8,}$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(GetBotResponse, ignore, [id optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ModifiedDates {
-    #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    #[serde(
-        rename = "sourceModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(rename = "sourceModifiedDate", skip_serializing_if = "Option::is_none")]
     pub source_modified_date: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    ModifiedDates,
+    ignore,
+    [
+        modified_date = "modifiedDate" optional,
+        source_modified_date = "sourceModifiedDate" optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Settings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
+crate::de::deserialize!(Settings, ignore, [display_name optional]);
 
 /// The error answers of `GET /search/{segment_0}` ([`crate::Client::search`]), one variant
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw

@@ -11,52 +11,75 @@
 use crate::validation::{self as v, Validate as _};
 
 /// A `$ref` into the schema's own `definitions` (Codat).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccountBalance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<Amounts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<Entry>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(AccountBalance, ignore, [balance optional, history optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Amounts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(Amounts, ignore, [current optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Entry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(Entry, ignore, [at optional]);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Record {
     /// Items: unique.
     pub ids: Vec<i64>,
     /// Pattern: `^(?!-)[a-z-]+$`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub point: Option<Vec<serde_json::Value>>,
     /// Items: unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<RecordSource>,
     /// A multiple of 3. Minimum: -9223372036854776000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+crate::de::deserialize!(
+    Record,
+    ignore,
+    [
+        ids required,
+        name optional,
+        labels optional,
+        point optional,
+        scopes optional,
+        tags optional,
+        source optional,
+        code optional,
+        payload optional,
+        kind optional,
+    ]
+);
 
 impl Record {
     /// A value with the required `ids`, and any other field left out.
@@ -138,13 +161,15 @@ impl crate::Validate for RecordSource {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RecordSource1 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<RecordSource1Object>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
+
+crate::de::deserialize!(RecordSource1, ignore, [object optional, number optional]);
 
 impl crate::Validate for RecordSource1 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -164,11 +189,13 @@ pub enum RecordSource1Object {
 
 crate::open_enum::open_enum!(RecordSource1Object, Unknown, [Card = "card"]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RecordSource2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<RecordSource2Object>,
 }
+
+crate::de::deserialize!(RecordSource2, ignore, [object optional]);
 
 impl crate::Validate for RecordSource2 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

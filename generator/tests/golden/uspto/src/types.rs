@@ -10,39 +10,44 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DataSetList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apis: Option<Vec<DataSetListApisItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(DataSetList, ignore, [total optional, apis optional]);
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DataSetListApisItem {
     /// To be used as a dataset parameter value
-    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// To be used as a version parameter value
-    #[serde(
-        rename = "apiVersionNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(rename = "apiVersionNumber", skip_serializing_if = "Option::is_none")]
     pub api_version_number: Option<String>,
     /// The URL describing the dataset's fields
-    #[serde(rename = "apiUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// A URL to the API console for each API
-    #[serde(
-        rename = "apiDocumentationUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(rename = "apiDocumentationUrl", skip_serializing_if = "Option::is_none")]
     pub api_documentation_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::de::deserialize!(
+    DataSetListApisItem,
+    ignore,
+    [
+        api_key = "apiKey" optional,
+        api_version_number = "apiVersionNumber" optional,
+        api_url = "apiUrl" optional,
+        api_documentation_url = "apiDocumentationUrl" optional,
+    ]
+);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PerformSearchForm {
     /// Uses Lucene Query Syntax in the format of propertyName:value, propertyName:[num1 TO
     /// num2] and date range format: propertyName:[yyyyMMdd TO yyyyMMdd]. In the response please
@@ -54,16 +59,26 @@ pub struct PerformSearchForm {
     /// Starting record number. Default value is 0.
     ///
     /// Server default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Specify number of rows to be returned. If you run the search with default values, in the
     /// response you will see 'numFound' attribute which will tell the number of records
     /// available in the dataset.
     ///
     /// Server default: `100`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
 }
+
+crate::de::deserialize!(
+    PerformSearchForm,
+    ignore,
+    [
+        criteria required,
+        start optional,
+        rows optional,
+    ]
+);
 
 impl PerformSearchForm {
     /// A value with the required `criteria`, and any other field left out.
