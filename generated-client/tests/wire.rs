@@ -386,10 +386,9 @@ fn struct_reading_errors_name_the_field_as_serde_derive_does() {
     assert_eq!(from_slice, from_reader);
     assert_eq!(from_slice, from_value);
 
-    let error = serde_json::from_str::<UpdateResourceServerRequestContent>(
-        r#"{"name":"x","name":"y"}"#,
-    )
-    .unwrap_err();
+    let error =
+        serde_json::from_str::<UpdateResourceServerRequestContent>(r#"{"name":"x","name":"y"}"#)
+            .unwrap_err();
     assert_eq!(
         error.to_string(),
         "duplicate field `name` at line 1 column 18"
