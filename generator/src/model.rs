@@ -14,8 +14,10 @@ use crate::names::{camel, snake, Scope};
 use crate::{Diagnostic, Errors};
 
 mod collection;
+mod features;
 
 pub use collection::{Collection, ErrorField, IntParam, ListAnswer};
+pub use features::{tag_features, Feature, Gate, TagFeatures, UNUSED_TYPES};
 
 /// Everything the emitter needs to write a client.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +40,9 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The collections the paths show, in the order of their create operations.
     pub collections: Vec<Collection>,
+    /// The Cargo feature of each tag, and what each compiles, when the crate has them
+    /// ([`crate::Config::tag_features`]; set by [`crate::generate`], not by [`lower`]).
+    pub features: Option<TagFeatures>,
 }
 
 /// An OAuth2 client-credentials flow.
@@ -350,6 +355,8 @@ pub struct Operation {
     pub params_struct: Option<String>,
     /// The names of the method's own local variables, chosen after its parameters'.
     pub locals: Locals,
+    /// `tags`, as the document spells them.
+    pub tags: Vec<String>,
 }
 
 /// The local variables of a generated method, named so that no parameter of the spec is
@@ -621,6 +628,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         types: lowerer.types.into_values().collect(),
         operations,
         collections: Vec::new(),
+        features: None,
     };
     let model = Model {
         collections: collection::collections(document, &model),
@@ -2248,6 +2256,7 @@ impl Lowerer<'_> {
             paging,
             params_struct,
             locals,
+            tags: op.tags.clone(),
         })
     }
 

@@ -31,7 +31,11 @@ pub(super) fn client_part(
 ) -> TokenStream {
     let operations = model.operations[range.clone()]
         .iter()
-        .map(|op| operation(op, &quote!(crate::types::), checked));
+        .zip(range.clone())
+        .map(|(op, index)| {
+            let cfg = super::features::operation(model, index);
+            operation(op, &quote!(crate::types::), checked, &cfg)
+        });
     if range.start != 0 {
         return quote! {
             impl Client {
@@ -181,6 +185,11 @@ pub(super) fn client_part(
         }
         None => quote!(),
     };
+    // With tag features, the operations that use these may all be left out.
+    let lenient = model
+        .features
+        .is_some()
+        .then(|| quote!(#[allow(unused_imports)]));
     let template_doc = if template.is_empty() {
         "The spec declares no server: set [`ClientBuilder::base_url`].".to_owned()
     } else {
@@ -195,7 +204,9 @@ pub(super) fn client_part(
 
         use std::time::Duration;
 
+        #lenient
         use crate::retry::Idempotent;
+        #lenient
         use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
         #[allow(unused_imports)]
         use crate::validation::{self as v, Validate as _};
@@ -538,7 +549,12 @@ fn to_text(shape: &Shape) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) -> TokenStream {
+fn operation(
+    op: &Operation,
+    types: &TokenStream,
+    checked: &BTreeSet<String>,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(&op.ident);
     let label = format!("{} {}", op.method, op.path);
     let mut text = String::new();
@@ -807,10 +823,14 @@ fn operation(op: &Operation, types: &TokenStream, checked: &BTreeSet<String>) ->
             Ok(crate::ResponseValue::new(body, answer))
         },
     };
-    let pages = op.paging.as_ref().map(|paging| pages(op, paging, types));
+    let pages = op
+        .paging
+        .as_ref()
+        .map(|paging| pages(op, paging, types, cfg));
     quote! {
         #doc
         #example
+        #cfg
         #deprecated
         pub async fn #name(&self, #( #args ),*) -> Result<crate::ResponseValue<#ok>, Error<#err>> {
             const OPERATION: &str = #label;
@@ -918,7 +938,7 @@ fn example(op: &Operation) -> TokenStream {
 
 /// `<operation>_pages`: the same arguments, the parameters struct by value, and a [`Pages`] that
 /// walks the pages from the struct's page number (or the first page) on.
-fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
+fn pages(op: &Operation, paging: &Paging, types: &TokenStream, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.ident);
     let pages_name = ident(&format!("{}_pages", op.ident));
     let lifetime = quote!('a);
@@ -976,6 +996,7 @@ fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
+        #cfg
         #deprecated
         pub fn #pages_name<'a>(&'a self, #( #args ),*) -> crate::Pages<'a, #item, Error<#types #err>> {
             crate::Pages::new(#start, Box::new(move |#page_local| {

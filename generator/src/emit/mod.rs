@@ -3,6 +3,7 @@
 
 mod client;
 mod fake;
+mod features;
 mod mock;
 mod params;
 mod types;
@@ -619,8 +620,11 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
          tracing = \"0.1\"\n\
          wiremock = { version = \"0.6\", optional = true }\n\
          \n\
-         [features]\n\
-         # Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
+         [features]\n",
+    );
+    toml.push_str(&features::cargo_features(model));
+    toml.push_str(
+        "# Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
          middleware = [\"dep:reqwest-middleware\"]\n\
          # A typed mock server of the API, for testing code that calls the client (`mock`).\n\
          mock = [\"dep:wiremock\"]\n\
@@ -648,9 +652,15 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
+    // With tag features, which support code is called depends on the features too.
+    let lenient = model
+        .features
+        .is_some()
+        .then(|| quote!(#[allow(dead_code)]));
     let pattern = pattern_engine(model).is_some().then(|| {
         quote! {
             #[rustfmt::skip]
+            #lenient
             mod pattern;
         }
     });
@@ -679,6 +689,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         ". Optional fields that may also be `null` are [`Nullable`], so a request can leave a field \
          out or clear it.",
     );
+    if let Some(features) = &model.features {
+        text.push_str(&features::crate_doc(features));
+    }
     let doc = inner_doc(&text);
     quote! {
         #doc
@@ -693,14 +706,17 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod auth;
         #[rustfmt::skip]
+        #lenient
         mod client;
         #[rustfmt::skip]
+        #lenient
         mod error;
         // Support code: which helpers a client calls depends on its spec.
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod http;
         #[rustfmt::skip]
+        #lenient
         mod nullable;
         #[rustfmt::skip]
         #[allow(dead_code)]
@@ -709,8 +725,10 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod pages;
         #[rustfmt::skip]
+        #lenient
         mod retry;
         #[rustfmt::skip]
+        #lenient
         mod secret;
         #[rustfmt::skip]
         pub mod types;
@@ -725,6 +743,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod fake;
         #[cfg(feature = "mock")]
         #[rustfmt::skip]
+        #lenient
         mod mock_server;
         #[cfg(feature = "mock")]
         #[rustfmt::skip]

@@ -7,8 +7,8 @@ use quote::quote;
 
 use super::doc;
 use crate::model::{
-    Body, Bounds, Encoding, Enum, Field, FloatType, IntType, Model, Operation, Presence, Shape,
-    StatusMatch, Struct, Success, TypeDef, Union, Variant,
+    Body, Bounds, Encoding, Enum, Field, FloatType, Gate, IntType, Model, Operation, Presence,
+    Shape, StatusMatch, Struct, Success, TypeDef, Union, Variant,
 };
 use crate::names::Scope;
 
@@ -133,11 +133,14 @@ fn reachable<'m>(model: &'m Model, mut stack: Vec<&'m Shape>) -> BTreeSet<String
 /// range starts the list and the operations' error types after them when it ends it. The parts of
 /// a split file, printed item by item, concatenate to the whole file's text.
 pub(super) fn types_part(model: &Model, sets: &Sets, range: std::ops::Range<usize>) -> TokenStream {
-    let items = model.types[range.clone()].iter().map(|t| match t {
-        TypeDef::Struct(s) if sets.inlined.contains(&s.name) => quote!(),
-        TypeDef::Struct(s) => struct_def(s, sets),
-        TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), sets),
+    let items = model.types[range.clone()].iter().map(|t| {
+        let cfg = super::features::named(model, t.name());
+        match t {
+            TypeDef::Struct(s) if sets.inlined.contains(&s.name) => quote!(),
+            TypeDef::Struct(s) => struct_def(s, sets, &cfg),
+            TypeDef::Enum(e) => enum_def(e, &cfg),
+            TypeDef::Union(u) => union_def(u, model, in_params(model, &u.name), sets, &cfg),
+        }
     });
     let head = (range.start == 0).then(|| {
         quote! {
@@ -346,7 +349,7 @@ fn serde_attr(field: &Field, serialized: bool) -> Option<TokenStream> {
     (rename.is_some() || default.is_some()).then(|| quote!(#[serde(#rename #default #skip)]))
 }
 
-fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
+fn struct_def(s: &Struct, sets: &Sets, cfg: &TokenStream) -> TokenStream {
     let (checked, request) = (&sets.checked, sets.requests.contains(&s.name));
     let name = ident(&s.name);
     let doc = s.doc.as_deref().map(doc);
@@ -404,9 +407,10 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
     let validate = if !request {
         quote!()
     } else if checks.is_empty() {
-        quote!(impl crate::Validate for #name {})
+        quote!(#cfg impl crate::Validate for #name {})
     } else {
         quote! {
+            #cfg
             #deprecated_allow
             impl crate::Validate for #name {
                 fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -448,6 +452,7 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
             "A value with the required {listing}, and any other field left out."
         ));
         quote! {
+            #cfg
             #deprecated_allow
             impl #name {
                 #text
@@ -459,6 +464,7 @@ fn struct_def(s: &Struct, sets: &Sets) -> TokenStream {
     });
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #strict
         pub struct #name {
@@ -707,7 +713,7 @@ fn option(value: Option<u64>) -> TokenStream {
     }
 }
 
-fn enum_def(e: &Enum) -> TokenStream {
+fn enum_def(e: &Enum, cfg: &TokenStream) -> TokenStream {
     let name = ident(&e.name);
     let values: Vec<&str> = e.variants.iter().map(|(_, wire)| wire.as_str()).collect();
     let listing = values
@@ -735,6 +741,7 @@ fn enum_def(e: &Enum) -> TokenStream {
     );
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -742,6 +749,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             #other(String),
         }
 
+        #cfg
         crate::open_enum::open_enum!(#name, #other, [#( #variants = #values ),*]);
     }
 }
@@ -759,7 +767,13 @@ fn in_params(model: &Model, name: &str) -> bool {
         })
 }
 
-fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStream {
+fn union_def(
+    u: &Union,
+    model: &Model,
+    display: bool,
+    sets: &Sets,
+    cfg: &TokenStream,
+) -> TokenStream {
     let checked = &sets.checked;
     let name = ident(&u.name);
     let here = quote!();
@@ -860,17 +874,17 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
             )
         }
     });
-    let display = display.then(|| union_display(u, &members, model));
+    let display = display.then(|| union_display(u, &members, model, cfg));
     let checks: Vec<(TokenStream, bool)> = checks.collect();
     let validate = sets
         .requests
         .contains(&u.name)
-        .then(|| union_validate(u, checks, deprecated_allow.clone()));
+        .then(|| union_validate(u, checks, deprecated_allow.clone(), cfg));
     let (derive, deserialize) = match &u.discriminator {
         None => (quote!(serde::Deserialize,), quote!()),
         Some(property) if u.writes_tag() => (
             quote!(),
-            tag_writing_deserialize(u, property, &members, deprecated_allow),
+            tag_writing_deserialize(u, property, &members, deprecated_allow, cfg),
         ),
         Some(property) => {
             let arms = u.variants.iter().map(|v| {
@@ -883,6 +897,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
                 }
             });
             let deserialize = quote! {
+                #cfg
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
@@ -908,6 +923,7 @@ fn union_def(u: &Union, model: &Model, display: bool, sets: &Sets) -> TokenStrea
     };
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
         #form
         pub enum #name {
@@ -955,6 +971,7 @@ fn tag_writing_deserialize(
     property: &str,
     members: &[(&Variant, Option<&Struct>)],
     deprecated_allow: Option<TokenStream>,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
@@ -985,6 +1002,7 @@ fn tag_writing_deserialize(
         }
     });
     quote! {
+        #cfg
         #deprecated_allow
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -998,7 +1016,12 @@ fn tag_writing_deserialize(
     }
 }
 
-fn union_display(u: &Union, members: &[(&Variant, Option<&Struct>)], model: &Model) -> TokenStream {
+fn union_display(
+    u: &Union,
+    members: &[(&Variant, Option<&Struct>)],
+    model: &Model,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
     // Text for a query or path parameter: scalars as themselves, anything else as JSON.
@@ -1026,6 +1049,7 @@ fn union_display(u: &Union, members: &[(&Variant, Option<&Struct>)], model: &Mod
     });
     quote! {
         /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
@@ -1043,14 +1067,16 @@ fn union_validate(
     u: &Union,
     checks: Vec<(TokenStream, bool)>,
     deprecated_allow: Option<TokenStream>,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
     if !checks.iter().any(|(_, checks)| *checks) {
-        return quote!(impl crate::Validate for #name {});
+        return quote!(#cfg impl crate::Validate for #name {});
     }
     let checks = checks.into_iter().map(|(arm, _)| arm);
     quote! {
+        #cfg
         #deprecated_allow
         impl crate::Validate for #name {
             fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -1080,28 +1106,48 @@ fn error_defs(model: &Model) -> TokenStream {
         sharing[index] += 1;
         owner.push(index);
     }
-    let defs = model.operations.iter().zip(owner).map(|(op, index)| {
-        let shared = first[index];
-        if std::ptr::eq(shared, op) {
-            return error_def(op, sharing[index] - 1);
-        }
-        let (name, shared_name) = (ident(&op.error_name), ident(&shared.error_name));
-        let text = format!(
-            "The error answers of `{} {}` ([`crate::Client::{}`]): the same as [`{}`]'s.",
-            op.method, op.path, op.ident, shared.error_name
-        );
-        let doc = doc(&text);
-        quote! {
-            #doc
-            pub type #name = #shared_name;
-        }
-    });
+    // A shared enum is compiled with any operation that uses it; an alias with its operation.
+    let mut gates: Vec<Option<Gate>> = vec![None; first.len()];
+    for (i, index) in owner.iter().enumerate() {
+        let gate = super::features::operation_gate(model, i);
+        gates[*index] = Some(match &gates[*index] {
+            Some(before) => before.or(&gate),
+            None => gate,
+        });
+    }
+    let defs = model
+        .operations
+        .iter()
+        .zip(owner)
+        .enumerate()
+        .map(|(i, (op, index))| {
+            let shared = first[index];
+            if std::ptr::eq(shared, op) {
+                let gate = gates[index]
+                    .as_ref()
+                    .expect("the enum's own operation shares it");
+                let cfg = super::features::attr(model, gate);
+                return error_def(op, sharing[index] - 1, &cfg);
+            }
+            let cfg = super::features::operation(model, i);
+            let (name, shared_name) = (ident(&op.error_name), ident(&shared.error_name));
+            let text = format!(
+                "The error answers of `{} {}` ([`crate::Client::{}`]): the same as [`{}`]'s.",
+                op.method, op.path, op.ident, shared.error_name
+            );
+            let doc = doc(&text);
+            quote! {
+                #doc
+                #cfg
+                pub type #name = #shared_name;
+            }
+        });
     quote!(#( #defs )*)
 }
 
 /// The error answers of one operation (and of `others` more that declare the same): a variant
 /// per declared status, and `Other` unless the spec declares a `default` answer.
-fn error_def(op: &Operation, others: usize) -> TokenStream {
+fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.error_name);
     let here = quote!();
     let mut variants = Vec::new();
@@ -1184,11 +1230,13 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
     let doc = doc(&text);
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
         }
 
+        #cfg
         impl crate::http::ErrorBody for #name {
             #from_answer
         }

@@ -1,0 +1,166 @@
+//! The tag features in the output ([`crate::model::TagFeatures`]): their `[features]` lines in
+//! `Cargo.toml`, and the `#[cfg(...)]` put on each item an operation or a named type brings.
+//! Without tag features ([`Model::features`] is `None`) every function here gives nothing, so
+//! the output is what it was without them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Gate, Model, TagFeatures};
+
+/// The `cfg` predicate of `gate`, or `None` when the item is compiled whatever the features:
+/// [`Gate::Always`], or every tag's feature ([`TagFeatures::is_every`]).
+fn predicate(features: &TagFeatures, gate: &Gate) -> Option<TokenStream> {
+    match gate {
+        Gate::Always => None,
+        _ if features.is_every(gate) => None,
+        Gate::Any(list) => {
+            let names: Vec<&str> = list
+                .iter()
+                .map(|i| features.features[*i].name.as_str())
+                .collect();
+            Some(match names.as_slice() {
+                [one] => quote!(feature = #one),
+                _ => quote!(any( #( feature = #names ),* )),
+            })
+        }
+    }
+}
+
+/// `#[cfg(...)]` for an item compiled by `gate`; nothing when it always is.
+pub(super) fn attr(model: &Model, gate: &Gate) -> TokenStream {
+    let Some(features) = &model.features else {
+        return TokenStream::new();
+    };
+    match predicate(features, gate) {
+        Some(predicate) => quote!(#[cfg(#predicate)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The gate of the operation at `index` of [`Model::operations`].
+pub(super) fn operation_gate(model: &Model, index: usize) -> Gate {
+    match &model.features {
+        Some(features) => features.operation(index).clone(),
+        None => Gate::Always,
+    }
+}
+
+/// `#[cfg(...)]` for an item of the operation at `index`.
+pub(super) fn operation(model: &Model, index: usize) -> TokenStream {
+    attr(model, &operation_gate(model, index))
+}
+
+/// `#[cfg(...)]` for an item of the named type `name`.
+pub(super) fn named(model: &Model, name: &str) -> TokenStream {
+    match &model.features {
+        Some(features) => attr(model, features.named(name)),
+        None => TokenStream::new(),
+    }
+}
+
+/// The `cfg` predicate of an item that needs every one of `gates` (a collection of the fake
+/// needs each of its operations), or `None` when it is always compiled.
+fn every(model: &Model, gates: &[Gate]) -> Option<TokenStream> {
+    let features = model.features.as_ref()?;
+    let mut predicates: Vec<String> = Vec::new();
+    let mut tokens: Vec<TokenStream> = Vec::new();
+    for gate in gates {
+        if let Some(predicate) = predicate(features, gate) {
+            let text = predicate.to_string();
+            if !predicates.contains(&text) {
+                predicates.push(text);
+                tokens.push(predicate);
+            }
+        }
+    }
+    match tokens.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        _ => Some(quote!(all( #( #tokens ),* ))),
+    }
+}
+
+/// `#[cfg(...)]` for an item that needs every one of `gates`.
+pub(super) fn attr_every(model: &Model, gates: &[Gate]) -> TokenStream {
+    match every(model, gates) {
+        Some(predicate) => quote!(#[cfg(#predicate)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// A `usize` expression: how many of the items that need every one of each of `before`'s gates
+/// are compiled (the index of the next in a list that holds only those): a literal without
+/// tag features.
+pub(super) fn count_compiled(model: &Model, before: &[Vec<Gate>]) -> TokenStream {
+    let mut always = 0usize;
+    let mut maybe = Vec::new();
+    for gates in before {
+        match every(model, gates) {
+            Some(predicate) => maybe.push(quote!(cfg!(#predicate) as usize)),
+            None => always += 1,
+        }
+    }
+    let always = proc_macro2::Literal::usize_unsuffixed(always);
+    quote!(#always #( + #maybe )*)
+}
+
+/// Whether the item of `gate` is compiled by the `default` feature (doc examples are compiled
+/// with the default features).
+pub(super) fn on_by_default(model: &Model, gate: &Gate) -> bool {
+    match (&model.features, gate) {
+        (None, _) | (_, Gate::Always) => true,
+        (Some(features), Gate::Any(list)) => list.iter().any(|i| features.default.contains(i)),
+    }
+}
+
+/// The lines of `Cargo.toml`'s `[features]` table for the tags: `default` first, then one
+/// feature per tag. Empty without tag features.
+pub(super) fn cargo_features(model: &Model) -> String {
+    let Some(features) = &model.features else {
+        return String::new();
+    };
+    let mut toml = String::from(
+        "# The operations of each tag, and the types they use, are compiled only with its feature.\n",
+    );
+    toml.push_str("default = [");
+    if !features.default.is_empty() {
+        toml.push('\n');
+        for index in &features.default {
+            toml.push_str(&format!("    {:?},\n", features.features[*index].name));
+        }
+    }
+    toml.push_str("]\n");
+    for feature in &features.features {
+        let what = match (&feature.tag, feature.count) {
+            (Some(tag), 1) => format!("Tag {tag:?} (1 operation)."),
+            (Some(tag), n) => format!("Tag {tag:?} ({n} operations)."),
+            (None, n) => format!("The {n} types no operation uses, and what they hold."),
+        };
+        toml.push_str(&format!("# {what}\n{} = []\n", feature.name));
+    }
+    toml
+}
+
+/// The crate doc's paragraph on the tag features.
+pub(super) fn crate_doc(features: &TagFeatures) -> String {
+    let on = match features.default.len() {
+        n if n == features.features.len() => "`default` turns them all on".to_owned(),
+        0 => "`default` turns none on".to_owned(),
+        _ => {
+            let names: Vec<String> = features
+                .default
+                .iter()
+                .map(|i| format!("`{}`", features.features[*i].name))
+                .collect();
+            format!("`default` turns on {}", names.join(", "))
+        }
+    };
+    format!(
+        "\n\nEach tag of the API is a Cargo feature (`Cargo.toml` lists them; {on}): the methods \
+         of a tag's operations, and the types they use, are compiled only with its feature. \
+         Operations without a tag, and the types they use, are always compiled; the types no \
+         operation uses come with the `{}` feature.",
+        crate::model::UNUSED_TYPES
+    )
+}
