@@ -4,7 +4,7 @@
 //! the output is what it was without them.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use crate::model::{Gate, Model, TagFeatures};
 
@@ -63,9 +63,18 @@ pub(super) fn named(model: &Model, name: &str) -> TokenStream {
 /// needs each of its operations), or `None` when it is always compiled.
 fn every(model: &Model, gates: &[Gate]) -> Option<TokenStream> {
     let features = model.features.as_ref()?;
+    // A gate that holds every feature of another is implied by it: `all(any(a, b), a)` is `a`.
+    let implied = |gate: &Gate| {
+        gates.iter().any(|other| match (gate, other) {
+            (Gate::Any(wide), Gate::Any(narrow)) => {
+                narrow.len() < wide.len() && narrow.iter().all(|f| wide.contains(f))
+            }
+            _ => false,
+        })
+    };
     let mut predicates: Vec<String> = Vec::new();
     let mut tokens: Vec<TokenStream> = Vec::new();
-    for gate in gates {
+    for gate in gates.iter().filter(|gate| !implied(gate)) {
         if let Some(predicate) = predicate(features, gate) {
             let text = predicate.to_string();
             if !predicates.contains(&text) {
@@ -94,15 +103,35 @@ pub(super) fn attr_every(model: &Model, gates: &[Gate]) -> TokenStream {
 /// tag features.
 pub(super) fn count_compiled(model: &Model, before: &[Vec<Gate>]) -> TokenStream {
     let mut always = 0usize;
-    let mut maybe = Vec::new();
+    // Each predicate once, with how many items have it, in order of first appearance.
+    let mut maybe: Vec<(String, TokenStream, usize)> = Vec::new();
     for gates in before {
         match every(model, gates) {
-            Some(predicate) => maybe.push(quote!(cfg!(#predicate) as usize)),
+            Some(predicate) => {
+                let text = predicate.to_string();
+                match maybe.iter_mut().find(|(t, _, _)| *t == text) {
+                    Some((_, _, count)) => *count += 1,
+                    None => maybe.push((text, predicate, 1)),
+                }
+            }
             None => always += 1,
         }
     }
-    let always = proc_macro2::Literal::usize_unsuffixed(always);
-    quote!(#always #( + #maybe )*)
+    let terms = maybe.into_iter().map(|(_, predicate, count)| match count {
+        1 => quote!(cfg!(#predicate) as usize),
+        n => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            quote!(#n * cfg!(#predicate) as usize)
+        }
+    });
+    let mut terms: Vec<TokenStream> = terms.collect();
+    if always > 0 || terms.is_empty() {
+        terms.insert(
+            0,
+            proc_macro2::Literal::usize_unsuffixed(always).into_token_stream(),
+        );
+    }
+    quote!(#( #terms )+*)
 }
 
 /// Whether the item of `gate` is compiled by the `default` feature (doc examples are compiled
