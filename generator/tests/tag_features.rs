@@ -23,7 +23,7 @@ fn tagged(default: DefaultFeatures) -> Output {
 /// The `#[cfg(...)]` attribute of the item whose line (trimmed) starts with `item`, in `file` of
 /// `output`: `None` when the item has none. Panics when there is no such item.
 fn cfg_of(output: &Output, file: &str, item: &str) -> Option<String> {
-    let text = &output.files[file];
+    let text = one_line_cfgs(&output.files[file]);
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
         .iter()
@@ -36,6 +36,30 @@ fn cfg_of(output: &Output, file: &str, item: &str) -> Option<String> {
         .take_while(|line| line.starts_with("#[") || line.starts_with("///"))
         .find(|line| line.starts_with("#[cfg("))
         .map(|line| line.to_string())
+}
+
+/// `text` with each `#[cfg(...)]` that `prettyplease` broke over several lines on one line, as
+/// it prints a short one.
+fn one_line_cfgs(text: &str) -> String {
+    let mut out = String::new();
+    let mut open: Option<(String, String)> = None;
+    for line in text.lines() {
+        if let Some((indent, attr)) = &mut open {
+            attr.push_str(line.trim());
+            if line.trim() == ")]" {
+                let attr = attr.replace(", ", ",").replace(',', ", ");
+                out.push_str(&format!("{indent}{attr}\n"));
+                open = None;
+            }
+        } else if line.trim() == "#[cfg(" {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            open = Some((indent.to_owned(), "#[cfg(".to_owned()));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn cfg(predicate: &str) -> Option<String> {
@@ -150,9 +174,12 @@ fn types_are_compiled_with_the_features_of_the_operations_that_reach_them() {
         cfg("feature = \"pet-stores-2\"")
     );
     assert_eq!(types("pub enum Mock {"), cfg("feature = \"mock-2\""));
-    // Every tag reaches `Owner` and the error body: no attribute.
-    assert_eq!(types("pub struct Owner {"), None);
-    assert_eq!(types("pub struct Problem {"), None);
+    // Every tag reaches `Owner` and the error body: still compiled only with a tag's feature.
+    let every = cfg(
+        "any(feature = \"mock-2\", feature = \"pet-stores\", feature = \"pet-stores-2\", feature = \"pets\")",
+    );
+    assert_eq!(types("pub struct Owner {"), every);
+    assert_eq!(types("pub struct Problem {"), every);
     // An untagged operation's types are always compiled, even when an unused type holds them.
     assert_eq!(types("pub struct Health {"), None);
     assert_eq!(types("pub enum Status {"), None);
@@ -172,7 +199,10 @@ fn shared_error_enums_are_compiled_with_any_operation_that_uses_them() {
     let output = tagged(DefaultFeatures::All);
     let types = |item: &str| cfg_of(&output, "src/types.rs", item);
     // Every tag declares the same 404: the enum named for the first is shared by all.
-    assert_eq!(types("pub enum ListPetsError {"), None);
+    assert_eq!(
+        types("pub enum ListPetsError {"),
+        cfg("any(feature = \"mock-2\", feature = \"pet-stores\", feature = \"pet-stores-2\", feature = \"pets\")")
+    );
     assert_eq!(
         types("pub type CreatePetError = ListPetsError;"),
         cfg("any(feature = \"pet-stores\", feature = \"pets\")")

@@ -8,12 +8,11 @@ use quote::{quote, ToTokens};
 
 use crate::model::{Gate, Model, TagFeatures};
 
-/// The `cfg` predicate of `gate`, or `None` when the item is compiled whatever the features:
-/// [`Gate::Always`], or every tag's feature ([`TagFeatures::is_every`]).
+/// The `cfg` predicate of `gate`, or `None` when the item is compiled whatever the features
+/// ([`Gate::Always`]).
 fn predicate(features: &TagFeatures, gate: &Gate) -> Option<TokenStream> {
     match gate {
         Gate::Always => None,
-        _ if features.is_every(gate) => None,
         Gate::Any(list) => {
             let names: Vec<&str> = list
                 .iter()

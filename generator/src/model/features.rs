@@ -12,9 +12,6 @@
 //!   spec's API), and everything they hold, are compiled with a feature of their own,
 //!   [`UNUSED_TYPES`] (on by `default` when every tag's feature is): compiling them always would
 //!   make a crate of one tag of a large document several times slower to check.
-//! - What every tag's feature uses is compiled without an attribute ([`TagFeatures::is_every`]):
-//!   only a crate with no tag feature on compiles more than it needs, and the attribute would
-//!   name them all.
 //!
 //! A type's gate holds the gate of every type it refers to (reachability only grows along a
 //! reference), so no compiled item names one that is not compiled.
@@ -96,19 +93,6 @@ impl TagFeatures {
     /// The gate of the named type `name`.
     pub fn named(&self, name: &str) -> &Gate {
         self.types.get(name).unwrap_or(&Gate::Always)
-    }
-
-    /// Whether `gate` names every tag's feature: compiled with any of them, so the crate
-    /// compiles it without an attribute (what it holds is used by every tag too).
-    pub fn is_every(&self, gate: &Gate) -> bool {
-        let is_tag = |i: &usize| self.features[*i].tag.is_some();
-        match gate {
-            Gate::Always => true,
-            Gate::Any(list) => {
-                let tags = (0..self.features.len()).filter(is_tag).count();
-                tags > 0 && list.iter().filter(|i| is_tag(i)).count() == tags
-            }
-        }
     }
 }
 

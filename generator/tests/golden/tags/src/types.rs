@@ -122,6 +122,14 @@ pub struct Orphan {
     pub leaf: Option<Leaf>,
 }
 
+#[cfg(
+    any(
+        feature = "mock-2",
+        feature = "pet-stores",
+        feature = "pet-stores-2",
+        feature = "pets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Owner {
     /// Pattern: `^[A-Z]`.
@@ -129,6 +137,14 @@ pub struct Owner {
     pub name: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "mock-2",
+        feature = "pet-stores",
+        feature = "pet-stores-2",
+        feature = "pets"
+    )
+)]
 impl crate::Validate for Owner {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
         if let Some(value) = &self.name {
@@ -174,6 +190,14 @@ impl crate::Validate for Pet {
     }
 }
 
+#[cfg(
+    any(
+        feature = "mock-2",
+        feature = "pet-stores",
+        feature = "pet-stores-2",
+        feature = "pets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +234,14 @@ pub struct Store {
 /// always in [`crate::ApiError::raw`].
 ///
 /// 5 other operations declare the same answers: their error types are aliases of this one.
+#[cfg(
+    any(
+        feature = "mock-2",
+        feature = "pet-stores",
+        feature = "pet-stores-2",
+        feature = "pets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPetsError {
     /// 404: Not found.
@@ -218,6 +250,14 @@ pub enum ListPetsError {
     Other(Option<serde_json::Value>),
 }
 
+#[cfg(
+    any(
+        feature = "mock-2",
+        feature = "pet-stores",
+        feature = "pet-stores-2",
+        feature = "pets"
+    )
+)]
 impl crate::http::ErrorBody for ListPetsError {
     fn from_answer(status: u16, body: &[u8]) -> Self {
         match status {
