@@ -51,8 +51,8 @@ pub struct TagFeatures {
 /// The Cargo feature of one tag, or of the types no operation uses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feature {
-    /// The feature's name: the tag in `kebab-case` (as `names.rs` makes identifiers), made distinct,
-    /// or [`UNUSED_TYPES`].
+    /// The feature's name: the tag in `kebab-case` (as `names.rs` makes identifiers), made
+    /// distinct, or [`UNUSED_TYPES`].
     pub name: String,
     /// The tag, as the document spells it; `None` for [`UNUSED_TYPES`].
     pub tag: Option<String>,
