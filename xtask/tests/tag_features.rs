@@ -124,6 +124,57 @@ fn the_tags_fixture_compiles_with_each_feature_alone_and_all_together() {
     assert!(stdout.contains("test result: ok. 1 passed"), "{stdout}");
 }
 
+/// `cargo xtask generate` with `args` after `--spec` and `--out`.
+fn xtask_generate(spec: &str, out: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--spec"])
+        .arg(workspace_root().join(spec))
+        .arg("--out")
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_command_line_turns_tag_features_on_and_chooses_the_default_ones() {
+    let spec = "generator/tests/fixtures/tags/tags.yaml";
+    let out = workspace_root().join("target/generality/tags-command-line");
+    let _ = fs::remove_dir_all(&out);
+    let run = xtask_generate(
+        spec,
+        &out,
+        &["--tag-features", "--default-features", "Pets,mock-2"],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let toml = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        toml.contains("default = [\n    \"pets\",\n    \"mock-2\",\n]\n"),
+        "{toml}"
+    );
+    // Without `--tag-features`, none.
+    let run = xtask_generate(spec, &out, &[]);
+    assert!(run.status.success());
+    let toml = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(!toml.contains("default = ["), "{toml}");
+    // `--default-features` alone is a mistake, and so is a name that is no tag: nothing written.
+    let run = xtask_generate(spec, &out, &["--default-features", "all"]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("add --tag-features"));
+    let run = xtask_generate(
+        spec,
+        &out,
+        &["--tag-features", "--default-features", "cats"],
+    );
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("\"cats\" is neither a tag"));
+    assert_eq!(fs::read_to_string(out.join("Cargo.toml")).unwrap(), toml);
+}
+
 #[test]
 fn one_tag_of_auths_whole_document_compiles_alone() {
     let out = generate_tagged(AUTH0, "auth0-tags");
