@@ -75,8 +75,9 @@ pub struct Config {
     pub feature_tests: Vec<(String, Vec<String>)>,
     /// Whether each tag of the document becomes a Cargo feature of the crate (off by default):
     /// an operation is compiled when a feature of one of its tags is on, and a type when a
-    /// feature of an operation that uses it is. Operations without a tag, and the types no
-    /// operation uses, are always compiled. See `model::TagFeatures`.
+    /// feature of an operation that uses it is. Operations without a tag (and what they use)
+    /// are always compiled; the types no operation uses come with a feature of their own,
+    /// `unused-types`. See [`model::TagFeatures`].
     pub tag_features: bool,
     /// Which tag features `default` turns on, when [`Config::tag_features`] is set: all of them
     /// unless told otherwise.
