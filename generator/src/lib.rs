@@ -73,6 +73,45 @@ pub struct Config {
     /// Test targets that need Cargo features of the generated crate: each becomes a `[[test]]`
     /// with `required-features`, for a hand-written `tests/<name>.rs`, as `(name, features)`.
     pub feature_tests: Vec<(String, Vec<String>)>,
+    /// Whether each tag of the document becomes a Cargo feature of the crate (off by default):
+    /// an operation is compiled when a feature of one of its tags is on, and a type when a
+    /// feature of an operation that uses it is. Operations without a tag (and what they use)
+    /// are always compiled; the types no operation uses come with a feature of their own,
+    /// `unused-types`. See [`model::TagFeatures`].
+    pub tag_features: bool,
+    /// Which tag features `default` turns on, when [`Config::tag_features`] is set: all of them
+    /// unless told otherwise.
+    pub default_features: DefaultFeatures,
+}
+
+/// Which tag features a crate's `default` feature turns on ([`Config::default_features`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DefaultFeatures {
+    /// Every tag's feature: the whole API, as without tag features.
+    #[default]
+    All,
+    /// None: a user names the features of the tags they call.
+    None,
+    /// These, each a tag as the document spells it or its feature's name; a name that is
+    /// neither is an error.
+    Only(Vec<String>),
+}
+
+impl DefaultFeatures {
+    /// Reads `all`, `none` (or nothing) or a comma-separated list of names, as given on a
+    /// command line.
+    pub fn parse(text: &str) -> DefaultFeatures {
+        match text.trim() {
+            "all" => DefaultFeatures::All,
+            "" | "none" => DefaultFeatures::None,
+            list => DefaultFeatures::Only(
+                list.split(',')
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty())
+                    .collect(),
+            ),
+        }
+    }
 }
 
 impl Config {
@@ -86,7 +125,21 @@ impl Config {
             own_workspace: true,
             benches: Vec::new(),
             feature_tests: Vec::new(),
+            tag_features: false,
+            default_features: DefaultFeatures::All,
         }
+    }
+
+    /// Sets whether each tag becomes a Cargo feature of the crate ([`Config::tag_features`]).
+    pub fn tag_features(mut self, on: bool) -> Config {
+        self.tag_features = on;
+        self
+    }
+
+    /// Sets which tag features are on by `default` ([`Config::default_features`]).
+    pub fn default_features(mut self, default: DefaultFeatures) -> Config {
+        self.default_features = default;
+        self
     }
 
     /// Sets how the spec is named in the `@generated` header.
@@ -184,9 +237,15 @@ impl std::error::Error for Errors {}
 /// Same input, same bytes. Fails with every problem found, each located, and never panics on bad input.
 pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     let document = load::load(spec)?;
-    let (model, lowering_warnings) = model::lower(&document)?;
+    let (mut model, lowering_warnings) = model::lower(&document)?;
     let mut warnings = document.warnings.clone();
     warnings.extend(lowering_warnings);
+    if config.tag_features {
+        let (features, feature_warnings) =
+            model::tag_features(&model, &config.default_features).map_err(|e| Errors(vec![e]))?;
+        model.features = Some(features);
+        warnings.extend(feature_warnings);
+    }
     // The model owns all it needs: free the document before the emit stage's peak.
     drop(document);
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers (strict and reserved keywords of every edition).
 const KEYWORDS: &[&str] = &[
@@ -73,6 +73,16 @@ pub fn camel(name: &str) -> String {
     fix(ident, "Value")
 }
 
+/// A `kebab-case` Cargo feature name (`Payment links` becomes `payment-links`, `admin.apps`
+/// becomes `admin-apps`, `名前` becomes `u540d-u524d`); `tag` when nothing of the name is left.
+pub fn kebab(name: &str) -> String {
+    let name = words(name).to_kebab_case();
+    match name.is_empty() {
+        true => "tag".to_owned(),
+        false => name,
+    }
+}
+
 fn fix(ident: String, empty: &str) -> String {
     if ident.is_empty() {
         empty.to_owned()
@@ -106,6 +116,15 @@ impl Scope {
         } else {
             "_"
         };
+        self.claim_with(ident, sep)
+    }
+
+    /// [`Scope::claim`] for a `kebab-case` name: a second `payment-links` gets `payment-links-2`.
+    pub fn claim_kebab(&mut self, name: String) -> String {
+        self.claim_with(name, "-")
+    }
+
+    fn claim_with(&mut self, ident: String, sep: &str) -> String {
         let mut candidate = ident.clone();
         let mut n = 2;
         while self.taken.contains(&candidate) {
@@ -150,5 +169,31 @@ mod tests {
         assert_eq!(scope.claim(snake("fooBar")), "foo_bar_2");
         let mut types = Scope::with_reserved(&["Client"]);
         assert_eq!(types.claim(camel("client")), "Client2");
+        let mut features = Scope::with_reserved(&["mock"]);
+        assert_eq!(features.claim_kebab(kebab("Mock")), "mock-2");
+        assert_eq!(
+            features.claim_kebab(kebab("Payment links")),
+            "payment-links"
+        );
+        assert_eq!(
+            features.claim_kebab(kebab("payment_links")),
+            "payment-links-2"
+        );
+    }
+
+    #[test]
+    fn feature_names() {
+        assert_eq!(kebab("Payment links"), "payment-links");
+        assert_eq!(kebab("admin.apps.approved"), "admin-apps-approved");
+        assert_eq!(
+            kebab("Issue custom field values (apps)"),
+            "issue-custom-field-values-apps"
+        );
+        assert_eq!(kebab("StudioV2FlowRevision"), "studio-v2-flow-revision");
+        assert_eq!(kebab("Session (experimental)"), "session-experimental");
+        assert_eq!(kebab("2fa"), "2fa");
+        assert_eq!(kebab("Größe"), "grosse");
+        assert_eq!(kebab("名前"), "u540d-u524d");
+        assert_eq!(kebab("()"), "tag");
     }
 }

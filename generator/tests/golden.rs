@@ -30,6 +30,10 @@ fn golden(name: &str, spec: &str) {
         // `xtask/tests/features.rs` runs the crate's own tests against a loopback server.
         config = config.dev_dependency("wiremock", r#""0.6""#);
     }
+    if name == "tags" {
+        // The tag features, on (`tests/tag_features.rs` has the details).
+        config = config.tag_features(true);
+    }
     let output = generator::generate(&text, &config)
         .unwrap_or_else(|errors| panic!("{spec} does not generate:\n{errors}"));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -106,6 +110,7 @@ golden_tests! {
     auth0_subset: "auth0-subset" <- "spec/reference/auth0-resource-servers.oas3.1.json",
     quirks: "quirks" <- "generator/tests/fixtures/quirks/quirks.yaml",
     quirks31: "quirks31" <- "generator/tests/fixtures/quirks/quirks31.yaml",
+    tags: "tags" <- "generator/tests/fixtures/tags/tags.yaml",
 }
 
 /// Every golden file reads like `rustfmt`ed Rust: no line over 100 columns but those holding a

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use generator::Config;
+use generator::{Config, DefaultFeatures};
 
 /// Where the workspace is, whatever directory the command runs from.
 pub fn workspace_root() -> PathBuf {
@@ -28,10 +28,13 @@ pub struct Options {
     check: bool,
     verbose: bool,
     name: Option<String>,
+    tag_features: bool,
+    default_features: Option<DefaultFeatures>,
 }
 
 impl Options {
-    /// Parses `[--spec PATH] [--out DIR] [--name CRATE] [--check] [--verbose]`.
+    /// Parses `[--spec PATH] [--out DIR] [--name CRATE] [--tag-features [--default-features
+    /// LIST]] [--check] [--verbose]`.
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let root = workspace_root();
         let mut options = Options {
@@ -40,6 +43,8 @@ impl Options {
             check: false,
             verbose: false,
             name: None,
+            tag_features: false,
+            default_features: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -49,10 +54,23 @@ impl Options {
                 "--name" => {
                     options.name = Some(args.next().ok_or("--name needs a crate name")?.clone())
                 }
+                "--tag-features" => options.tag_features = true,
+                "--default-features" => {
+                    let list = args
+                        .next()
+                        .ok_or("--default-features needs `all`, `none` or a list: a,b")?;
+                    options.default_features = Some(DefaultFeatures::parse(list));
+                }
                 "--check" => options.check = true,
                 "--verbose" => options.verbose = true,
                 other => return Err(format!("unknown argument {other:?}\n\n{}", crate::USAGE)),
             }
+        }
+        if options.default_features.is_some() && !options.tag_features {
+            return Err(format!(
+                "--default-features is for the tag features: add --tag-features\n\n{}",
+                crate::USAGE
+            ));
         }
         Ok(options)
     }
@@ -128,17 +146,19 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
 
 /// Generates the crate in memory and returns its files and the files on disk it makes stale.
 pub fn plan(spec: &Path, out: &Path) -> Result<Plan, String> {
-    plan_named(spec, out, None)
+    plan_with(spec, out, |config| config)
 }
 
-/// [`plan`], with the crate named `name` instead of after its directory.
-fn plan_named(spec: &Path, out: &Path, name: Option<&str>) -> Result<Plan, String> {
+/// [`plan`], with the configuration for `out` changed by `adjust` (the command line's crate
+/// name and tag features).
+fn plan_with(
+    spec: &Path,
+    out: &Path,
+    adjust: impl FnOnce(Config) -> Config,
+) -> Result<Plan, String> {
     let text = fs::read_to_string(spec)
         .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let mut config = config_for(spec, out);
-    if let Some(name) = name {
-        config.crate_name = name.to_owned();
-    }
+    let config = adjust(config_for(spec, out));
     let output = generator::generate(&text, &config).map_err(|errors| {
         format!(
             "{}: the spec has errors; nothing was written\n{errors}",
@@ -173,7 +193,8 @@ fn plan_named(spec: &Path, out: &Path, name: Option<&str>) -> Result<Plan, Strin
     })
 }
 
-/// `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]`: `codegen` for any
+/// `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--tag-features
+/// [--default-features LIST]] [--verbose]`: `codegen` for any
 /// spec into any directory (both must be given), the whole process `cargo xtask compare`
 /// measures against progenitor. The same plan and the same writes: nothing at all when the spec
 /// has an error, each file through a temporary file and a rename.
@@ -256,7 +277,16 @@ pub fn warning_kind(message: &str) -> String {
 
 /// Runs `codegen`.
 pub fn run(options: &Options) -> Result<(), String> {
-    let plan = plan_named(&options.spec, &options.out, options.name.as_deref())?;
+    let plan = plan_with(&options.spec, &options.out, |mut config| {
+        if let Some(name) = &options.name {
+            config.crate_name = name.clone();
+        }
+        config = config.tag_features(options.tag_features);
+        if let Some(default) = &options.default_features {
+            config = config.default_features(default.clone());
+        }
+        config
+    })?;
     report_warnings(&options.spec, &plan.warnings, options.verbose);
     if options.check {
         if plan.changed.is_empty() && plan.removed.is_empty() {

@@ -3,7 +3,8 @@
 //! - `codegen [--spec PATH] [--out DIR] [--check] [--verbose]`: generates the client crate from the spec.
 //! - `spec-import --from FILE [--out PATH] [--additions PATH]`: writes `spec/resource-servers.yaml`
 //!   from Auth0's published OpenAPI document.
-//! - `generate --spec FILE --out DIR [--name CRATE]`: `codegen` for any spec into any directory.
+//! - `generate --spec FILE --out DIR [--name CRATE] [--tag-features [--default-features LIST]]`:
+//!   `codegen` for any spec into any directory, optionally with a Cargo feature per tag.
 //! - `compare [--runs N] [--specs A,B] [--cold] [--progenitor PATH] [--ploidy PATH]`: this
 //!   generator against `cargo-progenitor` and `ploidy`, side by side (see `BENCHMARKS.md`).
 
@@ -14,8 +15,10 @@ pub mod spec_import;
 /// The help text.
 pub const USAGE: &str = "\
 usage: cargo xtask codegen [--spec PATH] [--out DIR] [--name CRATE] [--check] [--verbose]
+                     [--tag-features [--default-features LIST]]
        cargo xtask spec-import --from FILE [--out PATH] [--additions PATH]
        cargo xtask generate --spec FILE --out DIR [--name CRATE] [--verbose]
+                     [--tag-features [--default-features LIST]]
        cargo xtask compare [--runs N] [--specs A,B] [--cold] [--progenitor PATH] [--ploidy PATH]
 
 codegen: generates the client crate from an OpenAPI document
@@ -24,6 +27,13 @@ codegen: generates the client crate from an OpenAPI document
   --name CRATE the crate's name; default the directory's (generated-client for the default)
   --check      write nothing; fail, naming each file, when the crate on disk is stale
   --verbose    print every warning with its JSON pointer (past 10, only a count of each kind)
+  --tag-features
+               a Cargo feature per tag of the document: a tag's operations, and the types they
+               use, are compiled only with its feature (untagged operations and unused types
+               always are)
+  --default-features LIST
+               the tag features `default` turns on: `all` (the default), `none`, or tags or
+               feature names separated by commas: users,resource-servers
 
 spec-import: writes the spec from Auth0's published Management API document
   --from FILE       Auth0's document (OpenAPI 3.1 or 3.0, JSON or YAML; the whole file or a part

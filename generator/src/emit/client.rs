@@ -26,7 +26,11 @@ pub(super) const CLIENT_IMPL_OPEN: &str = "impl Client {\n";
 pub(super) fn client_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
     let operations = model.operations[range.clone()]
         .iter()
-        .map(|op| operation(op, &quote!(crate::types::), &model.usage));
+        .zip(range.clone())
+        .map(|(op, index)| {
+            let cfg = super::features::operation(model, index);
+            operation(op, &quote!(crate::types::), &model.usage, &cfg)
+        });
     if range.start != 0 {
         return quote! {
             impl Client {
@@ -83,12 +87,19 @@ fn builder_struct(model: &Model) -> TokenStream {
     });
     let credential_debug =
         has_flow.then(|| quote!(.field("client_credentials", &self.client_credentials)));
+    // With tag features, the operations that use these may all be left out.
+    let lenient = model
+        .features
+        .is_some()
+        .then(|| quote!(#[allow(unused_imports)]));
     quote! {
         //! The client: a builder, and one async method per operation of the spec.
 
         use std::time::Duration;
 
+        #lenient
         use crate::retry::Idempotent;
+        #lenient
         use crate::{BuildError, Error, HeaderMap, HeaderName, HeaderValue, RetryPolicy};
         #[allow(unused_imports)]
         use crate::validation::{self as v, Validate as _};

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::doc;
 use super::types::{ident, rust_type};
-use crate::model::{Model, Operation, StatusMatch};
+use crate::model::{Gate, Model, Operation, StatusMatch};
 
 /// The error types of the operations. Operations that declare the same error answers share one
 /// enum, named for the first of them; the others' error types are aliases of it.
@@ -26,28 +26,48 @@ pub(super) fn error_defs(model: &Model) -> TokenStream {
         sharing[index] += 1;
         owner.push(index);
     }
-    let defs = model.operations.iter().zip(owner).map(|(op, index)| {
-        let shared = first[index];
-        if std::ptr::eq(shared, op) {
-            return error_def(op, sharing[index] - 1);
-        }
-        let (name, shared_name) = (ident(&op.error_name), ident(&shared.error_name));
-        let text = format!(
-            "The error answers of `{} {}` ([`crate::Client::{}`]): the same as [`{}`]'s.",
-            op.method, op.path, op.ident, shared.error_name
-        );
-        let doc = doc(&text);
-        quote! {
-            #doc
-            pub type #name = #shared_name;
-        }
-    });
+    // A shared enum is compiled with any operation that uses it; an alias with its operation.
+    let mut gates: Vec<Option<Gate>> = vec![None; first.len()];
+    for (i, index) in owner.iter().enumerate() {
+        let gate = super::features::operation_gate(model, i);
+        gates[*index] = Some(match &gates[*index] {
+            Some(before) => before.or(&gate),
+            None => gate,
+        });
+    }
+    let defs = model
+        .operations
+        .iter()
+        .zip(owner)
+        .enumerate()
+        .map(|(i, (op, index))| {
+            let shared = first[index];
+            if std::ptr::eq(shared, op) {
+                let gate = gates[index]
+                    .as_ref()
+                    .expect("the enum's own operation shares it");
+                let cfg = super::features::attr(model, gate);
+                return error_def(op, sharing[index] - 1, &cfg);
+            }
+            let cfg = super::features::operation(model, i);
+            let (name, shared_name) = (ident(&op.error_name), ident(&shared.error_name));
+            let text = format!(
+                "The error answers of `{} {}` ([`crate::Client::{}`]): the same as [`{}`]'s.",
+                op.method, op.path, op.ident, shared.error_name
+            );
+            let doc = doc(&text);
+            quote! {
+                #doc
+                #cfg
+                pub type #name = #shared_name;
+            }
+        });
     quote!(#( #defs )*)
 }
 
 /// The error answers of one operation (and of `others` more that declare the same): a variant
 /// per declared status, and `Other` unless the spec declares a `default` answer.
-fn error_def(op: &Operation, others: usize) -> TokenStream {
+fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.error_name);
     let here = quote!();
     let mut variants = Vec::new();
@@ -130,11 +150,13 @@ fn error_def(op: &Operation, others: usize) -> TokenStream {
     let doc = doc(&text);
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
         }
 
+        #cfg
         impl crate::http::ErrorBody for #name {
             #from_answer
         }

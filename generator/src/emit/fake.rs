@@ -6,10 +6,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::doc;
 use super::types::{ident, rust_type};
+use super::{doc, features};
 use crate::model::{
-    Collection, Encoding, ErrorField, IntParam, ListAnswer, Model, Operation, Shape, Success,
+    Collection, Encoding, ErrorField, Gate, IntParam, ListAnswer, Model, Operation, Shape, Success,
 };
 use crate::names::Scope;
 
@@ -21,7 +21,20 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
     let mut specs = Vec::new();
     let mut markers = Vec::new();
     let mut accessors = Vec::new();
+    // A collection is compiled when each of its operations is.
+    let gates: Vec<Vec<Gate>> = model
+        .collections
+        .iter()
+        .map(|c| {
+            [Some(c.create), Some(c.read), c.list, c.update, c.delete]
+                .into_iter()
+                .flatten()
+                .map(|i| features::operation_gate(model, i))
+                .collect()
+        })
+        .collect();
     for (index, collection) in model.collections.iter().enumerate() {
+        let cfg = features::attr_every(model, &gates[index]);
         let op = |i: usize| &model.operations[i];
         let mut endpoint = |i: usize| {
             let op = op(i);
@@ -36,6 +49,7 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
                     ));
                     validators.push(quote! {
                         #doc
+                        #cfg
                         fn #name(body: &serde_json::Value) -> Result<(), String> {
                             #body
                         }
@@ -51,7 +65,8 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
         let list = option(collection.list.map(&mut endpoint));
         let update = option(collection.update.map(&mut endpoint));
         let delete = option(collection.delete.map(&mut endpoint));
-        specs.push(spec(collection, create, read, list, update, delete));
+        let spec = spec(collection, create, read, list, update, delete);
+        specs.push(quote!(#cfg #spec));
         let marker = ident(&names.claim(collection.marker.clone()));
         let new = match &op(collection.create).body {
             Some(body) => match &body.encoding {
@@ -64,7 +79,8 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
             Success::Json(shape) => rust_type(shape, &types),
             _ => quote!(serde_json::Value),
         };
-        let index = Literal::usize_unsuffixed(index);
+        // Its index among the collections compiled.
+        let index = features::count_compiled(model, &gates[..index]);
         let marker_doc = doc(&format!(
             "The resources at `{}` (created by [`Client::{}`](crate::Client::{1})), as the \
              in-memory fake keeps them.",
@@ -73,9 +89,11 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
         ));
         markers.push(quote! {
             #marker_doc
+            #cfg
             #[derive(Debug, Clone, Copy)]
             pub struct #marker;
 
+            #cfg
             impl Resource for #marker {
                 const INDEX: usize = #index;
                 type New = #new;
@@ -89,6 +107,7 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
         ));
         accessors.push(quote! {
             #accessor_doc
+            #cfg
             pub fn #accessor(&self) -> Stored<'_, #marker> {
                 self.stored()
             }

@@ -21,17 +21,21 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
         "Resource",
         "Stored",
     ]);
-    let operations: Vec<(&Operation, String)> = model
+    let operations: Vec<(&Operation, String, TokenStream)> = model
         .operations
         .iter()
-        .map(|op| (op, names.claim(camel(&op.ident))))
+        .enumerate()
+        .map(|(i, op)| {
+            let cfg = super::features::operation(model, i);
+            (op, names.claim(camel(&op.ident)), cfg)
+        })
         .collect();
     let fake = super::fake::fake_items(model, &mut names);
-    let infos = operations.iter().map(|(op, _)| {
+    let infos = operations.iter().map(|(op, _, cfg)| {
         let (name, method, path) = (&op.ident, &op.method, &op.path);
-        quote!(OperationInfo { method_name: #name, method: #method, path: #path },)
+        quote!(#cfg OperationInfo { method_name: #name, method: #method, path: #path },)
     });
-    let starters = operations.iter().map(|(op, marker)| {
+    let starters = operations.iter().map(|(op, marker, cfg)| {
         let method = ident(&op.ident);
         let marker = ident(marker);
         let doc = doc(&format!(
@@ -41,6 +45,7 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
         let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
         quote! {
             #doc
+            #cfg
             #deprecated
             pub fn #method(&self) -> Expectation<'_, #marker> {
                 Expectation::new(self)
@@ -49,35 +54,42 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
     });
     let markers = operations
         .iter()
-        .map(|(op, marker)| operation(op, marker, &types));
-    let example = operations.first().map(|(op, _)| {
-        let lines = [
-            "".to_owned(),
-            "```no_run".to_owned(),
-            "# async fn example() {".to_owned(),
-        ];
-        let after = [
-            "".to_owned(),
-            "let server = MockServer::start().await;".to_owned(),
-            format!("server.{}()", op.ident),
-            "    .respond_status(503, None)".to_owned(),
-            "    .times(1)".to_owned(),
-            "    .mount()".to_owned(),
-            "    .await;".to_owned(),
-            "let client = server.client();".to_owned(),
-            "// ... call the code under test with `client` ...".to_owned(),
-            "server.verify().await;".to_owned(),
-            "# }".to_owned(),
-            "```".to_owned(),
-        ];
-        let after: Vec<String> = after.iter().map(|line| format!(" {line}")).collect();
-        let lines: Vec<String> = lines.iter().map(|line| format!(" {line}")).collect();
-        quote! {
-            #( #![doc = #lines] )*
-            #![doc = concat!(" use ", env!("CARGO_CRATE_NAME"), "::mock::MockServer;")]
-            #( #![doc = #after] )*
-        }
-    });
+        .map(|(op, marker, cfg)| operation(op, marker, &types, cfg));
+    // Doc examples are compiled with the default features.
+    let example = operations
+        .iter()
+        .enumerate()
+        .find(|(i, _)| {
+            super::features::on_by_default(model, &super::features::operation_gate(model, *i))
+        })
+        .map(|(_, (op, _, _))| {
+            let lines = [
+                "".to_owned(),
+                "```no_run".to_owned(),
+                "# async fn example() {".to_owned(),
+            ];
+            let after = [
+                "".to_owned(),
+                "let server = MockServer::start().await;".to_owned(),
+                format!("server.{}()", op.ident),
+                "    .respond_status(503, None)".to_owned(),
+                "    .times(1)".to_owned(),
+                "    .mount()".to_owned(),
+                "    .await;".to_owned(),
+                "let client = server.client();".to_owned(),
+                "// ... call the code under test with `client` ...".to_owned(),
+                "server.verify().await;".to_owned(),
+                "# }".to_owned(),
+                "```".to_owned(),
+            ];
+            let after: Vec<String> = after.iter().map(|line| format!(" {line}")).collect();
+            let lines: Vec<String> = lines.iter().map(|line| format!(" {line}")).collect();
+            quote! {
+                #( #![doc = #lines] )*
+                #![doc = concat!(" use ", env!("CARGO_CRATE_NAME"), "::mock::MockServer;")]
+                #( #![doc = #after] )*
+            }
+        });
     let module_doc = inner_doc(
         "A typed mock of the API on loopback, for testing code that calls the client (the `mock` \
          feature). [`MockServer::start`] starts one; a method per operation starts an \
@@ -112,7 +124,7 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
 }
 
 /// The marker type of `op`, its `Operation` impl, and its parameter matchers.
-fn operation(op: &Operation, marker: &str, types: &TokenStream) -> TokenStream {
+fn operation(op: &Operation, marker: &str, types: &TokenStream, cfg: &TokenStream) -> TokenStream {
     let marker = ident(marker);
     let doc = doc(&format!(
         "`{} {}`, as the mock server sees it: [`Client::{2}`](crate::Client::{2}).",
@@ -193,6 +205,7 @@ fn operation(op: &Operation, marker: &str, types: &TokenStream) -> TokenStream {
         .collect::<Vec<_>>();
     let matchers = (!matchers.is_empty()).then(|| {
         quote! {
+            #cfg
             impl Expectation<'_, #marker> {
                 #( #matchers )*
             }
@@ -200,9 +213,11 @@ fn operation(op: &Operation, marker: &str, types: &TokenStream) -> TokenStream {
     });
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, Copy)]
         pub struct #marker;
 
+        #cfg
         impl Operation for #marker {
             const METHOD_NAME: &'static str = #method_name;
             const METHOD: &'static str = #method;

@@ -22,6 +22,7 @@ mod check;
 mod client;
 mod errors;
 mod fake;
+mod features;
 mod mock;
 mod operation;
 mod pages;
@@ -325,8 +326,11 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
          tracing = \"0.1\"\n\
          wiremock = { version = \"0.6\", optional = true }\n\
          \n\
-         [features]\n\
-         # Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
+         [features]\n",
+    );
+    toml.push_str(&features::cargo_features(model));
+    toml.push_str(
+        "# Send requests through a `reqwest_middleware::ClientWithMiddleware`.\n\
          middleware = [\"dep:reqwest-middleware\"]\n\
          # A typed mock server of the API, for testing code that calls the client (`mock`).\n\
          mock = [\"dep:wiremock\"]\n\
@@ -354,9 +358,15 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
+    // With tag features, which support code is called depends on the features too.
+    let lenient = model
+        .features
+        .is_some()
+        .then(|| quote!(#[allow(dead_code)]));
     let pattern = model.usage.pattern_engine.is_some().then(|| {
         quote! {
             #[rustfmt::skip]
+            #lenient
             mod pattern;
         }
     });
@@ -385,6 +395,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         ". Optional fields that may also be `null` are [`Nullable`], so a request can leave a field \
          out or clear it.",
     );
+    if let Some(features) = &model.features {
+        text.push_str(&features::crate_doc(features));
+    }
     let doc = inner_doc(&text);
     quote! {
         #doc
@@ -399,17 +412,20 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod auth;
         #[rustfmt::skip]
+        #lenient
         mod client;
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod de;
         #[rustfmt::skip]
+        #lenient
         mod error;
         // Support code: which helpers a client calls depends on its spec.
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod http;
         #[rustfmt::skip]
+        #lenient
         mod nullable;
         #[rustfmt::skip]
         #[allow(dead_code)]
@@ -418,8 +434,10 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[allow(dead_code)]
         mod pages;
         #[rustfmt::skip]
+        #lenient
         mod retry;
         #[rustfmt::skip]
+        #lenient
         mod secret;
         #[rustfmt::skip]
         pub mod types;
@@ -434,6 +452,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod fake;
         #[cfg(feature = "mock")]
         #[rustfmt::skip]
+        #lenient
         mod mock_server;
         #[cfg(feature = "mock")]
         #[rustfmt::skip]

@@ -57,7 +57,12 @@ fn to_text(shape: &Shape) -> TokenStream {
 
 /// An operation's method on `Client` (and its `_pages` method, if it has one): `types`
 /// qualifies named types.
-pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> TokenStream {
+pub(super) fn operation(
+    op: &Operation,
+    types: &TokenStream,
+    usage: &Usage,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(&op.ident);
     let label = format!("{} {}", op.method, op.path);
     let doc = doc(&method_doc(op, &label));
@@ -88,10 +93,14 @@ pub(super) fn operation(op: &Operation, types: &TokenStream, usage: &Usage) -> T
     let err = super::types::ident(&op.error_name);
     let err = quote!(#types #err);
     let finish = finish(op);
-    let pages = op.paging.as_ref().map(|paging| pages(op, paging, types));
+    let pages = op
+        .paging
+        .as_ref()
+        .map(|paging| pages(op, paging, types, cfg));
     quote! {
         #doc
         #example
+        #cfg
         #deprecated
         pub async fn #name(&self, #( #args ),*) -> Result<crate::ResponseValue<#ok>, Error<#err>> {
             const OPERATION: &str = #label;

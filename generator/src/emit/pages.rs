@@ -10,7 +10,12 @@ use crate::model::{IntType, Items, Operation, Paging, ParamLocation, Shape};
 
 /// `<operation>_pages`: the same arguments, the parameters struct by value, and a [`Pages`] that
 /// walks the pages from the struct's page number (or the first page) on.
-pub(super) fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> TokenStream {
+pub(super) fn pages(
+    op: &Operation,
+    paging: &Paging,
+    types: &TokenStream,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(&op.ident);
     let pages_name = ident(&format!("{}_pages", op.ident));
     let lifetime = quote!('a);
@@ -68,6 +73,7 @@ pub(super) fn pages(op: &Operation, paging: &Paging, types: &TokenStream) -> Tok
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
+        #cfg
         #deprecated
         pub fn #pages_name<'a>(&'a self, #( #args ),*) -> crate::Pages<'a, #item, Error<#types #err>> {
             crate::Pages::new(#start, Box::new(move |#page_local| {

@@ -14,12 +14,24 @@ pub(super) fn has_params(model: &Model) -> bool {
 }
 
 pub(super) fn params_rs(model: &Model) -> TokenStream {
-    let structs = model.operations.iter().filter_map(params_struct);
+    let structs = model
+        .operations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, op)| params_struct(op, &super::features::operation(model, i)));
+    // Doc examples are compiled with the default features.
     let example = model
         .operations
         .iter()
-        .filter(|op| has_default(op))
-        .find_map(|op| Some((op.params_struct.as_deref()?, op)))
+        .enumerate()
+        .filter(|(i, op)| {
+            has_default(op)
+                && super::features::on_by_default(
+                    model,
+                    &super::features::operation_gate(model, *i),
+                )
+        })
+        .find_map(|(_, op)| Some((op.params_struct.as_deref()?, op)))
         .map(|(name, op)| example(name, op));
     let module_doc = inner_doc(
         "The query and header parameters of each operation that takes any, as one struct: \
@@ -83,7 +95,7 @@ fn has_default(op: &Operation) -> bool {
         .all(|p| p.location == ParamLocation::Path || !p.required)
 }
 
-fn params_struct(op: &Operation) -> Option<TokenStream> {
+fn params_struct(op: &Operation, cfg: &TokenStream) -> Option<TokenStream> {
     let name = op.params_struct.as_deref()?;
     let method = &op.ident;
     let mut text = format!(
@@ -128,6 +140,7 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
             .filter(|p| p.location != ParamLocation::Path && !p.required)
             .map(|p| ident(&p.ident));
         quote! {
+            #cfg
             impl #name {
                 /// The parameters with the required ones given and every optional one left out.
                 pub fn new(#( #args ),*) -> Self {
@@ -138,6 +151,7 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
     });
     Some(quote! {
         #doc
+        #cfg
         #derives
         pub struct #name {
             #( #fields )*

@@ -24,11 +24,14 @@ pub(super) fn types_rs(model: &Model) -> TokenStream {
 /// a split file, printed item by item, concatenate to the whole file's text.
 pub(super) fn types_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
     let usage = &model.usage;
-    let items = model.types[range.clone()].iter().map(|t| match t {
-        TypeDef::Struct(s) if usage.inlined.contains(&s.name) => quote!(),
-        TypeDef::Struct(s) => struct_def(s, usage),
-        TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Union(u) => union_def(u, model),
+    let items = model.types[range.clone()].iter().map(|t| {
+        let items = match t {
+            TypeDef::Struct(s) if usage.inlined.contains(&s.name) => quote!(),
+            TypeDef::Struct(s) => struct_def(s, usage),
+            TypeDef::Enum(e) => enum_def(e),
+            TypeDef::Union(u) => union_def(u, model),
+        };
+        super::features::gate_items(items, &super::features::named(model, t.name()))
     });
     let head = (range.start == 0).then(|| {
         quote! {

@@ -28,6 +28,7 @@ use crate::{Diagnostic, Errors};
 mod collection;
 mod cycles;
 mod dir;
+mod features;
 mod merge;
 mod operation;
 mod paging;
@@ -42,6 +43,7 @@ use dir::{Dir, Key};
 use server::{bearer_auth, client_credentials, server};
 
 pub use collection::{Collection, ErrorField, IntParam, ListAnswer};
+pub use features::{tag_features, Feature, Gate, TagFeatures, UNUSED_TYPES};
 pub use usage::{PatternEngine, Usage};
 
 /// Everything the emitter needs to write a client.
@@ -65,6 +67,9 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The collections the paths show, in the order of their create operations.
     pub collections: Vec<Collection>,
+    /// The Cargo feature of each tag, and what each compiles, when the crate has them
+    /// ([`crate::Config::tag_features`]; set by [`crate::generate`], not by [`lower`]).
+    pub features: Option<TagFeatures>,
     /// Where each named type is used, and what follows for how it is written.
     pub usage: Usage,
 }
@@ -379,6 +384,8 @@ pub struct Operation {
     pub params_struct: Option<String>,
     /// The names of the method's own local variables, chosen after its parameters'.
     pub locals: Locals,
+    /// `tags`, as the document spells them.
+    pub tags: Vec<String>,
 }
 
 /// The local variables of a generated method, named so that no parameter of the spec is
@@ -572,6 +579,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         types: lowerer.types.into_values().collect(),
         operations,
         collections: Vec::new(),
+        features: None,
         usage: Usage::default(),
     };
     let model = Model {

@@ -184,6 +184,7 @@ impl<'a> Lowerer<'a> {
             paging,
             params_struct,
             locals,
+            tags: op.tags.clone(),
         })
     }
 
