@@ -35,7 +35,8 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// `https://api.example.com/` becomes `https%3A%2F%2Fapi.example.com%2F`. (`.`, `..` and the empty
 /// string cannot be one segment; operations refuse them before sending.)
 pub fn encode_path_segment(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, COMPONENT).to_string()
+    // Through `Cow`, not `Display`: a value with nothing to escape is copied as it is.
+    std::borrow::Cow::from(percent_encoding::utf8_percent_encode(value, COMPONENT)).into_owned()
 }
 
 /// What every request of a client shares: where to, how, how authenticated, how retried.
@@ -205,23 +206,20 @@ pub(crate) struct Answer {
 /// Sends the request, retrying as the policy says (for an operation that is not `idempotent`,
 /// only when the server cannot have acted on it), and returns a 2xx answer; anything else
 /// becomes an [`Error`].
-pub(crate) async fn send<E: ErrorBody>(
-    core: &Core,
+///
+/// Not an `async fn`: one would keep its own copy of `request` beside the one the returned
+/// future holds, for as long as the call is in flight.
+pub(crate) fn send<'a, E: ErrorBody + 'a>(
+    core: &'a Core,
     operation: &'static str,
     idempotent: Idempotent,
     request: reqwest::RequestBuilder,
-) -> Result<Answer, Error<E>> {
+) -> impl std::future::Future<Output = Result<Answer, Error<E>>> + 'a {
     let span = tracing::debug_span!("request", operation);
     async move {
         let mut retry = 0;
         let mut refreshed = false;
         loop {
-            let mut attempt = request
-                .try_clone()
-                .expect("request bodies are bytes, which clone");
-            if let Some(timeout) = core.timeout {
-                attempt = attempt.timeout(timeout);
-            }
             // Another task's 429 may hold this operation back until its limit resets.
             while let Some(until) = core.rate_limits.held_until(operation) {
                 tracing::debug!("held back by a rate limit");
@@ -253,6 +251,13 @@ pub(crate) async fn send<E: ErrorBody>(
                     continue;
                 }
             };
+            // Cloned only now, so that no copy of the request waits for the token.
+            let mut attempt = request
+                .try_clone()
+                .expect("request bodies are bytes, which clone");
+            if let Some(timeout) = core.timeout {
+                attempt = attempt.timeout(timeout);
+            }
             if let Some(token) = &token {
                 attempt = attempt.bearer_auth(token.expose_secret());
             }
@@ -314,7 +319,6 @@ pub(crate) async fn send<E: ErrorBody>(
         }
     }
     .instrument(span)
-    .await
 }
 
 async fn send_once<E: ErrorBody>(
@@ -331,13 +335,14 @@ async fn send_once<E: ErrorBody>(
             Error::Transport { operation, source }
         }
     };
-    let response = core.http.send(request).await.map_err(|failure| match failure {
+    let mut response = core.http.send(request).await.map_err(|failure| match failure {
         Failure::Http(source) => transport(source),
         #[cfg(feature = "middleware")]
         Failure::Middleware(source) => Error::Middleware { operation, source },
     })?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: reading the body needs none of them.
+    let headers = std::mem::take(response.headers_mut());
     let Some(body) = read_body(response, core.max_response_bytes)
         .await
         .map_err(transport)?
@@ -365,7 +370,8 @@ async fn send_once<E: ErrorBody>(
     })))
 }
 
-/// The body, read chunk by chunk; `None` as soon as it is known to be longer than `limit`.
+/// The body, read chunk by chunk; `None` as soon as it is known to be longer than `limit`. A body
+/// that comes in one chunk (a small answer usually does) is that chunk, not a copy of it.
 async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
@@ -374,12 +380,24 @@ async fn read_body(
     if announced > limit as u64 {
         return Ok(None);
     }
-    let mut body = bytes::BytesMut::with_capacity(announced as usize);
-    while let Some(chunk) = response.chunk().await? {
+    let Some(first) = response.chunk().await? else {
+        return Ok(Some(bytes::Bytes::new()));
+    };
+    if first.len() > limit {
+        return Ok(None);
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok(Some(first));
+    };
+    let mut body = bytes::BytesMut::with_capacity((announced as usize).max(first.len()));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         if body.len() + chunk.len() > limit {
             return Ok(None);
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
     Ok(Some(body.freeze()))
 }

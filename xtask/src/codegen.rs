@@ -119,7 +119,16 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
                 "criterion",
                 r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,
             )
+            // benches/roundtrip.rs and benches/inflight.rs serve the API on loopback with hyper,
+            // which reqwest and wiremock already build (with these features).
+            .dev_dependency("hyper", r#"{ version = "1", features = ["server", "http1"] }"#)
+            .dev_dependency("hyper-util", r#"{ version = "0.1", features = ["tokio"] }"#)
+            .dev_dependency("http-body-util", r#""0.1""#)
+            // benches/roundtrip.rs reads the thread's CPU clock (`clock_gettime`).
+            .dev_dependency("libc", r#""0.2""#)
             .bench("codec")
+            .bench("roundtrip")
+            .bench("inflight")
             .feature_test("middleware", &["middleware"])
     } else {
         let name: String = out
