@@ -239,7 +239,7 @@ pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> 
 }
 
 /// The struct's `Deserialize`: a `crate::de::deserialize!` call (see `runtime/de.rs`), which
-/// expands to about a fifth of what `#[derive(serde::Deserialize)]` does, with the same errors.
+/// expands to about a third of what `#[derive(serde::Deserialize)]` does, with the same errors.
 /// A field is `optional` when it may be missing (or is nullable: serde reads a missing `Option`
 /// field as `None` even without `default`), else `required`; its wire name is given only when it
 /// is not the field's name.
