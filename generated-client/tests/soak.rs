@@ -468,8 +468,13 @@ async fn soak(calls: usize) {
         "fault rate"
     );
     assert!(server.faults.len() == FAULTS.len(), "every kind of fault");
+    // A failed fetch is retried by each waiting call's policy: every task waits on the first
+    // fetch, which always fails, so without retries about one call in five would end here. A
+    // call whose attempts were already spent (on 5xx or 429 answers) when a fetch failed does
+    // end with it, as the policy says: a few such calls in a run are expected.
+    let authentication = outcomes.get("authentication").copied().unwrap_or(0);
     assert!(
-        server.token_failures > 0 && !outcomes.contains_key("authentication"),
+        server.token_failures > 0 && authentication * 100 <= calls as u64,
         "failed token fetches are retried: {} failures, outcomes {outcomes:?}",
         server.token_failures
     );
