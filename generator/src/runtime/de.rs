@@ -124,12 +124,8 @@ pub(crate) fn ignore<'de, A: MapAccess<'de>>(map: &mut A, _key: Key<'de>) -> Res
 }
 
 /// A property the struct does not list, where its schema allows no other: an error naming it.
-pub(crate) fn deny<'de, A: MapAccess<'de>>(
-    _map: &mut A,
-    key: Key<'de>,
-    expected: &'static [&'static str],
-) -> Result<(), A::Error> {
-    Err(A::Error::unknown_field(key.as_str(), expected))
+pub(crate) fn deny<E: Error>(key: Key<'_>, expected: &'static [&'static str]) -> Result<(), E> {
+    Err(E::unknown_field(key.as_str(), expected))
 }
 
 /// A property the struct does not list, kept in its map of other properties.
@@ -169,7 +165,7 @@ macro_rules! deserialize {
         $crate::de::ignore(&mut $map, $key)?
     };
     (@unknown $map:ident, $key:ident, $others:ident, deny) => {
-        $crate::de::deny(&mut $map, $key, Self::FIELDS)?
+        $crate::de::deny::<A::Error>($key, Self::FIELDS)?
     };
     (@unknown $map:ident, $key:ident, $others:ident, keep($kept:ident)) => {
         $crate::de::keep(&mut $map, $key, &mut $others)?
@@ -232,7 +228,9 @@ macro_rules! deserialize {
                                 )?
                             }
                         )*
-                        _ => $crate::de::deserialize!(@unknown map, key, others, $unknown $(($kept))?),
+                        _ => $crate::de::deserialize!(
+                            @unknown map, key, others, $unknown $(($kept))?
+                        ),
                     }
                 }
                 Ok($crate::de::deserialize!(
