@@ -57,11 +57,8 @@ pub fn load(text: &str) -> Result<Document, Errors> {
             hoist_nested_refs(&mut value);
             clamp_integer_bounds(&mut value);
             let normalized = crate::normalize::to_openapi_30(value)?;
-            let document = &normalized.document;
             // The same checks as a 3.0 document gets, on the rewritten one.
-            let rewritten = Node::deserialize(document)
-                .map_err(|error| one("#", format!("internal error: {error}")))?;
-            let api = check_and_read(&rewritten, || {
+            let api = check_and_read_value(&normalized.document, |document| {
                 OpenAPI::deserialize(document).map_err(|error| {
                     one(
                         "#",
@@ -105,10 +102,8 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         let mut value = raw.to_value();
         hoist_nested_refs(&mut value);
         clamp_integer_bounds(&mut value);
-        let raw = Node::deserialize(&value)
-            .map_err(|error| one("#", format!("internal error: {error}")))?;
-        let api = check_and_read(&raw, || {
-            OpenAPI::deserialize(&value).map_err(|error| one("#", error.to_string()))
+        let api = check_and_read_value(&value, |value| {
+            OpenAPI::deserialize(value).map_err(|error| one("#", error.to_string()))
         })?;
         return Ok(Document {
             api,
@@ -313,6 +308,47 @@ fn check_and_read(
         return Err(Errors(errors));
     }
     api.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// [`check_and_read`] of a document held as a JSON value, which is read as a tree (for the checks)
+/// on this thread while `read` reads it on another, when it nests at most [`PARALLEL_NESTING`]
+/// levels.
+fn check_and_read_value(
+    value: &serde_json::Value,
+    read: impl FnOnce(&serde_json::Value) -> Result<OpenAPI, Errors> + Send,
+) -> Result<OpenAPI, Errors> {
+    let tree =
+        || Node::deserialize(value).map_err(|error| one("#", format!("internal error: {error}")));
+    if value_nests_deeper_than(value, PARALLEL_NESTING) {
+        return check_and_read(&tree()?, || read(value));
+    }
+    let (checked, api) = std::thread::scope(|scope| {
+        let api = scope.spawn(|| read(value));
+        let checked = tree().and_then(|raw| match check::check(&raw) {
+            errors if errors.is_empty() => Ok(()),
+            errors => Err(Errors(errors)),
+        });
+        (checked, api.join())
+    });
+    checked?;
+    api.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// [`check::nests_deeper_than`] of a JSON value.
+fn value_nests_deeper_than(value: &serde_json::Value, levels: usize) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => {
+            levels == 0 || items.iter().any(|v| value_nests_deeper_than(v, levels - 1))
+        }
+        Value::Object(entries) => {
+            levels == 0
+                || entries
+                    .values()
+                    .any(|v| value_nests_deeper_than(v, levels - 1))
+        }
+        _ => false,
+    }
 }
 
 /// The version fields of a document, read without the rest.

@@ -10,7 +10,16 @@ use super::{doc, inner_doc};
 use crate::model::{Encoding, Model, Operation, ParamLocation, StatusMatch, Success};
 use crate::names::{camel, Scope};
 
+/// All of `src/mock.rs`.
 pub(super) fn mock_rs(model: &Model) -> TokenStream {
+    mock_part(model, 0..model.operations.len())
+}
+
+/// The part of `src/mock.rs` with the marker types of the operations in `range`; the first part
+/// (the range starts at 0) also holds the file's head and the `MockServer` methods, the last one
+/// (it ends at the last operation) the fake. Every part names the operations the same way.
+pub(super) fn mock_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
+    let (first, last) = (range.start == 0, range.end == model.operations.len());
     let types = quote!(crate::types::);
     let mut names = Scope::with_reserved(&[
         "Expectation",
@@ -30,7 +39,13 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
             (op, names.claim(camel(&op.ident)), cfg)
         })
         .collect();
-    let fake = super::fake::fake_items(model, &mut names);
+    let fake = last.then(|| super::fake::fake_items(model, &mut names));
+    let markers = operations[range]
+        .iter()
+        .map(|(op, marker, cfg)| operation(op, marker, &types, cfg));
+    if !first {
+        return quote!( #( #markers )* #fake );
+    }
     let infos = operations.iter().map(|(op, _, cfg)| {
         let (name, method, path) = (&op.ident, &op.method, &op.path);
         quote!(#cfg OperationInfo { method_name: #name, method: #method, path: #path },)
@@ -52,9 +67,6 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
             }
         }
     });
-    let markers = operations
-        .iter()
-        .map(|(op, marker, cfg)| operation(op, marker, &types, cfg));
     // Doc examples are compiled with the default features.
     let example = operations
         .iter()

@@ -4,10 +4,12 @@
 //! modules every client needs (`runtime/`) are copied in as they are.
 //!
 //! [`emit`] cuts the Rust files into parts (`src/lib.rs`; 64 types of `src/types.rs`; 16 operations
-//! of `src/client.rs`; `src/params.rs`; `src/mock.rs`), which `run_parts` builds, parses and prints
-//! on one thread per core (tokens cannot cross threads, so each part's are built where it is
-//! printed), and joins the texts in order (client parts give up their `impl Client {` / `}` lines
-//! but the first's and the last's). [`emit_syntax`] + [`format()`] do the same work in two steps
+//! of `src/client.rs`; `src/params.rs`; 16 operations of `src/mock.rs`), which `run_parts` builds,
+//! parses, prints and lays out on one thread per core (tokens cannot cross threads, so each part's
+//! are built where it is printed), and joins the texts in order (client parts give up their `impl
+//! Client {` / `}` lines but the first's and the last's; `print::join_laid_out` decides the blank
+//! line where two parts meet). No part is much larger than another, so neither thread is left
+//! with a long last part. [`emit_syntax`] + [`format()`] do the same work in two steps
 //! (whole `syn::File`s, then `prettyplease`) so `benches/stages.rs` can time each; both routes give
 //! the same bytes (`tests/emit_split.rs`) and finish the text with the same layout passes
 //! (`print.rs`). Doc text is wrapped (`wrap`), and a type or field the spec does not describe gets
@@ -94,19 +96,15 @@ fn rust_files(model: &Model) -> Vec<(&'static str, BuildFile)> {
 pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, Diagnostic> {
     let header = header(config);
     let parts = parts(model);
-    let texts = run_parts(&parts, |part| part.print(model))?;
+    // Each part is laid out where it is printed; only where two parts meet is left to the join.
+    let texts = run_parts(&parts, |part| part.print(model).map(|text| lay_out(&text)))?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (part, text) in parts.iter().zip(texts) {
         let file = files
             .entry(part.path().to_owned())
-            .or_insert_with(|| format!("{header}\n"));
-        file.push_str(&text);
-    }
-    for (path, file) in files.iter_mut() {
-        if path.ends_with(".rs") {
-            *file = lay_out(file);
-        }
+            .or_insert_with(|| lay_out(&format!("{header}\n")));
+        print::join_laid_out(file, &text);
     }
     insert_runtime(&mut files, &header, model);
     Ok(files)
@@ -125,8 +123,9 @@ enum Part {
     Types(std::ops::Range<usize>),
     /// The operations' parameter structs.
     Params,
-    /// The typed mock server's operations.
-    Mock,
+    /// The typed mock server's operations in the range (the first part holds the file's head,
+    /// the last the fake).
+    Mock(std::ops::Range<usize>),
     /// The operations in the range, as `impl Client` methods (the first part holds the rest of
     /// the file, the builder, and the block's opening line; the last one its closing brace).
     Client(std::ops::Range<usize>),
@@ -138,7 +137,7 @@ impl Part {
             Part::Lib => "src/lib.rs",
             Part::Types(_) => "src/types.rs",
             Part::Params => "src/params.rs",
-            Part::Mock => "src/mock.rs",
+            Part::Mock(_) => "src/mock.rs",
             Part::Client(_) => "src/client.rs",
         }
     }
@@ -149,7 +148,7 @@ impl Part {
             Part::Lib => print_items(path, lib_rs(model)),
             Part::Types(range) => print_items(path, types::types_part(model, range.clone())),
             Part::Params => print_items(path, params::params_rs(model)),
-            Part::Mock => print_items(path, mock::mock_rs(model)),
+            Part::Mock(range) => print_items(path, mock::mock_part(model, range.clone())),
             Part::Client(range) => {
                 let tokens = client::client_part(model, range.clone());
                 let text = print_items(path, tokens)?;
@@ -187,7 +186,7 @@ fn parts(model: &Model) -> Vec<Part> {
         .chain(ranges(model.types.len(), TYPES_PER_PART).map(Part::Types))
         .chain(params::has_params(model).then_some(Part::Params))
         .chain(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Client))
-        .chain(std::iter::once(Part::Mock))
+        .chain(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Mock))
         .collect()
 }
 

@@ -21,38 +21,53 @@ pub(super) fn lay_out(text: &str) -> String {
 /// another (a line ending in `}` or `;`), and after the module's docs. Fields, variants and
 /// consecutive `use`s stay together.
 fn space_items(text: &str) -> String {
-    const STARTS: [&str; 14] = [
-        "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
-        "enum ", "mod ", "use ", "crate::",
-    ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
     for line in text.lines() {
-        let body = line.trim_start();
-        let indent = line.len() - body.len();
-        if let Some(before) = previous {
-            let ends_item = before.ends_with('}') || before.ends_with(';');
-            let before_body = before.trim_start();
-            let both_uses = is_use(before_body) && is_use(body);
-            let is_comment = before_body.starts_with("//");
-            let ends_module_doc = indent == 0
-                && before.starts_with("//!")
-                && !body.starts_with("//!")
-                && !body.starts_with("#!");
-            let starts_item = (indent == 0 || indent == 4)
-                && ends_item
-                && !both_uses
-                && !is_comment
-                && STARTS.iter().any(|start| body.starts_with(start));
-            if ends_module_doc || starts_item {
-                out.push('\n');
-            }
+        if previous.is_some_and(|before| blank_between(before, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         previous = Some(line);
     }
     out
+}
+
+/// Whether [`space_items`] puts a blank line between the lines `before` and `line`.
+fn blank_between(before: &str, line: &str) -> bool {
+    const STARTS: [&str; 14] = [
+        "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
+        "enum ", "mod ", "use ", "crate::",
+    ];
+    let body = line.trim_start();
+    let indent = line.len() - body.len();
+    let ends_item = before.ends_with('}') || before.ends_with(';');
+    let before_body = before.trim_start();
+    let both_uses = is_use(before_body) && is_use(body);
+    let is_comment = before_body.starts_with("//");
+    let ends_module_doc = indent == 0
+        && before.starts_with("//!")
+        && !body.starts_with("//!")
+        && !body.starts_with("#!");
+    let starts_item = (indent == 0 || indent == 4)
+        && ends_item
+        && !both_uses
+        && !is_comment
+        && STARTS.iter().any(|start| body.starts_with(start));
+    ends_module_doc || starts_item
+}
+
+/// Appends `next`, a text [`lay_out`] laid out, to `out`, another: the same text as laying out
+/// the two joined (every pass but [`space_items`] works within an item, and a part holds whole
+/// items, so only the blank line where they meet is left to decide).
+pub(super) fn join_laid_out(out: &mut String, next: &str) {
+    if let (Some(before), Some(line)) = (out.lines().next_back(), next.lines().next()) {
+        if blank_between(before, line) {
+            out.push('\n');
+        }
+    }
+    out.push_str(next);
 }
 
 /// A `pub type A = B;` longer than 100 columns broken after the `=`, as `rustfmt` breaks it
