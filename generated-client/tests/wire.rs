@@ -410,3 +410,96 @@ fn struct_reading_errors_name_the_field_as_serde_derive_does() {
          column 2"
     );
 }
+
+/// What a struct's `Serialize` (`serde_struct!`) tells a serializer is what serde's derive with
+/// `skip_serializing_if` tells it: the struct's name and how many fields follow, then the fields
+/// in order, a field left out not written; a struct that keeps other properties is a map (as
+/// `#[serde(flatten)]` makes it) with those after the fields.
+#[test]
+fn structs_serialize_as_serde_derive_does() {
+    use serde_test::{assert_ser_tokens, Token};
+
+    let mut error = ErrorResponseContent {
+        status_code: 404,
+        error: "Not Found".to_owned(),
+        message: "No resource server".to_owned(),
+        error_code: None,
+    };
+    let head = [
+        Token::Str("statusCode"),
+        Token::I64(404),
+        Token::Str("error"),
+        Token::Str("Not Found"),
+        Token::Str("message"),
+        Token::Str("No resource server"),
+    ];
+    let without_code = [
+        &[Token::Struct {
+            name: "ErrorResponseContent",
+            len: 3,
+        }][..],
+        &head,
+        &[Token::StructEnd],
+    ]
+    .concat();
+    assert_ser_tokens(&error, &without_code);
+    error.error_code = Some("inexistent_resource_server".to_owned());
+    let with_code = [
+        &[Token::Struct {
+            name: "ErrorResponseContent",
+            len: 4,
+        }][..],
+        &head,
+        &[
+            Token::Str("errorCode"),
+            Token::Some,
+            Token::Str("inexistent_resource_server"),
+        ],
+        &[Token::StructEnd],
+    ]
+    .concat();
+    assert_ser_tokens(&error, &with_code);
+
+    // Three states: left out is not written, `null` is written as `None`.
+    let mut update = UpdateResourceServerRequestContent {
+        token_lifetime: Some(60),
+        ..Default::default()
+    };
+    let tokens = |consent: &[Token], len| {
+        [
+            &[Token::Struct {
+                name: "UpdateResourceServerRequestContent",
+                len,
+            }][..],
+            &[Token::Str("token_lifetime"), Token::Some, Token::I64(60)],
+            consent,
+            &[Token::StructEnd],
+        ]
+        .concat()
+    };
+    assert_ser_tokens(&update, &tokens(&[], 1));
+    update.consent_policy = Nullable::Null;
+    assert_ser_tokens(
+        &update,
+        &tokens(&[Token::Str("consent_policy"), Token::None], 2),
+    );
+
+    let mut kept = ResourceServerSubjectTypeAuthorizationClient {
+        policy: Some(ResourceServerSubjectTypeAuthorizationClientPolicyEnum::DenyAll),
+        ..Default::default()
+    };
+    kept.additional_properties
+        .insert("later".to_owned(), json!(true));
+    assert_ser_tokens(
+        &kept,
+        &[
+            Token::Map { len: None },
+            Token::Str("policy"),
+            Token::Some,
+            Token::Str("deny_all"),
+            Token::Str("later"),
+            Token::Bool(true),
+            Token::MapEnd,
+        ],
+    );
+}

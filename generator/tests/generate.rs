@@ -150,10 +150,11 @@ fn optional_nullable_and_required_fields() {
         &[
             "pub a: String,",
             "pub b: Option<String>,",
-            r#"#[serde(skip_serializing_if = "Option::is_none")] pub c: Option<String>,"#,
-            r#"#[serde(skip_serializing_if = "crate::Nullable::is_absent")] pub d: crate::Nullable<String>,"#,
-            // Only `a` may not be missing when read; `b` may be null but must be sent.
-            "crate::de::deserialize!(T, ignore, [a required, b optional, c optional, d optional]);",
+            "pub c: Option<String>,",
+            "pub d: crate::Nullable<String>,",
+            // Only `a` may not be missing when read; `b` may be null but is always sent; `c` and
+            // `d` are not sent when left out.
+            "crate::wire::serde_struct!(T, ignore, [a required, b nullable, c optional, d optional]);",
         ],
     );
 }
@@ -166,12 +167,12 @@ fn keywords_symbols_and_collisions_keep_the_wire_name() {
         ),
         "src/types.rs",
         &[
-            r#"#[serde(rename = "type", skip_serializing_if = "Option::is_none")] pub type_: Option<String>,"#,
+            "pub type_: Option<String>,",
             "pub foo_bar: Option<String>,",
-            r#"#[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")] pub foo_bar_2: Option<String>,"#,
-            r#"#[serde(rename = "2fa", skip_serializing_if = "Option::is_none")] pub _2fa: Option<bool>,"#,
-            r#"#[serde(rename = "x-rate-limit", skip_serializing_if = "Option::is_none")] pub x_rate_limit: Option<i64>,"#,
-            r#"crate::de::deserialize!(T, ignore, [type_ = "type" optional, foo_bar optional, foo_bar_2 = "fooBar" optional, _2fa = "2fa" optional, x_rate_limit = "x-rate-limit" optional,]);"#,
+            "pub foo_bar_2: Option<String>,",
+            "pub _2fa: Option<bool>,",
+            "pub x_rate_limit: Option<i64>,",
+            r#"crate::wire::serde_struct!(T, ignore, [type_ = "type" optional, foo_bar optional, foo_bar_2 = "fooBar" optional, _2fa = "2fa" optional, x_rate_limit = "x-rate-limit" optional,]);"#,
         ],
     );
 }
@@ -184,8 +185,8 @@ fn non_ascii_names_become_ascii_identifiers_and_keep_the_wire_name() {
         ),
         "src/types.rs",
         &[
-            r#"#[serde(rename = "größe", skip_serializing_if = "Option::is_none")] pub grosse: Option<i64>,"#,
-            r#"#[serde(rename = "名前", skip_serializing_if = "Option::is_none")] pub u540d_u524d: Option<String>,"#,
+            "pub grosse: Option<i64>,",
+            "pub u540d_u524d: Option<String>,",
             r#"grosse = "größe" optional, u540d_u524d = "名前" optional"#,
             "pub enum TKind { /// `über`\n Uber, /// `名前`\n U540dU524d,",
         ],
@@ -570,7 +571,7 @@ fn one_of_beside_properties_is_a_warning_and_the_properties_are_kept() {
     );
     let types = squeeze(&output.files["src/types.rs"]);
     assert!(
-        types.contains(&squeeze("pub struct T { #[serde(skip_serializing_if = \"Option::is_none\")] pub a: Option<String>,")),
+        types.contains(&squeeze("pub struct T { pub a: Option<String>,")),
         "{types}"
     );
 }
@@ -741,7 +742,7 @@ fn read_only_and_write_only_properties_split_a_schema_by_direction() {
         &[
             "pub struct A {",
             "pub id: String,",
-            "pub struct ARequest { #[serde(skip_serializing_if = \"Option::is_none\")] pub secret: Option<String>,",
+            "pub struct ARequest { pub secret: Option<String>,",
             "read-only properties are left out",
         ],
     );

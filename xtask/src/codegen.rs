@@ -115,6 +115,8 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
             .dev_dependency("futures", r#""0.3""#)
             .dev_dependency("jsonwebtoken", r#""9""#)
             .dev_dependency("url", r#""2""#)
+            // tests/wire.rs: what the structs' `Serialize` tells a serializer, token by token.
+            .dev_dependency("serde_test", r#""1""#)
             .dev_dependency(
                 "criterion",
                 r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,

@@ -46,7 +46,6 @@ use print::{invalid, lay_out, print_items};
 /// Support modules written into every generated crate, unchanged: `(file, source)`.
 const RUNTIME: &[(&str, &str)] = &[
     ("src/auth.rs", include_str!("../runtime/auth.rs")),
-    ("src/de.rs", include_str!("../runtime/de.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
     ("src/fake.rs", include_str!("../runtime/fake.rs")),
     ("src/http.rs", include_str!("../runtime/http.rs")),
@@ -63,6 +62,7 @@ const RUNTIME: &[(&str, &str)] = &[
         "src/validation.rs",
         include_str!("../runtime/validation.rs"),
     ),
+    ("src/wire.rs", include_str!("../runtime/wire.rs")),
 ];
 
 /// Whether `path` (relative to the crate root) is a support module copied in unchanged rather than
@@ -414,9 +414,6 @@ fn lib_rs(model: &Model) -> TokenStream {
         #lenient
         mod client;
         #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod de;
-        #[rustfmt::skip]
         #lenient
         mod error;
         // Support code: which helpers a client calls depends on its spec.
@@ -443,6 +440,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod validation;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod wire;
         #pattern
         #params
         #[cfg(feature = "mock")]

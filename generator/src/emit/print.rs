@@ -91,7 +91,10 @@ fn break_long_aliases(text: &str) -> String {
 /// The `open_enum!` calls that do not fit on one line (`prettyplease` fills the lines with the
 /// macro's tokens) laid out one argument and one variant a line, as `rustfmt` lays out a call.
 fn layout_open_enums(text: &str) -> String {
-    const OPENERS: [&str; 2] = ["crate::open_enum::open_enum!(", "crate::de::deserialize!("];
+    const OPENERS: [&str; 2] = [
+        "crate::open_enum::open_enum!(",
+        "crate::wire::serde_struct!(",
+    ];
     let mut out = String::with_capacity(text.len());
     let mut lines = text.lines();
     while let Some(line) = lines.next() {

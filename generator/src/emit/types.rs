@@ -192,14 +192,14 @@ fn field_doc(field: &Field) -> TokenStream {
     doc(&text)
 }
 
-/// A field of a struct (`visibility` is `pub`) or of a struct variant (nothing). Both derive only
-/// `Serialize`: a struct is read by `crate::de::deserialize!`, a union of struct variants by its
-/// own `Deserialize`.
+/// A field of a struct (`visibility` is `pub`; its wire name and presence are in the struct's
+/// `serde_struct!` call) or of a struct variant (nothing; the union derives `Serialize`, so the
+/// field carries its `#[serde(...)]`).
 pub(super) fn field_def(field: &Field, visibility: TokenStream) -> TokenStream {
     let doc = field_doc(field);
     let ident = ident(&field.ident);
     let ty = field_type(field, &quote!());
-    let attr = serde_attr(field, true);
+    let attr = visibility.is_empty().then(|| serde_attr(field, true));
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
@@ -238,12 +238,13 @@ pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> 
     (rename.is_some() || rest.is_some()).then(|| quote!(#[serde(#rename #rest)]))
 }
 
-/// The struct's `Deserialize`: a `crate::de::deserialize!` call (see `runtime/de.rs`), which
-/// expands to about a third of what `#[derive(serde::Deserialize)]` does, with the same errors.
-/// A field is `optional` when it may be missing (or is nullable: serde reads a missing `Option`
-/// field as `None` even without `default`), else `required`; its wire name is given only when it
-/// is not the field's name.
-fn deserialize_call(s: &Struct, name: &Ident, strict: bool) -> TokenStream {
+/// The struct's `Serialize` and `Deserialize`: a `crate::wire::serde_struct!` call (see
+/// `runtime/wire.rs`), which expands to a fraction of what serde's derives do, with the same
+/// errors and the same output. A field is `required` (missing is an error), `nullable` (an
+/// `Option` always sent: a required nullable field, which serde reads as `None` when missing) or
+/// `optional` (missing is its default, and left out it is not sent); its wire name is given only
+/// when it is not the field's name.
+fn serde_call(s: &Struct, name: &Ident, strict: bool) -> TokenStream {
     let unknown = match &s.additional {
         Some(_) => {
             let others = ident(&s.additional_ident);
@@ -258,17 +259,16 @@ fn deserialize_call(s: &Struct, name: &Ident, strict: bool) -> TokenStream {
             let wire = &field.wire;
             quote!(= #wire)
         });
-        let optional =
-            field.presence != Presence::Required || matches!(field.shape, Shape::Nullable(_));
-        let presence = if optional {
-            quote!(optional)
-        } else {
-            quote!(required)
+        let presence = match field.presence {
+            Presence::Required if matches!(field.shape, Shape::Nullable(_)) => quote!(nullable),
+            Presence::Required => quote!(required),
+            Presence::RequiredNullable => quote!(nullable),
+            Presence::Optional | Presence::OptionalNullable => quote!(optional),
         };
         quote!(#ident #wire #presence)
     });
     quote! {
-        crate::de::deserialize!(#name, #unknown, [#( #fields ),*]);
+        crate::wire::serde_struct!(#name, #unknown, [#( #fields ),*]);
     }
 }
 
@@ -277,14 +277,13 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let name = ident(&s.name);
     let doc = s.doc.as_deref().map(doc);
     let here = quote!();
-    let deserialize = deserialize_call(s, &name, usage.strict.contains(&s.name));
+    let serde = serde_call(s, &name, usage.strict.contains(&s.name));
     let fields = s.fields.iter().map(|field| field_def(field, quote!(pub)));
     let additional = s.additional.as_ref().map(|values| {
         let ident = ident(&s.additional_ident);
         let values = rust_type(values, &here);
         quote! {
             /// Properties not listed in the schema, kept as received.
-            #[serde(flatten)]
             pub #ident: std::collections::BTreeMap<String, #values>,
         }
     });
@@ -317,13 +316,13 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let constructor = (request && default.is_none()).then(|| constructor(s, &deprecated_allow));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #( #fields )*
             #additional
         }
 
-        #deserialize
+        #serde
 
         #constructor
 

@@ -10,12 +10,11 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResourceServerRequestContent {
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
     ///
     /// Maximum length: 200 characters. Pattern: `^[^<>]+$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
@@ -23,66 +22,50 @@ pub struct CreateResourceServerRequestContent {
     /// Minimum length: 1 character. Maximum length: 600 characters.
     pub identifier: String,
     /// List of permissions (scopes) that this API uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
     ///
     /// Minimum: 0. Maximum: 2592000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0
     /// claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
     /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
     /// claims.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Whether to enforce authorization policies (true) or to ignore them (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     CreateResourceServerRequestContent,
     deny,
     [
@@ -169,87 +152,65 @@ impl crate::Validate for CreateResourceServerRequestContent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResourceServerResponseContent {
     /// ID of the API (resource server).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     CreateResourceServerResponseContent,
     ignore,
     [
@@ -278,87 +239,65 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetResourceServerResponseContent {
     /// ID of the API (resource server).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     GetResourceServerResponseContent,
     ignore,
     [
@@ -387,19 +326,15 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResourceServerOffsetPaginatedResponseContent {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_servers: Option<Vec<ResourceServer>>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ListResourceServerOffsetPaginatedResponseContent,
     ignore,
     [
@@ -425,87 +360,65 @@ pub enum ListResourceServerResponseContent {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceServer {
     /// ID of the API (resource server).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServer,
     ignore,
     [
@@ -535,7 +448,7 @@ crate::de::deserialize!(
 );
 
 /// Authorization policy for the resource server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceServerAuthorizationPolicy {
     /// The ID of the authorization policy to apply.
     ///
@@ -543,7 +456,13 @@ pub struct ResourceServerAuthorizationPolicy {
     pub policy_id: String,
 }
 
-crate::de::deserialize!(ResourceServerAuthorizationPolicy, ignore, [policy_id required]);
+crate::wire::serde_struct!(
+    ResourceServerAuthorizationPolicy,
+    ignore,
+    [
+        policy_id required,
+    ]
+);
 
 impl ResourceServerAuthorizationPolicy {
     /// A value with the required `policy_id`, and any other field left out.
@@ -577,18 +496,17 @@ crate::open_enum::open_enum!(
 );
 
 /// Proof-of-Possession configuration for access tokens
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceServerProofOfPossession {
     /// Intended mechanism for Proof-of-Possession
     pub mechanism: ResourceServerProofOfPossessionMechanismEnum,
     /// Whether the use of Proof-of-Possession is required for the resource server
     pub required: bool,
     /// Specifies which client types require Proof-of-Possession
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_for: Option<ResourceServerProofOfPossessionRequiredForEnum>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerProofOfPossession,
     ignore,
     [
@@ -665,7 +583,7 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceServerScope {
     /// Value of this scope.
     ///
@@ -674,11 +592,10 @@ pub struct ResourceServerScope {
     /// User-friendly description of this scope.
     ///
     /// Maximum length: 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerScope,
     ignore,
     [
@@ -707,17 +624,15 @@ impl crate::Validate for ResourceServerScope {
 }
 
 /// Defines application access permission for a resource server
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceServerSubjectTypeAuthorization {
     /// Access Permissions for user flows
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<ResourceServerSubjectTypeAuthorizationUser>,
     /// Access Permissions for client flows
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<ResourceServerSubjectTypeAuthorizationClient>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerSubjectTypeAuthorization,
     ignore,
     [
@@ -734,17 +649,15 @@ impl crate::Validate for ResourceServerSubjectTypeAuthorization {
 }
 
 /// Access Permissions for client flows
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceServerSubjectTypeAuthorizationClient {
     /// Defines the client flows policy for the resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<ResourceServerSubjectTypeAuthorizationClientPolicyEnum>,
     /// Properties not listed in the schema, kept as received.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerSubjectTypeAuthorizationClient,
     keep(additional_properties),
     [
@@ -782,17 +695,15 @@ crate::open_enum::open_enum!(
 );
 
 /// Access Permissions for user flows
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceServerSubjectTypeAuthorizationUser {
     /// Defines the user flows policy for the resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<ResourceServerSubjectTypeAuthorizationUserPolicyEnum>,
     /// Properties not listed in the schema, kept as received.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerSubjectTypeAuthorizationUser,
     keep(additional_properties),
     [
@@ -899,14 +810,14 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceServerTokenEncryption {
     /// Format of the encrypted JWT payload.
     pub format: ResourceServerTokenEncryptionFormatEnum,
     pub encryption_key: ResourceServerTokenEncryptionKey,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerTokenEncryption,
     ignore,
     [
@@ -979,19 +890,17 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceServerTokenEncryptionKey {
     /// Name of the encryption key.
     ///
     /// Minimum length: 1 character. Maximum length: 128 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Algorithm used to encrypt the token.
     pub alg: ResourceServerTokenEncryptionAlgorithmEnum,
     /// Key ID.
     ///
     /// Minimum length: 1 character. Maximum length: 128 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// PEM-formatted public key. Must be JSON escaped.
     ///
@@ -1000,7 +909,7 @@ pub struct ResourceServerTokenEncryptionKey {
     pub pem: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ResourceServerTokenEncryptionKey,
     ignore,
     [
@@ -1066,74 +975,57 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateResourceServerRequestContent {
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
     ///
     /// Maximum length: 200 characters. Pattern: `^[^<>]+$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
     ///
     /// Minimum: 0. Maximum: 2592000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Dialect of issued access token. `access_token` is a JWT containing standard Auth0
     /// claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access Token Profile.
     /// `access_token_authz` and `rfc9068_profile_authz` additionally include RBAC permissions
     /// claims.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectSchemaEnum>,
     /// Whether authorization policies are enforced (true) or not enforced (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UpdateResourceServerRequestContent,
     deny,
     [
@@ -1192,87 +1084,65 @@ impl crate::Validate for UpdateResourceServerRequestContent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateResourceServerResponseContent {
     /// ID of the API (resource server).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Friendly name for this resource server. Can not contain `<` or `>` characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is an Auth0 system API (true) or a custom API (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
     /// Unique identifier for the API used as the audience parameter on authorization calls. Can
     /// not be changed once set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// List of permissions (scopes) that this API uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScope>>,
     /// Algorithm used to sign JWTs. Can be `HS256` (default) or `RS256`. `PS256` available via
     /// addon.
     ///
     /// Server default: `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_alg: Option<SigningAlgorithmEnum>,
     /// Secret used to sign tokens when using symmetric algorithms (HS256).
     ///
     /// Minimum length: 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
     /// Whether refresh tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_offline_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued for this API (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access: Option<bool>,
     /// Whether Online Refresh Tokens can be issued even when sessions are configured as
     /// ephemeral (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_online_access_with_ephemeral_sessions: Option<bool>,
     /// Whether to skip user consent for applications flagged as first party (true) or not
     /// (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
     /// Expiration value (in seconds) for access tokens issued for this API from the token
     /// endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime: Option<i64>,
     /// Expiration value (in seconds) for access tokens issued for this API via Implicit or
     /// Hybrid Flows. Cannot be greater than the `token_lifetime` value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_lifetime_for_web: Option<i64>,
     /// Whether authorization polices are enforced (true) or unenforced (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_policies: Option<bool>,
     /// Dialect of access tokens that should be issued. `access_token` is a JWT containing
     /// standard Auth0 claims; `rfc9068_profile` is a JWT conforming to the IETF JWT Access
     /// Token Profile. `access_token_authz` and `rfc9068_profile_authz` additionally include
     /// RBAC permissions claims.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_encryption: crate::Nullable<ResourceServerTokenEncryption>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_policy: crate::Nullable<ResourceServerConsentPolicyEnum>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_details: crate::Nullable<Vec<serde_json::Value>>,
     /// Proof-of-Possession configuration for access tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proof_of_possession: crate::Nullable<ResourceServerProofOfPossession>,
     /// Defines application access permission for a resource server
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
     /// Authorization policy for the resource server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub authorization_policy: crate::Nullable<ResourceServerAuthorizationPolicy>,
     /// The client ID of the client that this resource server is linked to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UpdateResourceServerResponseContent,
     ignore,
     [

@@ -53,14 +53,13 @@ pub enum HeaderArgAcceptLanguage {
 
 crate::open_enum::open_enum!(HeaderArgAcceptLanguage, Unknown, [De = "de", En = "en"]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ObjWithOptionArray {
     pub things: Vec<Option<Task>>,
-    #[serde(rename = "stranger-things")]
     pub stranger_things: Vec<Option<Task>>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ObjWithOptionArray,
     ignore,
     [
@@ -69,7 +68,7 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     pub id: String,
     pub name: String,
@@ -78,7 +77,7 @@ pub struct Task {
     pub state: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Task,
     ignore,
     [
@@ -90,7 +89,7 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskEvent {
     pub payload: String,
     /// Minimum: 0.
@@ -99,7 +98,7 @@ pub struct TaskEvent {
     pub time: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     TaskEvent,
     ignore,
     [
@@ -110,7 +109,7 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskOutput {
     pub id: String,
     pub path: String,
@@ -118,18 +117,25 @@ pub struct TaskOutput {
     pub size: u64,
 }
 
-crate::de::deserialize!(TaskOutput, ignore, [id required, path required, size required]);
+crate::wire::serde_struct!(
+    TaskOutput,
+    ignore,
+    [
+        id required,
+        path required,
+        size required,
+    ]
+);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskSubmit {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_rules: Option<Vec<String>>,
     pub script: String,
     pub default: bool,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     TaskSubmit,
     ignore,
     [
@@ -154,26 +160,26 @@ impl TaskSubmit {
 
 impl crate::Validate for TaskSubmit {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskSubmitResult {
     pub id: String,
 }
 
-crate::de::deserialize!(TaskSubmitResult, ignore, [id required]);
+crate::wire::serde_struct!(TaskSubmitResult, ignore, [id required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadedChunk {
     pub id: String,
 }
 
-crate::de::deserialize!(UploadedChunk, ignore, [id required]);
+crate::wire::serde_struct!(UploadedChunk, ignore, [id required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(UserCreate, ignore, [name required]);
+crate::wire::serde_struct!(UserCreate, ignore, [name required]);
 
 impl UserCreate {
     /// A value with the required `name`, and any other field left out.
@@ -184,14 +190,14 @@ impl UserCreate {
 
 impl crate::Validate for UserCreate {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserCreateResult {
     pub id: String,
     pub name: String,
     pub token: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UserCreateResult,
     ignore,
     [
@@ -201,27 +207,25 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhoamiResult {
     pub id: String,
     pub name: String,
 }
 
-crate::de::deserialize!(WhoamiResult, ignore, [id required, name required]);
+crate::wire::serde_struct!(WhoamiResult, ignore, [id required, name required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Worker {
     pub deleted: bool,
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lastping: Option<String>,
     pub recycle: bool,
     pub tasks: Vec<WorkerTask>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Worker,
     ignore,
     [
@@ -234,14 +238,14 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerAddOutput {
     pub chunks: Vec<String>,
     pub path: String,
     pub size: i64,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     WorkerAddOutput,
     ignore,
     [
@@ -260,14 +264,14 @@ impl WorkerAddOutput {
 
 impl crate::Validate for WorkerAddOutput {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerAppendTask {
     pub payload: String,
     pub stream: String,
     pub time: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     WorkerAppendTask,
     ignore,
     [
@@ -286,13 +290,20 @@ impl WorkerAppendTask {
 
 impl crate::Validate for WorkerAppendTask {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerBootstrap {
     pub bootstrap: String,
     pub token: String,
 }
 
-crate::de::deserialize!(WorkerBootstrap, ignore, [bootstrap required, token required]);
+crate::wire::serde_struct!(
+    WorkerBootstrap,
+    ignore,
+    [
+        bootstrap required,
+        token required,
+    ]
+);
 
 impl WorkerBootstrap {
     /// A value with the required `bootstrap`, `token`, and any other field left out.
@@ -303,19 +314,19 @@ impl WorkerBootstrap {
 
 impl crate::Validate for WorkerBootstrap {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerBootstrapResult {
     pub id: String,
 }
 
-crate::de::deserialize!(WorkerBootstrapResult, ignore, [id required]);
+crate::wire::serde_struct!(WorkerBootstrapResult, ignore, [id required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerCompleteTask {
     pub failed: bool,
 }
 
-crate::de::deserialize!(WorkerCompleteTask, ignore, [failed required]);
+crate::wire::serde_struct!(WorkerCompleteTask, ignore, [failed required]);
 
 impl WorkerCompleteTask {
     /// A value with the required `failed`, and any other field left out.
@@ -326,23 +337,22 @@ impl WorkerCompleteTask {
 
 impl crate::Validate for WorkerCompleteTask {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerPingResult {
     pub poweroff: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<WorkerPingTask>,
 }
 
-crate::de::deserialize!(WorkerPingResult, ignore, [poweroff required, task optional]);
+crate::wire::serde_struct!(WorkerPingResult, ignore, [poweroff required, task optional]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerPingTask {
     pub id: String,
     pub output_rules: Vec<String>,
     pub script: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     WorkerPingTask,
     ignore,
     [
@@ -352,14 +362,14 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerTask {
     pub id: String,
     pub name: String,
     pub owner: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     WorkerTask,
     ignore,
     [
@@ -369,12 +379,12 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkersResult {
     pub workers: Vec<Worker>,
 }
 
-crate::de::deserialize!(WorkersResult, ignore, [workers required]);
+crate::wire::serde_struct!(WorkersResult, ignore, [workers required]);
 
 /// The error answers of `POST /v1/control/hold` ([`crate::Client::control_hold`]), one
 /// variant per status the spec declares. Each holds the body when it is the declared JSON;

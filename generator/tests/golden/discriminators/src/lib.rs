@@ -28,10 +28,6 @@ mod auth;
 mod client;
 
 #[rustfmt::skip]
-#[allow(dead_code)]
-mod de;
-
-#[rustfmt::skip]
 mod error;
 
 #[rustfmt::skip]
@@ -61,6 +57,10 @@ pub mod types;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
+
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod wire;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]

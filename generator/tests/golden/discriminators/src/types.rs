@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseBuyerWebhookEvent {
     /// Type of the webhook event.
     pub event_type: BaseWebhookEventEventType,
@@ -20,7 +20,7 @@ pub struct BaseBuyerWebhookEvent {
     pub buyer_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     BaseBuyerWebhookEvent,
     ignore,
     [
@@ -30,7 +30,7 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BasePurchaseWebhookEvent {
     /// Type of the webhook event.
     pub event_type: BaseWebhookEventEventType,
@@ -39,11 +39,10 @@ pub struct BasePurchaseWebhookEvent {
     /// ID of the buyer the event corresponds to.
     pub buyer_id: String,
     /// Provided Partner Order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     BasePurchaseWebhookEvent,
     ignore,
     [
@@ -79,26 +78,21 @@ impl crate::Validate for BasePurchaseWebhookEvent {
 
 /// Vehicle (from [Redocly
 /// example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     BaseVehicle,
     ignore,
     [
@@ -112,7 +106,7 @@ crate::de::deserialize!(
 
 impl crate::Validate for BaseVehicle {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseWebhookEvent {
     /// Type of the webhook event.
     pub event_type: BaseWebhookEventEventType,
@@ -120,7 +114,7 @@ pub struct BaseWebhookEvent {
     pub event_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     BaseWebhookEvent,
     ignore,
     [
@@ -153,16 +147,22 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hunts: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
 
-crate::de::deserialize!(Cat, ignore, [pet_type required, hunts optional, age optional]);
+crate::wire::serde_struct!(
+    Cat,
+    ignore,
+    [
+        pet_type required,
+        hunts optional,
+        age optional,
+    ]
+);
 
 impl Cat {
     /// A value with the required `pet_type`, and any other field left out.
@@ -177,16 +177,14 @@ impl Cat {
 
 impl crate::Validate for Cat {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatNoDisc {
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hunts: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     CatNoDisc,
     ignore,
     [
@@ -209,16 +207,22 @@ impl CatNoDisc {
 
 impl crate::Validate for CatNoDisc {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breed: Option<DogBreed>,
 }
 
-crate::de::deserialize!(Dog, ignore, [pet_type required, bark optional, breed optional]);
+crate::wire::serde_struct!(
+    Dog,
+    ignore,
+    [
+        pet_type required,
+        bark optional,
+        breed optional,
+    ]
+);
 
 impl Dog {
     /// A value with the required `pet_type`, and any other field left out.
@@ -264,16 +268,14 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DogNoDisc {
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breed: Option<DogNoDiscBreed>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     DogNoDisc,
     ignore,
     [
@@ -327,35 +329,27 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElectricVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// In range kilometers per hour.
-    #[serde(rename = "chargeSpeed", skip_serializing_if = "Option::is_none")]
     pub charge_speed: Option<i64>,
     /// Amps recommended for charging.
-    #[serde(rename = "chargeAmps", skip_serializing_if = "Option::is_none")]
     pub charge_amps: Option<i64>,
     /// Voltage recommended for charging.
-    #[serde(rename = "chargeVoltage", skip_serializing_if = "Option::is_none")]
     pub charge_voltage: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ElectricVehicle,
     ignore,
     [
@@ -370,32 +364,25 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FueledVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// Capacity of the fuel tank in gallons.
-    #[serde(rename = "tankCapacity", skip_serializing_if = "Option::is_none")]
     pub tank_capacity: Option<f64>,
     /// Miles per gallon on the highway.
-    #[serde(rename = "milesPerGallon", skip_serializing_if = "Option::is_none")]
     pub miles_per_gallon: Option<f64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     FueledVehicle,
     ignore,
     [
@@ -409,53 +396,52 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcsImport {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_bucket: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_prefix: Option<String>,
 }
 
-crate::de::deserialize!(GcsImport, ignore, [gcs_bucket optional, gcs_prefix optional]);
+crate::wire::serde_struct!(
+    GcsImport,
+    ignore,
+    [
+        gcs_bucket optional,
+        gcs_prefix optional,
+    ]
+);
 
 impl crate::Validate for GcsImport {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Object1 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
 
-crate::de::deserialize!(Object1, ignore, [a optional, b optional]);
+crate::wire::serde_struct!(Object1, ignore, [a optional, b optional]);
 
 impl crate::Validate for Object1 {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Object2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub c: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
 }
 
-crate::de::deserialize!(Object2, ignore, [c optional, d optional]);
+crate::wire::serde_struct!(Object2, ignore, [c optional, d optional]);
 
 impl crate::Validate for Object2 {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OneOfWithImproperlyPlacedDiscriminatorBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<OneOfWithImproperlyPlacedDiscriminatorBodyConnectorType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_properties: Option<
         OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties,
     >,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OneOfWithImproperlyPlacedDiscriminatorBody,
     ignore,
     [
@@ -609,14 +595,20 @@ impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorNoMappingBod
 
 impl crate::Validate for OneOfWithTopLevelDiscriminatorNoMappingBody {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionOneNoDisc {
     pub discrim: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optionone: Option<f64>,
 }
 
-crate::de::deserialize!(OptionOneNoDisc, ignore, [discrim required, optionone optional]);
+crate::wire::serde_struct!(
+    OptionOneNoDisc,
+    ignore,
+    [
+        discrim required,
+        optionone optional,
+    ]
+);
 
 impl OptionOneNoDisc {
     /// A value with the required `discrim`, and any other field left out.
@@ -630,14 +622,13 @@ impl OptionOneNoDisc {
 
 impl crate::Validate for OptionOneNoDisc {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionThreeNoDisc {
     pub discrim: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optionthree: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OptionThreeNoDisc,
     ignore,
     [
@@ -646,14 +637,20 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionTwoNoDisc {
     pub discrim: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optiontwo: Option<String>,
 }
 
-crate::de::deserialize!(OptionTwoNoDisc, ignore, [discrim required, optiontwo optional]);
+crate::wire::serde_struct!(
+    OptionTwoNoDisc,
+    ignore,
+    [
+        discrim required,
+        optiontwo optional,
+    ]
+);
 
 impl OptionTwoNoDisc {
     /// A value with the required `discrim`, and any other field left out.
@@ -731,13 +728,12 @@ impl<'de> serde::Deserialize<'de> for PatchMappingOfSchemaNamesBody {
 
 impl crate::Validate for PatchMappingOfSchemaNamesBody {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchMappingWithDuplicateSchemasBody {
-    #[serde(rename = "discrimValue", skip_serializing_if = "Option::is_none")]
     pub discrim_value: Option<PatchMappingWithDuplicateSchemasBodyDiscrimValue>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PatchMappingWithDuplicateSchemasBody,
     ignore,
     [
@@ -785,13 +781,12 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchNestedOneOfObjectWithNestedOneOfBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<PatchNestedOneOfObjectWithNestedOneOfBodyConfig>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PatchNestedOneOfObjectWithNestedOneOfBody,
     deny,
     [
@@ -909,29 +904,23 @@ impl crate::Validate for PatchOneofAllofTopLevelDiscBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PedaledVehicle {
     /// The type of vehicle.
-    #[serde(rename = "vehicleType", skip_serializing_if = "Option::is_none")]
     pub vehicle_type: Option<String>,
     /// A road, river, air... Where does this vehicle thrive?
-    #[serde(rename = "idealTerrain", skip_serializing_if = "Option::is_none")]
     pub ideal_terrain: Option<String>,
     /// How is the vehicle powered.
-    #[serde(rename = "powerSource", skip_serializing_if = "Option::is_none")]
     pub power_source: Option<String>,
     /// The top speed in kilometers per hour rounded to the nearest integer.
-    #[serde(rename = "topSpeed", skip_serializing_if = "Option::is_none")]
     pub top_speed: Option<i64>,
     /// The 95th percentile range of a trip in kilometers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// Type of handlebars
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handlebars: Option<PedaledVehicleHandlebars>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PedaledVehicle,
     ignore,
     [
@@ -980,19 +969,19 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub pet_type: String,
 }
 
-crate::de::deserialize!(Pet, ignore, [pet_type required]);
+crate::wire::serde_struct!(Pet, ignore, [pet_type required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetNoDisc {
     pub pet_type: String,
 }
 
-crate::de::deserialize!(PetNoDisc, ignore, [pet_type required]);
+crate::wire::serde_struct!(PetNoDisc, ignore, [pet_type required]);
 
 /// One of these, told apart by the `event_type` property; a value with another `event_type`
 /// is kept as `Unknown`.
@@ -1045,20 +1034,18 @@ impl crate::Validate for PostPotentiallyUndefinedFormDataBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedoclyQuirkBody {
     /// Vehicle (from [Redocly
     /// example](https://redocly.com/docs/resources/discriminator#when-to-use-the-openapi-discriminator))
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vehicle: Option<BaseVehicle>,
     /// Some other property that should render alongside the discriminated property
     ///
     /// Server default: `"default-value"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub some_other_property: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     RedoclyQuirkBody,
     ignore,
     [
@@ -1069,15 +1056,13 @@ crate::de::deserialize!(
 
 impl crate::Validate for RedoclyQuirkBody {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3Import {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_prefix: Option<String>,
 }
 
-crate::de::deserialize!(S3Import, ignore, [s3_bucket optional, s3_prefix optional]);
+crate::wire::serde_struct!(S3Import, ignore, [s3_bucket optional, s3_prefix optional]);
 
 impl crate::Validate for S3Import {}
 

@@ -11,21 +11,18 @@
 use crate::validation::{self as v, Validate as _};
 
 /// Write-only properties are left out: they are only ever sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     pub id: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Items: unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// A multiple of 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Account,
     ignore,
     [
@@ -38,20 +35,18 @@ crate::de::deserialize!(
 );
 
 /// The request form of [`Account`]: its read-only properties are left out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountRequest {
     pub name: String,
     /// Secret: redacted in `Debug` output.
     pub password: crate::SecretString,
     /// Items: unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// A multiple of 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     AccountRequest,
     ignore,
     [
@@ -92,21 +87,18 @@ impl crate::Validate for AccountRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
     /// Minimum: 0. Maximum: 9. Server default: `9`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Cat,
     ignore,
     [
@@ -139,22 +131,19 @@ impl crate::Validate for Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
     pub good: bool,
     #[deprecated]
-    #[serde(rename = "oldName", skip_serializing_if = "Option::is_none")]
     pub old_name: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Dog,
     ignore,
     [
@@ -188,14 +177,13 @@ impl crate::Validate for Dog {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
     pub to: Box<Node>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
 
-crate::de::deserialize!(Edge, ignore, [to required, weight optional]);
+crate::wire::serde_struct!(Edge, ignore, [to required, weight optional]);
 
 /// An expression, told apart by `op`; members hold expressions themselves.
 ///
@@ -261,14 +249,14 @@ impl<'de> serde::Deserialize<'de> for Expr {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub code: i64,
     pub reason: String,
     pub detail: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Failure,
     ignore,
     [
@@ -302,17 +290,16 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoginForm {
     /// Minimum length: 1 character.
     pub username: String,
     /// Secret: redacted in `Debug` output.
     pub password: crate::SecretString,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     LoginForm,
     ignore,
     [
@@ -339,17 +326,14 @@ impl crate::Validate for LoginForm {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<LoginResponseMode>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     LoginResponse,
     ignore,
     [
@@ -487,32 +471,22 @@ impl crate::Validate for Mark {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Names {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(rename = "2fa", skip_serializing_if = "Option::is_none")]
     pub _2fa: Option<bool>,
-    #[serde(rename = "$$", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(rename = "名前", skip_serializing_if = "Option::is_none")]
     pub u540d_u524d: Option<String>,
-    #[serde(rename = "ümlaut", skip_serializing_if = "Option::is_none")]
     pub umlaut: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
     /// Properties not listed in the schema, kept as received.
-    #[serde(flatten)]
     pub additional_properties_2: std::collections::BTreeMap<String, i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Names,
     keep(additional_properties_2),
     [
@@ -528,20 +502,17 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewNote {
     /// Minimum length: 1 character. Maximum length: 40 characters.
     pub title: String,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub body: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
     /// Maximum items: 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     NewNote,
     deny,
     [
@@ -573,23 +544,18 @@ impl crate::Validate for NewNote {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// A string, an integer or a list of both.
     pub value: Scalar,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge: Option<Box<Edge>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Node,
     ignore,
     [
@@ -602,22 +568,17 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub body: crate::Nullable<String>,
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Note,
     ignore,
     [
@@ -629,21 +590,17 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotePatch {
     /// Minimum length: 1 character. Maximum length: 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub body: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
     /// Maximum items: 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     NotePatch,
     deny,
     [
@@ -665,14 +622,13 @@ impl crate::Validate for NotePatch {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Owner {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<OwnerAddress>,
 }
 
-crate::de::deserialize!(Owner, ignore, [name required, address optional]);
+crate::wire::serde_struct!(Owner, ignore, [name required, address optional]);
 
 impl Owner {
     /// A value with the required `name`, and any other field left out.
@@ -690,15 +646,13 @@ impl crate::Validate for Owner {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwnerAddress {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<OwnerAddressKind>,
 }
 
-crate::de::deserialize!(OwnerAddress, ignore, [street optional, kind optional]);
+crate::wire::serde_struct!(OwnerAddress, ignore, [street optional, kind optional]);
 
 impl crate::Validate for OwnerAddress {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -773,18 +727,16 @@ impl crate::Validate for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetBase {
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// Maximum length: 20 characters.
     pub name: String,
     /// Who owns it, or `null` for nobody.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<Owner>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PetBase,
     ignore,
     [
@@ -794,18 +746,15 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Properties not listed in the schema, kept as received.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Problem,
     keep(additional_properties),
     [
@@ -831,23 +780,21 @@ pub enum Scalar {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Pattern: `^[A-Z]{3}-[0-9]{2}$`.
     pub code: String,
     /// Minimum: 0 (exclusive). Maximum: 1 (exclusive).
     pub ratio: f64,
     /// Minimum: 0 (exclusive). Maximum: 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retries: Option<i64>,
     /// Minimum items: 1. Maximum items: 3. Each item: Minimum length: 1 character.
     pub hosts: Vec<String>,
     /// Minimum length: 8 characters. Secret: redacted in `Debug` output.
-    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
     pub api_key: Option<crate::SecretString>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Settings,
     ignore,
     [
@@ -925,20 +872,20 @@ pub enum Shape {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shape1 {
     pub radius: f64,
 }
 
-crate::de::deserialize!(Shape1, ignore, [radius required]);
+crate::wire::serde_struct!(Shape1, ignore, [radius required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shape2 {
     pub width: f64,
     pub height: f64,
 }
 
-crate::de::deserialize!(Shape2, ignore, [width required, height required]);
+crate::wire::serde_struct!(Shape2, ignore, [width required, height required]);
 
 /// The error answers of `GET /pets` ([`crate::Client::list_pets`]), one variant per status
 /// the spec declares. Each holds the body when it is the declared JSON; the raw text is

@@ -10,13 +10,13 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnrolBody {
     pub host: String,
     pub key: String,
 }
 
-crate::de::deserialize!(EnrolBody, ignore, [host required, key required]);
+crate::wire::serde_struct!(EnrolBody, ignore, [host required, key required]);
 
 impl EnrolBody {
     /// A value with the required `host`, `key`, and any other field left out.
@@ -27,21 +27,21 @@ impl EnrolBody {
 
 impl crate::Validate for EnrolBody {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalJobsResponse {
     pub summary: Vec<ReportSummary>,
 }
 
-crate::de::deserialize!(GlobalJobsResponse, ignore, [summary required]);
+crate::wire::serde_struct!(GlobalJobsResponse, ignore, [summary required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutputRecord {
     pub msg: String,
     pub stream: String,
     pub time: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OutputRecord,
     ignore,
     [
@@ -60,15 +60,15 @@ impl OutputRecord {
 
 impl crate::Validate for OutputRecord {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PingResponse {
     pub host: String,
     pub ok: bool,
 }
 
-crate::de::deserialize!(PingResponse, ignore, [host required, ok required]);
+crate::wire::serde_struct!(PingResponse, ignore, [host required, ok required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportFinishBody {
     pub duration_millis: i32,
     pub end_time: String,
@@ -76,7 +76,7 @@ pub struct ReportFinishBody {
     pub id: ReportId,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ReportFinishBody,
     ignore,
     [
@@ -111,14 +111,14 @@ impl crate::Validate for ReportFinishBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportFinishResponse {
     pub existed_already: bool,
 }
 
-crate::de::deserialize!(ReportFinishResponse, ignore, [existed_already required]);
+crate::wire::serde_struct!(ReportFinishResponse, ignore, [existed_already required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportId {
     pub host: String,
     pub job: String,
@@ -128,7 +128,7 @@ pub struct ReportId {
     pub uuid: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ReportId,
     ignore,
     [
@@ -154,13 +154,13 @@ impl crate::Validate for ReportId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportOutputBody {
     pub id: ReportId,
     pub record: OutputRecord,
 }
 
-crate::de::deserialize!(ReportOutputBody, ignore, [id required, record required]);
+crate::wire::serde_struct!(ReportOutputBody, ignore, [id required, record required]);
 
 impl ReportOutputBody {
     /// A value with the required `id`, `record`, and any other field left out.
@@ -175,21 +175,21 @@ impl crate::Validate for ReportOutputBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportOutputResponse {
     pub existed_already: bool,
 }
 
-crate::de::deserialize!(ReportOutputResponse, ignore, [existed_already required]);
+crate::wire::serde_struct!(ReportOutputResponse, ignore, [existed_already required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportStartBody {
     pub id: ReportId,
     pub script: String,
     pub start_time: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ReportStartBody,
     ignore,
     [
@@ -212,14 +212,14 @@ impl crate::Validate for ReportStartBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportStartResponse {
     pub existed_already: bool,
 }
 
-crate::de::deserialize!(ReportStartResponse, ignore, [existed_already required]);
+crate::wire::serde_struct!(ReportStartResponse, ignore, [existed_already required]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportSummary {
     pub age_seconds: i32,
     pub duration_seconds: i32,
@@ -229,7 +229,7 @@ pub struct ReportSummary {
     pub when: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ReportSummary,
     ignore,
     [

@@ -11,14 +11,14 @@
 use crate::validation::{self as v, Validate as _};
 
 /// Describes properties that should uniquely identify a Gimlet.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Baseboard {
     pub part: String,
     pub revision: i64,
     pub serial: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Baseboard,
     ignore,
     [
@@ -181,7 +181,7 @@ impl<'de> serde::Deserialize<'de> for BinRangeint64 {
 }
 
 /// Type storing bin edges and a count of samples within it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bindouble {
     /// The total count of samples in this bin.
     ///
@@ -191,10 +191,10 @@ pub struct Bindouble {
     pub range: BinRangedouble,
 }
 
-crate::de::deserialize!(Bindouble, ignore, [count required, range required]);
+crate::wire::serde_struct!(Bindouble, ignore, [count required, range required]);
 
 /// Type storing bin edges and a count of samples within it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Binint64 {
     /// The total count of samples in this bin.
     ///
@@ -204,10 +204,10 @@ pub struct Binint64 {
     pub range: BinRangeint64,
 }
 
-crate::de::deserialize!(Binint64, ignore, [count required, range required]);
+crate::wire::serde_struct!(Binint64, ignore, [count required, range required]);
 
 /// Client view of a [`Certificate`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -226,7 +226,7 @@ pub struct Certificate {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Certificate,
     ignore,
     [
@@ -240,7 +240,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`Certificate`](crate::external_api::views::Certificate)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateCreate {
     /// PEM file containing public certificate chain
     ///
@@ -262,7 +262,7 @@ pub struct CertificateCreate {
     pub service: ServiceUsingCertificate,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     CertificateCreate,
     ignore,
     [
@@ -326,16 +326,15 @@ impl crate::Validate for CertificateCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateResultsPage {
     /// list of items on this page of results
     pub items: Vec<Certificate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     CertificateResultsPage,
     ignore,
     [
@@ -346,7 +345,7 @@ crate::de::deserialize!(
 
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentUpdate {
     pub component_type: UpdateableComponentType,
     /// unique, immutable, system-controlled identifier for each resource
@@ -359,7 +358,7 @@ pub struct ComponentUpdate {
     pub version: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ComponentUpdate,
     ignore,
     [
@@ -372,16 +371,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentUpdateResultsPage {
     /// list of items on this page of results
     pub items: Vec<ComponentUpdate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ComponentUpdateResultsPage,
     ignore,
     [
@@ -391,22 +389,36 @@ crate::de::deserialize!(
 );
 
 /// A cumulative or counter data type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cumulativedouble {
     pub start_time: String,
     pub value: f64,
 }
 
-crate::de::deserialize!(Cumulativedouble, ignore, [start_time required, value required]);
+crate::wire::serde_struct!(
+    Cumulativedouble,
+    ignore,
+    [
+        start_time required,
+        value required,
+    ]
+);
 
 /// A cumulative or counter data type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cumulativeint64 {
     pub start_time: String,
     pub value: i64,
 }
 
-crate::de::deserialize!(Cumulativeint64, ignore, [start_time required, value required]);
+crate::wire::serde_struct!(
+    Cumulativeint64,
+    ignore,
+    [
+        start_time required,
+        value required,
+    ]
+);
 
 /// A `Datum` is a single sampled data point from a metric.
 ///
@@ -685,7 +697,7 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DerEncodedKeyPair {
     /// request signing private key (base64 encoded der file)
     pub private_key: String,
@@ -693,7 +705,7 @@ pub struct DerEncodedKeyPair {
     pub public_cert: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     DerEncodedKeyPair,
     ignore,
     [
@@ -711,14 +723,14 @@ impl DerEncodedKeyPair {
 
 impl crate::Validate for DerEncodedKeyPair {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceAccessTokenRequest {
     pub client_id: String,
     pub device_code: String,
     pub grant_type: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     DeviceAccessTokenRequest,
     ignore,
     [
@@ -742,12 +754,12 @@ impl DeviceAccessTokenRequest {
 
 impl crate::Validate for DeviceAccessTokenRequest {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceAuthRequest {
     pub client_id: String,
 }
 
-crate::de::deserialize!(DeviceAuthRequest, ignore, [client_id required]);
+crate::wire::serde_struct!(DeviceAuthRequest, ignore, [client_id required]);
 
 impl DeviceAuthRequest {
     /// A value with the required `client_id`, and any other field left out.
@@ -758,12 +770,12 @@ impl DeviceAuthRequest {
 
 impl crate::Validate for DeviceAuthRequest {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceAuthVerify {
     pub user_code: String,
 }
 
-crate::de::deserialize!(DeviceAuthVerify, ignore, [user_code required]);
+crate::wire::serde_struct!(DeviceAuthVerify, ignore, [user_code required]);
 
 impl DeviceAuthVerify {
     /// A value with the required `user_code`, and any other field left out.
@@ -774,14 +786,13 @@ impl DeviceAuthVerify {
 
 impl crate::Validate for DeviceAuthVerify {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Digest {
-    #[serde(rename = "type")]
     pub type_: DigestType,
     pub value: String,
 }
 
-crate::de::deserialize!(Digest, ignore, [type_ = "type" required, value required]);
+crate::wire::serde_struct!(Digest, ignore, [type_ = "type" required, value required]);
 
 /// One of `sha256`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -796,7 +807,7 @@ pub enum DigestType {
 crate::open_enum::open_enum!(DigestType, Unknown, [Sha256 = "sha256"]);
 
 /// Client view of a [`Disk`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Disk {
     /// A count of bytes, typically used either for memory or storage capacity
     ///
@@ -812,7 +823,6 @@ pub struct Disk {
     pub device_path: String,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub image_id: crate::Nullable<String>,
     /// unique, mutable, user-controlled identifier for each resource
     ///
@@ -829,7 +839,6 @@ pub struct Disk {
     ///
     /// Minimum: 0.
     pub size: u64,
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub snapshot_id: crate::Nullable<String>,
     /// State of a Disk (primarily: attached or not)
     pub state: DiskState,
@@ -839,7 +848,7 @@ pub struct Disk {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Disk,
     ignore,
     [
@@ -859,7 +868,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`Disk`](omicron_common::api::external::Disk)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskCreate {
     pub description: String,
     /// initial source for this disk
@@ -877,7 +886,7 @@ pub struct DiskCreate {
     pub size: u64,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     DiskCreate,
     ignore,
     [
@@ -921,7 +930,7 @@ impl crate::Validate for DiskCreate {
 
 /// TODO-v1: Delete this Parameters for the [`Disk`](omicron_common::api::external::Disk) to
 /// be attached or detached to an instance
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskIdentifier {
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -932,7 +941,7 @@ pub struct DiskIdentifier {
     pub name: String,
 }
 
-crate::de::deserialize!(DiskIdentifier, ignore, [name required]);
+crate::wire::serde_struct!(DiskIdentifier, ignore, [name required]);
 
 impl DiskIdentifier {
     /// A value with the required `name`, and any other field left out.
@@ -987,12 +996,12 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskPath {
     pub disk: NameOrId,
 }
 
-crate::de::deserialize!(DiskPath, ignore, [disk required]);
+crate::wire::serde_struct!(DiskPath, ignore, [disk required]);
 
 impl DiskPath {
     /// A value with the required `disk`, and any other field left out.
@@ -1008,16 +1017,22 @@ impl crate::Validate for DiskPath {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskResultsPage {
     /// list of items on this page of results
     pub items: Vec<Disk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(DiskResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    DiskResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// Different sources for a disk
 ///
@@ -1211,7 +1226,7 @@ impl<'de> serde::Deserialize<'de> for DiskState {
 }
 
 /// OS image distribution
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Distribution {
     /// The name of the distribution (e.g. "alpine" or "ubuntu")
     ///
@@ -1222,7 +1237,7 @@ pub struct Distribution {
     pub version: String,
 }
 
-crate::de::deserialize!(Distribution, ignore, [name required, version required]);
+crate::wire::serde_struct!(Distribution, ignore, [name required, version required]);
 
 impl Distribution {
     /// A value with the required `name`, `version`, and any other field left out.
@@ -1244,15 +1259,14 @@ impl crate::Validate for Distribution {
 }
 
 /// Error information from a response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     pub message: String,
     pub request_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Error2,
     ignore,
     [
@@ -1262,29 +1276,27 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIp {
     pub ip: String,
     /// The kind of an external IP address for an instance
     pub kind: IpKind,
 }
 
-crate::de::deserialize!(ExternalIp, ignore, [ip required, kind required]);
+crate::wire::serde_struct!(ExternalIp, ignore, [ip required, kind required]);
 
 /// An IP address providing both inbound and outbound access. The address is
 /// automatically-assigned from the provided IP Pool, or all available pools if not
 /// specified.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIpCreate {
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub pool_name: crate::Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: ExternalIpCreateType,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ExternalIpCreate,
     ignore,
     [
@@ -1331,16 +1343,15 @@ pub enum ExternalIpCreateType {
 crate::open_enum::open_enum!(ExternalIpCreateType, Unknown, [Ephemeral = "ephemeral"]);
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIpResultsPage {
     /// list of items on this page of results
     pub items: Vec<ExternalIp>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ExternalIpResultsPage,
     ignore,
     [
@@ -1350,7 +1361,7 @@ crate::de::deserialize!(
 );
 
 /// The name and type information for a field of a timeseries schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSchema {
     pub name: String,
     /// The source from which a field is derived, the target or metric.
@@ -1359,7 +1370,7 @@ pub struct FieldSchema {
     pub ty: FieldType,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     FieldSchema,
     ignore,
     [
@@ -1452,13 +1463,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FleetRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<FleetRoleRoleAssignment>,
 }
 
-crate::de::deserialize!(FleetRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(FleetRolePolicy, ignore, [role_assignments required]);
 
 impl FleetRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -1478,7 +1489,7 @@ impl crate::Validate for FleetRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FleetRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
@@ -1486,7 +1497,7 @@ pub struct FleetRoleRoleAssignment {
     pub role_name: FleetRole,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     FleetRoleRoleAssignment,
     ignore,
     [
@@ -1520,7 +1531,7 @@ impl crate::Validate for FleetRoleRoleAssignment {
 }
 
 /// Client view of global Images
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalImage {
     /// size of blocks in bytes
     ///
@@ -1529,7 +1540,6 @@ pub struct GlobalImage {
     /// human-readable free-form text about a resource
     pub description: String,
     /// Hash of the image contents, if applicable
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub digest: crate::Nullable<Digest>,
     /// Image distribution
     pub distribution: String,
@@ -1549,13 +1559,12 @@ pub struct GlobalImage {
     /// timestamp when this resource was last modified
     pub time_modified: String,
     /// URL source of this image, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub url: crate::Nullable<String>,
     /// Image version
     pub version: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     GlobalImage,
     ignore,
     [
@@ -1574,7 +1583,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for an [`GlobalImage`](crate::external_api::views::GlobalImage)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalImageCreate {
     /// block size in bytes
     pub block_size: i64,
@@ -1592,7 +1601,7 @@ pub struct GlobalImageCreate {
     pub source: ImageSource,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     GlobalImageCreate,
     ignore,
     [
@@ -1638,16 +1647,15 @@ impl crate::Validate for GlobalImageCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalImageResultsPage {
     /// list of items on this page of results
     pub items: Vec<GlobalImage>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     GlobalImageResultsPage,
     ignore,
     [
@@ -1657,7 +1665,7 @@ crate::de::deserialize!(
 );
 
 /// Client view of a [`Group`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// Human-readable name that can identify the group
     pub display_name: String,
@@ -1666,7 +1674,7 @@ pub struct Group {
     pub silo_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Group,
     ignore,
     [
@@ -1677,16 +1685,22 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupResultsPage {
     /// list of items on this page of results
     pub items: Vec<Group>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(GroupResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    GroupResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// A simple type for managing a histogram metric.
 ///
@@ -1726,7 +1740,7 @@ crate::de::deserialize!(GroupResultsPage, ignore, [items required, next_page opt
 /// histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact,
 /// every bin is one of those variants, the `BinRange::RangeTo` is only provided as a
 /// convenience during construction.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Histogramdouble {
     pub bins: Vec<Bindouble>,
     /// Minimum: 0.
@@ -1734,7 +1748,7 @@ pub struct Histogramdouble {
     pub start_time: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Histogramdouble,
     ignore,
     [
@@ -1782,7 +1796,7 @@ crate::de::deserialize!(
 /// histogram is _always_ a `Bin::Range` or a `Bin::RangeFrom` after construction. In fact,
 /// every bin is one of those variants, the `BinRange::RangeTo` is only provided as a
 /// convenience during construction.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Histogramint64 {
     pub bins: Vec<Binint64>,
     /// Minimum: 0.
@@ -1790,7 +1804,7 @@ pub struct Histogramint64 {
     pub start_time: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Histogramint64,
     ignore,
     [
@@ -1815,7 +1829,7 @@ pub enum IdSortMode {
 crate::open_enum::open_enum!(IdSortMode, Unknown, [IdAscending = "id_ascending"]);
 
 /// Client view of an [`IdentityProvider`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdentityProvider {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -1834,7 +1848,7 @@ pub struct IdentityProvider {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     IdentityProvider,
     ignore,
     [
@@ -1848,16 +1862,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdentityProviderResultsPage {
     /// list of items on this page of results
     pub items: Vec<IdentityProvider>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     IdentityProviderResultsPage,
     ignore,
     [
@@ -1955,7 +1968,7 @@ impl<'de> serde::Deserialize<'de> for IdpMetadataSource {
 impl crate::Validate for IdpMetadataSource {}
 
 /// Client view of project Images
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     /// size of blocks in bytes
     ///
@@ -1964,7 +1977,6 @@ pub struct Image {
     /// human-readable free-form text about a resource
     pub description: String,
     /// Hash of the image contents, if applicable
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub digest: crate::Nullable<Digest>,
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -1984,14 +1996,12 @@ pub struct Image {
     /// timestamp when this resource was last modified
     pub time_modified: String,
     /// URL source of this image, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub url: crate::Nullable<String>,
     /// Version of this, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Image,
     ignore,
     [
@@ -2010,7 +2020,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for an [`Image`](crate::external_api::views::Image)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageCreate {
     /// block size in bytes
     pub block_size: i64,
@@ -2026,7 +2036,7 @@ pub struct ImageCreate {
     pub source: ImageSource,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ImageCreate,
     ignore,
     [
@@ -2068,16 +2078,22 @@ impl crate::Validate for ImageCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageResultsPage {
     /// list of items on this page of results
     pub items: Vec<Image>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(ImageResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    ImageResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// The source of the underlying image.
 ///
@@ -2140,7 +2156,7 @@ impl<'de> serde::Deserialize<'de> for ImageSource {
 impl crate::Validate for ImageSource {}
 
 /// Client view of an [`Instance`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2175,7 +2191,7 @@ pub struct Instance {
     pub time_run_state_updated: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Instance,
     ignore,
     [
@@ -2194,13 +2210,12 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for an [`Instance`](omicron_common::api::external::Instance)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceCreate {
     pub description: String,
     /// The disks to be created or attached for this instance.
     ///
     /// Server default: `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<InstanceDiskAttachment>>,
     /// The external IP addresses provided to this instance.
     ///
@@ -2209,7 +2224,6 @@ pub struct InstanceCreate {
     /// connections to the instance.
     ///
     /// Server default: `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ips: Option<Vec<ExternalIpCreate>>,
     pub hostname: String,
     /// A count of bytes, typically used either for memory or storage capacity
@@ -2235,23 +2249,20 @@ pub struct InstanceCreate {
     /// The network interfaces to be created for this instance.
     ///
     /// Server default: `{"type":"default"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<InstanceNetworkInterfaceAttachment>,
     /// Should this instance be started upon creation; true by default.
     ///
     /// Server default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<bool>,
     /// User data for instance initialization systems (such as cloud-init). Must be a
     /// Base64-encoded string, as specified in RFC 4648 § 4 (+ and / characters with padding).
     /// Maximum 32 KiB unencoded data.
     ///
     /// Server default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     InstanceCreate,
     ignore,
     [
@@ -2418,12 +2429,12 @@ impl crate::Validate for InstanceDiskAttachment {
 }
 
 /// Migration parameters for an [`Instance`](omicron_common::api::external::Instance)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceMigrate {
     pub dst_sled_id: String,
 }
 
-crate::de::deserialize!(InstanceMigrate, ignore, [dst_sled_id required]);
+crate::wire::serde_struct!(InstanceMigrate, ignore, [dst_sled_id required]);
 
 impl InstanceMigrate {
     /// A value with the required `dst_sled_id`, and any other field left out.
@@ -2507,16 +2518,15 @@ impl crate::Validate for InstanceNetworkInterfaceAttachment {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceResultsPage {
     /// list of items on this page of results
     pub items: Vec<Instance>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     InstanceResultsPage,
     ignore,
     [
@@ -2526,7 +2536,7 @@ crate::de::deserialize!(
 );
 
 /// Contents of an Instance's serial console buffer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceSerialConsoleData {
     /// The bytes starting from the requested offset up to either the end of the buffer or the
     /// request's `max_bytes`. Provided as a u8 array rather than a string, as it may not be
@@ -2541,7 +2551,7 @@ pub struct InstanceSerialConsoleData {
     pub last_byte_offset: u64,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     InstanceSerialConsoleData,
     ignore,
     [
@@ -2658,7 +2668,7 @@ impl crate::Validate for IpNet {
 }
 
 /// Identity-related metadata that's included in nearly all public API objects
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpPool {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2675,7 +2685,7 @@ pub struct IpPool {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     IpPool,
     ignore,
     [
@@ -2690,7 +2700,7 @@ crate::de::deserialize!(
 /// Create-time parameters for an IP Pool.
 ///
 /// See [`IpPool`](crate::external_api::views::IpPool)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpPoolCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -2702,7 +2712,7 @@ pub struct IpPoolCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(IpPoolCreate, ignore, [description required, name required]);
+crate::wire::serde_struct!(IpPoolCreate, ignore, [description required, name required]);
 
 impl IpPoolCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -2723,14 +2733,14 @@ impl crate::Validate for IpPoolCreate {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpPoolRange {
     pub id: String,
     pub range: IpRange,
     pub time_created: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     IpPoolRange,
     ignore,
     [
@@ -2741,16 +2751,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpPoolRangeResultsPage {
     /// list of items on this page of results
     pub items: Vec<IpPoolRange>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     IpPoolRangeResultsPage,
     ignore,
     [
@@ -2760,29 +2769,33 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpPoolResultsPage {
     /// list of items on this page of results
     pub items: Vec<IpPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(IpPoolResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    IpPoolResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// Parameters for updating an IP Pool
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpPoolUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(IpPoolUpdate, ignore, [description optional, name optional]);
+crate::wire::serde_struct!(IpPoolUpdate, ignore, [description optional, name optional]);
 
 impl crate::Validate for IpPoolUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -2816,13 +2829,13 @@ impl crate::Validate for IpRange {}
 /// A non-decreasing IPv4 address range, inclusive of both ends.
 ///
 /// The first address must be less than or equal to the last address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Range {
     pub first: String,
     pub last: String,
 }
 
-crate::de::deserialize!(Ipv4Range, ignore, [first required, last required]);
+crate::wire::serde_struct!(Ipv4Range, ignore, [first required, last required]);
 
 impl Ipv4Range {
     /// A value with the required `first`, `last`, and any other field left out.
@@ -2836,13 +2849,13 @@ impl crate::Validate for Ipv4Range {}
 /// A non-decreasing IPv6 address range, inclusive of both ends.
 ///
 /// The first address must be less than or equal to the last address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv6Range {
     pub first: String,
     pub last: String,
 }
 
-crate::de::deserialize!(Ipv6Range, ignore, [first required, last required]);
+crate::wire::serde_struct!(Ipv6Range, ignore, [first required, last required]);
 
 impl Ipv6Range {
     /// A value with the required `first`, `last`, and any other field left out.
@@ -2854,26 +2867,25 @@ impl Ipv6Range {
 impl crate::Validate for Ipv6Range {}
 
 /// A `Measurement` is a timestamped datum from a single metric
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     /// A `Datum` is a single sampled data point from a metric.
     pub datum: Datum,
     pub timestamp: String,
 }
 
-crate::de::deserialize!(Measurement, ignore, [datum required, timestamp required]);
+crate::wire::serde_struct!(Measurement, ignore, [datum required, timestamp required]);
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeasurementResultsPage {
     /// list of items on this page of results
     pub items: Vec<Measurement>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     MeasurementResultsPage,
     ignore,
     [
@@ -2965,7 +2977,7 @@ pub enum NameSortMode {
 crate::open_enum::open_enum!(NameSortMode, Unknown, [NameAscending = "name_ascending"]);
 
 /// A `NetworkInterface` represents a virtual network interface device.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterface {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -2997,7 +3009,7 @@ pub struct NetworkInterface {
     pub vpc_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     NetworkInterface,
     ignore,
     [
@@ -3017,11 +3029,10 @@ crate::de::deserialize!(
 
 /// Create-time parameters for a
 /// [`NetworkInterface`](omicron_common::api::external::NetworkInterface)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterfaceCreate {
     pub description: String,
     /// The IP address for the interface. One will be auto-assigned if not provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ip: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -3042,7 +3053,7 @@ pub struct NetworkInterfaceCreate {
     pub vpc_name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     NetworkInterfaceCreate,
     ignore,
     [
@@ -3106,16 +3117,15 @@ impl crate::Validate for NetworkInterfaceCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterfaceResultsPage {
     /// list of items on this page of results
     pub items: Vec<NetworkInterface>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     NetworkInterfaceResultsPage,
     ignore,
     [
@@ -3129,13 +3139,11 @@ crate::de::deserialize!(
 ///
 /// Note that modifying IP addresses for an interface is not yet supported, a new interface
 /// must be created instead.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkInterfaceUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Make a secondary interface the instance's primary interface.
     ///
@@ -3148,11 +3156,10 @@ pub struct NetworkInterfaceUpdate {
     /// Requests to change the primary interface into a secondary will return an error.
     ///
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     NetworkInterfaceUpdate,
     ignore,
     [
@@ -3177,7 +3184,7 @@ impl crate::Validate for NetworkInterfaceUpdate {
 }
 
 /// Client view of an [`Organization`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -3194,7 +3201,7 @@ pub struct Organization {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Organization,
     ignore,
     [
@@ -3207,7 +3214,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for an [`Organization`](crate::external_api::views::Organization)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -3219,7 +3226,7 @@ pub struct OrganizationCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OrganizationCreate,
     ignore,
     [
@@ -3248,16 +3255,15 @@ impl crate::Validate for OrganizationCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationResultsPage {
     /// list of items on this page of results
     pub items: Vec<Organization>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OrganizationResultsPage,
     ignore,
     [
@@ -3294,13 +3300,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<OrganizationRoleRoleAssignment>,
 }
 
-crate::de::deserialize!(OrganizationRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(OrganizationRolePolicy, ignore, [role_assignments required]);
 
 impl OrganizationRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -3320,7 +3326,7 @@ impl crate::Validate for OrganizationRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
@@ -3328,7 +3334,7 @@ pub struct OrganizationRoleRoleAssignment {
     pub role_name: OrganizationRole,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OrganizationRoleRoleAssignment,
     ignore,
     [
@@ -3362,17 +3368,15 @@ impl crate::Validate for OrganizationRoleRoleAssignment {
 }
 
 /// Updateable properties of an [`Organization`](crate::external_api::views::Organization)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     OrganizationUpdate,
     ignore,
     [
@@ -3396,7 +3400,7 @@ impl crate::Validate for OrganizationUpdate {
 }
 
 /// Client view of a [`PhysicalDisk`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhysicalDisk {
     pub disk_type: PhysicalDiskType,
     /// unique, immutable, system-controlled identifier for each resource
@@ -3404,7 +3408,6 @@ pub struct PhysicalDisk {
     pub model: String,
     pub serial: String,
     /// The sled to which this disk is attached, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub sled_id: crate::Nullable<String>,
     /// timestamp when this resource was created
     pub time_created: String,
@@ -3413,7 +3416,7 @@ pub struct PhysicalDisk {
     pub vendor: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PhysicalDisk,
     ignore,
     [
@@ -3429,16 +3432,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhysicalDiskResultsPage {
     /// list of items on this page of results
     pub items: Vec<PhysicalDisk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PhysicalDiskResultsPage,
     ignore,
     [
@@ -3469,7 +3471,7 @@ crate::open_enum::open_enum!(
 );
 
 /// Client view of a [`Project`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Project {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -3487,7 +3489,7 @@ pub struct Project {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Project,
     ignore,
     [
@@ -3501,7 +3503,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`Project`](crate::external_api::views::Project)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -3513,7 +3515,7 @@ pub struct ProjectCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(ProjectCreate, ignore, [description required, name required]);
+crate::wire::serde_struct!(ProjectCreate, ignore, [description required, name required]);
 
 impl ProjectCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -3535,16 +3537,15 @@ impl crate::Validate for ProjectCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectResultsPage {
     /// list of items on this page of results
     pub items: Vec<Project>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ProjectResultsPage,
     ignore,
     [
@@ -3581,13 +3582,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<ProjectRoleRoleAssignment>,
 }
 
-crate::de::deserialize!(ProjectRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(ProjectRolePolicy, ignore, [role_assignments required]);
 
 impl ProjectRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -3607,7 +3608,7 @@ impl crate::Validate for ProjectRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
@@ -3615,7 +3616,7 @@ pub struct ProjectRoleRoleAssignment {
     pub role_name: ProjectRole,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ProjectRoleRoleAssignment,
     ignore,
     [
@@ -3649,17 +3650,15 @@ impl crate::Validate for ProjectRoleRoleAssignment {
 }
 
 /// Updateable properties of a [`Project`](crate::external_api::views::Project)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(ProjectUpdate, ignore, [description optional, name optional]);
+crate::wire::serde_struct!(ProjectUpdate, ignore, [description optional, name optional]);
 
 impl crate::Validate for ProjectUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -3676,7 +3675,7 @@ impl crate::Validate for ProjectUpdate {
 }
 
 /// Client view of an [`Rack`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rack {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -3686,7 +3685,7 @@ pub struct Rack {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Rack,
     ignore,
     [
@@ -3697,19 +3696,25 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RackResultsPage {
     /// list of items on this page of results
     pub items: Vec<Rack>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(RackResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    RackResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// Client view of a [`Role`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Role {
     pub description: String,
     /// Role names consist of two string components separated by dot (".").
@@ -3718,19 +3723,25 @@ pub struct Role {
     pub name: String,
 }
 
-crate::de::deserialize!(Role, ignore, [description required, name required]);
+crate::wire::serde_struct!(Role, ignore, [description required, name required]);
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleResultsPage {
     /// list of items on this page of results
     pub items: Vec<Role>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(RoleResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    RoleResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
 /// that traffic.
@@ -4035,7 +4046,7 @@ impl crate::Validate for RouteTarget {
 
 /// A route defines a rule that governs where traffic should be sent based on its
 /// destination.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RouterRoute {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4066,7 +4077,7 @@ pub struct RouterRoute {
     pub vpc_router_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     RouterRoute,
     ignore,
     [
@@ -4083,7 +4094,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`RouterRoute`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RouterRouteCreateParams {
     pub description: String,
     /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
@@ -4105,7 +4116,7 @@ pub struct RouterRouteCreateParams {
     pub target: RouteTarget,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     RouterRouteCreateParams,
     ignore,
     [
@@ -4183,16 +4194,15 @@ crate::open_enum::open_enum!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RouterRouteResultsPage {
     /// list of items on this page of results
     pub items: Vec<RouterRoute>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     RouterRouteResultsPage,
     ignore,
     [
@@ -4202,9 +4212,8 @@ crate::de::deserialize!(
 );
 
 /// Updateable properties of a [`RouterRoute`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RouterRouteUpdateParams {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// A `RouteDestination` is used to match traffic with a routing rule, on the destination of
     /// that traffic.
@@ -4215,14 +4224,13 @@ pub struct RouterRouteUpdateParams {
     pub destination: RouteDestination,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// A `RouteTarget` describes the possible locations that traffic matching a route
     /// destination can be sent.
     pub target: RouteTarget,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     RouterRouteUpdateParams,
     ignore,
     [
@@ -4261,13 +4269,13 @@ impl crate::Validate for RouterRouteUpdateParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Saga {
     pub id: String,
     pub state: SagaState,
 }
 
-crate::de::deserialize!(Saga, ignore, [id required, state required]);
+crate::wire::serde_struct!(Saga, ignore, [id required, state required]);
 
 /// One of these, told apart by the `error` property; a value with another `error` is kept
 /// as `Unknown`.
@@ -4353,16 +4361,22 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SagaResultsPage {
     /// list of items on this page of results
     pub items: Vec<Saga>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(SagaResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    SagaResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of these, told apart by the `state` property; a value with another `state` is kept
 /// as `Unknown`.
@@ -4420,7 +4434,7 @@ impl<'de> serde::Deserialize<'de> for SagaState {
 }
 
 /// Identity-related metadata that's included in nearly all public API objects
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SamlIdentityProvider {
     /// service provider endpoint where the response will be sent
     pub acs_url: String,
@@ -4436,7 +4450,6 @@ pub struct SamlIdentityProvider {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing public certificate (base64 encoded der file)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_cert: crate::Nullable<String>,
     /// service provider endpoint where the idp should send log out requests
     pub slo_url: String,
@@ -4450,7 +4463,7 @@ pub struct SamlIdentityProvider {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SamlIdentityProvider,
     ignore,
     [
@@ -4469,7 +4482,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time identity-related parameters
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SamlIdentityProviderCreate {
     /// service provider endpoint where the response will be sent
     pub acs_url: String,
@@ -4477,7 +4490,6 @@ pub struct SamlIdentityProviderCreate {
     /// If set, SAML attributes with this name will be considered to denote a user's group
     /// membership, where the attribute value(s) should be a comma-separated list of group
     /// names.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub group_attribute_name: crate::Nullable<String>,
     /// idp's entity id
     pub idp_entity_id: String,
@@ -4491,7 +4503,6 @@ pub struct SamlIdentityProviderCreate {
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
     pub name: String,
     /// optional request signing key pair
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_keypair: crate::Nullable<DerEncodedKeyPair>,
     /// service provider endpoint where the idp should send log out requests
     pub slo_url: String,
@@ -4501,7 +4512,7 @@ pub struct SamlIdentityProviderCreate {
     pub technical_contact_email: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SamlIdentityProviderCreate,
     ignore,
     [
@@ -4580,7 +4591,7 @@ crate::open_enum::open_enum!(
 );
 
 /// Client view of a ['Silo']
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Silo {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4602,7 +4613,7 @@ pub struct Silo {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Silo,
     ignore,
     [
@@ -4617,7 +4628,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`Silo`](crate::external_api::views::Silo)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiloCreate {
     /// If set, this group will be created during Silo creation and granted the "Silo Admin"
     /// role. Identity providers can assert that users belong to this group and those users can
@@ -4626,7 +4637,6 @@ pub struct SiloCreate {
     /// Note that if configuring a SAML based identity provider, group_attribute_name must be
     /// set for users to be considered part of a group. See [`SamlIdentityProviderCreate`] for
     /// more information.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub admin_group_name: crate::Nullable<String>,
     pub description: String,
     pub discoverable: bool,
@@ -4641,7 +4651,7 @@ pub struct SiloCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SiloCreate,
     ignore,
     [
@@ -4709,16 +4719,22 @@ crate::open_enum::open_enum!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiloResultsPage {
     /// list of items on this page of results
     pub items: Vec<Silo>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(SiloResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    SiloResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `admin`, `collaborator`, `viewer`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4748,13 +4764,13 @@ crate::open_enum::open_enum!(
 ///
 /// Note that the Policy only describes access granted explicitly for this resource. The
 /// policies of parent resources can also cause a user to have access to this resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiloRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: Vec<SiloRoleRoleAssignment>,
 }
 
-crate::de::deserialize!(SiloRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(SiloRolePolicy, ignore, [role_assignments required]);
 
 impl SiloRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -4774,7 +4790,7 @@ impl crate::Validate for SiloRolePolicy {
 ///
 /// The resource is not part of this structure. Rather, [`RoleAssignment`]s are put into a
 /// [`Policy`] and that Policy is applied to a particular resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiloRoleRoleAssignment {
     pub identity_id: String,
     /// Describes what kind of identity is described by an id
@@ -4782,7 +4798,7 @@ pub struct SiloRoleRoleAssignment {
     pub role_name: SiloRole,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SiloRoleRoleAssignment,
     ignore,
     [
@@ -4816,7 +4832,7 @@ impl crate::Validate for SiloRoleRoleAssignment {
 }
 
 /// Client view of a [`Sled`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sled {
     /// Describes properties that should uniquely identify a Gimlet.
     pub baseboard: Baseboard,
@@ -4829,7 +4845,7 @@ pub struct Sled {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Sled,
     ignore,
     [
@@ -4842,19 +4858,25 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SledResultsPage {
     /// list of items on this page of results
     pub items: Vec<Sled>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(SledResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    SledResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// Client view of a Snapshot
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -4883,7 +4905,7 @@ pub struct Snapshot {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Snapshot,
     ignore,
     [
@@ -4900,7 +4922,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`Snapshot`](crate::external_api::views::Snapshot)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotCreate {
     pub description: String,
     /// The name of the disk to be snapshotted
@@ -4917,7 +4939,7 @@ pub struct SnapshotCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SnapshotCreate,
     ignore,
     [
@@ -4954,16 +4976,15 @@ impl crate::Validate for SnapshotCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotResultsPage {
     /// list of items on this page of results
     pub items: Vec<Snapshot>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SnapshotResultsPage,
     ignore,
     [
@@ -5000,12 +5021,12 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpoofLoginBody {
     pub username: String,
 }
 
-crate::de::deserialize!(SpoofLoginBody, ignore, [username required]);
+crate::wire::serde_struct!(SpoofLoginBody, ignore, [username required]);
 
 impl SpoofLoginBody {
     /// A value with the required `username`, and any other field left out.
@@ -5017,7 +5038,7 @@ impl SpoofLoginBody {
 impl crate::Validate for SpoofLoginBody {}
 
 /// Client view of a [`SshKey`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SshKey {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -5038,7 +5059,7 @@ pub struct SshKey {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SshKey,
     ignore,
     [
@@ -5053,7 +5074,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for an [`SshKey`](crate::external_api::views::SshKey)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SshKeyCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -5067,7 +5088,7 @@ pub struct SshKeyCreate {
     pub public_key: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SshKeyCreate,
     ignore,
     [
@@ -5102,16 +5123,22 @@ impl crate::Validate for SshKeyCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SshKeyResultsPage {
     /// list of items on this page of results
     pub items: Vec<SshKey>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(SshKeyResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    SshKeyResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// One of `virtual_disk_space_provisioned`, `cpus_provisioned`, `ram_provisioned`; any
 /// other value is kept as `Unknown`.
@@ -5140,7 +5167,7 @@ crate::open_enum::open_enum!(
 
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemUpdate {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -5152,7 +5179,7 @@ pub struct SystemUpdate {
     pub version: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SystemUpdate,
     ignore,
     [
@@ -5164,16 +5191,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemUpdateResultsPage {
     /// list of items on this page of results
     pub items: Vec<SystemUpdate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SystemUpdateResultsPage,
     ignore,
     [
@@ -5182,13 +5208,13 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemUpdateStart {
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub version: String,
 }
 
-crate::de::deserialize!(SystemUpdateStart, ignore, [version required]);
+crate::wire::serde_struct!(SystemUpdateStart, ignore, [version required]);
 
 impl SystemUpdateStart {
     /// A value with the required `version`, and any other field left out.
@@ -5208,13 +5234,13 @@ impl crate::Validate for SystemUpdateStart {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemVersion {
     pub status: UpdateStatus,
     pub version_range: VersionRange,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     SystemVersion,
     ignore,
     [
@@ -5227,7 +5253,7 @@ crate::de::deserialize!(
 ///
 /// This includes the name of the timeseries, as well as the datum type of its metric and
 /// the schema for each field.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeseriesSchema {
     pub created: String,
     /// The type of an individual datum of a metric.
@@ -5240,7 +5266,7 @@ pub struct TimeseriesSchema {
     pub timeseries_name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     TimeseriesSchema,
     ignore,
     [
@@ -5252,16 +5278,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeseriesSchemaResultsPage {
     /// list of items on this page of results
     pub items: Vec<TimeseriesSchema>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     TimeseriesSchemaResultsPage,
     ignore,
     [
@@ -5272,7 +5297,7 @@ crate::de::deserialize!(
 
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDeployment {
     /// unique, immutable, system-controlled identifier for each resource
     pub id: String,
@@ -5285,7 +5310,7 @@ pub struct UpdateDeployment {
     pub version: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UpdateDeployment,
     ignore,
     [
@@ -5298,16 +5323,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDeploymentResultsPage {
     /// list of items on this page of results
     pub items: Vec<UpdateDeployment>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UpdateDeploymentResultsPage,
     ignore,
     [
@@ -5349,7 +5373,7 @@ impl<'de> serde::Deserialize<'de> for UpdateStatus {
 
 /// Identity-related metadata that's included in "asset" public API objects (which generally
 /// have no name or description)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateableComponent {
     pub component_type: UpdateableComponentType,
     pub device_id: String,
@@ -5366,7 +5390,7 @@ pub struct UpdateableComponent {
     pub version: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UpdateableComponent,
     ignore,
     [
@@ -5382,16 +5406,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateableComponentResultsPage {
     /// list of items on this page of results
     pub items: Vec<UpdateableComponent>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UpdateableComponentResultsPage,
     ignore,
     [
@@ -5456,7 +5479,7 @@ crate::open_enum::open_enum!(
 );
 
 /// Client view of a [`User`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// Human-readable name that can identify the user
     pub display_name: String,
@@ -5465,7 +5488,7 @@ pub struct User {
     pub silo_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     User,
     ignore,
     [
@@ -5476,7 +5499,7 @@ crate::de::deserialize!(
 );
 
 /// Client view of a [`UserBuiltin`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserBuiltin {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -5493,7 +5516,7 @@ pub struct UserBuiltin {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UserBuiltin,
     ignore,
     [
@@ -5506,16 +5529,15 @@ crate::de::deserialize!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserBuiltinResultsPage {
     /// list of items on this page of results
     pub items: Vec<UserBuiltin>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UserBuiltinResultsPage,
     ignore,
     [
@@ -5525,7 +5547,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`User`](crate::external_api::views::User)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserCreate {
     /// username used to log in
     ///
@@ -5536,7 +5558,14 @@ pub struct UserCreate {
     pub password: UserPassword,
 }
 
-crate::de::deserialize!(UserCreate, ignore, [external_id required, password required]);
+crate::wire::serde_struct!(
+    UserCreate,
+    ignore,
+    [
+        external_id required,
+        password required,
+    ]
+);
 
 impl UserCreate {
     /// A value with the required `external_id`, `password`, and any other field left out.
@@ -5629,19 +5658,25 @@ impl crate::Validate for UserPassword {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResultsPage {
     /// list of items on this page of results
     pub items: Vec<User>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(UserResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    UserResultsPage,
+    ignore,
+    [
+        items required,
+        next_page optional,
+    ]
+);
 
 /// Credentials for local user login
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsernamePasswordCredentials {
     /// Passwords may be subject to additional constraints.
     ///
@@ -5656,7 +5691,7 @@ pub struct UsernamePasswordCredentials {
     pub username: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     UsernamePasswordCredentials,
     ignore,
     [
@@ -5685,7 +5720,7 @@ impl crate::Validate for UsernamePasswordCredentials {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VersionRange {
     /// Pattern: `^\d+\.\d+\.\d+([\-\+].+)?$`.
     pub high: String,
@@ -5693,10 +5728,10 @@ pub struct VersionRange {
     pub low: String,
 }
 
-crate::de::deserialize!(VersionRange, ignore, [high required, low required]);
+crate::wire::serde_struct!(VersionRange, ignore, [high required, low required]);
 
 /// Client view of a [`Vpc`]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Vpc {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -5727,7 +5762,7 @@ pub struct Vpc {
     pub time_modified: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Vpc,
     ignore,
     [
@@ -5744,7 +5779,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`Vpc`](crate::external_api::views::Vpc)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -5762,7 +5797,6 @@ pub struct VpcCreate {
     ///
     /// Pattern:
     /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ipv6_prefix: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -5773,7 +5807,7 @@ pub struct VpcCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcCreate,
     ignore,
     [
@@ -5825,7 +5859,7 @@ impl crate::Validate for VpcCreate {
 }
 
 /// A single rule in a VPC firewall
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcFirewallRule {
     /// whether traffic matching the rule should be allowed or dropped
     pub action: VpcFirewallRuleAction,
@@ -5858,7 +5892,7 @@ pub struct VpcFirewallRule {
     pub vpc_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcFirewallRule,
     ignore,
     [
@@ -5922,24 +5956,21 @@ crate::open_enum::open_enum!(
 /// Filter for a firewall rule. A given packet must match every field that is present for
 /// the rule to apply to it. A packet matches a field if any entry in that field matches the
 /// packet.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcFirewallRuleFilter {
     /// If present, the sources (if incoming) or destinations (if outgoing) this rule applies
     /// to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub hosts: crate::Nullable<Vec<VpcFirewallRuleHostFilter>>,
     /// If present, the destination ports this rule applies to.
     ///
     /// Each item: Minimum length: 1 character. Each item: Maximum length: 11 characters. Each
     /// item: Pattern: `^[0-9]{1,5}(-[0-9]{1,5})?$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ports: crate::Nullable<Vec<String>>,
     /// If present, the networking protocols this rule applies to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub protocols: crate::Nullable<Vec<VpcFirewallRuleProtocol>>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcFirewallRuleFilter,
     ignore,
     [
@@ -6335,7 +6366,7 @@ impl crate::Validate for VpcFirewallRuleTarget {
 }
 
 /// A single rule in a VPC firewall
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcFirewallRuleUpdate {
     /// whether traffic matching the rule should be allowed or dropped
     pub action: VpcFirewallRuleAction,
@@ -6360,7 +6391,7 @@ pub struct VpcFirewallRuleUpdate {
     pub targets: Vec<VpcFirewallRuleTarget>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcFirewallRuleUpdate,
     ignore,
     [
@@ -6421,12 +6452,12 @@ impl crate::Validate for VpcFirewallRuleUpdate {
 
 /// Updateable properties of a `Vpc`'s firewall Note that VpcFirewallRules are implicitly
 /// created along with a Vpc, so there is no explicit creation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcFirewallRuleUpdateParams {
     pub rules: Vec<VpcFirewallRuleUpdate>,
 }
 
-crate::de::deserialize!(VpcFirewallRuleUpdateParams, ignore, [rules required]);
+crate::wire::serde_struct!(VpcFirewallRuleUpdateParams, ignore, [rules required]);
 
 impl VpcFirewallRuleUpdateParams {
     /// A value with the required `rules`, and any other field left out.
@@ -6442,28 +6473,27 @@ impl crate::Validate for VpcFirewallRuleUpdateParams {
 }
 
 /// Collection of a Vpc's firewall rules
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcFirewallRules {
     pub rules: Vec<VpcFirewallRule>,
 }
 
-crate::de::deserialize!(VpcFirewallRules, ignore, [rules required]);
+crate::wire::serde_struct!(VpcFirewallRules, ignore, [rules required]);
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcResultsPage {
     /// list of items on this page of results
     pub items: Vec<Vpc>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(VpcResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(VpcResultsPage, ignore, [items required, next_page optional]);
 
 /// A VPC router defines a series of rules that indicate where traffic should be sent
 /// depending on its destination.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcRouter {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -6483,7 +6513,7 @@ pub struct VpcRouter {
     pub vpc_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcRouter,
     ignore,
     [
@@ -6498,7 +6528,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`VpcRouter`](crate::external_api::views::VpcRouter)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcRouterCreate {
     pub description: String,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
@@ -6510,7 +6540,14 @@ pub struct VpcRouterCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(VpcRouterCreate, ignore, [description required, name required]);
+crate::wire::serde_struct!(
+    VpcRouterCreate,
+    ignore,
+    [
+        description required,
+        name required,
+    ]
+);
 
 impl VpcRouterCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -6553,16 +6590,15 @@ crate::open_enum::open_enum!(
 );
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcRouterResultsPage {
     /// list of items on this page of results
     pub items: Vec<VpcRouter>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcRouterResultsPage,
     ignore,
     [
@@ -6572,17 +6608,22 @@ crate::de::deserialize!(
 );
 
 /// Updateable properties of a [`VpcRouter`](crate::external_api::views::VpcRouter)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcRouterUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(VpcRouterUpdate, ignore, [description optional, name optional]);
+crate::wire::serde_struct!(
+    VpcRouterUpdate,
+    ignore,
+    [
+        description optional,
+        name optional,
+    ]
+);
 
 impl crate::Validate for VpcRouterUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -6600,7 +6641,7 @@ impl crate::Validate for VpcRouterUpdate {
 
 /// A VPC subnet represents a logical grouping for instances that allows network traffic
 /// between them, within a IPv4 subnetwork or optionall an IPv6 subnetwork.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcSubnet {
     /// human-readable free-form text about a resource
     pub description: String,
@@ -6629,7 +6670,7 @@ pub struct VpcSubnet {
     pub vpc_id: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcSubnet,
     ignore,
     [
@@ -6645,7 +6686,7 @@ crate::de::deserialize!(
 );
 
 /// Create-time parameters for a [`VpcSubnet`](crate::external_api::views::VpcSubnet)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcSubnetCreate {
     pub description: String,
     /// The IPv4 address range for this subnet.
@@ -6664,7 +6705,6 @@ pub struct VpcSubnetCreate {
     ///
     /// Pattern:
     /// `^([fF][dD])[0-9a-fA-F]{2}:(([0-9a-fA-F]{1,4}:){6}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,6}:)\/([1-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ipv6_block: crate::Nullable<String>,
     /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
     /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6675,7 +6715,7 @@ pub struct VpcSubnetCreate {
     pub name: String,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcSubnetCreate,
     ignore,
     [
@@ -6726,16 +6766,15 @@ impl crate::Validate for VpcSubnetCreate {
 }
 
 /// A single page of results
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcSubnetResultsPage {
     /// list of items on this page of results
     pub items: Vec<VpcSubnet>,
     /// token used to fetch the next page of results (if any)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub next_page: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcSubnetResultsPage,
     ignore,
     [
@@ -6745,17 +6784,22 @@ crate::de::deserialize!(
 );
 
 /// Updateable properties of a [`VpcSubnet`](crate::external_api::views::VpcSubnet)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcSubnetUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(VpcSubnetUpdate, ignore, [description optional, name optional]);
+crate::wire::serde_struct!(
+    VpcSubnetUpdate,
+    ignore,
+    [
+        description optional,
+        name optional,
+    ]
+);
 
 impl crate::Validate for VpcSubnetUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -6772,21 +6816,18 @@ impl crate::Validate for VpcSubnetUpdate {
 }
 
 /// Updateable properties of a [`Vpc`](crate::external_api::views::Vpc)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcUpdate {
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub dns_name: crate::Nullable<String>,
     /// Maximum length: 63 characters. Pattern:
     /// `^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     VpcUpdate,
     ignore,
     [

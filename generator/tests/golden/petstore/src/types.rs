@@ -10,17 +10,14 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ApiResponse,
     ignore,
     [
@@ -30,15 +27,13 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Category {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::de::deserialize!(Category, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(Category, ignore, [id optional, name optional]);
 
 impl crate::Validate for Category {}
 
@@ -66,25 +61,19 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Order {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(rename = "petId", skip_serializing_if = "Option::is_none")]
     pub pet_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
-    #[serde(rename = "shipDate", skip_serializing_if = "Option::is_none")]
     pub ship_date: Option<String>,
     /// Order Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Order,
     ignore,
     [
@@ -130,24 +119,19 @@ crate::open_enum::open_enum!(
 );
 
 /// Write-only properties are left out: they are only ever sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     /// Server default: `40`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     pub name: String,
-    #[serde(rename = "photoUrls")]
     pub photo_urls: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// pet status in the store
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Pet,
     ignore,
     [
@@ -161,21 +145,17 @@ crate::de::deserialize!(
 );
 
 /// The request form of [`Pet`]: its read-only properties are left out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     pub name: String,
-    #[serde(rename = "photoUrls")]
     pub photo_urls: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// pet status in the store
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PetRequest,
     ignore,
     [
@@ -232,54 +212,49 @@ crate::open_enum::open_enum!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::de::deserialize!(Tag, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(Tag, ignore, [id optional, name optional]);
 
 impl crate::Validate for Tag {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePetWithFormForm {
     /// Updated name of the pet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Updated status of the pet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-crate::de::deserialize!(UpdatePetWithFormForm, ignore, [name optional, status optional]);
+crate::wire::serde_struct!(
+    UpdatePetWithFormForm,
+    ignore,
+    [
+        name optional,
+        status optional,
+    ]
+);
 
 impl crate::Validate for UpdatePetWithFormForm {}
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User Status
-    #[serde(rename = "userStatus", skip_serializing_if = "Option::is_none")]
     pub user_status: Option<i32>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     User,
     ignore,
     [

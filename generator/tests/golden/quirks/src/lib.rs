@@ -27,10 +27,6 @@ mod auth;
 mod client;
 
 #[rustfmt::skip]
-#[allow(dead_code)]
-mod de;
-
-#[rustfmt::skip]
 mod error;
 
 #[rustfmt::skip]
@@ -60,6 +56,10 @@ pub mod types;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
+
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod wire;
 
 #[rustfmt::skip]
 mod pattern;

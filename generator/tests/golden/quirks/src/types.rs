@@ -11,22 +11,18 @@
 use crate::validation::{self as v, Validate as _};
 
 /// Nested `allOf`s are flattened (Codat).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    #[serde(rename = "sourceModifiedDate", skip_serializing_if = "Option::is_none")]
     pub source_modified_date: Option<String>,
     /// An `allOf` of strings with added constraints (Auth0's ConnectionIssuer).
     ///
     /// Minimum length: 8 characters. Pattern: `^https:\/\/.*`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Account,
     ignore,
     [
@@ -52,56 +48,54 @@ impl crate::Validate for Account {
 }
 
 /// A property that is an `allOf` of the enclosing schema's own base (Box).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<FolderParent>,
 }
 
-crate::de::deserialize!(Folder, ignore, [id optional, name optional, parent optional]);
+crate::wire::serde_struct!(
+    Folder,
+    ignore,
+    [
+        id optional,
+        name optional,
+        parent optional,
+    ]
+);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FolderMini {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::de::deserialize!(FolderMini, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(FolderMini, ignore, [id optional, name optional]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FolderParent {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::de::deserialize!(FolderParent, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(FolderParent, ignore, [id optional, name optional]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotResponse {
     /// Pattern: `^B[A-Z0-9]{8,}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-crate::de::deserialize!(GetBotResponse, ignore, [id optional]);
+crate::wire::serde_struct!(GetBotResponse, ignore, [id optional]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedDates {
-    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    #[serde(rename = "sourceModifiedDate", skip_serializing_if = "Option::is_none")]
     pub source_modified_date: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     ModifiedDates,
     ignore,
     [
@@ -110,13 +104,12 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
-crate::de::deserialize!(Settings, ignore, [display_name optional]);
+crate::wire::serde_struct!(Settings, ignore, [display_name optional]);
 
 /// The error answers of `GET /search/{segment_0}` ([`crate::Client::search`]), one variant
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw

@@ -26,10 +26,6 @@ mod auth;
 mod client;
 
 #[rustfmt::skip]
-#[allow(dead_code)]
-mod de;
-
-#[rustfmt::skip]
 mod error;
 
 #[rustfmt::skip]
@@ -59,6 +55,10 @@ pub mod types;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
+
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod wire;
 
 #[rustfmt::skip]
 mod pattern;

@@ -11,60 +11,47 @@
 use crate::validation::{self as v, Validate as _};
 
 /// A `$ref` into the schema's own `definitions` (Codat).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountBalance {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<Amounts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<Entry>>,
 }
 
-crate::de::deserialize!(AccountBalance, ignore, [balance optional, history optional]);
+crate::wire::serde_struct!(AccountBalance, ignore, [balance optional, history optional]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Amounts {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<f64>,
 }
 
-crate::de::deserialize!(Amounts, ignore, [current optional]);
+crate::wire::serde_struct!(Amounts, ignore, [current optional]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entry {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
 
-crate::de::deserialize!(Entry, ignore, [at optional]);
+crate::wire::serde_struct!(Entry, ignore, [at optional]);
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Items: unique.
     pub ids: Vec<i64>,
     /// Pattern: `^(?!-)[a-z-]+$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point: Option<Vec<serde_json::Value>>,
     /// Items: unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<RecordSource>,
     /// A multiple of 3. Minimum: -9223372036854776000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Record,
     ignore,
     [
@@ -161,15 +148,13 @@ impl crate::Validate for RecordSource {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordSource1 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<RecordSource1Object>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
 
-crate::de::deserialize!(RecordSource1, ignore, [object optional, number optional]);
+crate::wire::serde_struct!(RecordSource1, ignore, [object optional, number optional]);
 
 impl crate::Validate for RecordSource1 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -189,13 +174,12 @@ pub enum RecordSource1Object {
 
 crate::open_enum::open_enum!(RecordSource1Object, Unknown, [Card = "card"]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordSource2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<RecordSource2Object>,
 }
 
-crate::de::deserialize!(RecordSource2, ignore, [object optional]);
+crate::wire::serde_struct!(RecordSource2, ignore, [object optional]);
 
 impl crate::Validate for RecordSource2 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

@@ -39,10 +39,6 @@ mod client;
 
 #[rustfmt::skip]
 #[allow(dead_code)]
-mod de;
-
-#[rustfmt::skip]
-#[allow(dead_code)]
 mod error;
 
 #[rustfmt::skip]
@@ -75,6 +71,10 @@ pub mod types;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod validation;
+
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod wire;
 
 #[rustfmt::skip]
 #[allow(dead_code)]

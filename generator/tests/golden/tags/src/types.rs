@@ -10,13 +10,12 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Health {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
 }
 
-crate::de::deserialize!(Health, ignore, [status optional]);
+crate::wire::serde_struct!(Health, ignore, [status optional]);
 
 /// One of `cat`, `dog`; any other value is kept as `Unknown`.
 #[cfg(any(feature = "pet-stores", feature = "pet-stores-2", feature = "pets"))]
@@ -35,14 +34,13 @@ pub enum Kind {
 crate::open_enum::open_enum!(Kind, Unknown, [Cat = "cat", Dog = "dog"]);
 
 #[cfg(feature = "unused-types")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Leaf {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
 }
 
 #[cfg(feature = "unused-types")]
-crate::de::deserialize!(Leaf, ignore, [depth optional]);
+crate::wire::serde_struct!(Leaf, ignore, [depth optional]);
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
@@ -59,18 +57,24 @@ pub enum Mock {
 }
 
 #[cfg(any(feature = "pet-stores", feature = "pets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewPet {
     /// Minimum length: 1 character. Maximum length: 40 characters.
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
 
 #[cfg(any(feature = "pet-stores", feature = "pets"))]
-crate::de::deserialize!(NewPet, ignore, [name required, kind optional, owner optional]);
+crate::wire::serde_struct!(
+    NewPet,
+    ignore,
+    [
+        name required,
+        kind optional,
+        owner optional,
+    ]
+);
 
 #[cfg(any(feature = "pet-stores", feature = "pets"))]
 impl NewPet {
@@ -94,16 +98,15 @@ impl crate::Validate for NewPet {
 }
 
 #[cfg(feature = "pet-stores-2")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewStore {
     /// Minimum length: 1 character.
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub favourite: Option<Pet>,
 }
 
 #[cfg(feature = "pet-stores-2")]
-crate::de::deserialize!(NewStore, ignore, [name required, favourite optional]);
+crate::wire::serde_struct!(NewStore, ignore, [name required, favourite optional]);
 
 #[cfg(feature = "pet-stores-2")]
 impl NewStore {
@@ -125,16 +128,14 @@ impl crate::Validate for NewStore {
 }
 
 #[cfg(feature = "unused-types")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Orphan {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub leaf: Option<Leaf>,
 }
 
 #[cfg(feature = "unused-types")]
-crate::de::deserialize!(Orphan, ignore, [status optional, leaf optional]);
+crate::wire::serde_struct!(Orphan, ignore, [status optional, leaf optional]);
 
 #[cfg(
     any(
@@ -144,10 +145,9 @@ crate::de::deserialize!(Orphan, ignore, [status optional, leaf optional]);
         feature = "pets"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
     /// Pattern: `^[A-Z]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -159,7 +159,7 @@ pub struct Owner {
         feature = "pets"
     )
 )]
-crate::de::deserialize!(Owner, ignore, [name optional]);
+crate::wire::serde_struct!(Owner, ignore, [name optional]);
 
 #[cfg(
     any(
@@ -183,18 +183,16 @@ impl crate::Validate for Owner {
 }
 
 #[cfg(any(feature = "pet-stores", feature = "pet-stores-2", feature = "pets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub id: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
 
 #[cfg(any(feature = "pet-stores", feature = "pet-stores-2", feature = "pets"))]
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     Pet,
     ignore,
     [
@@ -234,11 +232,9 @@ impl crate::Validate for Pet {
         feature = "pets"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -250,7 +246,7 @@ pub struct Problem {
         feature = "pets"
     )
 )]
-crate::de::deserialize!(Problem, ignore, [status optional, message optional]);
+crate::wire::serde_struct!(Problem, ignore, [status optional, message optional]);
 
 /// One of `up`, `down`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -267,16 +263,23 @@ pub enum Status {
 crate::open_enum::open_enum!(Status, Unknown, [Up = "up", Down = "down"]);
 
 #[cfg(feature = "pet-stores-2")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Store {
     pub id: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub favourite: Option<Pet>,
 }
 
 #[cfg(feature = "pet-stores-2")]
-crate::de::deserialize!(Store, ignore, [id required, name required, favourite optional]);
+crate::wire::serde_struct!(
+    Store,
+    ignore,
+    [
+        id required,
+        name required,
+        favourite optional,
+    ]
+);
 
 /// The error answers of `GET /pets` ([`crate::Client::list_pets`]), one variant per status
 /// the spec declares. Each holds the body when it is the declared JSON; the raw text is

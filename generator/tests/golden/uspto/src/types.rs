@@ -10,33 +10,27 @@
 #[allow(unused_imports)]
 use crate::validation::{self as v, Validate as _};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSetList {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apis: Option<Vec<DataSetListApisItem>>,
 }
 
-crate::de::deserialize!(DataSetList, ignore, [total optional, apis optional]);
+crate::wire::serde_struct!(DataSetList, ignore, [total optional, apis optional]);
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSetListApisItem {
     /// To be used as a dataset parameter value
-    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// To be used as a version parameter value
-    #[serde(rename = "apiVersionNumber", skip_serializing_if = "Option::is_none")]
     pub api_version_number: Option<String>,
     /// The URL describing the dataset's fields
-    #[serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// A URL to the API console for each API
-    #[serde(rename = "apiDocumentationUrl", skip_serializing_if = "Option::is_none")]
     pub api_documentation_url: Option<String>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     DataSetListApisItem,
     ignore,
     [
@@ -47,7 +41,7 @@ crate::de::deserialize!(
     ]
 );
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerformSearchForm {
     /// Uses Lucene Query Syntax in the format of propertyName:value, propertyName:[num1 TO
     /// num2] and date range format: propertyName:[yyyyMMdd TO yyyyMMdd]. In the response please
@@ -59,18 +53,16 @@ pub struct PerformSearchForm {
     /// Starting record number. Default value is 0.
     ///
     /// Server default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Specify number of rows to be returned. If you run the search with default values, in the
     /// response you will see 'numFound' attribute which will tell the number of records
     /// available in the dataset.
     ///
     /// Server default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
 }
 
-crate::de::deserialize!(
+crate::wire::serde_struct!(
     PerformSearchForm,
     ignore,
     [

@@ -1,0 +1,421 @@
+//! Serializing and deserializing structs: what `#[derive(serde::Serialize, serde::Deserialize)]`
+//! does for the generated structs, in a fraction of the code the compiler has to check.
+//!
+//! serde's `Deserialize` derive writes, for every struct, a field enum with its own `Deserialize`,
+//! a visitor for JSON objects and another for sequences (which JSON never uses for these types),
+//! and per field a duplicate check and a missing-field branch: about 270 lines per struct once
+//! expanded, more than all the other derives of a large crate together; its `Serialize` derive
+//! about 50 more. [`serde_struct!`] writes one `match` on the key and one call per field to
+//! write, and calls the shared, generic helpers below for the rest. What it accepts and the errors
+//! it gives are serde's (`missing field`, `duplicate field`, `unknown field .., expected one of
+//! ..`; an object's unknown properties ignored, refused, or kept in a map), but for one thing: a
+//! JSON array is not read as a struct. What it writes is what the derive writes: the fields in
+//! order, a field left out (`None`, `Nullable::Absent`) not written, and the kept properties
+//! after the fields, as `#[serde(flatten)]` writes them.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Error, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct};
+
+/// A struct read from a map's entries: what [`serde_struct!`] implements.
+pub(crate) trait FromMap<'de>: Sized {
+    /// The struct's name, for "invalid type: .., expected struct Name".
+    const NAME: &'static str;
+    /// The wire names of its fields, for "unknown field .., expected one of ..".
+    const FIELDS: &'static [&'static str];
+
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of a [`FromMap`] struct.
+pub(crate) fn deserialize_struct<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: FromMap<'de>,
+{
+    struct StructVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: FromMap<'de>> Visitor<'de> for StructVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
+
+/// A key of a map: borrowed from the input when the deserializer can lend it (`serde_json` on
+/// bytes, for a key without escapes), so matching it allocates nothing.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E: Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// Reads the value of field `name` into its slot; a second value for it is an error.
+pub(crate) fn slot<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A field's value once the map is read, by its presence in [`serde_struct!`].
+pub(crate) mod take {
+    use serde::de::Error;
+
+    /// Missing, it is an error naming the field.
+    pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(name))
+    }
+
+    /// Missing, `None`: serde reads a missing `Option` field so.
+    pub(crate) fn nullable<T: Default, E: Error>(
+        slot: Option<T>,
+        name: &'static str,
+    ) -> Result<T, E> {
+        optional(slot, name)
+    }
+
+    /// Missing, its default (`None`, or `Nullable::Absent`).
+    pub(crate) fn optional<T: Default, E: Error>(slot: Option<T>, _: &'static str) -> Result<T, E> {
+        Ok(slot.unwrap_or_default())
+    }
+}
+
+/// Where a struct's fields are written: a `SerializeStruct`, or a `SerializeMap` for a struct that
+/// keeps other properties (as serde's `flatten` does).
+pub(crate) trait Sink {
+    type Error;
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Self::Error>;
+
+    fn skip(&mut self, name: &'static str) -> Result<(), Self::Error>;
+}
+
+/// The fields of a struct without other properties.
+pub(crate) struct Fields<S>(pub(crate) S);
+
+impl<S: SerializeStruct> Sink for Fields<S> {
+    type Error = S::Error;
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        self.0.serialize_field(name, value)
+    }
+
+    fn skip(&mut self, name: &'static str) -> Result<(), S::Error> {
+        self.0.skip_field(name)
+    }
+}
+
+/// The entries of a struct that keeps other properties.
+pub(crate) struct Entries<M>(pub(crate) M);
+
+impl<M: SerializeMap> Sink for Entries<M> {
+    type Error = M::Error;
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry(name, value)
+    }
+
+    fn skip(&mut self, _: &'static str) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+
+/// A field that is not written when left out: `None`, or `Nullable::Absent`.
+pub(crate) trait Omit {
+    fn omitted(&self) -> bool;
+}
+
+impl<T> Omit for Option<T> {
+    fn omitted(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T> Omit for crate::Nullable<T> {
+    fn omitted(&self) -> bool {
+        self.is_absent()
+    }
+}
+
+/// A field written, by its presence in [`serde_struct!`].
+pub(crate) mod put {
+    use serde::Serialize;
+
+    use super::{Omit, Sink};
+
+    /// Always written.
+    pub(crate) fn required<S: Sink, T: Serialize>(
+        out: &mut S,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        out.field(name, value)
+    }
+
+    /// Always written; `None` as `null`.
+    pub(crate) fn nullable<S: Sink, T: Serialize>(
+        out: &mut S,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        out.field(name, value)
+    }
+
+    /// Written unless left out.
+    pub(crate) fn optional<S, T>(out: &mut S, name: &'static str, value: &T) -> Result<(), S::Error>
+    where
+        S: Sink,
+        T: Serialize + Omit,
+    {
+        match value.omitted() {
+            true => out.skip(name),
+            false => out.field(name, value),
+        }
+    }
+}
+
+/// How many fields are written, by presence: the length `serialize_struct` is told.
+pub(crate) mod count {
+    use super::Omit;
+
+    pub(crate) fn required<T>(_: &T) -> usize {
+        1
+    }
+
+    pub(crate) fn nullable<T>(_: &T) -> usize {
+        1
+    }
+
+    pub(crate) fn optional<T: Omit>(value: &T) -> usize {
+        usize::from(!value.omitted())
+    }
+}
+
+/// A property the struct does not list, where its schema allows others: skipped.
+pub(crate) fn ignore<'de, A: MapAccess<'de>>(map: &mut A, _key: Key<'de>) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+/// A property the struct does not list, where its schema allows no other: an error naming it.
+pub(crate) fn deny<E: Error>(key: Key<'_>, expected: &'static [&'static str]) -> Result<(), E> {
+    Err(E::unknown_field(key.as_str(), expected))
+}
+
+/// A property the struct does not list, kept in its map of other properties.
+pub(crate) fn keep<'de, A, V>(
+    map: &mut A,
+    key: Key<'de>,
+    others: &mut std::collections::BTreeMap<String, V>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    V: Deserialize<'de>,
+{
+    let value = map.next_value()?;
+    others.insert(key.into_string(), value);
+    Ok(())
+}
+
+/// `Serialize` and `Deserialize` for a struct:
+/// `serde_struct!(Name, unknown, [field = "wire" presence, ...])`, where `= "wire"` is left out
+/// when the field's name is its wire name.
+///
+/// `unknown` says what becomes of a property the struct does not list: `ignore`, `deny` (an
+/// error naming it), or `keep(field)` (into that `BTreeMap<String, _>` field, written after the
+/// fields). `presence` is `required` (missing is an error), `nullable` (an `Option` always
+/// written, `None` as `null`; missing, it is `None`) or `optional` (missing, the field type's
+/// default; not written when left out).
+#[allow(unused_macros)]
+macro_rules! serde_struct {
+    (@wire $field:ident = $wire:literal) => {
+        $wire
+    };
+    (@wire $field:ident) => {
+        stringify!($field)
+    };
+    (@declare $others:ident, keep($kept:ident)) => {
+        let mut $others = std::collections::BTreeMap::new();
+    };
+    (@declare $others:ident, $unknown:ident) => {};
+    (@unknown $map:ident, $key:ident, $others:ident, ignore) => {
+        $crate::wire::ignore(&mut $map, $key)?
+    };
+    (@unknown $map:ident, $key:ident, $others:ident, deny) => {
+        $crate::wire::deny::<A::Error>($key, Self::FIELDS)?
+    };
+    (@unknown $map:ident, $key:ident, $others:ident, keep($kept:ident)) => {
+        $crate::wire::keep(&mut $map, $key, &mut $others)?
+    };
+    (
+        @build $name:ident, $others:ident, [$unknown:ident $(($kept:ident))?],
+        [$($field:ident $(= $wire:literal)? $presence:ident),*]
+    ) => {
+        $name {
+            $(
+                $field: $crate::wire::take::$presence(
+                    $field,
+                    $crate::wire::serde_struct!(@wire $field $(= $wire)?),
+                )?,
+            )*
+            $($kept: $others,)?
+        }
+    };
+    (
+        @serialize $this:ident, $serializer:ident, $name:ident, [keep($kept:ident)],
+        [$($field:ident $(= $wire:literal)? $presence:ident),*]
+    ) => {{
+        let map = serde::Serializer::serialize_map($serializer, None)?;
+        let mut out = $crate::wire::Entries(map);
+        $(
+            $crate::wire::put::$presence(
+                &mut out,
+                $crate::wire::serde_struct!(@wire $field $(= $wire)?),
+                &$this.$field,
+            )?;
+        )*
+        for (key, value) in &$this.$kept {
+            serde::ser::SerializeMap::serialize_entry(&mut out.0, key, value)?;
+        }
+        serde::ser::SerializeMap::end(out.0)
+    }};
+    (
+        @serialize $this:ident, $serializer:ident, $name:ident, [$unknown:ident],
+        [$($field:ident $(= $wire:literal)? $presence:ident),*]
+    ) => {{
+        let len = 0 $(+ $crate::wire::count::$presence(&$this.$field))*;
+        let fields = serde::Serializer::serialize_struct($serializer, stringify!($name), len)?;
+        #[allow(unused_mut)]
+        let mut out = $crate::wire::Fields(fields);
+        $(
+            $crate::wire::put::$presence(
+                &mut out,
+                $crate::wire::serde_struct!(@wire $field $(= $wire)?),
+                &$this.$field,
+            )?;
+        )*
+        serde::ser::SerializeStruct::end(out.0)
+    }};
+    (
+        $name:ident,
+        $unknown:ident $(($kept:ident))?,
+        [$($field:ident $(= $wire:literal)? $presence:ident),* $(,)?]
+    ) => {
+        #[allow(deprecated)]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::wire::serde_struct!(
+                    @serialize self, serializer, $name, [$unknown $(($kept))?],
+                    [$($field $(= $wire)? $presence),*]
+                )
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::wire::deserialize_struct(deserializer)
+            }
+        }
+
+        #[allow(deprecated)]
+        impl<'de> $crate::wire::FromMap<'de> for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] =
+                &[$($crate::wire::serde_struct!(@wire $field $(= $wire)?)),*];
+
+            fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                $(let mut $field = None;)*
+                $crate::wire::serde_struct!(@declare others, $unknown $(($kept))?);
+                while let Some(key) = map.next_key::<$crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        $(
+                            $crate::wire::serde_struct!(@wire $field $(= $wire)?) => {
+                                $crate::wire::slot(
+                                    &mut map,
+                                    &mut $field,
+                                    $crate::wire::serde_struct!(@wire $field $(= $wire)?),
+                                )?
+                            }
+                        )*
+                        _ => $crate::wire::serde_struct!(
+                            @unknown map, key, others, $unknown $(($kept))?
+                        ),
+                    }
+                }
+                Ok($crate::wire::serde_struct!(
+                    @build $name, others, [$unknown $(($kept))?],
+                    [$($field $(= $wire)? $presence),*]
+                ))
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use serde_struct;
