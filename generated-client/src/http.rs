@@ -5,6 +5,7 @@
 //! when the client has one) and reading its answer; encoding path segments.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -66,15 +67,27 @@ pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// Keyed by operation (`METHOD /path/{template}`): APIs commonly limit each endpoint on its own,
 /// so a 429 from one operation says nothing about the others, which go on being sent.
 #[derive(Debug, Default)]
-pub(crate) struct RateLimits(Mutex<BTreeMap<&'static str, tokio::time::Instant>>);
+pub(crate) struct RateLimits {
+    held: Mutex<BTreeMap<&'static str, tokio::time::Instant>>,
+    /// Whether `held` may have an entry: written under its lock, read without it, so that a call
+    /// when nothing is held back takes no lock. (A call that reads it just as another task's 429
+    /// is recorded goes ahead, as it would had it taken the lock a moment earlier.)
+    any: AtomicBool,
+}
 
 impl RateLimits {
     /// When `operation` may be sent again, if it is held back now.
     fn held_until(&self, operation: &'static str) -> Option<tokio::time::Instant> {
-        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if !self.any.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         let until = *held.get(operation)?;
         if until <= tokio::time::Instant::now() {
             held.remove(operation);
+            if held.is_empty() {
+                self.any.store(false, Ordering::Release);
+            }
             return None;
         }
         Some(until)
@@ -83,9 +96,10 @@ impl RateLimits {
     /// Holds `operation` back for `wait` (or longer, if it already is).
     fn hold(&self, operation: &'static str, wait: Duration) {
         let until = tokio::time::Instant::now() + wait;
-        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         let entry = held.entry(operation).or_insert(until);
         *entry = (*entry).max(until);
+        self.any.store(true, Ordering::Release);
     }
 }
 
@@ -171,21 +185,32 @@ impl Transport {
         self.http.request(method, url)
     }
 
-    /// Sends `request` once (through the middleware stack, when there is one).
-    pub(crate) async fn send(
+    /// Sends `request` once (through the middleware stack, when there is one). Not an `async
+    /// fn`: the future keeps what is sending the request, not the request as well.
+    pub(crate) fn send(
         &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, Failure> {
-        let (http, request) = request.build_split();
-        let request = request.map_err(Failure::Http)?;
+        request: reqwest::Request,
+    ) -> impl std::future::Future<Output = Result<reqwest::Response, Failure>> + '_ {
         #[cfg(feature = "middleware")]
-        if let Some(middleware) = &self.middleware {
-            return middleware.execute(request).await.map_err(|error| match error {
-                reqwest_middleware::Error::Reqwest(error) => Failure::Http(error),
-                error => Failure::Middleware(error),
-            });
+        let (direct, stack) = match &self.middleware {
+            Some(stack) => (None, Some(stack.execute(request))),
+            None => (Some(self.http.execute(request)), None),
+        };
+        #[cfg(not(feature = "middleware"))]
+        let direct = Some(self.http.execute(request));
+        async move {
+            #[cfg(feature = "middleware")]
+            if let Some(stack) = stack {
+                return stack.await.map_err(|error| match error {
+                    reqwest_middleware::Error::Reqwest(error) => Failure::Http(error),
+                    error => Failure::Middleware(error),
+                });
+            }
+            match direct {
+                Some(direct) => direct.await.map_err(Failure::Http),
+                None => unreachable!("sent through the middleware stack"),
+            }
         }
-        http.execute(request).await.map_err(Failure::Http)
     }
 }
 
@@ -203,20 +228,39 @@ pub(crate) struct Answer {
     pub(crate) body: bytes::Bytes,
 }
 
-/// Sends the request, retrying as the policy says (for an operation that is not `idempotent`,
-/// only when the server cannot have acted on it), and returns a 2xx answer; anything else
-/// becomes an [`Error`].
+/// Sends the request `build` builds, retrying as the policy says (for an operation that is not
+/// `idempotent`, only when the server cannot have acted on it), and returns a 2xx answer;
+/// anything else becomes an [`Error`].
 ///
-/// Not an `async fn`: one would keep its own copy of `request` beside the one the returned
-/// future holds, for as long as the call is in flight.
-pub(crate) fn send<'a, E: ErrorBody + 'a>(
+/// `build` is called once for the first attempt, now (a body that cannot be serialized is the
+/// call's error, and nothing is sent), and once more for each attempt after it: the first
+/// attempt sends what it built, with no copy of it kept for attempts that seldom come.
+///
+/// Not an `async fn`: one would keep `build`'s first request beside the future sending it.
+pub(crate) fn send<'a, E, B>(
     core: &'a Core,
     operation: &'static str,
     idempotent: Idempotent,
-    request: reqwest::RequestBuilder,
-) -> impl std::future::Future<Output = Result<Answer, Error<E>>> + 'a {
-    let span = tracing::debug_span!("request", operation);
+    build: B,
+) -> impl std::future::Future<Output = Result<Answer, Error<E>>> + 'a
+where
+    E: ErrorBody + 'a,
+    B: Fn() -> Result<reqwest::RequestBuilder, Error<E>> + 'a,
+{
+    // Taken by the first attempt, in the future (not copied into a variable of its own).
+    let (mut first, failed) = match build() {
+        Ok(request) => (Some(request), None),
+        Err(error) => (None, Some(error)),
+    };
+    // No span for a request that is not sent.
+    let span = match failed {
+        None => tracing::debug_span!("request", operation),
+        Some(_) => tracing::Span::none(),
+    };
     async move {
+        if let Some(error) = failed {
+            return Err(error);
+        }
         let mut retry = 0;
         let mut refreshed = false;
         loop {
@@ -228,47 +272,40 @@ pub(crate) fn send<'a, E: ErrorBody + 'a>(
             let token = match core.auth.token().await {
                 Ok(token) => token,
                 Err(failure) => {
-                    // Nothing was sent to the API: a fetch that may succeed later is retried as a
-                    // connection never made.
-                    let delay = if failure.transient {
-                        core.retry.after_connection_error(retry, false, idempotent)
-                    } else {
-                        None
-                    };
-                    let Some(delay) = delay else {
-                        return Err(Error::Authentication {
-                            operation,
-                            message: failure.message,
-                        });
-                    };
-                    tracing::warn!(
-                        attempt = retry + 1,
-                        delay_ms = delay.as_millis() as u64,
-                        "no token; retrying"
-                    );
+                    let delay = token_retry_delay(core, failure, retry, idempotent)
+                        .map_err(|message| Error::Authentication { operation, message })?;
                     tokio::time::sleep(delay).await;
                     retry += 1;
                     continue;
                 }
             };
-            // Cloned only now, so that no copy of the request waits for the token.
-            let mut attempt = request
-                .try_clone()
-                .expect("request bodies are bytes, which clone");
-            if let Some(timeout) = core.timeout {
-                attempt = attempt.timeout(timeout);
-            }
-            if let Some(token) = &token {
-                attempt = attempt.bearer_auth(token.expose_secret());
-            }
-            if !core.headers.is_empty() {
-                // Each name replaces the header the request has under it, if any.
-                attempt = attempt.headers(core.headers.clone());
-            }
-            let outcome = send_once(core, operation, attempt).await;
+            // Built only now (or before the first attempt), so that no copy of the request
+            // waits for a rate limit or the token.
+            let request = match first.take() {
+                Some(request) => request,
+                None => build()?,
+            };
+            let request = match prepare(core, request, token.as_ref()) {
+                Ok(request) => request,
+                // A request that cannot be built (a header value that is not valid in HTTP,
+                // say) is the call's error, as `reqwest` would give it.
+                Err(source) => return Err(Error::Transport { operation, source }),
+            };
+            let outcome = send_once(core, operation, request).await;
+            let error = match outcome {
+                Ok(answer) => {
+                    tracing::debug!(
+                        status = answer.status.as_u16(),
+                        attempt = retry + 1,
+                        "answered"
+                    );
+                    return Ok(answer);
+                }
+                Err(error) => error,
+            };
             // A refused token: once per call, a provider that can refresh is asked for another
             // and the request is sent again at once (the server did not act on it).
-            if let (Err(Error::Api(api)), Some(token)) = (&outcome, &token) {
+            if let (Error::Api(api), Some(token)) = (&error, &token) {
                 let unauthorized = api.status == StatusCode::UNAUTHORIZED;
                 if unauthorized && !refreshed && core.auth.refused(token) {
                     tracing::debug!("the token was refused; sending again with a new one");
@@ -276,44 +313,9 @@ pub(crate) fn send<'a, E: ErrorBody + 'a>(
                     continue;
                 }
             }
-            let delay = match &outcome {
-                Ok(answer) => {
-                    tracing::debug!(
-                        status = answer.status.as_u16(),
-                        attempt = retry + 1,
-                        "answered"
-                    );
-                    return outcome;
-                }
-                Err(Error::Api(api)) => {
-                    if api.status == StatusCode::TOO_MANY_REQUESTS {
-                        if let Some(wait) = core.retry.rate_limit_wait(&api.headers) {
-                            core.rate_limits.hold(operation, wait);
-                        }
-                    }
-                    core.retry
-                        .after_status(api.status, &api.headers, retry, idempotent)
-                }
-                Err(Error::Connect { .. }) => {
-                    core.retry.after_connection_error(retry, false, idempotent)
-                }
-                Err(Error::Transport { source, .. }) if !source.is_builder() => {
-                    core.retry.after_connection_error(retry, true, idempotent)
-                }
-                Err(_) => None,
+            let Some(delay) = retry_delay(core, operation, &error, retry, idempotent) else {
+                return Err(error);
             };
-            let Some(delay) = delay else { return outcome };
-            let status = outcome
-                .as_ref()
-                .err()
-                .and_then(Error::status)
-                .map(|s| s.as_u16());
-            tracing::warn!(
-                ?status,
-                attempt = retry + 1,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
             tokio::time::sleep(delay).await;
             retry += 1;
         }
@@ -321,59 +323,151 @@ pub(crate) fn send<'a, E: ErrorBody + 'a>(
     .instrument(span)
 }
 
-async fn send_once<E: ErrorBody>(
+/// How long to wait before asking for a token again after `failure`, or the call's error
+/// message. Nothing was sent to the API: a fetch that may succeed later is retried as a
+/// connection never made.
+#[cold]
+#[inline(never)]
+fn token_retry_delay(
+    core: &Core,
+    failure: crate::auth::TokenFailure,
+    retry: u32,
+    idempotent: Idempotent,
+) -> Result<Duration, String> {
+    let delay = if failure.transient {
+        core.retry.after_connection_error(retry, false, idempotent)
+    } else {
+        None
+    };
+    let Some(delay) = delay else {
+        return Err(failure.message);
+    };
+    tracing::warn!(
+        attempt = retry + 1,
+        delay_ms = delay.as_millis() as u64,
+        "no token; retrying"
+    );
+    Ok(delay)
+}
+
+/// How long to wait before sending again after `error`, or `None` when it is the call's error.
+/// Out of line: the path of a call that succeeds at once stays short.
+#[cold]
+#[inline(never)]
+fn retry_delay<E>(
     core: &Core,
     operation: &'static str,
-    request: reqwest::RequestBuilder,
-) -> Result<Answer, Error<E>> {
-    let transport = |source: reqwest::Error| {
-        if source.is_timeout() {
-            Error::Timeout { operation, source }
-        } else if source.is_connect() {
-            Error::Connect { operation, source }
-        } else {
-            Error::Transport { operation, source }
+    error: &Error<E>,
+    retry: u32,
+    idempotent: Idempotent,
+) -> Option<Duration> {
+    let delay = match error {
+        Error::Api(api) => {
+            if api.status == StatusCode::TOO_MANY_REQUESTS {
+                if let Some(wait) = core.retry.rate_limit_wait(&api.headers) {
+                    core.rate_limits.hold(operation, wait);
+                }
+            }
+            core.retry
+                .after_status(api.status, &api.headers, retry, idempotent)
         }
-    };
-    let mut response = core.http.send(request).await.map_err(|failure| match failure {
-        Failure::Http(source) => transport(source),
-        #[cfg(feature = "middleware")]
-        Failure::Middleware(source) => Error::Middleware { operation, source },
-    })?;
-    let status = response.status();
-    // Taken, not cloned: reading the body needs none of them.
-    let headers = std::mem::take(response.headers_mut());
-    let Some(body) = read_body(response, core.max_response_bytes)
-        .await
-        .map_err(transport)?
-    else {
-        return Err(Error::ResponseTooLarge {
+        Error::Connect { .. } => core.retry.after_connection_error(retry, false, idempotent),
+        Error::Transport { source, .. } if !source.is_builder() => {
+            core.retry.after_connection_error(retry, true, idempotent)
+        }
+        _ => None,
+    }?;
+    let status = error.status().map(|s| s.as_u16());
+    tracing::warn!(
+        ?status,
+        attempt = retry + 1,
+        delay_ms = delay.as_millis() as u64,
+        "retrying"
+    );
+    Some(delay)
+}
+
+/// The request of one attempt: `request` with the attempt's timeout, credentials and the
+/// client's headers (each replacing the request's headers of its name).
+fn prepare(
+    core: &Core,
+    mut request: reqwest::RequestBuilder,
+    token: Option<&crate::SecretString>,
+) -> Result<reqwest::Request, reqwest::Error> {
+    if let Some(timeout) = core.timeout {
+        request = request.timeout(timeout);
+    }
+    if let Some(bearer) = core.auth.bearer() {
+        // Appended, as `bearer_auth` does.
+        request = request.header(reqwest::header::AUTHORIZATION, bearer.clone());
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token.expose_secret());
+    }
+    if !core.headers.is_empty() {
+        // Each name replaces the header the request has under it, if any.
+        request = request.headers(core.headers.clone());
+    }
+    request.build()
+}
+
+/// Sends `request` once and reads the answer. Not an `async fn`: the future keeps what is
+/// sending the request, not the request as well.
+fn send_once<'a, E: ErrorBody + 'a>(
+    core: &'a Core,
+    operation: &'static str,
+    request: reqwest::Request,
+) -> impl std::future::Future<Output = Result<Answer, Error<E>>> + 'a {
+    let sent = core.http.send(request);
+    async move {
+        let transport = |source: reqwest::Error| {
+            if source.is_timeout() {
+                Error::Timeout { operation, source }
+            } else if source.is_connect() {
+                Error::Connect { operation, source }
+            } else {
+                Error::Transport { operation, source }
+            }
+        };
+        let mut response = sent.await.map_err(|failure| match failure {
+            Failure::Http(source) => transport(source),
+            #[cfg(feature = "middleware")]
+            Failure::Middleware(source) => Error::Middleware { operation, source },
+        })?;
+        let status = response.status();
+        let body = read_body(&mut response, core.max_response_bytes).await;
+        // Taken, not cloned (and only now: the future does not keep them while reading).
+        let headers = std::mem::take(response.headers_mut());
+        drop(response);
+        let Some(body) = body.map_err(transport)? else {
+            return Err(Error::ResponseTooLarge {
+                operation,
+                status,
+                limit: core.max_response_bytes,
+            });
+        };
+        if status.is_success() {
+            return Ok(Answer {
+                status,
+                headers,
+                body,
+            });
+        }
+        Err(Error::Api(Box::new(ApiError {
             operation,
             status,
-            limit: core.max_response_bytes,
-        });
-    };
-    if status.is_success() {
-        return Ok(Answer {
-            status,
+            rate_limit: RateLimit::from_headers(&headers),
             headers,
-            body,
-        });
+            body: E::from_answer(status.as_u16(), &body),
+            raw: String::from_utf8_lossy(&body).into_owned(),
+        })))
     }
-    Err(Error::Api(Box::new(ApiError {
-        operation,
-        status,
-        rate_limit: RateLimit::from_headers(&headers),
-        headers,
-        body: E::from_answer(status.as_u16(), &body),
-        raw: String::from_utf8_lossy(&body).into_owned(),
-    })))
 }
 
 /// The body, read chunk by chunk; `None` as soon as it is known to be longer than `limit`. A body
 /// that comes in one chunk (a small answer usually does) is that chunk, not a copy of it.
 async fn read_body(
-    mut response: reqwest::Response,
+    response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<Option<bytes::Bytes>, reqwest::Error> {
     let announced = response.content_length().unwrap_or(0);
@@ -402,6 +496,26 @@ async fn read_body(
     Ok(Some(body.freeze()))
 }
 
+thread_local! {
+    /// The length of the last JSON body [`to_json`] wrote on this thread.
+    static LAST_JSON_LENGTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// `value` as JSON, in a buffer started at the length of the thread's last body (at least
+/// `serde_json::to_vec`'s 128 bytes, at most 64 KiB): a body like the last one is written
+/// without growing the buffer (each growth may copy it). A buffer left much larger than its body
+/// is shrunk.
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let hint = LAST_JSON_LENGTH.with(std::cell::Cell::get);
+    let mut bytes = Vec::with_capacity(hint.clamp(128, 64 * 1024));
+    serde_json::to_writer(&mut bytes, value)?;
+    LAST_JSON_LENGTH.with(|last| last.set(bytes.len()));
+    if bytes.capacity() > 2 * bytes.len() + 1024 {
+        bytes.shrink_to_fit();
+    }
+    Ok(bytes)
+}
+
 /// `request` with `body` serialized as JSON and sent as `content_type`. A body that cannot be
 /// serialized (a map with keys that are not strings, say) is an [`Error::InvalidRequest`], before
 /// anything is sent.
@@ -411,7 +525,7 @@ pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
     content_type: &'static str,
     body: &T,
 ) -> Result<reqwest::RequestBuilder, Error<E>> {
-    match serde_json::to_vec(body) {
+    match to_json(body) {
         Ok(bytes) => Ok(request
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(bytes)),

@@ -270,6 +270,7 @@ pub fn show_str(value: &str, secret: bool) -> String {
 }
 
 /// Checks `minLength` and `maxLength`, counting characters (Unicode scalar values), not bytes.
+#[inline]
 pub fn length(
     path: &FieldPath<'_>,
     value: &str,
@@ -281,6 +282,7 @@ pub fn length(
 }
 
 /// [`length`] for a secret: the value is never shown in the violation.
+#[inline]
 pub fn secret_length(
     path: &FieldPath<'_>,
     value: &str,
@@ -291,6 +293,7 @@ pub fn secret_length(
     check_length(path, value, min, max, true, out);
 }
 
+#[inline]
 fn check_length(
     path: &FieldPath<'_>,
     value: &str,
@@ -301,12 +304,26 @@ fn check_length(
 ) {
     // A character takes 1 to 4 bytes in UTF-8, so the string has at most `len` characters and at
     // least a quarter of that: they are counted only when its length in bytes cannot decide.
+    // That test is inlined where it is called; counting is not.
     let bytes = value.len() as u64;
     let short_enough = max.map_or(true, |max| bytes <= max);
     let long_enough = min.map_or(true, |min| bytes.div_ceil(4) >= min);
-    if short_enough && long_enough {
-        return;
+    if !(short_enough && long_enough) {
+        count_length(path, value, min, max, secret, out);
     }
+}
+
+/// [`check_length`] when the length in bytes cannot decide: counts the characters.
+#[cold]
+#[inline(never)]
+fn count_length(
+    path: &FieldPath<'_>,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+    secret: bool,
+    out: &mut Vec<Violation>,
+) {
     let count = value.chars().count() as u64;
     let rule = match (min, max) {
         (Some(min), _) if count < min => Rule::MinLength(min),

@@ -419,6 +419,12 @@ fn build_method(model: &Model) -> TokenStream {
             };
             // A handed-in client gets the builder's timeout on each request.
             let timeout = handed_in.and(self.timeout);
+            // A bearer token (unless a token provider wins over it) is sent as a header value
+            // built once, here.
+            let bearer = match &self.token_provider {
+                None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+                Some(_) => None,
+            };
             // The token provider, by precedence: one set on the builder, a bearer token, then the
             // spec's client-credentials flow with a signed assertion or a secret.
             #[allow(unused_mut)]
@@ -427,7 +433,7 @@ fn build_method(model: &Model) -> TokenStream {
                 Some(std::sync::Arc::new(token) as std::sync::Arc<dyn crate::TokenProvider>)
             });
             #credentials_auth
-            let auth = crate::auth::Auth(provider);
+            let auth = crate::auth::Auth::new(provider, bearer);
             let retry = self.retry.unwrap_or_default();
             let headers = self.default_headers;
             let max_response_bytes =

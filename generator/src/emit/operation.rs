@@ -77,6 +77,7 @@ pub(super) fn operation(
     let (query, headers) = query_and_headers(op);
     let validate_body = body_checks(op, usage);
     let send_body = send_body(op);
+    let bytes_body = bytes_body(op);
     let mutability =
         (query.is_some() || !headers.is_empty() || send_body.is_some()).then(|| quote!(mut));
     let validation = (!checks.is_empty() || validate_body.is_some()).then(|| {
@@ -106,11 +107,16 @@ pub(super) fn operation(
             const OPERATION: &str = #label;
             #validation
             #( let #segment_names = #segments; )*
-            let #url = format!(#format, self.core.base_url #( , #segment_names )*);
-            let #mutability #request = self.core.http.request(#method, #url);
-            #query
-            #( #headers )*
-            #send_body
+            #bytes_body
+            // Builds the request: once, and again only for a retry.
+            let #request = || -> Result<reqwest::RequestBuilder, Error<#err>> {
+                let #url = format!(#format, self.core.base_url #( , #segment_names )*);
+                let #mutability #request = self.core.http.request(#method, #url);
+                #query
+                #( #headers )*
+                #send_body
+                Ok(#request)
+            };
             #finish
         }
 
@@ -358,9 +364,27 @@ fn send_body(op: &Operation) -> Option<TokenStream> {
                 #request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(text);
             },
             Encoding::Text => quote!(#request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());),
-            Encoding::Bytes => quote!(#request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(body);),
+            // `body` is the `bytes::Bytes` of `bytes_body`: a copy is a reference count.
+            Encoding::Bytes => quote!(#request = #request.header(reqwest::header::CONTENT_TYPE, #media).body(body.clone());),
         };
-        if body.required { set } else { quote!(if let Some(body) = body { #set }) }
+        match (body.required, &body.encoding) {
+            (true, _) => set,
+            (false, Encoding::Bytes) => quote!(if let Some(body) = &body { #set }),
+            (false, _) => quote!(if let Some(body) = body { #set }),
+        }
+    })
+}
+
+/// Before the request is built (perhaps more than once): a body of bytes, taken by value, made
+/// `bytes::Bytes`, which each request shares.
+fn bytes_body(op: &Operation) -> Option<TokenStream> {
+    let body = op
+        .body
+        .as_ref()
+        .filter(|body| body.encoding == Encoding::Bytes)?;
+    Some(match body.required {
+        true => quote!(let body = bytes::Bytes::from(body);),
+        false => quote!(let body = body.map(bytes::Bytes::from);),
     })
 }
 

@@ -9,6 +9,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderValue;
+
 use crate::SecretString;
 
 /// The future a [`TokenProvider`] answers with: a token, or why there is none.
@@ -93,15 +95,30 @@ impl TokenProvider for StaticToken {
 
 /// How requests are authenticated: by a provider's bearer token, or not at all.
 #[derive(Clone, Default)]
-pub(crate) struct Auth(pub(crate) Option<Arc<dyn TokenProvider>>);
+pub(crate) struct Auth {
+    provider: Option<Arc<dyn TokenProvider>>,
+    /// `Bearer <token>`, built once, when the provider is the builder's bearer token (a
+    /// [`StaticToken`]): sent as it is, without asking the provider. Marked sensitive, so it
+    /// never shows in `Debug`.
+    bearer: Option<HeaderValue>,
+}
 
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
+        match &self.provider {
             None => f.write_str("None"),
             Some(_) => f.write_str("TokenProvider"),
         }
     }
+}
+
+/// `Bearer <token>` as a sensitive header value, as `reqwest`'s `bearer_auth` builds it; `None`
+/// when the token cannot be a header value (each request then fails as it would with
+/// `bearer_auth`).
+pub(crate) fn bearer_header(token: &SecretString) -> Option<HeaderValue> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// Why there is no token for an attempt.
@@ -126,9 +143,27 @@ impl fmt::Display for Transient {
 impl std::error::Error for Transient {}
 
 impl Auth {
-    /// The token for the next attempt, if requests are authenticated.
+    /// Tokens from `provider`, if any. `bearer`: the header value of the builder's bearer token
+    /// ([`bearer_header`]), when `provider` is that token's [`StaticToken`].
+    pub(crate) fn new(
+        provider: Option<Arc<dyn TokenProvider>>,
+        bearer: Option<HeaderValue>,
+    ) -> Auth {
+        Auth { provider, bearer }
+    }
+
+    /// The header value of the builder's bearer token, appended to each request as
+    /// `bearer_auth` would: then [`token`](Self::token) has nothing to add.
+    pub(crate) fn bearer(&self) -> Option<&HeaderValue> {
+        self.bearer.as_ref()
+    }
+
+    /// The token for the next attempt, if requests are authenticated by a provider (and not by
+    /// the bearer token's header value, [`bearer`](Self::bearer)).
     pub(crate) async fn token(&self) -> Result<Option<SecretString>, TokenFailure> {
-        match &self.0 {
+        match &self.provider {
+            // A static token: nothing to ask, never refreshed (`StaticToken::refused` is false).
+            _ if self.bearer.is_some() => Ok(None),
             None => Ok(None),
             Some(provider) => provider.token().await.map(Some).map_err(|error| TokenFailure {
                 transient: error.is::<Transient>(),
@@ -139,7 +174,7 @@ impl Auth {
 
     /// Tells the provider `token` was answered 401; whether to ask for another and send again.
     pub(crate) fn refused(&self, token: &SecretString) -> bool {
-        self.0
+        self.provider
             .as_ref()
             .is_some_and(|provider| provider.refused(token))
     }

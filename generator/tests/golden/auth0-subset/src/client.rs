@@ -282,6 +282,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -331,7 +335,7 @@ impl ClientBuilder {
                 provider = Some(std::sync::Arc::new(source));
             }
         }
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -472,27 +476,33 @@ impl Client {
             v::range(&v::param("per_page"), *value as f64, Some(1.0), Some(100.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/resource-servers", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.identifiers {
-            for value in value.iter() {
-                query.push(("identifiers", value.to_string()));
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetResourceServersError>,
+        > {
+            let url = format!("{}/resource-servers", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.identifiers {
+                for value in value.iter() {
+                    query.push(("identifiers", value.to_string()));
+                }
             }
-        }
-        if let Some(value) = &params.page {
-            query.push(("page", value.to_string()));
-        }
-        if let Some(value) = &params.per_page {
-            query.push(("per_page", value.to_string()));
-        }
-        if let Some(value) = &params.include_totals {
-            query.push(("include_totals", value.to_string()));
-        }
-        if let Some(value) = &params.include_fields {
-            query.push(("include_fields", value.to_string()));
-        }
-        request = request.query(&query);
+            if let Some(value) = &params.page {
+                query.push(("page", value.to_string()));
+            }
+            if let Some(value) = &params.per_page {
+                query.push(("per_page", value.to_string()));
+            }
+            if let Some(value) = &params.include_totals {
+                query.push(("include_totals", value.to_string()));
+            }
+            if let Some(value) = &params.include_fields {
+                query.push(("include_fields", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -577,16 +587,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/resource-servers", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PostResourceServersError>,
+        > {
+            let url = format!("{}/resource-servers", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -636,13 +652,19 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.include_fields {
-            query.push(("include_fields", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetResourceServersByIdError>,
+        > {
+            let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.include_fields {
+                query.push(("include_fields", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -690,8 +712,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeleteResourceServersByIdError>,
+        > {
+            let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -744,16 +772,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PatchResourceServersByIdError>,
+        > {
+            let url = format!("{}/resource-servers/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)

@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -335,8 +339,14 @@ impl Client {
         Error<crate::types::ControlHoldError>,
     > {
         const OPERATION: &str = "POST /v1/control/hold";
-        let url = format!("{}/v1/control/hold", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ControlHoldError>,
+        > {
+            let url = format!("{}/v1/control/hold", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -366,8 +376,14 @@ impl Client {
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::ControlResumeError>> {
         const OPERATION: &str = "POST /v1/control/resume";
-        let url = format!("{}/v1/control/resume", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ControlResumeError>,
+        > {
+            let url = format!("{}/v1/control/resume", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -405,8 +421,14 @@ impl Client {
         v::segment(&v::param("Task"), task, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!("{}/v1/task/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TaskGetError>,
+        > {
+            let url = format!("{}/v1/task/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -438,8 +460,14 @@ impl Client {
         Error<crate::types::TasksGetError>,
     > {
         const OPERATION: &str = "GET /v1/tasks";
-        let url = format!("{}/v1/tasks", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TasksGetError>,
+        > {
+            let url = format!("{}/v1/tasks", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -473,14 +501,20 @@ impl Client {
         Error<crate::types::TaskSubmitError>,
     > {
         const OPERATION: &str = "POST /v1/tasks";
-        let url = format!("{}/v1/tasks", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/json; charset=utf-8",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TaskSubmitError>,
+        > {
+            let url = format!("{}/v1/tasks", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json; charset=utf-8",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -528,13 +562,19 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!("{}/v1/tasks/{}/events", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.minseq {
-            query.push(("minseq", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TaskEventsGetError>,
+        > {
+            let url = format!("{}/v1/tasks/{}/events", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.minseq {
+                query.push(("minseq", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -573,8 +613,14 @@ impl Client {
         v::segment(&v::param("task"), task, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!("{}/v1/tasks/{}/outputs", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TaskOutputsGetError>,
+        > {
+            let url = format!("{}/v1/tasks/{}/outputs", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -613,10 +659,16 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
         let segment_1 = crate::encode_path_segment(output);
-        let url = format!(
-            "{}/v1/tasks/{}/outputs/{}", self.core.base_url, segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TaskOutputDownloadError>,
+        > {
+            let url = format!(
+                "{}/v1/tasks/{}/outputs/{}", self.core.base_url, segment_0, segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -650,14 +702,20 @@ impl Client {
         Error<crate::types::UserCreateError>,
     > {
         const OPERATION: &str = "POST /v1/users";
-        let url = format!("{}/v1/users", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/json; charset=utf-8",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UserCreateError>,
+        > {
+            let url = format!("{}/v1/users", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json; charset=utf-8",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -689,8 +747,14 @@ impl Client {
         Error<crate::types::WhoamiError>,
     > {
         const OPERATION: &str = "GET /v1/whoami";
-        let url = format!("{}/v1/whoami", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WhoamiError>,
+        > {
+            let url = format!("{}/v1/whoami", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -721,13 +785,19 @@ impl Client {
         body: Option<&str>,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::WhoamiPutNameError>> {
         const OPERATION: &str = "PUT /v1/whoami/name";
-        let url = format!("{}/v1/whoami/name", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        if let Some(body) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "text/plain")
-                .body(body.to_owned());
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WhoamiPutNameError>,
+        > {
+            let url = format!("{}/v1/whoami/name", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            if let Some(body) = body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "text/plain")
+                    .body(body.to_owned());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -762,14 +832,20 @@ impl Client {
         Error<crate::types::WorkerBootstrapError>,
     > {
         const OPERATION: &str = "POST /v1/worker/bootstrap";
-        let url = format!("{}/v1/worker/bootstrap", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/json; charset=utf-8",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkerBootstrapError>,
+        > {
+            let url = format!("{}/v1/worker/bootstrap", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json; charset=utf-8",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -801,8 +877,14 @@ impl Client {
         Error<crate::types::WorkerPingError>,
     > {
         const OPERATION: &str = "GET /v1/worker/ping";
-        let url = format!("{}/v1/worker/ping", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkerPingError>,
+        > {
+            let url = format!("{}/v1/worker/ping", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -840,14 +922,22 @@ impl Client {
         v::segment(&v::param("task"), task, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!("{}/v1/worker/task/{}/append", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/json; charset=utf-8",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkerTaskAppendError>,
+        > {
+            let url = format!(
+                "{}/v1/worker/task/{}/append", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json; charset=utf-8",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -887,11 +977,20 @@ impl Client {
         v::segment(&v::param("task"), task, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!("{}/v1/worker/task/{}/chunk", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(body);
+        let body = bytes::Bytes::from(body);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkerTaskUploadChunkError>,
+        > {
+            let url = format!(
+                "{}/v1/worker/task/{}/chunk", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(body.clone());
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -929,16 +1028,22 @@ impl Client {
         v::segment(&v::param("task"), task, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!(
-            "{}/v1/worker/task/{}/complete", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/json; charset=utf-8",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkerTaskCompleteError>,
+        > {
+            let url = format!(
+                "{}/v1/worker/task/{}/complete", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json; charset=utf-8",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -979,14 +1084,22 @@ impl Client {
         v::segment(&v::param("task"), task, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(task);
-        let url = format!("{}/v1/worker/task/{}/output", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/json; charset=utf-8",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkerTaskAddOutputError>,
+        > {
+            let url = format!(
+                "{}/v1/worker/task/{}/output", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json; charset=utf-8",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1018,8 +1131,14 @@ impl Client {
         Error<crate::types::WorkersListError>,
     > {
         const OPERATION: &str = "GET /v1/workers";
-        let url = format!("{}/v1/workers", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkersListError>,
+        > {
+            let url = format!("{}/v1/workers", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1049,8 +1168,14 @@ impl Client {
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::WorkersRecycleError>> {
         const OPERATION: &str = "POST /v1/workers/recycle";
-        let url = format!("{}/v1/workers/recycle", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::WorkersRecycleError>,
+        > {
+            let url = format!("{}/v1/workers/recycle", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1089,13 +1214,19 @@ impl Client {
         Error<crate::types::GetThingOrThingsError>,
     > {
         const OPERATION: &str = "GET /v1/things";
-        let url = format!("{}/v1/things", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.id {
-            query.push(("id", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetThingOrThingsError>,
+        > {
+            let url = format!("{}/v1/things", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.id {
+                query.push(("id", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1136,11 +1267,17 @@ impl Client {
             value.validate_at(&v::param("accept-language"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/header-arg", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        if let Some(value) = &params.accept_language {
-            request = request.header("accept-language", value.to_string());
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::HeaderArgError>,
+        > {
+            let url = format!("{}/v1/header-arg", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            if let Some(value) = &params.accept_language {
+                request = request.header("accept-language", value.to_string());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))

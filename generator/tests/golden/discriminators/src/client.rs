@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -342,16 +346,22 @@ impl Client {
         Error<crate::types::OneOfWithTopLevelDiscriminatorAndMappingError>,
     > {
         const OPERATION: &str = "PATCH /discriminator-with-mapping";
-        let url = format!("{}/discriminator-with-mapping", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OneOfWithTopLevelDiscriminatorAndMappingError>,
+        > {
+            let url = format!("{}/discriminator-with-mapping", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -390,16 +400,22 @@ impl Client {
         Error<crate::types::OneOfWithTopLevelDiscriminatorNoMappingError>,
     > {
         const OPERATION: &str = "PATCH /discriminator-with-no-mapping";
-        let url = format!("{}/discriminator-with-no-mapping", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OneOfWithTopLevelDiscriminatorNoMappingError>,
+        > {
+            let url = format!("{}/discriminator-with-no-mapping", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -446,16 +462,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/embedded-discriminator", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PatchEmbeddedDiscriminatorError>,
+        > {
+            let url = format!("{}/embedded-discriminator", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -501,16 +523,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/oneof-allof-top-level-disc", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PatchOneofAllofTopLevelDiscError>,
+        > {
+            let url = format!("{}/oneof-allof-top-level-disc", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -553,18 +581,24 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!(
-            "{}/nested-one-of-object-with-nested-one-of", self.core.base_url
-        );
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PatchNestedOneOfObjectWithNestedOneOfError>,
+        > {
+            let url = format!(
+                "{}/nested-one-of-object-with-nested-one-of", self.core.base_url
+            );
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -610,16 +644,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/mapping-with-duplicate-schemas", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PatchMappingWithDuplicateSchemasError>,
+        > {
+            let url = format!("{}/mapping-with-duplicate-schemas", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -658,16 +698,22 @@ impl Client {
         Error<crate::types::PatchMappingOfSchemaNamesError>,
     > {
         const OPERATION: &str = "PATCH /mapping-of-schema-names";
-        let url = format!("{}/mapping-of-schema-names", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PatchMappingOfSchemaNamesError>,
+        > {
+            let url = format!("{}/mapping-of-schema-names", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -714,16 +760,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/improper-discriminator-placement", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OneOfWithImproperlyPlacedDiscriminatorError>,
+        > {
+            let url = format!("{}/improper-discriminator-placement", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -762,16 +814,22 @@ impl Client {
         body: Option<&crate::types::RedoclyQuirkBody>,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::RedoclyQuirkError>> {
         const OPERATION: &str = "PATCH /redocly-flavored-discriminator";
-        let url = format!("{}/redocly-flavored-discriminator", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::RedoclyQuirkError>,
+        > {
+            let url = format!("{}/redocly-flavored-discriminator", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -815,9 +873,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/potentially-undefined-formData", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PostPotentiallyUndefinedFormDataError>,
+        > {
+            let url = format!("{}/potentially-undefined-formData", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))

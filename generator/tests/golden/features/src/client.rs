@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -351,32 +355,38 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), Some(100.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pets", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.tags {
-            for value in value.iter() {
-                query.push(("tags", value.to_string()));
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListPetsError>,
+        > {
+            let url = format!("{}/pets", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.tags {
+                for value in value.iter() {
+                    query.push(("tags", value.to_string()));
+                }
             }
-        }
-        if let Some(value) = &params.ids {
-            let joined: Vec<String> = value
-                .iter()
-                .map(|value| value.to_string())
-                .collect();
-            query.push(("ids", joined.join(",")));
-        }
-        if let Some(value) = &params.kind {
-            query.push(("kind", value.to_string()));
-        }
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        request = request.query(&query);
-        {
-            let value = &params.x_request_id;
-            request = request.header("X-Request-Id", value.to_string());
-        }
+            if let Some(value) = &params.ids {
+                let joined: Vec<String> = value
+                    .iter()
+                    .map(|value| value.to_string())
+                    .collect();
+                query.push(("ids", joined.join(",")));
+            }
+            if let Some(value) = &params.kind {
+                query.push(("kind", value.to_string()));
+            }
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            request = request.query(&query);
+            {
+                let value = &params.x_request_id;
+                request = request.header("X-Request-Id", value.to_string());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -414,14 +424,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pets", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(
-            OPERATION,
-            request,
-            "application/vnd.pets+json",
-            body,
-        )?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreatePetError>,
+        > {
+            let url = format!("{}/pets", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/vnd.pets+json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -460,8 +476,14 @@ impl Client {
         v::segment(&v::param("petId"), pet_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pet_id);
-        let url = format!("{}/pets/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetPetsPetIdError>,
+        > {
+            let url = format!("{}/pets/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -497,8 +519,14 @@ impl Client {
         v::segment(&v::param("petId"), pet_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pet_id);
-        let url = format!("{}/pets/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeletePetError>,
+        > {
+            let url = format!("{}/pets/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -537,9 +565,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/accounts", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateAccountError>,
+        > {
+            let url = format!("{}/accounts", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -577,16 +616,25 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/login", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let text = serde_urlencoded::to_string(body)
-            .map_err(|error| Error::InvalidRequest {
-                operation: OPERATION,
-                message: format!("the body cannot be encoded as a form: {error}"),
-            })?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(text);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LoginError>,
+        > {
+            let url = format!("{}/login", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let text = serde_urlencoded::to_string(body)
+                .map_err(|error| Error::InvalidRequest {
+                    operation: OPERATION,
+                    message: format!("the body cannot be encoded as a form: {error}"),
+                })?;
+            request = request
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(text);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -624,8 +672,14 @@ impl Client {
         v::segment(&v::param("id"), &id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&id.to_string());
-        let url = format!("{}/trees/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetTreeError>,
+        > {
+            let url = format!("{}/trees/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -669,13 +723,19 @@ impl Client {
             value.validate_at(&v::param("near"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/marks", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.near {
-            query.push(("near", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::FindMarksError>,
+        > {
+            let url = format!("{}/marks", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.near {
+                query.push(("near", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -723,9 +783,20 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(account_id);
-        let url = format!("{}/accounts/{}/settings", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ConfigureAccountError>,
+        > {
+            let url = format!("{}/accounts/{}/settings", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -772,16 +843,22 @@ impl Client {
             v::range(&v::param("size"), *value as f64, Some(1.0), Some(10.0), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/notes", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.page {
-            query.push(("page", value.to_string()));
-        }
-        if let Some(value) = &params.size {
-            query.push(("size", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListNotesError>,
+        > {
+            let url = format!("{}/notes", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.page {
+                query.push(("page", value.to_string()));
+            }
+            if let Some(value) = &params.size {
+                query.push(("size", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -842,9 +919,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/notes", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateNoteError>,
+        > {
+            let url = format!("{}/notes", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -882,8 +970,14 @@ impl Client {
         v::segment(&v::param("key"), &key.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&key.to_string());
-        let url = format!("{}/notes/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetNoteError>,
+        > {
+            let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -918,8 +1012,14 @@ impl Client {
         v::segment(&v::param("key"), &key.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&key.to_string());
-        let url = format!("{}/notes/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeleteNoteError>,
+        > {
+            let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -960,9 +1060,20 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&key.to_string());
-        let url = format!("{}/notes/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PATCH, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UpdateNoteError>,
+        > {
+            let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PATCH, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)

@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -341,13 +345,24 @@ impl Client {
         body: &crate::types::EnrolBody,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::EnrolError>> {
         const OPERATION: &str = "POST /enrol";
-        let url = format!("{}/enrol", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        {
-            let value = &params.authorization;
-            request = request.header("Authorization", value.to_string());
-        }
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::EnrolError>,
+        > {
+            let url = format!("{}/enrol", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            {
+                let value = &params.authorization;
+                request = request.header("Authorization", value.to_string());
+            }
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -386,12 +401,18 @@ impl Client {
         Error<crate::types::GlobalJobsError>,
     > {
         const OPERATION: &str = "GET /global/jobs";
-        let url = format!("{}/global/jobs", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        {
-            let value = &params.authorization;
-            request = request.header("Authorization", value.to_string());
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GlobalJobsError>,
+        > {
+            let url = format!("{}/global/jobs", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            {
+                let value = &params.authorization;
+                request = request.header("Authorization", value.to_string());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -429,12 +450,18 @@ impl Client {
         Error<crate::types::PingError>,
     > {
         const OPERATION: &str = "GET /ping";
-        let url = format!("{}/ping", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        {
-            let value = &params.authorization;
-            request = request.header("Authorization", value.to_string());
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PingError>,
+        > {
+            let url = format!("{}/ping", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            {
+                let value = &params.authorization;
+                request = request.header("Authorization", value.to_string());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -480,13 +507,24 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/report/finish", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        {
-            let value = &params.authorization;
-            request = request.header("Authorization", value.to_string());
-        }
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ReportFinishError>,
+        > {
+            let url = format!("{}/report/finish", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            {
+                let value = &params.authorization;
+                request = request.header("Authorization", value.to_string());
+            }
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -532,13 +570,24 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/report/output", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        {
-            let value = &params.authorization;
-            request = request.header("Authorization", value.to_string());
-        }
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ReportOutputError>,
+        > {
+            let url = format!("{}/report/output", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            {
+                let value = &params.authorization;
+                request = request.header("Authorization", value.to_string());
+            }
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -583,13 +632,24 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/report/start", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        {
-            let value = &params.authorization;
-            request = request.header("Authorization", value.to_string());
-        }
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ReportStartError>,
+        > {
+            let url = format!("{}/report/start", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            {
+                let value = &params.authorization;
+                request = request.header("Authorization", value.to_string());
+            }
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)

@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -347,8 +351,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/disks/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskViewByIdError>,
+        > {
+            let url = format!("{}/by-id/disks/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -389,8 +399,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/images/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ImageViewByIdError>,
+        > {
+            let url = format!("{}/by-id/images/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -431,8 +447,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/instances/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceViewByIdError>,
+        > {
+            let url = format!("{}/by-id/instances/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -473,10 +495,16 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!(
-            "{}/by-id/network-interfaces/{}", self.core.base_url, segment_0
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceNetworkInterfaceViewByIdError>,
+        > {
+            let url = format!(
+                "{}/by-id/network-interfaces/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -520,8 +548,16 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/organizations/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationViewByIdError>,
+        > {
+            let url = format!(
+                "{}/by-id/organizations/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -565,8 +601,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/projects/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectViewByIdError>,
+        > {
+            let url = format!("{}/by-id/projects/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -607,8 +649,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/snapshots/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SnapshotViewByIdError>,
+        > {
+            let url = format!("{}/by-id/snapshots/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -649,10 +697,16 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!(
-            "{}/by-id/vpc-router-routes/{}", self.core.base_url, segment_0
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterRouteViewByIdError>,
+        > {
+            let url = format!(
+                "{}/by-id/vpc-router-routes/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -693,8 +747,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/vpc-routers/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterViewByIdError>,
+        > {
+            let url = format!("{}/by-id/vpc-routers/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -735,8 +795,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/vpc-subnets/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetViewByIdError>,
+        > {
+            let url = format!("{}/by-id/vpc-subnets/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -776,8 +842,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/by-id/vpcs/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcViewByIdError>,
+        > {
+            let url = format!("{}/by-id/vpcs/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -818,16 +890,25 @@ impl Client {
         Error<crate::types::DeviceAuthRequestError>,
     > {
         const OPERATION: &str = "POST /device/auth";
-        let url = format!("{}/device/auth", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let text = serde_urlencoded::to_string(body)
-            .map_err(|error| Error::InvalidRequest {
-                operation: OPERATION,
-                message: format!("the body cannot be encoded as a form: {error}"),
-            })?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(text);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeviceAuthRequestError>,
+        > {
+            let url = format!("{}/device/auth", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let text = serde_urlencoded::to_string(body)
+                .map_err(|error| Error::InvalidRequest {
+                    operation: OPERATION,
+                    message: format!("the body cannot be encoded as a form: {error}"),
+                })?;
+            request = request
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(text);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         let body = answer.body.to_vec();
@@ -866,9 +947,20 @@ impl Client {
         body: &crate::types::DeviceAuthVerify,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::DeviceAuthConfirmError>> {
         const OPERATION: &str = "POST /device/confirm";
-        let url = format!("{}/device/confirm", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeviceAuthConfirmError>,
+        > {
+            let url = format!("{}/device/confirm", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -908,16 +1000,25 @@ impl Client {
         Error<crate::types::DeviceAccessTokenError>,
     > {
         const OPERATION: &str = "POST /device/token";
-        let url = format!("{}/device/token", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let text = serde_urlencoded::to_string(body)
-            .map_err(|error| Error::InvalidRequest {
-                operation: OPERATION,
-                message: format!("the body cannot be encoded as a form: {error}"),
-            })?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(text);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeviceAccessTokenError>,
+        > {
+            let url = format!("{}/device/token", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let text = serde_urlencoded::to_string(body)
+                .map_err(|error| Error::InvalidRequest {
+                    operation: OPERATION,
+                    message: format!("the body cannot be encoded as a form: {error}"),
+                })?;
+            request = request
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(text);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         let body = answer.body.to_vec();
@@ -967,19 +1068,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/groups", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GroupListError>,
+        > {
+            let url = format!("{}/groups", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1010,9 +1117,20 @@ impl Client {
         body: &crate::types::SpoofLoginBody,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LoginSpoofError>> {
         const OPERATION: &str = "POST /login";
-        let url = format!("{}/login", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LoginSpoofError>,
+        > {
+            let url = format!("{}/login", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1059,9 +1177,20 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!("{}/login/{}/local", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LoginLocalError>,
+        > {
+            let url = format!("{}/login/{}/local", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1119,10 +1248,16 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
         let segment_1 = crate::encode_path_segment(provider_name);
-        let url = format!(
-            "{}/login/{}/saml/{}", self.core.base_url, segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LoginSamlBeginError>,
+        > {
+            let url = format!(
+                "{}/login/{}/saml/{}", self.core.base_url, segment_0, segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1177,13 +1312,20 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
         let segment_1 = crate::encode_path_segment(provider_name);
-        let url = format!(
-            "{}/login/{}/saml/{}", self.core.base_url, segment_0, segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(body);
+        let body = bytes::Bytes::from(body);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LoginSamlError>,
+        > {
+            let url = format!(
+                "{}/login/{}/saml/{}", self.core.base_url, segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(body.clone());
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1212,8 +1354,14 @@ impl Client {
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LogoutError>> {
         const OPERATION: &str = "POST /logout";
-        let url = format!("{}/logout", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LogoutError>,
+        > {
+            let url = format!("{}/logout", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1266,19 +1414,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/organizations", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationListError>,
+        > {
+            let url = format!("{}/organizations", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1322,9 +1476,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/organizations", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationCreateError>,
+        > {
+            let url = format!("{}/organizations", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1385,8 +1550,14 @@ impl Client {
         v::segment(&v::param("organization_name"), organization_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationViewError>,
+        > {
+            let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1450,9 +1621,20 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationUpdateError>,
+        > {
+            let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1510,8 +1692,14 @@ impl Client {
         v::segment(&v::param("organization_name"), organization_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationDeleteError>,
+        > {
+            let url = format!("{}/organizations/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1572,8 +1760,16 @@ impl Client {
         v::segment(&v::param("organization_name"), organization_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}/policy", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationPolicyViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/policy", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1637,9 +1833,22 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}/policy", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationPolicyUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/policy", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1708,19 +1917,27 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}/projects", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1784,9 +2001,22 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
-        let url = format!("{}/organizations/{}/projects", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1857,10 +2087,17 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}", self.core.base_url, segment_0,
+                segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1936,11 +2173,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2009,10 +2258,17 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}", self.core.base_url, segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}", self.core.base_url, segment_0,
+                segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -2092,22 +2348,28 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/disks", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/disks", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2180,12 +2442,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/disks", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/disks", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2261,11 +2534,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(disk_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/disks/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/disks/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2336,11 +2615,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(disk_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/disks/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/disks/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -2438,25 +2723,31 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(disk_name);
         let segment_3 = crate::encode_path_segment(&metric_name.to_string());
-        let url = format!(
-            "{}/organizations/{}/projects/{}/disks/{}/metrics/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.end_time {
-            query.push(("end_time", value.to_string()));
-        }
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.start_time {
-            query.push(("start_time", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskMetricsListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/disks/{}/metrics/{}", self.core
+                .base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.end_time {
+                query.push(("end_time", value.to_string()));
+            }
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.start_time {
+                query.push(("start_time", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2542,22 +2833,28 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/images", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ImageListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/images", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2631,12 +2928,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/images", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ImageCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/images", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2711,11 +3019,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(image_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/images/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ImageViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/images/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2789,11 +3103,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(image_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/images/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ImageDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/images/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -2877,22 +3197,28 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances", self.core.base_url,
+                segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -2968,12 +3294,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances", self.core.base_url,
+                segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3051,11 +3388,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3128,11 +3471,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -3229,22 +3578,28 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/disks", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDiskListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/disks", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3333,12 +3688,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/disks/attach", self.core
-            .base_url, segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDiskAttachError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/disks/attach", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3427,12 +3793,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/disks/detach", self.core
-            .base_url, segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDiskDetachError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/disks/detach", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3513,11 +3890,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/external-ips", self.core
-            .base_url, segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceExternalIpListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/external-ips", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3605,12 +3988,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/migrate", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceMigrateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/migrate", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3704,22 +4098,28 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/network-interfaces", self.core
-            .base_url, segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceNetworkInterfaceListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/network-interfaces", self
+                .core.base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3805,12 +4205,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/network-interfaces", self.core
-            .base_url, segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceNetworkInterfaceCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/network-interfaces", self
+                .core.base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -3902,11 +4313,17 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
         let segment_3 = crate::encode_path_segment(interface_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/network-interfaces/{}", self
-            .core.base_url, segment_0, segment_1, segment_2, segment_3
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceNetworkInterfaceViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/network-interfaces/{}",
+                self.core.base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4003,12 +4420,23 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
         let segment_3 = crate::encode_path_segment(interface_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/network-interfaces/{}", self
-            .core.base_url, segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceNetworkInterfaceUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/network-interfaces/{}",
+                self.core.base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4104,11 +4532,17 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
         let segment_3 = crate::encode_path_segment(interface_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/network-interfaces/{}", self
-            .core.base_url, segment_0, segment_1, segment_2, segment_3
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceNetworkInterfaceDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/network-interfaces/{}",
+                self.core.base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -4186,11 +4620,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/reboot", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceRebootError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/reboot", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4290,22 +4730,28 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/serial-console", self.core
-            .base_url, segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.from_start {
-            query.push(("from_start", value.to_string()));
-        }
-        if let Some(value) = &params.max_bytes {
-            query.push(("max_bytes", value.to_string()));
-        }
-        if let Some(value) = &params.most_recent {
-            query.push(("most_recent", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceSerialConsoleError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/serial-console", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.from_start {
+                query.push(("from_start", value.to_string()));
+            }
+            if let Some(value) = &params.max_bytes {
+                query.push(("max_bytes", value.to_string()));
+            }
+            if let Some(value) = &params.most_recent {
+                query.push(("most_recent", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4389,11 +4835,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/serial-console/stream", self
-            .core.base_url, segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceSerialConsoleStreamError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/serial-console/stream",
+                self.core.base_url, segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         let body = answer.body.to_vec();
@@ -4478,11 +4930,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/serial-console/stream_v2", self
-            .core.base_url, segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceSerialConsoleStreamV2Error>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/serial-console/stream_v2",
+                self.core.base_url, segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -4560,11 +5018,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/start", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceStartError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/start", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4642,11 +5106,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(instance_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/instances/{}/stop", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceStopError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/instances/{}/stop", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4718,11 +5188,17 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/policy", self.core.base_url, segment_0,
-            segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectPolicyViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/policy", self.core.base_url, segment_0,
+                segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4795,12 +5271,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/policy", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectPolicyUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/policy", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4884,22 +5371,28 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/snapshots", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SnapshotListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/snapshots", self.core.base_url,
+                segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -4974,12 +5467,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/snapshots", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SnapshotCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/snapshots", self.core.base_url,
+                segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5054,11 +5558,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(snapshot_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/snapshots/{}", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SnapshotViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/snapshots/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5130,11 +5640,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(snapshot_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/snapshots/{}", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SnapshotDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/snapshots/{}", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -5211,22 +5727,28 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5298,12 +5820,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs", self.core.base_url, segment_0,
-            segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs", self.core.base_url, segment_0,
+                segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5376,11 +5909,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}", self.core.base_url, segment_0,
+                segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5457,12 +5996,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}", self.core.base_url, segment_0,
+                segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5532,11 +6082,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}", self.core.base_url, segment_0,
-            segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}", self.core.base_url, segment_0,
+                segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -5617,11 +6173,17 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/firewall/rules", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcFirewallRulesViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/firewall/rules", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5707,12 +6269,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/firewall/rules", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcFirewallRulesUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/firewall/rules", self.core
+                .base_url, segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5805,22 +6378,28 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -5906,12 +6485,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6003,11 +6593,17 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}", self.core.base_url,
+                segment_0, segment_1, segment_2, segment_3
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6104,12 +6700,23 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}", self.core.base_url,
+                segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6198,11 +6805,17 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}", self.core.base_url,
+                segment_0, segment_1, segment_2, segment_3
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -6309,22 +6922,28 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes", self.core
-            .base_url, segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterRouteListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes", self.core
+                .base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6421,12 +7040,23 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes", self.core
-            .base_url, segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterRouteCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes", self.core
+                .base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6529,11 +7159,17 @@ impl Client {
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
         let segment_4 = crate::encode_path_segment(route_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes/{}", self.core
-            .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterRouteViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes/{}", self.core
+                .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6641,12 +7277,23 @@ impl Client {
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
         let segment_4 = crate::encode_path_segment(route_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes/{}", self.core
-            .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterRouteUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes/{}", self.core
+                .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6749,11 +7396,17 @@ impl Client {
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(router_name);
         let segment_4 = crate::encode_path_segment(route_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes/{}", self.core
-            .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcRouterRouteDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/routers/{}/routes/{}", self.core
+                .base_url, segment_0, segment_1, segment_2, segment_3, segment_4
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -6846,22 +7499,28 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/subnets", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetListError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/subnets", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -6947,12 +7606,23 @@ impl Client {
         let segment_0 = crate::encode_path_segment(organization_name);
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/subnets", self.core.base_url,
-            segment_0, segment_1, segment_2
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetCreateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/subnets", self.core.base_url,
+                segment_0, segment_1, segment_2
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7044,11 +7714,17 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(subnet_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetViewError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}", self.core.base_url,
+                segment_0, segment_1, segment_2, segment_3
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7145,12 +7821,23 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(subnet_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetUpdateError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}", self.core.base_url,
+                segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7239,11 +7926,17 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(subnet_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}", self.core.base_url,
-            segment_0, segment_1, segment_2, segment_3
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetDeleteError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}", self.core.base_url,
+                segment_0, segment_1, segment_2, segment_3
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -7348,22 +8041,28 @@ impl Client {
         let segment_1 = crate::encode_path_segment(project_name);
         let segment_2 = crate::encode_path_segment(vpc_name);
         let segment_3 = crate::encode_path_segment(subnet_name);
-        let url = format!(
-            "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}/network-interfaces", self
-            .core.base_url, segment_0, segment_1, segment_2, segment_3
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::VpcSubnetListNetworkInterfacesError>,
+        > {
+            let url = format!(
+                "{}/organizations/{}/projects/{}/vpcs/{}/subnets/{}/network-interfaces",
+                self.core.base_url, segment_0, segment_1, segment_2, segment_3
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7397,8 +8096,14 @@ impl Client {
         Error<crate::types::PolicyViewError>,
     > {
         const OPERATION: &str = "GET /policy";
-        let url = format!("{}/policy", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PolicyViewError>,
+        > {
+            let url = format!("{}/policy", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7439,9 +8144,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/policy", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PolicyUpdateError>,
+        > {
+            let url = format!("{}/policy", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7487,16 +8203,22 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/roles", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::RoleListError>,
+        > {
+            let url = format!("{}/roles", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7540,8 +8262,14 @@ impl Client {
         v::segment(&v::param("role_name"), role_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(role_name);
-        let url = format!("{}/roles/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::RoleViewError>,
+        > {
+            let url = format!("{}/roles/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7575,8 +8303,14 @@ impl Client {
         Error<crate::types::SessionMeError>,
     > {
         const OPERATION: &str = "GET /session/me";
-        let url = format!("{}/session/me", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SessionMeError>,
+        > {
+            let url = format!("{}/session/me", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7626,19 +8360,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/session/me/groups", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SessionMeGroupsError>,
+        > {
+            let url = format!("{}/session/me/groups", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7690,19 +8430,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/session/me/sshkeys", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SessionSshkeyListError>,
+        > {
+            let url = format!("{}/session/me/sshkeys", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7745,9 +8491,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/session/me/sshkeys", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SessionSshkeyCreateError>,
+        > {
+            let url = format!("{}/session/me/sshkeys", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7797,8 +8554,14 @@ impl Client {
         v::segment(&v::param("ssh_key_name"), ssh_key_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(ssh_key_name);
-        let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SessionSshkeyViewError>,
+        > {
+            let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7848,8 +8611,14 @@ impl Client {
         v::segment(&v::param("ssh_key_name"), ssh_key_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(ssh_key_name);
-        let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SessionSshkeyDeleteError>,
+        > {
+            let url = format!("{}/session/me/sshkeys/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -7890,8 +8659,16 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/system/by-id/images/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemImageViewByIdError>,
+        > {
+            let url = format!(
+                "{}/system/by-id/images/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7932,8 +8709,16 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/system/by-id/ip-pools/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolViewByIdError>,
+        > {
+            let url = format!(
+                "{}/system/by-id/ip-pools/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -7974,8 +8759,14 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!("{}/system/by-id/silos/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloViewByIdError>,
+        > {
+            let url = format!("{}/system/by-id/silos/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8028,19 +8819,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/certificates", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CertificateListError>,
+        > {
+            let url = format!("{}/system/certificates", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8084,9 +8881,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/certificates", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CertificateCreateError>,
+        > {
+            let url = format!("{}/system/certificates", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8131,8 +8939,16 @@ impl Client {
         v::segment(&v::param("certificate"), &certificate.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&certificate.to_string());
-        let url = format!("{}/system/certificates/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CertificateViewError>,
+        > {
+            let url = format!(
+                "{}/system/certificates/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8174,8 +8990,16 @@ impl Client {
         v::segment(&v::param("certificate"), &certificate.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&certificate.to_string());
-        let url = format!("{}/system/certificates/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CertificateDeleteError>,
+        > {
+            let url = format!(
+                "{}/system/certificates/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -8225,19 +9049,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/hardware/disks", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PhysicalDiskListError>,
+        > {
+            let url = format!("{}/system/hardware/disks", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8286,19 +9116,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/hardware/racks", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::RackListError>,
+        > {
+            let url = format!("{}/system/hardware/racks", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8342,8 +9178,16 @@ impl Client {
         v::segment(&v::param("rack_id"), rack_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(rack_id);
-        let url = format!("{}/system/hardware/racks/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::RackViewError>,
+        > {
+            let url = format!(
+                "{}/system/hardware/racks/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8392,19 +9236,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/hardware/sleds", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SledListError>,
+        > {
+            let url = format!("{}/system/hardware/sleds", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8448,8 +9298,16 @@ impl Client {
         v::segment(&v::param("sled_id"), sled_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(sled_id);
-        let url = format!("{}/system/hardware/sleds/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SledViewError>,
+        > {
+            let url = format!(
+                "{}/system/hardware/sleds/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8503,21 +9361,27 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(sled_id);
-        let url = format!(
-            "{}/system/hardware/sleds/{}/disks", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SledPhysicalDiskListError>,
+        > {
+            let url = format!(
+                "{}/system/hardware/sleds/{}/disks", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8570,19 +9434,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/images", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemImageListError>,
+        > {
+            let url = format!("{}/system/images", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8626,9 +9496,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/images", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemImageCreateError>,
+        > {
+            let url = format!("{}/system/images", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8678,8 +9559,14 @@ impl Client {
         v::segment(&v::param("image_name"), image_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(image_name);
-        let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemImageViewError>,
+        > {
+            let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8728,8 +9615,14 @@ impl Client {
         v::segment(&v::param("image_name"), image_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(image_name);
-        let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemImageDeleteError>,
+        > {
+            let url = format!("{}/system/images/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -8778,19 +9671,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/ip-pools", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolListError>,
+        > {
+            let url = format!("{}/system/ip-pools", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8831,9 +9730,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/ip-pools", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolCreateError>,
+        > {
+            let url = format!("{}/system/ip-pools", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8880,8 +9790,14 @@ impl Client {
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
-        let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolViewError>,
+        > {
+            let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8932,9 +9848,20 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
-        let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolUpdateError>,
+        > {
+            let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -8979,8 +9906,14 @@ impl Client {
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
-        let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolDeleteError>,
+        > {
+            let url = format!("{}/system/ip-pools/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -9039,16 +9972,24 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
-        let url = format!("{}/system/ip-pools/{}/ranges", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolRangeListError>,
+        > {
+            let url = format!(
+                "{}/system/ip-pools/{}/ranges", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9098,11 +10039,22 @@ impl Client {
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
-        let url = format!(
-            "{}/system/ip-pools/{}/ranges/add", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolRangeAddError>,
+        > {
+            let url = format!(
+                "{}/system/ip-pools/{}/ranges/add", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9149,11 +10101,22 @@ impl Client {
         v::segment(&v::param("pool_name"), pool_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pool_name);
-        let url = format!(
-            "{}/system/ip-pools/{}/ranges/remove", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolRangeRemoveError>,
+        > {
+            let url = format!(
+                "{}/system/ip-pools/{}/ranges/remove", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -9188,8 +10151,14 @@ impl Client {
         Error<crate::types::IpPoolServiceViewError>,
     > {
         const OPERATION: &str = "GET /system/ip-pools-service";
-        let url = format!("{}/system/ip-pools-service", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolServiceViewError>,
+        > {
+            let url = format!("{}/system/ip-pools-service", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9238,16 +10207,22 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/ip-pools-service/ranges", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolServiceRangeListError>,
+        > {
+            let url = format!("{}/system/ip-pools-service/ranges", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9284,9 +10259,22 @@ impl Client {
         Error<crate::types::IpPoolServiceRangeAddError>,
     > {
         const OPERATION: &str = "POST /system/ip-pools-service/ranges/add";
-        let url = format!("{}/system/ip-pools-service/ranges/add", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolServiceRangeAddError>,
+        > {
+            let url = format!(
+                "{}/system/ip-pools-service/ranges/add", self.core.base_url
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9323,11 +10311,22 @@ impl Client {
         Error<crate::types::IpPoolServiceRangeRemoveError>,
     > {
         const OPERATION: &str = "POST /system/ip-pools-service/ranges/remove";
-        let url = format!(
-            "{}/system/ip-pools-service/ranges/remove", self.core.base_url
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::IpPoolServiceRangeRemoveError>,
+        > {
+            let url = format!(
+                "{}/system/ip-pools-service/ranges/remove", self.core.base_url
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -9380,26 +10379,32 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&metric_name.to_string());
-        let url = format!("{}/system/metrics/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.end_time {
-            query.push(("end_time", value.to_string()));
-        }
-        {
-            let value = &params.id;
-            query.push(("id", value.to_string()));
-        }
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.start_time {
-            query.push(("start_time", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemMetricError>,
+        > {
+            let url = format!("{}/system/metrics/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.end_time {
+                query.push(("end_time", value.to_string()));
+            }
+            {
+                let value = &params.id;
+                query.push(("id", value.to_string()));
+            }
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.start_time {
+                query.push(("start_time", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9434,8 +10439,14 @@ impl Client {
         Error<crate::types::SystemPolicyViewError>,
     > {
         const OPERATION: &str = "GET /system/policy";
-        let url = format!("{}/system/policy", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemPolicyViewError>,
+        > {
+            let url = format!("{}/system/policy", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9476,9 +10487,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/policy", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemPolicyUpdateError>,
+        > {
+            let url = format!("{}/system/policy", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9527,19 +10549,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/sagas", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SagaListError>,
+        > {
+            let url = format!("{}/system/sagas", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9579,8 +10607,14 @@ impl Client {
         v::segment(&v::param("saga_id"), saga_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(saga_id);
-        let url = format!("{}/system/sagas/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SagaViewError>,
+        > {
+            let url = format!("{}/system/sagas/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9631,19 +10665,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/silos", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloListError>,
+        > {
+            let url = format!("{}/system/silos", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9683,9 +10723,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/silos", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloCreateError>,
+        > {
+            let url = format!("{}/system/silos", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9738,8 +10789,14 @@ impl Client {
         v::segment(&v::param("silo_name"), silo_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloViewError>,
+        > {
+            let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9789,8 +10846,14 @@ impl Client {
         v::segment(&v::param("silo_name"), silo_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloDeleteError>,
+        > {
+            let url = format!("{}/system/silos/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -9851,21 +10914,27 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!(
-            "{}/system/silos/{}/identity-providers", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloIdentityProviderListError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/identity-providers", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9924,12 +10993,23 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!(
-            "{}/system/silos/{}/identity-providers/local/users", self.core.base_url,
-            segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LocalIdpUserCreateError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/identity-providers/local/users", self.core.base_url,
+                segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -9982,11 +11062,17 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
         let segment_1 = crate::encode_path_segment(user_id);
-        let url = format!(
-            "{}/system/silos/{}/identity-providers/local/users/{}", self.core.base_url,
-            segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LocalIdpUserDeleteError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/identity-providers/local/users/{}", self.core
+                .base_url, segment_0, segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -10047,12 +11133,23 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
         let segment_1 = crate::encode_path_segment(user_id);
-        let url = format!(
-            "{}/system/silos/{}/identity-providers/local/users/{}/set-password", self
-            .core.base_url, segment_0, segment_1
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LocalIdpUserSetPasswordError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/identity-providers/local/users/{}/set-password", self
+                .core.base_url, segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -10107,11 +11204,23 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!(
-            "{}/system/silos/{}/identity-providers/saml", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SamlIdentityProviderCreateError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/identity-providers/saml", self.core.base_url,
+                segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10174,11 +11283,17 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
         let segment_1 = crate::encode_path_segment(provider_name);
-        let url = format!(
-            "{}/system/silos/{}/identity-providers/saml/{}", self.core.base_url,
-            segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SamlIdentityProviderViewError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/identity-providers/saml/{}", self.core.base_url,
+                segment_0, segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10230,8 +11345,16 @@ impl Client {
         v::segment(&v::param("silo_name"), silo_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!("{}/system/silos/{}/policy", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloPolicyViewError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/policy", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10286,9 +11409,22 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!("{}/system/silos/{}/policy", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloPolicyUpdateError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/policy", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10349,19 +11485,27 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
-        let url = format!("{}/system/silos/{}/users/all", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloUsersListError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/users/all", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10417,10 +11561,17 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(silo_name);
         let segment_1 = crate::encode_path_segment(user_id);
-        let url = format!(
-            "{}/system/silos/{}/users/id/{}", self.core.base_url, segment_0, segment_1
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SiloUserViewError>,
+        > {
+            let url = format!(
+                "{}/system/silos/{}/users/id/{}", self.core.base_url, segment_0,
+                segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10470,19 +11621,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/system/user", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUserListError>,
+        > {
+            let url = format!("{}/system/user", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10534,8 +11691,14 @@ impl Client {
         v::segment(&v::param("user_name"), user_name, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(user_name);
-        let url = format!("{}/system/user/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUserViewError>,
+        > {
+            let url = format!("{}/system/user/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10582,16 +11745,22 @@ impl Client {
             v::range(&v::param("limit"), *value as f64, Some(1.0), None, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/timeseries/schema", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::TimeseriesSchemaGetError>,
+        > {
+            let url = format!("{}/timeseries/schema", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10640,19 +11809,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/users", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UserListError>,
+        > {
+            let url = format!("{}/users", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10707,25 +11882,31 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/disks", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskListV1Error>,
+        > {
+            let url = format!("{}/v1/disks", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10777,18 +11958,29 @@ impl Client {
         params.project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/disks", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        {
-            let value = &params.project;
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskCreateV1Error>,
+        > {
+            let url = format!("{}/v1/disks", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            {
+                let value = &params.project;
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10842,16 +12034,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&disk.to_string());
-        let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskViewV1Error>,
+        > {
+            let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -10903,16 +12101,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&disk.to_string());
-        let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::DELETE, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DiskDeleteV1Error>,
+        > {
+            let url = format!("{}/v1/disks/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::DELETE, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -10968,25 +12172,31 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/instances", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceListV1Error>,
+        > {
+            let url = format!("{}/v1/instances", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11038,18 +12248,29 @@ impl Client {
         params.project.validate_at(&v::param("project"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/instances", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        {
-            let value = &params.project;
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceCreateV1Error>,
+        > {
+            let url = format!("{}/v1/instances", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            {
+                let value = &params.project;
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11104,16 +12325,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceViewV1Error>,
+        > {
+            let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11165,16 +12392,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::DELETE, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDeleteV1Error>,
+        > {
+            let url = format!("{}/v1/instances/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::DELETE, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -11235,25 +12468,31 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}/disks", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDiskListV1Error>,
+        > {
+            let url = format!("{}/v1/instances/{}/disks", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11311,19 +12550,30 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!(
-            "{}/v1/instances/{}/disks/attach", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDiskAttachV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/instances/{}/disks/attach", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11381,19 +12631,30 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!(
-            "{}/v1/instances/{}/disks/detach", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceDiskDetachV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/instances/{}/disks/detach", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11450,17 +12711,30 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}/migrate", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceMigrateV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/instances/{}/migrate", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11515,16 +12789,24 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}/reboot", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceRebootV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/instances/{}/reboot", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11588,27 +12870,33 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!(
-            "{}/v1/instances/{}/serial-console", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.from_start {
-            query.push(("from_start", value.to_string()));
-        }
-        if let Some(value) = &params.max_bytes {
-            query.push(("max_bytes", value.to_string()));
-        }
-        if let Some(value) = &params.most_recent {
-            query.push(("most_recent", value.to_string()));
-        }
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceSerialConsoleV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/instances/{}/serial-console", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.from_start {
+                query.push(("from_start", value.to_string()));
+            }
+            if let Some(value) = &params.max_bytes {
+                query.push(("max_bytes", value.to_string()));
+            }
+            if let Some(value) = &params.most_recent {
+                query.push(("most_recent", value.to_string()));
+            }
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11668,18 +12956,24 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!(
-            "{}/v1/instances/{}/serial-console/stream", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceSerialConsoleStreamV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/instances/{}/serial-console/stream", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -11734,16 +13028,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}/start", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceStartV1Error>,
+        > {
+            let url = format!("{}/v1/instances/{}/start", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11798,16 +13098,22 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&instance.to_string());
-        let url = format!("{}/v1/instances/{}/stop", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.project {
-            query.push(("project", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::InstanceStopV1Error>,
+        > {
+            let url = format!("{}/v1/instances/{}/stop", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.project {
+                query.push(("project", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11857,19 +13163,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/organizations", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationListV1Error>,
+        > {
+            let url = format!("{}/v1/organizations", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11910,9 +13222,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/organizations", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationCreateV1Error>,
+        > {
+            let url = format!("{}/v1/organizations", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -11955,8 +13278,14 @@ impl Client {
         v::segment(&v::param("organization"), &organization.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&organization.to_string());
-        let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationViewV1Error>,
+        > {
+            let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12002,9 +13331,20 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&organization.to_string());
-        let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationUpdateV1Error>,
+        > {
+            let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12047,8 +13387,14 @@ impl Client {
         v::segment(&v::param("organization"), &organization.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&organization.to_string());
-        let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationDeleteV1Error>,
+        > {
+            let url = format!("{}/v1/organizations/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -12091,10 +13437,16 @@ impl Client {
         v::segment(&v::param("organization"), &organization.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&organization.to_string());
-        let url = format!(
-            "{}/v1/organizations/{}/policy", self.core.base_url, segment_0
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationPolicyViewV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/organizations/{}/policy", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12140,11 +13492,22 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&organization.to_string());
-        let url = format!(
-            "{}/v1/organizations/{}/policy", self.core.base_url, segment_0
-        );
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::OrganizationPolicyUpdateV1Error>,
+        > {
+            let url = format!(
+                "{}/v1/organizations/{}/policy", self.core.base_url, segment_0
+            );
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12197,22 +13560,28 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/projects", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectListV1Error>,
+        > {
+            let url = format!("{}/v1/projects", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12261,15 +13630,26 @@ impl Client {
         params.organization.validate_at(&v::param("organization"), out);
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/projects", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        {
-            let value = &params.organization;
-            query.push(("organization", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectCreateV1Error>,
+        > {
+            let url = format!("{}/v1/projects", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            {
+                let value = &params.organization;
+                query.push(("organization", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12321,13 +13701,19 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&project.to_string());
-        let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectViewV1Error>,
+        > {
+            let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12382,14 +13768,25 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&project.to_string());
-        let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectUpdateV1Error>,
+        > {
+            let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12438,13 +13835,19 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&project.to_string());
-        let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::DELETE, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectDeleteV1Error>,
+        > {
+            let url = format!("{}/v1/projects/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::DELETE, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -12496,13 +13899,19 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&project.to_string());
-        let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectPolicyViewV1Error>,
+        > {
+            let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12557,14 +13966,25 @@ impl Client {
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&project.to_string());
-        let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.organization {
-            query.push(("organization", value.to_string()));
-        }
-        request = request.query(&query);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ProjectPolicyUpdateV1Error>,
+        > {
+            let url = format!("{}/v1/projects/{}/policy", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.organization {
+                query.push(("organization", value.to_string()));
+            }
+            request = request.query(&query);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12614,19 +14034,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/components", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemComponentVersionListError>,
+        > {
+            let url = format!("{}/v1/system/update/components", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12676,19 +14102,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/deployments", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UpdateDeploymentsListError>,
+        > {
+            let url = format!("{}/v1/system/update/deployments", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12729,10 +14161,16 @@ impl Client {
         v::segment(&v::param("id"), id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(id);
-        let url = format!(
-            "{}/v1/system/update/deployments/{}", self.core.base_url, segment_0
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UpdateDeploymentViewError>,
+        > {
+            let url = format!(
+                "{}/v1/system/update/deployments/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12767,8 +14205,14 @@ impl Client {
         Error<crate::types::SystemUpdateRefreshError>,
     > {
         const OPERATION: &str = "POST /v1/system/update/refresh";
-        let url = format!("{}/v1/system/update/refresh", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUpdateRefreshError>,
+        > {
+            let url = format!("{}/v1/system/update/refresh", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -12809,9 +14253,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/start", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUpdateStartError>,
+        > {
+            let url = format!("{}/v1/system/update/start", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12845,8 +14300,14 @@ impl Client {
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::SystemUpdateStopError>> {
         const OPERATION: &str = "POST /v1/system/update/stop";
-        let url = format!("{}/v1/system/update/stop", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUpdateStopError>,
+        > {
+            let url = format!("{}/v1/system/update/stop", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -12896,19 +14357,25 @@ impl Client {
             value.validate_at(&v::param("sort_by"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/v1/system/update/updates", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.limit {
-            query.push(("limit", value.to_string()));
-        }
-        if let Some(value) = &params.page_token {
-            query.push(("page_token", value.to_string()));
-        }
-        if let Some(value) = &params.sort_by {
-            query.push(("sort_by", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUpdateListError>,
+        > {
+            let url = format!("{}/v1/system/update/updates", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.limit {
+                query.push(("limit", value.to_string()));
+            }
+            if let Some(value) = &params.page_token {
+                query.push(("page_token", value.to_string()));
+            }
+            if let Some(value) = &params.sort_by {
+                query.push(("sort_by", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -12955,10 +14422,16 @@ impl Client {
         v::segment(&v::param("version"), version, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(version);
-        let url = format!(
-            "{}/v1/system/update/updates/{}", self.core.base_url, segment_0
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUpdateViewError>,
+        > {
+            let url = format!(
+                "{}/v1/system/update/updates/{}", self.core.base_url, segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -13005,10 +14478,17 @@ impl Client {
         v::segment(&v::param("version"), version, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(version);
-        let url = format!(
-            "{}/v1/system/update/updates/{}/components", self.core.base_url, segment_0
-        );
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemUpdateComponentsListError>,
+        > {
+            let url = format!(
+                "{}/v1/system/update/updates/{}/components", self.core.base_url,
+                segment_0
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -13043,8 +14523,14 @@ impl Client {
         Error<crate::types::SystemVersionError>,
     > {
         const OPERATION: &str = "GET /v1/system/update/version";
-        let url = format!("{}/v1/system/update/version", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SystemVersionError>,
+        > {
+            let url = format!("{}/v1/system/update/version", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)

@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -340,9 +344,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pet", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UpdatePetError>,
+        > {
+            let url = format!("{}/pet", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -379,9 +394,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pet", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::AddPetError>,
+        > {
+            let url = format!("{}/pet", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -429,16 +455,22 @@ impl Client {
         let out = &mut violations;
         params.status.validate_at(&v::param("status"), out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pet/findByStatus", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        {
-            let value = &params.status;
-            for value in value.iter() {
-                query.push(("status", value.to_string()));
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::FindPetsByStatusError>,
+        > {
+            let url = format!("{}/pet/findByStatus", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            {
+                let value = &params.status;
+                for value in value.iter() {
+                    query.push(("status", value.to_string()));
+                }
             }
-        }
-        request = request.query(&query);
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -484,16 +516,22 @@ impl Client {
         Error<crate::types::FindPetsByTagsError>,
     > {
         const OPERATION: &str = "GET /pet/findByTags";
-        let url = format!("{}/pet/findByTags", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        {
-            let value = &params.tags;
-            for value in value.iter() {
-                query.push(("tags", value.to_string()));
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::FindPetsByTagsError>,
+        > {
+            let url = format!("{}/pet/findByTags", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            {
+                let value = &params.tags;
+                for value in value.iter() {
+                    query.push(("tags", value.to_string()));
+                }
             }
-        }
-        request = request.query(&query);
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -539,8 +577,14 @@ impl Client {
         v::segment(&v::param("petId"), &pet_id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&pet_id.to_string());
-        let url = format!("{}/pet/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetPetByIdError>,
+        > {
+            let url = format!("{}/pet/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -584,21 +628,27 @@ impl Client {
         v::segment(&v::param("petId"), &pet_id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&pet_id.to_string());
-        let url = format!("{}/pet/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            let text = serde_urlencoded::to_string(body)
-                .map_err(|error| Error::InvalidRequest {
-                    operation: OPERATION,
-                    message: format!("the body cannot be encoded as a form: {error}"),
-                })?;
-            request = request
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(text);
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UpdatePetWithFormError>,
+        > {
+            let url = format!("{}/pet/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                let text = serde_urlencoded::to_string(body)
+                    .map_err(|error| Error::InvalidRequest {
+                        operation: OPERATION,
+                        message: format!("the body cannot be encoded as a form: {error}"),
+                    })?;
+                request = request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(text);
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -642,11 +692,17 @@ impl Client {
         v::segment(&v::param("petId"), &pet_id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&pet_id.to_string());
-        let url = format!("{}/pet/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::DELETE, url);
-        if let Some(value) = &params.api_key {
-            request = request.header("api_key", value.to_string());
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeletePetError>,
+        > {
+            let url = format!("{}/pet/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::DELETE, url);
+            if let Some(value) = &params.api_key {
+                request = request.header("api_key", value.to_string());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -691,13 +747,20 @@ impl Client {
         v::segment(&v::param("petId"), &pet_id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&pet_id.to_string());
-        let url = format!("{}/pet/{}/uploadImage", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "multipart/form-data")
-                .body(body);
-        }
+        let body = body.map(bytes::Bytes::from);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UploadFileError>,
+        > {
+            let url = format!("{}/pet/{}/uploadImage", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "multipart/form-data")
+                    .body(body.clone());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -734,8 +797,14 @@ impl Client {
         Error<crate::types::GetInventoryError>,
     > {
         const OPERATION: &str = "GET /store/inventory";
-        let url = format!("{}/store/inventory", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetInventoryError>,
+        > {
+            let url = format!("{}/store/inventory", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -775,9 +844,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/store/order", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PlaceOrderError>,
+        > {
+            let url = format!("{}/store/order", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -826,8 +906,14 @@ impl Client {
         v::segment(&v::param("orderId"), &order_id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&order_id.to_string());
-        let url = format!("{}/store/order/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetOrderByIdError>,
+        > {
+            let url = format!("{}/store/order/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -872,8 +958,14 @@ impl Client {
         v::segment(&v::param("orderId"), &order_id.to_string(), out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(&order_id.to_string());
-        let url = format!("{}/store/order/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeleteOrderError>,
+        > {
+            let url = format!("{}/store/order/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -908,9 +1000,20 @@ impl Client {
         body: &crate::types::User,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::CreateUserError>> {
         const OPERATION: &str = "POST /user";
-        let url = format!("{}/user", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateUserError>,
+        > {
+            let url = format!("{}/user", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -947,9 +1050,20 @@ impl Client {
         Error<crate::types::CreateUsersWithArrayInputError>,
     > {
         const OPERATION: &str = "POST /user/createWithArray";
-        let url = format!("{}/user/createWithArray", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateUsersWithArrayInputError>,
+        > {
+            let url = format!("{}/user/createWithArray", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -986,9 +1100,20 @@ impl Client {
         Error<crate::types::CreateUsersWithListInputError>,
     > {
         const OPERATION: &str = "POST /user/createWithList";
-        let url = format!("{}/user/createWithList", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateUsersWithListInputError>,
+        > {
+            let url = format!("{}/user/createWithList", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1026,18 +1151,24 @@ impl Client {
         params: &crate::params::LoginUserParams,
     ) -> Result<crate::ResponseValue<String>, Error<crate::types::LoginUserError>> {
         const OPERATION: &str = "GET /user/login";
-        let url = format!("{}/user/login", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        {
-            let value = &params.username;
-            query.push(("username", value.to_string()));
-        }
-        {
-            let value = &params.password;
-            query.push(("password", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LoginUserError>,
+        > {
+            let url = format!("{}/user/login", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            {
+                let value = &params.username;
+                query.push(("username", value.to_string()));
+            }
+            {
+                let value = &params.password;
+                query.push(("password", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1068,8 +1199,14 @@ impl Client {
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::LogoutUserError>> {
         const OPERATION: &str = "GET /user/logout";
-        let url = format!("{}/user/logout", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::LogoutUserError>,
+        > {
+            let url = format!("{}/user/logout", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1114,8 +1251,14 @@ impl Client {
         v::segment(&v::param("username"), username, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(username);
-        let url = format!("{}/user/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetUserByNameError>,
+        > {
+            let url = format!("{}/user/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -1160,9 +1303,20 @@ impl Client {
         v::segment(&v::param("username"), username, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(username);
-        let url = format!("{}/user/{}", self.core.base_url, segment_0);
-        let mut request = self.core.http.request(reqwest::Method::PUT, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::UpdateUserError>,
+        > {
+            let url = format!("{}/user/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::PUT, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -1205,8 +1359,14 @@ impl Client {
         v::segment(&v::param("username"), username, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(username);
-        let url = format!("{}/user/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::DELETE, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::DeleteUserError>,
+        > {
+            let url = format!("{}/user/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::DELETE, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))

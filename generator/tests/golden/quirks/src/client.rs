@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -355,26 +359,32 @@ impl Client {
         }
         v::result(violations).map_err(Error::Validation)?;
         let segment_0_2 = crate::encode_path_segment(segment_0);
-        let url = format!("{}/search/{}", self.core.base_url, segment_0_2);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        {
-            let value = &params.query;
-            query.push(("query", value.to_string()));
-        }
-        if let Some(value) = &params.url {
-            query.push(("url", value.to_string()));
-        }
-        if let Some(value) = &params.request {
-            query.push(("request", value.to_string()));
-        }
-        if let Some(value) = &params.out {
-            query.push(("out", value.to_string()));
-        }
-        request = request.query(&query);
-        if let Some(value) = &params.violations {
-            request = request.header("violations", value.to_string());
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::SearchError>,
+        > {
+            let url = format!("{}/search/{}", self.core.base_url, segment_0_2);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            {
+                let value = &params.query;
+                query.push(("query", value.to_string()));
+            }
+            if let Some(value) = &params.url {
+                query.push(("url", value.to_string()));
+            }
+            if let Some(value) = &params.request {
+                query.push(("request", value.to_string()));
+            }
+            if let Some(value) = &params.out {
+                query.push(("out", value.to_string()));
+            }
+            request = request.query(&query);
+            if let Some(value) = &params.violations {
+                request = request.header("violations", value.to_string());
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))
@@ -427,21 +437,27 @@ impl Client {
             );
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/projects", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.properties {
-            for value in value.iter() {
-                query.push(("properties", value.to_string()));
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListProjectsError>,
+        > {
+            let url = format!("{}/projects", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.properties {
+                for value in value.iter() {
+                    query.push(("properties", value.to_string()));
+                }
             }
-        }
-        if let Some(value) = &params.filter {
-            query.push(("filter", value.to_string()));
-        }
-        if let Some(value) = &params.wide {
-            query.push(("wide", value.to_string()));
-        }
-        request = request.query(&query);
+            if let Some(value) = &params.filter {
+                query.push(("filter", value.to_string()));
+            }
+            if let Some(value) = &params.wide {
+                query.push(("wide", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -475,8 +491,14 @@ impl Client {
         Error<crate::types::GetBotError>,
     > {
         const OPERATION: &str = "GET /bots";
-        let url = format!("{}/bots", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetBotError>,
+        > {
+            let url = format!("{}/bots", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -517,16 +539,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/accounts", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateAccountError>,
+        > {
+            let url = format!("{}/accounts", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)

@@ -216,6 +216,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -226,7 +230,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -344,16 +348,22 @@ impl Client {
             body.validate_at(&crate::FieldPath::Root, out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/records", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            request = crate::http::json_body(
-                OPERATION,
-                request,
-                "application/json",
-                body,
-            )?;
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateRecordError>,
+        > {
+            let url = format!("{}/records", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)

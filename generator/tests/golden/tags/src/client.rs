@@ -220,6 +220,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -230,7 +234,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -355,16 +359,22 @@ impl Client {
             value.validate_at(&v::param("kind"), out);
         }
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pets", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(value) = &params.page {
-            query.push(("page", value.to_string()));
-        }
-        if let Some(value) = &params.kind {
-            query.push(("kind", value.to_string()));
-        }
-        request = request.query(&query);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListPetsError>,
+        > {
+            let url = format!("{}/pets", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.page {
+                query.push(("page", value.to_string()));
+            }
+            if let Some(value) = &params.kind {
+                query.push(("kind", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -427,9 +437,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/pets", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreatePetError>,
+        > {
+            let url = format!("{}/pets", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -468,8 +489,14 @@ impl Client {
         v::segment(&v::param("petId"), pet_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(pet_id);
-        let url = format!("{}/pets/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetPetError>,
+        > {
+            let url = format!("{}/pets/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -508,9 +535,20 @@ impl Client {
         let out = &mut violations;
         body.validate_at(&crate::FieldPath::Root, out);
         v::result(violations).map_err(Error::Validation)?;
-        let url = format!("{}/stores", self.core.base_url);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        request = crate::http::json_body(OPERATION, request, "application/json", body)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateStoreError>,
+        > {
+            let url = format!("{}/stores", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            request = crate::http::json_body(
+                OPERATION,
+                request,
+                "application/json",
+                body,
+            )?;
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -549,8 +587,14 @@ impl Client {
         v::segment(&v::param("storeId"), store_id, out);
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(store_id);
-        let url = format!("{}/stores/{}", self.core.base_url, segment_0);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetStoreError>,
+        > {
+            let url = format!("{}/stores/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -583,8 +627,14 @@ impl Client {
         Error<crate::types::GetMockError>,
     > {
         const OPERATION: &str = "GET /mocks";
-        let url = format!("{}/mocks", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetMockError>,
+        > {
+            let url = format!("{}/mocks", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -616,8 +666,14 @@ impl Client {
         Error<crate::types::HealthError>,
     > {
         const OPERATION: &str = "GET /health";
-        let url = format!("{}/health", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::HealthError>,
+        > {
+            let url = format!("{}/health", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -647,8 +703,14 @@ impl Client {
         &self,
     ) -> Result<crate::ResponseValue<()>, Error<crate::types::ResetMocksError>> {
         const OPERATION: &str = "POST /mocks/reset";
-        let url = format!("{}/mocks/reset", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::POST, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ResetMocksError>,
+        > {
+            let url = format!("{}/mocks/reset", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::POST, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         Ok(crate::ResponseValue::new((), answer))

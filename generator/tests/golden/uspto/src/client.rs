@@ -231,6 +231,10 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
+        let bearer = match &self.token_provider {
+            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
+            Some(_) => None,
+        };
         #[allow(unused_mut)]
         let mut provider = self
             .token_provider
@@ -241,7 +245,7 @@ impl ClientBuilder {
                         as std::sync::Arc<dyn crate::TokenProvider>,
                 )
             });
-        let auth = crate::auth::Auth(provider);
+        let auth = crate::auth::Auth::new(provider, bearer);
         let retry = self.retry.unwrap_or_default();
         let headers = self.default_headers;
         let max_response_bytes = self
@@ -353,8 +357,14 @@ impl Client {
         Error<crate::types::ListDataSetsError>,
     > {
         const OPERATION: &str = "GET /";
-        let url = format!("{}/", self.core.base_url);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListDataSetsError>,
+        > {
+            let url = format!("{}/", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -409,8 +419,16 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(dataset);
         let segment_1 = crate::encode_path_segment(version);
-        let url = format!("{}/{}/{}/fields", self.core.base_url, segment_0, segment_1);
-        let request = self.core.http.request(reqwest::Method::GET, url);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListSearchableFieldsError>,
+        > {
+            let url = format!(
+                "{}/{}/{}/fields", self.core.base_url, segment_0, segment_1
+            );
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
@@ -476,21 +494,29 @@ impl Client {
         v::result(violations).map_err(Error::Validation)?;
         let segment_0 = crate::encode_path_segment(dataset);
         let segment_1 = crate::encode_path_segment(version);
-        let url = format!("{}/{}/{}/records", self.core.base_url, segment_0, segment_1);
-        let mut request = self.core.http.request(reqwest::Method::POST, url);
-        if let Some(body) = body {
-            let text = serde_urlencoded::to_string(body)
-                .map_err(|error| Error::InvalidRequest {
-                    operation: OPERATION,
-                    message: format!("the body cannot be encoded as a form: {error}"),
-                })?;
-            request = request
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(text);
-        }
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PerformSearchError>,
+        > {
+            let url = format!(
+                "{}/{}/{}/records", self.core.base_url, segment_0, segment_1
+            );
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                let text = serde_urlencoded::to_string(body)
+                    .map_err(|error| Error::InvalidRequest {
+                        operation: OPERATION,
+                        message: format!("the body cannot be encoded as a form: {error}"),
+                    })?;
+                request = request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(text);
+            }
+            Ok(request)
+        };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
             .await?;
         crate::http::decode_json(OPERATION, answer)
