@@ -1009,3 +1009,45 @@ fn a_collection_is_found_from_paths_and_methods_and_described_to_the_fake() {
         "/lonely has no read"
     );
 }
+
+/// Only a `GET` without a body is walked page by page: walking a `PATCH` with a `page` parameter
+/// (as Directus's `updatePresets`) would repeat the write once per page.
+#[test]
+fn only_reads_without_a_body_get_a_page_walker() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Test, version: '1' }
+paths:
+  /presets:
+    get:
+      operationId: list_presets
+      parameters:
+        - { name: page, in: query, schema: { type: integer } }
+      responses:
+        '200':
+          description: The presets.
+          content:
+            application/json:
+              schema: { type: object, properties: { data: { type: array, items: { type: string } } } }
+    patch:
+      operationId: update_presets
+      parameters:
+        - { name: page, in: query, schema: { type: integer } }
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { keys: { type: array, items: { type: string } } } }
+      responses:
+        '200':
+          description: The presets.
+          content:
+            application/json:
+              schema: { type: object, properties: { data: { type: array, items: { type: string } } } }
+"##;
+    let client = generate_ok(spec).files["src/client.rs"].clone();
+    assert!(
+        client.contains("pub fn list_presets_pages<'a>("),
+        "{client}"
+    );
+    assert!(!client.contains("update_presets_pages"), "{client}");
+}

@@ -87,10 +87,9 @@ fn builder_struct(model: &Model) -> TokenStream {
     });
     let credential_debug =
         has_flow.then(|| quote!(.field("client_credentials", &self.client_credentials)));
-    // With tag features, the operations that use these may all be left out.
-    let lenient = model
-        .features
-        .is_some()
+    // With tag features, the operations that use these may all be left out; a document may
+    // have none (webhooks only).
+    let lenient = (model.features.is_some() || model.operations.is_empty())
         .then(|| quote!(#[allow(unused_imports)]));
     quote! {
         //! The client: a builder, and one async method per operation of the spec.

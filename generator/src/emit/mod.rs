@@ -357,10 +357,9 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
-    // With tag features, which support code is called depends on the features too.
-    let lenient = model
-        .features
-        .is_some()
+    // With tag features, which support code is called depends on the features too; without
+    // operations (a document of webhooks only), little of it is.
+    let lenient = (model.features.is_some() || model.operations.is_empty())
         .then(|| quote!(#[allow(dead_code)]));
     let pattern = model.usage.pattern_engine.is_some().then(|| {
         quote! {

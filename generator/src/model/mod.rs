@@ -406,8 +406,8 @@ pub struct Locals {
     pub segments: Vec<String>,
 }
 
-/// A page-numbered list: an optional integer `page` query parameter, and an answer that is, or
-/// holds, one array.
+/// A page-numbered list: a `GET` without a body, with an optional integer `page` query
+/// parameter, and an answer that is, or holds, one array.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paging {
     /// The argument that is the page number.

@@ -160,7 +160,10 @@ impl<'a> Lowerer<'a> {
         self.dir = Dir::Response;
         let error_name = self.type_names.claim(format!("{type_hint}Error"));
         let (success, success_status, errors) = self.answers(op, at, &type_hint);
-        let paging = self.paging(&params, &success);
+        // Walking the pages repeats the call: only a read without a body is walked.
+        let paging = (method.eq_ignore_ascii_case("get") && body.is_none())
+            .then(|| self.paging(&params, &success))
+            .flatten();
         let idempotent = self.idempotent(method, op, at);
         let params_struct = params
             .iter()
