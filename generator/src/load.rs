@@ -231,10 +231,11 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
     let mut names = BTreeMap::new();
     let mut hoisted = Vec::new();
     for reference in references {
-        let Some(target) = document.pointer(&reference[1..]).cloned() else {
+        let decoded = decode_ref(&reference);
+        let Some(target) = document.pointer(&decoded[1..]).cloned() else {
             continue;
         };
-        let segments: Vec<String> = reference[2..]
+        let segments: Vec<String> = decoded[2..]
             .split('/')
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .filter(|s| {
@@ -412,6 +413,18 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, json: bool) -> Result<T, Erro
     }
 }
 
+/// A `$ref` with its URI fragment percent-decoded (RFC 6901 §6: `%7Bid%7D` is `{id}`); the JSON
+/// pointer's `~1`/`~0` escapes are left for the caller. Invalid UTF-8 after decoding leaves the
+/// reference as written (it then points at nothing, and the checks say so).
+pub(crate) fn decode_ref(reference: &str) -> std::borrow::Cow<'_, str> {
+    if !reference.contains('%') {
+        return std::borrow::Cow::Borrowed(reference);
+    }
+    percent_encoding::percent_decode_str(reference)
+        .decode_utf8()
+        .unwrap_or(std::borrow::Cow::Borrowed(reference))
+}
+
 fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
     Errors(vec![Diagnostic::new(location, message)])
 }
@@ -419,6 +432,7 @@ fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
 /// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`
 /// (`~1` and `~0` unescaped); `None` for a reference elsewhere.
 fn ref_name(reference: &str, kind: &str) -> Option<String> {
+    let reference = decode_ref(reference);
     let name = reference
         .strip_prefix("#/components/")?
         .strip_prefix(kind)?

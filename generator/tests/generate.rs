@@ -1009,3 +1009,35 @@ fn a_collection_is_found_from_paths_and_methods_and_described_to_the_fake() {
         "/lonely has no read"
     );
 }
+
+#[test]
+fn a_ref_with_a_percent_encoded_pointer_is_followed() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {x: {type: string}}}
+  /b:
+    get:
+      operationId: get_b
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/paths/~1a~1%7Bid%7D/get/responses/200/content/application~1json/schema"
+"##;
+    let (found, _) = warnings(spec);
+    assert!(found.is_empty(), "{found:?}");
+}

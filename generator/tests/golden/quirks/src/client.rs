@@ -559,4 +559,90 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// `GET /notes/{note_id}`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`GetNoteError`](crate::types::GetNoteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, note_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_note(note_id).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_note(
+        &self,
+        note_id: &str,
+    ) -> Result<
+        crate::ResponseValue<crate::types::GetNoteResponse>,
+        Error<crate::types::GetNoteError>,
+    > {
+        const OPERATION: &str = "GET /notes/{note_id}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        v::segment(&v::param("note_id"), note_id, out);
+        v::result(violations).map_err(Error::Validation)?;
+        let segment_0 = crate::encode_path_segment(note_id);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetNoteError>,
+        > {
+            let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+
+    /// A `$ref` whose pointer is percent-encoded, `%7B` for `{` (DigitalOcean, SpaceTraders).
+    ///
+    /// `GET /notes`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`ListNotesError`](crate::types::ListNotesError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_notes().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_notes(
+        &self,
+    ) -> Result<
+        crate::ResponseValue<crate::types::ApplicationJson>,
+        Error<crate::types::ListNotesError>,
+    > {
+        const OPERATION: &str = "GET /notes";
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListNotesError>,
+        > {
+            let url = format!("{}/notes", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
 }

@@ -49,6 +49,16 @@ const OPERATIONS: &[OperationInfo] = &[
         method: "POST",
         path: "/accounts",
     },
+    OperationInfo {
+        method_name: "get_note",
+        method: "GET",
+        path: "/notes/{note_id}",
+    },
+    OperationInfo {
+        method_name: "list_notes",
+        method: "GET",
+        path: "/notes",
+    },
 ];
 
 impl MockServer {
@@ -76,6 +86,16 @@ impl MockServer {
     /// Expects calls of [`Client::create_account`](crate::Client::create_account) (`POST
     /// /accounts`).
     pub fn create_account(&self) -> Expectation<'_, CreateAccount> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::get_note`](crate::Client::get_note) (`GET /notes/{note_id}`).
+    pub fn get_note(&self) -> Expectation<'_, GetNote> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::list_notes`](crate::Client::list_notes) (`GET /notes`).
+    pub fn list_notes(&self) -> Expectation<'_, ListNotes> {
         Expectation::new(self)
     }
 }
@@ -227,6 +247,67 @@ impl Operation for CreateAccount {
     fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
         match error {
             crate::types::CreateAccountError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+/// `GET /notes/{note_id}`, as the mock server sees it:
+/// [`Client::get_note`](crate::Client::get_note).
+#[derive(Debug, Clone, Copy)]
+pub struct GetNote;
+
+impl Operation for GetNote {
+    const METHOD_NAME: &'static str = "get_note";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/notes/{note_id}";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::GetNoteResponse;
+
+    type Error = crate::types::GetNoteError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        match error {
+            crate::types::GetNoteError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, GetNote> {
+    /// Matches only calls whose path parameter `note_id` is `value`.
+    pub fn with_note_id(self, value: impl std::fmt::Display) -> Self {
+        self.path_param("note_id", value)
+    }
+}
+
+/// `GET /notes`, as the mock server sees it:
+/// [`Client::list_notes`](crate::Client::list_notes).
+#[derive(Debug, Clone, Copy)]
+pub struct ListNotes;
+
+impl Operation for ListNotes {
+    const METHOD_NAME: &'static str = "list_notes";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/notes";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::ApplicationJson;
+
+    type Error = crate::types::ListNotesError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        match error {
+            crate::types::ListNotesError::Other(body) => (500, body.clone()),
         }
     }
 }

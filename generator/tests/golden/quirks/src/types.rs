@@ -47,6 +47,13 @@ impl crate::Validate for Account {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationJson {
+    pub text: Option<String>,
+}
+
+crate::wire::serde_struct!(ApplicationJson, ignore, [text optional]);
+
 /// A property that is an `allOf` of the enclosing schema's own base (Box).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
@@ -90,6 +97,13 @@ pub struct GetBotResponse {
 crate::wire::serde_struct!(GetBotResponse, ignore, [id optional]);
 
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNoteResponse {
+    pub text: Option<String>,
+}
+
+crate::wire::serde_struct!(GetNoteResponse, ignore, [text optional]);
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedDates {
     pub modified_date: Option<String>,
     pub source_modified_date: Option<String>,
@@ -115,7 +129,7 @@ crate::wire::serde_struct!(Settings, ignore, [display_name optional]);
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw
 /// text is always in [`crate::ApiError::raw`].
 ///
-/// 3 other operations declare the same answers: their error types are aliases of this one.
+/// 5 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -139,3 +153,11 @@ pub type GetBotError = SearchError;
 /// The error answers of `POST /accounts` ([`crate::Client::create_account`]): the same as
 /// [`SearchError`]'s.
 pub type CreateAccountError = SearchError;
+
+/// The error answers of `GET /notes/{note_id}` ([`crate::Client::get_note`]): the same as
+/// [`SearchError`]'s.
+pub type GetNoteError = SearchError;
+
+/// The error answers of `GET /notes` ([`crate::Client::list_notes`]): the same as
+/// [`SearchError`]'s.
+pub type ListNotesError = SearchError;
