@@ -98,22 +98,81 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     }
     // A 3.0 document: read as a tree and checked, and (as above) read as `openapiv3` types.
     let raw = parse::<Node>(text, json)?;
-    if has_nested_refs(text) || has_wide_integers(text) {
+    if has_nested_refs(text) || has_wide_integers(text) || text.contains("callbacks") {
         let mut value = raw.to_value();
+        let mut warnings = Vec::new();
+        resolve_callback_refs(&mut value, &mut warnings);
         hoist_nested_refs(&mut value);
         clamp_integer_bounds(&mut value);
         let api = check_and_read_value(&value, |value| {
             OpenAPI::deserialize(value).map_err(|error| one("#", error.to_string()))
         })?;
-        return Ok(Document {
-            api,
-            warnings: Vec::new(),
-        });
+        return Ok(Document { api, warnings });
     }
     Ok(Document {
         api: check_and_read(&raw, || parse(text, json))?,
         warnings: Vec::new(),
     })
+}
+
+/// Replaces each callback that is a `$ref` (`#/components/callbacks/...`, OAS 3.0.3 §4.7.10) by a
+/// copy of its target: `openapiv3` reads an operation's callbacks as Callback Objects only. The
+/// generator ignores callbacks, so one whose `$ref` cannot be followed is left out, with a warning.
+fn resolve_callback_refs(document: &mut serde_json::Value, warnings: &mut Vec<Diagnostic>) {
+    use serde_json::Value;
+    let components = document
+        .pointer("/components/callbacks")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let resolve = |callback: &Value| -> Result<Option<Value>, String> {
+        let mut current = callback;
+        for _ in 0..64 {
+            let Some(reference) = current.get("$ref") else {
+                return Ok((!std::ptr::eq(current, callback)).then(|| current.clone()));
+            };
+            let reference = reference.as_str().unwrap_or_default();
+            current = ref_name(reference, "callbacks")
+                .and_then(|name| components.get(&name))
+                .ok_or_else(|| format!("callback `$ref` {reference:?} points at no callback under #/components/callbacks"))?;
+        }
+        Err("`$ref` cycle among callbacks".to_owned())
+    };
+    let mut visit = |callbacks: &mut Value, at: &str| {
+        let Some(callbacks) = callbacks.as_object_mut() else {
+            return;
+        };
+        callbacks.retain(|name, callback| {
+            let callback_at = format!("{at}/{}", crate::normalize::escape(name));
+            match resolve(callback) {
+                Ok(Some(target)) => *callback = target,
+                Ok(None) => {}
+                Err(message) => {
+                    let message = format!("{message}; callbacks are not supported, so it is left out");
+                    warnings.push(Diagnostic::new(callback_at, message));
+                    return false;
+                }
+            }
+            true
+        });
+    };
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths {
+            for (method, operation) in item.as_object_mut().into_iter().flatten() {
+                if let Some(callbacks) = operation.get_mut("callbacks") {
+                    let at = format!(
+                        "#/paths/{}/{}/callbacks",
+                        crate::normalize::escape(path),
+                        crate::normalize::escape(method)
+                    );
+                    visit(callbacks, &at);
+                }
+            }
+        }
+    }
+    if let Some(callbacks) = document.pointer_mut("/components/callbacks") {
+        visit(callbacks, "#/components/callbacks");
+    }
 }
 
 /// Whether the text has a run of 19 digits or more: maybe an integer beyond 64 bits.

@@ -1041,3 +1041,36 @@ paths:
     let (found, _) = warnings(spec);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn a_callback_given_as_a_ref_is_followed_or_left_out_with_a_warning() {
+    let spec = |target: &str| {
+        format!(
+            r##"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      callbacks:
+        onEvent:
+          $ref: "{target}"
+      responses: {{"204": {{description: ok}}}}
+components:
+  callbacks:
+    cb:
+      "{{$request.query.url}}":
+        post:
+          responses: {{"204": {{description: ok}}}}
+"##
+        )
+    };
+    let (found, _) = warnings(&spec("#/components/callbacks/cb"));
+    assert!(found.is_empty(), "{found:?}");
+    let (found, _) = warnings(&spec("#/components/callbacks/missing"));
+    assert_eq!(
+        found,
+        [r##"#/paths/~1a/get/callbacks/onEvent: callback `$ref` "#/components/callbacks/missing" points at no callback under #/components/callbacks; callbacks are not supported, so it is left out"##]
+    );
+}
