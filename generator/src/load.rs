@@ -10,7 +10,8 @@
 //!
 //! Before the read, `hoist_nested_refs` makes every schema a `$ref` reaches inside another (`$defs`,
 //! `definitions`, a path's schema) a component of its own (`openapiv3` follows references to whole
-//! components only), and `clamp_integer_bounds` sets integer bounds beyond 64 bits to the 64-bit
+//! components only; parameters, request bodies, responses and headers a `$ref` reaches under
+//! `paths` are hoisted likewise), and `clamp_integer_bounds` sets integer bounds beyond 64 bits to the 64-bit
 //! limit; a 3.0 document takes that route (as a `Value`) only when its text has such a reference or
 //! a 19-digit number. [`Document`]'s methods follow `$ref`s to schemas, parameters, request bodies
 //! and responses.
@@ -228,18 +229,29 @@ fn has_nested_refs(text: &str) -> bool {
             .chars()
             .take_while(|c| !matches!(c, '"' | '\'' | '\n' | ' ' | '}' | ','))
             .collect();
-        is_nested_schema_ref(&pointer)
+        is_nested_ref(&pointer)
     })
 }
 
-/// A JSON pointer to a schema that is not a component of its own: inside a component schema, or
-/// anywhere under `paths`.
-fn is_nested_schema_ref(pointer: &str) -> bool {
+/// A JSON pointer to a schema that is not a component of its own (inside a component schema, or
+/// anywhere under `paths`), or to a parameter, request body, response or header under `paths`.
+fn is_nested_ref(pointer: &str) -> bool {
+    nested_ref_kind(pointer).is_some()
+}
+
+/// The kind of `components` map (`schemas`, `parameters`, `requestBodies`, `responses`,
+/// `headers`) an object a `$ref` reaches in a place of its own would be hoisted to; `None` for a
+/// reference to a whole component, or to anything else.
+fn nested_ref_kind(pointer: &str) -> Option<&'static str> {
     let segments: Vec<&str> = pointer.trim_start_matches("#/").split('/').collect();
     match segments.as_slice() {
-        ["components", "schemas", _, _, ..] => true,
-        ["paths", rest @ ..] => rest.contains(&"schema"),
-        _ => false,
+        ["components", "schemas", _, _, ..] => Some("schemas"),
+        ["paths", rest @ ..] if rest.contains(&"schema") => Some("schemas"),
+        ["paths", .., "parameters", index] if index.parse::<usize>().is_ok() => Some("parameters"),
+        ["paths", _, _, "requestBody"] => Some("requestBodies"),
+        ["paths", .., "headers", _] => Some("headers"),
+        ["paths", _, _, "responses", _] => Some("responses"),
+        _ => None,
     }
 }
 
@@ -253,7 +265,7 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
-                    if is_nested_schema_ref(reference) {
+                    if is_nested_ref(reference) {
                         out.insert(reference.clone());
                     }
                 }
@@ -267,8 +279,8 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                    if let Some(name) = names.get(reference.as_str()) {
-                        *reference = format!("#/components/schemas/{name}");
+                    if let Some(target) = names.get(reference.as_str()) {
+                        reference.clone_from(target);
                     }
                 }
                 map.values_mut().for_each(|v| rewrite(v, names));
@@ -282,14 +294,21 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
     if references.is_empty() {
         return;
     }
-    let mut taken: std::collections::BTreeSet<String> = document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default();
+    // The names taken in each kind of component.
+    let mut taken: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
     let mut names = BTreeMap::new();
     let mut hoisted = Vec::new();
     for reference in references {
+        let Some(kind) = nested_ref_kind(&reference) else {
+            continue;
+        };
+        let taken = taken.entry(kind).or_insert_with(|| {
+            document
+                .pointer(&format!("/components/{kind}"))
+                .and_then(Value::as_object)
+                .map(|components| components.keys().cloned().collect())
+                .unwrap_or_default()
+        });
         let decoded = decode_ref(&reference);
         let Some(target) = document.pointer(&decoded[1..]).cloned() else {
             continue;
@@ -309,13 +328,16 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
                     .collect()
             })
             .collect();
-        let name = (1..=segments.len())
+        // A schema is named by its place (the model names its type so); other components, whose
+        // names the model does not use, by their whole pointer.
+        let shortest = if kind == "schemas" { 1 } else { segments.len().max(1) };
+        let name = (shortest..=segments.len())
             .map(|n| segments[segments.len() - n..].join("_"))
             .find(|name| !taken.contains(name))
             .unwrap_or_else(|| format!("{}_{}", segments.join("_"), taken.len()));
         taken.insert(name.clone());
-        names.insert(reference, name.clone());
-        hoisted.push((name, target));
+        names.insert(reference, format!("#/components/{kind}/{name}"));
+        hoisted.push((kind, name, target));
     }
     rewrite(document, &names);
     let Some(root) = document.as_object_mut() else {
@@ -325,13 +347,13 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         .entry("components")
         .or_insert_with(|| Value::Object(Default::default()));
     if let Some(components) = components.as_object_mut() {
-        let schemas = components
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Default::default()));
-        if let Some(schemas) = schemas.as_object_mut() {
-            for (name, mut target) in hoisted {
+        for (kind, name, mut target) in hoisted {
+            let map = components
+                .entry(kind)
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(map) = map.as_object_mut() {
                 rewrite(&mut target, &names);
-                schemas.insert(name, target);
+                map.insert(name, target);
             }
         }
     }

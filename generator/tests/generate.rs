@@ -1074,3 +1074,34 @@ components:
         [r##"#/paths/~1a/get/callbacks/onEvent: callback `$ref` "#/components/callbacks/missing" points at no callback under #/components/callbacks; callbacks are not supported, so it is left out"##]
     );
 }
+
+#[test]
+fn a_parameter_or_response_ref_into_paths_is_followed() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses:
+        "204": {description: ok}
+        "404": {description: not found}
+  /b:
+    get:
+      operationId: get_b
+      parameters:
+        - $ref: "#/paths/~1a/get/parameters/0"
+      responses:
+        "204": {description: ok}
+        "404":
+          $ref: "#/paths/~1a/get/responses/404"
+"##;
+    let (found, output) = warnings(spec);
+    assert!(found.is_empty(), "{found:?}");
+    // Both operations send the parameter.
+    let client = &output.files["src/client.rs"];
+    assert_eq!(client.matches("&params.per_page").count(), 2, "{client}");
+}

@@ -562,6 +562,11 @@ impl Client {
 
     /// `GET /notes/{note_id}`
     ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`GetNoteParams`](crate::params::GetNoteParams).
+    ///
     /// # Errors
     ///
     /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
@@ -574,7 +579,7 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client, note_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.get_note(note_id).await?;
+    /// let answer = client.get_note(note_id, &Default::default()).await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
@@ -582,6 +587,7 @@ impl Client {
     pub async fn get_note(
         &self,
         note_id: &str,
+        params: &crate::params::GetNoteParams,
     ) -> Result<
         crate::ResponseValue<crate::types::GetNoteResponse>,
         Error<crate::types::GetNoteError>,
@@ -597,7 +603,12 @@ impl Client {
             Error<crate::types::GetNoteError>,
         > {
             let url = format!("{}/notes/{}", self.core.base_url, segment_0);
-            let request = self.core.http.request(reqwest::Method::GET, url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.lang {
+                query.push(("lang", value.to_string()));
+            }
+            request = request.query(&query);
             Ok(request)
         };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
@@ -605,9 +616,15 @@ impl Client {
         crate::http::decode_json(OPERATION, answer)
     }
 
-    /// A `$ref` whose pointer is percent-encoded, `%7B` for `{` (DigitalOcean, SpaceTraders).
+    /// A `$ref` whose pointer is percent-encoded, `%7B` for `{` (DigitalOcean, SpaceTraders); a
+    /// parameter and a response given as `$ref`s into #/paths (DigitalOcean).
     ///
     /// `GET /notes`
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ListNotesParams`](crate::params::ListNotesParams).
     ///
     /// # Errors
     ///
@@ -621,13 +638,14 @@ impl Client {
         " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
         "::Client) -> Result<(), Box<dyn std::error::Error>> {"
     )]
-    /// let answer = client.list_notes().await?;
+    /// let answer = client.list_notes(&Default::default()).await?;
     /// println!("{}", answer.status());
     /// # Ok(())
     /// # }
     /// ```
     pub async fn list_notes(
         &self,
+        params: &crate::params::ListNotesParams,
     ) -> Result<
         crate::ResponseValue<crate::types::ApplicationJson>,
         Error<crate::types::ListNotesError>,
@@ -638,7 +656,12 @@ impl Client {
             Error<crate::types::ListNotesError>,
         > {
             let url = format!("{}/notes", self.core.base_url);
-            let request = self.core.http.request(reqwest::Method::GET, url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.lang {
+                query.push(("lang", value.to_string()));
+            }
+            request = request.query(&query);
             Ok(request)
         };
         let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)

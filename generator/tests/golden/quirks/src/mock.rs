@@ -272,7 +272,11 @@ impl Operation for GetNote {
     type Error = crate::types::GetNoteError;
 
     fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
         match error {
+            crate::types::GetNoteError::NotFound(body) => (404, body.as_ref().map(json)),
             crate::types::GetNoteError::Other(body) => (500, body.clone()),
         }
     }
@@ -282,6 +286,11 @@ impl Expectation<'_, GetNote> {
     /// Matches only calls whose path parameter `note_id` is `value`.
     pub fn with_note_id(self, value: impl std::fmt::Display) -> Self {
         self.path_param("note_id", value)
+    }
+
+    /// Matches only calls with the query parameter `lang` set to `value`.
+    pub fn with_lang(self, value: impl std::fmt::Display) -> Self {
+        self.query_param("lang", value)
     }
 }
 
@@ -306,9 +315,22 @@ impl Operation for ListNotes {
     type Error = crate::types::ListNotesError;
 
     fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
         match error {
+            crate::types::ListNotesError::NotFound(body) => {
+                (404, body.as_ref().map(json))
+            }
             crate::types::ListNotesError::Other(body) => (500, body.clone()),
         }
+    }
+}
+
+impl Expectation<'_, ListNotes> {
+    /// Matches only calls with the query parameter `lang` set to `value`.
+    pub fn with_lang(self, value: impl std::fmt::Display) -> Self {
+        self.query_param("lang", value)
     }
 }
 

@@ -129,7 +129,7 @@ crate::wire::serde_struct!(Settings, ignore, [display_name optional]);
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw
 /// text is always in [`crate::ApiError::raw`].
 ///
-/// 5 other operations declare the same answers: their error types are aliases of this one.
+/// 3 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -154,10 +154,28 @@ pub type GetBotError = SearchError;
 /// [`SearchError`]'s.
 pub type CreateAccountError = SearchError;
 
-/// The error answers of `GET /notes/{note_id}` ([`crate::Client::get_note`]): the same as
-/// [`SearchError`]'s.
-pub type GetNoteError = SearchError;
+/// The error answers of `GET /notes/{note_id}` ([`crate::Client::get_note`]), one variant
+/// per status the spec declares. Each holds the body when it is the declared JSON; the raw
+/// text is always in [`crate::ApiError::raw`].
+///
+/// One other operation declares the same answers: its error type is an alias of this one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetNoteError {
+    /// 404: not found
+    NotFound(Option<serde_json::Value>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+
+impl crate::http::ErrorBody for GetNoteError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
 
 /// The error answers of `GET /notes` ([`crate::Client::list_notes`]): the same as
-/// [`SearchError`]'s.
-pub type ListNotesError = SearchError;
+/// [`GetNoteError`]'s.
+pub type ListNotesError = GetNoteError;
