@@ -99,10 +99,15 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     }
     // A 3.0 document: read as a tree and checked, and (as above) read as `openapiv3` types.
     let raw = parse::<Node>(text, json)?;
-    if has_nested_refs(text) || has_wide_integers(text) || text.contains("callbacks") {
+    if has_nested_refs(text)
+        || has_wide_integers(text)
+        || text.contains("callbacks")
+        || has_lenient_30(&raw, false)
+    {
         let mut value = raw.to_value();
         let mut warnings = Vec::new();
         resolve_callback_refs(&mut value, &mut warnings);
+        read_lenient_30(&mut value, &mut "#".to_owned(), false, &mut warnings);
         hoist_nested_refs(&mut value);
         clamp_integer_bounds(&mut value);
         let api = check_and_read_value(&value, |value| {
@@ -114,6 +119,79 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         api: check_and_read(&raw, || parse(text, json))?,
         warnings: Vec::new(),
     })
+}
+
+/// Keys whose values are data, not document structure: `type: "null"` or `schema: null` there is
+/// left alone. (Under `properties`, the keys are property names.)
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
+}
+
+/// Whether a 3.0 document has what [`read_lenient_30`] rewrites: a `type: "null"`, or a media
+/// type's `schema: null`.
+fn has_lenient_30(node: &Node, properties: bool) -> bool {
+    match node {
+        Node::Object(entries) => entries.iter().any(|(key, value)| {
+            let data = !properties && is_data_key(key);
+            match value {
+                Node::String(t) if key == "type" && !properties => t == "null",
+                Node::Null => key == "schema" && !properties,
+                _ => !data && has_lenient_30(value, !properties && key == "properties"),
+            }
+        }),
+        Node::Array(items) => items.iter().any(|item| has_lenient_30(item, false)),
+        _ => false,
+    }
+}
+
+/// Reads two constructs 3.0 lacks as real documents mean them: `type: "null"` (3.1's, seen in
+/// 3.0 documents: Blockfrost) as 3.1 documents are read, `nullable: true` and `enum: [null]`;
+/// a media type's `schema: null` (Directus) as no schema, any JSON value, with a warning.
+fn read_lenient_30(
+    value: &mut serde_json::Value,
+    at: &mut String,
+    properties: bool,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if !properties && map.get("type").is_some_and(|t| t == "null") {
+                map.shift_remove("type");
+                map.insert("nullable".to_owned(), Value::Bool(true));
+                map.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+            }
+            if !properties
+                && map.get("schema").is_some_and(Value::is_null)
+                && at.rsplit('/').nth(1) == Some("content")
+            {
+                map.shift_remove("schema");
+                warnings.push(Diagnostic::new(
+                    format!("{at}/schema"),
+                    "`schema` is null; read as no schema (any JSON value)",
+                ));
+            }
+            for (key, child) in map.iter_mut() {
+                if !properties && is_data_key(key) {
+                    continue;
+                }
+                let length = at.len();
+                at.push('/');
+                at.push_str(&crate::normalize::escape(key));
+                read_lenient_30(child, at, !properties && key == "properties", warnings);
+                at.truncate(length);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let length = at.len();
+                at.push_str(&format!("/{i}"));
+                read_lenient_30(item, at, false, warnings);
+                at.truncate(length);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Replaces each callback that is a `$ref` (`#/components/callbacks/...`, OAS 3.0.3 §4.7.10) by a

@@ -1105,3 +1105,38 @@ paths:
     let client = &output.files["src/client.rs"];
     assert_eq!(client.matches("&params.per_page").count(), 2, "{client}");
 }
+
+#[test]
+fn type_null_in_a_3_0_document_is_read_as_in_3_1() {
+    let schema = "anyOf:\n  - type: string\n  - type: \"null\"\n";
+    let (found, output_30) = warnings(&with_schema(schema));
+    assert!(found.is_empty(), "{found:?}");
+    let output_31 = generate_ok(&with_schema(schema).replace("openapi: 3.0.3", "openapi: 3.1.0"));
+    assert_eq!(
+        output_30.files["src/types.rs"],
+        output_31.files["src/types.rs"]
+    );
+}
+
+#[test]
+fn a_media_type_schema_null_is_any_value_with_a_warning() {
+    let spec = r##"
+openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: post_a
+      requestBody:
+        content:
+          application/json:
+            schema: null
+      responses: {"204": {description: ok}}
+"##;
+    let (found, output) = warnings(spec);
+    assert_eq!(
+        found,
+        ["#/paths/~1a/post/requestBody/content/application~1json/schema: `schema` is null; read as no schema (any JSON value)"]
+    );
+    assert!(output.files["src/client.rs"].contains("body: Option<&serde_json::Value>"));
+}

@@ -668,4 +668,55 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// A media type's `schema: null` (Directus), read as any JSON value with a warning; `type:
+    /// "null"` in a 3.0 document (Blockfrost).
+    ///
+    /// `POST /blobs`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`PutBlobError`](crate::types::PutBlobError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&serde_json::Value>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.put_blob(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn put_blob(
+        &self,
+        body: Option<&serde_json::Value>,
+    ) -> Result<
+        crate::ResponseValue<crate::types::PutBlobResponse>,
+        Error<crate::types::PutBlobError>,
+    > {
+        const OPERATION: &str = "POST /blobs";
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PutBlobError>,
+        > {
+            let url = format!("{}/blobs", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
 }

@@ -59,6 +59,11 @@ const OPERATIONS: &[OperationInfo] = &[
         method: "GET",
         path: "/notes",
     },
+    OperationInfo {
+        method_name: "put_blob",
+        method: "POST",
+        path: "/blobs",
+    },
 ];
 
 impl MockServer {
@@ -96,6 +101,11 @@ impl MockServer {
 
     /// Expects calls of [`Client::list_notes`](crate::Client::list_notes) (`GET /notes`).
     pub fn list_notes(&self) -> Expectation<'_, ListNotes> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::put_blob`](crate::Client::put_blob) (`POST /blobs`).
+    pub fn put_blob(&self) -> Expectation<'_, PutBlob> {
         Expectation::new(self)
     }
 }
@@ -331,6 +341,33 @@ impl Expectation<'_, ListNotes> {
     /// Matches only calls with the query parameter `lang` set to `value`.
     pub fn with_lang(self, value: impl std::fmt::Display) -> Self {
         self.query_param("lang", value)
+    }
+}
+
+/// `POST /blobs`, as the mock server sees it:
+/// [`Client::put_blob`](crate::Client::put_blob).
+#[derive(Debug, Clone, Copy)]
+pub struct PutBlob;
+
+impl Operation for PutBlob {
+    const METHOD_NAME: &'static str = "put_blob";
+
+    const METHOD: &'static str = "POST";
+
+    const PATH: &'static str = "/blobs";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::PutBlobResponse;
+
+    type Error = crate::types::PutBlobError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        match error {
+            crate::types::PutBlobError::Other(body) => (500, body.clone()),
+        }
     }
 }
 

@@ -119,6 +119,26 @@ crate::wire::serde_struct!(
 );
 
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutBlobResponse {
+    pub meta: Option<PutBlobResponseMeta>,
+}
+
+crate::wire::serde_struct!(PutBlobResponse, ignore, [meta optional]);
+
+/// One of these, tried in the order listed; a value none of them accepts is kept as
+/// `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PutBlobResponseMeta {
+    /// A `String` value.
+    String(String),
+    /// A `Value` value.
+    Value(Option<serde_json::Value>),
+    /// A value no variant accepts, kept as received so it serializes back unchanged.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
     pub display_name: Option<String>,
 }
@@ -129,7 +149,7 @@ crate::wire::serde_struct!(Settings, ignore, [display_name optional]);
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw
 /// text is always in [`crate::ApiError::raw`].
 ///
-/// 3 other operations declare the same answers: their error types are aliases of this one.
+/// 4 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -179,3 +199,7 @@ impl crate::http::ErrorBody for GetNoteError {
 /// The error answers of `GET /notes` ([`crate::Client::list_notes`]): the same as
 /// [`GetNoteError`]'s.
 pub type ListNotesError = GetNoteError;
+
+/// The error answers of `POST /blobs` ([`crate::Client::put_blob`]): the same as
+/// [`SearchError`]'s.
+pub type PutBlobError = SearchError;
