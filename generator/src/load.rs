@@ -227,7 +227,8 @@ fn resolve_callback_refs(document: &mut serde_json::Value, warnings: &mut Vec<Di
                 Ok(Some(target)) => *callback = target,
                 Ok(None) => {}
                 Err(message) => {
-                    let message = format!("{message}; callbacks are not supported, so it is left out");
+                    let message =
+                        format!("{message}; callbacks are not supported, so it is left out");
                     warnings.push(Diagnostic::new(callback_at, message));
                     return false;
                 }
@@ -408,7 +409,11 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
             .collect();
         // A schema is named by its place (the model names its type so); other components, whose
         // names the model does not use, by their whole pointer.
-        let shortest = if kind == "schemas" { 1 } else { segments.len().max(1) };
+        let shortest = if kind == "schemas" {
+            1
+        } else {
+            segments.len().max(1)
+        };
         let name = (shortest..=segments.len())
             .map(|n| segments[segments.len() - n..].join("_"))
             .find(|name| !taken.contains(name))

@@ -1071,7 +1071,9 @@ components:
     let (found, _) = warnings(&spec("#/components/callbacks/missing"));
     assert_eq!(
         found,
-        [r##"#/paths/~1a/get/callbacks/onEvent: callback `$ref` "#/components/callbacks/missing" points at no callback under #/components/callbacks; callbacks are not supported, so it is left out"##]
+        [
+            r##"#/paths/~1a/get/callbacks/onEvent: callback `$ref` "#/components/callbacks/missing" points at no callback under #/components/callbacks; callbacks are not supported, so it is left out"##
+        ]
     );
 }
 
