@@ -353,7 +353,8 @@ impl<'a> Checker<'a> {
             );
             return Some(None);
         };
-        let Some(pointer) = reference.strip_prefix('#') else {
+        let decoded = crate::load::decode_ref(reference);
+        let Some(pointer) = decoded.strip_prefix('#') else {
             // Other documents are not read; the model says so where the reference is followed.
             return Some(None);
         };
@@ -495,8 +496,8 @@ impl<'a> Checker<'a> {
                 None => Some(parameter),
                 Some(reference) => reference
                     .as_str()
-                    .and_then(|r| r.strip_prefix('#'))
-                    .and_then(|pointer| self.target(pointer)),
+                    .map(crate::load::decode_ref)
+                    .and_then(|r| r.strip_prefix('#').and_then(|pointer| self.target(pointer))),
             };
             if let Some(parameter) = resolved {
                 if let (Some(name), Some(location)) = (

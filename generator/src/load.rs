@@ -10,7 +10,8 @@
 //!
 //! Before the read, `hoist_nested_refs` makes every schema a `$ref` reaches inside another (`$defs`,
 //! `definitions`, a path's schema) a component of its own (`openapiv3` follows references to whole
-//! components only), and `clamp_integer_bounds` sets integer bounds beyond 64 bits to the 64-bit
+//! components only; parameters, request bodies, responses and headers a `$ref` reaches under
+//! `paths` are hoisted likewise), and `clamp_integer_bounds` sets integer bounds beyond 64 bits to the 64-bit
 //! limit; a 3.0 document takes that route (as a `Value`) only when its text has such a reference or
 //! a 19-digit number. [`Document`]'s methods follow `$ref`s to schemas, parameters, request bodies
 //! and responses.
@@ -98,22 +99,160 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     }
     // A 3.0 document: read as a tree and checked, and (as above) read as `openapiv3` types.
     let raw = parse::<Node>(text, json)?;
-    if has_nested_refs(text) || has_wide_integers(text) {
+    if has_nested_refs(text)
+        || has_wide_integers(text)
+        || text.contains("callbacks")
+        || has_lenient_30(&raw, false)
+    {
         let mut value = raw.to_value();
+        let mut warnings = Vec::new();
+        resolve_callback_refs(&mut value, &mut warnings);
+        read_lenient_30(&mut value, &mut "#".to_owned(), false, &mut warnings);
         hoist_nested_refs(&mut value);
         clamp_integer_bounds(&mut value);
         let api = check_and_read_value(&value, |value| {
             OpenAPI::deserialize(value).map_err(|error| one("#", error.to_string()))
         })?;
-        return Ok(Document {
-            api,
-            warnings: Vec::new(),
-        });
+        return Ok(Document { api, warnings });
     }
     Ok(Document {
         api: check_and_read(&raw, || parse(text, json))?,
         warnings: Vec::new(),
     })
+}
+
+/// Keys whose values are data, not document structure: `type: "null"` or `schema: null` there is
+/// left alone. (Under `properties`, the keys are property names.)
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
+}
+
+/// Whether a 3.0 document has what [`read_lenient_30`] rewrites: a `type: "null"`, or a media
+/// type's `schema: null`.
+fn has_lenient_30(node: &Node, properties: bool) -> bool {
+    match node {
+        Node::Object(entries) => entries.iter().any(|(key, value)| {
+            let data = !properties && is_data_key(key);
+            match value {
+                Node::String(t) if key == "type" && !properties => t == "null",
+                Node::Null => key == "schema" && !properties,
+                _ => !data && has_lenient_30(value, !properties && key == "properties"),
+            }
+        }),
+        Node::Array(items) => items.iter().any(|item| has_lenient_30(item, false)),
+        _ => false,
+    }
+}
+
+/// Reads two constructs 3.0 lacks as real documents mean them: `type: "null"` (3.1's, seen in
+/// 3.0 documents: Blockfrost) as 3.1 documents are read, `nullable: true` and `enum: [null]`;
+/// a media type's `schema: null` (Directus) as no schema, any JSON value, with a warning.
+fn read_lenient_30(
+    value: &mut serde_json::Value,
+    at: &mut String,
+    properties: bool,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if !properties && map.get("type").is_some_and(|t| t == "null") {
+                map.shift_remove("type");
+                map.insert("nullable".to_owned(), Value::Bool(true));
+                map.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+            }
+            if !properties
+                && map.get("schema").is_some_and(Value::is_null)
+                && at.rsplit('/').nth(1) == Some("content")
+            {
+                map.shift_remove("schema");
+                warnings.push(Diagnostic::new(
+                    format!("{at}/schema"),
+                    "`schema` is null; read as no schema (any JSON value)",
+                ));
+            }
+            for (key, child) in map.iter_mut() {
+                if !properties && is_data_key(key) {
+                    continue;
+                }
+                let length = at.len();
+                at.push('/');
+                at.push_str(&crate::normalize::escape(key));
+                read_lenient_30(child, at, !properties && key == "properties", warnings);
+                at.truncate(length);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let length = at.len();
+                at.push_str(&format!("/{i}"));
+                read_lenient_30(item, at, false, warnings);
+                at.truncate(length);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replaces each callback that is a `$ref` (`#/components/callbacks/...`, OAS 3.0.3 §4.7.10) by a
+/// copy of its target: `openapiv3` reads an operation's callbacks as Callback Objects only. The
+/// generator ignores callbacks, so one whose `$ref` cannot be followed is left out, with a warning.
+fn resolve_callback_refs(document: &mut serde_json::Value, warnings: &mut Vec<Diagnostic>) {
+    use serde_json::Value;
+    let components = document
+        .pointer("/components/callbacks")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let resolve = |callback: &Value| -> Result<Option<Value>, String> {
+        let mut current = callback;
+        for _ in 0..64 {
+            let Some(reference) = current.get("$ref") else {
+                return Ok((!std::ptr::eq(current, callback)).then(|| current.clone()));
+            };
+            let reference = reference.as_str().unwrap_or_default();
+            current = ref_name(reference, "callbacks")
+                .and_then(|name| components.get(&name))
+                .ok_or_else(|| format!("callback `$ref` {reference:?} points at no callback under #/components/callbacks"))?;
+        }
+        Err("`$ref` cycle among callbacks".to_owned())
+    };
+    let mut visit = |callbacks: &mut Value, at: &str| {
+        let Some(callbacks) = callbacks.as_object_mut() else {
+            return;
+        };
+        callbacks.retain(|name, callback| {
+            let callback_at = format!("{at}/{}", crate::normalize::escape(name));
+            match resolve(callback) {
+                Ok(Some(target)) => *callback = target,
+                Ok(None) => {}
+                Err(message) => {
+                    let message =
+                        format!("{message}; callbacks are not supported, so it is left out");
+                    warnings.push(Diagnostic::new(callback_at, message));
+                    return false;
+                }
+            }
+            true
+        });
+    };
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths {
+            for (method, operation) in item.as_object_mut().into_iter().flatten() {
+                if let Some(callbacks) = operation.get_mut("callbacks") {
+                    let at = format!(
+                        "#/paths/{}/{}/callbacks",
+                        crate::normalize::escape(path),
+                        crate::normalize::escape(method)
+                    );
+                    visit(callbacks, &at);
+                }
+            }
+        }
+    }
+    if let Some(callbacks) = document.pointer_mut("/components/callbacks") {
+        visit(callbacks, "#/components/callbacks");
+    }
 }
 
 /// Whether the text has a run of 19 digits or more: maybe an integer beyond 64 bits.
@@ -169,18 +308,29 @@ fn has_nested_refs(text: &str) -> bool {
             .chars()
             .take_while(|c| !matches!(c, '"' | '\'' | '\n' | ' ' | '}' | ','))
             .collect();
-        is_nested_schema_ref(&pointer)
+        is_nested_ref(&pointer)
     })
 }
 
-/// A JSON pointer to a schema that is not a component of its own: inside a component schema, or
-/// anywhere under `paths`.
-fn is_nested_schema_ref(pointer: &str) -> bool {
+/// A JSON pointer to a schema that is not a component of its own (inside a component schema, or
+/// anywhere under `paths`), or to a parameter, request body, response or header under `paths`.
+fn is_nested_ref(pointer: &str) -> bool {
+    nested_ref_kind(pointer).is_some()
+}
+
+/// The kind of `components` map (`schemas`, `parameters`, `requestBodies`, `responses`,
+/// `headers`) an object a `$ref` reaches in a place of its own would be hoisted to; `None` for a
+/// reference to a whole component, or to anything else.
+fn nested_ref_kind(pointer: &str) -> Option<&'static str> {
     let segments: Vec<&str> = pointer.trim_start_matches("#/").split('/').collect();
     match segments.as_slice() {
-        ["components", "schemas", _, _, ..] => true,
-        ["paths", rest @ ..] => rest.contains(&"schema"),
-        _ => false,
+        ["components", "schemas", _, _, ..] => Some("schemas"),
+        ["paths", rest @ ..] if rest.contains(&"schema") => Some("schemas"),
+        ["paths", .., "parameters", index] if index.parse::<usize>().is_ok() => Some("parameters"),
+        ["paths", _, _, "requestBody"] => Some("requestBodies"),
+        ["paths", .., "headers", _] => Some("headers"),
+        ["paths", _, _, "responses", _] => Some("responses"),
+        _ => None,
     }
 }
 
@@ -194,7 +344,7 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
-                    if is_nested_schema_ref(reference) {
+                    if is_nested_ref(reference) {
                         out.insert(reference.clone());
                     }
                 }
@@ -208,8 +358,8 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                    if let Some(name) = names.get(reference.as_str()) {
-                        *reference = format!("#/components/schemas/{name}");
+                    if let Some(target) = names.get(reference.as_str()) {
+                        reference.clone_from(target);
                     }
                 }
                 map.values_mut().for_each(|v| rewrite(v, names));
@@ -223,18 +373,26 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
     if references.is_empty() {
         return;
     }
-    let mut taken: std::collections::BTreeSet<String> = document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default();
+    // The names taken in each kind of component.
+    let mut taken: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
     let mut names = BTreeMap::new();
     let mut hoisted = Vec::new();
     for reference in references {
-        let Some(target) = document.pointer(&reference[1..]).cloned() else {
+        let Some(kind) = nested_ref_kind(&reference) else {
             continue;
         };
-        let segments: Vec<String> = reference[2..]
+        let taken = taken.entry(kind).or_insert_with(|| {
+            document
+                .pointer(&format!("/components/{kind}"))
+                .and_then(Value::as_object)
+                .map(|components| components.keys().cloned().collect())
+                .unwrap_or_default()
+        });
+        let decoded = decode_ref(&reference);
+        let Some(target) = document.pointer(&decoded[1..]).cloned() else {
+            continue;
+        };
+        let segments: Vec<String> = decoded[2..]
             .split('/')
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .filter(|s| {
@@ -249,13 +407,20 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
                     .collect()
             })
             .collect();
-        let name = (1..=segments.len())
+        // A schema is named by its place (the model names its type so); other components, whose
+        // names the model does not use, by their whole pointer.
+        let shortest = if kind == "schemas" {
+            1
+        } else {
+            segments.len().max(1)
+        };
+        let name = (shortest..=segments.len())
             .map(|n| segments[segments.len() - n..].join("_"))
             .find(|name| !taken.contains(name))
             .unwrap_or_else(|| format!("{}_{}", segments.join("_"), taken.len()));
         taken.insert(name.clone());
-        names.insert(reference, name.clone());
-        hoisted.push((name, target));
+        names.insert(reference, format!("#/components/{kind}/{name}"));
+        hoisted.push((kind, name, target));
     }
     rewrite(document, &names);
     let Some(root) = document.as_object_mut() else {
@@ -265,13 +430,13 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         .entry("components")
         .or_insert_with(|| Value::Object(Default::default()));
     if let Some(components) = components.as_object_mut() {
-        let schemas = components
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Default::default()));
-        if let Some(schemas) = schemas.as_object_mut() {
-            for (name, mut target) in hoisted {
+        for (kind, name, mut target) in hoisted {
+            let map = components
+                .entry(kind)
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(map) = map.as_object_mut() {
                 rewrite(&mut target, &names);
-                schemas.insert(name, target);
+                map.insert(name, target);
             }
         }
     }
@@ -412,6 +577,18 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, json: bool) -> Result<T, Erro
     }
 }
 
+/// A `$ref` with its URI fragment percent-decoded (RFC 6901 §6: `%7Bid%7D` is `{id}`); the JSON
+/// pointer's `~1`/`~0` escapes are left for the caller. Invalid UTF-8 after decoding leaves the
+/// reference as written (it then points at nothing, and the checks say so).
+pub(crate) fn decode_ref(reference: &str) -> std::borrow::Cow<'_, str> {
+    if !reference.contains('%') {
+        return std::borrow::Cow::Borrowed(reference);
+    }
+    percent_encoding::percent_decode_str(reference)
+        .decode_utf8()
+        .unwrap_or(std::borrow::Cow::Borrowed(reference))
+}
+
 fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
     Errors(vec![Diagnostic::new(location, message)])
 }
@@ -419,6 +596,7 @@ fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
 /// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`
 /// (`~1` and `~0` unescaped); `None` for a reference elsewhere.
 fn ref_name(reference: &str, kind: &str) -> Option<String> {
+    let reference = decode_ref(reference);
     let name = reference
         .strip_prefix("#/components/")?
         .strip_prefix(kind)?

@@ -12,6 +12,7 @@
 //! | `const: v` | `enum: [v]` |
 //! | `enum` listing `null` | the same `enum`, and `nullable: true` |
 //! | `examples: [a, ...]` | `example: a` |
+//! | `examples` that is not an array | dropped, with a warning |
 //! | `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` (same for the maximum) |
 //! | `$ref` beside `description`, `nullable`, ... | `allOf: [{$ref}]` beside them (`x-` extensions stay beside the `$ref`) |
 //! | `true` / `{}` as a schema | `{}` |
@@ -426,7 +427,11 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
                         rebuilt.insert("example".to_owned(), first);
                     }
                 }
-                _ => out.error(&format!("{at}/examples"), "`examples` must be an array"),
+                // Only an annotation: left out rather than refused (Scalar Galaxy has a map).
+                _ => out.warn(
+                    &format!("{at}/examples"),
+                    "`examples` must be an array; it is only an annotation, so it is ignored",
+                ),
             },
             "exclusiveMinimum" | "exclusiveMaximum" => {
                 let bound = if key == "exclusiveMinimum" {

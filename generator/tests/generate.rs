@@ -1051,3 +1051,136 @@ paths:
     );
     assert!(!client.contains("update_presets_pages"), "{client}");
 }
+
+#[test]
+fn a_ref_with_a_percent_encoded_pointer_is_followed() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {x: {type: string}}}
+  /b:
+    get:
+      operationId: get_b
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/paths/~1a~1%7Bid%7D/get/responses/200/content/application~1json/schema"
+"##;
+    let (found, _) = warnings(spec);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_callback_given_as_a_ref_is_followed_or_left_out_with_a_warning() {
+    let spec = |target: &str| {
+        format!(
+            r##"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      callbacks:
+        onEvent:
+          $ref: "{target}"
+      responses: {{"204": {{description: ok}}}}
+components:
+  callbacks:
+    cb:
+      "{{$request.query.url}}":
+        post:
+          responses: {{"204": {{description: ok}}}}
+"##
+        )
+    };
+    let (found, _) = warnings(&spec("#/components/callbacks/cb"));
+    assert!(found.is_empty(), "{found:?}");
+    let (found, _) = warnings(&spec("#/components/callbacks/missing"));
+    assert_eq!(
+        found,
+        [
+            r##"#/paths/~1a/get/callbacks/onEvent: callback `$ref` "#/components/callbacks/missing" points at no callback under #/components/callbacks; callbacks are not supported, so it is left out"##
+        ]
+    );
+}
+
+#[test]
+fn a_parameter_or_response_ref_into_paths_is_followed() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses:
+        "204": {description: ok}
+        "404": {description: not found}
+  /b:
+    get:
+      operationId: get_b
+      parameters:
+        - $ref: "#/paths/~1a/get/parameters/0"
+      responses:
+        "204": {description: ok}
+        "404":
+          $ref: "#/paths/~1a/get/responses/404"
+"##;
+    let (found, output) = warnings(spec);
+    assert!(found.is_empty(), "{found:?}");
+    // Both operations send the parameter.
+    let client = &output.files["src/client.rs"];
+    assert_eq!(client.matches("&params.per_page").count(), 2, "{client}");
+}
+
+#[test]
+fn type_null_in_a_3_0_document_is_read_as_in_3_1() {
+    let schema = "anyOf:\n  - type: string\n  - type: \"null\"\n";
+    let (found, output_30) = warnings(&with_schema(schema));
+    assert!(found.is_empty(), "{found:?}");
+    let output_31 = generate_ok(&with_schema(schema).replace("openapi: 3.0.3", "openapi: 3.1.0"));
+    assert_eq!(
+        output_30.files["src/types.rs"],
+        output_31.files["src/types.rs"]
+    );
+}
+
+#[test]
+fn a_media_type_schema_null_is_any_value_with_a_warning() {
+    let spec = r##"
+openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: post_a
+      requestBody:
+        content:
+          application/json:
+            schema: null
+      responses: {"204": {description: ok}}
+"##;
+    let (found, output) = warnings(spec);
+    assert_eq!(
+        found,
+        ["#/paths/~1a/post/requestBody/content/application~1json/schema: `schema` is null; read as no schema (any JSON value)"]
+    );
+    assert!(output.files["src/client.rs"].contains("body: Option<&serde_json::Value>"));
+}

@@ -437,3 +437,24 @@ fn json_schema_keywords_are_rewritten_or_dropped_with_a_located_warning() {
     assert_eq!(schema, json!({ "description": "d" }));
     assert_eq!(warnings[0].0, "#/components/schemas/T/$dynamicRef");
 }
+
+#[test]
+fn examples_that_are_not_an_array_are_dropped_with_a_warning() {
+    let normalized = to_openapi_30(with_schema(json!({
+        "type": "string", "format": "binary", "examples": { "mars": "@mars.jpg" }
+    })))
+    .unwrap();
+    assert_eq!(
+        normalized.document["components"]["schemas"]["T"],
+        json!({ "type": "string", "format": "binary" })
+    );
+    let warnings: Vec<String> = normalized
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        warnings,
+        ["#/components/schemas/T/examples: `examples` must be an array; it is only an annotation, so it is ignored"]
+    );
+}

@@ -559,4 +559,164 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// `GET /notes/{note_id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`GetNoteParams`](crate::params::GetNoteParams).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`GetNoteError`](crate::types::GetNoteError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, note_id: &str) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_note(note_id, &Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_note(
+        &self,
+        note_id: &str,
+        params: &crate::params::GetNoteParams,
+    ) -> Result<
+        crate::ResponseValue<crate::types::GetNoteResponse>,
+        Error<crate::types::GetNoteError>,
+    > {
+        const OPERATION: &str = "GET /notes/{note_id}";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        v::segment(&v::param("note_id"), note_id, out);
+        v::result(violations).map_err(Error::Validation)?;
+        let segment_0 = crate::encode_path_segment(note_id);
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetNoteError>,
+        > {
+            let url = format!("{}/notes/{}", self.core.base_url, segment_0);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.lang {
+                query.push(("lang", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+
+    /// A `$ref` whose pointer is percent-encoded, `%7B` for `{` (DigitalOcean, SpaceTraders); a
+    /// parameter and a response given as `$ref`s into #/paths (DigitalOcean).
+    ///
+    /// `GET /notes`
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`ListNotesParams`](crate::params::ListNotesParams).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`ListNotesError`](crate::types::ListNotesError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.list_notes(&Default::default()).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_notes(
+        &self,
+        params: &crate::params::ListNotesParams,
+    ) -> Result<
+        crate::ResponseValue<crate::types::ApplicationJson>,
+        Error<crate::types::ListNotesError>,
+    > {
+        const OPERATION: &str = "GET /notes";
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::ListNotesError>,
+        > {
+            let url = format!("{}/notes", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            if let Some(value) = &params.lang {
+                query.push(("lang", value.to_string()));
+            }
+            request = request.query(&query);
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
+
+    /// A media type's `schema: null` (Directus), read as any JSON value with a warning; `type:
+    /// "null"` in a 3.0 document (Blockfrost).
+    ///
+    /// `POST /blobs`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`PutBlobError`](crate::types::PutBlobError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&serde_json::Value>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.put_blob(body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn put_blob(
+        &self,
+        body: Option<&serde_json::Value>,
+    ) -> Result<
+        crate::ResponseValue<crate::types::PutBlobResponse>,
+        Error<crate::types::PutBlobError>,
+    > {
+        const OPERATION: &str = "POST /blobs";
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::PutBlobError>,
+        > {
+            let url = format!("{}/blobs", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
 }

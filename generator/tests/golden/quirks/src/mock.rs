@@ -49,6 +49,21 @@ const OPERATIONS: &[OperationInfo] = &[
         method: "POST",
         path: "/accounts",
     },
+    OperationInfo {
+        method_name: "get_note",
+        method: "GET",
+        path: "/notes/{note_id}",
+    },
+    OperationInfo {
+        method_name: "list_notes",
+        method: "GET",
+        path: "/notes",
+    },
+    OperationInfo {
+        method_name: "put_blob",
+        method: "POST",
+        path: "/blobs",
+    },
 ];
 
 impl MockServer {
@@ -76,6 +91,21 @@ impl MockServer {
     /// Expects calls of [`Client::create_account`](crate::Client::create_account) (`POST
     /// /accounts`).
     pub fn create_account(&self) -> Expectation<'_, CreateAccount> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::get_note`](crate::Client::get_note) (`GET /notes/{note_id}`).
+    pub fn get_note(&self) -> Expectation<'_, GetNote> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::list_notes`](crate::Client::list_notes) (`GET /notes`).
+    pub fn list_notes(&self) -> Expectation<'_, ListNotes> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::put_blob`](crate::Client::put_blob) (`POST /blobs`).
+    pub fn put_blob(&self) -> Expectation<'_, PutBlob> {
         Expectation::new(self)
     }
 }
@@ -227,6 +257,116 @@ impl Operation for CreateAccount {
     fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
         match error {
             crate::types::CreateAccountError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+/// `GET /notes/{note_id}`, as the mock server sees it:
+/// [`Client::get_note`](crate::Client::get_note).
+#[derive(Debug, Clone, Copy)]
+pub struct GetNote;
+
+impl Operation for GetNote {
+    const METHOD_NAME: &'static str = "get_note";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/notes/{note_id}";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::GetNoteResponse;
+
+    type Error = crate::types::GetNoteError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
+        match error {
+            crate::types::GetNoteError::NotFound(body) => (404, body.as_ref().map(json)),
+            crate::types::GetNoteError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, GetNote> {
+    /// Matches only calls whose path parameter `note_id` is `value`.
+    pub fn with_note_id(self, value: impl std::fmt::Display) -> Self {
+        self.path_param("note_id", value)
+    }
+
+    /// Matches only calls with the query parameter `lang` set to `value`.
+    pub fn with_lang(self, value: impl std::fmt::Display) -> Self {
+        self.query_param("lang", value)
+    }
+}
+
+/// `GET /notes`, as the mock server sees it:
+/// [`Client::list_notes`](crate::Client::list_notes).
+#[derive(Debug, Clone, Copy)]
+pub struct ListNotes;
+
+impl Operation for ListNotes {
+    const METHOD_NAME: &'static str = "list_notes";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/notes";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::ApplicationJson;
+
+    type Error = crate::types::ListNotesError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
+            serde_json::to_value(body).expect("an error body serializes")
+        }
+        match error {
+            crate::types::ListNotesError::NotFound(body) => {
+                (404, body.as_ref().map(json))
+            }
+            crate::types::ListNotesError::Other(body) => (500, body.clone()),
+        }
+    }
+}
+
+impl Expectation<'_, ListNotes> {
+    /// Matches only calls with the query parameter `lang` set to `value`.
+    pub fn with_lang(self, value: impl std::fmt::Display) -> Self {
+        self.query_param("lang", value)
+    }
+}
+
+/// `POST /blobs`, as the mock server sees it:
+/// [`Client::put_blob`](crate::Client::put_blob).
+#[derive(Debug, Clone, Copy)]
+pub struct PutBlob;
+
+impl Operation for PutBlob {
+    const METHOD_NAME: &'static str = "put_blob";
+
+    const METHOD: &'static str = "POST";
+
+    const PATH: &'static str = "/blobs";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::PutBlobResponse;
+
+    type Error = crate::types::PutBlobError;
+
+    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
+        match error {
+            crate::types::PutBlobError::Other(body) => (500, body.clone()),
         }
     }
 }

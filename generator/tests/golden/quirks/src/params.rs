@@ -64,3 +64,19 @@ pub struct ListProjectsParams {
     /// 9223372036854776000.
     pub wide: Option<i64>,
 }
+
+/// The query and header parameters of [`Client::get_note`](crate::Client::get_note) (`GET
+/// /notes/{note_id}`).
+#[derive(Debug, Clone, Default)]
+pub struct GetNoteParams {
+    /// Sent as the query parameter `lang`.
+    pub lang: Option<String>,
+}
+
+/// The query and header parameters of [`Client::list_notes`](crate::Client::list_notes)
+/// (`GET /notes`).
+#[derive(Debug, Clone, Default)]
+pub struct ListNotesParams {
+    /// Sent as the query parameter `lang`.
+    pub lang: Option<String>,
+}

@@ -47,6 +47,13 @@ impl crate::Validate for Account {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationJson {
+    pub text: Option<String>,
+}
+
+crate::wire::serde_struct!(ApplicationJson, ignore, [text optional]);
+
 /// A property that is an `allOf` of the enclosing schema's own base (Box).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
@@ -90,6 +97,13 @@ pub struct GetBotResponse {
 crate::wire::serde_struct!(GetBotResponse, ignore, [id optional]);
 
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNoteResponse {
+    pub text: Option<String>,
+}
+
+crate::wire::serde_struct!(GetNoteResponse, ignore, [text optional]);
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedDates {
     pub modified_date: Option<String>,
     pub source_modified_date: Option<String>,
@@ -105,6 +119,26 @@ crate::wire::serde_struct!(
 );
 
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutBlobResponse {
+    pub meta: Option<PutBlobResponseMeta>,
+}
+
+crate::wire::serde_struct!(PutBlobResponse, ignore, [meta optional]);
+
+/// One of these, tried in the order listed; a value none of them accepts is kept as
+/// `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PutBlobResponseMeta {
+    /// A `String` value.
+    String(String),
+    /// A `Value` value.
+    Value(Option<serde_json::Value>),
+    /// A value no variant accepts, kept as received so it serializes back unchanged.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
     pub display_name: Option<String>,
 }
@@ -115,7 +149,7 @@ crate::wire::serde_struct!(Settings, ignore, [display_name optional]);
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw
 /// text is always in [`crate::ApiError::raw`].
 ///
-/// 3 other operations declare the same answers: their error types are aliases of this one.
+/// 4 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -139,3 +173,33 @@ pub type GetBotError = SearchError;
 /// The error answers of `POST /accounts` ([`crate::Client::create_account`]): the same as
 /// [`SearchError`]'s.
 pub type CreateAccountError = SearchError;
+
+/// The error answers of `GET /notes/{note_id}` ([`crate::Client::get_note`]), one variant
+/// per status the spec declares. Each holds the body when it is the declared JSON; the raw
+/// text is always in [`crate::ApiError::raw`].
+///
+/// One other operation declares the same answers: its error type is an alias of this one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetNoteError {
+    /// 404: not found
+    NotFound(Option<serde_json::Value>),
+    /// A status the spec does not declare for this operation; the body if it is JSON.
+    Other(Option<serde_json::Value>),
+}
+
+impl crate::http::ErrorBody for GetNoteError {
+    fn from_answer(status: u16, body: &[u8]) -> Self {
+        match status {
+            404 => Self::NotFound(serde_json::from_slice(body).ok()),
+            _ => Self::Other(serde_json::from_slice(body).ok()),
+        }
+    }
+}
+
+/// The error answers of `GET /notes` ([`crate::Client::list_notes`]): the same as
+/// [`GetNoteError`]'s.
+pub type ListNotesError = GetNoteError;
+
+/// The error answers of `POST /blobs` ([`crate::Client::put_blob`]): the same as
+/// [`SearchError`]'s.
+pub type PutBlobError = SearchError;

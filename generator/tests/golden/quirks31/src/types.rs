@@ -49,6 +49,8 @@ pub struct Record {
     pub code: Option<i64>,
     pub payload: Option<String>,
     pub kind: Option<String>,
+    /// `examples` that is a map, not an array (Scalar Galaxy).
+    pub image: Option<String>,
 }
 
 crate::wire::serde_struct!(
@@ -65,6 +67,7 @@ crate::wire::serde_struct!(
         code optional,
         payload optional,
         kind optional,
+        image optional,
     ]
 );
 
@@ -82,6 +85,7 @@ impl Record {
             code: Default::default(),
             payload: Default::default(),
             kind: Default::default(),
+            image: Default::default(),
         }
     }
 }
