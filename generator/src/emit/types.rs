@@ -192,14 +192,24 @@ fn field_doc(field: &Field) -> TokenStream {
     doc(&text)
 }
 
-/// A field of a struct (`visibility` is `pub`; its wire name and presence are in the struct's
-/// `serde_struct!` call) or of a struct variant (nothing; the union derives `Serialize`, so the
-/// field carries its `#[serde(...)]`).
-pub(super) fn field_def(field: &Field, visibility: TokenStream) -> TokenStream {
+/// Where a field is defined, which decides how it is written and read.
+#[derive(Clone, Copy)]
+pub(super) enum FieldOf {
+    /// A struct's: `pub`, its wire name and presence in the struct's `serde_struct!` call.
+    Struct,
+    /// A struct variant's: the union derives `Serialize`, so the field carries its `#[serde(...)]`.
+    Variant,
+}
+
+/// A field of a struct or of a struct variant.
+pub(super) fn field_def(field: &Field, of: FieldOf) -> TokenStream {
     let doc = field_doc(field);
     let ident = ident(&field.ident);
     let ty = field_type(field, &quote!());
-    let attr = visibility.is_empty().then(|| serde_attr(field, true));
+    let (visibility, attr) = match of {
+        FieldOf::Struct => (Some(quote!(pub)), None),
+        FieldOf::Variant => (None, serde_attr(field, true)),
+    };
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
@@ -278,7 +288,10 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let doc = s.doc.as_deref().map(doc);
     let here = quote!();
     let serde = serde_call(s, &name, usage.strict.contains(&s.name));
-    let fields = s.fields.iter().map(|field| field_def(field, quote!(pub)));
+    let fields = s
+        .fields
+        .iter()
+        .map(|field| field_def(field, FieldOf::Struct));
     let additional = s.additional.as_ref().map(|values| {
         let ident = ident(&s.additional_ident);
         let values = rust_type(values, &here);

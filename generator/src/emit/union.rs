@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::check::{check, check_field, Path, Value};
 use super::doc;
-use super::types::{field_def, field_type, ident, rust_type, serde_attr};
+use super::types::{field_def, field_type, ident, rust_type, serde_attr, FieldOf};
 use crate::model::{Model, Shape, Struct, TypeDef, Union, Usage, Variant};
 use crate::names::Scope;
 
@@ -119,7 +119,7 @@ fn variant_def(u: &Union, v: &Variant, fields: Option<&Struct>) -> TokenStream {
         }
         Some(s) if s.fields.is_empty() => quote!(),
         Some(s) => {
-            let fields = s.fields.iter().map(|f| field_def(f, quote!()));
+            let fields = s.fields.iter().map(|f| field_def(f, FieldOf::Variant));
             quote!({ #( #fields )* })
         }
     };
