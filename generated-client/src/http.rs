@@ -221,6 +221,35 @@ pub(crate) trait ErrorBody {
     fn from_answer(status: u16, body: &[u8]) -> Self;
 }
 
+/// The [`ErrorBody`] impl of an operation's error type, and with the `mock` feature its
+/// [`ErrorAnswer`](crate::mock::ErrorAnswer) impl, both from one list: with `$pattern =>
+/// $variant($status)`, an answer whose status matches `$pattern` is read as `$variant` (with its
+/// body when that is the variant's JSON), and a mock server answers `$variant` with `$status`.
+#[allow(unused_macros)]
+macro_rules! error_answers {
+    ($name:ident, [$($pattern:pat => $variant:ident($status:literal)),* $(,)?]) => {
+        impl $crate::http::ErrorBody for $name {
+            fn from_answer(status: u16, body: &[u8]) -> Self {
+                match status {
+                    $($pattern => Self::$variant(serde_json::from_slice(body).ok()),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "mock")]
+        impl $crate::mock_server::ErrorAnswer for $name {
+            fn error_answer(&self) -> (u16, Option<serde_json::Value>) {
+                match self {
+                    $(Self::$variant(body) => ($status, $crate::mock_server::json(body)),)*
+                }
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use error_answers;
+
 /// A 2xx answer: its status, headers and body.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,

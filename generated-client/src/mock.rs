@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -115,27 +117,6 @@ impl Operation for ListResourceServers {
     type Ok = crate::types::ListResourceServerResponseContent;
 
     type Error = crate::types::ListResourceServersError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ListResourceServersError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ListResourceServersError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::ListResourceServersError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::ListResourceServersError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::ListResourceServersError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ListResourceServers> {
@@ -184,30 +165,6 @@ impl Operation for CreateResourceServer {
     type Ok = crate::types::CreateResourceServerResponseContent;
 
     type Error = crate::types::CreateResourceServerError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CreateResourceServerError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::CreateResourceServerError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::CreateResourceServerError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::CreateResourceServerError::Conflict(body) => {
-                (409, body.as_ref().map(json))
-            }
-            crate::types::CreateResourceServerError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::CreateResourceServerError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /resource-servers/{id}`, as the mock server sees it:
@@ -229,30 +186,6 @@ impl Operation for GetResourceServer {
     type Ok = crate::types::GetResourceServerResponseContent;
 
     type Error = crate::types::GetResourceServerError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetResourceServerError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServerError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServerError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServerError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServerError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServerError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetResourceServer> {
@@ -286,27 +219,6 @@ impl Operation for DeleteResourceServer {
     type Ok = ();
 
     type Error = crate::types::DeleteResourceServerError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeleteResourceServerError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServerError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServerError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServerError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServerError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DeleteResourceServer> {
@@ -335,30 +247,6 @@ impl Operation for UpdateResourceServer {
     type Ok = crate::types::UpdateResourceServerResponseContent;
 
     type Error = crate::types::UpdateResourceServerError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdateResourceServerError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::UpdateResourceServerError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::UpdateResourceServerError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::UpdateResourceServerError::Conflict(body) => {
-                (409, body.as_ref().map(json))
-            }
-            crate::types::UpdateResourceServerError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::UpdateResourceServerError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UpdateResourceServer> {

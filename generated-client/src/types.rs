@@ -1226,17 +1226,16 @@ pub enum ListResourceServersError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for ListResourceServersError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    ListResourceServersError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /resource-servers`
 /// ([`crate::Client::create_resource_server`]), one variant per status the spec declares.
@@ -1259,18 +1258,17 @@ pub enum CreateResourceServerError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for CreateResourceServerError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            409 => Self::Conflict(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    CreateResourceServerError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        409 => Conflict(409),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /resource-servers/{id}`
 /// ([`crate::Client::get_resource_server`]), one variant per status the spec declares. Each
@@ -1293,18 +1291,17 @@ pub enum GetResourceServerError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetResourceServerError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    GetResourceServerError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        404 => NotFound(404),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `DELETE /resource-servers/{id}`
 /// ([`crate::Client::delete_resource_server`]), one variant per status the spec declares.
@@ -1325,17 +1322,16 @@ pub enum DeleteResourceServerError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for DeleteResourceServerError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    DeleteResourceServerError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `PATCH /resource-servers/{id}`
 /// ([`crate::Client::update_resource_server`]), one variant per status the spec declares.
@@ -1358,15 +1354,14 @@ pub enum UpdateResourceServerError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for UpdateResourceServerError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            409 => Self::Conflict(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    UpdateResourceServerError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        409 => Conflict(409),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);

@@ -72,7 +72,6 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
     let here = quote!();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
-    let mut bodies = Vec::new();
     for case in &op.errors {
         let variant = ident(&case.variant);
         let body = case.body.as_ref().map_or_else(
@@ -93,21 +92,20 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             #doc
             #variant(Option<#body>),
         });
-        let pattern = match case.status {
+        let u16 = proc_macro2::Literal::u16_unsuffixed;
+        let (pattern, answered) = match case.status {
             StatusMatch::Code(code) => {
-                let code = proc_macro2::Literal::u16_unsuffixed(code);
-                quote!(#code)
+                let code_literal = u16(code);
+                (quote!(#code_literal), code)
             }
             StatusMatch::Range(range) => {
-                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
-                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
-                quote!(#low..=#high)
+                let (low, high) = (u16(range * 100), u16(range * 100 + 99));
+                (quote!(#low..=#high), range * 100)
             }
-            StatusMatch::Default => quote!(_),
+            StatusMatch::Default => (quote!(_), default_status(op)),
         };
-        let body = quote!(Self::#variant(serde_json::from_slice(body).ok()));
-        arms.push(quote!(#pattern => #body,));
-        bodies.push(body);
+        let answered = u16(answered);
+        arms.push(quote!(#pattern => #variant(#answered)));
     }
     if !op
         .errors
@@ -118,25 +116,10 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             /// A status the spec does not declare for this operation; the body if it is JSON.
             Other(Option<serde_json::Value>),
         });
-        let body = quote!(Self::Other(serde_json::from_slice(body).ok()));
-        arms.push(quote!(_ => #body,));
-        bodies.push(body);
+        // Answered with a status the client reads as `Other`, not as a declared one.
+        let answered = proc_macro2::Literal::u16_unsuffixed(default_status(op));
+        arms.push(quote!(_ => Other(#answered)));
     }
-    // One arm is the catch-all (`_`): every status gets the same variant.
-    let from_answer = match &bodies[..] {
-        [only] => quote! {
-            fn from_answer(_status: u16, body: &[u8]) -> Self {
-                #only
-            }
-        },
-        _ => quote! {
-            fn from_answer(status: u16, body: &[u8]) -> Self {
-                match status {
-                    #( #arms )*
-                }
-            }
-        },
-    };
     let mut text = format!(
         "The error answers of `{} {}` ([`crate::Client::{}`]), one variant per status the spec declares. \
          Each holds the body when it is the declared JSON; the raw text is always in [`crate::ApiError::raw`].",
@@ -157,8 +140,22 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
         }
 
         #cfg
-        impl crate::http::ErrorBody for #name {
-            #from_answer
-        }
+        crate::http::error_answers!(#name, [#( #arms ),*]);
     }
+}
+
+/// The status a mock server answers the `default` answer (or `Other`) with: one no declared code
+/// or range covers, so that the client reads it back as the same variant (500 when it can be).
+fn default_status(op: &Operation) -> u16 {
+    let covered = |status: u16| {
+        op.errors.iter().any(|case| match case.status {
+            StatusMatch::Code(code) => code == status,
+            StatusMatch::Range(range) => range == status / 100,
+            StatusMatch::Default => false,
+        })
+    };
+    std::iter::once(500)
+        .chain(400..600)
+        .find(|status| !covered(*status))
+        .unwrap_or(500)
 }

@@ -13,8 +13,8 @@ use crate::model::{
 };
 use crate::names::Scope;
 
-/// The fake's items; `names` is the scope of `src/mock.rs`'s type names.
-pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
+/// The fake's items.
+pub(super) fn fake_items(model: &Model) -> TokenStream {
     let types = quote!(crate::types::);
     let mut fns = Scope::with_reserved(&[]);
     let mut validators = Vec::new();
@@ -67,7 +67,7 @@ pub(super) fn fake_items(model: &Model, names: &mut Scope) -> TokenStream {
         let delete = option(collection.delete.map(&mut endpoint));
         let spec = spec(collection, create, read, list, update, delete);
         specs.push(quote!(#cfg #spec));
-        let marker = ident(&names.claim(collection.marker.clone()));
+        let marker = ident(&collection.marker);
         let new = match &op(collection.create).body {
             Some(body) => match &body.encoding {
                 Encoding::Json(shape) => rust_type(shape, &types),

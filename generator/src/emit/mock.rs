@@ -7,8 +7,8 @@ use quote::quote;
 
 use super::types::{ident, rust_type};
 use super::{doc, inner_doc};
-use crate::model::{Encoding, Model, Operation, ParamLocation, StatusMatch, Success};
-use crate::names::{camel, Scope};
+use crate::model::{Encoding, Model, Operation, ParamLocation, Success};
+use crate::names::Scope;
 
 /// All of `src/mock.rs`.
 pub(super) fn mock_rs(model: &Model) -> TokenStream {
@@ -17,42 +17,32 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
 
 /// The part of `src/mock.rs` with the marker types of the operations in `range`; the first part
 /// (the range starts at 0) also holds the file's head and the `MockServer` methods, the last one
-/// (it ends at the last operation) the fake. Every part names the operations the same way.
+/// (it ends at the last operation) the fake. The marker types are named in the model
+/// ([`Operation::mock_marker`]), so every part names them the same way.
 pub(super) fn mock_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
     let (first, last) = (range.start == 0, range.end == model.operations.len());
     let types = quote!(crate::types::);
-    let mut names = Scope::with_reserved(&[
-        "Expectation",
-        "MockServer",
-        "Operation",
-        "OperationInfo",
-        "Fake",
-        "Resource",
-        "Stored",
-    ]);
-    let operations: Vec<(&Operation, String, TokenStream)> = model
-        .operations
+    let fake = last.then(|| super::fake::fake_items(model));
+    let markers = model.operations[range.clone()]
         .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            let cfg = super::features::operation(model, i);
-            (op, names.claim(camel(&op.ident)), cfg)
-        })
-        .collect();
-    let fake = last.then(|| super::fake::fake_items(model, &mut names));
-    let markers = operations[range]
-        .iter()
-        .map(|(op, marker, cfg)| operation(op, marker, &types, cfg));
+        .zip(range)
+        .map(|(op, i)| operation(op, &types, &super::features::operation(model, i)));
     if !first {
         return quote!( #( #markers )* #fake );
     }
-    let infos = operations.iter().map(|(op, _, cfg)| {
+    let operations: Vec<(&Operation, TokenStream)> = model
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, op)| (op, super::features::operation(model, i)))
+        .collect();
+    let infos = operations.iter().map(|(op, cfg)| {
         let (name, method, path) = (&op.ident, &op.method, &op.path);
         quote!(#cfg OperationInfo { method_name: #name, method: #method, path: #path },)
     });
-    let starters = operations.iter().map(|(op, marker, cfg)| {
+    let starters = operations.iter().map(|(op, cfg)| {
         let method = ident(&op.ident);
-        let marker = ident(marker);
+        let marker = ident(&op.mock_marker);
         let doc = doc(&format!(
             "Expects calls of [`Client::{0}`](crate::Client::{0}) (`{1} {2}`).",
             op.ident, op.method, op.path
@@ -74,7 +64,7 @@ pub(super) fn mock_part(model: &Model, range: std::ops::Range<usize>) -> TokenSt
         .find(|(i, _)| {
             super::features::on_by_default(model, &super::features::operation_gate(model, *i))
         })
-        .map(|(_, (op, _, _))| {
+        .map(|(_, (op, _))| {
             let lines = [
                 "".to_owned(),
                 "```no_run".to_owned(),
@@ -115,7 +105,9 @@ pub(super) fn mock_part(model: &Model, range: std::ops::Range<usize>) -> TokenSt
         #example
 
         pub use crate::fake::{Fake, Resource, Stored};
-        pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+        pub use crate::mock_server::{
+            ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+        };
 
         /// Every operation of the spec, to name the one a stray request was for.
         const OPERATIONS: &[OperationInfo] = &[ #( #infos )* ];
@@ -136,8 +128,8 @@ pub(super) fn mock_part(model: &Model, range: std::ops::Range<usize>) -> TokenSt
 }
 
 /// The marker type of `op`, its `Operation` impl, and its parameter matchers.
-fn operation(op: &Operation, marker: &str, types: &TokenStream, cfg: &TokenStream) -> TokenStream {
-    let marker = ident(marker);
+fn operation(op: &Operation, types: &TokenStream, cfg: &TokenStream) -> TokenStream {
+    let marker = ident(&op.mock_marker);
     let doc = doc(&format!(
         "`{} {}`, as the mock server sees it: [`Client::{2}`](crate::Client::{2}).",
         op.method, op.path, op.ident
@@ -157,33 +149,6 @@ fn operation(op: &Operation, marker: &str, types: &TokenStream, cfg: &TokenStrea
         Success::Bytes => quote!(serde_json::Value),
     };
     let error = ident(&op.error_name);
-    let arms: Vec<TokenStream> = op
-        .errors
-        .iter()
-        .map(|case| {
-            let variant = ident(&case.variant);
-            let status = match case.status {
-                StatusMatch::Code(code) => code,
-                StatusMatch::Range(range) => range * 100,
-                StatusMatch::Default => default_status(op),
-            };
-            let status = proc_macro2::Literal::u16_unsuffixed(status);
-            quote!(#types #error::#variant(body) => (#status, body.as_ref().map(json)),)
-        })
-        .collect();
-    let json = (!arms.is_empty()).then(|| {
-        quote! {
-            fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-                serde_json::to_value(body).expect("an error body serializes")
-            }
-        }
-    });
-    // Without a `default` answer, statuses the spec does not declare are `Other`.
-    let other = (!op
-        .errors
-        .iter()
-        .any(|case| case.status == StatusMatch::Default))
-    .then(|| quote!(#types #error::Other(body) => (500, body.clone()),));
     let mut params = Scope::with_reserved(&[]);
     let matchers = op
         .params
@@ -238,32 +203,8 @@ fn operation(op: &Operation, marker: &str, types: &TokenStream, cfg: &TokenStrea
             type Body = #body;
             type Ok = #ok;
             type Error = #types #error;
-
-            fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-                #json
-                match error {
-                    #( #arms )*
-                    #other
-                }
-            }
         }
 
         #matchers
     }
-}
-
-/// A status the client reads as the `default` answer: one no declared code or range covers
-/// (500 when it can be).
-fn default_status(op: &Operation) -> u16 {
-    let covered = |status: u16| {
-        op.errors.iter().any(|case| match case.status {
-            StatusMatch::Code(code) => code == status,
-            StatusMatch::Range(range) => range == status / 100,
-            StatusMatch::Default => false,
-        })
-    };
-    std::iter::once(500)
-        .chain(400..600)
-        .find(|status| !covered(*status))
-        .unwrap_or(500)
 }

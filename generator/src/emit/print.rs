@@ -1,8 +1,8 @@
 //! Printing: tokens parsed by `syn` and printed by `prettyplease` one item at a time (an `impl`
 //! block [`IMPL_CHUNK`] items at a time), so few syntax trees are alive at once, and the passes that
-//! lay the printed text out as `rustfmt` would where `prettyplease` does not: `layout_open_enums`
+//! lay the printed text out as `rustfmt` would where `prettyplease` does not: `layout_macro_calls`
 //! puts each argument and variant of a long `open_enum!` call on its own line,
-//! `break_long_aliases` breaks long `pub type` lines, `space_items` puts a blank line between
+//! `break_long_alias` breaks long `pub type` lines, [`SpacedText`] puts a blank line between
 //! items.
 
 use proc_macro2::TokenStream;
@@ -10,31 +10,50 @@ use proc_macro2::TokenStream;
 use crate::Diagnostic;
 
 /// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
-/// both routes ([`emit`] and [`format()`]), so they give the same bytes.
+/// both routes ([`emit`] and [`format()`]), so they give the same bytes. The passes are one walk
+/// over the lines: each line `layout_macro_calls` writes goes through `break_long_alias`, then
+/// to [`SpacedText`].
 pub(super) fn lay_out(text: &str) -> String {
-    space_items(&break_long_aliases(&layout_open_enums(text)))
+    let mut out = SpacedText::with_capacity(text.len() + text.len() / 16);
+    layout_macro_calls(text, &mut |line| {
+        break_long_alias(line, &mut |line| out.push_line(line))
+    });
+    out.text
 }
 
-/// The printed text with a blank line between items, and between the items of an `impl` block,
-/// as hand-written Rust has them (`prettyplease` prints none): before a line at the top level or
-/// one level in that starts an item (its docs, attributes or keyword) right after the end of
-/// another (a line ending in `}` or `;`), and after the module's docs. Fields, variants and
-/// consecutive `use`s stay together.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        if previous.is_some_and(|before| blank_between(before, line)) {
-            out.push('\n');
+/// Text with a blank line between items, and between the items of an `impl` block, as
+/// hand-written Rust has them (`prettyplease` prints none), decided as each line is written:
+/// before a line at the top level or one level in that starts an item (its docs, attributes or
+/// keyword) right after the end of another (a line ending in `}` or `;`), and after the
+/// module's docs. Fields, variants and consecutive `use`s stay together.
+struct SpacedText {
+    text: String,
+    /// Where the last line written starts, once there is one.
+    last: Option<usize>,
+}
+
+impl SpacedText {
+    fn with_capacity(capacity: usize) -> SpacedText {
+        SpacedText {
+            text: String::with_capacity(capacity),
+            last: None,
         }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
     }
-    out
+
+    fn push_line(&mut self, line: &str) {
+        if let Some(last) = self.last {
+            let before = &self.text[last..self.text.len() - 1];
+            if blank_between(before, line) {
+                self.text.push('\n');
+            }
+        }
+        self.last = Some(self.text.len());
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
 }
 
-/// Whether [`space_items`] puts a blank line between the lines `before` and `line`.
+/// Whether [`SpacedText`] puts a blank line between the lines `before` and `line`.
 fn blank_between(before: &str, line: &str) -> bool {
     const STARTS: [&str; 14] = [
         "///", "#[", "pub ", "fn ", "async fn", "impl", "const ", "static ", "type ", "struct ",
@@ -59,7 +78,7 @@ fn blank_between(before: &str, line: &str) -> bool {
 }
 
 /// Appends `next`, a text [`lay_out`] laid out, to `out`, another: the same text as laying out
-/// the two joined (every pass but [`space_items`] works within an item, and a part holds whole
+/// the two joined (every pass but [`SpacedText`]'s works within an item, and a part holds whole
 /// items, so only the blank line where they meet is left to decide).
 pub(super) fn join_laid_out(out: &mut String, next: &str) {
     if let (Some(before), Some(line)) = (out.lines().next_back(), next.lines().next()) {
@@ -71,36 +90,35 @@ pub(super) fn join_laid_out(out: &mut String, next: &str) {
 }
 
 /// A `pub type A = B;` longer than 100 columns broken after the `=`, as `rustfmt` breaks it
-/// (`prettyplease` leaves it whole).
-fn break_long_aliases(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        match line.split_once(" = ") {
-            Some((head, tail)) if line.len() > 100 && line.starts_with("pub type ") => {
-                out.push_str(&format!("{head} =\n    {tail}\n"));
-            }
-            _ => {
-                out.push_str(line);
-                out.push('\n');
-            }
+/// (`prettyplease` leaves it whole); any other line as it is.
+fn break_long_alias(line: &str, out: &mut impl FnMut(&str)) {
+    match line.split_once(" = ") {
+        Some((head, tail)) if line.len() > 100 && line.starts_with("pub type ") => {
+            out(&format!("{head} ="));
+            out(&format!("    {tail}"));
         }
+        _ => out(line),
     }
-    out
 }
 
-/// The `open_enum!` calls that do not fit on one line (`prettyplease` fills the lines with the
-/// macro's tokens) laid out one argument and one variant a line, as `rustfmt` lays out a call.
-fn layout_open_enums(text: &str) -> String {
-    const OPENERS: [&str; 2] = [
+/// The `open_enum!` (and `serde_struct!`, `error_answers!`) calls that do not fit on one line
+/// (`prettyplease` fills the lines with the macro's tokens) laid out one argument and one variant
+/// a line, as `rustfmt` lays out a call; `error_answers!`'s range patterns lose the space
+/// `prettyplease` puts after their `..=`. Every other line is written as it is.
+fn layout_macro_calls(text: &str, out: &mut impl FnMut(&str)) {
+    const ERROR_ANSWERS: &str = "crate::http::error_answers!(";
+    const OPENERS: [&str; 3] = [
         "crate::open_enum::open_enum!(",
         "crate::wire::serde_struct!(",
+        ERROR_ANSWERS,
     ];
-    let mut out = String::with_capacity(text.len());
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         let Some(&open) = OPENERS.iter().find(|&&open| open == line) else {
-            out.push_str(line);
-            out.push('\n');
+            match line.starts_with(ERROR_ANSWERS) {
+                true => out(&line.replace("..= ", "..=")),
+                false => out(line),
+            }
             continue;
         };
         let mut inner = String::new();
@@ -109,27 +127,27 @@ fn layout_open_enums(text: &str) -> String {
                 break;
             }
             inner.push(' ');
-            inner.push_str(line.trim());
+            match open == ERROR_ANSWERS {
+                true => inner.push_str(&line.trim().replace("..= ", "..=")),
+                false => inner.push_str(line.trim()),
+            }
         }
+        out(open);
         match inner.trim().split_once(", [") {
             Some((head, variants)) if variants.ends_with(']') => {
-                out.push_str(open);
-                out.push('\n');
                 for argument in head.split(", ") {
-                    out.push_str(&format!("    {argument},\n"));
+                    out(&format!("    {argument},"));
                 }
-                out.push_str("    [\n");
+                out("    [");
                 for variant in split_outside_strings(&variants[..variants.len() - 1]) {
-                    out.push_str(&format!("        {variant},\n"));
+                    out(&format!("        {variant},"));
                 }
-                out.push_str("    ]\n);\n");
+                out("    ]");
             }
-            _ => {
-                out.push_str(&format!("{open}\n    {}\n);\n", inner.trim()));
-            }
+            _ => out(&format!("    {}", inner.trim())),
         }
+        out(");");
     }
-    out
 }
 
 /// `a = "x, y", b = "z"` split at the commas outside string literals, each part trimmed.

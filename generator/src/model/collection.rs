@@ -17,7 +17,7 @@ use crate::names::{camel, snake, Scope};
 pub struct Collection {
     /// The Rust name of its accessor, from the path (`/pet-owners` → `pet_owners`).
     pub ident: String,
-    /// The Rust name of its marker type.
+    /// The Rust name of its marker type in the `mock` module (claimed after the operations').
     pub marker: String,
     /// The collection's path, e.g. `/things`.
     pub path: String,
@@ -104,7 +104,11 @@ pub enum ListAnswer {
 }
 
 /// The collections the paths of `model` show.
-pub(super) fn collections(document: &Document, model: &Model) -> Vec<Collection> {
+pub(super) fn collections(
+    document: &Document,
+    model: &Model,
+    mock_names: &mut Scope,
+) -> Vec<Collection> {
     let mut names = Scope::with_reserved(&["client", "start", "uri", "operations"]);
     let find = |path: &str, method: &str| {
         model
@@ -171,7 +175,7 @@ pub(super) fn collections(document: &Document, model: &Model) -> Vec<Collection>
         let segment = base.rsplit('/').next().unwrap_or(base);
         let ident = names.claim(snake(if segment.is_empty() { "items" } else { segment }));
         collections.push(Collection {
-            marker: camel(&ident),
+            marker: mock_names.claim(camel(&ident)),
             ident,
             path: op.path.clone(),
             item_path,

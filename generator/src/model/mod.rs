@@ -375,6 +375,8 @@ pub struct Operation {
     pub success_status: u16,
     /// The name of the error type: one variant per declared error status, and `Other`.
     pub error_name: String,
+    /// The name of its marker type in the generated `mock` module, a namespace of its own.
+    pub mock_marker: String,
     /// The declared error answers, most specific first (codes, then ranges, then `default`).
     pub errors: Vec<ErrorCase>,
     /// How to walk the pages of the list it returns, when it is a page-numbered list.
@@ -583,7 +585,7 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
         usage: Usage::default(),
     };
     let model = Model {
-        collections: collection::collections(document, &model),
+        collections: collection::collections(document, &model, &mut lowerer.mock_names),
         usage: Usage::of(&model),
         ..model
     };
@@ -624,6 +626,8 @@ struct Lowerer<'a> {
     type_names: Scope,
     /// The names of the operations' parameter structs, a namespace of their own (`params`).
     params_names: Scope,
+    /// The names of the `mock` module's marker types: the operations', then the collections'.
+    mock_names: Scope,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
 }
@@ -661,6 +665,7 @@ impl<'a> Lowerer<'a> {
                 "Box",
             ]),
             params_names: Scope::with_reserved(&[]),
+            mock_names: Scope::with_reserved(operation::MOCK_RESERVED),
             warnings: Vec::new(),
             errors: Vec::new(),
         }

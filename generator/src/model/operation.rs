@@ -42,6 +42,18 @@ pub(super) const METHOD_RESERVED: &[&str] = &[
     "operations",
 ];
 
+/// Names the `mock` module defines itself, which no marker type may take.
+pub(super) const MOCK_RESERVED: &[&str] = &[
+    "ErrorAnswer",
+    "Expectation",
+    "MockServer",
+    "Operation",
+    "OperationInfo",
+    "Fake",
+    "Resource",
+    "Stored",
+];
+
 /// The variant name for a status: its reason phrase (`409` is `Conflict`), `ClientError` for `4XX`.
 pub(super) fn status_variant(status: StatusMatch) -> String {
     let name = match status {
@@ -159,6 +171,7 @@ impl<'a> Lowerer<'a> {
         };
         self.dir = Dir::Response;
         let error_name = self.type_names.claim(format!("{type_hint}Error"));
+        let mock_marker = self.mock_names.claim(camel(&ident));
         let (success, success_status, errors) = self.answers(op, at, &type_hint);
         // Walking the pages repeats the call: only a read without a body is walked.
         let paging = (method.eq_ignore_ascii_case("get") && body.is_none())
@@ -183,6 +196,7 @@ impl<'a> Lowerer<'a> {
             success,
             success_status,
             error_name,
+            mock_marker,
             errors,
             paging,
             params_struct,

@@ -26,10 +26,19 @@ pub trait Operation {
     /// The successful answer's value.
     type Ok: Serialize;
     /// The operation's error type.
-    type Error;
+    type Error: ErrorAnswer;
+}
 
-    /// The status and body of the answer that the client reads as `error`.
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>);
+/// An operation's error type, as the mock server answers it.
+pub trait ErrorAnswer {
+    /// The status and body of the answer that the client reads as `self`.
+    fn error_answer(&self) -> (u16, Option<serde_json::Value>);
+}
+
+/// An error answer's body, as JSON.
+pub(crate) fn json<T: Serialize>(body: &Option<T>) -> Option<serde_json::Value> {
+    let json = |body| serde_json::to_value(body).expect("an error body serializes");
+    body.as_ref().map(json)
 }
 
 /// What the server knows of one operation, to name it when a request matches no expectation.
@@ -216,7 +225,7 @@ impl<'a, O: Operation> Expectation<'a, O> {
 
     /// Answers with the status and body the client reads as `error`.
     pub fn respond_error(mut self, error: &O::Error) -> Self {
-        self.answer = Some(O::error_answer(error));
+        self.answer = Some(error.error_answer());
         self
     }
 

@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -119,27 +121,6 @@ impl Operation for GetResourceServers {
     type Ok = crate::types::ListResourceServerResponseContent;
 
     type Error = crate::types::GetResourceServersError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetResourceServersError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetResourceServers> {
@@ -188,30 +169,6 @@ impl Operation for PostResourceServers {
     type Ok = crate::types::CreateResourceServerResponseContent;
 
     type Error = crate::types::PostResourceServersError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PostResourceServersError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::PostResourceServersError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::PostResourceServersError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::PostResourceServersError::Conflict(body) => {
-                (409, body.as_ref().map(json))
-            }
-            crate::types::PostResourceServersError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::PostResourceServersError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /resource-servers/{id}`, as the mock server sees it:
@@ -233,30 +190,6 @@ impl Operation for GetResourceServersById {
     type Ok = crate::types::GetResourceServerResponseContent;
 
     type Error = crate::types::GetResourceServersByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetResourceServersByIdError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersByIdError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersByIdError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersByIdError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersByIdError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::GetResourceServersByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetResourceServersById> {
@@ -290,29 +223,6 @@ impl Operation for DeleteResourceServersById {
     type Ok = ();
 
     type Error = crate::types::DeleteResourceServersByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeleteResourceServersByIdError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServersByIdError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServersByIdError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServersByIdError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::DeleteResourceServersByIdError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, DeleteResourceServersById> {
@@ -341,32 +251,6 @@ impl Operation for PatchResourceServersById {
     type Ok = crate::types::UpdateResourceServerResponseContent;
 
     type Error = crate::types::PatchResourceServersByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PatchResourceServersByIdError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::PatchResourceServersByIdError::Unauthorized(body) => {
-                (401, body.as_ref().map(json))
-            }
-            crate::types::PatchResourceServersByIdError::Forbidden(body) => {
-                (403, body.as_ref().map(json))
-            }
-            crate::types::PatchResourceServersByIdError::Conflict(body) => {
-                (409, body.as_ref().map(json))
-            }
-            crate::types::PatchResourceServersByIdError::TooManyRequests(body) => {
-                (429, body.as_ref().map(json))
-            }
-            crate::types::PatchResourceServersByIdError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, PatchResourceServersById> {

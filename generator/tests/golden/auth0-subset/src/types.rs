@@ -1189,17 +1189,16 @@ pub enum GetResourceServersError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetResourceServersError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    GetResourceServersError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /resource-servers`
 /// ([`crate::Client::post_resource_servers`]), one variant per status the spec declares.
@@ -1222,18 +1221,17 @@ pub enum PostResourceServersError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for PostResourceServersError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            409 => Self::Conflict(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    PostResourceServersError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        409 => Conflict(409),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /resource-servers/{id}`
 /// ([`crate::Client::get_resource_servers_by_id`]), one variant per status the spec
@@ -1256,18 +1254,17 @@ pub enum GetResourceServersByIdError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetResourceServersByIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    GetResourceServersByIdError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        404 => NotFound(404),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `DELETE /resource-servers/{id}`
 /// ([`crate::Client::delete_resource_servers_by_id`]), one variant per status the spec
@@ -1288,17 +1285,16 @@ pub enum DeleteResourceServersByIdError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for DeleteResourceServersByIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    DeleteResourceServersByIdError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `PATCH /resource-servers/{id}`
 /// ([`crate::Client::patch_resource_servers_by_id`]), one variant per status the spec
@@ -1321,15 +1317,14 @@ pub enum PatchResourceServersByIdError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for PatchResourceServersByIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            401 => Self::Unauthorized(serde_json::from_slice(body).ok()),
-            403 => Self::Forbidden(serde_json::from_slice(body).ok()),
-            409 => Self::Conflict(serde_json::from_slice(body).ok()),
-            429 => Self::TooManyRequests(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    PatchResourceServersByIdError,
+    [
+        400 => BadRequest(400),
+        401 => Unauthorized(401),
+        403 => Forbidden(403),
+        409 => Conflict(409),
+        429 => TooManyRequests(429),
+        _ => Other(500),
+    ]
+);

@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -285,12 +287,6 @@ impl Operation for ControlHold {
     type Ok = serde_json::Value;
 
     type Error = crate::types::ControlHoldError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ControlHoldError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/control/resume`, as the mock server sees it:
@@ -312,12 +308,6 @@ impl Operation for ControlResume {
     type Ok = ();
 
     type Error = crate::types::ControlResumeError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ControlResumeError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/task/{Task}`, as the mock server sees it:
@@ -339,12 +329,6 @@ impl Operation for TaskGet {
     type Ok = crate::types::Task;
 
     type Error = crate::types::TaskGetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::TaskGetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, TaskGet> {
@@ -373,12 +357,6 @@ impl Operation for TasksGet {
     type Ok = Vec<crate::types::Task>;
 
     type Error = crate::types::TasksGetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::TasksGetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/tasks`, as the mock server sees it:
@@ -400,12 +378,6 @@ impl Operation for TaskSubmit {
     type Ok = crate::types::TaskSubmitResult;
 
     type Error = crate::types::TaskSubmitError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::TaskSubmitError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/tasks/{task}/events`, as the mock server sees it:
@@ -427,12 +399,6 @@ impl Operation for TaskEventsGet {
     type Ok = Vec<crate::types::TaskEvent>;
 
     type Error = crate::types::TaskEventsGetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::TaskEventsGetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, TaskEventsGet> {
@@ -466,12 +432,6 @@ impl Operation for TaskOutputsGet {
     type Ok = Vec<crate::types::TaskOutput>;
 
     type Error = crate::types::TaskOutputsGetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::TaskOutputsGetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, TaskOutputsGet> {
@@ -500,12 +460,6 @@ impl Operation for TaskOutputDownload {
     type Ok = ();
 
     type Error = crate::types::TaskOutputDownloadError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::TaskOutputDownloadError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, TaskOutputDownload> {
@@ -539,12 +493,6 @@ impl Operation for UserCreate {
     type Ok = crate::types::UserCreateResult;
 
     type Error = crate::types::UserCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::UserCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/whoami`, as the mock server sees it: [`Client::whoami`](crate::Client::whoami).
@@ -565,12 +513,6 @@ impl Operation for Whoami {
     type Ok = crate::types::WhoamiResult;
 
     type Error = crate::types::WhoamiError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WhoamiError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `PUT /v1/whoami/name`, as the mock server sees it:
@@ -592,12 +534,6 @@ impl Operation for WhoamiPutName {
     type Ok = ();
 
     type Error = crate::types::WhoamiPutNameError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WhoamiPutNameError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/worker/bootstrap`, as the mock server sees it:
@@ -619,12 +555,6 @@ impl Operation for WorkerBootstrap {
     type Ok = crate::types::WorkerBootstrapResult;
 
     type Error = crate::types::WorkerBootstrapError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkerBootstrapError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/worker/ping`, as the mock server sees it:
@@ -646,12 +576,6 @@ impl Operation for WorkerPing {
     type Ok = crate::types::WorkerPingResult;
 
     type Error = crate::types::WorkerPingError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkerPingError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/worker/task/{task}/append`, as the mock server sees it:
@@ -673,12 +597,6 @@ impl Operation for WorkerTaskAppend {
     type Ok = ();
 
     type Error = crate::types::WorkerTaskAppendError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkerTaskAppendError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, WorkerTaskAppend> {
@@ -707,12 +625,6 @@ impl Operation for WorkerTaskUploadChunk {
     type Ok = crate::types::UploadedChunk;
 
     type Error = crate::types::WorkerTaskUploadChunkError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkerTaskUploadChunkError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, WorkerTaskUploadChunk> {
@@ -741,12 +653,6 @@ impl Operation for WorkerTaskComplete {
     type Ok = ();
 
     type Error = crate::types::WorkerTaskCompleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkerTaskCompleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, WorkerTaskComplete> {
@@ -775,12 +681,6 @@ impl Operation for WorkerTaskAddOutput {
     type Ok = ();
 
     type Error = crate::types::WorkerTaskAddOutputError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkerTaskAddOutputError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, WorkerTaskAddOutput> {
@@ -809,12 +709,6 @@ impl Operation for WorkersList {
     type Ok = crate::types::WorkersResult;
 
     type Error = crate::types::WorkersListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkersListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/workers/recycle`, as the mock server sees it:
@@ -836,12 +730,6 @@ impl Operation for WorkersRecycle {
     type Ok = ();
 
     type Error = crate::types::WorkersRecycleError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::WorkersRecycleError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/things`, as the mock server sees it:
@@ -863,12 +751,6 @@ impl Operation for GetThingOrThings {
     type Ok = String;
 
     type Error = crate::types::GetThingOrThingsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::GetThingOrThingsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetThingOrThings> {
@@ -897,12 +779,6 @@ impl Operation for HeaderArg {
     type Ok = ();
 
     type Error = crate::types::HeaderArgError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::HeaderArgError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

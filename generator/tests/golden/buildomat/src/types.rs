@@ -397,11 +397,7 @@ pub enum ControlHoldError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for ControlHoldError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(ControlHoldError, [_ => Other(500)]);
 
 /// The error answers of `POST /v1/control/resume` ([`crate::Client::control_resume`]): the
 /// same as [`ControlHoldError`]'s.

@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -194,14 +196,6 @@ impl Operation for OneOfWithTopLevelDiscriminatorAndMapping {
     type Ok = ();
 
     type Error = crate::types::OneOfWithTopLevelDiscriminatorAndMappingError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::OneOfWithTopLevelDiscriminatorAndMappingError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /discriminator-with-no-mapping`, as the mock server sees it:
@@ -223,14 +217,6 @@ impl Operation for OneOfWithTopLevelDiscriminatorNoMapping {
     type Ok = ();
 
     type Error = crate::types::OneOfWithTopLevelDiscriminatorNoMappingError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::OneOfWithTopLevelDiscriminatorNoMappingError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /embedded-discriminator`, as the mock server sees it:
@@ -252,14 +238,6 @@ impl Operation for PatchEmbeddedDiscriminator {
     type Ok = ();
 
     type Error = crate::types::PatchEmbeddedDiscriminatorError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PatchEmbeddedDiscriminatorError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /oneof-allof-top-level-disc`, as the mock server sees it:
@@ -281,14 +259,6 @@ impl Operation for PatchOneofAllofTopLevelDisc {
     type Ok = ();
 
     type Error = crate::types::PatchOneofAllofTopLevelDiscError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PatchOneofAllofTopLevelDiscError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /nested-one-of-object-with-nested-one-of`, as the mock server sees it:
@@ -310,14 +280,6 @@ impl Operation for PatchNestedOneOfObjectWithNestedOneOf {
     type Ok = ();
 
     type Error = crate::types::PatchNestedOneOfObjectWithNestedOneOfError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PatchNestedOneOfObjectWithNestedOneOfError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /mapping-with-duplicate-schemas`, as the mock server sees it:
@@ -339,14 +301,6 @@ impl Operation for PatchMappingWithDuplicateSchemas {
     type Ok = ();
 
     type Error = crate::types::PatchMappingWithDuplicateSchemasError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PatchMappingWithDuplicateSchemasError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /mapping-of-schema-names`, as the mock server sees it:
@@ -368,14 +322,6 @@ impl Operation for PatchMappingOfSchemaNames {
     type Ok = ();
 
     type Error = crate::types::PatchMappingOfSchemaNamesError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PatchMappingOfSchemaNamesError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /improper-discriminator-placement`, as the mock server sees it:
@@ -397,14 +343,6 @@ impl Operation for OneOfWithImproperlyPlacedDiscriminator {
     type Ok = ();
 
     type Error = crate::types::OneOfWithImproperlyPlacedDiscriminatorError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::OneOfWithImproperlyPlacedDiscriminatorError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `PATCH /redocly-flavored-discriminator`, as the mock server sees it:
@@ -426,12 +364,6 @@ impl Operation for RedoclyQuirk {
     type Ok = ();
 
     type Error = crate::types::RedoclyQuirkError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::RedoclyQuirkError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /potentially-undefined-formData`, as the mock server sees it:
@@ -453,14 +385,6 @@ impl Operation for PostPotentiallyUndefinedFormData {
     type Ok = ();
 
     type Error = crate::types::PostPotentiallyUndefinedFormDataError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PostPotentiallyUndefinedFormDataError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

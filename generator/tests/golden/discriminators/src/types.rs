@@ -1078,11 +1078,12 @@ pub enum OneOfWithTopLevelDiscriminatorAndMappingError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for OneOfWithTopLevelDiscriminatorAndMappingError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(
+    OneOfWithTopLevelDiscriminatorAndMappingError,
+    [
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `PATCH /discriminator-with-no-mapping`
 /// ([`crate::Client::one_of_with_top_level_discriminator_no_mapping`]): the same as

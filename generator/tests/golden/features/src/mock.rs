@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -204,15 +206,6 @@ impl Operation for ListPets {
     type Ok = Vec<crate::types::Pet>;
 
     type Error = crate::types::ListPetsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ListPetsError::Default(body) => (500, body.as_ref().map(json)),
-        }
-    }
 }
 
 impl Expectation<'_, ListPets> {
@@ -256,12 +249,6 @@ impl Operation for CreatePet {
     type Ok = crate::types::Pet;
 
     type Error = crate::types::CreatePetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreatePetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /pets/{petId}`, as the mock server sees it:
@@ -283,18 +270,6 @@ impl Operation for GetPetsPetId {
     type Ok = crate::types::Pet;
 
     type Error = crate::types::GetPetsPetIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetPetsPetIdError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::GetPetsPetIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetPetsPetId> {
@@ -323,12 +298,6 @@ impl Operation for DeletePet {
     type Ok = ();
 
     type Error = crate::types::DeletePetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::DeletePetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DeletePet> {
@@ -357,12 +326,6 @@ impl Operation for CreateAccount {
     type Ok = crate::types::Account;
 
     type Error = crate::types::CreateAccountError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreateAccountError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /login`, as the mock server sees it: [`Client::login`](crate::Client::login).
@@ -383,12 +346,6 @@ impl Operation for Login {
     type Ok = crate::types::LoginResponse;
 
     type Error = crate::types::LoginError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::LoginError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /trees/{id}`, as the mock server sees it:
@@ -410,12 +367,6 @@ impl Operation for GetTree {
     type Ok = crate::types::Node;
 
     type Error = crate::types::GetTreeError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::GetTreeError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetTree> {
@@ -444,12 +395,6 @@ impl Operation for FindMarks {
     type Ok = Vec<crate::types::Mark>;
 
     type Error = crate::types::FindMarksError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::FindMarksError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, FindMarks> {
@@ -478,12 +423,6 @@ impl Operation for ConfigureAccount {
     type Ok = crate::types::Settings;
 
     type Error = crate::types::ConfigureAccountError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ConfigureAccountError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ConfigureAccount> {
@@ -512,12 +451,6 @@ impl Operation for ListNotes {
     type Ok = Vec<crate::types::Note>;
 
     type Error = crate::types::ListNotesError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ListNotesError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ListNotes> {
@@ -551,21 +484,6 @@ impl Operation for CreateNote {
     type Ok = crate::types::Note;
 
     type Error = crate::types::CreateNoteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CreateNoteError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::CreateNoteError::Conflict(body) => {
-                (409, body.as_ref().map(json))
-            }
-            crate::types::CreateNoteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /notes/{key}`, as the mock server sees it:
@@ -587,16 +505,6 @@ impl Operation for GetNote {
     type Ok = crate::types::Note;
 
     type Error = crate::types::GetNoteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetNoteError::NotFound(body) => (404, body.as_ref().map(json)),
-            crate::types::GetNoteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetNote> {
@@ -625,18 +533,6 @@ impl Operation for DeleteNote {
     type Ok = ();
 
     type Error = crate::types::DeleteNoteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeleteNoteError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::DeleteNoteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DeleteNote> {
@@ -665,18 +561,6 @@ impl Operation for UpdateNote {
     type Ok = crate::types::Note;
 
     type Error = crate::types::UpdateNoteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdateNoteError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::UpdateNoteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UpdateNote> {

@@ -896,11 +896,7 @@ pub enum ListPetsError {
     Default(Option<Problem>),
 }
 
-impl crate::http::ErrorBody for ListPetsError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Default(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(ListPetsError, [_ => Default(500)]);
 
 /// The error answers of `POST /pets` ([`crate::Client::create_pet`]), one variant per
 /// status the spec declares. Each holds the body when it is the declared JSON; the raw text
@@ -913,11 +909,7 @@ pub enum CreatePetError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for CreatePetError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(CreatePetError, [_ => Other(500)]);
 
 /// The error answers of `GET /pets/{petId}` ([`crate::Client::get_pets_pet_id`]), one
 /// variant per status the spec declares. Each holds the body when it is the declared JSON;
@@ -930,14 +922,7 @@ pub enum GetPetsPetIdError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetPetsPetIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(GetPetsPetIdError, [404 => NotFound(404), _ => Other(500)]);
 
 /// The error answers of `DELETE /pets/{petId}` ([`crate::Client::delete_pet`]): the same as
 /// [`CreatePetError`]'s.
@@ -980,15 +965,14 @@ pub enum CreateNoteError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for CreateNoteError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            409 => Self::Conflict(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    CreateNoteError,
+    [
+        400 => BadRequest(400),
+        409 => Conflict(409),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /notes/{key}` ([`crate::Client::get_note`]), one variant per
 /// status the spec declares. Each holds the body when it is the declared JSON; the raw text
@@ -1003,14 +987,7 @@ pub enum GetNoteError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetNoteError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(GetNoteError, [404 => NotFound(404), _ => Other(500)]);
 
 /// The error answers of `DELETE /notes/{key}` ([`crate::Client::delete_note`]): the same as
 /// [`GetNoteError`]'s.

@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -120,12 +122,6 @@ impl Operation for Enrol {
     type Ok = ();
 
     type Error = crate::types::EnrolError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::EnrolError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /global/jobs`, as the mock server sees it:
@@ -147,12 +143,6 @@ impl Operation for GlobalJobs {
     type Ok = crate::types::GlobalJobsResponse;
 
     type Error = crate::types::GlobalJobsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::GlobalJobsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /ping`, as the mock server sees it: [`Client::ping`](crate::Client::ping).
@@ -173,12 +163,6 @@ impl Operation for Ping {
     type Ok = crate::types::PingResponse;
 
     type Error = crate::types::PingError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PingError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /report/finish`, as the mock server sees it:
@@ -200,12 +184,6 @@ impl Operation for ReportFinish {
     type Ok = crate::types::ReportFinishResponse;
 
     type Error = crate::types::ReportFinishError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ReportFinishError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /report/output`, as the mock server sees it:
@@ -227,12 +205,6 @@ impl Operation for ReportOutput {
     type Ok = crate::types::ReportOutputResponse;
 
     type Error = crate::types::ReportOutputError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ReportOutputError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /report/start`, as the mock server sees it:
@@ -254,12 +226,6 @@ impl Operation for ReportStart {
     type Ok = crate::types::ReportStartResponse;
 
     type Error = crate::types::ReportStartError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ReportStartError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

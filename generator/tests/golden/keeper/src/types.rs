@@ -253,11 +253,7 @@ pub enum EnrolError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for EnrolError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(EnrolError, [_ => Other(500)]);
 
 /// The error answers of `GET /global/jobs` ([`crate::Client::global_jobs`]): the same as
 /// [`EnrolError`]'s.

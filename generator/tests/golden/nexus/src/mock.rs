@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -2307,21 +2309,6 @@ impl Operation for DiskViewById {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::DiskViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskViewById> {
@@ -2350,21 +2337,6 @@ impl Operation for ImageViewById {
     type Ok = crate::types::Image;
 
     type Error = crate::types::ImageViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ImageViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ImageViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ImageViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ImageViewById> {
@@ -2393,21 +2365,6 @@ impl Operation for InstanceViewById {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceViewById> {
@@ -2436,23 +2393,6 @@ impl Operation for InstanceNetworkInterfaceViewById {
     type Ok = crate::types::NetworkInterface;
 
     type Error = crate::types::InstanceNetworkInterfaceViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceNetworkInterfaceViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceViewByIdError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceNetworkInterfaceViewById> {
@@ -2481,21 +2421,6 @@ impl Operation for OrganizationViewById {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationViewById> {
@@ -2524,21 +2449,6 @@ impl Operation for ProjectViewById {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectViewById> {
@@ -2567,21 +2477,6 @@ impl Operation for SnapshotViewById {
     type Ok = crate::types::Snapshot;
 
     type Error = crate::types::SnapshotViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SnapshotViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SnapshotViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SnapshotViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SnapshotViewById> {
@@ -2610,21 +2505,6 @@ impl Operation for VpcRouterRouteViewById {
     type Ok = crate::types::RouterRoute;
 
     type Error = crate::types::VpcRouterRouteViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterRouteViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterRouteViewById> {
@@ -2653,21 +2533,6 @@ impl Operation for VpcRouterViewById {
     type Ok = crate::types::VpcRouter;
 
     type Error = crate::types::VpcRouterViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterViewById> {
@@ -2696,21 +2561,6 @@ impl Operation for VpcSubnetViewById {
     type Ok = crate::types::VpcSubnet;
 
     type Error = crate::types::VpcSubnetViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetViewById> {
@@ -2739,21 +2589,6 @@ impl Operation for VpcViewById {
     type Ok = crate::types::Vpc;
 
     type Error = crate::types::VpcViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcViewById> {
@@ -2782,12 +2617,6 @@ impl Operation for DeviceAuthRequest {
     type Ok = serde_json::Value;
 
     type Error = crate::types::DeviceAuthRequestError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::DeviceAuthRequestError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /device/confirm`, as the mock server sees it:
@@ -2809,21 +2638,6 @@ impl Operation for DeviceAuthConfirm {
     type Ok = ();
 
     type Error = crate::types::DeviceAuthConfirmError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeviceAuthConfirmError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DeviceAuthConfirmError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DeviceAuthConfirmError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /device/token`, as the mock server sees it:
@@ -2845,12 +2659,6 @@ impl Operation for DeviceAccessToken {
     type Ok = serde_json::Value;
 
     type Error = crate::types::DeviceAccessTokenError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::DeviceAccessTokenError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /groups`, as the mock server sees it:
@@ -2872,21 +2680,6 @@ impl Operation for GroupList {
     type Ok = crate::types::GroupResultsPage;
 
     type Error = crate::types::GroupListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GroupListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GroupListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::GroupListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GroupList> {
@@ -2925,21 +2718,6 @@ impl Operation for LoginSpoof {
     type Ok = ();
 
     type Error = crate::types::LoginSpoofError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LoginSpoofError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LoginSpoofError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LoginSpoofError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /login/{silo_name}/local`, as the mock server sees it:
@@ -2961,24 +2739,6 @@ impl Operation for LoginLocal {
     type Ok = ();
 
     type Error = crate::types::LoginLocalError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LoginLocalError::SeeOther(body) => {
-                (303, body.as_ref().map(json))
-            }
-            crate::types::LoginLocalError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LoginLocalError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LoginLocalError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, LoginLocal> {
@@ -3007,24 +2767,6 @@ impl Operation for LoginSamlBegin {
     type Ok = ();
 
     type Error = crate::types::LoginSamlBeginError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LoginSamlBeginError::Found(body) => {
-                (302, body.as_ref().map(json))
-            }
-            crate::types::LoginSamlBeginError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LoginSamlBeginError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LoginSamlBeginError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, LoginSamlBegin> {
@@ -3058,24 +2800,6 @@ impl Operation for LoginSaml {
     type Ok = ();
 
     type Error = crate::types::LoginSamlError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LoginSamlError::SeeOther(body) => {
-                (303, body.as_ref().map(json))
-            }
-            crate::types::LoginSamlError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LoginSamlError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LoginSamlError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, LoginSaml> {
@@ -3108,21 +2832,6 @@ impl Operation for Logout {
     type Ok = ();
 
     type Error = crate::types::LogoutError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LogoutError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LogoutError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LogoutError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /organizations`, as the mock server sees it:
@@ -3144,21 +2853,6 @@ impl Operation for OrganizationList {
     type Ok = crate::types::OrganizationResultsPage;
 
     type Error = crate::types::OrganizationListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationList> {
@@ -3197,21 +2891,6 @@ impl Operation for OrganizationCreate {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /organizations/{organization_name}`, as the mock server sees it:
@@ -3233,21 +2912,6 @@ impl Operation for OrganizationView {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationView> {
@@ -3276,21 +2940,6 @@ impl Operation for OrganizationUpdate {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationUpdate> {
@@ -3319,21 +2968,6 @@ impl Operation for OrganizationDelete {
     type Ok = ();
 
     type Error = crate::types::OrganizationDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationDelete> {
@@ -3362,21 +2996,6 @@ impl Operation for OrganizationPolicyView {
     type Ok = crate::types::OrganizationRolePolicy;
 
     type Error = crate::types::OrganizationPolicyViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationPolicyViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationPolicyView> {
@@ -3405,23 +3024,6 @@ impl Operation for OrganizationPolicyUpdate {
     type Ok = crate::types::OrganizationRolePolicy;
 
     type Error = crate::types::OrganizationPolicyUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationPolicyUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyUpdateError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationPolicyUpdate> {
@@ -3450,21 +3052,6 @@ impl Operation for ProjectList {
     type Ok = crate::types::ProjectResultsPage;
 
     type Error = crate::types::ProjectListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectList> {
@@ -3508,21 +3095,6 @@ impl Operation for ProjectCreate {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectCreate> {
@@ -3551,21 +3123,6 @@ impl Operation for ProjectView {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectView> {
@@ -3599,21 +3156,6 @@ impl Operation for ProjectUpdate {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectUpdate> {
@@ -3647,21 +3189,6 @@ impl Operation for ProjectDelete {
     type Ok = ();
 
     type Error = crate::types::ProjectDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectDelete> {
@@ -3695,21 +3222,6 @@ impl Operation for DiskList {
     type Ok = crate::types::DiskResultsPage;
 
     type Error = crate::types::DiskListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskList> {
@@ -3758,21 +3270,6 @@ impl Operation for DiskCreate {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::DiskCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskCreate> {
@@ -3806,21 +3303,6 @@ impl Operation for DiskView {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::DiskViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskView> {
@@ -3859,21 +3341,6 @@ impl Operation for DiskDelete {
     type Ok = ();
 
     type Error = crate::types::DiskDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskDelete> {
@@ -3914,21 +3381,6 @@ impl Operation for DiskMetricsList {
     type Ok = crate::types::MeasurementResultsPage;
 
     type Error = crate::types::DiskMetricsListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskMetricsListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskMetricsListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskMetricsListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskMetricsList> {
@@ -3992,21 +3444,6 @@ impl Operation for ImageList {
     type Ok = crate::types::ImageResultsPage;
 
     type Error = crate::types::ImageListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ImageListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ImageListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ImageListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ImageList> {
@@ -4055,21 +3492,6 @@ impl Operation for ImageCreate {
     type Ok = crate::types::Image;
 
     type Error = crate::types::ImageCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ImageCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ImageCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ImageCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ImageCreate> {
@@ -4103,21 +3525,6 @@ impl Operation for ImageView {
     type Ok = crate::types::Image;
 
     type Error = crate::types::ImageViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ImageViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ImageViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ImageViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ImageView> {
@@ -4156,21 +3563,6 @@ impl Operation for ImageDelete {
     type Ok = ();
 
     type Error = crate::types::ImageDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ImageDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ImageDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ImageDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ImageDelete> {
@@ -4209,21 +3601,6 @@ impl Operation for InstanceList {
     type Ok = crate::types::InstanceResultsPage;
 
     type Error = crate::types::InstanceListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceList> {
@@ -4272,21 +3649,6 @@ impl Operation for InstanceCreate {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceCreate> {
@@ -4321,21 +3683,6 @@ impl Operation for InstanceView {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceView> {
@@ -4375,21 +3722,6 @@ impl Operation for InstanceDelete {
     type Ok = ();
 
     type Error = crate::types::InstanceDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDelete> {
@@ -4430,21 +3762,6 @@ impl Operation for InstanceDiskList {
     type Ok = crate::types::DiskResultsPage;
 
     type Error = crate::types::InstanceDiskListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDiskListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDiskList> {
@@ -4500,21 +3817,6 @@ impl Operation for InstanceDiskAttach {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::InstanceDiskAttachError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDiskAttachError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskAttachError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskAttachError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDiskAttach> {
@@ -4555,21 +3857,6 @@ impl Operation for InstanceDiskDetach {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::InstanceDiskDetachError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDiskDetachError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskDetachError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskDetachError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDiskDetach> {
@@ -4610,21 +3897,6 @@ impl Operation for InstanceExternalIpList {
     type Ok = crate::types::ExternalIpResultsPage;
 
     type Error = crate::types::InstanceExternalIpListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceExternalIpListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceExternalIpListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceExternalIpListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceExternalIpList> {
@@ -4665,21 +3937,6 @@ impl Operation for InstanceMigrate {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceMigrateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceMigrateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceMigrateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceMigrateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceMigrate> {
@@ -4720,23 +3977,6 @@ impl Operation for InstanceNetworkInterfaceList {
     type Ok = crate::types::NetworkInterfaceResultsPage;
 
     type Error = crate::types::InstanceNetworkInterfaceListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceNetworkInterfaceListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceListError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceNetworkInterfaceList> {
@@ -4792,23 +4032,6 @@ impl Operation for InstanceNetworkInterfaceCreate {
     type Ok = crate::types::NetworkInterface;
 
     type Error = crate::types::InstanceNetworkInterfaceCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceNetworkInterfaceCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceCreateError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceNetworkInterfaceCreate> {
@@ -4849,23 +4072,6 @@ impl Operation for InstanceNetworkInterfaceView {
     type Ok = crate::types::NetworkInterface;
 
     type Error = crate::types::InstanceNetworkInterfaceViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceNetworkInterfaceViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceViewError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceNetworkInterfaceView> {
@@ -4911,23 +4117,6 @@ impl Operation for InstanceNetworkInterfaceUpdate {
     type Ok = crate::types::NetworkInterface;
 
     type Error = crate::types::InstanceNetworkInterfaceUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceNetworkInterfaceUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceUpdateError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceNetworkInterfaceUpdate> {
@@ -4973,23 +4162,6 @@ impl Operation for InstanceNetworkInterfaceDelete {
     type Ok = ();
 
     type Error = crate::types::InstanceNetworkInterfaceDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceNetworkInterfaceDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceNetworkInterfaceDeleteError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceNetworkInterfaceDelete> {
@@ -5034,21 +4206,6 @@ impl Operation for InstanceReboot {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceRebootError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceRebootError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceRebootError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceRebootError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceReboot> {
@@ -5089,21 +4246,6 @@ impl Operation for InstanceSerialConsole {
     type Ok = crate::types::InstanceSerialConsoleData;
 
     type Error = crate::types::InstanceSerialConsoleError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceSerialConsoleError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceSerialConsole> {
@@ -5159,14 +4301,6 @@ impl Operation for InstanceSerialConsoleStream {
     type Ok = serde_json::Value;
 
     type Error = crate::types::InstanceSerialConsoleStreamError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::InstanceSerialConsoleStreamError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceSerialConsoleStream> {
@@ -5207,26 +4341,6 @@ impl Operation for InstanceSerialConsoleStreamV2 {
     type Ok = ();
 
     type Error = crate::types::InstanceSerialConsoleStreamV2Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceSerialConsoleStreamV2Error::Status101(body) => {
-                (101, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleStreamV2Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleStreamV2Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleStreamV2Error::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceSerialConsoleStreamV2> {
@@ -5266,21 +4380,6 @@ impl Operation for InstanceStart {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceStartError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceStartError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceStartError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceStartError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceStart> {
@@ -5320,21 +4419,6 @@ impl Operation for InstanceStop {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceStopError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceStopError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceStopError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceStopError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceStop> {
@@ -5373,21 +4457,6 @@ impl Operation for ProjectPolicyView {
     type Ok = crate::types::ProjectRolePolicy;
 
     type Error = crate::types::ProjectPolicyViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectPolicyViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectPolicyView> {
@@ -5421,21 +4490,6 @@ impl Operation for ProjectPolicyUpdate {
     type Ok = crate::types::ProjectRolePolicy;
 
     type Error = crate::types::ProjectPolicyUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectPolicyUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectPolicyUpdate> {
@@ -5469,21 +4523,6 @@ impl Operation for SnapshotList {
     type Ok = crate::types::SnapshotResultsPage;
 
     type Error = crate::types::SnapshotListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SnapshotListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SnapshotListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SnapshotListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SnapshotList> {
@@ -5532,21 +4571,6 @@ impl Operation for SnapshotCreate {
     type Ok = crate::types::Snapshot;
 
     type Error = crate::types::SnapshotCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SnapshotCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SnapshotCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SnapshotCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SnapshotCreate> {
@@ -5581,21 +4605,6 @@ impl Operation for SnapshotView {
     type Ok = crate::types::Snapshot;
 
     type Error = crate::types::SnapshotViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SnapshotViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SnapshotViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SnapshotViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SnapshotView> {
@@ -5635,21 +4644,6 @@ impl Operation for SnapshotDelete {
     type Ok = ();
 
     type Error = crate::types::SnapshotDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SnapshotDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SnapshotDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SnapshotDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SnapshotDelete> {
@@ -5688,21 +4682,6 @@ impl Operation for VpcList {
     type Ok = crate::types::VpcResultsPage;
 
     type Error = crate::types::VpcListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcList> {
@@ -5751,21 +4730,6 @@ impl Operation for VpcCreate {
     type Ok = crate::types::Vpc;
 
     type Error = crate::types::VpcCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcCreate> {
@@ -5799,21 +4763,6 @@ impl Operation for VpcView {
     type Ok = crate::types::Vpc;
 
     type Error = crate::types::VpcViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcView> {
@@ -5852,21 +4801,6 @@ impl Operation for VpcUpdate {
     type Ok = crate::types::Vpc;
 
     type Error = crate::types::VpcUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcUpdate> {
@@ -5905,21 +4839,6 @@ impl Operation for VpcDelete {
     type Ok = ();
 
     type Error = crate::types::VpcDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcDelete> {
@@ -5960,21 +4879,6 @@ impl Operation for VpcFirewallRulesView {
     type Ok = crate::types::VpcFirewallRules;
 
     type Error = crate::types::VpcFirewallRulesViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcFirewallRulesViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcFirewallRulesViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcFirewallRulesViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcFirewallRulesView> {
@@ -6015,21 +4919,6 @@ impl Operation for VpcFirewallRulesUpdate {
     type Ok = crate::types::VpcFirewallRules;
 
     type Error = crate::types::VpcFirewallRulesUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcFirewallRulesUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcFirewallRulesUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcFirewallRulesUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcFirewallRulesUpdate> {
@@ -6069,21 +4958,6 @@ impl Operation for VpcRouterList {
     type Ok = crate::types::VpcRouterResultsPage;
 
     type Error = crate::types::VpcRouterListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterList> {
@@ -6139,21 +5013,6 @@ impl Operation for VpcRouterCreate {
     type Ok = crate::types::VpcRouter;
 
     type Error = crate::types::VpcRouterCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterCreate> {
@@ -6193,21 +5052,6 @@ impl Operation for VpcRouterView {
     type Ok = crate::types::VpcRouter;
 
     type Error = crate::types::VpcRouterViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterView> {
@@ -6253,21 +5097,6 @@ impl Operation for VpcRouterUpdate {
     type Ok = crate::types::VpcRouter;
 
     type Error = crate::types::VpcRouterUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterUpdate> {
@@ -6313,21 +5142,6 @@ impl Operation for VpcRouterDelete {
     type Ok = ();
 
     type Error = crate::types::VpcRouterDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterDelete> {
@@ -6373,21 +5187,6 @@ impl Operation for VpcRouterRouteList {
     type Ok = crate::types::RouterRouteResultsPage;
 
     type Error = crate::types::VpcRouterRouteListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterRouteListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterRouteList> {
@@ -6448,21 +5247,6 @@ impl Operation for VpcRouterRouteCreate {
     type Ok = crate::types::RouterRoute;
 
     type Error = crate::types::VpcRouterRouteCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterRouteCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterRouteCreate> {
@@ -6508,21 +5292,6 @@ impl Operation for VpcRouterRouteView {
     type Ok = crate::types::RouterRoute;
 
     type Error = crate::types::VpcRouterRouteViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterRouteViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterRouteView> {
@@ -6573,21 +5342,6 @@ impl Operation for VpcRouterRouteUpdate {
     type Ok = crate::types::RouterRoute;
 
     type Error = crate::types::VpcRouterRouteUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterRouteUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterRouteUpdate> {
@@ -6638,21 +5392,6 @@ impl Operation for VpcRouterRouteDelete {
     type Ok = ();
 
     type Error = crate::types::VpcRouterRouteDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcRouterRouteDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcRouterRouteDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcRouterRouteDelete> {
@@ -6702,21 +5441,6 @@ impl Operation for VpcSubnetList {
     type Ok = crate::types::VpcSubnetResultsPage;
 
     type Error = crate::types::VpcSubnetListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetList> {
@@ -6772,21 +5496,6 @@ impl Operation for VpcSubnetCreate {
     type Ok = crate::types::VpcSubnet;
 
     type Error = crate::types::VpcSubnetCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetCreate> {
@@ -6826,21 +5535,6 @@ impl Operation for VpcSubnetView {
     type Ok = crate::types::VpcSubnet;
 
     type Error = crate::types::VpcSubnetViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetView> {
@@ -6886,21 +5580,6 @@ impl Operation for VpcSubnetUpdate {
     type Ok = crate::types::VpcSubnet;
 
     type Error = crate::types::VpcSubnetUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetUpdate> {
@@ -6946,21 +5625,6 @@ impl Operation for VpcSubnetDelete {
     type Ok = ();
 
     type Error = crate::types::VpcSubnetDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetDelete> {
@@ -7006,23 +5670,6 @@ impl Operation for VpcSubnetListNetworkInterfaces {
     type Ok = crate::types::NetworkInterfaceResultsPage;
 
     type Error = crate::types::VpcSubnetListNetworkInterfacesError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::VpcSubnetListNetworkInterfacesError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetListNetworkInterfacesError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::VpcSubnetListNetworkInterfacesError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, VpcSubnetListNetworkInterfaces> {
@@ -7081,21 +5728,6 @@ impl Operation for PolicyView {
     type Ok = crate::types::SiloRolePolicy;
 
     type Error = crate::types::PolicyViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PolicyViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::PolicyViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::PolicyViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `PUT /policy`, as the mock server sees it:
@@ -7117,21 +5749,6 @@ impl Operation for PolicyUpdate {
     type Ok = crate::types::SiloRolePolicy;
 
     type Error = crate::types::PolicyUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PolicyUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::PolicyUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::PolicyUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /roles`, as the mock server sees it:
@@ -7153,21 +5770,6 @@ impl Operation for RoleList {
     type Ok = crate::types::RoleResultsPage;
 
     type Error = crate::types::RoleListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::RoleListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::RoleListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::RoleListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, RoleList> {
@@ -7201,21 +5803,6 @@ impl Operation for RoleView {
     type Ok = crate::types::Role;
 
     type Error = crate::types::RoleViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::RoleViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::RoleViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::RoleViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, RoleView> {
@@ -7244,21 +5831,6 @@ impl Operation for SessionMe {
     type Ok = crate::types::User;
 
     type Error = crate::types::SessionMeError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SessionMeError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SessionMeError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SessionMeError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /session/me/groups`, as the mock server sees it:
@@ -7280,21 +5852,6 @@ impl Operation for SessionMeGroups {
     type Ok = crate::types::GroupResultsPage;
 
     type Error = crate::types::SessionMeGroupsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SessionMeGroupsError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SessionMeGroupsError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SessionMeGroupsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SessionMeGroups> {
@@ -7333,21 +5890,6 @@ impl Operation for SessionSshkeyList {
     type Ok = crate::types::SshKeyResultsPage;
 
     type Error = crate::types::SessionSshkeyListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SessionSshkeyListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SessionSshkeyList> {
@@ -7386,21 +5928,6 @@ impl Operation for SessionSshkeyCreate {
     type Ok = crate::types::SshKey;
 
     type Error = crate::types::SessionSshkeyCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SessionSshkeyCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /session/me/sshkeys/{ssh_key_name}`, as the mock server sees it:
@@ -7422,21 +5949,6 @@ impl Operation for SessionSshkeyView {
     type Ok = crate::types::SshKey;
 
     type Error = crate::types::SessionSshkeyViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SessionSshkeyViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SessionSshkeyView> {
@@ -7465,21 +5977,6 @@ impl Operation for SessionSshkeyDelete {
     type Ok = ();
 
     type Error = crate::types::SessionSshkeyDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SessionSshkeyDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SessionSshkeyDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SessionSshkeyDelete> {
@@ -7508,21 +6005,6 @@ impl Operation for SystemImageViewById {
     type Ok = crate::types::GlobalImage;
 
     type Error = crate::types::SystemImageViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemImageViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemImageViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemImageViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemImageViewById> {
@@ -7551,21 +6033,6 @@ impl Operation for IpPoolViewById {
     type Ok = crate::types::IpPool;
 
     type Error = crate::types::IpPoolViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolViewById> {
@@ -7594,21 +6061,6 @@ impl Operation for SiloViewById {
     type Ok = crate::types::Silo;
 
     type Error = crate::types::SiloViewByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloViewByIdError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloViewByIdError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloViewByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloViewById> {
@@ -7637,21 +6089,6 @@ impl Operation for CertificateList {
     type Ok = crate::types::CertificateResultsPage;
 
     type Error = crate::types::CertificateListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CertificateListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::CertificateListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::CertificateListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, CertificateList> {
@@ -7690,21 +6127,6 @@ impl Operation for CertificateCreate {
     type Ok = crate::types::Certificate;
 
     type Error = crate::types::CertificateCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CertificateCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::CertificateCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::CertificateCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /system/certificates/{certificate}`, as the mock server sees it:
@@ -7726,21 +6148,6 @@ impl Operation for CertificateView {
     type Ok = crate::types::Certificate;
 
     type Error = crate::types::CertificateViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CertificateViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::CertificateViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::CertificateViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, CertificateView> {
@@ -7769,21 +6176,6 @@ impl Operation for CertificateDelete {
     type Ok = ();
 
     type Error = crate::types::CertificateDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CertificateDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::CertificateDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::CertificateDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, CertificateDelete> {
@@ -7812,21 +6204,6 @@ impl Operation for PhysicalDiskList {
     type Ok = crate::types::PhysicalDiskResultsPage;
 
     type Error = crate::types::PhysicalDiskListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PhysicalDiskListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::PhysicalDiskListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::PhysicalDiskListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, PhysicalDiskList> {
@@ -7865,21 +6242,6 @@ impl Operation for RackList {
     type Ok = crate::types::RackResultsPage;
 
     type Error = crate::types::RackListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::RackListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::RackListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::RackListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, RackList> {
@@ -7918,21 +6280,6 @@ impl Operation for RackView {
     type Ok = crate::types::Rack;
 
     type Error = crate::types::RackViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::RackViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::RackViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::RackViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, RackView> {
@@ -7961,21 +6308,6 @@ impl Operation for SledList {
     type Ok = crate::types::SledResultsPage;
 
     type Error = crate::types::SledListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SledListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SledListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SledListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SledList> {
@@ -8014,21 +6346,6 @@ impl Operation for SledView {
     type Ok = crate::types::Sled;
 
     type Error = crate::types::SledViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SledViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SledViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SledViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SledView> {
@@ -8057,21 +6374,6 @@ impl Operation for SledPhysicalDiskList {
     type Ok = crate::types::PhysicalDiskResultsPage;
 
     type Error = crate::types::SledPhysicalDiskListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SledPhysicalDiskListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SledPhysicalDiskListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SledPhysicalDiskListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SledPhysicalDiskList> {
@@ -8115,21 +6417,6 @@ impl Operation for SystemImageList {
     type Ok = crate::types::GlobalImageResultsPage;
 
     type Error = crate::types::SystemImageListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemImageListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemImageListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemImageListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemImageList> {
@@ -8168,21 +6455,6 @@ impl Operation for SystemImageCreate {
     type Ok = crate::types::GlobalImage;
 
     type Error = crate::types::SystemImageCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemImageCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemImageCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemImageCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /system/images/{image_name}`, as the mock server sees it:
@@ -8204,21 +6476,6 @@ impl Operation for SystemImageView {
     type Ok = crate::types::GlobalImage;
 
     type Error = crate::types::SystemImageViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemImageViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemImageViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemImageViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemImageView> {
@@ -8247,21 +6504,6 @@ impl Operation for SystemImageDelete {
     type Ok = ();
 
     type Error = crate::types::SystemImageDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemImageDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemImageDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemImageDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemImageDelete> {
@@ -8290,21 +6532,6 @@ impl Operation for IpPoolList {
     type Ok = crate::types::IpPoolResultsPage;
 
     type Error = crate::types::IpPoolListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolList> {
@@ -8343,21 +6570,6 @@ impl Operation for IpPoolCreate {
     type Ok = crate::types::IpPool;
 
     type Error = crate::types::IpPoolCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /system/ip-pools/{pool_name}`, as the mock server sees it:
@@ -8379,21 +6591,6 @@ impl Operation for IpPoolView {
     type Ok = crate::types::IpPool;
 
     type Error = crate::types::IpPoolViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolView> {
@@ -8422,21 +6619,6 @@ impl Operation for IpPoolUpdate {
     type Ok = crate::types::IpPool;
 
     type Error = crate::types::IpPoolUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolUpdate> {
@@ -8465,21 +6647,6 @@ impl Operation for IpPoolDelete {
     type Ok = ();
 
     type Error = crate::types::IpPoolDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolDelete> {
@@ -8508,21 +6675,6 @@ impl Operation for IpPoolRangeList {
     type Ok = crate::types::IpPoolRangeResultsPage;
 
     type Error = crate::types::IpPoolRangeListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolRangeListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolRangeListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolRangeListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolRangeList> {
@@ -8561,21 +6713,6 @@ impl Operation for IpPoolRangeAdd {
     type Ok = crate::types::IpPoolRange;
 
     type Error = crate::types::IpPoolRangeAddError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolRangeAddError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolRangeAddError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolRangeAddError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolRangeAdd> {
@@ -8604,21 +6741,6 @@ impl Operation for IpPoolRangeRemove {
     type Ok = ();
 
     type Error = crate::types::IpPoolRangeRemoveError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolRangeRemoveError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolRangeRemoveError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolRangeRemoveError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolRangeRemove> {
@@ -8647,21 +6769,6 @@ impl Operation for IpPoolServiceView {
     type Ok = crate::types::IpPool;
 
     type Error = crate::types::IpPoolServiceViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolServiceViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /system/ip-pools-service/ranges`, as the mock server sees it:
@@ -8683,21 +6790,6 @@ impl Operation for IpPoolServiceRangeList {
     type Ok = crate::types::IpPoolRangeResultsPage;
 
     type Error = crate::types::IpPoolServiceRangeListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolServiceRangeListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceRangeListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceRangeListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, IpPoolServiceRangeList> {
@@ -8731,21 +6823,6 @@ impl Operation for IpPoolServiceRangeAdd {
     type Ok = crate::types::IpPoolRange;
 
     type Error = crate::types::IpPoolServiceRangeAddError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolServiceRangeAddError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceRangeAddError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceRangeAddError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /system/ip-pools-service/ranges/remove`, as the mock server sees it:
@@ -8767,23 +6844,6 @@ impl Operation for IpPoolServiceRangeRemove {
     type Ok = ();
 
     type Error = crate::types::IpPoolServiceRangeRemoveError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::IpPoolServiceRangeRemoveError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceRangeRemoveError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::IpPoolServiceRangeRemoveError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `GET /system/metrics/{metric_name}`, as the mock server sees it:
@@ -8805,21 +6865,6 @@ impl Operation for SystemMetric {
     type Ok = crate::types::MeasurementResultsPage;
 
     type Error = crate::types::SystemMetricError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemMetricError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemMetricError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemMetricError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemMetric> {
@@ -8873,21 +6918,6 @@ impl Operation for SystemPolicyView {
     type Ok = crate::types::FleetRolePolicy;
 
     type Error = crate::types::SystemPolicyViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemPolicyViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemPolicyViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemPolicyViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `PUT /system/policy`, as the mock server sees it:
@@ -8909,21 +6939,6 @@ impl Operation for SystemPolicyUpdate {
     type Ok = crate::types::FleetRolePolicy;
 
     type Error = crate::types::SystemPolicyUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemPolicyUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemPolicyUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemPolicyUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /system/sagas`, as the mock server sees it:
@@ -8945,21 +6960,6 @@ impl Operation for SagaList {
     type Ok = crate::types::SagaResultsPage;
 
     type Error = crate::types::SagaListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SagaListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SagaListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SagaListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SagaList> {
@@ -8998,21 +6998,6 @@ impl Operation for SagaView {
     type Ok = crate::types::Saga;
 
     type Error = crate::types::SagaViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SagaViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SagaViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SagaViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SagaView> {
@@ -9041,21 +7026,6 @@ impl Operation for SiloList {
     type Ok = crate::types::SiloResultsPage;
 
     type Error = crate::types::SiloListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloList> {
@@ -9094,21 +7064,6 @@ impl Operation for SiloCreate {
     type Ok = crate::types::Silo;
 
     type Error = crate::types::SiloCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /system/silos/{silo_name}`, as the mock server sees it:
@@ -9130,21 +7085,6 @@ impl Operation for SiloView {
     type Ok = crate::types::Silo;
 
     type Error = crate::types::SiloViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloView> {
@@ -9173,21 +7113,6 @@ impl Operation for SiloDelete {
     type Ok = ();
 
     type Error = crate::types::SiloDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloDelete> {
@@ -9216,23 +7141,6 @@ impl Operation for SiloIdentityProviderList {
     type Ok = crate::types::IdentityProviderResultsPage;
 
     type Error = crate::types::SiloIdentityProviderListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloIdentityProviderListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloIdentityProviderListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloIdentityProviderListError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, SiloIdentityProviderList> {
@@ -9276,21 +7184,6 @@ impl Operation for LocalIdpUserCreate {
     type Ok = crate::types::User;
 
     type Error = crate::types::LocalIdpUserCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LocalIdpUserCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LocalIdpUserCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LocalIdpUserCreateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, LocalIdpUserCreate> {
@@ -9319,21 +7212,6 @@ impl Operation for LocalIdpUserDelete {
     type Ok = ();
 
     type Error = crate::types::LocalIdpUserDeleteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LocalIdpUserDeleteError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LocalIdpUserDeleteError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LocalIdpUserDeleteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, LocalIdpUserDelete> {
@@ -9368,23 +7246,6 @@ impl Operation for LocalIdpUserSetPassword {
     type Ok = ();
 
     type Error = crate::types::LocalIdpUserSetPasswordError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LocalIdpUserSetPasswordError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LocalIdpUserSetPasswordError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::LocalIdpUserSetPasswordError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, LocalIdpUserSetPassword> {
@@ -9418,23 +7279,6 @@ impl Operation for SamlIdentityProviderCreate {
     type Ok = crate::types::SamlIdentityProvider;
 
     type Error = crate::types::SamlIdentityProviderCreateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SamlIdentityProviderCreateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SamlIdentityProviderCreateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SamlIdentityProviderCreateError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, SamlIdentityProviderCreate> {
@@ -9464,23 +7308,6 @@ impl Operation for SamlIdentityProviderView {
     type Ok = crate::types::SamlIdentityProvider;
 
     type Error = crate::types::SamlIdentityProviderViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SamlIdentityProviderViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SamlIdentityProviderViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SamlIdentityProviderViewError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, SamlIdentityProviderView> {
@@ -9514,21 +7341,6 @@ impl Operation for SiloPolicyView {
     type Ok = crate::types::SiloRolePolicy;
 
     type Error = crate::types::SiloPolicyViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloPolicyViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloPolicyViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloPolicyViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloPolicyView> {
@@ -9557,21 +7369,6 @@ impl Operation for SiloPolicyUpdate {
     type Ok = crate::types::SiloRolePolicy;
 
     type Error = crate::types::SiloPolicyUpdateError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloPolicyUpdateError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloPolicyUpdateError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloPolicyUpdateError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloPolicyUpdate> {
@@ -9600,21 +7397,6 @@ impl Operation for SiloUsersList {
     type Ok = crate::types::UserResultsPage;
 
     type Error = crate::types::SiloUsersListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloUsersListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloUsersListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloUsersListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloUsersList> {
@@ -9658,21 +7440,6 @@ impl Operation for SiloUserView {
     type Ok = crate::types::User;
 
     type Error = crate::types::SiloUserViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SiloUserViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SiloUserViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SiloUserViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SiloUserView> {
@@ -9706,21 +7473,6 @@ impl Operation for SystemUserList {
     type Ok = crate::types::UserBuiltinResultsPage;
 
     type Error = crate::types::SystemUserListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUserListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUserListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUserListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemUserList> {
@@ -9759,21 +7511,6 @@ impl Operation for SystemUserView {
     type Ok = crate::types::UserBuiltin;
 
     type Error = crate::types::SystemUserViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUserViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUserViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUserViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemUserView> {
@@ -9802,21 +7539,6 @@ impl Operation for TimeseriesSchemaGet {
     type Ok = crate::types::TimeseriesSchemaResultsPage;
 
     type Error = crate::types::TimeseriesSchemaGetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::TimeseriesSchemaGetError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::TimeseriesSchemaGetError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::TimeseriesSchemaGetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, TimeseriesSchemaGet> {
@@ -9850,21 +7572,6 @@ impl Operation for UserList {
     type Ok = crate::types::UserResultsPage;
 
     type Error = crate::types::UserListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UserListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::UserListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::UserListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UserList> {
@@ -9903,21 +7610,6 @@ impl Operation for DiskListV1 {
     type Ok = crate::types::DiskResultsPage;
 
     type Error = crate::types::DiskListV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskListV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskListV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskListV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskListV1> {
@@ -9966,21 +7658,6 @@ impl Operation for DiskCreateV1 {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::DiskCreateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskCreateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskCreateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskCreateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskCreateV1> {
@@ -10014,21 +7691,6 @@ impl Operation for DiskViewV1 {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::DiskViewV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskViewV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskViewV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskViewV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskViewV1> {
@@ -10067,21 +7729,6 @@ impl Operation for DiskDeleteV1 {
     type Ok = ();
 
     type Error = crate::types::DiskDeleteV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DiskDeleteV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DiskDeleteV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::DiskDeleteV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DiskDeleteV1> {
@@ -10120,21 +7767,6 @@ impl Operation for InstanceListV1 {
     type Ok = crate::types::InstanceResultsPage;
 
     type Error = crate::types::InstanceListV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceListV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceListV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceListV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceListV1> {
@@ -10183,21 +7815,6 @@ impl Operation for InstanceCreateV1 {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceCreateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceCreateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceCreateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceCreateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceCreateV1> {
@@ -10231,21 +7848,6 @@ impl Operation for InstanceViewV1 {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceViewV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceViewV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceViewV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceViewV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceViewV1> {
@@ -10284,21 +7886,6 @@ impl Operation for InstanceDeleteV1 {
     type Ok = ();
 
     type Error = crate::types::InstanceDeleteV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDeleteV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDeleteV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDeleteV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDeleteV1> {
@@ -10337,21 +7924,6 @@ impl Operation for InstanceDiskListV1 {
     type Ok = crate::types::DiskResultsPage;
 
     type Error = crate::types::InstanceDiskListV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDiskListV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskListV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskListV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDiskListV1> {
@@ -10405,21 +7977,6 @@ impl Operation for InstanceDiskAttachV1 {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::InstanceDiskAttachV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDiskAttachV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskAttachV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskAttachV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDiskAttachV1> {
@@ -10458,21 +8015,6 @@ impl Operation for InstanceDiskDetachV1 {
     type Ok = crate::types::Disk;
 
     type Error = crate::types::InstanceDiskDetachV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceDiskDetachV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskDetachV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceDiskDetachV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceDiskDetachV1> {
@@ -10511,21 +8053,6 @@ impl Operation for InstanceMigrateV1 {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceMigrateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceMigrateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceMigrateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceMigrateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceMigrateV1> {
@@ -10564,21 +8091,6 @@ impl Operation for InstanceRebootV1 {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceRebootV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceRebootV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceRebootV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceRebootV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceRebootV1> {
@@ -10617,23 +8129,6 @@ impl Operation for InstanceSerialConsoleV1 {
     type Ok = crate::types::InstanceSerialConsoleData;
 
     type Error = crate::types::InstanceSerialConsoleV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceSerialConsoleV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleV1Error::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceSerialConsoleV1> {
@@ -10687,26 +8182,6 @@ impl Operation for InstanceSerialConsoleStreamV1 {
     type Ok = ();
 
     type Error = crate::types::InstanceSerialConsoleStreamV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceSerialConsoleStreamV1Error::Status101(body) => {
-                (101, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleStreamV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleStreamV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceSerialConsoleStreamV1Error::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, InstanceSerialConsoleStreamV1> {
@@ -10745,21 +8220,6 @@ impl Operation for InstanceStartV1 {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceStartV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceStartV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceStartV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceStartV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceStartV1> {
@@ -10798,21 +8258,6 @@ impl Operation for InstanceStopV1 {
     type Ok = crate::types::Instance;
 
     type Error = crate::types::InstanceStopV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::InstanceStopV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::InstanceStopV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::InstanceStopV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, InstanceStopV1> {
@@ -10851,21 +8296,6 @@ impl Operation for OrganizationListV1 {
     type Ok = crate::types::OrganizationResultsPage;
 
     type Error = crate::types::OrganizationListV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationListV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationListV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationListV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationListV1> {
@@ -10904,21 +8334,6 @@ impl Operation for OrganizationCreateV1 {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationCreateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationCreateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationCreateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationCreateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/organizations/{organization}`, as the mock server sees it:
@@ -10940,21 +8355,6 @@ impl Operation for OrganizationViewV1 {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationViewV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationViewV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationViewV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationViewV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationViewV1> {
@@ -10983,21 +8383,6 @@ impl Operation for OrganizationUpdateV1 {
     type Ok = crate::types::Organization;
 
     type Error = crate::types::OrganizationUpdateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationUpdateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationUpdateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationUpdateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationUpdateV1> {
@@ -11026,21 +8411,6 @@ impl Operation for OrganizationDeleteV1 {
     type Ok = ();
 
     type Error = crate::types::OrganizationDeleteV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationDeleteV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationDeleteV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationDeleteV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationDeleteV1> {
@@ -11069,23 +8439,6 @@ impl Operation for OrganizationPolicyViewV1 {
     type Ok = crate::types::OrganizationRolePolicy;
 
     type Error = crate::types::OrganizationPolicyViewV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationPolicyViewV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyViewV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyViewV1Error::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationPolicyViewV1> {
@@ -11114,23 +8467,6 @@ impl Operation for OrganizationPolicyUpdateV1 {
     type Ok = crate::types::OrganizationRolePolicy;
 
     type Error = crate::types::OrganizationPolicyUpdateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::OrganizationPolicyUpdateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyUpdateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::OrganizationPolicyUpdateV1Error::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, OrganizationPolicyUpdateV1> {
@@ -11159,21 +8495,6 @@ impl Operation for ProjectListV1 {
     type Ok = crate::types::ProjectResultsPage;
 
     type Error = crate::types::ProjectListV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectListV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectListV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectListV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectListV1> {
@@ -11217,21 +8538,6 @@ impl Operation for ProjectCreateV1 {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectCreateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectCreateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectCreateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectCreateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectCreateV1> {
@@ -11260,21 +8566,6 @@ impl Operation for ProjectViewV1 {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectViewV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectViewV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectViewV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectViewV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectViewV1> {
@@ -11308,21 +8599,6 @@ impl Operation for ProjectUpdateV1 {
     type Ok = crate::types::Project;
 
     type Error = crate::types::ProjectUpdateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectUpdateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectUpdateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectUpdateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectUpdateV1> {
@@ -11356,21 +8632,6 @@ impl Operation for ProjectDeleteV1 {
     type Ok = ();
 
     type Error = crate::types::ProjectDeleteV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectDeleteV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectDeleteV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectDeleteV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectDeleteV1> {
@@ -11404,21 +8665,6 @@ impl Operation for ProjectPolicyViewV1 {
     type Ok = crate::types::ProjectRolePolicy;
 
     type Error = crate::types::ProjectPolicyViewV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectPolicyViewV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyViewV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyViewV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectPolicyViewV1> {
@@ -11452,21 +8698,6 @@ impl Operation for ProjectPolicyUpdateV1 {
     type Ok = crate::types::ProjectRolePolicy;
 
     type Error = crate::types::ProjectPolicyUpdateV1Error;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ProjectPolicyUpdateV1Error::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyUpdateV1Error::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::ProjectPolicyUpdateV1Error::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ProjectPolicyUpdateV1> {
@@ -11500,23 +8731,6 @@ impl Operation for SystemComponentVersionList {
     type Ok = crate::types::UpdateableComponentResultsPage;
 
     type Error = crate::types::SystemComponentVersionListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemComponentVersionListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemComponentVersionListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemComponentVersionListError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, SystemComponentVersionList> {
@@ -11555,21 +8769,6 @@ impl Operation for UpdateDeploymentsList {
     type Ok = crate::types::UpdateDeploymentResultsPage;
 
     type Error = crate::types::UpdateDeploymentsListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdateDeploymentsListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::UpdateDeploymentsListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::UpdateDeploymentsListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UpdateDeploymentsList> {
@@ -11608,21 +8807,6 @@ impl Operation for UpdateDeploymentView {
     type Ok = crate::types::UpdateDeployment;
 
     type Error = crate::types::UpdateDeploymentViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdateDeploymentViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::UpdateDeploymentViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::UpdateDeploymentViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UpdateDeploymentView> {
@@ -11651,21 +8835,6 @@ impl Operation for SystemUpdateRefresh {
     type Ok = ();
 
     type Error = crate::types::SystemUpdateRefreshError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUpdateRefreshError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateRefreshError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateRefreshError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/system/update/start`, as the mock server sees it:
@@ -11687,21 +8856,6 @@ impl Operation for SystemUpdateStart {
     type Ok = crate::types::UpdateDeployment;
 
     type Error = crate::types::SystemUpdateStartError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUpdateStartError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateStartError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateStartError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /v1/system/update/stop`, as the mock server sees it:
@@ -11723,21 +8877,6 @@ impl Operation for SystemUpdateStop {
     type Ok = ();
 
     type Error = crate::types::SystemUpdateStopError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUpdateStopError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateStopError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateStopError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /v1/system/update/updates`, as the mock server sees it:
@@ -11759,21 +8898,6 @@ impl Operation for SystemUpdateList {
     type Ok = crate::types::SystemUpdateResultsPage;
 
     type Error = crate::types::SystemUpdateListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUpdateListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateListError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemUpdateList> {
@@ -11812,21 +8936,6 @@ impl Operation for SystemUpdateView {
     type Ok = crate::types::SystemUpdate;
 
     type Error = crate::types::SystemUpdateViewError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUpdateViewError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateViewError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateViewError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, SystemUpdateView> {
@@ -11855,23 +8964,6 @@ impl Operation for SystemUpdateComponentsList {
     type Ok = crate::types::ComponentUpdateResultsPage;
 
     type Error = crate::types::SystemUpdateComponentsListError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemUpdateComponentsListError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateComponentsListError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemUpdateComponentsListError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 impl Expectation<'_, SystemUpdateComponentsList> {
@@ -11900,21 +8992,6 @@ impl Operation for SystemVersion {
     type Ok = crate::types::SystemVersion;
 
     type Error = crate::types::SystemVersionError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::SystemVersionError::ClientError(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::SystemVersionError::ServerError(body) => {
-                (500, body.as_ref().map(json))
-            }
-            crate::types::SystemVersionError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

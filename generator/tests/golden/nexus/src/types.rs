@@ -6876,15 +6876,14 @@ pub enum DiskViewByIdError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for DiskViewByIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    DiskViewByIdError,
+    [
+        400..=499 => ClientError(400),
+        500..=599 => ServerError(500),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /by-id/images/{id}` ([`crate::Client::image_view_by_id`]): the
 /// same as [`DiskViewByIdError`]'s.
@@ -6938,11 +6937,7 @@ pub enum DeviceAuthRequestError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for DeviceAuthRequestError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(DeviceAuthRequestError, [_ => Other(500)]);
 
 /// The error answers of `POST /device/confirm` ([`crate::Client::device_auth_confirm`]):
 /// the same as [`DiskViewByIdError`]'s.
@@ -6977,16 +6972,15 @@ pub enum LoginLocalError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for LoginLocalError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            303 => Self::SeeOther(serde_json::from_slice(body).ok()),
-            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    LoginLocalError,
+    [
+        303 => SeeOther(303),
+        400..=499 => ClientError(400),
+        500..=599 => ServerError(500),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /login/{silo_name}/saml/{provider_name}`
 /// ([`crate::Client::login_saml_begin`]), one variant per status the spec declares. Each
@@ -7004,16 +6998,15 @@ pub enum LoginSamlBeginError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for LoginSamlBeginError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            302 => Self::Found(serde_json::from_slice(body).ok()),
-            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    LoginSamlBeginError,
+    [
+        302 => Found(302),
+        400..=499 => ClientError(400),
+        500..=599 => ServerError(500),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /login/{silo_name}/saml/{provider_name}`
 /// ([`crate::Client::login_saml`]): the same as [`LoginLocalError`]'s.
@@ -7226,16 +7219,15 @@ pub enum InstanceSerialConsoleStreamV2Error {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for InstanceSerialConsoleStreamV2Error {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            101 => Self::Status101(serde_json::from_slice(body).ok()),
-            400..=499 => Self::ClientError(serde_json::from_slice(body).ok()),
-            500..=599 => Self::ServerError(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    InstanceSerialConsoleStreamV2Error,
+    [
+        101 => Status101(101),
+        400..=499 => ClientError(400),
+        500..=599 => ServerError(500),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST
 /// /organizations/{organization_name}/projects/{project_name}/instances/{instance_name}/start`

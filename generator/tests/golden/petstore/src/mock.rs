@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -280,24 +282,6 @@ impl Operation for UpdatePet {
     type Ok = ();
 
     type Error = crate::types::UpdatePetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdatePetError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::UpdatePetError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::UpdatePetError::MethodNotAllowed(body) => {
-                (405, body.as_ref().map(json))
-            }
-            crate::types::UpdatePetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /pet`, as the mock server sees it: [`Client::add_pet`](crate::Client::add_pet).
@@ -318,18 +302,6 @@ impl Operation for AddPet {
     type Ok = ();
 
     type Error = crate::types::AddPetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::AddPetError::MethodNotAllowed(body) => {
-                (405, body.as_ref().map(json))
-            }
-            crate::types::AddPetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /pet/findByStatus`, as the mock server sees it:
@@ -351,18 +323,6 @@ impl Operation for FindPetsByStatus {
     type Ok = Vec<crate::types::Pet>;
 
     type Error = crate::types::FindPetsByStatusError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::FindPetsByStatusError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::FindPetsByStatusError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, FindPetsByStatus> {
@@ -391,18 +351,6 @@ impl Operation for FindPetsByTags {
     type Ok = Vec<crate::types::Pet>;
 
     type Error = crate::types::FindPetsByTagsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::FindPetsByTagsError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::FindPetsByTagsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, FindPetsByTags> {
@@ -431,23 +379,6 @@ impl Operation for GetPetById {
     type Ok = crate::types::Pet;
 
     type Error = crate::types::GetPetByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetPetByIdError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GetPetByIdError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::GetPetByIdError::Default(body) => {
-                (500, body.as_ref().map(json))
-            }
-        }
-    }
 }
 
 impl Expectation<'_, GetPetById> {
@@ -476,18 +407,6 @@ impl Operation for UpdatePetWithForm {
     type Ok = ();
 
     type Error = crate::types::UpdatePetWithFormError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdatePetWithFormError::MethodNotAllowed(body) => {
-                (405, body.as_ref().map(json))
-            }
-            crate::types::UpdatePetWithFormError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UpdatePetWithForm> {
@@ -516,21 +435,6 @@ impl Operation for DeletePet {
     type Ok = ();
 
     type Error = crate::types::DeletePetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeletePetError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DeletePetError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::DeletePetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DeletePet> {
@@ -559,12 +463,6 @@ impl Operation for UploadFile {
     type Ok = crate::types::ApiResponse;
 
     type Error = crate::types::UploadFileError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::UploadFileError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UploadFile> {
@@ -593,12 +491,6 @@ impl Operation for GetInventory {
     type Ok = std::collections::BTreeMap<String, i32>;
 
     type Error = crate::types::GetInventoryError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::GetInventoryError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /store/order`, as the mock server sees it:
@@ -620,18 +512,6 @@ impl Operation for PlaceOrder {
     type Ok = crate::types::Order;
 
     type Error = crate::types::PlaceOrderError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PlaceOrderError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::PlaceOrderError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /store/order/{orderId}`, as the mock server sees it:
@@ -653,21 +533,6 @@ impl Operation for GetOrderById {
     type Ok = crate::types::Order;
 
     type Error = crate::types::GetOrderByIdError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetOrderByIdError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GetOrderByIdError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::GetOrderByIdError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetOrderById> {
@@ -696,21 +561,6 @@ impl Operation for DeleteOrder {
     type Ok = ();
 
     type Error = crate::types::DeleteOrderError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeleteOrderError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DeleteOrderError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::DeleteOrderError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DeleteOrder> {
@@ -739,12 +589,6 @@ impl Operation for CreateUser {
     type Ok = ();
 
     type Error = crate::types::CreateUserError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreateUserError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /user/createWithArray`, as the mock server sees it:
@@ -766,14 +610,6 @@ impl Operation for CreateUsersWithArrayInput {
     type Ok = ();
 
     type Error = crate::types::CreateUsersWithArrayInputError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreateUsersWithArrayInputError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `POST /user/createWithList`, as the mock server sees it:
@@ -795,14 +631,6 @@ impl Operation for CreateUsersWithListInput {
     type Ok = ();
 
     type Error = crate::types::CreateUsersWithListInputError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreateUsersWithListInputError::Other(body) => {
-                (500, body.clone())
-            }
-        }
-    }
 }
 
 /// `GET /user/login`, as the mock server sees it:
@@ -824,18 +652,6 @@ impl Operation for LoginUser {
     type Ok = String;
 
     type Error = crate::types::LoginUserError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::LoginUserError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::LoginUserError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, LoginUser> {
@@ -869,12 +685,6 @@ impl Operation for LogoutUser {
     type Ok = ();
 
     type Error = crate::types::LogoutUserError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::LogoutUserError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /user/{username}`, as the mock server sees it:
@@ -896,21 +706,6 @@ impl Operation for GetUserByName {
     type Ok = crate::types::User;
 
     type Error = crate::types::GetUserByNameError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetUserByNameError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::GetUserByNameError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::GetUserByNameError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetUserByName> {
@@ -939,21 +734,6 @@ impl Operation for UpdateUser {
     type Ok = ();
 
     type Error = crate::types::UpdateUserError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::UpdateUserError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::UpdateUserError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::UpdateUserError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, UpdateUser> {
@@ -982,21 +762,6 @@ impl Operation for DeleteUser {
     type Ok = ();
 
     type Error = crate::types::DeleteUserError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::DeleteUserError::BadRequest(body) => {
-                (400, body.as_ref().map(json))
-            }
-            crate::types::DeleteUserError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::DeleteUserError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, DeleteUser> {

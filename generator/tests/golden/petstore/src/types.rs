@@ -286,16 +286,15 @@ pub enum UpdatePetError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for UpdatePetError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            405 => Self::MethodNotAllowed(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    UpdatePetError,
+    [
+        400 => BadRequest(400),
+        404 => NotFound(404),
+        405 => MethodNotAllowed(405),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /pet` ([`crate::Client::add_pet`]), one variant per status
 /// the spec declares. Each holds the body when it is the declared JSON; the raw text is
@@ -310,14 +309,13 @@ pub enum AddPetError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for AddPetError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            405 => Self::MethodNotAllowed(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    AddPetError,
+    [
+        405 => MethodNotAllowed(405),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /pet/findByStatus` ([`crate::Client::find_pets_by_status`]),
 /// one variant per status the spec declares. Each holds the body when it is the declared
@@ -330,14 +328,13 @@ pub enum FindPetsByStatusError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for FindPetsByStatusError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    FindPetsByStatusError,
+    [
+        400 => BadRequest(400),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /pet/findByTags` ([`crate::Client::find_pets_by_tags`]), one
 /// variant per status the spec declares. Each holds the body when it is the declared JSON;
@@ -350,14 +347,13 @@ pub enum FindPetsByTagsError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for FindPetsByTagsError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    FindPetsByTagsError,
+    [
+        400 => BadRequest(400),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `GET /pet/{petId}` ([`crate::Client::get_pet_by_id`]), one variant
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw
@@ -372,15 +368,14 @@ pub enum GetPetByIdError {
     Default(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetPetByIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Default(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    GetPetByIdError,
+    [
+        400 => BadRequest(400),
+        404 => NotFound(404),
+        _ => Default(500),
+    ]
+);
 
 /// The error answers of `POST /pet/{petId}` ([`crate::Client::update_pet_with_form`]): the
 /// same as [`AddPetError`]'s.
@@ -399,15 +394,14 @@ pub enum DeletePetError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for DeletePetError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    DeletePetError,
+    [
+        400 => BadRequest(400),
+        404 => NotFound(404),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /pet/{petId}/uploadImage` ([`crate::Client::upload_file`]),
 /// one variant per status the spec declares. Each holds the body when it is the declared
@@ -420,11 +414,7 @@ pub enum UploadFileError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for UploadFileError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(UploadFileError, [_ => Other(500)]);
 
 /// The error answers of `GET /store/inventory` ([`crate::Client::get_inventory`]): the same
 /// as [`UploadFileError`]'s.
@@ -441,14 +431,7 @@ pub enum PlaceOrderError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for PlaceOrderError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(PlaceOrderError, [400 => BadRequest(400), _ => Other(500)]);
 
 /// The error answers of `GET /store/order/{orderId}` ([`crate::Client::get_order_by_id`]),
 /// one variant per status the spec declares. Each holds the body when it is the declared
@@ -465,15 +448,14 @@ pub enum GetOrderByIdError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetOrderByIdError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    GetOrderByIdError,
+    [
+        400 => BadRequest(400),
+        404 => NotFound(404),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `DELETE /store/order/{orderId}` ([`crate::Client::delete_order`]):
 /// the same as [`GetOrderByIdError`]'s.
@@ -502,14 +484,7 @@ pub enum LoginUserError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for LoginUserError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(LoginUserError, [400 => BadRequest(400), _ => Other(500)]);
 
 /// The error answers of `GET /user/logout` ([`crate::Client::logout_user`]): the same as
 /// [`UploadFileError`]'s.
@@ -530,15 +505,14 @@ pub enum GetUserByNameError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetUserByNameError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    GetUserByNameError,
+    [
+        400 => BadRequest(400),
+        404 => NotFound(404),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `PUT /user/{username}` ([`crate::Client::update_user`]), one
 /// variant per status the spec declares. Each holds the body when it is the declared JSON;
@@ -553,15 +527,14 @@ pub enum UpdateUserError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for UpdateUserError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            400 => Self::BadRequest(serde_json::from_slice(body).ok()),
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    UpdateUserError,
+    [
+        400 => BadRequest(400),
+        404 => NotFound(404),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `DELETE /user/{username}` ([`crate::Client::delete_user`]): the
 /// same as [`GetUserByNameError`]'s.

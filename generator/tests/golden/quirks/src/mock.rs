@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -129,12 +131,6 @@ impl Operation for Search {
     type Ok = ();
 
     type Error = crate::types::SearchError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::SearchError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, Search> {
@@ -183,12 +179,6 @@ impl Operation for ListProjects {
     type Ok = crate::types::Settings;
 
     type Error = crate::types::ListProjectsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ListProjectsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ListProjects> {
@@ -226,12 +216,6 @@ impl Operation for GetBot {
     type Ok = crate::types::GetBotResponse;
 
     type Error = crate::types::GetBotError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::GetBotError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /accounts`, as the mock server sees it:
@@ -253,12 +237,6 @@ impl Operation for CreateAccount {
     type Ok = crate::types::Folder;
 
     type Error = crate::types::CreateAccountError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreateAccountError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /notes/{note_id}`, as the mock server sees it:
@@ -280,16 +258,6 @@ impl Operation for GetNote {
     type Ok = crate::types::GetNoteResponse;
 
     type Error = crate::types::GetNoteError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetNoteError::NotFound(body) => (404, body.as_ref().map(json)),
-            crate::types::GetNoteError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, GetNote> {
@@ -323,18 +291,6 @@ impl Operation for ListNotes {
     type Ok = crate::types::ApplicationJson;
 
     type Error = crate::types::ListNotesError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ListNotesError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::ListNotesError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ListNotes> {
@@ -363,12 +319,6 @@ impl Operation for PutBlob {
     type Ok = crate::types::PutBlobResponse;
 
     type Error = crate::types::PutBlobError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::PutBlobError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

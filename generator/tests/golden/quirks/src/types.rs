@@ -156,11 +156,7 @@ pub enum SearchError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for SearchError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(SearchError, [_ => Other(500)]);
 
 /// The error answers of `GET /projects` ([`crate::Client::list_projects`]): the same as
 /// [`SearchError`]'s.
@@ -187,14 +183,7 @@ pub enum GetNoteError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for GetNoteError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(GetNoteError, [404 => NotFound(404), _ => Other(500)]);
 
 /// The error answers of `GET /notes` ([`crate::Client::list_notes`]): the same as
 /// [`GetNoteError`]'s.

@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -68,12 +70,6 @@ impl Operation for CreateRecord {
     type Ok = crate::types::AccountBalance;
 
     type Error = crate::types::CreateRecordError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::CreateRecordError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

@@ -218,8 +218,4 @@ pub enum CreateRecordError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for CreateRecordError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(CreateRecordError, [_ => Other(500)]);

@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -155,16 +157,6 @@ impl Operation for ListPets {
     type Ok = Vec<crate::types::Pet>;
 
     type Error = crate::types::ListPetsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ListPetsError::NotFound(body) => (404, body.as_ref().map(json)),
-            crate::types::ListPetsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 #[cfg(feature = "pets")]
@@ -201,18 +193,6 @@ impl Operation for CreatePet {
     type Ok = crate::types::Pet;
 
     type Error = crate::types::CreatePetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CreatePetError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::CreatePetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /pets/{petId}`, as the mock server sees it:
@@ -236,16 +216,6 @@ impl Operation for GetPet {
     type Ok = crate::types::Pet;
 
     type Error = crate::types::GetPetError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetPetError::NotFound(body) => (404, body.as_ref().map(json)),
-            crate::types::GetPetError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 #[cfg(feature = "pets")]
@@ -277,18 +247,6 @@ impl Operation for CreateStore {
     type Ok = crate::types::Store;
 
     type Error = crate::types::CreateStoreError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::CreateStoreError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::CreateStoreError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /stores/{storeId}`, as the mock server sees it:
@@ -312,16 +270,6 @@ impl Operation for GetStore {
     type Ok = crate::types::Store;
 
     type Error = crate::types::GetStoreError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetStoreError::NotFound(body) => (404, body.as_ref().map(json)),
-            crate::types::GetStoreError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 #[cfg(feature = "pet-stores-2")]
@@ -352,16 +300,6 @@ impl Operation for GetMock {
     type Ok = crate::types::Mock;
 
     type Error = crate::types::GetMockError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::GetMockError::NotFound(body) => (404, body.as_ref().map(json)),
-            crate::types::GetMockError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /health`, as the mock server sees it: [`Client::health`](crate::Client::health).
@@ -382,18 +320,6 @@ impl Operation for Health {
     type Ok = crate::types::Health;
 
     type Error = crate::types::HealthError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::HealthError::ServiceUnavailable(body) => {
-                (503, body.as_ref().map(json))
-            }
-            crate::types::HealthError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `POST /mocks/reset`, as the mock server sees it:
@@ -417,18 +343,6 @@ impl Operation for ResetMocks {
     type Ok = ();
 
     type Error = crate::types::ResetMocksError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ResetMocksError::ServiceUnavailable(body) => {
-                (503, body.as_ref().map(json))
-            }
-            crate::types::ResetMocksError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// The collections the in-memory fake keeps.

@@ -310,14 +310,7 @@ pub enum ListPetsError {
         feature = "pets"
     )
 )]
-impl crate::http::ErrorBody for ListPetsError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(ListPetsError, [404 => NotFound(404), _ => Other(500)]);
 
 /// The error answers of `POST /pets` ([`crate::Client::create_pet`]): the same as
 /// [`ListPetsError`]'s.
@@ -357,14 +350,13 @@ pub enum HealthError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for HealthError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            503 => Self::ServiceUnavailable(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    HealthError,
+    [
+        503 => ServiceUnavailable(503),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /mocks/reset` ([`crate::Client::reset_mocks`]): the same as
 /// [`HealthError`]'s.

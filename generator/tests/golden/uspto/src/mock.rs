@@ -25,7 +25,9 @@
 //! ```
 
 pub use crate::fake::{Fake, Resource, Stored};
-pub use crate::mock_server::{Expectation, MockServer, Operation, OperationInfo};
+pub use crate::mock_server::{
+    ErrorAnswer, Expectation, MockServer, Operation, OperationInfo,
+};
 
 /// Every operation of the spec, to name the one a stray request was for.
 const OPERATIONS: &[OperationInfo] = &[
@@ -90,12 +92,6 @@ impl Operation for ListDataSets {
     type Ok = crate::types::DataSetList;
 
     type Error = crate::types::ListDataSetsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        match error {
-            crate::types::ListDataSetsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 /// `GET /{dataset}/{version}/fields`, as the mock server sees it:
@@ -117,18 +113,6 @@ impl Operation for ListSearchableFields {
     type Ok = String;
 
     type Error = crate::types::ListSearchableFieldsError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::ListSearchableFieldsError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::ListSearchableFieldsError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, ListSearchableFields> {
@@ -167,18 +151,6 @@ impl Operation for PerformSearch {
     >;
 
     type Error = crate::types::PerformSearchError;
-
-    fn error_answer(error: &Self::Error) -> (u16, Option<serde_json::Value>) {
-        fn json<T: serde::Serialize>(body: &T) -> serde_json::Value {
-            serde_json::to_value(body).expect("an error body serializes")
-        }
-        match error {
-            crate::types::PerformSearchError::NotFound(body) => {
-                (404, body.as_ref().map(json))
-            }
-            crate::types::PerformSearchError::Other(body) => (500, body.clone()),
-        }
-    }
 }
 
 impl Expectation<'_, PerformSearch> {

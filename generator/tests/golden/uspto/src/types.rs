@@ -94,11 +94,7 @@ pub enum ListDataSetsError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for ListDataSetsError {
-    fn from_answer(_status: u16, body: &[u8]) -> Self {
-        Self::Other(serde_json::from_slice(body).ok())
-    }
-}
+crate::http::error_answers!(ListDataSetsError, [_ => Other(500)]);
 
 /// The error answers of `GET /{dataset}/{version}/fields`
 /// ([`crate::Client::list_searchable_fields`]), one variant per status the spec declares.
@@ -113,14 +109,13 @@ pub enum ListSearchableFieldsError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for ListSearchableFieldsError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(
+    ListSearchableFieldsError,
+    [
+        404 => NotFound(404),
+        _ => Other(500),
+    ]
+);
 
 /// The error answers of `POST /{dataset}/{version}/records`
 /// ([`crate::Client::perform_search`]), one variant per status the spec declares. Each
@@ -134,11 +129,4 @@ pub enum PerformSearchError {
     Other(Option<serde_json::Value>),
 }
 
-impl crate::http::ErrorBody for PerformSearchError {
-    fn from_answer(status: u16, body: &[u8]) -> Self {
-        match status {
-            404 => Self::NotFound(serde_json::from_slice(body).ok()),
-            _ => Self::Other(serde_json::from_slice(body).ok()),
-        }
-    }
-}
+crate::http::error_answers!(PerformSearchError, [404 => NotFound(404), _ => Other(500)]);
