@@ -97,13 +97,16 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
     let header = header(config);
     let parts = parts(model);
     // Each part is laid out where it is printed; only where two parts meet is left to the join.
-    let texts = run_parts(&parts, |part| part.print(model).map(|text| lay_out(&text)))?;
+    let texts = run_parts(&parts, |part| {
+        let (text, docs) = with_doc_table(|| part.print(model));
+        text.map(|text| lay_out(&text, &docs))
+    })?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (part, text) in parts.iter().zip(texts) {
         let file = files
             .entry(part.path().to_owned())
-            .or_insert_with(|| lay_out(&format!("{header}\n")));
+            .or_insert_with(|| lay_out(&format!("{header}\n"), &[]));
         print::join_laid_out(file, &text);
     }
     insert_runtime(&mut files, &header, model);
@@ -250,7 +253,7 @@ pub fn format(
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, config));
     for (path, file) in syntax {
         let text = format!("{header}\n{}", prettyplease::unparse(file));
-        files.insert((*path).to_owned(), lay_out(&text));
+        files.insert((*path).to_owned(), lay_out(&text, &[]));
     }
     insert_runtime(&mut files, &header, model);
     files
@@ -542,10 +545,43 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
-/// `#[doc = "..."]` attributes for an item.
+/// `#[doc = "..."]` attributes for an item; while a part is built by [`with_doc_table`], one
+/// `#[doc = "N"]` that stands for them.
 fn doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
-    quote! { #( #[doc = #lines] )* }
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    DOC_TABLE.with_borrow_mut(|table| match table {
+        Some(table) => {
+            let marker = table.len().to_string();
+            table.push(lines);
+            quote!(#[doc = #marker])
+        }
+        None => quote! { #( #[doc = #lines] )* },
+    })
+}
+
+thread_local! {
+    /// The doc lines of the part being built on this thread, by number (see [`with_doc_table`]).
+    static DOC_TABLE: std::cell::RefCell<Option<Vec<Vec<String>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `build` with [`doc`] keeping each item's doc lines in a table and leaving only its
+/// number in the tokens, and returns the table with what `build` returns.
+///
+/// Doc text is much of a crate (a third of the lines of a large `src/types.rs`): as attributes
+/// it is escaped into literals, copied into `syn`'s buffer, parsed as a meta item and unescaped
+/// again to be printed, about a sixth of all the work. A number goes through `syn` and
+/// `prettyplease` instead, which print it as a `///N` line (no doc line [`doc_lines`] makes
+/// starts with a digit), and [`lay_out`] writes the lines in its place, as `prettyplease` would
+/// print them.
+fn with_doc_table<T>(build: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
+    DOC_TABLE.with_borrow_mut(|table| *table = Some(Vec::new()));
+    let built = build();
+    let table = DOC_TABLE.with_borrow_mut(Option::take).unwrap_or_default();
+    (built, table)
 }
 
 /// `#![doc = "..."]` attributes for a module.

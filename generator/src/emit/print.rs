@@ -10,15 +10,37 @@ use proc_macro2::TokenStream;
 use crate::Diagnostic;
 
 /// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
-/// both routes ([`emit`] and [`format()`]), so they give the same bytes. The passes are one walk
-/// over the lines: each line `layout_macro_calls` writes goes through `break_long_alias`, then
-/// to [`SpacedText`].
-pub(super) fn lay_out(text: &str) -> String {
-    let mut out = SpacedText::with_capacity(text.len() + text.len() / 16);
-    layout_macro_calls(text, &mut |line| {
+/// both routes ([`emit`] and [`format()`]), so they give the same bytes. `docs` is the part's doc
+/// table (`super::with_doc_table`; empty on the route that keeps docs as attributes). The passes
+/// are one walk over the lines: each line `layout_macro_calls` writes goes through
+/// `break_long_alias`, then to [`SpacedText`].
+pub(super) fn lay_out(text: &str, docs: &[Vec<String>]) -> String {
+    let mut out = SpacedText::with_capacity(text.len() + text.len() / 4);
+    layout_macro_calls(text, docs, &mut |line| {
         break_long_alias(line, &mut |line| out.push_line(line))
     });
     out.text
+}
+
+/// The doc lines a `///N` line stands for, as `prettyplease` prints doc attributes (at the
+/// line's indent, trailing spaces trimmed), or `None` for any other line.
+fn write_docs(line: &str, docs: &[Vec<String>], out: &mut impl FnMut(&str)) -> Option<()> {
+    let body = line.trim_start();
+    let number = body.strip_prefix("///")?;
+    if !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let lines = docs.get(number.parse::<usize>().ok()?)?;
+    let indent = &line[..line.len() - body.len()];
+    let mut doc_line = String::new();
+    for text in lines {
+        doc_line.clear();
+        doc_line.push_str(indent);
+        doc_line.push_str("///");
+        doc_line.push_str(text.trim_end_matches(' '));
+        out(&doc_line);
+    }
+    Some(())
 }
 
 /// Text with a blank line between items, and between the items of an `impl` block, as
@@ -104,8 +126,9 @@ fn break_long_alias(line: &str, out: &mut impl FnMut(&str)) {
 /// The `open_enum!` (and `serde_struct!`, `error_answers!`) calls that do not fit on one line
 /// (`prettyplease` fills the lines with the macro's tokens) laid out one argument and one variant
 /// a line, as `rustfmt` lays out a call; `error_answers!`'s range patterns lose the space
-/// `prettyplease` puts after their `..=`. Every other line is written as it is.
-fn layout_macro_calls(text: &str, out: &mut impl FnMut(&str)) {
+/// `prettyplease` puts after their `..=`. A `///N` line is written as the doc lines it stands for
+/// (`write_docs`), every other line as it is.
+fn layout_macro_calls(text: &str, docs: &[Vec<String>], out: &mut impl FnMut(&str)) {
     const ERROR_ANSWERS: &str = "crate::http::error_answers!(";
     const OPENERS: [&str; 3] = [
         "crate::open_enum::open_enum!(",
@@ -115,6 +138,9 @@ fn layout_macro_calls(text: &str, out: &mut impl FnMut(&str)) {
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         let Some(&open) = OPENERS.iter().find(|&&open| open == line) else {
+            if write_docs(line, docs, out).is_some() {
+                continue;
+            }
             match line.starts_with(ERROR_ANSWERS) {
                 true => out(&line.replace("..= ", "..=")),
                 false => out(line),
