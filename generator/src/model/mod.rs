@@ -17,7 +17,7 @@
 //! `operationId`s, path parameters against the path template, unknown `type`s); it reports what
 //! only lowering finds, such as a `$ref` cycle through a one-member `oneOf`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -628,6 +628,8 @@ struct Lowerer<'a> {
     params_names: Scope,
     /// The names of the `mock` module's marker types: the operations', then the collections'.
     mock_names: Scope,
+    /// How each `pattern` met so far is checked (`schema::read_pattern`).
+    patterns: HashMap<String, Result<(String, bool), String>>,
     warnings: Vec<Diagnostic>,
     errors: Vec<Diagnostic>,
 }
@@ -666,6 +668,7 @@ impl<'a> Lowerer<'a> {
             ]),
             params_names: Scope::with_reserved(&[]),
             mock_names: Scope::with_reserved(operation::MOCK_RESERVED),
+            patterns: HashMap::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
         }

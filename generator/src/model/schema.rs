@@ -40,6 +40,23 @@ pub(super) fn integral_multiple(multiple_of: Option<f64>) -> Option<u64> {
         .map(|m| m as u64)
 }
 
+/// How [`Lowerer::pattern`] checks `pattern`: as it is or with its class hyphens escaped, and
+/// whether only `fancy-regex` reads it (look-around, backreferences); or, when neither engine
+/// reads it, the warning that says so.
+fn read_pattern(pattern: &str) -> Result<(String, bool), String> {
+    if regex_syntax::Parser::new().parse(pattern).is_ok() {
+        return Ok((pattern.to_owned(), false));
+    }
+    let pattern = ecma_class_hyphens(pattern);
+    if regex_syntax::Parser::new().parse(&pattern).is_ok() {
+        return Ok((pattern, false));
+    }
+    match fancy_regex::Regex::new(&pattern) {
+        Ok(_) => Ok((pattern, true)),
+        Err(error) => Err(format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` or `fancy-regex` reads ({error}); it is not checked")),
+    }
+}
+
 /// An ECMA-262 pattern (what OpenAPI's `pattern` is) as Rust's engines read it: in a character
 /// class, a `-` beside a class escape (`[\w-.]`) is a literal `-` in JavaScript and an error in
 /// Rust, so it is escaped. Everything else is left as it is.
@@ -415,17 +432,19 @@ impl Lowerer<'_> {
         let Some(pattern) = pattern else {
             return (None, false);
         };
-        if regex_syntax::Parser::new().parse(pattern).is_ok() {
-            return (Some(pattern.to_owned()), false);
-        }
-        let pattern = ecma_class_hyphens(pattern);
-        if regex_syntax::Parser::new().parse(&pattern).is_ok() {
-            return (Some(pattern), false);
-        }
-        match fancy_regex::Regex::new(&pattern) {
-            Ok(_) => (Some(pattern), true),
-            Err(error) => {
-                self.warn(at, format!("`pattern` {pattern:?} is not a regular expression Rust's `regex` or `fancy-regex` reads ({error}); it is not checked"));
+        // Documents repeat their patterns (an id's, on every schema that holds one).
+        let read = match self.patterns.get(pattern) {
+            Some(read) => read.clone(),
+            None => {
+                let read = read_pattern(pattern);
+                self.patterns.insert(pattern.to_owned(), read.clone());
+                read
+            }
+        };
+        match read {
+            Ok((pattern, backtracking)) => (Some(pattern), backtracking),
+            Err(warning) => {
+                self.warn(at, warning);
                 (None, false)
             }
         }
