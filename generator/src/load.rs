@@ -212,7 +212,7 @@ fn resolve_callback_refs(document: &mut serde_json::Value, warnings: &mut Vec<Di
             };
             let reference = reference.as_str().unwrap_or_default();
             current = ref_name(reference, "callbacks")
-                .and_then(|name| components.get(&name))
+                .and_then(|name| components.get(name.as_ref()))
                 .ok_or_else(|| format!("callback `$ref` {reference:?} points at no callback under #/components/callbacks"))?;
         }
         Err("`$ref` cycle among callbacks".to_owned())
@@ -595,13 +595,26 @@ fn one(location: impl Into<String>, message: impl Into<String>) -> Errors {
 
 /// The name a local `$ref` points at: `#/components/schemas/Pet` gives `Pet` for kind `schemas`
 /// (`~1` and `~0` unescaped); `None` for a reference elsewhere.
-fn ref_name(reference: &str, kind: &str) -> Option<String> {
-    let reference = decode_ref(reference);
-    let name = reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(kind)?
-        .strip_prefix('/')?;
-    Some(name.replace("~1", "/").replace("~0", "~"))
+fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<std::borrow::Cow<'r, str>> {
+    use std::borrow::Cow;
+    fn name<'a>(reference: &'a str, kind: &str) -> Option<&'a str> {
+        reference
+            .strip_prefix("#/components/")?
+            .strip_prefix(kind)?
+            .strip_prefix('/')
+    }
+    // Most references need no decoding and no unescaping: the name is borrowed.
+    let unescape = |name: &str| name.replace("~1", "/").replace("~0", "~");
+    match decode_ref(reference) {
+        Cow::Borrowed(reference) => {
+            let name = name(reference, kind)?;
+            Some(match name.contains('~') {
+                true => Cow::Owned(unescape(name)),
+                false => Cow::Borrowed(name),
+            })
+        }
+        Cow::Owned(decoded) => Some(Cow::Owned(unescape(name(&decoded, kind)?))),
+    }
 }
 
 impl Document {
@@ -647,7 +660,7 @@ impl Document {
                 .api
                 .components
                 .as_ref()
-                .and_then(|c| c.schemas.get_key_value(&target))
+                .and_then(|c| c.schemas.get_key_value(target.as_ref()))
                 .ok_or_else(|| dangling(reference, at))?;
             match item {
                 ReferenceOr::Item(schema) => return Ok((schema, name.as_str())),
@@ -705,7 +718,7 @@ impl Document {
                         .api
                         .components
                         .as_ref()
-                        .and_then(|c| map(c).get(&target))
+                        .and_then(|c| map(c).get(target.as_ref()))
                         .ok_or_else(|| dangling(reference, at))?;
                 }
             }

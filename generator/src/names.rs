@@ -63,14 +63,41 @@ fn latin_base(c: char) -> Option<&'static str> {
 
 /// A `snake_case` identifier for a field, parameter or method (`type` becomes `type_`, `2fa` becomes `_2fa`).
 pub fn snake(name: &str) -> String {
-    let ident = words(name).to_snake_case();
-    fix(ident, "value")
+    memo(&SNAKE, name, |name| {
+        fix(words(name).to_snake_case(), "value")
+    })
 }
 
 /// An `UpperCamelCase` identifier for a type or variant (`rfc9068_profile` becomes `Rfc9068Profile`).
 pub fn camel(name: &str) -> String {
-    let ident = words(name).to_upper_camel_case();
-    fix(ident, "Value")
+    memo(&CAMEL, name, |name| {
+        fix(words(name).to_upper_camel_case(), "Value")
+    })
+}
+
+type Memo = std::cell::RefCell<std::collections::HashMap<String, String>>;
+
+thread_local! {
+    /// What [`snake`] and [`camel`] gave for each name so far on this thread: a large document
+    /// asks for the same few thousand names (`id`, `name`, its enums' values) again and again,
+    /// and `heck` spends a microsecond on each.
+    static SNAKE: Memo = Memo::default();
+    static CAMEL: Memo = Memo::default();
+}
+
+fn memo(
+    memo: &'static std::thread::LocalKey<Memo>,
+    name: &str,
+    convert: fn(&str) -> String,
+) -> String {
+    memo.with_borrow_mut(|known| match known.get(name) {
+        Some(ident) => ident.clone(),
+        None => {
+            let ident = convert(name);
+            known.insert(name.to_owned(), ident.clone());
+            ident
+        }
+    })
 }
 
 /// A `kebab-case` Cargo feature name (`Payment links` becomes `payment-links`, `admin.apps`
