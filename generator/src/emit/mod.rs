@@ -521,18 +521,21 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
             .split_once(". ")
             .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     let mut lines = Vec::new();
-    let mut current = String::new();
+    // The line being filled, and its length in characters.
+    let (mut current, mut chars) = (String::new(), 0);
     for word in line.split(' ').filter(|w| !w.is_empty()) {
         let indent = if lines.is_empty() || !list_item { 0 } else { 2 };
-        if !current.is_empty()
-            && current.chars().count() + 1 + word.chars().count() + indent > width
-        {
+        let word_chars = word.chars().count();
+        if !current.is_empty() && chars + 1 + word_chars + indent > width {
             lines.push(std::mem::take(&mut current));
+            chars = 0;
         }
         if !current.is_empty() {
             current.push(' ');
+            chars += 1;
         }
         current.push_str(word);
+        chars += word_chars;
     }
     lines.push(current);
     lines
