@@ -101,32 +101,58 @@ pub fn to_openapi_30(document: Value) -> Result<Normalized, Errors> {
             Map::new()
         }
     };
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let at = format!("#/paths/{}", escape(path));
-            resolve_path_item(item, &path_items, &at, &mut out);
-            path_item(item, &at, &mut out);
+    // Paths and components are rewritten on two threads (each a few milliseconds of a large
+    // document's), their diagnostics kept in that order.
+    let (mut paths, mut components) = (None, None);
+    for (key, value) in root.iter_mut() {
+        match key.as_str() {
+            "paths" => paths = Some(value),
+            "components" => components = Some(value),
+            _ => {}
         }
-    } else {
-        out.error("#/paths", "`paths` must be an object");
     }
-
-    if let Some(Value::Object(components)) = root.get_mut("components") {
-        for (kind, entries) in components.iter_mut() {
-            let Value::Object(entries) = entries else {
-                continue;
-            };
-            for (name, entry) in entries.iter_mut() {
-                let at = format!("#/components/{}/{}", escape(kind), escape(name));
-                match kind.as_str() {
-                    "schemas" => schema(entry, &at, &mut out),
-                    "parameters" | "headers" => parameter(entry, &at, &mut out),
-                    "requestBodies" => request_body(entry, &at, &mut out),
-                    "responses" => response(entry, &at, &mut out),
-                    _ => {}
+    let mut from_components = Context::default();
+    let from_paths = std::thread::scope(|scope| {
+        let from_paths = scope.spawn(|| {
+            let mut out = Context::default();
+            match paths {
+                Some(Value::Object(paths)) => {
+                    for (path, item) in paths.iter_mut() {
+                        let at = format!("#/paths/{}", escape(path));
+                        resolve_path_item(item, &path_items, &at, &mut out);
+                        path_item(item, &at, &mut out);
+                    }
+                }
+                _ => out.error("#/paths", "`paths` must be an object"),
+            }
+            out
+        });
+        if let Some(Value::Object(components)) = components {
+            for (kind, entries) in components.iter_mut() {
+                let Value::Object(entries) = entries else {
+                    continue;
+                };
+                for (name, entry) in entries.iter_mut() {
+                    let at = format!("#/components/{}/{}", escape(kind), escape(name));
+                    let out = &mut from_components;
+                    match kind.as_str() {
+                        "schemas" => schema(entry, &at, out),
+                        "parameters" | "headers" => parameter(entry, &at, out),
+                        "requestBodies" => request_body(entry, &at, out),
+                        "responses" => response(entry, &at, out),
+                        _ => {}
+                    }
                 }
             }
         }
+        from_paths
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    // What the document-level steps above found, then the paths', then the components'.
+    for part in [from_paths, from_components] {
+        out.errors.extend(part.errors);
+        out.warnings.extend(part.warnings);
     }
 
     if out.errors.is_empty() {

@@ -294,6 +294,15 @@ fn generate_reads_31_and_names_other_versions() {
         assert_eq!(errors[0].location, location);
         assert!(errors[0].message.contains(message), "{errors:?}");
     }
+    // JSON read the quick way (`openapi` first) and the full way (`openapi` later, or an escape
+    // in the version) gives the same crate.
+    let first = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#;
+    let later = r#"{"info": {"title": "t", "version": "1"}, "openapi": "3.1.0", "paths": {}}"#;
+    let escaped =
+        r#"{"openapi": "3.1\u002e0", "info": {"title": "t", "version": "1"}, "paths": {}}"#;
+    let files = |spec| generate(spec, &Config::new("t")).unwrap().files;
+    assert_eq!(files(first), files(later));
+    assert_eq!(files(first), files(escaped));
     // An unsupported 3.1 construct is located in the document the user wrote.
     let spec = "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    T: { properties: { a: { type: [7] } } }\n";
     let Errors(errors) = generate(spec, &Config::new("t")).unwrap_err();
