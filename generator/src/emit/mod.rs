@@ -515,11 +515,10 @@ const DOC_WIDTH: usize = 88;
 /// A line of prose as doc lines of at most `width` characters, broken at spaces (a word longer
 /// than that keeps its own line); the lines of a list item go on two spaces in.
 fn wrap(line: &str, width: usize) -> Vec<String> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let list_item = line.starts_with("- ")
         || line.starts_with("* ")
-        || line
-            .split_once(". ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        || (digits > 0 && line[digits..].starts_with(". "));
     let mut lines = Vec::new();
     // The line being filled, and its length in characters.
     let (mut current, mut chars) = (String::new(), 0);
