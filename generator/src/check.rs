@@ -244,6 +244,16 @@ fn too_deep(node: &Node, at: &mut String, depth: usize) -> bool {
     false
 }
 
+/// Whether a node sits `depth` levels below `node` ([`too_deep`] without the pointer).
+fn has_node_below(node: &Node, depth: usize) -> bool {
+    match node {
+        _ if depth == 0 => true,
+        Node::Object(entries) => entries.iter().any(|(_, n)| has_node_below(n, depth - 1)),
+        Node::Array(items) => items.iter().any(|n| has_node_below(n, depth - 1)),
+        _ => false,
+    }
+}
+
 /// Whether `node` nests more than `levels` levels of arrays and objects (a scalar nests none).
 pub(crate) fn nests_deeper_than(node: &Node, levels: usize) -> bool {
     match node {
@@ -261,7 +271,8 @@ pub(crate) fn nests_deeper_than(node: &Node, levels: usize) -> bool {
 /// Checks the raw document; returns every problem found, each at its JSON pointer.
 pub(crate) fn check(root: &Node) -> Vec<Diagnostic> {
     let mut at = "#".to_owned();
-    if too_deep(root, &mut at, 0) {
+    // The pointer is built only for a document that has such a node.
+    if has_node_below(root, MAX_DEPTH + 1) && too_deep(root, &mut at, 0) {
         return vec![Diagnostic::new(
             at,
             format!("nested more than {MAX_DEPTH} levels deep; the generator reads documents up to that depth"),
