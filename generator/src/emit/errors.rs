@@ -1,6 +1,8 @@
 //! The error types of operations: an enum per distinct set of declared error answers, with a
 //! variant per answer typed by status, named for the first operation (path, then method) that
-//! declares it; the other operations get a `pub type` alias to it.
+//! declares it; the other operations get a `pub type` alias to it. Each enum's statuses are listed
+//! once, in a `crate::http::error_answers!` call: how the client reads an answer as a variant,
+//! and (the `mock` feature) the status the mock server answers a variant with.
 
 use proc_macro2::TokenStream;
 use quote::quote;
