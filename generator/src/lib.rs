@@ -251,3 +251,12 @@ pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;
     Ok(Output { files, warnings })
 }
+
+/// Drops `value` on a thread of its own (or here, when no thread can be started): freeing a
+/// large document's tree takes milliseconds that the next stage need not wait for.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    // A failed spawn drops the closure, and `value` with it, here.
+    let _ = std::thread::Builder::new()
+        .name("drop".to_owned())
+        .spawn(move || drop(value));
+}

@@ -70,6 +70,7 @@ pub fn load(text: &str) -> Result<Document, Errors> {
                     )
                 })
             })?;
+            crate::drop_in_background(normalized.document);
             return Ok(Document {
                 api,
                 warnings: normalized.warnings,
