@@ -580,9 +580,19 @@ thread_local! {
 /// starts with a digit), and [`lay_out`] writes the lines in its place, as `prettyplease` would
 /// print them.
 fn with_doc_table<T>(build: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
+    /// Ends the table however `build` ends, so that no later [`doc`] on this thread (one of
+    /// [`emit_syntax`]'s, say) leaves a marker after a panic.
+    struct Table;
+    impl Drop for Table {
+        fn drop(&mut self) {
+            DOC_TABLE.with_borrow_mut(|table| *table = None);
+        }
+    }
     DOC_TABLE.with_borrow_mut(|table| *table = Some(Vec::new()));
+    let guard = Table;
     let built = build();
     let table = DOC_TABLE.with_borrow_mut(Option::take).unwrap_or_default();
+    drop(guard);
     (built, table)
 }
 
