@@ -19,6 +19,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::normalize::{escape, unescape};
 use crate::Diagnostic;
 
 /// A JSON or YAML value that keeps the order of object keys (and stringifies YAML's non-string
@@ -195,11 +196,6 @@ impl<'de> Deserialize<'de> for Node {
         }
         deserializer.deserialize_any(NodeVisitor)
     }
-}
-
-/// Escapes a name for use in a JSON pointer (RFC 6901).
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// The six types of OpenAPI 3.0.
@@ -383,11 +379,7 @@ impl<'a> Checker<'a> {
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return None;
         }
-        let tokens: Vec<String> = pointer
-            .split('/')
-            .skip(1)
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
-            .collect();
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
         let (mut target, rest) = match &tokens[..] {
             [components, kind, name, rest @ ..] if components == "components" => {
                 match self.components.get(kind.as_str()) {

@@ -40,9 +40,10 @@ pub struct Document {
 /// of any other version (Swagger 2.0 included) says which version it is.
 pub fn load(text: &str) -> Result<Document, Errors> {
     let json = text.trim_start().starts_with('{');
-    // The version decides the route. A first pass reads only the two version fields (skipping the
-    // rest costs little, and builds nothing); when it fails (not an object, a syntax error), the
-    // whole document is read as a tree, and the version checks below say what is wrong.
+    // The version decides the route. JSON that starts with its `openapi` field gives it at once;
+    // otherwise a first pass reads only the two version fields (skipping the rest builds
+    // nothing); when that fails (not an object, a syntax error), the whole document is read as a
+    // tree, and the version checks below say what is wrong.
     let version = match json.then(|| Version::leading(text)).flatten() {
         Some(version) => version,
         None => match parse::<Version>(text, json) {
@@ -398,7 +399,7 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         };
         let segments: Vec<String> = decoded[2..]
             .split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .map(crate::normalize::unescape)
             .filter(|s| {
                 !matches!(
                     s.as_str(),
@@ -623,7 +624,7 @@ fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<std::borrow::Cow<'r, s
             .strip_prefix('/')
     }
     // Most references need no decoding and no unescaping: the name is borrowed.
-    let unescape = |name: &str| name.replace("~1", "/").replace("~0", "~");
+    use crate::normalize::unescape;
     match decode_ref(reference) {
         Cow::Borrowed(reference) => {
             let name = name(reference, kind)?;

@@ -181,9 +181,14 @@ impl Context {
     }
 }
 
-/// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
+/// Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The segment [`escape`] escaped: `~1` → `/`, then `~0` → `~`.
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
 
 const METHODS: [&str; 8] = [
@@ -204,7 +209,7 @@ fn resolve_path_item(
         };
         let Some(target) = reference
             .strip_prefix("#/components/pathItems/")
-            .and_then(|name| path_items.get(&name.replace("~1", "/").replace("~0", "~")))
+            .and_then(|name| path_items.get(&unescape(name)))
         else {
             out.error(
                 &format!("{at}/$ref"),

@@ -74,6 +74,7 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
     let here = quote!();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
+    let u16 = proc_macro2::Literal::u16_unsuffixed;
     for case in &op.errors {
         let variant = ident(&case.variant);
         let body = case.body.as_ref().map_or_else(
@@ -94,7 +95,6 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             #doc
             #variant(Option<#body>),
         });
-        let u16 = proc_macro2::Literal::u16_unsuffixed;
         let (pattern, answered) = match case.status {
             StatusMatch::Code(code) => {
                 let code_literal = u16(code);
@@ -119,7 +119,7 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             Other(Option<serde_json::Value>),
         });
         // Answered with a status the client reads as `Other`, not as a declared one.
-        let answered = proc_macro2::Literal::u16_unsuffixed(default_status(op));
+        let answered = u16(default_status(op));
         arms.push(quote!(_ => Other(#answered)));
     }
     let mut text = format!(

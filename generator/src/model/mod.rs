@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::load::Document;
 use crate::names::{camel, Scope};
+use crate::normalize::escape as pointer_escape;
 use crate::{Diagnostic, Errors};
 
 mod collection;
@@ -596,11 +597,6 @@ pub fn lower(document: &Document) -> Result<(Model, Vec<Diagnostic>), Errors> {
 /// `""` everywhere, which is no documentation).
 fn text(text: &Option<String>) -> Option<String> {
     text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
-}
-
-/// Escapes a name for use in a JSON pointer (RFC 6901).
-fn pointer_escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 struct Lowerer<'a> {
