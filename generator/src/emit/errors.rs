@@ -74,7 +74,6 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
     let here = quote!();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
-    let u16 = proc_macro2::Literal::u16_unsuffixed;
     for case in &op.errors {
         let variant = ident(&case.variant);
         let body = case.body.as_ref().map_or_else(
@@ -96,18 +95,14 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             #variant(Option<#body>),
         });
         let (pattern, answered) = match case.status {
-            StatusMatch::Code(code) => {
-                let code_literal = u16(code);
-                (quote!(#code_literal), code)
-            }
-            StatusMatch::Range(range) => {
-                let (low, high) = (u16(range * 100), u16(range * 100 + 99));
-                (quote!(#low..=#high), range * 100)
-            }
-            StatusMatch::Default => (quote!(_), default_status(op)),
+            StatusMatch::Code(code) => (code.to_string(), code),
+            StatusMatch::Range(range) => (
+                format!("{}..={}", range * 100, range * 100 + 99),
+                range * 100,
+            ),
+            StatusMatch::Default => ("_".to_owned(), default_status(op)),
         };
-        let answered = u16(answered);
-        arms.push(quote!(#pattern => #variant(#answered)));
+        arms.push(format!("{pattern} => {}({answered})", case.variant));
     }
     if !op
         .errors
@@ -119,8 +114,7 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             Other(Option<serde_json::Value>),
         });
         // Answered with a status the client reads as `Other`, not as a declared one.
-        let answered = u16(default_status(op));
-        arms.push(quote!(_ => Other(#answered)));
+        arms.push(format!("_ => Other({})", default_status(op)));
     }
     let mut text = format!(
         "The error answers of `{} {}` ([`crate::Client::{}`]), one variant per status the spec declares. \
@@ -133,6 +127,7 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
         n => text.push_str(&format!("\n\n{n} other operations declare the same answers: their error types are aliases of this one.")),
     }
     let doc = doc(&text);
+    let call = super::item_macro(super::ItemMacro::ErrorAnswers, &[&op.error_name], &arms);
     quote! {
         #doc
         #cfg
@@ -142,7 +137,7 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
         }
 
         #cfg
-        crate::http::error_answers!(#name, [#( #arms ),*]);
+        #call
     }
 }
 

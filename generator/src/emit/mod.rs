@@ -98,7 +98,7 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, 
     let parts = parts(model);
     // Each part is laid out where it is printed; only where two parts meet is left to the join.
     let texts = run_parts(&parts, |part| {
-        let (text, docs) = with_doc_table(|| part.print(model));
+        let (text, docs) = with_text_table(|| part.print(model));
         text.map(|text| lay_out(&text, &docs))
     })?;
     let mut files = BTreeMap::new();
@@ -483,29 +483,29 @@ fn lib_rs(model: &Model) -> TokenStream {
 /// blocks and indentation (which would start a doctest) is dropped.
 fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
-    text.trim()
-        .lines()
-        .flat_map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") {
-                // Whatever language a fence names, rustdoc must not compile it.
-                in_fence = !in_fence;
-                return vec![if in_fence { " ```text" } else { " ```" }.to_owned()];
-            }
-            let line = if in_fence {
-                line.trim_end()
-            } else {
-                line.trim()
-            };
-            if line.is_empty() {
-                vec![String::new()]
-            } else if in_fence || line.starts_with('|') || line.starts_with('#') {
-                vec![format!(" {line}")]
-            } else {
-                wrap(line, DOC_WIDTH)
-            }
-        })
-        .collect()
+    let mut lines = Vec::new();
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            // Whatever language a fence names, rustdoc must not compile it.
+            in_fence = !in_fence;
+            lines.push(if in_fence { " ```text" } else { " ```" }.to_owned());
+            continue;
+        }
+        let line = if in_fence {
+            line.trim_end()
+        } else {
+            line.trim()
+        };
+        if line.is_empty() {
+            lines.push(String::new());
+        } else if in_fence || line.starts_with('|') || line.starts_with('#') {
+            lines.push(format!(" {line}"));
+        } else {
+            wrap(line, DOC_WIDTH, &mut lines);
+        }
+    }
+    lines
 }
 
 /// How wide a line of doc text may be: with `        /// ` before it (a struct variant's field),
@@ -513,23 +513,32 @@ fn doc_lines(text: &str) -> Vec<String> {
 const DOC_WIDTH: usize = 88;
 
 /// A line of prose as doc lines of at most `width` characters, broken at spaces (a word longer
-/// than that keeps its own line); the lines of a list item go on two spaces in.
-fn wrap(line: &str, width: usize) -> Vec<String> {
+/// than that keeps its own line), each after the space that follows `///`, pushed onto `lines`;
+/// the lines of a list item go on two spaces in.
+fn wrap(line: &str, width: usize, lines: &mut Vec<String>) {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let list_item = line.starts_with("- ")
         || line.starts_with("* ")
         || (digits > 0 && line[digits..].starts_with(". "));
-    let mut lines = Vec::new();
-    // The line being filled, and its length in characters.
-    let (mut current, mut chars) = (String::new(), 0);
+    let first = lines.len();
+    // The line being filled, after its leading spaces, and its length in characters.
+    let (mut current, mut chars) = (String::from(" "), 0);
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let indent = if lines.is_empty() || !list_item { 0 } else { 2 };
-        let word_chars = word.chars().count();
-        if !current.is_empty() && chars + 1 + word_chars + indent > width {
-            lines.push(std::mem::take(&mut current));
+        let indent = if lines.len() == first || !list_item {
+            0
+        } else {
+            2
+        };
+        let word_chars = match word.is_ascii() {
+            true => word.len(),
+            false => word.chars().count(),
+        };
+        if chars > 0 && chars + 1 + word_chars + indent > width {
+            let spaces = if list_item { "   " } else { " " };
+            lines.push(std::mem::replace(&mut current, String::from(spaces)));
             chars = 0;
         }
-        if !current.is_empty() {
+        if chars > 0 {
             current.push(' ');
             chars += 1;
         }
@@ -537,24 +546,16 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
         chars += word_chars;
     }
     lines.push(current);
-    lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, text)| match (i, list_item) {
-            (0, _) | (_, false) => format!(" {text}"),
-            (_, true) => format!("   {text}"),
-        })
-        .collect()
 }
 
-/// `#[doc = "..."]` attributes for an item; while a part is built by [`with_doc_table`], one
+/// `#[doc = "..."]` attributes for an item; while a part is built by [`with_text_table`], one
 /// `#[doc = "N"]` that stands for them.
 fn doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     if lines.is_empty() {
         return TokenStream::new();
     }
-    DOC_TABLE.with_borrow_mut(|table| match table {
+    TEXT_TABLE.with_borrow_mut(|table| match table {
         Some(table) => {
             let marker = table.len().to_string();
             table.push(lines);
@@ -564,34 +565,103 @@ fn doc(text: &str) -> TokenStream {
     })
 }
 
+/// The runtime's macros that write impls for a type the generated code defines: a call of one is
+/// an item of its own, `path!(arguments, [items]);`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ItemMacro {
+    /// `open_enum!` (`runtime/open_enum.rs`).
+    OpenEnum,
+    /// `serde_struct!` (`runtime/wire.rs`).
+    SerdeStruct,
+    /// `error_answers!` (`runtime/http.rs`).
+    ErrorAnswers,
+}
+
+impl ItemMacro {
+    const ALL: [ItemMacro; 3] = [
+        ItemMacro::OpenEnum,
+        ItemMacro::SerdeStruct,
+        ItemMacro::ErrorAnswers,
+    ];
+
+    /// The call's text up to its first argument.
+    fn opener(self) -> &'static str {
+        match self {
+            ItemMacro::OpenEnum => "crate::open_enum::open_enum!(",
+            ItemMacro::SerdeStruct => "crate::wire::serde_struct!(",
+            ItemMacro::ErrorAnswers => "crate::http::error_answers!(",
+        }
+    }
+
+    fn path(self) -> TokenStream {
+        match self {
+            ItemMacro::OpenEnum => quote!(crate::open_enum::open_enum),
+            ItemMacro::SerdeStruct => quote!(crate::wire::serde_struct),
+            ItemMacro::ErrorAnswers => quote!(crate::http::error_answers),
+        }
+    }
+}
+
+/// A call `path!(arguments, [items]);` of `mac`, each argument and item given as its text, laid
+/// out as [`print::item_macro_lines`] lays it out. While a part is built by [`with_text_table`],
+/// the lines wait in the table and the tokens are `path!(N);`, which [`lay_out`] replaces with
+/// them: the call's tokens are not built, parsed by `syn` or printed by `prettyplease`, whose
+/// layout of them the layout passes would redo anyway. Otherwise they are the call's tokens.
+fn item_macro(mac: ItemMacro, arguments: &[&str], items: &[String]) -> TokenStream {
+    let call = format!(
+        "{}{}, [{}]);",
+        mac.opener(),
+        arguments.join(", "),
+        items.join(", ")
+    );
+    TEXT_TABLE.with_borrow_mut(|table| match table {
+        Some(table) => {
+            let number = proc_macro2::Literal::usize_unsuffixed(table.len());
+            table.push(print::item_macro_lines(mac, call, arguments, items));
+            let path = mac.path();
+            quote!(#path!(#number);)
+        }
+        None => call
+            .parse()
+            .expect("an item macro's call is made of tokens"),
+    })
+}
+
+/// A string literal as Rust source, as `prettyplease` prints it.
+fn string_literal(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
 thread_local! {
-    /// The doc lines of the part being built on this thread, by number (see [`with_doc_table`]).
-    static DOC_TABLE: std::cell::RefCell<Option<Vec<Vec<String>>>> =
+    /// The text of the part being built on this thread, by number (see [`with_text_table`]):
+    /// an item's doc lines, or a call's lines.
+    static TEXT_TABLE: std::cell::RefCell<Option<Vec<Vec<String>>>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// Runs `build` with [`doc`] keeping each item's doc lines in a table and leaving only its
-/// number in the tokens, and returns the table with what `build` returns.
+/// Runs `build` with [`doc`] and [`item_macro`] keeping the text they make in a table and leaving
+/// only its number in the tokens, and returns the table with what `build` returns.
 ///
 /// Doc text is much of a crate (a third of the lines of a large `src/types.rs`): as attributes
 /// it is escaped into literals, copied into `syn`'s buffer, parsed as a meta item and unescaped
 /// again to be printed, about a sixth of all the work. A number goes through `syn` and
 /// `prettyplease` instead, which print it as a `///N` line (no doc line [`doc_lines`] makes
 /// starts with a digit), and [`lay_out`] writes the lines in its place, as `prettyplease` would
-/// print them.
-fn with_doc_table<T>(build: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
+/// print them. The calls of the runtime's item macros (a fifth of the lines) are the same: `path!(N);`
+/// in the tokens (no call has a number for its only argument), their lines in the table.
+fn with_text_table<T>(build: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
     /// Ends the table however `build` ends, so that no later [`doc`] on this thread (one of
     /// [`emit_syntax`]'s, say) leaves a marker after a panic.
     struct Table;
     impl Drop for Table {
         fn drop(&mut self) {
-            DOC_TABLE.with_borrow_mut(|table| *table = None);
+            TEXT_TABLE.with_borrow_mut(|table| *table = None);
         }
     }
-    DOC_TABLE.with_borrow_mut(|table| *table = Some(Vec::new()));
+    TEXT_TABLE.with_borrow_mut(|table| *table = Some(Vec::new()));
     let guard = Table;
     let built = build();
-    let table = DOC_TABLE.with_borrow_mut(Option::take).unwrap_or_default();
+    let table = TEXT_TABLE.with_borrow_mut(Option::take).unwrap_or_default();
     drop(guard);
     (built, table)
 }

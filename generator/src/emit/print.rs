@@ -1,22 +1,25 @@
 //! Printing: tokens parsed by `syn` and printed by `prettyplease` one item at a time (an `impl`
 //! block [`IMPL_CHUNK`] items at a time), so few syntax trees are alive at once, and the passes that
 //! lay the printed text out as `rustfmt` would where `prettyplease` does not: `layout_macro_calls`
-//! puts each argument and variant of a long `open_enum!` call on its own line,
-//! `break_long_alias` breaks long `pub type` lines, [`SpacedText`] puts a blank line between
-//! items.
+//! puts each argument and variant of a long `open_enum!` call on its own line (and writes the text
+//! a part's table holds where its markers were printed), `break_long_alias` breaks long `pub type`
+//! lines, [`SpacedText`] puts a blank line between items.
 
 use proc_macro2::TokenStream;
 
 use crate::Diagnostic;
 
+use super::ItemMacro;
+
 /// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
-/// both routes ([`emit`] and [`format()`]), so they give the same bytes. `docs` is the part's doc
-/// table (`super::with_doc_table`; empty on the route that keeps docs as attributes). The passes
+/// both routes ([`emit`] and [`format()`]), so they give the same bytes. `table` is the part's
+/// text table (`super::with_text_table`; empty on the route that keeps docs as attributes and
+/// calls as tokens). The passes
 /// are one walk over the lines: each line `layout_macro_calls` writes goes through
 /// `break_long_alias`, then to [`SpacedText`].
-pub(super) fn lay_out(text: &str, docs: &[Vec<String>]) -> String {
+pub(super) fn lay_out(text: &str, table: &[Vec<String>]) -> String {
     let mut out = SpacedText::with_capacity(text.len() + text.len() / 4);
-    layout_macro_calls(text, docs, &mut |line| {
+    layout_macro_calls(text, table, &mut |line| {
         break_long_alias(line, &mut |line| out.push_line(line))
     });
     out.text
@@ -114,66 +117,127 @@ pub(super) fn join_laid_out(out: &mut String, next: &str) {
 /// A `pub type A = B;` longer than 100 columns broken after the `=`, as `rustfmt` breaks it
 /// (`prettyplease` leaves it whole); any other line as it is.
 fn break_long_alias(line: &str, out: &mut impl FnMut(&str)) {
-    match line.split_once(" = ") {
-        Some((head, tail)) if line.len() > 100 && line.starts_with("pub type ") => {
+    // The cheap tests first: this runs on every line.
+    let long_alias = line.len() > 100 && line.starts_with("pub type ");
+    match long_alias.then(|| line.split_once(" = ")).flatten() {
+        Some((head, tail)) => {
             out(&format!("{head} ="));
             out(&format!("    {tail}"));
         }
-        _ => out(line),
+        None => out(line),
     }
 }
 
-/// The `open_enum!` (and `serde_struct!`, `error_answers!`) calls that do not fit on one line
-/// (`prettyplease` fills the lines with the macro's tokens) laid out one argument and one variant
-/// a line, as `rustfmt` lays out a call; `error_answers!`'s range patterns lose the space
-/// `prettyplease` puts after their `..=`. A `///N` line is written as the doc lines it stands for
-/// (`write_docs`), every other line as it is.
-fn layout_macro_calls(text: &str, docs: &[Vec<String>], out: &mut impl FnMut(&str)) {
-    const ERROR_ANSWERS: &str = "crate::http::error_answers!(";
-    const OPENERS: [&str; 3] = [
-        "crate::open_enum::open_enum!(",
-        "crate::wire::serde_struct!(",
-        ERROR_ANSWERS,
-    ];
+/// The lines of a call of `mac` (`call`, on one line, with `arguments` and `items` between its
+/// brackets, as [`super::item_macro`] writes it): `call` when `prettyplease` would print it on one
+/// line (it fits in the margin), else laid out as [`layout_macro_calls`] lays out what
+/// `prettyplease` prints.
+pub(super) fn item_macro_lines(
+    mac: ItemMacro,
+    call: String,
+    arguments: &[&str],
+    items: &[String],
+) -> Vec<String> {
+    // `prettyplease` prints a range pattern's `..=` with a space after it (`layout_macro_calls`
+    // takes it out), and a top-level item on one line when it fits in 89 columns.
+    const MARGIN: usize = 89;
+    let spaces = match mac {
+        ItemMacro::ErrorAnswers => call.matches("..=").count(),
+        _ => 0,
+    };
+    if call.len() + spaces <= MARGIN {
+        return vec![call];
+    }
+    let mut lines = Vec::with_capacity(arguments.len() + items.len() + 4);
+    call_lines(
+        mac.opener(),
+        arguments.iter().copied(),
+        items.iter().map(String::as_str),
+        &mut |line| lines.push(line),
+    );
+    lines
+}
+
+/// A call broken over lines: the opener, an argument a line, then the items in brackets, one a
+/// line, as `rustfmt` lays out a call.
+fn call_lines<'a>(
+    opener: &str,
+    arguments: impl Iterator<Item = &'a str>,
+    items: impl Iterator<Item = &'a str>,
+    out: &mut impl FnMut(String),
+) {
+    out(opener.to_owned());
+    for argument in arguments {
+        out(format!("    {argument},"));
+    }
+    out("    [".to_owned());
+    for item in items {
+        out(format!("        {item},"));
+    }
+    out("    ]".to_owned());
+    out(");".to_owned());
+}
+
+/// The item macros' calls that `prettyplease` printed over several lines (it fills the lines with
+/// the macro's tokens) laid out one argument and one item a line ([`call_lines`]);
+/// `error_answers!`'s range patterns lose the spaces `prettyplease` puts around their `..=`. A
+/// `///N` line is written as the doc lines it stands for (`write_docs`), a `path!(N);` line as the
+/// lines of the call it stands for, every other line as it is.
+fn layout_macro_calls(text: &str, table: &[Vec<String>], out: &mut impl FnMut(&str)) {
+    let error_answers = ItemMacro::ErrorAnswers.opener();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        let Some(&open) = OPENERS.iter().find(|&&open| open == line) else {
-            if write_docs(line, docs, out).is_some() {
-                continue;
-            }
-            match line.starts_with(ERROR_ANSWERS) {
-                true => out(&line.replace("..= ", "..=")),
-                false => out(line),
+        let opener = ItemMacro::ALL
+            .iter()
+            .map(|mac| mac.opener())
+            .find(|opener| line.starts_with(opener));
+        let Some(opener) = opener else {
+            if write_docs(line, table, out).is_none() {
+                out(line);
             }
             continue;
         };
+        if line.len() > opener.len() {
+            // On one line: as it is, or the call it stands for.
+            let number = line[opener.len()..].strip_suffix(");");
+            match number.and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) => table[n].iter().for_each(|line| out(line)),
+                None if opener == error_answers => out(&tight_ranges(line)),
+                None => out(line),
+            }
+            continue;
+        }
         let mut inner = String::new();
         for line in lines.by_ref() {
             if line == ");" {
                 break;
             }
             inner.push(' ');
-            match open == ERROR_ANSWERS {
-                true => inner.push_str(&line.trim().replace("..= ", "..=")),
-                false => inner.push_str(line.trim()),
-            }
+            inner.push_str(line.trim());
         }
-        out(open);
+        if opener == error_answers {
+            inner = tight_ranges(&inner);
+        }
         match inner.trim().split_once(", [") {
-            Some((head, variants)) if variants.ends_with(']') => {
-                for argument in head.split(", ") {
-                    out(&format!("    {argument},"));
-                }
-                out("    [");
-                for variant in split_outside_strings(&variants[..variants.len() - 1]) {
-                    out(&format!("        {variant},"));
-                }
-                out("    ]");
+            Some((head, items)) if items.ends_with(']') => call_lines(
+                opener,
+                head.split(", "),
+                split_outside_strings(&items[..items.len() - 1]).into_iter(),
+                &mut |line| out(&line),
+            ),
+            _ => {
+                out(opener);
+                out(&format!("    {}", inner.trim()));
+                out(");");
             }
-            _ => out(&format!("    {}", inner.trim())),
         }
-        out(");");
     }
+}
+
+/// `text` with the range patterns `prettyplease` prints as `500..= 599` (or with a line break
+/// before the `..=`) written `500..=599`.
+fn tight_ranges(text: &str) -> String {
+    text.replace(" ..= ", "..=").replace("..= ", "..=")
 }
 
 /// `a = "x, y", b = "z"` split at the commas outside string literals, each part trimmed.

@@ -254,32 +254,33 @@ pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> 
 /// `Option` always sent: a required nullable field, which serde reads as `None` when missing) or
 /// `optional` (missing is its default, and left out it is not sent); its wire name is given only
 /// when it is not the field's name.
-fn serde_call(s: &Struct, name: &Ident, strict: bool) -> TokenStream {
+fn serde_call(s: &Struct, strict: bool) -> TokenStream {
     let unknown = match &s.additional {
-        Some(_) => {
-            let others = ident(&s.additional_ident);
-            quote!(keep(#others))
-        }
-        None if strict => quote!(deny),
-        None => quote!(ignore),
+        Some(_) => format!("keep({})", s.additional_ident),
+        None if strict => "deny".to_owned(),
+        None => "ignore".to_owned(),
     };
-    let fields = s.fields.iter().map(|field| {
-        let ident = ident(&field.ident);
-        let wire = (field.ident != field.wire).then(|| {
-            let wire = &field.wire;
-            quote!(= #wire)
-        });
-        let presence = match field.presence {
-            Presence::Required if matches!(field.shape, Shape::Nullable(_)) => quote!(nullable),
-            Presence::Required => quote!(required),
-            Presence::RequiredNullable => quote!(nullable),
-            Presence::Optional | Presence::OptionalNullable => quote!(optional),
-        };
-        quote!(#ident #wire #presence)
-    });
-    quote! {
-        crate::wire::serde_struct!(#name, #unknown, [#( #fields ),*]);
-    }
+    let fields: Vec<String> = s
+        .fields
+        .iter()
+        .map(|field| {
+            let presence = match field.presence {
+                Presence::Required if matches!(field.shape, Shape::Nullable(_)) => "nullable",
+                Presence::Required => "required",
+                Presence::RequiredNullable => "nullable",
+                Presence::Optional | Presence::OptionalNullable => "optional",
+            };
+            match field.ident == field.wire {
+                true => format!("{} {presence}", field.ident),
+                false => format!(
+                    "{} = {} {presence}",
+                    field.ident,
+                    super::string_literal(&field.wire)
+                ),
+            }
+        })
+        .collect();
+    super::item_macro(super::ItemMacro::SerdeStruct, &[&s.name, &unknown], &fields)
 }
 
 fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
@@ -287,7 +288,7 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
     let name = ident(&s.name);
     let doc = s.doc.as_deref().map(doc);
     let here = quote!();
-    let serde = serde_call(s, &name, usage.strict.contains(&s.name));
+    let serde = serde_call(s, usage.strict.contains(&s.name));
     let fields = s
         .fields
         .iter()
@@ -442,6 +443,12 @@ fn enum_def(e: &Enum) -> TokenStream {
         "A value the spec does not list, kept as received so it serializes back unchanged. \
          Requests carrying one fail validation.",
     );
+    let pairs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|(variant, wire)| format!("{variant} = {}", super::string_literal(wire)))
+        .collect();
+    let call = super::item_macro(super::ItemMacro::OpenEnum, &[&e.name, &e.other], &pairs);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -451,6 +458,6 @@ fn enum_def(e: &Enum) -> TokenStream {
             #other(String),
         }
 
-        crate::open_enum::open_enum!(#name, #other, [#( #variants = #values ),*]);
+        #call
     }
 }
