@@ -6,6 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
+use super::Piece;
 use crate::model::{Gate, Model, TagFeatures};
 
 /// The `cfg` predicate of `gate`, or `None` when the item is compiled whatever the features
@@ -195,14 +196,18 @@ pub(super) fn crate_doc(features: &TagFeatures) -> String {
 
 /// The items written for one named type, each with the type's `cfg` (from [`named`]) after its
 /// doc comment: the type, its impls and its macro calls alike. Without one, the items as they are.
-pub(super) fn gate_items(items: TokenStream, cfg: &TokenStream) -> TokenStream {
+pub(super) fn gate_items(items: Piece, cfg: &TokenStream) -> Piece {
     use syn::parse::Parser;
 
     if cfg.is_empty() {
         return items;
     }
-    let mut file: syn::File = syn::parse2(items).expect("the generator's items parse");
-    for item in &mut file.items {
+    let gate = || {
+        syn::Attribute::parse_outer
+            .parse2(cfg.clone())
+            .expect("a cfg attribute")
+    };
+    let gate_one = |item: &mut syn::Item| {
         let attrs = match item {
             syn::Item::Struct(item) => &mut item.attrs,
             syn::Item::Enum(item) => &mut item.attrs,
@@ -217,10 +222,17 @@ pub(super) fn gate_items(items: TokenStream, cfg: &TokenStream) -> TokenStream {
             .iter()
             .take_while(|attr| attr.path().is_ident("doc"))
             .count();
-        let gate = syn::Attribute::parse_outer
-            .parse2(cfg.clone())
-            .expect("a cfg attribute");
-        attrs.splice(at..at, gate);
+        attrs.splice(at..at, gate());
+    };
+    match items {
+        Piece::Item(mut item) => {
+            gate_one(&mut item);
+            Piece::Item(item)
+        }
+        Piece::Tokens(items) => {
+            let mut file: syn::File = syn::parse2(items).expect("the generator's items parse");
+            file.items.iter_mut().for_each(gate_one);
+            Piece::Tokens(file.items.iter().map(ToTokens::to_token_stream).collect())
+        }
     }
-    file.items.iter().map(ToTokens::to_token_stream).collect()
 }

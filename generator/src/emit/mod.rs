@@ -30,6 +30,7 @@ mod operation;
 mod pages;
 mod params;
 mod print;
+mod syntax;
 mod types;
 mod union;
 
@@ -148,13 +149,15 @@ impl Part {
     fn print(&self, model: &Model) -> Result<String, Diagnostic> {
         let path = self.path();
         match self {
-            Part::Lib => print_items(path, lib_rs(model)),
+            Part::Lib => print_items(path, [Piece::Tokens(lib_rs(model))]),
             Part::Types(range) => print_items(path, types::types_part(model, range.clone())),
-            Part::Params => print_items(path, params::params_rs(model)),
-            Part::Mock(range) => print_items(path, mock::mock_part(model, range.clone())),
+            Part::Params => print_items(path, [Piece::Tokens(params::params_rs(model))]),
+            Part::Mock(range) => {
+                print_items(path, [Piece::Tokens(mock::mock_part(model, range.clone()))])
+            }
             Part::Client(range) => {
                 let tokens = client::client_part(model, range.clone());
-                let text = print_items(path, tokens)?;
+                let text = print_items(path, [Piece::Tokens(tokens)])?;
                 // Only the first part keeps the block's opening line, only the last its `}`.
                 let text = match range.start {
                     0 => text.as_str(),
@@ -551,18 +554,49 @@ fn wrap(line: &str, width: usize, lines: &mut Vec<String>) {
 /// `#[doc = "..."]` attributes for an item; while a part is built by [`with_text_table`], one
 /// `#[doc = "N"]` that stands for them.
 fn doc(text: &str) -> TokenStream {
+    let values = doc_values(text);
+    quote! { #( #[doc = #values] )* }
+}
+
+/// [`doc`] as syntax trees, for items built without tokens (`syntax.rs`).
+fn doc_attrs(text: &str) -> Vec<syn::Attribute> {
+    doc_values(text)
+        .iter()
+        .map(|value| syntax::name_value_attr("doc", value))
+        .collect()
+}
+
+/// The values of an item's `#[doc = "..."]` attributes: its doc lines, or while a part is built by
+/// [`with_text_table`], the number of the table's entry that holds them.
+fn doc_values(text: &str) -> Vec<String> {
     let lines = doc_lines(text);
     if lines.is_empty() {
-        return TokenStream::new();
+        return lines;
     }
     TEXT_TABLE.with_borrow_mut(|table| match table {
         Some(table) => {
             let marker = table.len().to_string();
             table.push(lines);
-            quote!(#[doc = #marker])
+            vec![marker]
         }
-        None => quote! { #( #[doc = #lines] )* },
+        None => lines,
     })
+}
+
+/// What a part of a file is built as, item by item: tokens, which [`print_items`] parses, or
+/// items built as syntax trees (`syntax.rs`), which it prints as they are.
+pub(super) enum Piece {
+    Tokens(TokenStream),
+    Item(Box<syn::Item>),
+}
+
+impl quote::ToTokens for Piece {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Piece::Tokens(more) => more.to_tokens(tokens),
+            Piece::Item(item) => item.to_tokens(tokens),
+        }
+    }
 }
 
 /// The runtime's macros that write impls for a type the generated code defines: a call of one is

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 
 use crate::Diagnostic;
 
-use super::ItemMacro;
+use super::{ItemMacro, Piece};
 
 /// What `prettyplease` prints, laid out as `rustfmt` would where it does not: the same passes on
 /// both routes ([`emit`] and [`format()`]), so they give the same bytes. `table` is the part's
@@ -271,35 +271,52 @@ pub(super) fn invalid(path: &str, error: syn::Error) -> Diagnostic {
     )
 }
 
-/// `prettyplease::unparse(&syn::parse2(tokens)?)`, one item at a time. The printer lays out each
-/// item on its own (every item ends in a hard break), so the concatenation is the same text, and
-/// only one item's syntax tree is alive at once instead of the whole file's. An `impl` block (a
-/// client's is most of its file) is printed [`IMPL_CHUNK`] of its items at a time, the same way.
-pub(super) fn print_items(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
+/// `prettyplease::unparse(&syn::parse2(tokens)?)`, one item at a time, for the tokens of every
+/// piece, and an item built as a syntax tree printed as it is. The printer lays out each item on
+/// its own (every item ends in a hard break), so the concatenation is the same text, and only one
+/// item's syntax tree is alive at once instead of the whole file's. An `impl` block (a client's is
+/// most of its file) is printed [`IMPL_CHUNK`] of its items at a time, the same way.
+pub(super) fn print_items(
+    path: &str,
+    pieces: impl IntoIterator<Item = Piece>,
+) -> Result<String, Diagnostic> {
     use syn::parse::Parser;
     let mut text = String::new();
-    let parser = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
-        let mut file = syn::File {
-            shebang: None,
-            attrs: input.call(syn::Attribute::parse_inner)?,
-            items: Vec::new(),
-        };
-        if input.is_empty() {
-            text.push_str(&prettyplease::unparse(&file));
-        }
-        while !input.is_empty() {
-            if file.attrs.is_empty() && is_impl(input) {
-                print_impl(input, &mut text)?;
+    for piece in pieces {
+        let tokens = match piece {
+            Piece::Tokens(tokens) => tokens,
+            Piece::Item(item) => {
+                text.push_str(&prettyplease::unparse(&syn::File {
+                    shebang: None,
+                    attrs: Vec::new(),
+                    items: vec![*item],
+                }));
                 continue;
             }
-            file.items.push(input.parse()?);
-            text.push_str(&prettyplease::unparse(&file));
-            file.attrs.clear();
-            file.items.clear();
-        }
-        Ok(())
-    };
-    parser.parse2(tokens).map_err(|e| invalid(path, e))?;
+        };
+        let parser = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
+            let mut file = syn::File {
+                shebang: None,
+                attrs: input.call(syn::Attribute::parse_inner)?,
+                items: Vec::new(),
+            };
+            if input.is_empty() && !file.attrs.is_empty() {
+                text.push_str(&prettyplease::unparse(&file));
+            }
+            while !input.is_empty() {
+                if file.attrs.is_empty() && is_impl(input) {
+                    print_impl(input, &mut text)?;
+                    continue;
+                }
+                file.items.push(input.parse()?);
+                text.push_str(&prettyplease::unparse(&file));
+                file.attrs.clear();
+                file.items.clear();
+            }
+            Ok(())
+        };
+        parser.parse2(tokens).map_err(|e| invalid(path, e))?;
+    }
     Ok(text)
 }
 
@@ -435,7 +452,8 @@ mod tests {
         ];
         for tokens in cases {
             let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
-            assert_eq!(super::print_items("case", tokens).unwrap(), whole);
+            let pieces = [super::Piece::Tokens(tokens)];
+            assert_eq!(super::print_items("case", pieces).unwrap(), whole);
         }
     }
 }

@@ -8,33 +8,26 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::check::{check_field, Value};
-use super::doc;
 use super::errors::error_defs;
 use super::union::union_def;
+use super::{syntax, Piece};
 use crate::model::{
     Bounds, Enum, Field, FloatType, IntType, Model, Presence, Shape, Struct, TypeDef, Usage,
 };
 
 pub(super) fn types_rs(model: &Model) -> TokenStream {
-    types_part(model, 0..model.types.len())
+    let pieces = types_part(model, 0..model.types.len());
+    quote!(#( #pieces )*)
 }
 
 /// A run of `src/types.rs`: the types in `range`, with the head of the file before them when the
 /// range starts the list and the operations' error types after them when it ends it. The parts of
 /// a split file, printed item by item, concatenate to the whole file's text.
-pub(super) fn types_part(model: &Model, range: std::ops::Range<usize>) -> TokenStream {
+pub(super) fn types_part(model: &Model, range: std::ops::Range<usize>) -> Vec<Piece> {
     let usage = &model.usage;
-    let items = model.types[range.clone()].iter().map(|t| {
-        let items = match t {
-            TypeDef::Struct(s) if usage.inlined.contains(&s.name) => quote!(),
-            TypeDef::Struct(s) => struct_def(s, usage),
-            TypeDef::Enum(e) => enum_def(e),
-            TypeDef::Union(u) => union_def(u, model),
-        };
-        super::features::gate_items(items, &super::features::named(model, t.name()))
-    });
-    let head = (range.start == 0).then(|| {
-        quote! {
+    let mut pieces = Vec::new();
+    if range.start == 0 {
+        pieces.push(Piece::Tokens(quote! {
             //! The request and response types of the API, one per schema of the spec, and the error
             //! answers of each operation, typed by status.
             //!
@@ -43,63 +36,100 @@ pub(super) fn types_part(model: &Model, range: std::ops::Range<usize>) -> TokenS
             #![allow(missing_docs)]
             #[allow(unused_imports)]
             use crate::validation::{self as v, Validate as _};
-        }
-    });
-    let errors = (range.end == model.types.len()).then(|| error_defs(model));
-    quote! {
-        #head
-        #( #items )*
-        #errors
+        }));
     }
+    for t in &model.types[range.clone()] {
+        let items = match t {
+            TypeDef::Struct(s) if usage.inlined.contains(&s.name) => continue,
+            TypeDef::Struct(s) => struct_def(s, usage),
+            TypeDef::Enum(e) => enum_def(e),
+            TypeDef::Union(u) => vec![Piece::Tokens(union_def(u, model))],
+        };
+        let cfg = super::features::named(model, t.name());
+        pieces.extend(
+            items
+                .into_iter()
+                .map(|piece| super::features::gate_items(piece, &cfg)),
+        );
+    }
+    if range.end == model.types.len() {
+        pieces.push(Piece::Tokens(error_defs(model)));
+    }
+    pieces
 }
 
 pub(super) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a shape. `prefix` qualifies named types (`types::` outside this module).
-pub(super) fn rust_type(shape: &Shape, prefix: &TokenStream) -> TokenStream {
+/// A shape's Rust type one level at a time, so that both printers ([`rust_type`], tokens, and
+/// [`syn_type`], a syntax tree) write the same: a path, a named type (behind the caller's prefix),
+/// a generic type of one argument, or a map (`std::collections::BTreeMap<String, _>`).
+enum Outer<'a> {
+    Path(&'static [&'static str]),
+    Named(&'a str),
+    Generic(&'static str, &'a Shape),
+    Map(&'a Shape),
+}
+
+fn outer(shape: &Shape) -> Outer<'_> {
     match shape {
-        Shape::String(rules) if rules.secret => quote!(crate::SecretString),
-        Shape::String(_) => quote!(String),
-        Shape::Integer(int, _) => int_type(*int),
-        Shape::Number(FloatType::F32, _) => quote!(f32),
-        Shape::Number(FloatType::F64, _) => quote!(f64),
-        Shape::Boolean => quote!(bool),
-        Shape::Array { items, .. } => {
-            let items = rust_type(items, prefix);
-            quote!(Vec<#items>)
-        }
-        Shape::Map(values) => {
-            let values = rust_type(values, prefix);
-            quote!(std::collections::BTreeMap<String, #values>)
-        }
-        Shape::Nullable(inner) => {
-            let inner = rust_type(inner, prefix);
-            quote!(Option<#inner>)
-        }
-        Shape::Named(name) => {
-            let name = ident(name);
-            quote!(#prefix #name)
-        }
-        Shape::Boxed(inner) => {
-            let inner = rust_type(inner, prefix);
-            quote!(Box<#inner>)
-        }
-        Shape::Any => quote!(serde_json::Value),
+        Shape::String(rules) if rules.secret => Outer::Path(&["crate", "SecretString"]),
+        Shape::String(_) => Outer::Path(&["String"]),
+        Shape::Integer(int, _) => Outer::Path(match int {
+            IntType::I8 => &["i8"],
+            IntType::I16 => &["i16"],
+            IntType::I32 => &["i32"],
+            IntType::I64 => &["i64"],
+            IntType::U8 => &["u8"],
+            IntType::U16 => &["u16"],
+            IntType::U32 => &["u32"],
+            IntType::U64 => &["u64"],
+        }),
+        Shape::Number(FloatType::F32, _) => Outer::Path(&["f32"]),
+        Shape::Number(FloatType::F64, _) => Outer::Path(&["f64"]),
+        Shape::Boolean => Outer::Path(&["bool"]),
+        Shape::Array { items, .. } => Outer::Generic("Vec", items),
+        Shape::Map(values) => Outer::Map(values),
+        Shape::Nullable(inner) => Outer::Generic("Option", inner),
+        Shape::Named(name) => Outer::Named(name),
+        Shape::Boxed(inner) => Outer::Generic("Box", inner),
+        Shape::Any => Outer::Path(&["serde_json", "Value"]),
     }
 }
 
-fn int_type(int: IntType) -> TokenStream {
-    match int {
-        IntType::I8 => quote!(i8),
-        IntType::I16 => quote!(i16),
-        IntType::I32 => quote!(i32),
-        IntType::I64 => quote!(i64),
-        IntType::U8 => quote!(u8),
-        IntType::U16 => quote!(u16),
-        IntType::U32 => quote!(u32),
-        IntType::U64 => quote!(u64),
+/// The Rust type of a shape. `prefix` qualifies named types (`types::` outside this module).
+pub(super) fn rust_type(shape: &Shape, prefix: &TokenStream) -> TokenStream {
+    match outer(shape) {
+        Outer::Path(path) => {
+            let segments = path.iter().map(|segment| ident(segment));
+            quote!(#( #segments )::*)
+        }
+        Outer::Named(name) => {
+            let name = ident(name);
+            quote!(#prefix #name)
+        }
+        Outer::Generic(generic, inner) => {
+            let (generic, inner) = (ident(generic), rust_type(inner, prefix));
+            quote!(#generic<#inner>)
+        }
+        Outer::Map(values) => {
+            let values = rust_type(values, prefix);
+            quote!(std::collections::BTreeMap<String, #values>)
+        }
+    }
+}
+
+/// [`rust_type`] as a syntax tree, named types unqualified.
+fn syn_type(shape: &Shape) -> syn::Type {
+    match outer(shape) {
+        Outer::Path(path) => syntax::type_path(path, Vec::new()),
+        Outer::Named(name) => syntax::type_path(&[name], Vec::new()),
+        Outer::Generic(generic, inner) => syntax::type_path(&[generic], vec![syn_type(inner)]),
+        Outer::Map(values) => syntax::type_path(
+            &["std", "collections", "BTreeMap"],
+            vec![syntax::type_path(&["String"], Vec::new()), syn_type(values)],
+        ),
     }
 }
 
@@ -173,7 +203,8 @@ pub(super) fn constraint_notes(shape: &Shape, notes: &mut Vec<String>) {
     }
 }
 
-fn field_doc(field: &Field) -> TokenStream {
+/// A field's doc text: its description, then its constraints and server default in words.
+fn field_doc(field: &Field) -> String {
     let mut text = field.doc.clone().unwrap_or_default();
     let mut notes = Vec::new();
     // The type says whether a field is required (`T`), optional (`Option<T>`) or three-state
@@ -189,7 +220,7 @@ fn field_doc(field: &Field) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(&notes.join(" "));
     }
-    doc(&text)
+    text
 }
 
 /// Where a field is defined, which decides how it is written and read.
@@ -201,22 +232,28 @@ pub(super) enum FieldOf {
     Variant,
 }
 
-/// A field of a struct or of a struct variant.
+/// A field of a struct or of a struct variant, as tokens.
 pub(super) fn field_def(field: &Field, of: FieldOf) -> TokenStream {
-    let doc = field_doc(field);
-    let ident = ident(&field.ident);
-    let ty = field_type(field, &quote!());
-    let (visibility, attr) = match of {
-        FieldOf::Struct => (Some(quote!(pub)), None),
-        FieldOf::Variant => (None, serde_attr(field, true)),
-    };
-    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #doc
-        #deprecated
-        #attr
-        #visibility #ident: #ty,
+    let field = syn_field(field, of);
+    quote!(#field,)
+}
+
+/// A field of a struct or of a struct variant, as a syntax tree.
+fn syn_field(field: &Field, of: FieldOf) -> syn::Field {
+    let mut attrs = super::doc_attrs(&field_doc(field));
+    if field.deprecated {
+        attrs.push(syntax::word_attr("deprecated"));
     }
+    if let FieldOf::Variant = of {
+        attrs.extend(serde_args(field, true).map(|args| syntax::list_attr("serde", args)));
+    }
+    let ty = syn_type(&field.shape);
+    let ty = match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => syntax::type_path(&["Option"], vec![ty]),
+        Presence::OptionalNullable => syntax::type_path(&["crate", "Nullable"], vec![ty]),
+    };
+    syntax::named_field(attrs, matches!(of, FieldOf::Struct), &field.ident, ty)
 }
 
 /// A field's Rust type (named types behind `prefix`).
@@ -233,6 +270,11 @@ pub(super) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
 /// sent) or for `deserialize` (its JSON name, and `default` when it may be missing), if it needs
 /// one.
 pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> {
+    serde_args(field, serialize).map(|args| quote!(#[serde(#args)]))
+}
+
+/// What [`serde_attr`] holds between its parentheses.
+fn serde_args(field: &Field, serialize: bool) -> Option<TokenStream> {
     let rename = (field.ident != field.wire).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
@@ -245,7 +287,7 @@ pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> 
             Some(quote!(skip_serializing_if = "crate::Nullable::is_absent"))
         }
     };
-    (rename.is_some() || rest.is_some()).then(|| quote!(#[serde(#rename #rest)]))
+    (rename.is_some() || rest.is_some()).then(|| quote!(#rename #rest))
 }
 
 /// The struct's `Serialize` and `Deserialize`: a `crate::wire::serde_struct!` call (see
@@ -283,29 +325,32 @@ fn serde_call(s: &Struct, strict: bool) -> TokenStream {
     super::item_macro(super::ItemMacro::SerdeStruct, &[&s.name, &unknown], &fields)
 }
 
-fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
+/// A struct, built as a syntax tree, then its `serde_struct!` call, `new` and `Validate` impl.
+fn struct_def(s: &Struct, usage: &Usage) -> Vec<Piece> {
     let request = usage.requests.contains(&s.name);
     let name = ident(&s.name);
-    let doc = s.doc.as_deref().map(doc);
-    let here = quote!();
+    let mut attrs = s.doc.as_deref().map(super::doc_attrs).unwrap_or_default();
+    let default = s.fields.iter().all(|f| f.presence != Presence::Required);
+    let derives = match default {
+        true => quote!(Debug, Clone, PartialEq, Default,),
+        false => quote!(Debug, Clone, PartialEq,),
+    };
+    attrs.push(syntax::list_attr("derive", derives));
+    let mut fields: Vec<syn::Field> = s
+        .fields
+        .iter()
+        .map(|field| syn_field(field, FieldOf::Struct))
+        .collect();
+    if let Some(values) = &s.additional {
+        let doc = super::doc_attrs("Properties not listed in the schema, kept as received.");
+        let ty = syntax::type_path(
+            &["std", "collections", "BTreeMap"],
+            vec![syntax::type_path(&["String"], Vec::new()), syn_type(values)],
+        );
+        fields.push(syntax::named_field(doc, true, &s.additional_ident, ty));
+    }
+    let definition = syntax::struct_item(attrs, &s.name, fields);
     let serde = serde_call(s, usage.strict.contains(&s.name));
-    let fields = s
-        .fields
-        .iter()
-        .map(|field| field_def(field, FieldOf::Struct));
-    let additional = s.additional.as_ref().map(|values| {
-        let ident = ident(&s.additional_ident);
-        let values = rust_type(values, &here);
-        quote! {
-            /// Properties not listed in the schema, kept as received.
-            pub #ident: std::collections::BTreeMap<String, #values>,
-        }
-    });
-    let default = s
-        .fields
-        .iter()
-        .all(|f| f.presence != Presence::Required)
-        .then(|| quote!(Default,));
     let checks = struct_checks(s, usage);
     let deprecated_allow = s
         .fields
@@ -327,21 +372,17 @@ fn struct_def(s: &Struct, usage: &Usage) -> TokenStream {
         }
     };
     // With required fields there is no `Default`: `new` takes them and leaves the rest out.
-    let constructor = (request && default.is_none()).then(|| constructor(s, &deprecated_allow));
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #name {
-            #( #fields )*
-            #additional
-        }
+    let constructor = (request && !default).then(|| constructor(s, &deprecated_allow));
+    vec![
+        Piece::Item(Box::new(definition)),
+        Piece::Tokens(quote! {
+            #serde
 
-        #serde
+            #constructor
 
-        #constructor
-
-        #validate
-    }
+            #validate
+        }),
+    ]
 }
 
 /// The statements of a struct's `validate_at`: its fields' checks, then `dependentRequired`.
@@ -417,8 +458,8 @@ fn constructor(s: &Struct, deprecated_allow: &Option<TokenStream>) -> TokenStrea
     }
 }
 
-fn enum_def(e: &Enum) -> TokenStream {
-    let name = ident(&e.name);
+/// An open enum, built as a syntax tree, then its `open_enum!` call.
+fn enum_def(e: &Enum) -> Vec<Piece> {
     let values: Vec<&str> = e.variants.iter().map(|(_, wire)| wire.as_str()).collect();
     let listing = values
         .iter()
@@ -435,29 +476,33 @@ fn enum_def(e: &Enum) -> TokenStream {
             e.other
         ),
     };
-    let doc = doc(&text);
-    let variants: Vec<Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
-    let other = ident(&e.other);
-    let other_doc = super::doc(
+    let mut variants: Vec<syn::Variant> = values
+        .iter()
+        .zip(&e.variants)
+        .map(|(value, (variant, _))| {
+            let doc = syntax::name_value_attr("doc", &format!(" `{value}`"));
+            syntax::variant(vec![doc], variant, None)
+        })
+        .collect();
+    let other_doc = super::doc_attrs(
         "A value the spec does not list, kept as received so it serializes back unchanged. \
          Requests carrying one fail validation.",
     );
+    let string = syntax::type_path(&["String"], Vec::new());
+    variants.push(syntax::variant(other_doc, &e.other, Some(string)));
+    let mut attrs = super::doc_attrs(&text);
+    attrs.push(syntax::list_attr(
+        "derive",
+        quote!(Debug, Clone, PartialEq, Eq, Hash),
+    ));
     let pairs: Vec<String> = e
         .variants
         .iter()
         .map(|(variant, wire)| format!("{variant} = {}", super::string_literal(wire)))
         .collect();
     let call = super::item_macro(super::ItemMacro::OpenEnum, &[&e.name, &e.other], &pairs);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #( #[doc = #variant_docs] #variants, )*
-            #other_doc
-            #other(String),
-        }
-
-        #call
-    }
+    vec![
+        Piece::Item(Box::new(syntax::enum_item(attrs, &e.name, variants))),
+        Piece::Tokens(call),
+    ]
 }

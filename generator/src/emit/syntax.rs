@@ -1,0 +1,158 @@
+//! Syntax trees built directly, with no tokens for `syn` to parse: the struct and enum
+//! definitions most of a large `src/types.rs` is made of are built as [`syn::Item`]s and printed
+//! by `prettyplease` as they are (a [`Piece::Item`](super::Piece)). Printing one gives the text
+//! of printing its tokens parsed (`tests/emit_split.rs` checks that on every document the
+//! repository has: the route of [`emit_syntax`](super::emit_syntax) turns these items into
+//! tokens and parses them).
+
+use proc_macro2::{Span, TokenStream};
+
+/// `a::b::c`.
+pub(super) fn path(segments: &[&str]) -> syn::Path {
+    syn::Path {
+        leading_colon: None,
+        segments: segments
+            .iter()
+            .map(|segment| syn::PathSegment::from(super::types::ident(segment)))
+            .collect(),
+    }
+}
+
+/// `a::b::C<arguments>` (`a::b::C` without arguments).
+pub(super) fn type_path(segments: &[&str], arguments: Vec<syn::Type>) -> syn::Type {
+    let mut path = path(segments);
+    if !arguments.is_empty() {
+        let last = path.segments.last_mut().expect("a type has a name");
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: arguments
+                .into_iter()
+                .map(syn::GenericArgument::Type)
+                .collect(),
+            gt_token: Default::default(),
+        });
+    }
+    syn::Type::Path(syn::TypePath { qself: None, path })
+}
+
+fn outer(meta: syn::Meta) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta,
+    }
+}
+
+/// `#[name = "value"]`.
+pub(super) fn name_value_attr(name: &str, value: &str) -> syn::Attribute {
+    outer(syn::Meta::NameValue(syn::MetaNameValue {
+        path: path(&[name]),
+        eq_token: Default::default(),
+        value: syn::Expr::Lit(syn::ExprLit {
+            attrs: Vec::new(),
+            lit: syn::Lit::Str(syn::LitStr::new(value, Span::call_site())),
+        }),
+    }))
+}
+
+/// `#[name(tokens)]`.
+pub(super) fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
+    outer(syn::Meta::List(syn::MetaList {
+        path: path(&[name]),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens,
+    }))
+}
+
+/// `#[name]`.
+pub(super) fn word_attr(name: &str) -> syn::Attribute {
+    outer(syn::Meta::Path(path(&[name])))
+}
+
+/// A named field, `pub` or not: `#[attrs] pub name: ty`.
+pub(super) fn named_field(
+    attrs: Vec<syn::Attribute>,
+    public: bool,
+    name: &str,
+    ty: syn::Type,
+) -> syn::Field {
+    syn::Field {
+        attrs,
+        vis: match public {
+            true => syn::Visibility::Public(Default::default()),
+            false => syn::Visibility::Inherited,
+        },
+        mutability: syn::FieldMutability::None,
+        ident: Some(super::types::ident(name)),
+        colon_token: Some(Default::default()),
+        ty,
+    }
+}
+
+/// `#[attrs] pub struct name { fields }`.
+pub(super) fn struct_item(
+    attrs: Vec<syn::Attribute>,
+    name: &str,
+    fields: Vec<syn::Field>,
+) -> syn::Item {
+    syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: super::types::ident(name),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: fields.into_iter().collect(),
+        }),
+        semi_token: None,
+    })
+}
+
+/// A variant: `#[attrs] name`, or `#[attrs] name(ty)` with a type.
+pub(super) fn variant(
+    attrs: Vec<syn::Attribute>,
+    name: &str,
+    ty: Option<syn::Type>,
+) -> syn::Variant {
+    let fields = match ty {
+        None => syn::Fields::Unit,
+        Some(ty) => syn::Fields::Unnamed(syn::FieldsUnnamed {
+            paren_token: Default::default(),
+            unnamed: std::iter::once(syn::Field {
+                attrs: Vec::new(),
+                vis: syn::Visibility::Inherited,
+                mutability: syn::FieldMutability::None,
+                ident: None,
+                colon_token: None,
+                ty,
+            })
+            .collect(),
+        }),
+    };
+    syn::Variant {
+        attrs,
+        ident: super::types::ident(name),
+        fields,
+        discriminant: None,
+    }
+}
+
+/// `#[attrs] pub enum name { variants }`.
+pub(super) fn enum_item(
+    attrs: Vec<syn::Attribute>,
+    name: &str,
+    variants: Vec<syn::Variant>,
+) -> syn::Item {
+    syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        enum_token: Default::default(),
+        ident: super::types::ident(name),
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants: variants.into_iter().collect(),
+    })
+}
