@@ -156,3 +156,95 @@ pub(super) fn enum_item(
         variants: variants.into_iter().collect(),
     })
 }
+
+/// `#[attrs] impl name { #[doc] pub fn new(parameters) -> Self { Self { fields } } }`: each
+/// field `(name, true)` is a parameter of the same name (`Self { name }`), each `(name, false)`
+/// its default (`name: Default::default()`).
+pub(super) fn constructor(
+    attrs: Vec<syn::Attribute>,
+    name: &str,
+    doc: Vec<syn::Attribute>,
+    parameters: Vec<(&str, syn::Type)>,
+    fields: Vec<(&str, bool)>,
+) -> syn::Item {
+    let expr_path = |segments: &[&str]| {
+        syn::Expr::Path(syn::ExprPath {
+            attrs: Vec::new(),
+            qself: None,
+            path: path(segments),
+        })
+    };
+    let inputs = parameters.into_iter().map(|(name, ty)| {
+        syn::FnArg::Typed(syn::PatType {
+            attrs: Vec::new(),
+            pat: Box::new(syn::Pat::Ident(syn::PatIdent {
+                attrs: Vec::new(),
+                by_ref: None,
+                mutability: None,
+                ident: super::types::ident(name),
+                subpat: None,
+            })),
+            colon_token: Default::default(),
+            ty: Box::new(ty),
+        })
+    });
+    let fields = fields.into_iter().map(|(name, given)| syn::FieldValue {
+        attrs: Vec::new(),
+        member: syn::Member::Named(super::types::ident(name)),
+        colon_token: (!given).then(Default::default),
+        expr: match given {
+            true => expr_path(&[name]),
+            false => syn::Expr::Call(syn::ExprCall {
+                attrs: Vec::new(),
+                func: Box::new(expr_path(&["Default", "default"])),
+                paren_token: Default::default(),
+                args: Default::default(),
+            }),
+        },
+    });
+    let body = syn::Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(&["Self"]),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        dot2_token: None,
+        rest: None,
+    });
+    let new = syn::ImplItemFn {
+        attrs: doc,
+        vis: syn::Visibility::Public(Default::default()),
+        defaultness: None,
+        sig: syn::Signature {
+            constness: None,
+            asyncness: None,
+            unsafety: None,
+            abi: None,
+            fn_token: Default::default(),
+            ident: super::types::ident("new"),
+            generics: Default::default(),
+            paren_token: Default::default(),
+            inputs: inputs.collect(),
+            variadic: None,
+            output: syn::ReturnType::Type(
+                Default::default(),
+                Box::new(type_path(&["Self"], Vec::new())),
+            ),
+        },
+        block: syn::Block {
+            brace_token: Default::default(),
+            stmts: vec![syn::Stmt::Expr(body, None)],
+        },
+    };
+    syn::Item::Impl(syn::ItemImpl {
+        attrs,
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: None,
+        self_ty: Box::new(type_path(&[name], Vec::new())),
+        brace_token: Default::default(),
+        items: vec![syn::ImplItem::Fn(new)],
+    })
+}

@@ -371,18 +371,14 @@ fn struct_def(s: &Struct, usage: &Usage) -> Vec<Piece> {
             }
         }
     };
+    let mut pieces = vec![Piece::Item(Box::new(definition)), Piece::Tokens(serde)];
     // With required fields there is no `Default`: `new` takes them and leaves the rest out.
-    let constructor = (request && !default).then(|| constructor(s, &deprecated_allow));
-    vec![
-        Piece::Item(Box::new(definition)),
-        Piece::Tokens(quote! {
-            #serde
-
-            #constructor
-
-            #validate
-        }),
-    ]
+    if request && !default {
+        let deprecated = deprecated_allow.is_some();
+        pieces.push(Piece::Item(Box::new(constructor(s, deprecated))));
+    }
+    pieces.push(Piece::Tokens(validate));
+    pieces
 }
 
 /// The statements of a struct's `validate_at`: its fields' checks, then `dependentRequired`.
@@ -415,47 +411,37 @@ fn struct_checks(s: &Struct, usage: &Usage) -> Vec<TokenStream> {
 }
 
 /// `new`, taking the required fields and leaving the rest out.
-fn constructor(s: &Struct, deprecated_allow: &Option<TokenStream>) -> TokenStream {
-    let (name, here) = (ident(&s.name), quote!());
+fn constructor(s: &Struct, deprecated: bool) -> syn::Item {
     let required: Vec<&Field> = s
         .fields
         .iter()
         .filter(|f| f.presence == Presence::Required)
         .collect();
-    let params = required.iter().map(|f| {
-        let ident = ident(&f.ident);
-        let ty = rust_type(&f.shape, &here);
-        quote!(#ident: #ty)
-    });
-    let inits = s.fields.iter().map(|f| {
-        let ident = ident(&f.ident);
-        if f.presence == Presence::Required {
-            quote!(#ident,)
-        } else {
-            quote!(#ident: Default::default(),)
-        }
-    });
-    let rest = s.additional.as_ref().map(|_| {
-        let ident = ident(&s.additional_ident);
-        quote!(#ident: Default::default(),)
-    });
+    let parameters = required
+        .iter()
+        .map(|f| (f.ident.as_str(), syn_type(&f.shape)))
+        .collect();
+    let mut fields: Vec<(&str, bool)> = s
+        .fields
+        .iter()
+        .map(|f| (f.ident.as_str(), f.presence == Presence::Required))
+        .collect();
+    if s.additional.is_some() {
+        fields.push((&s.additional_ident, false));
+    }
     let listing = required
         .iter()
         .map(|f| format!("`{}`", f.wire))
         .collect::<Vec<_>>()
         .join(", ");
-    let text = super::doc(&format!(
+    let doc = super::doc_attrs(&format!(
         "A value with the required {listing}, and any other field left out."
     ));
-    quote! {
-        #deprecated_allow
-        impl #name {
-            #text
-            pub fn new(#( #params ),*) -> Self {
-                Self { #( #inits )* #rest }
-            }
-        }
-    }
+    let attrs = match deprecated {
+        true => vec![syntax::list_attr("allow", quote!(deprecated))],
+        false => Vec::new(),
+    };
+    syntax::constructor(attrs, &s.name, doc, parameters, fields)
 }
 
 /// An open enum, built as a syntax tree, then its `open_enum!` call.
