@@ -7,13 +7,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc;
-use super::types::{ident, rust_type};
+use syn::parse::Parser;
+
+use super::types::{ident, syn_type};
+use super::{doc, doc_attrs, syntax, Piece};
 use crate::model::{Gate, Model, Operation, StatusMatch};
 
 /// The error types of the operations. Operations that declare the same error answers share one
 /// enum, named for the first of them; the others' error types are aliases of it.
-pub(super) fn error_defs(model: &Model) -> TokenStream {
+pub(super) fn error_defs(model: &Model) -> Vec<Piece> {
     let mut first: Vec<&Operation> = Vec::new();
     let mut sharing = vec![0usize; model.operations.len()];
     let mut owner = Vec::with_capacity(model.operations.len());
@@ -58,27 +60,24 @@ pub(super) fn error_defs(model: &Model) -> TokenStream {
                 op.method, op.path, op.ident, shared.error_name
             );
             let doc = doc(&text);
-            quote! {
+            vec![Piece::Tokens(quote! {
                 #doc
                 #cfg
                 pub type #name = #shared_name;
-            }
+            })]
         });
-    quote!(#( #defs )*)
+    defs.flatten().collect()
 }
 
 /// The error answers of one operation (and of `others` more that declare the same): a variant
 /// per declared status, and `Other` unless the spec declares a `default` answer.
-fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&op.error_name);
-    let here = quote!();
+fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> Vec<Piece> {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for case in &op.errors {
-        let variant = ident(&case.variant);
         let body = case.body.as_ref().map_or_else(
-            || quote!(serde_json::Value),
-            |shape| rust_type(shape, &here),
+            || syntax::type_path(&["serde_json", "Value"], Vec::new()),
+            syn_type,
         );
         let status = match case.status {
             StatusMatch::Code(code) => code.to_string(),
@@ -89,11 +88,8 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
             Some(doc) => format!("{status}: {doc}"),
             None => format!("{status}."),
         };
-        let doc = doc(&text);
-        variants.push(quote! {
-            #doc
-            #variant(Option<#body>),
-        });
+        let body = syntax::type_path(&["Option"], vec![body]);
+        variants.push(syntax::variant(doc_attrs(&text), &case.variant, Some(body)));
         let (pattern, answered) = match case.status {
             StatusMatch::Code(code) => (code.to_string(), code),
             StatusMatch::Range(range) => (
@@ -109,10 +105,12 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
         .iter()
         .any(|case| case.status == StatusMatch::Default)
     {
-        variants.push(quote! {
-            /// A status the spec does not declare for this operation; the body if it is JSON.
-            Other(Option<serde_json::Value>),
-        });
+        let doc = doc_attrs(
+            "A status the spec does not declare for this operation; the body if it is JSON.",
+        );
+        let value = syntax::type_path(&["serde_json", "Value"], Vec::new());
+        let body = syntax::type_path(&["Option"], vec![value]);
+        variants.push(syntax::variant(doc, "Other", Some(body)));
         // Answered with a status the client reads as `Other`, not as a declared one.
         arms.push(format!("_ => Other({})", default_status(op)));
     }
@@ -126,19 +124,20 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> TokenStream {
         1 => text.push_str("\n\nOne other operation declares the same answers: its error type is an alias of this one."),
         n => text.push_str(&format!("\n\n{n} other operations declare the same answers: their error types are aliases of this one.")),
     }
-    let doc = doc(&text);
+    let gate = || {
+        syn::Attribute::parse_outer
+            .parse2(cfg.clone())
+            .expect("a cfg attribute")
+    };
+    let mut attrs = doc_attrs(&text);
+    attrs.extend(gate());
+    attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq)));
+    let definition = syntax::enum_item(attrs, &op.error_name, variants);
     let call = super::item_macro(super::ItemMacro::ErrorAnswers, &[&op.error_name], &arms);
-    quote! {
-        #doc
-        #cfg
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #( #variants )*
-        }
-
-        #cfg
-        #call
-    }
+    vec![
+        Piece::Item(Box::new(definition)),
+        Piece::Tokens(quote!(#cfg #call)),
+    ]
 }
 
 /// The status a mock server answers the `default` answer (or `Other`) with: one no declared code

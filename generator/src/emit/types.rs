@@ -53,7 +53,7 @@ pub(super) fn types_part(model: &Model, range: std::ops::Range<usize>) -> Vec<Pi
         );
     }
     if range.end == model.types.len() {
-        pieces.push(Piece::Tokens(error_defs(model)));
+        pieces.extend(error_defs(model));
     }
     pieces
 }
@@ -121,7 +121,7 @@ pub(super) fn rust_type(shape: &Shape, prefix: &TokenStream) -> TokenStream {
 }
 
 /// [`rust_type`] as a syntax tree, named types unqualified.
-fn syn_type(shape: &Shape) -> syn::Type {
+pub(super) fn syn_type(shape: &Shape) -> syn::Type {
     match outer(shape) {
         Outer::Path(path) => syntax::type_path(path, Vec::new()),
         Outer::Named(name) => syntax::type_path(&[name], Vec::new()),
