@@ -1,7 +1,11 @@
 //! Stage 3: the model as files. Emit only prints: what to write for each type and operation is
 //! decided in the model (its names, [`Usage`](crate::model::Usage), `Operation::idempotent`, ...).
 //! Rust is built as tokens with `quote!`, parsed by `syn` and printed by `prettyplease`; the support
-//! modules every client needs (`runtime/`) are copied in as they are.
+//! modules every client needs (`runtime/`) are copied in as they are. What most of a large
+//! `src/types.rs` is made of is cheaper: its struct, enum and error-enum definitions and
+//! constructors are built as `syn` trees directly (`syntax.rs`, a `Piece::Item`), and the
+//! calls of the runtime's item macros and all doc text are laid out as text while the tokens hold
+//! a numbered marker (`with_text_table`). Each is checked to give the bytes of the plain route.
 //!
 //! [`emit`] cuts the Rust files into parts (`src/lib.rs`; 64 types of `src/types.rs`; 16 operations
 //! of `src/client.rs`; `src/params.rs`; 16 operations of `src/mock.rs`), which `run_parts` builds,
@@ -17,8 +21,8 @@
 //!
 //! One module per construct: `types.rs` (structs, open enums), `union.rs`, `errors.rs`, `check.rs`
 //! (the checks of request values), `client.rs` (the builder and client), `operation.rs` (an
-//! operation's method), `pages.rs`, `params.rs`, `mock.rs` and `fake.rs` (the `mock` feature), and
-//! `print.rs`.
+//! operation's method), `pages.rs`, `params.rs`, `mock.rs` and `fake.rs` (the `mock` feature),
+//! `print.rs` and `syntax.rs`.
 
 mod check;
 mod client;
