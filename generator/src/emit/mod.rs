@@ -529,7 +529,13 @@ fn wrap(line: &str, width: usize, lines: &mut Vec<String>) {
         || (digits > 0 && line[digits..].starts_with(". "));
     let first = lines.len();
     // The line being filled, after its leading spaces, and its length in characters.
-    let (mut current, mut chars) = (String::from(" "), 0);
+    // A line is at most `width` characters after its spaces (but for a longer word).
+    let start = |spaces: &str| {
+        let mut line = String::with_capacity(width + 4);
+        line.push_str(spaces);
+        line
+    };
+    let (mut current, mut chars) = (start(" "), 0);
     for word in line.split(' ').filter(|w| !w.is_empty()) {
         let indent = if lines.len() == first || !list_item {
             0
@@ -542,7 +548,7 @@ fn wrap(line: &str, width: usize, lines: &mut Vec<String>) {
         };
         if chars > 0 && chars + 1 + word_chars + indent > width {
             let spaces = if list_item { "   " } else { " " };
-            lines.push(std::mem::replace(&mut current, String::from(spaces)));
+            lines.push(std::mem::replace(&mut current, start(spaces)));
             chars = 0;
         }
         if chars > 0 {
