@@ -332,7 +332,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     }
     toml.push_str(
         "tokio = { version = \"1\", features = [\"sync\", \"time\"] }\n\
-         tracing = \"0.1\"\n\
+         # Without `attributes` (`#[instrument]`, not used here): it builds a proc macro and its `syn` first.\n\
+         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n\
          wiremock = { version = \"0.6\", optional = true }\n\
          \n\
          [features]\n",
