@@ -325,11 +325,30 @@ fn is_nested_ref(pointer: &str) -> bool {
 
 /// The kind of `components` map (`schemas`, `parameters`, `requestBodies`, `responses`,
 /// `headers`) an object a `$ref` reaches in a place of its own would be hoisted to; `None` for a
-/// reference to a whole component, or to anything else.
+/// reference to a whole component, or to anything else. A map of `components` that OpenAPI does
+/// not define (`#/components/enums/A`) holds schemas: nothing else is referred to from elsewhere
+/// (but from extensions, `x-` maps, which are left alone).
 fn nested_ref_kind(pointer: &str) -> Option<&'static str> {
+    const KINDS: [&str; 10] = [
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+    ];
     let segments: Vec<&str> = pointer.trim_start_matches("#/").split('/').collect();
     match segments.as_slice() {
         ["components", "schemas", _, _, ..] => Some("schemas"),
+        ["components", kind, _, ..] if !KINDS.contains(kind) && !kind.starts_with("x-") => {
+            Some("schemas")
+        }
+        // A component parameter's, header's or media type's schema.
+        ["components", _, _, rest @ ..] if rest.contains(&"schema") => Some("schemas"),
         ["paths", rest @ ..] if rest.contains(&"schema") => Some("schemas"),
         ["paths", .., "parameters", index] if index.parse::<usize>().is_ok() => Some("parameters"),
         ["paths", _, _, "requestBody"] => Some("requestBodies"),
@@ -397,6 +416,10 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
         let Some(target) = document.pointer(&decoded[1..]).cloned() else {
             continue;
         };
+        if !target.is_object() {
+            // Not a schema, parameter, body, response or header: left for the checks to name.
+            continue;
+        }
         let segments: Vec<String> = decoded[2..]
             .split('/')
             .map(crate::normalize::unescape)

@@ -21,6 +21,7 @@ const OTHERS: &[&str] = &[
     "spec/reference/management-api-oas.json",
     "generator/tests/fixtures/quirks/quirks.yaml",
     "generator/tests/fixtures/quirks/quirks31.yaml",
+    "generator/tests/fixtures/quirks/references.yaml",
     "generator/tests/fixtures/quirks/webhooks-only.yaml",
 ];
 

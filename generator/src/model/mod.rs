@@ -17,7 +17,7 @@
 //! `operationId`s, path parameters against the path template, unknown `type`s); it reports what
 //! only lowering finds, such as a `$ref` cycle through a one-member `oneOf`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -605,8 +605,9 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// The shape each component schema lowered to.
     components: BTreeMap<Key, Shape>,
-    /// Component schemas being lowered, to find `$ref` cycles that no type can break.
-    in_progress: BTreeSet<Key>,
+    /// Component schemas being lowered, outermost first, to find `$ref` cycles that no type can
+    /// break.
+    in_progress: Vec<Key>,
     /// The Rust name of each component schema, claimed before anything else.
     component_names: BTreeMap<String, String>,
     /// Whether a component schema has `readOnly`/`writeOnly` properties, itself or inside.
@@ -636,7 +637,7 @@ impl<'a> Lowerer<'a> {
             document,
             types: BTreeMap::new(),
             components: BTreeMap::new(),
-            in_progress: BTreeSet::new(),
+            in_progress: Vec::new(),
             component_names: BTreeMap::new(),
             directional: BTreeMap::new(),
             dir: Dir::Response,

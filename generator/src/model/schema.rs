@@ -113,12 +113,20 @@ impl Lowerer<'_> {
         if let Some(shape) = self.components.get(&key) {
             return shape.clone();
         }
-        if self.in_progress.contains(&key) {
-            self.error(
-                at,
-                format!("`$ref` cycle through {name:?} with no object or array on the way, so no type can hold it"),
-            );
-            return Shape::Any;
+        if let Some(entered) = self.in_progress.iter().position(|k| *k == key) {
+            // A component that is not a named type of its own (an array, a map) is lowered again
+            // inside itself when a named type lies on the way back to it: that type is known by
+            // its name now, so this lowering ends there. Each time round names one more type.
+            let named_on_the_way = self.in_progress[entered + 1..]
+                .iter()
+                .any(|k| matches!(self.components.get(k), Some(Shape::Named(_))));
+            if !named_on_the_way {
+                self.error(
+                    at,
+                    format!("`$ref` cycle through {name:?} with no object or array on the way, so no type can hold it"),
+                );
+                return Shape::Any;
+            }
         }
         let pointer = format!("#/components/schemas/{}", pointer_escape(name));
         let reference = format!("#/components/schemas/{name}");
@@ -130,7 +138,7 @@ impl Lowerer<'_> {
                 return Shape::Any;
             }
         };
-        self.in_progress.insert(key.clone());
+        self.in_progress.push(key.clone());
         let shape = if target != name {
             self.component(target, &pointer)
         } else {
@@ -140,7 +148,7 @@ impl Lowerer<'_> {
             };
             self.schema_shape(schema, &pointer, &hint, Some(&key))
         };
-        self.in_progress.remove(&key);
+        self.in_progress.pop();
         self.components.insert(key, shape.clone());
         shape
     }
@@ -316,6 +324,15 @@ impl Lowerer<'_> {
                     return self.merged_object(&v, at, hint, component, doc, dependent);
                 }
                 match (v.typ, v.additional) {
+                    // A map whose values hold the map again needs a name to hold it: a struct
+                    // whose one field keeps every property.
+                    (_, Some(AdditionalProperties::Schema(values)))
+                        if component.is_some_and(|(name, _)| {
+                            self.holds_itself(values, name, &mut BTreeSet::new())
+                        }) =>
+                    {
+                        self.merged_object(&v, at, hint, component, doc, Vec::new())
+                    }
                     (_, Some(AdditionalProperties::Schema(values))) => {
                         let value = self.item_shape_ref(
                             values,
@@ -382,6 +399,56 @@ impl Lowerer<'_> {
         let shape = self.shape(schema, at, hint);
         let resolved = self.document.schema(schema, at).ok();
         self.with_nullability(shape, resolved.map(|(s, _)| s))
+    }
+
+    /// Whether `schema` holds the component `name` with no named type on the way: through
+    /// arrays, maps, compositions (inline ones get names only as they are lowered) and the
+    /// components that are none of those with properties of their own.
+    fn holds_itself(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        name: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => {
+                let Ok((target, target_name)) = self.document.schema_ref(reference, "#") else {
+                    return false;
+                };
+                if target_name == name {
+                    return true;
+                }
+                let v = view(target);
+                let named = v.properties.is_some_and(|p| !p.is_empty())
+                    || !v.enumeration.is_empty()
+                    || !v.all_of.is_empty()
+                    || v.one_of.len() > 1
+                    || v.any_of.len() > 1;
+                if named || !seen.insert(target_name.to_owned()) {
+                    return false;
+                }
+                target
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        let v = view(schema);
+        let boxed = |item: &ReferenceOr<Box<Schema>>| match item {
+            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                reference: reference.clone(),
+            },
+            ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+        };
+        let members = v.one_of.iter().chain(v.any_of).chain(v.all_of);
+        let nested = v.items.map(boxed).into_iter().chain(match v.additional {
+            Some(AdditionalProperties::Schema(values)) => Some((**values).clone()),
+            _ => None,
+        });
+        members
+            .cloned()
+            .chain(nested)
+            .collect::<Vec<_>>()
+            .iter()
+            .any(|member| self.holds_itself(member, name, seen))
     }
 
     pub(super) fn with_nullability(&self, shape: Shape, resolved: Option<&Schema>) -> Shape {
