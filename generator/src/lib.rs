@@ -237,7 +237,11 @@ impl std::error::Error for Errors {}
 /// Same input, same bytes. Fails with every problem found, each located, and never panics on bad input.
 pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     let document = load::load(spec)?;
-    let (mut model, lowering_warnings) = model::lower(&document)?;
+    let (mut model, mut lowering_warnings) = model::lower(&document).map_err(|mut errors| {
+        document.moved.relocate(&mut errors.0);
+        errors
+    })?;
+    document.moved.relocate(&mut lowering_warnings);
     let mut warnings = document.warnings.clone();
     warnings.extend(lowering_warnings);
     if config.tag_features {

@@ -31,6 +31,30 @@ pub struct Document {
     pub api: OpenAPI,
     /// What reading it dropped or approximated (from the 3.1 → 3.0 rewrite), each located.
     pub warnings: Vec<Diagnostic>,
+    /// Where the schemas made components of their own were in the document as written.
+    pub moved: Moved,
+}
+
+/// The objects a `$ref` reached inside another that reading made components of their own
+/// (`hoist_nested_refs`): `(pointer now, pointer in the document as written)`.
+#[derive(Debug, Clone, Default)]
+pub struct Moved(Vec<(String, String)>);
+
+impl Moved {
+    /// Points each diagnostic inside a moved object at where it is in the document as written.
+    pub fn relocate(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics {
+            let found = self.0.iter().find(|(now, _)| {
+                diagnostic
+                    .location
+                    .strip_prefix(now.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            });
+            if let Some((now, written)) = found {
+                diagnostic.location = format!("{written}{}", &diagnostic.location[now.len()..]);
+            }
+        }
+    }
 }
 
 /// Parses `text` (JSON when it starts with `{`, YAML otherwise) as an OpenAPI 3.0.x or 3.1.x document.
@@ -59,9 +83,16 @@ pub fn load(text: &str) -> Result<Document, Errors> {
                 true => parse_value(text)?,
                 false => parse::<Node>(text, json)?.to_value(),
             };
-            hoist_nested_refs(&mut value);
+            let mut warnings = Vec::new();
+            fill_missing_version(&mut value, &mut warnings);
+            let moved = hoist_nested_refs(&mut value);
             clamp_integer_bounds(&mut value);
-            let normalized = crate::normalize::to_openapi_30(value)?;
+            let mut normalized = crate::normalize::to_openapi_30(value).map_err(|mut errors| {
+                moved.relocate(&mut errors.0);
+                errors
+            })?;
+            moved.relocate(&mut normalized.warnings);
+            warnings.append(&mut normalized.warnings);
             // The same checks as a 3.0 document gets, on the rewritten one.
             let api = check_and_read_value(&normalized.document, |document| {
                 OpenAPI::deserialize(document).map_err(|error| {
@@ -70,11 +101,16 @@ pub fn load(text: &str) -> Result<Document, Errors> {
                         format!("not a valid OpenAPI document once rewritten to 3.0: {error}"),
                     )
                 })
+            })
+            .map_err(|mut errors| {
+                moved.relocate(&mut errors.0);
+                errors
             })?;
             crate::drop_in_background(normalized.document);
             return Ok(Document {
                 api,
-                warnings: normalized.warnings,
+                warnings,
+                moved,
             });
         }
         (Some(v), _) => {
@@ -108,22 +144,62 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         || has_wide_integers(text)
         || text.contains("callbacks")
         || has_lenient_30(&raw, false)
+        || lacks_version(&raw)
     {
         let mut value = raw.to_value();
         let mut warnings = Vec::new();
+        fill_missing_version(&mut value, &mut warnings);
         resolve_callback_refs(&mut value, &mut warnings);
         read_lenient_30(&mut value, &mut "#".to_owned(), false, &mut warnings);
-        hoist_nested_refs(&mut value);
+        let moved = hoist_nested_refs(&mut value);
         clamp_integer_bounds(&mut value);
         let api = check_and_read_value(&value, |value| {
             OpenAPI::deserialize(value).map_err(|error| one("#", error.to_string()))
+        })
+        .map_err(|mut errors| {
+            moved.relocate(&mut errors.0);
+            errors
         })?;
-        return Ok(Document { api, warnings });
+        return Ok(Document {
+            api,
+            warnings,
+            moved,
+        });
     }
     Ok(Document {
         api: check_and_read(&raw, || parse(text, json))?,
         warnings: Vec::new(),
+        moved: Moved::default(),
     })
+}
+
+/// Whether the document has an `info` object without a `version` (Anthropic's).
+fn lacks_version(node: &Node) -> bool {
+    let Node::Object(entries) = node else {
+        return false;
+    };
+    entries.iter().any(|(key, info)| {
+        key == "info"
+            && matches!(info, Node::Object(fields) if !fields.iter().any(|(k, _)| k == "version"))
+    })
+}
+
+/// An `info` without the `version` OpenAPI requires (Anthropic's document has none) is read as
+/// version `""`, with a warning: the version only goes into the crate's description.
+fn fill_missing_version(document: &mut serde_json::Value, warnings: &mut Vec<Diagnostic>) {
+    let Some(info) = document
+        .get_mut("info")
+        .and_then(|info| info.as_object_mut())
+    else {
+        return;
+    };
+    if !info.contains_key("version") {
+        info.insert("version".to_owned(), serde_json::Value::from(""));
+        warnings.push(Diagnostic::new(
+            "#/info",
+            "`version` is missing (OpenAPI requires it); the crate's description names none",
+        ));
+    }
 }
 
 /// Keys whose values are data, not document structure: `type: "null"` or `schema: null` there is
@@ -362,7 +438,7 @@ fn nested_ref_kind(pointer: &str) -> Option<&'static str> {
 /// a path's schema) a component of its own, named by its last segment (or more of its pointer
 /// when that name is taken), and points the `$ref`s at it: `openapiv3` follows references to whole
 /// components only. A pointer that reaches nothing is left as it is, for the checks to locate.
-fn hoist_nested_refs(document: &mut serde_json::Value) {
+fn hoist_nested_refs(document: &mut serde_json::Value) -> Moved {
     use serde_json::Value;
     fn collect(value: &Value, out: &mut std::collections::BTreeSet<String>) {
         match value {
@@ -394,8 +470,9 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
     }
     let mut references = std::collections::BTreeSet::new();
     collect(document, &mut references);
+    let mut moved = Moved::default();
     if references.is_empty() {
-        return;
+        return moved;
     }
     // The names taken in each kind of component.
     let mut taken: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
@@ -447,12 +524,15 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
             .find(|name| !taken.contains(name))
             .unwrap_or_else(|| format!("{}_{}", segments.join("_"), taken.len()));
         taken.insert(name.clone());
+        moved
+            .0
+            .push((format!("#/components/{kind}/{name}"), decoded.to_string()));
         names.insert(reference, format!("#/components/{kind}/{name}"));
         hoisted.push((kind, name, target));
     }
     rewrite(document, &names);
     let Some(root) = document.as_object_mut() else {
-        return;
+        return moved;
     };
     let components = root
         .entry("components")
@@ -468,6 +548,7 @@ fn hoist_nested_refs(document: &mut serde_json::Value) {
             }
         }
     }
+    moved
 }
 
 /// How deep a document may nest for [`check_and_read`] to read it before its checks pass. Real

@@ -55,6 +55,17 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ("JSON: a key twice in a large map", format!("{{\"openapi\": \"3.0.3\", \"paths\": {{}}, \"components\": {{\"schemas\": {{{}\n\"S3\": {{}}}}}}}}", (0..20).map(|i| format!("\"S{i}\": {{}}, ")).collect::<String>()), "line 2 column 9", "duplicate key \"S3\""),
         ("JSON: a missing value", "{\"openapi\": \"3.0.3\",\n \"info\": }".into(), "line 2 column 10", "expected value"),
         ("JSON: a trailing comma", "{\"openapi\": \"3.0.3\", \"paths\": {},\n\n}".into(), "line 3 column 1", "trailing comma"),
+        // A mistake inside a schema a `$ref` reached in another (made a component of its own to
+        // be read) is located where the document has it.
+        (
+            "a bad `type` in a schema reached inside another",
+            doc(
+                &get_a("      parameters: [{ name: p, in: query, schema: { $ref: '#/components/schemas/Item/definitions/kind' } }]\n"),
+                "  schemas:\n    Item:\n      type: object\n      definitions:\n        kind: { type: { type: string } }\n",
+            ),
+            "#/components/schemas/Item/definitions/kind",
+            "unknown `type` an object",
+        ),
         // Which document this is.
         ("Swagger 2", "swagger: '2.0'\ninfo: { title: t, version: '1' }\npaths: {}\n".into(), "#/swagger", "Swagger \"2.0\" documents are not supported"),
         ("OpenAPI 3.2", "openapi: 3.2.0\ninfo: { title: t, version: '1' }\npaths: {}\n".into(), "#/openapi", "unsupported OpenAPI version \"3.2.0\""),

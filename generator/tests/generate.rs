@@ -1185,3 +1185,37 @@ paths:
     );
     assert!(output.files["src/client.rs"].contains("body: Option<&serde_json::Value>"));
 }
+
+#[test]
+fn a_document_without_info_version_generates_with_a_warning() {
+    for openapi in ["3.0.3", "3.1.0"] {
+        let spec = format!(
+            "openapi: {openapi}\ninfo: {{ title: Versionless }}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '204': {{ description: Done. }}\n"
+        );
+        let output = generate_ok(&spec);
+        let warning = output
+            .warnings
+            .iter()
+            .find(|w| w.location == "#/info")
+            .unwrap_or_else(|| panic!("{openapi}: no warning at #/info"));
+        assert!(
+            warning.message.contains("`version` is missing"),
+            "{openapi}"
+        );
+        assert!(output.files["src/lib.rs"].contains("//! A Rust client for Versionless.\n"));
+        assert!(output.files["Cargo.toml"].contains(
+            "description = \"Rust client for Versionless, generated from its OpenAPI document.\""
+        ));
+    }
+}
+
+#[test]
+fn a_map_whose_values_hold_the_map_is_a_named_struct() {
+    let spec =
+        with_schema("type: object\nadditionalProperties: { $ref: '#/components/schemas/T' }");
+    let types = &generate_ok(&spec).files["src/types.rs"];
+    assert!(
+        types.contains("pub additional_properties: std::collections::BTreeMap<String, T>,"),
+        "{types}"
+    );
+}

@@ -311,8 +311,12 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
         name = config.crate_name,
         version = config.crate_version,
         description = format!(
-            "Rust client for {} {}, generated from its OpenAPI document.",
-            model.title, model.version
+            "Rust client for {}{}, generated from its OpenAPI document.",
+            model.title,
+            match model.version.is_empty() {
+                true => String::new(),
+                false => format!(" {}", model.version),
+            }
         ),
     );
     match model.usage.pattern_engine {
@@ -385,10 +389,13 @@ fn lib_rs(model: &Model) -> TokenStream {
             pub mod params;
         }
     });
-    let mut text = format!(
-        "A Rust client for {} (API version {}).",
-        model.title, model.version
-    );
+    let mut text = match model.version.is_empty() {
+        true => format!("A Rust client for {}.", model.title),
+        false => format!(
+            "A Rust client for {} (API version {}).",
+            model.title, model.version
+        ),
+    };
     if let Some(description) = &model.description {
         text.push_str("\n\n");
         text.push_str(description);
