@@ -250,6 +250,9 @@ pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
         model.features = Some(features);
         warnings.extend(feature_warnings);
     }
+    // A schema lowered twice (once per direction, say) warns once.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|warning| seen.insert((warning.location.clone(), warning.message.clone())));
     // The model owns all it needs: free the document before the emit stage's peak.
     drop(document);
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;

@@ -1219,3 +1219,16 @@ fn a_map_whose_values_hold_the_map_is_a_named_struct() {
         "{types}"
     );
 }
+
+#[test]
+fn a_schema_lowered_once_per_direction_warns_once() {
+    // `T` has a read-only property, so requests and responses each get a type of their own.
+    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths:\n  /t:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: { $ref: '#/components/schemas/T' }\n      responses:\n        '200':\n          description: Done.\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/T' }\ncomponents:\n  schemas:\n    T:\n      type: object\n      properties:\n        id: { type: string, readOnly: true }\n        a: { type: string }\n        b: { type: string }\n      oneOf:\n        - required: [a]\n        - required: [b]\n";
+    let output = generate_ok(spec);
+    let beside: Vec<_> = output
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("beside properties"))
+        .collect();
+    assert_eq!(beside.len(), 1, "{:?}", output.warnings);
+}
