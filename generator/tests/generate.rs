@@ -1232,3 +1232,14 @@ fn a_schema_lowered_once_per_direction_warns_once() {
         .collect();
     assert_eq!(beside.len(), 1, "{:?}", output.warnings);
 }
+
+#[test]
+fn an_array_component_whose_inline_items_refer_back_to_it_is_a_vec_of_one_struct() {
+    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths:\n  /c:\n    get:\n      responses:\n        '200':\n          description: Done.\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/Comments' }\ncomponents:\n  schemas:\n    Comments:\n      type: array\n      items:\n        type: object\n        properties:\n          replies: { $ref: '#/components/schemas/Comments' }\n";
+    let types = &generate_ok(spec).files["src/types.rs"];
+    assert!(
+        types.contains("pub replies: Option<Vec<CommentsItem>>,"),
+        "{types}"
+    );
+    assert_eq!(types.matches("pub struct ").count(), 1, "{types}");
+}

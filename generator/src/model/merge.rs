@@ -35,6 +35,17 @@ impl Lowerer<'_> {
         doc: Option<String>,
         dependent: Vec<(String, Vec<String>)>,
     ) -> Shape {
+        if component.is_none() {
+            if let Some((_, name)) = self.merging.iter().find(|(m, _)| m == at) {
+                // Met again inside a component lowered again inside itself (see `component`):
+                // the struct being merged here, by its name.
+                if self.reentered > 0 {
+                    return Shape::Named(name.clone());
+                }
+                self.error(at, "this `allOf` merges a schema that contains it: the type would contain itself without end");
+                return Shape::Any;
+            }
+        }
         let name = self.type_name(hint, component);
         if let Some(key) = component {
             self.components
@@ -52,11 +63,7 @@ impl Lowerer<'_> {
             )),
             _ => doc,
         };
-        if component.is_none() && self.merging.iter().any(|m| m == at) {
-            self.error(at, "this `allOf` merges a schema that contains it: the type would contain itself without end");
-            return Shape::Any;
-        }
-        self.merging.push(at.to_owned());
+        self.merging.push((at.to_owned(), name.clone()));
         // (pointer of the member, its properties, its required list, its additionalProperties)
         let mut members = Vec::new();
         self.all_of_members(v.all_of, at, &mut members, 0);

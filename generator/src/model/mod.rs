@@ -605,9 +605,12 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// The shape each component schema lowered to.
     components: BTreeMap<Key, Shape>,
-    /// Component schemas being lowered, outermost first, to find `$ref` cycles that no type can
-    /// break.
-    in_progress: Vec<Key>,
+    /// Component schemas being lowered, outermost first, each with the length of `merging` when
+    /// it began: to find `$ref` cycles that no type can break.
+    in_progress: Vec<(Key, usize)>,
+    /// How many of the components in `in_progress` are lowered again inside themselves (a cycle
+    /// through an array or map component, broken by a named type on the way).
+    reentered: usize,
     /// The Rust name of each component schema, claimed before anything else.
     component_names: BTreeMap<String, String>,
     /// Whether a component schema has `readOnly`/`writeOnly` properties, itself or inside.
@@ -617,7 +620,7 @@ struct Lowerer<'a> {
     /// The pointers of the inline `allOf`s being merged now, to refuse one that is met again
     /// inside what it merges (a struct that would contain itself without end). Properties of a
     /// `$ref`'d member are located at the component, so such a schema is met at the same pointer.
-    merging: Vec<String>,
+    merging: Vec<(String, String)>,
     /// The shape of each property lowered so far, by pointer and direction.
     fields: BTreeMap<(String, Dir), Shape>,
     type_names: Scope,
@@ -638,6 +641,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             components: BTreeMap::new(),
             in_progress: Vec::new(),
+            reentered: 0,
             component_names: BTreeMap::new(),
             directional: BTreeMap::new(),
             dir: Dir::Response,

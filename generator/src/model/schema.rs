@@ -113,13 +113,17 @@ impl Lowerer<'_> {
         if let Some(shape) = self.components.get(&key) {
             return shape.clone();
         }
-        if let Some(entered) = self.in_progress.iter().position(|k| *k == key) {
+        let reentry = self.in_progress.iter().position(|(k, _)| *k == key);
+        if let Some(entered) = reentry {
             // A component that is not a named type of its own (an array, a map) is lowered again
-            // inside itself when a named type lies on the way back to it: that type is known by
-            // its name now, so this lowering ends there. Each time round names one more type.
-            let named_on_the_way = self.in_progress[entered + 1..]
-                .iter()
-                .any(|k| matches!(self.components.get(k), Some(Shape::Named(_))));
+            // inside itself when a named type lies on the way back to it: a component (known by
+            // its name now) or an inline object being merged (which the lowering inside meets
+            // again at the same place, and names). So this lowering ends there.
+            let merging_then = self.in_progress[entered].1;
+            let named_on_the_way = self.merging.len() > merging_then
+                || self.in_progress[entered + 1..]
+                    .iter()
+                    .any(|(k, _)| matches!(self.components.get(k), Some(Shape::Named(_))));
             if !named_on_the_way {
                 self.error(
                     at,
@@ -138,7 +142,8 @@ impl Lowerer<'_> {
                 return Shape::Any;
             }
         };
-        self.in_progress.push(key.clone());
+        self.in_progress.push((key.clone(), self.merging.len()));
+        self.reentered += usize::from(reentry.is_some());
         let shape = if target != name {
             self.component(target, &pointer)
         } else {
@@ -149,6 +154,7 @@ impl Lowerer<'_> {
             self.schema_shape(schema, &pointer, &hint, Some(&key))
         };
         self.in_progress.pop();
+        self.reentered -= usize::from(reentry.is_some());
         self.components.insert(key, shape.clone());
         shape
     }
