@@ -253,8 +253,9 @@ pub fn generate(spec: &str, config: &Config) -> Result<Output, Errors> {
     // A schema lowered twice (once per direction, say) warns once.
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|warning| seen.insert((warning.location.clone(), warning.message.clone())));
-    // The model owns all it needs: free the document before the emit stage's peak.
-    drop(document);
+    // The model owns all it needs: free the document before the emit stage's peak, on a thread
+    // of its own (a large document takes milliseconds to free).
+    drop_in_background(document);
     let files = emit::emit(&model, config).map_err(|error| Errors(vec![error]))?;
     Ok(Output { files, warnings })
 }

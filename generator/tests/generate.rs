@@ -1243,3 +1243,12 @@ fn an_array_component_whose_inline_items_refer_back_to_it_is_a_vec_of_one_struct
     );
     assert_eq!(types.matches("pub struct ").count(), 1, "{types}");
 }
+
+#[test]
+fn refs_to_a_parameters_schema_and_to_a_components_map_openapi_lacks_are_followed() {
+    let spec = "openapi: 3.1.0\ninfo: { title: Test, version: '1' }\npaths:\n  /t:\n    get:\n      responses:\n        '200':\n          description: Done.\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/T' }\ncomponents:\n  parameters:\n    id: { name: id, in: query, schema: { type: string, format: uuid } }\n  enums:\n    Kind: { type: string, enum: [a, b] }\n  schemas:\n    T:\n      type: object\n      properties:\n        id: { $ref: '#/components/parameters/id/schema' }\n        kind: { $ref: '#/components/enums/Kind' }\n";
+    let types = &generate_ok(spec).files["src/types.rs"];
+    assert!(types.contains("pub id: Option<String>,"), "{types}");
+    assert!(types.contains("pub kind: Option<Kind>,"), "{types}");
+    assert!(types.contains("pub enum Kind {"), "{types}");
+}
