@@ -1252,3 +1252,20 @@ fn refs_to_a_parameters_schema_and_to_a_components_map_openapi_lacks_are_followe
     assert!(types.contains("pub kind: Option<Kind>,"), "{types}");
     assert!(types.contains("pub enum Kind {"), "{types}");
 }
+
+#[test]
+fn an_array_component_of_inline_variants_that_refer_back_to_it_is_one_union() {
+    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths:\n  /c:\n    get:\n      responses:\n        '200':\n          description: Done.\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/Nodes' }\ncomponents:\n  schemas:\n    Nodes:\n      type: array\n      items:\n        oneOf:\n          - { type: object, properties: { children: { $ref: '#/components/schemas/Nodes' } } }\n          - { type: object, properties: { items: { $ref: '#/components/schemas/Nodes' }, text: { type: string } } }\n";
+    let types = &generate_ok(spec).files["src/types.rs"];
+    assert!(
+        types.contains("pub children: Option<Vec<NodesItem>>,"),
+        "{types}"
+    );
+    assert!(
+        types.contains("pub items: Option<Vec<NodesItem>>,"),
+        "{types}"
+    );
+    // One union and its two structs: the lowering inside itself names them, it does not make more.
+    assert_eq!(types.matches("pub struct ").count(), 2, "{types}");
+    assert_eq!(types.matches("pub enum NodesItem").count(), 1, "{types}");
+}

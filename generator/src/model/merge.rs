@@ -36,7 +36,7 @@ impl Lowerer<'_> {
         dependent: Vec<(String, Vec<String>)>,
     ) -> Shape {
         if component.is_none() {
-            if let Some((_, name)) = self.merging.iter().find(|(m, _)| m == at) {
+            if let Some((_, name)) = self.building.iter().find(|(m, _)| m == at) {
                 // Met again inside a component lowered again inside itself (see `component`):
                 // the struct being merged here, by its name.
                 if self.reentered > 0 {
@@ -63,7 +63,7 @@ impl Lowerer<'_> {
             )),
             _ => doc,
         };
-        self.merging.push((at.to_owned(), name.clone()));
+        self.building.push((at.to_owned(), name.clone()));
         // (pointer of the member, its properties, its required list, its additionalProperties)
         let mut members = Vec::new();
         self.all_of_members(v.all_of, at, &mut members, 0);
@@ -109,7 +109,7 @@ impl Lowerer<'_> {
                 None => {}
             }
         }
-        self.merging.pop();
+        self.building.pop();
         let additional_ident = idents.claim("additional_properties".to_owned());
         let closed = closed && additional.is_none();
         // `dependentRequired` between fields the struct has (a name it lacks cannot be present).

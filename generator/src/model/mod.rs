@@ -605,7 +605,7 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// The shape each component schema lowered to.
     components: BTreeMap<Key, Shape>,
-    /// Component schemas being lowered, outermost first, each with the length of `merging` when
+    /// Component schemas being lowered, outermost first, each with the length of `building` when
     /// it began: to find `$ref` cycles that no type can break.
     in_progress: Vec<(Key, usize)>,
     /// How many of the components in `in_progress` are lowered again inside themselves (a cycle
@@ -617,10 +617,12 @@ struct Lowerer<'a> {
     directional: BTreeMap<String, bool>,
     /// The direction of what is being lowered now.
     dir: Dir,
-    /// The pointers of the inline `allOf`s being merged now, to refuse one that is met again
-    /// inside what it merges (a struct that would contain itself without end). Properties of a
-    /// `$ref`'d member are located at the component, so such a schema is met at the same pointer.
-    merging: Vec<(String, String)>,
+    /// The structs and unions being built now, by pointer, with their names: to refuse an inline
+    /// `allOf` met again inside what it merges (a struct that would contain itself without end;
+    /// properties of a `$ref`'d member are located at the component, so such a schema is met at
+    /// the same pointer), and to name the type met again where a component is lowered again
+    /// inside itself (`Lowerer::component`).
+    building: Vec<(String, String)>,
     /// The shape of each property lowered so far, by pointer and direction.
     fields: BTreeMap<(String, Dir), Shape>,
     type_names: Scope,
@@ -645,7 +647,7 @@ impl<'a> Lowerer<'a> {
             component_names: BTreeMap::new(),
             directional: BTreeMap::new(),
             dir: Dir::Response,
-            merging: Vec::new(),
+            building: Vec::new(),
             fields: BTreeMap::new(),
             type_names: Scope::with_reserved(&[
                 "Client",

@@ -117,14 +117,15 @@ impl Lowerer<'_> {
         if let Some(entered) = reentry {
             // A component that is not a named type of its own (an array, a map) is lowered again
             // inside itself when a named type lies on the way back to it: a component (known by
-            // its name now) or an inline object being merged (which the lowering inside meets
+            // its name now) or an inline struct or union being built (which the lowering inside meets
             // again at the same place, and names). So this lowering ends there.
-            let merging_then = self.in_progress[entered].1;
-            let named_on_the_way = self.merging.len() > merging_then
+            let building_then = self.in_progress[entered].1;
+            let named_on_the_way = self.building.len() > building_then
                 || self.in_progress[entered + 1..]
                     .iter()
                     .any(|(k, _)| matches!(self.components.get(k), Some(Shape::Named(_))));
-            if !named_on_the_way {
+            // Each time round names one more type, so this ends; the bound is only a guard.
+            if !named_on_the_way || self.reentered >= 16 {
                 self.error(
                     at,
                     format!("`$ref` cycle through {name:?} with no object or array on the way, so no type can hold it"),
@@ -142,7 +143,7 @@ impl Lowerer<'_> {
                 return Shape::Any;
             }
         };
-        self.in_progress.push((key.clone(), self.merging.len()));
+        self.in_progress.push((key.clone(), self.building.len()));
         self.reentered += usize::from(reentry.is_some());
         let shape = if target != name {
             self.component(target, &pointer)

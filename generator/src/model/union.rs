@@ -53,11 +53,18 @@ impl Lowerer<'_> {
         if let Some(values) = self.string_values(members) {
             return self.enumeration(at, hint, component, doc, values);
         }
+        if self.reentered > 0 {
+            // Met again inside a component lowered again inside itself (see `component`).
+            if let Some((_, name)) = self.building.iter().find(|(b, _)| b == at) {
+                return Shape::Named(name.clone());
+            }
+        }
         let name = self.type_name(hint, component);
         if let Some(key) = component {
             self.components
                 .insert(key.clone(), Shape::Named(name.clone()));
         }
+        self.building.push((at.to_owned(), name.clone()));
         let document = self.document;
         let implicit = match discriminator {
             Some(_) => None,
@@ -136,6 +143,7 @@ impl Lowerer<'_> {
             keyed.sort_by_key(|(key, _)| *key);
             variants = keyed.into_iter().map(|(_, v)| v).collect();
         }
+        self.building.pop();
         let other = idents.claim("Unknown".to_owned());
         self.types.insert(
             name.clone(),
