@@ -7,8 +7,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use syn::parse::Parser;
-
 use super::types::{ident, syn_type};
 use super::{doc, doc_attrs, syntax, Piece};
 use crate::model::{Gate, Model, Operation, StatusMatch};
@@ -124,20 +122,13 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> Vec<Piece> {
         1 => text.push_str("\n\nOne other operation declares the same answers: its error type is an alias of this one."),
         n => text.push_str(&format!("\n\n{n} other operations declare the same answers: their error types are aliases of this one.")),
     }
-    let gate = || {
-        syn::Attribute::parse_outer
-            .parse2(cfg.clone())
-            .expect("a cfg attribute")
-    };
     let mut attrs = doc_attrs(&text);
-    attrs.extend(gate());
     attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq)));
     let definition = syntax::enum_item(attrs, &op.error_name, variants);
     let call = super::item_macro(super::ItemMacro::ErrorAnswers, &[&op.error_name], &arms);
-    vec![
-        Piece::Item(Box::new(definition)),
-        Piece::Tokens(quote!(#cfg #call)),
-    ]
+    // The `cfg` after the doc comment, as on every other gated item.
+    let definition = super::features::gate_items(Piece::Item(Box::new(definition)), cfg);
+    vec![definition, Piece::Tokens(quote!(#cfg #call))]
 }
 
 /// The status a mock server answers the `default` answer (or `Other`) with: one no declared code

@@ -78,6 +78,16 @@ pub(super) fn named_field(
     name: &str,
     ty: syn::Type,
 ) -> syn::Field {
+    field(attrs, public, Some(name), ty)
+}
+
+/// A field, named (`name: ty`) or not (`ty`, in a tuple variant).
+fn field(
+    attrs: Vec<syn::Attribute>,
+    public: bool,
+    name: Option<&str>,
+    ty: syn::Type,
+) -> syn::Field {
     syn::Field {
         attrs,
         vis: match public {
@@ -85,8 +95,8 @@ pub(super) fn named_field(
             false => syn::Visibility::Inherited,
         },
         mutability: syn::FieldMutability::None,
-        ident: Some(super::types::ident(name)),
-        colon_token: Some(Default::default()),
+        ident: name.map(super::types::ident),
+        colon_token: name.map(|_| Default::default()),
         ty,
     }
 }
@@ -121,15 +131,7 @@ pub(super) fn variant(
         None => syn::Fields::Unit,
         Some(ty) => syn::Fields::Unnamed(syn::FieldsUnnamed {
             paren_token: Default::default(),
-            unnamed: std::iter::once(syn::Field {
-                attrs: Vec::new(),
-                vis: syn::Visibility::Inherited,
-                mutability: syn::FieldMutability::None,
-                ident: None,
-                colon_token: None,
-                ty,
-            })
-            .collect(),
+            unnamed: std::iter::once(field(Vec::new(), false, None, ty)).collect(),
         }),
     };
     syn::Variant {

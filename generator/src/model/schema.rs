@@ -417,45 +417,54 @@ impl Lowerer<'_> {
         name: &str,
         seen: &mut BTreeSet<String>,
     ) -> bool {
-        let schema = match schema {
-            ReferenceOr::Reference { reference } => {
-                let Ok((target, target_name)) = self.document.schema_ref(reference, "#") else {
-                    return false;
-                };
-                if target_name == name {
-                    return true;
-                }
-                let v = view(target);
-                let named = v.properties.is_some_and(|p| !p.is_empty())
-                    || !v.enumeration.is_empty()
-                    || !v.all_of.is_empty()
-                    || v.one_of.len() > 1
-                    || v.any_of.len() > 1;
-                if named || !seen.insert(target_name.to_owned()) {
-                    return false;
-                }
-                target
-            }
-            ReferenceOr::Item(schema) => schema,
+        match schema {
+            ReferenceOr::Reference { reference } => self.ref_holds_itself(reference, name, seen),
+            ReferenceOr::Item(schema) => self.inline_holds_itself(schema, name, seen),
+        }
+    }
+
+    /// [`Lowerer::holds_itself`] for a `$ref`: the component itself, or one that is no named
+    /// type of its own and holds it.
+    fn ref_holds_itself(&self, reference: &str, name: &str, seen: &mut BTreeSet<String>) -> bool {
+        let Ok((target, target_name)) = self.document.schema_ref(reference, "#") else {
+            return false;
         };
+        if target_name == name {
+            return true;
+        }
+        let v = view(target);
+        let named = v.properties.is_some_and(|p| !p.is_empty())
+            || !v.enumeration.is_empty()
+            || !v.all_of.is_empty()
+            || v.one_of.len() > 1
+            || v.any_of.len() > 1;
+        !named
+            && seen.insert(target_name.to_owned())
+            && self.inline_holds_itself(target, name, seen)
+    }
+
+    /// [`Lowerer::holds_itself`] for an inline schema: through its members, items and values.
+    fn inline_holds_itself(
+        &self,
+        schema: &Schema,
+        name: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
         let v = view(schema);
-        let boxed = |item: &ReferenceOr<Box<Schema>>| match item {
-            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                reference: reference.clone(),
-            },
-            ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
-        };
         let members = v.one_of.iter().chain(v.any_of).chain(v.all_of);
-        let nested = v.items.map(boxed).into_iter().chain(match v.additional {
-            Some(AdditionalProperties::Schema(values)) => Some((**values).clone()),
-            _ => None,
-        });
-        members
-            .cloned()
-            .chain(nested)
-            .collect::<Vec<_>>()
-            .iter()
+        if members
+            .into_iter()
             .any(|member| self.holds_itself(member, name, seen))
+        {
+            return true;
+        }
+        let items = v.items.is_some_and(|items| match items {
+            ReferenceOr::Reference { reference } => self.ref_holds_itself(reference, name, seen),
+            ReferenceOr::Item(items) => self.inline_holds_itself(items, name, seen),
+        });
+        items
+            || matches!(v.additional, Some(AdditionalProperties::Schema(values))
+                if self.holds_itself(values, name, seen))
     }
 
     pub(super) fn with_nullability(&self, shape: Shape, resolved: Option<&Schema>) -> Shape {
