@@ -503,3 +503,59 @@ fn structs_serialize_as_serde_derive_does() {
         ],
     );
 }
+
+/// A struct's fields are written as plain calls that keep the first error: that error is what
+/// `serialize` returns, and nothing is written after it.
+#[test]
+fn a_write_error_is_returned_and_nothing_is_written_after_it() {
+    /// Takes `room` bytes, then fails every write and counts the writes tried after the failure.
+    struct Full {
+        room: usize,
+        written: Vec<u8>,
+        tried_after: usize,
+    }
+
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.written.len() + buf.len() > self.room {
+                self.tried_after += 1;
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"));
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let request = UpdateResourceServerRequestContent {
+        name: Some("an API with a long enough name".to_owned()),
+        token_lifetime: Some(60),
+        skip_consent_for_verifiable_first_party_clients: Some(true),
+        ..Default::default()
+    };
+    let whole = serde_json::to_vec(&request).unwrap();
+    for room in [0, 9, 20, whole.len() - 1] {
+        let mut out = Full {
+            room,
+            written: Vec::new(),
+            tried_after: 0,
+        };
+        let error = serde_json::to_writer(&mut out, &request).unwrap_err();
+        assert!(error.is_io(), "{error}");
+        assert_eq!(
+            out.tried_after, 1,
+            "room {room}: one failed write, none after it"
+        );
+        assert_eq!(out.written, whole[..out.written.len()], "room {room}");
+    }
+    let mut out = Full {
+        room: whole.len(),
+        written: Vec::new(),
+        tried_after: 0,
+    };
+    serde_json::to_writer(&mut out, &request).unwrap();
+    assert_eq!(out.written, whole);
+}
