@@ -69,24 +69,26 @@ crate::wire::serde_struct!(
     CreateResourceServerRequestContent,
     deny,
     [
-        name optional,
-        identifier required,
-        scopes optional,
-        signing_alg optional,
-        signing_secret optional,
-        allow_offline_access optional,
-        allow_online_access optional,
-        allow_online_access_with_ephemeral_sessions optional,
-        token_lifetime optional,
-        token_dialect optional,
-        skip_consent_for_verifiable_first_party_clients optional,
-        enforce_policies optional,
-        token_encryption optional,
-        consent_policy optional,
-        authorization_details optional,
-        proof_of_possession optional,
-        subject_type_authorization optional,
-        authorization_policy optional,
+        name = "name" optional,
+        identifier = "identifier" required,
+        scopes = "scopes" optional,
+        signing_alg = "signing_alg" optional,
+        signing_secret = "signing_secret" optional,
+        allow_offline_access = "allow_offline_access" optional,
+        allow_online_access = "allow_online_access" optional,
+        allow_online_access_with_ephemeral_sessions =
+            "allow_online_access_with_ephemeral_sessions" optional,
+        token_lifetime = "token_lifetime" optional,
+        token_dialect = "token_dialect" optional,
+        skip_consent_for_verifiable_first_party_clients =
+            "skip_consent_for_verifiable_first_party_clients" optional,
+        enforce_policies = "enforce_policies" optional,
+        token_encryption = "token_encryption" optional,
+        consent_policy = "consent_policy" optional,
+        authorization_details = "authorization_details" optional,
+        proof_of_possession = "proof_of_possession" optional,
+        subject_type_authorization = "subject_type_authorization" optional,
+        authorization_policy = "authorization_policy" optional,
     ]
 );
 
@@ -220,28 +222,30 @@ crate::wire::serde_struct!(
     CreateResourceServerResponseContent,
     ignore,
     [
-        id optional,
-        name optional,
-        is_system optional,
-        identifier optional,
-        scopes optional,
-        signing_alg optional,
-        signing_secret optional,
-        allow_offline_access optional,
-        allow_online_access optional,
-        allow_online_access_with_ephemeral_sessions optional,
-        skip_consent_for_verifiable_first_party_clients optional,
-        token_lifetime optional,
-        token_lifetime_for_web optional,
-        enforce_policies optional,
-        token_dialect optional,
-        token_encryption optional,
-        consent_policy optional,
-        authorization_details optional,
-        proof_of_possession optional,
-        subject_type_authorization optional,
-        authorization_policy optional,
-        client_id optional,
+        id = "id" optional,
+        name = "name" optional,
+        is_system = "is_system" optional,
+        identifier = "identifier" optional,
+        scopes = "scopes" optional,
+        signing_alg = "signing_alg" optional,
+        signing_secret = "signing_secret" optional,
+        allow_offline_access = "allow_offline_access" optional,
+        allow_online_access = "allow_online_access" optional,
+        allow_online_access_with_ephemeral_sessions =
+            "allow_online_access_with_ephemeral_sessions" optional,
+        skip_consent_for_verifiable_first_party_clients =
+            "skip_consent_for_verifiable_first_party_clients" optional,
+        token_lifetime = "token_lifetime" optional,
+        token_lifetime_for_web = "token_lifetime_for_web" optional,
+        enforce_policies = "enforce_policies" optional,
+        token_dialect = "token_dialect" optional,
+        token_encryption = "token_encryption" optional,
+        consent_policy = "consent_policy" optional,
+        authorization_details = "authorization_details" optional,
+        proof_of_possession = "proof_of_possession" optional,
+        subject_type_authorization = "subject_type_authorization" optional,
+        authorization_policy = "authorization_policy" optional,
+        client_id = "client_id" optional,
     ]
 );
 
@@ -264,8 +268,8 @@ crate::wire::serde_struct!(
     ignore,
     [
         status_code = "statusCode" required,
-        error required,
-        message required,
+        error = "error" required,
+        message = "message" required,
         error_code = "errorCode" optional,
     ]
 );
@@ -332,28 +336,30 @@ crate::wire::serde_struct!(
     GetResourceServerResponseContent,
     ignore,
     [
-        id optional,
-        name optional,
-        is_system optional,
-        identifier optional,
-        scopes optional,
-        signing_alg optional,
-        signing_secret optional,
-        allow_offline_access optional,
-        allow_online_access optional,
-        allow_online_access_with_ephemeral_sessions optional,
-        skip_consent_for_verifiable_first_party_clients optional,
-        token_lifetime optional,
-        token_lifetime_for_web optional,
-        enforce_policies optional,
-        token_dialect optional,
-        token_encryption optional,
-        consent_policy optional,
-        authorization_details optional,
-        proof_of_possession optional,
-        subject_type_authorization optional,
-        authorization_policy optional,
-        client_id optional,
+        id = "id" optional,
+        name = "name" optional,
+        is_system = "is_system" optional,
+        identifier = "identifier" optional,
+        scopes = "scopes" optional,
+        signing_alg = "signing_alg" optional,
+        signing_secret = "signing_secret" optional,
+        allow_offline_access = "allow_offline_access" optional,
+        allow_online_access = "allow_online_access" optional,
+        allow_online_access_with_ephemeral_sessions =
+            "allow_online_access_with_ephemeral_sessions" optional,
+        skip_consent_for_verifiable_first_party_clients =
+            "skip_consent_for_verifiable_first_party_clients" optional,
+        token_lifetime = "token_lifetime" optional,
+        token_lifetime_for_web = "token_lifetime_for_web" optional,
+        enforce_policies = "enforce_policies" optional,
+        token_dialect = "token_dialect" optional,
+        token_encryption = "token_encryption" optional,
+        consent_policy = "consent_policy" optional,
+        authorization_details = "authorization_details" optional,
+        proof_of_possession = "proof_of_possession" optional,
+        subject_type_authorization = "subject_type_authorization" optional,
+        authorization_policy = "authorization_policy" optional,
+        client_id = "client_id" optional,
     ]
 );
 
@@ -369,10 +375,10 @@ crate::wire::serde_struct!(
     ListResourceServerOffsetPaginatedResponseContent,
     ignore,
     [
-        start optional,
-        limit optional,
-        total optional,
-        resource_servers optional,
+        start = "start" optional,
+        limit = "limit" optional,
+        total = "total" optional,
+        resource_servers = "resource_servers" optional,
     ]
 );
 
@@ -453,28 +459,30 @@ crate::wire::serde_struct!(
     ResourceServer,
     ignore,
     [
-        id optional,
-        name optional,
-        is_system optional,
-        identifier optional,
-        scopes optional,
-        signing_alg optional,
-        signing_secret optional,
-        allow_offline_access optional,
-        allow_online_access optional,
-        allow_online_access_with_ephemeral_sessions optional,
-        skip_consent_for_verifiable_first_party_clients optional,
-        token_lifetime optional,
-        token_lifetime_for_web optional,
-        enforce_policies optional,
-        token_dialect optional,
-        token_encryption optional,
-        consent_policy optional,
-        authorization_details optional,
-        proof_of_possession optional,
-        subject_type_authorization optional,
-        authorization_policy optional,
-        client_id optional,
+        id = "id" optional,
+        name = "name" optional,
+        is_system = "is_system" optional,
+        identifier = "identifier" optional,
+        scopes = "scopes" optional,
+        signing_alg = "signing_alg" optional,
+        signing_secret = "signing_secret" optional,
+        allow_offline_access = "allow_offline_access" optional,
+        allow_online_access = "allow_online_access" optional,
+        allow_online_access_with_ephemeral_sessions =
+            "allow_online_access_with_ephemeral_sessions" optional,
+        skip_consent_for_verifiable_first_party_clients =
+            "skip_consent_for_verifiable_first_party_clients" optional,
+        token_lifetime = "token_lifetime" optional,
+        token_lifetime_for_web = "token_lifetime_for_web" optional,
+        enforce_policies = "enforce_policies" optional,
+        token_dialect = "token_dialect" optional,
+        token_encryption = "token_encryption" optional,
+        consent_policy = "consent_policy" optional,
+        authorization_details = "authorization_details" optional,
+        proof_of_possession = "proof_of_possession" optional,
+        subject_type_authorization = "subject_type_authorization" optional,
+        authorization_policy = "authorization_policy" optional,
+        client_id = "client_id" optional,
     ]
 );
 
@@ -491,7 +499,7 @@ crate::wire::serde_struct!(
     ResourceServerAuthorizationPolicy,
     ignore,
     [
-        policy_id required,
+        policy_id = "policy_id" required,
     ]
 );
 
@@ -541,9 +549,9 @@ crate::wire::serde_struct!(
     ResourceServerProofOfPossession,
     ignore,
     [
-        mechanism required,
-        required required,
-        required_for optional,
+        mechanism = "mechanism" required,
+        required = "required" required,
+        required_for = "required_for" optional,
     ]
 );
 
@@ -630,8 +638,8 @@ crate::wire::serde_struct!(
     ResourceServerScope,
     ignore,
     [
-        value required,
-        description optional,
+        value = "value" required,
+        description = "description" optional,
     ]
 );
 
@@ -667,8 +675,8 @@ crate::wire::serde_struct!(
     ResourceServerSubjectTypeAuthorization,
     ignore,
     [
-        user optional,
-        client optional,
+        user = "user" optional,
+        client = "client" optional,
     ]
 );
 
@@ -692,7 +700,7 @@ crate::wire::serde_struct!(
     ResourceServerSubjectTypeAuthorizationClient,
     keep(additional_properties),
     [
-        policy optional,
+        policy = "policy" optional,
     ]
 );
 
@@ -738,7 +746,7 @@ crate::wire::serde_struct!(
     ResourceServerSubjectTypeAuthorizationUser,
     keep(additional_properties),
     [
-        policy optional,
+        policy = "policy" optional,
     ]
 );
 
@@ -852,8 +860,8 @@ crate::wire::serde_struct!(
     ResourceServerTokenEncryption,
     ignore,
     [
-        format required,
-        encryption_key required,
+        format = "format" required,
+        encryption_key = "encryption_key" required,
     ]
 );
 
@@ -944,10 +952,10 @@ crate::wire::serde_struct!(
     ResourceServerTokenEncryptionKey,
     ignore,
     [
-        name optional,
-        alg required,
-        kid optional,
-        pem required,
+        name = "name" optional,
+        alg = "alg" required,
+        kid = "kid" optional,
+        pem = "pem" required,
     ]
 );
 
@@ -1060,23 +1068,25 @@ crate::wire::serde_struct!(
     UpdateResourceServerRequestContent,
     deny,
     [
-        name optional,
-        scopes optional,
-        signing_alg optional,
-        signing_secret optional,
-        skip_consent_for_verifiable_first_party_clients optional,
-        allow_offline_access optional,
-        allow_online_access optional,
-        allow_online_access_with_ephemeral_sessions optional,
-        token_lifetime optional,
-        token_dialect optional,
-        enforce_policies optional,
-        token_encryption optional,
-        consent_policy optional,
-        authorization_details optional,
-        proof_of_possession optional,
-        subject_type_authorization optional,
-        authorization_policy optional,
+        name = "name" optional,
+        scopes = "scopes" optional,
+        signing_alg = "signing_alg" optional,
+        signing_secret = "signing_secret" optional,
+        skip_consent_for_verifiable_first_party_clients =
+            "skip_consent_for_verifiable_first_party_clients" optional,
+        allow_offline_access = "allow_offline_access" optional,
+        allow_online_access = "allow_online_access" optional,
+        allow_online_access_with_ephemeral_sessions =
+            "allow_online_access_with_ephemeral_sessions" optional,
+        token_lifetime = "token_lifetime" optional,
+        token_dialect = "token_dialect" optional,
+        enforce_policies = "enforce_policies" optional,
+        token_encryption = "token_encryption" optional,
+        consent_policy = "consent_policy" optional,
+        authorization_details = "authorization_details" optional,
+        proof_of_possession = "proof_of_possession" optional,
+        subject_type_authorization = "subject_type_authorization" optional,
+        authorization_policy = "authorization_policy" optional,
     ]
 );
 
@@ -1183,28 +1193,30 @@ crate::wire::serde_struct!(
     UpdateResourceServerResponseContent,
     ignore,
     [
-        id optional,
-        name optional,
-        is_system optional,
-        identifier optional,
-        scopes optional,
-        signing_alg optional,
-        signing_secret optional,
-        allow_offline_access optional,
-        allow_online_access optional,
-        allow_online_access_with_ephemeral_sessions optional,
-        skip_consent_for_verifiable_first_party_clients optional,
-        token_lifetime optional,
-        token_lifetime_for_web optional,
-        enforce_policies optional,
-        token_dialect optional,
-        token_encryption optional,
-        consent_policy optional,
-        authorization_details optional,
-        proof_of_possession optional,
-        subject_type_authorization optional,
-        authorization_policy optional,
-        client_id optional,
+        id = "id" optional,
+        name = "name" optional,
+        is_system = "is_system" optional,
+        identifier = "identifier" optional,
+        scopes = "scopes" optional,
+        signing_alg = "signing_alg" optional,
+        signing_secret = "signing_secret" optional,
+        allow_offline_access = "allow_offline_access" optional,
+        allow_online_access = "allow_online_access" optional,
+        allow_online_access_with_ephemeral_sessions =
+            "allow_online_access_with_ephemeral_sessions" optional,
+        skip_consent_for_verifiable_first_party_clients =
+            "skip_consent_for_verifiable_first_party_clients" optional,
+        token_lifetime = "token_lifetime" optional,
+        token_lifetime_for_web = "token_lifetime_for_web" optional,
+        enforce_policies = "enforce_policies" optional,
+        token_dialect = "token_dialect" optional,
+        token_encryption = "token_encryption" optional,
+        consent_policy = "consent_policy" optional,
+        authorization_details = "authorization_details" optional,
+        proof_of_possession = "proof_of_possession" optional,
+        subject_type_authorization = "subject_type_authorization" optional,
+        authorization_policy = "authorization_policy" optional,
+        client_id = "client_id" optional,
     ]
 );
 

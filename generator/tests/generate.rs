@@ -154,7 +154,7 @@ fn optional_nullable_and_required_fields() {
             "pub d: crate::Nullable<String>,",
             // Only `a` may not be missing when read; `b` may be null but is always sent; `c` and
             // `d` are not sent when left out.
-            "crate::wire::serde_struct!(T, ignore, [a required, b nullable, c optional, d optional]);",
+            r#"crate::wire::serde_struct!(T, ignore, [a = "a" required, b = "b" nullable, c = "c" optional, d = "d" optional,]);"#,
         ],
     );
 }
@@ -172,7 +172,7 @@ fn keywords_symbols_and_collisions_keep_the_wire_name() {
             "pub foo_bar_2: Option<String>,",
             "pub _2fa: Option<bool>,",
             "pub x_rate_limit: Option<i64>,",
-            r#"crate::wire::serde_struct!(T, ignore, [type_ = "type" optional, foo_bar optional, foo_bar_2 = "fooBar" optional, _2fa = "2fa" optional, x_rate_limit = "x-rate-limit" optional,]);"#,
+            r#"crate::wire::serde_struct!(T, ignore, [type_ = "type" optional, foo_bar = "foo_bar" optional, foo_bar_2 = "fooBar" optional, _2fa = "2fa" optional, x_rate_limit = "x-rate-limit" optional,]);"#,
         ],
     );
 }

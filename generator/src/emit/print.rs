@@ -159,7 +159,8 @@ pub(super) fn item_macro_lines(
 }
 
 /// A call broken over lines: the opener, an argument a line, then the items in brackets, one a
-/// line, as `rustfmt` lays out a call.
+/// line, as `rustfmt` lays out a call. An item longer than the line (`name = "wire" presence`
+/// with a long name) is broken after its `=`.
 fn call_lines<'a>(
     opener: &str,
     arguments: impl Iterator<Item = &'a str>,
@@ -172,7 +173,13 @@ fn call_lines<'a>(
     }
     out("    [".to_owned());
     for item in items {
-        out(format!("        {item},"));
+        match item.split_once(" = ") {
+            Some((name, rest)) if item.len() + 9 > 100 => {
+                out(format!("        {name} ="));
+                out(format!("            {rest},"));
+            }
+            _ => out(format!("        {item},")),
+        }
     }
     out("    ]".to_owned());
     out(");".to_owned());

@@ -294,8 +294,9 @@ fn serde_args(field: &Field, serialize: bool) -> Option<TokenStream> {
 /// `runtime/wire.rs`), which expands to a fraction of what serde's derives do, with the same
 /// errors and the same output. A field is `required` (missing is an error), `nullable` (an
 /// `Option` always sent: a required nullable field, which serde reads as `None` when missing) or
-/// `optional` (missing is its default, and left out it is not sent); its wire name is given only
-/// when it is not the field's name.
+/// `optional` (missing is its default, and left out it is not sent). Its wire name is always
+/// written, even when it is the field's name: the macro then uses it as it is, where choosing
+/// between the two took four inner macro calls per field (7 % of a large crate's check).
 fn serde_call(s: &Struct, strict: bool) -> TokenStream {
     let unknown = match &s.additional {
         Some(_) => format!("keep({})", s.additional_ident),
@@ -312,14 +313,8 @@ fn serde_call(s: &Struct, strict: bool) -> TokenStream {
                 Presence::RequiredNullable => "nullable",
                 Presence::Optional | Presence::OptionalNullable => "optional",
             };
-            match field.ident == field.wire {
-                true => format!("{} {presence}", field.ident),
-                false => format!(
-                    "{} = {} {presence}",
-                    field.ident,
-                    super::string_literal(&field.wire)
-                ),
-            }
+            let wire = super::string_literal(&field.wire);
+            format!("{} = {wire} {presence}", field.ident)
         })
         .collect();
     super::item_macro(super::ItemMacro::SerdeStruct, &[&s.name, &unknown], &fields)

@@ -293,8 +293,8 @@ where
 }
 
 /// `Serialize` and `Deserialize` for a struct:
-/// `serde_struct!(Name, unknown, [field = "wire" presence, ...])`, where `= "wire"` is left out
-/// when the field's name is its wire name.
+/// `serde_struct!(Name, unknown, [field = "wire" presence, ...])`, with each field's wire name
+/// written even when it is the field's name.
 ///
 /// `unknown` says what becomes of a property the struct does not list: `ignore`, `deny` (an
 /// error naming it), or `keep(field)` (into that `BTreeMap<String, _>` field, written after the
@@ -303,16 +303,10 @@ where
 /// default; not written when left out).
 #[allow(unused_macros)]
 macro_rules! serde_struct {
-    (@wire $field:ident = $wire:literal) => {
-        $wire
+    (@take required $field:ident = $wire:literal) => {
+        $crate::wire::required($field, $wire)?
     };
-    (@wire $field:ident) => {
-        stringify!($field)
-    };
-    (@take required $field:ident $(= $wire:literal)?) => {
-        $crate::wire::required($field, $crate::wire::serde_struct!(@wire $field $(= $wire)?))?
-    };
-    (@take $presence:ident $field:ident $(= $wire:literal)?) => {
+    (@take $presence:ident $field:ident = $wire:literal) => {
         $field.unwrap_or_default()
     };
     (@declare $others:ident, keep($kept:ident)) => {
@@ -330,47 +324,47 @@ macro_rules! serde_struct {
     };
     (
         @build $name:ident, $others:ident, [$unknown:ident $(($kept:ident))?],
-        [$($field:ident $(= $wire:literal)? $presence:ident),*]
+        [$($field:ident = $wire:literal $presence:ident),*]
     ) => {
         $name {
             $(
-                $field: $crate::wire::serde_struct!(@take $presence $field $(= $wire)?),
+                $field: $crate::wire::serde_struct!(@take $presence $field = $wire),
             )*
             $($kept: $others,)?
         }
     };
     (
         @serialize $this:ident, $serializer:ident, $name:ident, [keep($kept:ident)],
-        [$($field:ident $(= $wire:literal)? $presence:ident),*]
+        [$($field:ident = $wire:literal $presence:ident),*]
     ) => {{
         let map = serde::Serializer::serialize_map($serializer, None);
         #[allow(unused_mut)]
         let mut out = $crate::wire::Writer::new(map.map($crate::wire::Entries));
-        $(out.$presence($crate::wire::serde_struct!(@wire $field $(= $wire)?), &$this.$field);)*
+        $(out.$presence($wire, &$this.$field);)*
         out.end_with(&$this.$kept)
     }};
     (
         @serialize $this:ident, $serializer:ident, $name:ident, [$unknown:ident],
-        [$($field:ident $(= $wire:literal)? $presence:ident),*]
+        [$($field:ident = $wire:literal $presence:ident),*]
     ) => {{
         let len = 0 $(+ $crate::wire::count::$presence(&$this.$field))*;
         let fields = serde::Serializer::serialize_struct($serializer, stringify!($name), len);
         #[allow(unused_mut)]
         let mut out = $crate::wire::Writer::new(fields.map($crate::wire::Fields));
-        $(out.$presence($crate::wire::serde_struct!(@wire $field $(= $wire)?), &$this.$field);)*
+        $(out.$presence($wire, &$this.$field);)*
         out.end()
     }};
     (
         $name:ident,
         $unknown:ident $(($kept:ident))?,
-        [$($field:ident $(= $wire:literal)? $presence:ident),* $(,)?]
+        [$($field:ident = $wire:literal $presence:ident),* $(,)?]
     ) => {
         #[allow(deprecated)]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 $crate::wire::serde_struct!(
                     @serialize self, serializer, $name, [$unknown $(($kept))?],
-                    [$($field $(= $wire)? $presence),*]
+                    [$($field = $wire $presence),*]
                 )
             }
         }
@@ -385,7 +379,7 @@ macro_rules! serde_struct {
         impl<'de> $crate::wire::FromMap<'de> for $name {
             const NAME: &'static str = stringify!($name);
             const FIELDS: &'static [&'static str] =
-                &[$($crate::wire::serde_struct!(@wire $field $(= $wire)?)),*];
+                &[$($wire),*];
 
             fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 $(let mut $field = None;)*
@@ -393,11 +387,11 @@ macro_rules! serde_struct {
                 while let Some(key) = map.next_key::<$crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         $(
-                            $crate::wire::serde_struct!(@wire $field $(= $wire)?) => {
+                            $wire => {
                                 $crate::wire::slot(
                                     &mut map,
                                     &mut $field,
-                                    $crate::wire::serde_struct!(@wire $field $(= $wire)?),
+                                    $wire,
                                 )
                             }
                         )*
@@ -408,7 +402,7 @@ macro_rules! serde_struct {
                 }
                 Ok($crate::wire::serde_struct!(
                     @build $name, others, [$unknown $(($kept))?],
-                    [$($field $(= $wire)? $presence),*]
+                    [$($field = $wire $presence),*]
                 ))
             }
         }

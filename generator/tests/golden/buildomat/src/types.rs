@@ -63,7 +63,7 @@ crate::wire::serde_struct!(
     ObjWithOptionArray,
     ignore,
     [
-        things required,
+        things = "things" required,
         stranger_things = "stranger-things" required,
     ]
 );
@@ -81,11 +81,11 @@ crate::wire::serde_struct!(
     Task,
     ignore,
     [
-        id required,
-        name required,
-        output_rules required,
-        script required,
-        state required,
+        id = "id" required,
+        name = "name" required,
+        output_rules = "output_rules" required,
+        script = "script" required,
+        state = "state" required,
     ]
 );
 
@@ -102,10 +102,10 @@ crate::wire::serde_struct!(
     TaskEvent,
     ignore,
     [
-        payload required,
-        seq required,
-        stream required,
-        time required,
+        payload = "payload" required,
+        seq = "seq" required,
+        stream = "stream" required,
+        time = "time" required,
     ]
 );
 
@@ -121,9 +121,9 @@ crate::wire::serde_struct!(
     TaskOutput,
     ignore,
     [
-        id required,
-        path required,
-        size required,
+        id = "id" required,
+        path = "path" required,
+        size = "size" required,
     ]
 );
 
@@ -139,10 +139,10 @@ crate::wire::serde_struct!(
     TaskSubmit,
     ignore,
     [
-        name required,
-        output_rules optional,
-        script required,
-        default required,
+        name = "name" required,
+        output_rules = "output_rules" optional,
+        script = "script" required,
+        default = "default" required,
     ]
 );
 
@@ -165,21 +165,21 @@ pub struct TaskSubmitResult {
     pub id: String,
 }
 
-crate::wire::serde_struct!(TaskSubmitResult, ignore, [id required]);
+crate::wire::serde_struct!(TaskSubmitResult, ignore, [id = "id" required]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadedChunk {
     pub id: String,
 }
 
-crate::wire::serde_struct!(UploadedChunk, ignore, [id required]);
+crate::wire::serde_struct!(UploadedChunk, ignore, [id = "id" required]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserCreate {
     pub name: String,
 }
 
-crate::wire::serde_struct!(UserCreate, ignore, [name required]);
+crate::wire::serde_struct!(UserCreate, ignore, [name = "name" required]);
 
 impl UserCreate {
     /// A value with the required `name`, and any other field left out.
@@ -201,9 +201,9 @@ crate::wire::serde_struct!(
     UserCreateResult,
     ignore,
     [
-        id required,
-        name required,
-        token required,
+        id = "id" required,
+        name = "name" required,
+        token = "token" required,
     ]
 );
 
@@ -213,7 +213,14 @@ pub struct WhoamiResult {
     pub name: String,
 }
 
-crate::wire::serde_struct!(WhoamiResult, ignore, [id required, name required]);
+crate::wire::serde_struct!(
+    WhoamiResult,
+    ignore,
+    [
+        id = "id" required,
+        name = "name" required,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Worker {
@@ -229,12 +236,12 @@ crate::wire::serde_struct!(
     Worker,
     ignore,
     [
-        deleted required,
-        id required,
-        instance_id optional,
-        lastping optional,
-        recycle required,
-        tasks required,
+        deleted = "deleted" required,
+        id = "id" required,
+        instance_id = "instance_id" optional,
+        lastping = "lastping" optional,
+        recycle = "recycle" required,
+        tasks = "tasks" required,
     ]
 );
 
@@ -249,9 +256,9 @@ crate::wire::serde_struct!(
     WorkerAddOutput,
     ignore,
     [
-        chunks required,
-        path required,
-        size required,
+        chunks = "chunks" required,
+        path = "path" required,
+        size = "size" required,
     ]
 );
 
@@ -275,9 +282,9 @@ crate::wire::serde_struct!(
     WorkerAppendTask,
     ignore,
     [
-        payload required,
-        stream required,
-        time required,
+        payload = "payload" required,
+        stream = "stream" required,
+        time = "time" required,
     ]
 );
 
@@ -300,8 +307,8 @@ crate::wire::serde_struct!(
     WorkerBootstrap,
     ignore,
     [
-        bootstrap required,
-        token required,
+        bootstrap = "bootstrap" required,
+        token = "token" required,
     ]
 );
 
@@ -319,14 +326,14 @@ pub struct WorkerBootstrapResult {
     pub id: String,
 }
 
-crate::wire::serde_struct!(WorkerBootstrapResult, ignore, [id required]);
+crate::wire::serde_struct!(WorkerBootstrapResult, ignore, [id = "id" required]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkerCompleteTask {
     pub failed: bool,
 }
 
-crate::wire::serde_struct!(WorkerCompleteTask, ignore, [failed required]);
+crate::wire::serde_struct!(WorkerCompleteTask, ignore, [failed = "failed" required]);
 
 impl WorkerCompleteTask {
     /// A value with the required `failed`, and any other field left out.
@@ -343,7 +350,14 @@ pub struct WorkerPingResult {
     pub task: Option<WorkerPingTask>,
 }
 
-crate::wire::serde_struct!(WorkerPingResult, ignore, [poweroff required, task optional]);
+crate::wire::serde_struct!(
+    WorkerPingResult,
+    ignore,
+    [
+        poweroff = "poweroff" required,
+        task = "task" optional,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkerPingTask {
@@ -356,9 +370,9 @@ crate::wire::serde_struct!(
     WorkerPingTask,
     ignore,
     [
-        id required,
-        output_rules required,
-        script required,
+        id = "id" required,
+        output_rules = "output_rules" required,
+        script = "script" required,
     ]
 );
 
@@ -373,9 +387,9 @@ crate::wire::serde_struct!(
     WorkerTask,
     ignore,
     [
-        id required,
-        name required,
-        owner required,
+        id = "id" required,
+        name = "name" required,
+        owner = "owner" required,
     ]
 );
 
@@ -384,7 +398,7 @@ pub struct WorkersResult {
     pub workers: Vec<Worker>,
 }
 
-crate::wire::serde_struct!(WorkersResult, ignore, [workers required]);
+crate::wire::serde_struct!(WorkersResult, ignore, [workers = "workers" required]);
 
 /// The error answers of `POST /v1/control/hold` ([`crate::Client::control_hold`]), one
 /// variant per status the spec declares. Each holds the body when it is the declared JSON;

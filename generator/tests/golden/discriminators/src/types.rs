@@ -24,9 +24,9 @@ crate::wire::serde_struct!(
     BaseBuyerWebhookEvent,
     ignore,
     [
-        event_type required,
-        event_id required,
-        buyer_id required,
+        event_type = "event_type" required,
+        event_id = "event_id" required,
+        buyer_id = "buyer_id" required,
     ]
 );
 
@@ -46,10 +46,10 @@ crate::wire::serde_struct!(
     BasePurchaseWebhookEvent,
     ignore,
     [
-        event_type required,
-        event_id required,
-        buyer_id required,
-        order_id optional,
+        event_type = "event_type" required,
+        event_id = "event_id" required,
+        buyer_id = "buyer_id" required,
+        order_id = "order_id" optional,
     ]
 );
 
@@ -100,7 +100,7 @@ crate::wire::serde_struct!(
         ideal_terrain = "idealTerrain" optional,
         power_source = "powerSource" optional,
         top_speed = "topSpeed" optional,
-        range optional,
+        range = "range" optional,
     ]
 );
 
@@ -118,8 +118,8 @@ crate::wire::serde_struct!(
     BaseWebhookEvent,
     ignore,
     [
-        event_type required,
-        event_id required,
+        event_type = "event_type" required,
+        event_id = "event_id" required,
     ]
 );
 
@@ -158,9 +158,9 @@ crate::wire::serde_struct!(
     Cat,
     ignore,
     [
-        pet_type required,
-        hunts optional,
-        age optional,
+        pet_type = "pet_type" required,
+        hunts = "hunts" optional,
+        age = "age" optional,
     ]
 );
 
@@ -188,9 +188,9 @@ crate::wire::serde_struct!(
     CatNoDisc,
     ignore,
     [
-        pet_type required,
-        hunts optional,
-        age optional,
+        pet_type = "pet_type" required,
+        hunts = "hunts" optional,
+        age = "age" optional,
     ]
 );
 
@@ -218,9 +218,9 @@ crate::wire::serde_struct!(
     Dog,
     ignore,
     [
-        pet_type required,
-        bark optional,
-        breed optional,
+        pet_type = "pet_type" required,
+        bark = "bark" optional,
+        breed = "breed" optional,
     ]
 );
 
@@ -279,9 +279,9 @@ crate::wire::serde_struct!(
     DogNoDisc,
     ignore,
     [
-        pet_type required,
-        bark optional,
-        breed optional,
+        pet_type = "pet_type" required,
+        bark = "bark" optional,
+        breed = "breed" optional,
     ]
 );
 
@@ -357,7 +357,7 @@ crate::wire::serde_struct!(
         ideal_terrain = "idealTerrain" optional,
         power_source = "powerSource" optional,
         top_speed = "topSpeed" optional,
-        range optional,
+        range = "range" optional,
         charge_speed = "chargeSpeed" optional,
         charge_amps = "chargeAmps" optional,
         charge_voltage = "chargeVoltage" optional,
@@ -390,7 +390,7 @@ crate::wire::serde_struct!(
         ideal_terrain = "idealTerrain" optional,
         power_source = "powerSource" optional,
         top_speed = "topSpeed" optional,
-        range optional,
+        range = "range" optional,
         tank_capacity = "tankCapacity" optional,
         miles_per_gallon = "milesPerGallon" optional,
     ]
@@ -406,8 +406,8 @@ crate::wire::serde_struct!(
     GcsImport,
     ignore,
     [
-        gcs_bucket optional,
-        gcs_prefix optional,
+        gcs_bucket = "gcs_bucket" optional,
+        gcs_prefix = "gcs_prefix" optional,
     ]
 );
 
@@ -419,7 +419,7 @@ pub struct Object1 {
     pub b: Option<String>,
 }
 
-crate::wire::serde_struct!(Object1, ignore, [a optional, b optional]);
+crate::wire::serde_struct!(Object1, ignore, [a = "a" optional, b = "b" optional]);
 
 impl crate::Validate for Object1 {}
 
@@ -429,7 +429,7 @@ pub struct Object2 {
     pub d: Option<String>,
 }
 
-crate::wire::serde_struct!(Object2, ignore, [c optional, d optional]);
+crate::wire::serde_struct!(Object2, ignore, [c = "c" optional, d = "d" optional]);
 
 impl crate::Validate for Object2 {}
 
@@ -445,8 +445,8 @@ crate::wire::serde_struct!(
     OneOfWithImproperlyPlacedDiscriminatorBody,
     ignore,
     [
-        connector_type optional,
-        connector_properties optional,
+        connector_type = "connector_type" optional,
+        connector_properties = "connector_properties" optional,
     ]
 );
 
@@ -605,8 +605,8 @@ crate::wire::serde_struct!(
     OptionOneNoDisc,
     ignore,
     [
-        discrim required,
-        optionone optional,
+        discrim = "discrim" required,
+        optionone = "optionone" optional,
     ]
 );
 
@@ -632,8 +632,8 @@ crate::wire::serde_struct!(
     OptionThreeNoDisc,
     ignore,
     [
-        discrim required,
-        optionthree optional,
+        discrim = "discrim" required,
+        optionthree = "optionthree" optional,
     ]
 );
 
@@ -647,8 +647,8 @@ crate::wire::serde_struct!(
     OptionTwoNoDisc,
     ignore,
     [
-        discrim required,
-        optiontwo optional,
+        discrim = "discrim" required,
+        optiontwo = "optiontwo" optional,
     ]
 );
 
@@ -790,7 +790,7 @@ crate::wire::serde_struct!(
     PatchNestedOneOfObjectWithNestedOneOfBody,
     deny,
     [
-        config optional,
+        config = "config" optional,
     ]
 );
 
@@ -928,8 +928,8 @@ crate::wire::serde_struct!(
         ideal_terrain = "idealTerrain" optional,
         power_source = "powerSource" optional,
         top_speed = "topSpeed" optional,
-        range optional,
-        handlebars optional,
+        range = "range" optional,
+        handlebars = "handlebars" optional,
     ]
 );
 
@@ -974,14 +974,14 @@ pub struct Pet {
     pub pet_type: String,
 }
 
-crate::wire::serde_struct!(Pet, ignore, [pet_type required]);
+crate::wire::serde_struct!(Pet, ignore, [pet_type = "pet_type" required]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PetNoDisc {
     pub pet_type: String,
 }
 
-crate::wire::serde_struct!(PetNoDisc, ignore, [pet_type required]);
+crate::wire::serde_struct!(PetNoDisc, ignore, [pet_type = "pet_type" required]);
 
 /// One of these, told apart by the `event_type` property; a value with another `event_type`
 /// is kept as `Unknown`.
@@ -1049,8 +1049,8 @@ crate::wire::serde_struct!(
     RedoclyQuirkBody,
     ignore,
     [
-        vehicle optional,
-        some_other_property optional,
+        vehicle = "vehicle" optional,
+        some_other_property = "some_other_property" optional,
     ]
 );
 
@@ -1062,7 +1062,14 @@ pub struct S3Import {
     pub s3_prefix: Option<String>,
 }
 
-crate::wire::serde_struct!(S3Import, ignore, [s3_bucket optional, s3_prefix optional]);
+crate::wire::serde_struct!(
+    S3Import,
+    ignore,
+    [
+        s3_bucket = "s3_bucket" optional,
+        s3_prefix = "s3_prefix" optional,
+    ]
+);
 
 impl crate::Validate for S3Import {}
 

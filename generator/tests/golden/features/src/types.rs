@@ -26,11 +26,11 @@ crate::wire::serde_struct!(
     Account,
     ignore,
     [
-        id required,
-        name required,
-        created optional,
-        tags optional,
-        seats optional,
+        id = "id" required,
+        name = "name" required,
+        created = "created" optional,
+        tags = "tags" optional,
+        seats = "seats" optional,
     ]
 );
 
@@ -50,10 +50,10 @@ crate::wire::serde_struct!(
     AccountRequest,
     ignore,
     [
-        name required,
-        password required,
-        tags optional,
-        seats optional,
+        name = "name" required,
+        password = "password" required,
+        tags = "tags" optional,
+        seats = "seats" optional,
     ]
 );
 
@@ -103,9 +103,9 @@ crate::wire::serde_struct!(
     ignore,
     [
         pet_type = "petType" required,
-        name required,
-        owner optional,
-        lives optional,
+        name = "name" required,
+        owner = "owner" optional,
+        lives = "lives" optional,
     ]
 );
 
@@ -148,9 +148,9 @@ crate::wire::serde_struct!(
     ignore,
     [
         pet_type = "petType" required,
-        name required,
-        owner optional,
-        good required,
+        name = "name" required,
+        owner = "owner" optional,
+        good = "good" required,
         old_name = "oldName" optional,
     ]
 );
@@ -183,7 +183,14 @@ pub struct Edge {
     pub weight: Option<f32>,
 }
 
-crate::wire::serde_struct!(Edge, ignore, [to required, weight optional]);
+crate::wire::serde_struct!(
+    Edge,
+    ignore,
+    [
+        to = "to" required,
+        weight = "weight" optional,
+    ]
+);
 
 /// An expression, told apart by `op`; members hold expressions themselves.
 ///
@@ -260,9 +267,9 @@ crate::wire::serde_struct!(
     Failure,
     ignore,
     [
-        code required,
-        reason required,
-        detail required,
+        code = "code" required,
+        reason = "reason" required,
+        detail = "detail" required,
     ]
 );
 
@@ -303,9 +310,9 @@ crate::wire::serde_struct!(
     LoginForm,
     ignore,
     [
-        username required,
-        password required,
-        scope optional,
+        username = "username" required,
+        password = "password" required,
+        scope = "scope" optional,
     ]
 );
 
@@ -337,9 +344,9 @@ crate::wire::serde_struct!(
     LoginResponse,
     ignore,
     [
-        token optional,
-        expires_in optional,
-        mode optional,
+        token = "token" optional,
+        expires_in = "expires_in" optional,
+        mode = "mode" optional,
     ]
 );
 
@@ -490,7 +497,7 @@ crate::wire::serde_struct!(
     Names,
     keep(additional_properties_2),
     [
-        foo_bar optional,
+        foo_bar = "foo_bar" optional,
         foo_bar_2 = "fooBar" optional,
         type_ = "type" optional,
         _2fa = "2fa" optional,
@@ -498,7 +505,7 @@ crate::wire::serde_struct!(
         u540d_u524d = "名前" optional,
         umlaut = "ümlaut" optional,
         self_ = "self" optional,
-        additional_properties optional,
+        additional_properties = "additional_properties" optional,
     ]
 );
 
@@ -516,10 +523,10 @@ crate::wire::serde_struct!(
     NewNote,
     deny,
     [
-        title required,
-        body optional,
-        pinned optional,
-        labels optional,
+        title = "title" required,
+        body = "body" optional,
+        pinned = "pinned" optional,
+        labels = "labels" optional,
     ]
 );
 
@@ -559,12 +566,12 @@ crate::wire::serde_struct!(
     Node,
     ignore,
     [
-        value required,
-        children optional,
-        parent optional,
-        edge optional,
-        labels optional,
-        shape optional,
+        value = "value" required,
+        children = "children" optional,
+        parent = "parent" optional,
+        edge = "edge" optional,
+        labels = "labels" optional,
+        shape = "shape" optional,
     ]
 );
 
@@ -582,11 +589,11 @@ crate::wire::serde_struct!(
     Note,
     ignore,
     [
-        key optional,
-        title optional,
-        body optional,
-        pinned optional,
-        labels optional,
+        key = "key" optional,
+        title = "title" optional,
+        body = "body" optional,
+        pinned = "pinned" optional,
+        labels = "labels" optional,
     ]
 );
 
@@ -604,10 +611,10 @@ crate::wire::serde_struct!(
     NotePatch,
     deny,
     [
-        title optional,
-        body optional,
-        pinned optional,
-        labels optional,
+        title = "title" optional,
+        body = "body" optional,
+        pinned = "pinned" optional,
+        labels = "labels" optional,
     ]
 );
 
@@ -628,7 +635,14 @@ pub struct Owner {
     pub address: Option<OwnerAddress>,
 }
 
-crate::wire::serde_struct!(Owner, ignore, [name required, address optional]);
+crate::wire::serde_struct!(
+    Owner,
+    ignore,
+    [
+        name = "name" required,
+        address = "address" optional,
+    ]
+);
 
 impl Owner {
     /// A value with the required `name`, and any other field left out.
@@ -652,7 +666,14 @@ pub struct OwnerAddress {
     pub kind: Option<OwnerAddressKind>,
 }
 
-crate::wire::serde_struct!(OwnerAddress, ignore, [street optional, kind optional]);
+crate::wire::serde_struct!(
+    OwnerAddress,
+    ignore,
+    [
+        street = "street" optional,
+        kind = "kind" optional,
+    ]
+);
 
 impl crate::Validate for OwnerAddress {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -741,8 +762,8 @@ crate::wire::serde_struct!(
     ignore,
     [
         pet_type = "petType" required,
-        name required,
-        owner optional,
+        name = "name" required,
+        owner = "owner" optional,
     ]
 );
 
@@ -758,8 +779,8 @@ crate::wire::serde_struct!(
     Problem,
     keep(additional_properties),
     [
-        title optional,
-        status optional,
+        title = "title" optional,
+        status = "status" optional,
     ]
 );
 
@@ -798,10 +819,10 @@ crate::wire::serde_struct!(
     Settings,
     ignore,
     [
-        code required,
-        ratio required,
-        retries optional,
-        hosts required,
+        code = "code" required,
+        ratio = "ratio" required,
+        retries = "retries" optional,
+        hosts = "hosts" required,
         api_key = "apiKey" optional,
     ]
 );
@@ -877,7 +898,7 @@ pub struct Shape1 {
     pub radius: f64,
 }
 
-crate::wire::serde_struct!(Shape1, ignore, [radius required]);
+crate::wire::serde_struct!(Shape1, ignore, [radius = "radius" required]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shape2 {
@@ -885,7 +906,14 @@ pub struct Shape2 {
     pub height: f64,
 }
 
-crate::wire::serde_struct!(Shape2, ignore, [width required, height required]);
+crate::wire::serde_struct!(
+    Shape2,
+    ignore,
+    [
+        width = "width" required,
+        height = "height" required,
+    ]
+);
 
 /// The error answers of `GET /pets` ([`crate::Client::list_pets`]), one variant per status
 /// the spec declares. Each holds the body when it is the declared JSON; the raw text is

@@ -16,7 +16,14 @@ pub struct EnrolBody {
     pub key: String,
 }
 
-crate::wire::serde_struct!(EnrolBody, ignore, [host required, key required]);
+crate::wire::serde_struct!(
+    EnrolBody,
+    ignore,
+    [
+        host = "host" required,
+        key = "key" required,
+    ]
+);
 
 impl EnrolBody {
     /// A value with the required `host`, `key`, and any other field left out.
@@ -32,7 +39,7 @@ pub struct GlobalJobsResponse {
     pub summary: Vec<ReportSummary>,
 }
 
-crate::wire::serde_struct!(GlobalJobsResponse, ignore, [summary required]);
+crate::wire::serde_struct!(GlobalJobsResponse, ignore, [summary = "summary" required]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputRecord {
@@ -45,9 +52,9 @@ crate::wire::serde_struct!(
     OutputRecord,
     ignore,
     [
-        msg required,
-        stream required,
-        time required,
+        msg = "msg" required,
+        stream = "stream" required,
+        time = "time" required,
     ]
 );
 
@@ -66,7 +73,14 @@ pub struct PingResponse {
     pub ok: bool,
 }
 
-crate::wire::serde_struct!(PingResponse, ignore, [host required, ok required]);
+crate::wire::serde_struct!(
+    PingResponse,
+    ignore,
+    [
+        host = "host" required,
+        ok = "ok" required,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportFinishBody {
@@ -80,10 +94,10 @@ crate::wire::serde_struct!(
     ReportFinishBody,
     ignore,
     [
-        duration_millis required,
-        end_time required,
-        exit_status required,
-        id required,
+        duration_millis = "duration_millis" required,
+        end_time = "end_time" required,
+        exit_status = "exit_status" required,
+        id = "id" required,
     ]
 );
 
@@ -116,7 +130,13 @@ pub struct ReportFinishResponse {
     pub existed_already: bool,
 }
 
-crate::wire::serde_struct!(ReportFinishResponse, ignore, [existed_already required]);
+crate::wire::serde_struct!(
+    ReportFinishResponse,
+    ignore,
+    [
+        existed_already = "existed_already" required,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportId {
@@ -132,11 +152,11 @@ crate::wire::serde_struct!(
     ReportId,
     ignore,
     [
-        host required,
-        job required,
-        pid required,
-        time required,
-        uuid required,
+        host = "host" required,
+        job = "job" required,
+        pid = "pid" required,
+        time = "time" required,
+        uuid = "uuid" required,
     ]
 );
 
@@ -160,7 +180,14 @@ pub struct ReportOutputBody {
     pub record: OutputRecord,
 }
 
-crate::wire::serde_struct!(ReportOutputBody, ignore, [id required, record required]);
+crate::wire::serde_struct!(
+    ReportOutputBody,
+    ignore,
+    [
+        id = "id" required,
+        record = "record" required,
+    ]
+);
 
 impl ReportOutputBody {
     /// A value with the required `id`, `record`, and any other field left out.
@@ -180,7 +207,13 @@ pub struct ReportOutputResponse {
     pub existed_already: bool,
 }
 
-crate::wire::serde_struct!(ReportOutputResponse, ignore, [existed_already required]);
+crate::wire::serde_struct!(
+    ReportOutputResponse,
+    ignore,
+    [
+        existed_already = "existed_already" required,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportStartBody {
@@ -193,9 +226,9 @@ crate::wire::serde_struct!(
     ReportStartBody,
     ignore,
     [
-        id required,
-        script required,
-        start_time required,
+        id = "id" required,
+        script = "script" required,
+        start_time = "start_time" required,
     ]
 );
 
@@ -217,7 +250,13 @@ pub struct ReportStartResponse {
     pub existed_already: bool,
 }
 
-crate::wire::serde_struct!(ReportStartResponse, ignore, [existed_already required]);
+crate::wire::serde_struct!(
+    ReportStartResponse,
+    ignore,
+    [
+        existed_already = "existed_already" required,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSummary {
@@ -233,12 +272,12 @@ crate::wire::serde_struct!(
     ReportSummary,
     ignore,
     [
-        age_seconds required,
-        duration_seconds required,
-        host required,
-        job required,
-        status required,
-        when required,
+        age_seconds = "age_seconds" required,
+        duration_seconds = "duration_seconds" required,
+        host = "host" required,
+        job = "job" required,
+        status = "status" required,
+        when = "when" required,
     ]
 );
 

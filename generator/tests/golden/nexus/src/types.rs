@@ -22,9 +22,9 @@ crate::wire::serde_struct!(
     Baseboard,
     ignore,
     [
-        part required,
-        revision required,
-        serial required,
+        part = "part" required,
+        revision = "revision" required,
+        serial = "serial" required,
     ]
 );
 
@@ -191,7 +191,14 @@ pub struct Bindouble {
     pub range: BinRangedouble,
 }
 
-crate::wire::serde_struct!(Bindouble, ignore, [count required, range required]);
+crate::wire::serde_struct!(
+    Bindouble,
+    ignore,
+    [
+        count = "count" required,
+        range = "range" required,
+    ]
+);
 
 /// Type storing bin edges and a count of samples within it.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,7 +211,14 @@ pub struct Binint64 {
     pub range: BinRangeint64,
 }
 
-crate::wire::serde_struct!(Binint64, ignore, [count required, range required]);
+crate::wire::serde_struct!(
+    Binint64,
+    ignore,
+    [
+        count = "count" required,
+        range = "range" required,
+    ]
+);
 
 /// Client view of a [`Certificate`]
 #[derive(Debug, Clone, PartialEq)]
@@ -230,12 +244,12 @@ crate::wire::serde_struct!(
     Certificate,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        service required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        service = "service" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -266,11 +280,11 @@ crate::wire::serde_struct!(
     CertificateCreate,
     ignore,
     [
-        cert required,
-        description required,
-        key required,
-        name required,
-        service required,
+        cert = "cert" required,
+        description = "description" required,
+        key = "key" required,
+        name = "name" required,
+        service = "service" required,
     ]
 );
 
@@ -338,8 +352,8 @@ crate::wire::serde_struct!(
     CertificateResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -362,11 +376,11 @@ crate::wire::serde_struct!(
     ComponentUpdate,
     ignore,
     [
-        component_type required,
-        id required,
-        time_created required,
-        time_modified required,
-        version required,
+        component_type = "component_type" required,
+        id = "id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        version = "version" required,
     ]
 );
 
@@ -383,8 +397,8 @@ crate::wire::serde_struct!(
     ComponentUpdateResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -399,8 +413,8 @@ crate::wire::serde_struct!(
     Cumulativedouble,
     ignore,
     [
-        start_time required,
-        value required,
+        start_time = "start_time" required,
+        value = "value" required,
     ]
 );
 
@@ -415,8 +429,8 @@ crate::wire::serde_struct!(
     Cumulativeint64,
     ignore,
     [
-        start_time required,
-        value required,
+        start_time = "start_time" required,
+        value = "value" required,
     ]
 );
 
@@ -709,8 +723,8 @@ crate::wire::serde_struct!(
     DerEncodedKeyPair,
     ignore,
     [
-        private_key required,
-        public_cert required,
+        private_key = "private_key" required,
+        public_cert = "public_cert" required,
     ]
 );
 
@@ -734,9 +748,9 @@ crate::wire::serde_struct!(
     DeviceAccessTokenRequest,
     ignore,
     [
-        client_id required,
-        device_code required,
-        grant_type required,
+        client_id = "client_id" required,
+        device_code = "device_code" required,
+        grant_type = "grant_type" required,
     ]
 );
 
@@ -759,7 +773,13 @@ pub struct DeviceAuthRequest {
     pub client_id: String,
 }
 
-crate::wire::serde_struct!(DeviceAuthRequest, ignore, [client_id required]);
+crate::wire::serde_struct!(
+    DeviceAuthRequest,
+    ignore,
+    [
+        client_id = "client_id" required,
+    ]
+);
 
 impl DeviceAuthRequest {
     /// A value with the required `client_id`, and any other field left out.
@@ -775,7 +795,7 @@ pub struct DeviceAuthVerify {
     pub user_code: String,
 }
 
-crate::wire::serde_struct!(DeviceAuthVerify, ignore, [user_code required]);
+crate::wire::serde_struct!(DeviceAuthVerify, ignore, [user_code = "user_code" required]);
 
 impl DeviceAuthVerify {
     /// A value with the required `user_code`, and any other field left out.
@@ -792,7 +812,14 @@ pub struct Digest {
     pub value: String,
 }
 
-crate::wire::serde_struct!(Digest, ignore, [type_ = "type" required, value required]);
+crate::wire::serde_struct!(
+    Digest,
+    ignore,
+    [
+        type_ = "type" required,
+        value = "value" required,
+    ]
+);
 
 /// One of `sha256`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -852,18 +879,18 @@ crate::wire::serde_struct!(
     Disk,
     ignore,
     [
-        block_size required,
-        description required,
-        device_path required,
-        id required,
-        image_id optional,
-        name required,
-        project_id required,
-        size required,
-        snapshot_id optional,
-        state required,
-        time_created required,
-        time_modified required,
+        block_size = "block_size" required,
+        description = "description" required,
+        device_path = "device_path" required,
+        id = "id" required,
+        image_id = "image_id" optional,
+        name = "name" required,
+        project_id = "project_id" required,
+        size = "size" required,
+        snapshot_id = "snapshot_id" optional,
+        state = "state" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -890,10 +917,10 @@ crate::wire::serde_struct!(
     DiskCreate,
     ignore,
     [
-        description required,
-        disk_source required,
-        name required,
-        size required,
+        description = "description" required,
+        disk_source = "disk_source" required,
+        name = "name" required,
+        size = "size" required,
     ]
 );
 
@@ -941,7 +968,7 @@ pub struct DiskIdentifier {
     pub name: String,
 }
 
-crate::wire::serde_struct!(DiskIdentifier, ignore, [name required]);
+crate::wire::serde_struct!(DiskIdentifier, ignore, [name = "name" required]);
 
 impl DiskIdentifier {
     /// A value with the required `name`, and any other field left out.
@@ -1001,7 +1028,7 @@ pub struct DiskPath {
     pub disk: NameOrId,
 }
 
-crate::wire::serde_struct!(DiskPath, ignore, [disk required]);
+crate::wire::serde_struct!(DiskPath, ignore, [disk = "disk" required]);
 
 impl DiskPath {
     /// A value with the required `disk`, and any other field left out.
@@ -1029,8 +1056,8 @@ crate::wire::serde_struct!(
     DiskResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -1237,7 +1264,14 @@ pub struct Distribution {
     pub version: String,
 }
 
-crate::wire::serde_struct!(Distribution, ignore, [name required, version required]);
+crate::wire::serde_struct!(
+    Distribution,
+    ignore,
+    [
+        name = "name" required,
+        version = "version" required,
+    ]
+);
 
 impl Distribution {
     /// A value with the required `name`, `version`, and any other field left out.
@@ -1270,9 +1304,9 @@ crate::wire::serde_struct!(
     Error2,
     ignore,
     [
-        error_code optional,
-        message required,
-        request_id required,
+        error_code = "error_code" optional,
+        message = "message" required,
+        request_id = "request_id" required,
     ]
 );
 
@@ -1283,7 +1317,14 @@ pub struct ExternalIp {
     pub kind: IpKind,
 }
 
-crate::wire::serde_struct!(ExternalIp, ignore, [ip required, kind required]);
+crate::wire::serde_struct!(
+    ExternalIp,
+    ignore,
+    [
+        ip = "ip" required,
+        kind = "kind" required,
+    ]
+);
 
 /// An IP address providing both inbound and outbound access. The address is
 /// automatically-assigned from the provided IP Pool, or all available pools if not
@@ -1300,7 +1341,7 @@ crate::wire::serde_struct!(
     ExternalIpCreate,
     ignore,
     [
-        pool_name optional,
+        pool_name = "pool_name" optional,
         type_ = "type" required,
     ]
 );
@@ -1355,8 +1396,8 @@ crate::wire::serde_struct!(
     ExternalIpResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -1374,9 +1415,9 @@ crate::wire::serde_struct!(
     FieldSchema,
     ignore,
     [
-        name required,
-        source required,
-        ty required,
+        name = "name" required,
+        source = "source" required,
+        ty = "ty" required,
     ]
 );
 
@@ -1469,7 +1510,13 @@ pub struct FleetRolePolicy {
     pub role_assignments: Vec<FleetRoleRoleAssignment>,
 }
 
-crate::wire::serde_struct!(FleetRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(
+    FleetRolePolicy,
+    ignore,
+    [
+        role_assignments = "role_assignments" required,
+    ]
+);
 
 impl FleetRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -1501,9 +1548,9 @@ crate::wire::serde_struct!(
     FleetRoleRoleAssignment,
     ignore,
     [
-        identity_id required,
-        identity_type required,
-        role_name required,
+        identity_id = "identity_id" required,
+        identity_type = "identity_type" required,
+        role_name = "role_name" required,
     ]
 );
 
@@ -1568,17 +1615,17 @@ crate::wire::serde_struct!(
     GlobalImage,
     ignore,
     [
-        block_size required,
-        description required,
-        digest optional,
-        distribution required,
-        id required,
-        name required,
-        size required,
-        time_created required,
-        time_modified required,
-        url optional,
-        version required,
+        block_size = "block_size" required,
+        description = "description" required,
+        digest = "digest" optional,
+        distribution = "distribution" required,
+        id = "id" required,
+        name = "name" required,
+        size = "size" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        url = "url" optional,
+        version = "version" required,
     ]
 );
 
@@ -1605,11 +1652,11 @@ crate::wire::serde_struct!(
     GlobalImageCreate,
     ignore,
     [
-        block_size required,
-        description required,
-        distribution required,
-        name required,
-        source required,
+        block_size = "block_size" required,
+        description = "description" required,
+        distribution = "distribution" required,
+        name = "name" required,
+        source = "source" required,
     ]
 );
 
@@ -1659,8 +1706,8 @@ crate::wire::serde_struct!(
     GlobalImageResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -1678,9 +1725,9 @@ crate::wire::serde_struct!(
     Group,
     ignore,
     [
-        display_name required,
-        id required,
-        silo_id required,
+        display_name = "display_name" required,
+        id = "id" required,
+        silo_id = "silo_id" required,
     ]
 );
 
@@ -1697,8 +1744,8 @@ crate::wire::serde_struct!(
     GroupResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -1752,9 +1799,9 @@ crate::wire::serde_struct!(
     Histogramdouble,
     ignore,
     [
-        bins required,
-        n_samples required,
-        start_time required,
+        bins = "bins" required,
+        n_samples = "n_samples" required,
+        start_time = "start_time" required,
     ]
 );
 
@@ -1808,9 +1855,9 @@ crate::wire::serde_struct!(
     Histogramint64,
     ignore,
     [
-        bins required,
-        n_samples required,
-        start_time required,
+        bins = "bins" required,
+        n_samples = "n_samples" required,
+        start_time = "start_time" required,
     ]
 );
 
@@ -1852,12 +1899,12 @@ crate::wire::serde_struct!(
     IdentityProvider,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        provider_type required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        provider_type = "provider_type" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -1874,8 +1921,8 @@ crate::wire::serde_struct!(
     IdentityProviderResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -2005,17 +2052,17 @@ crate::wire::serde_struct!(
     Image,
     ignore,
     [
-        block_size required,
-        description required,
-        digest optional,
-        id required,
-        name required,
-        project_id required,
-        size required,
-        time_created required,
-        time_modified required,
-        url optional,
-        version optional,
+        block_size = "block_size" required,
+        description = "description" required,
+        digest = "digest" optional,
+        id = "id" required,
+        name = "name" required,
+        project_id = "project_id" required,
+        size = "size" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        url = "url" optional,
+        version = "version" optional,
     ]
 );
 
@@ -2040,10 +2087,10 @@ crate::wire::serde_struct!(
     ImageCreate,
     ignore,
     [
-        block_size required,
-        description required,
-        name required,
-        source required,
+        block_size = "block_size" required,
+        description = "description" required,
+        name = "name" required,
+        source = "source" required,
     ]
 );
 
@@ -2090,8 +2137,8 @@ crate::wire::serde_struct!(
     ImageResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -2195,17 +2242,17 @@ crate::wire::serde_struct!(
     Instance,
     ignore,
     [
-        description required,
-        hostname required,
-        id required,
-        memory required,
-        name required,
-        ncpus required,
-        project_id required,
-        run_state required,
-        time_created required,
-        time_modified required,
-        time_run_state_updated required,
+        description = "description" required,
+        hostname = "hostname" required,
+        id = "id" required,
+        memory = "memory" required,
+        name = "name" required,
+        ncpus = "ncpus" required,
+        project_id = "project_id" required,
+        run_state = "run_state" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        time_run_state_updated = "time_run_state_updated" required,
     ]
 );
 
@@ -2266,16 +2313,16 @@ crate::wire::serde_struct!(
     InstanceCreate,
     ignore,
     [
-        description required,
-        disks optional,
-        external_ips optional,
-        hostname required,
-        memory required,
-        name required,
-        ncpus required,
-        network_interfaces optional,
-        start optional,
-        user_data optional,
+        description = "description" required,
+        disks = "disks" optional,
+        external_ips = "external_ips" optional,
+        hostname = "hostname" required,
+        memory = "memory" required,
+        name = "name" required,
+        ncpus = "ncpus" required,
+        network_interfaces = "network_interfaces" optional,
+        start = "start" optional,
+        user_data = "user_data" optional,
     ]
 );
 
@@ -2434,7 +2481,13 @@ pub struct InstanceMigrate {
     pub dst_sled_id: String,
 }
 
-crate::wire::serde_struct!(InstanceMigrate, ignore, [dst_sled_id required]);
+crate::wire::serde_struct!(
+    InstanceMigrate,
+    ignore,
+    [
+        dst_sled_id = "dst_sled_id" required,
+    ]
+);
 
 impl InstanceMigrate {
     /// A value with the required `dst_sled_id`, and any other field left out.
@@ -2530,8 +2583,8 @@ crate::wire::serde_struct!(
     InstanceResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -2555,8 +2608,8 @@ crate::wire::serde_struct!(
     InstanceSerialConsoleData,
     ignore,
     [
-        data required,
-        last_byte_offset required,
+        data = "data" required,
+        last_byte_offset = "last_byte_offset" required,
     ]
 );
 
@@ -2689,11 +2742,11 @@ crate::wire::serde_struct!(
     IpPool,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -2712,7 +2765,14 @@ pub struct IpPoolCreate {
     pub name: String,
 }
 
-crate::wire::serde_struct!(IpPoolCreate, ignore, [description required, name required]);
+crate::wire::serde_struct!(
+    IpPoolCreate,
+    ignore,
+    [
+        description = "description" required,
+        name = "name" required,
+    ]
+);
 
 impl IpPoolCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -2744,9 +2804,9 @@ crate::wire::serde_struct!(
     IpPoolRange,
     ignore,
     [
-        id required,
-        range required,
-        time_created required,
+        id = "id" required,
+        range = "range" required,
+        time_created = "time_created" required,
     ]
 );
 
@@ -2763,8 +2823,8 @@ crate::wire::serde_struct!(
     IpPoolRangeResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -2781,8 +2841,8 @@ crate::wire::serde_struct!(
     IpPoolResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -2795,7 +2855,14 @@ pub struct IpPoolUpdate {
     pub name: crate::Nullable<String>,
 }
 
-crate::wire::serde_struct!(IpPoolUpdate, ignore, [description optional, name optional]);
+crate::wire::serde_struct!(
+    IpPoolUpdate,
+    ignore,
+    [
+        description = "description" optional,
+        name = "name" optional,
+    ]
+);
 
 impl crate::Validate for IpPoolUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -2835,7 +2902,14 @@ pub struct Ipv4Range {
     pub last: String,
 }
 
-crate::wire::serde_struct!(Ipv4Range, ignore, [first required, last required]);
+crate::wire::serde_struct!(
+    Ipv4Range,
+    ignore,
+    [
+        first = "first" required,
+        last = "last" required,
+    ]
+);
 
 impl Ipv4Range {
     /// A value with the required `first`, `last`, and any other field left out.
@@ -2855,7 +2929,14 @@ pub struct Ipv6Range {
     pub last: String,
 }
 
-crate::wire::serde_struct!(Ipv6Range, ignore, [first required, last required]);
+crate::wire::serde_struct!(
+    Ipv6Range,
+    ignore,
+    [
+        first = "first" required,
+        last = "last" required,
+    ]
+);
 
 impl Ipv6Range {
     /// A value with the required `first`, `last`, and any other field left out.
@@ -2874,7 +2955,14 @@ pub struct Measurement {
     pub timestamp: String,
 }
 
-crate::wire::serde_struct!(Measurement, ignore, [datum required, timestamp required]);
+crate::wire::serde_struct!(
+    Measurement,
+    ignore,
+    [
+        datum = "datum" required,
+        timestamp = "timestamp" required,
+    ]
+);
 
 /// A single page of results
 #[derive(Debug, Clone, PartialEq)]
@@ -2889,8 +2977,8 @@ crate::wire::serde_struct!(
     MeasurementResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -3013,17 +3101,17 @@ crate::wire::serde_struct!(
     NetworkInterface,
     ignore,
     [
-        description required,
-        id required,
-        instance_id required,
-        ip required,
-        mac required,
-        name required,
-        primary required,
-        subnet_id required,
-        time_created required,
-        time_modified required,
-        vpc_id required,
+        description = "description" required,
+        id = "id" required,
+        instance_id = "instance_id" required,
+        ip = "ip" required,
+        mac = "mac" required,
+        name = "name" required,
+        primary = "primary" required,
+        subnet_id = "subnet_id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        vpc_id = "vpc_id" required,
     ]
 );
 
@@ -3057,11 +3145,11 @@ crate::wire::serde_struct!(
     NetworkInterfaceCreate,
     ignore,
     [
-        description required,
-        ip optional,
-        name required,
-        subnet_name required,
-        vpc_name required,
+        description = "description" required,
+        ip = "ip" optional,
+        name = "name" required,
+        subnet_name = "subnet_name" required,
+        vpc_name = "vpc_name" required,
     ]
 );
 
@@ -3129,8 +3217,8 @@ crate::wire::serde_struct!(
     NetworkInterfaceResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -3163,9 +3251,9 @@ crate::wire::serde_struct!(
     NetworkInterfaceUpdate,
     ignore,
     [
-        description optional,
-        name optional,
-        primary optional,
+        description = "description" optional,
+        name = "name" optional,
+        primary = "primary" optional,
     ]
 );
 
@@ -3205,11 +3293,11 @@ crate::wire::serde_struct!(
     Organization,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -3230,8 +3318,8 @@ crate::wire::serde_struct!(
     OrganizationCreate,
     ignore,
     [
-        description required,
-        name required,
+        description = "description" required,
+        name = "name" required,
     ]
 );
 
@@ -3267,8 +3355,8 @@ crate::wire::serde_struct!(
     OrganizationResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -3306,7 +3394,13 @@ pub struct OrganizationRolePolicy {
     pub role_assignments: Vec<OrganizationRoleRoleAssignment>,
 }
 
-crate::wire::serde_struct!(OrganizationRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(
+    OrganizationRolePolicy,
+    ignore,
+    [
+        role_assignments = "role_assignments" required,
+    ]
+);
 
 impl OrganizationRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -3338,9 +3432,9 @@ crate::wire::serde_struct!(
     OrganizationRoleRoleAssignment,
     ignore,
     [
-        identity_id required,
-        identity_type required,
-        role_name required,
+        identity_id = "identity_id" required,
+        identity_type = "identity_type" required,
+        role_name = "role_name" required,
     ]
 );
 
@@ -3380,8 +3474,8 @@ crate::wire::serde_struct!(
     OrganizationUpdate,
     ignore,
     [
-        description optional,
-        name optional,
+        description = "description" optional,
+        name = "name" optional,
     ]
 );
 
@@ -3420,14 +3514,14 @@ crate::wire::serde_struct!(
     PhysicalDisk,
     ignore,
     [
-        disk_type required,
-        id required,
-        model required,
-        serial required,
-        sled_id optional,
-        time_created required,
-        time_modified required,
-        vendor required,
+        disk_type = "disk_type" required,
+        id = "id" required,
+        model = "model" required,
+        serial = "serial" required,
+        sled_id = "sled_id" optional,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        vendor = "vendor" required,
     ]
 );
 
@@ -3444,8 +3538,8 @@ crate::wire::serde_struct!(
     PhysicalDiskResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -3493,12 +3587,12 @@ crate::wire::serde_struct!(
     Project,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        organization_id required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        organization_id = "organization_id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -3515,7 +3609,14 @@ pub struct ProjectCreate {
     pub name: String,
 }
 
-crate::wire::serde_struct!(ProjectCreate, ignore, [description required, name required]);
+crate::wire::serde_struct!(
+    ProjectCreate,
+    ignore,
+    [
+        description = "description" required,
+        name = "name" required,
+    ]
+);
 
 impl ProjectCreate {
     /// A value with the required `description`, `name`, and any other field left out.
@@ -3549,8 +3650,8 @@ crate::wire::serde_struct!(
     ProjectResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -3588,7 +3689,13 @@ pub struct ProjectRolePolicy {
     pub role_assignments: Vec<ProjectRoleRoleAssignment>,
 }
 
-crate::wire::serde_struct!(ProjectRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(
+    ProjectRolePolicy,
+    ignore,
+    [
+        role_assignments = "role_assignments" required,
+    ]
+);
 
 impl ProjectRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -3620,9 +3727,9 @@ crate::wire::serde_struct!(
     ProjectRoleRoleAssignment,
     ignore,
     [
-        identity_id required,
-        identity_type required,
-        role_name required,
+        identity_id = "identity_id" required,
+        identity_type = "identity_type" required,
+        role_name = "role_name" required,
     ]
 );
 
@@ -3658,7 +3765,14 @@ pub struct ProjectUpdate {
     pub name: crate::Nullable<String>,
 }
 
-crate::wire::serde_struct!(ProjectUpdate, ignore, [description optional, name optional]);
+crate::wire::serde_struct!(
+    ProjectUpdate,
+    ignore,
+    [
+        description = "description" optional,
+        name = "name" optional,
+    ]
+);
 
 impl crate::Validate for ProjectUpdate {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -3689,9 +3803,9 @@ crate::wire::serde_struct!(
     Rack,
     ignore,
     [
-        id required,
-        time_created required,
-        time_modified required,
+        id = "id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -3708,8 +3822,8 @@ crate::wire::serde_struct!(
     RackResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -3723,7 +3837,14 @@ pub struct Role {
     pub name: String,
 }
 
-crate::wire::serde_struct!(Role, ignore, [description required, name required]);
+crate::wire::serde_struct!(
+    Role,
+    ignore,
+    [
+        description = "description" required,
+        name = "name" required,
+    ]
+);
 
 /// A single page of results
 #[derive(Debug, Clone, PartialEq)]
@@ -3738,8 +3859,8 @@ crate::wire::serde_struct!(
     RoleResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -4081,15 +4202,15 @@ crate::wire::serde_struct!(
     RouterRoute,
     ignore,
     [
-        description required,
-        destination required,
-        id required,
-        kind required,
-        name required,
-        target required,
-        time_created required,
-        time_modified required,
-        vpc_router_id required,
+        description = "description" required,
+        destination = "destination" required,
+        id = "id" required,
+        kind = "kind" required,
+        name = "name" required,
+        target = "target" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        vpc_router_id = "vpc_router_id" required,
     ]
 );
 
@@ -4120,10 +4241,10 @@ crate::wire::serde_struct!(
     RouterRouteCreateParams,
     ignore,
     [
-        description required,
-        destination required,
-        name required,
-        target required,
+        description = "description" required,
+        destination = "destination" required,
+        name = "name" required,
+        target = "target" required,
     ]
 );
 
@@ -4206,8 +4327,8 @@ crate::wire::serde_struct!(
     RouterRouteResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -4234,10 +4355,10 @@ crate::wire::serde_struct!(
     RouterRouteUpdateParams,
     ignore,
     [
-        description optional,
-        destination required,
-        name optional,
-        target required,
+        description = "description" optional,
+        destination = "destination" required,
+        name = "name" optional,
+        target = "target" required,
     ]
 );
 
@@ -4275,7 +4396,7 @@ pub struct Saga {
     pub state: SagaState,
 }
 
-crate::wire::serde_struct!(Saga, ignore, [id required, state required]);
+crate::wire::serde_struct!(Saga, ignore, [id = "id" required, state = "state" required]);
 
 /// One of these, told apart by the `error` property; a value with another `error` is kept
 /// as `Unknown`.
@@ -4373,8 +4494,8 @@ crate::wire::serde_struct!(
     SagaResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -4467,17 +4588,17 @@ crate::wire::serde_struct!(
     SamlIdentityProvider,
     ignore,
     [
-        acs_url required,
-        description required,
-        id required,
-        idp_entity_id required,
-        name required,
-        public_cert optional,
-        slo_url required,
-        sp_client_id required,
-        technical_contact_email required,
-        time_created required,
-        time_modified required,
+        acs_url = "acs_url" required,
+        description = "description" required,
+        id = "id" required,
+        idp_entity_id = "idp_entity_id" required,
+        name = "name" required,
+        public_cert = "public_cert" optional,
+        slo_url = "slo_url" required,
+        sp_client_id = "sp_client_id" required,
+        technical_contact_email = "technical_contact_email" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -4516,16 +4637,16 @@ crate::wire::serde_struct!(
     SamlIdentityProviderCreate,
     ignore,
     [
-        acs_url required,
-        description required,
-        group_attribute_name optional,
-        idp_entity_id required,
-        idp_metadata_source required,
-        name required,
-        signing_keypair optional,
-        slo_url required,
-        sp_client_id required,
-        technical_contact_email required,
+        acs_url = "acs_url" required,
+        description = "description" required,
+        group_attribute_name = "group_attribute_name" optional,
+        idp_entity_id = "idp_entity_id" required,
+        idp_metadata_source = "idp_metadata_source" required,
+        name = "name" required,
+        signing_keypair = "signing_keypair" optional,
+        slo_url = "slo_url" required,
+        sp_client_id = "sp_client_id" required,
+        technical_contact_email = "technical_contact_email" required,
     ]
 );
 
@@ -4617,13 +4738,13 @@ crate::wire::serde_struct!(
     Silo,
     ignore,
     [
-        description required,
-        discoverable required,
-        id required,
-        identity_mode required,
-        name required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        discoverable = "discoverable" required,
+        id = "id" required,
+        identity_mode = "identity_mode" required,
+        name = "name" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -4655,11 +4776,11 @@ crate::wire::serde_struct!(
     SiloCreate,
     ignore,
     [
-        admin_group_name optional,
-        description required,
-        discoverable required,
-        identity_mode required,
-        name required,
+        admin_group_name = "admin_group_name" optional,
+        description = "description" required,
+        discoverable = "discoverable" required,
+        identity_mode = "identity_mode" required,
+        name = "name" required,
     ]
 );
 
@@ -4731,8 +4852,8 @@ crate::wire::serde_struct!(
     SiloResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -4770,7 +4891,13 @@ pub struct SiloRolePolicy {
     pub role_assignments: Vec<SiloRoleRoleAssignment>,
 }
 
-crate::wire::serde_struct!(SiloRolePolicy, ignore, [role_assignments required]);
+crate::wire::serde_struct!(
+    SiloRolePolicy,
+    ignore,
+    [
+        role_assignments = "role_assignments" required,
+    ]
+);
 
 impl SiloRolePolicy {
     /// A value with the required `role_assignments`, and any other field left out.
@@ -4802,9 +4929,9 @@ crate::wire::serde_struct!(
     SiloRoleRoleAssignment,
     ignore,
     [
-        identity_id required,
-        identity_type required,
-        role_name required,
+        identity_id = "identity_id" required,
+        identity_type = "identity_type" required,
+        role_name = "role_name" required,
     ]
 );
 
@@ -4849,11 +4976,11 @@ crate::wire::serde_struct!(
     Sled,
     ignore,
     [
-        baseboard required,
-        id required,
-        service_address required,
-        time_created required,
-        time_modified required,
+        baseboard = "baseboard" required,
+        id = "id" required,
+        service_address = "service_address" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -4870,8 +4997,8 @@ crate::wire::serde_struct!(
     SledResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -4909,15 +5036,15 @@ crate::wire::serde_struct!(
     Snapshot,
     ignore,
     [
-        description required,
-        disk_id required,
-        id required,
-        name required,
-        project_id required,
-        size required,
-        state required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        disk_id = "disk_id" required,
+        id = "id" required,
+        name = "name" required,
+        project_id = "project_id" required,
+        size = "size" required,
+        state = "state" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -4943,9 +5070,9 @@ crate::wire::serde_struct!(
     SnapshotCreate,
     ignore,
     [
-        description required,
-        disk required,
-        name required,
+        description = "description" required,
+        disk = "disk" required,
+        name = "name" required,
     ]
 );
 
@@ -4988,8 +5115,8 @@ crate::wire::serde_struct!(
     SnapshotResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5026,7 +5153,7 @@ pub struct SpoofLoginBody {
     pub username: String,
 }
 
-crate::wire::serde_struct!(SpoofLoginBody, ignore, [username required]);
+crate::wire::serde_struct!(SpoofLoginBody, ignore, [username = "username" required]);
 
 impl SpoofLoginBody {
     /// A value with the required `username`, and any other field left out.
@@ -5063,13 +5190,13 @@ crate::wire::serde_struct!(
     SshKey,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        public_key required,
-        silo_user_id required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        public_key = "public_key" required,
+        silo_user_id = "silo_user_id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -5092,9 +5219,9 @@ crate::wire::serde_struct!(
     SshKeyCreate,
     ignore,
     [
-        description required,
-        name required,
-        public_key required,
+        description = "description" required,
+        name = "name" required,
+        public_key = "public_key" required,
     ]
 );
 
@@ -5135,8 +5262,8 @@ crate::wire::serde_struct!(
     SshKeyResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5183,10 +5310,10 @@ crate::wire::serde_struct!(
     SystemUpdate,
     ignore,
     [
-        id required,
-        time_created required,
-        time_modified required,
-        version required,
+        id = "id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        version = "version" required,
     ]
 );
 
@@ -5203,8 +5330,8 @@ crate::wire::serde_struct!(
     SystemUpdateResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5214,7 +5341,7 @@ pub struct SystemUpdateStart {
     pub version: String,
 }
 
-crate::wire::serde_struct!(SystemUpdateStart, ignore, [version required]);
+crate::wire::serde_struct!(SystemUpdateStart, ignore, [version = "version" required]);
 
 impl SystemUpdateStart {
     /// A value with the required `version`, and any other field left out.
@@ -5244,8 +5371,8 @@ crate::wire::serde_struct!(
     SystemVersion,
     ignore,
     [
-        status required,
-        version_range required,
+        status = "status" required,
+        version_range = "version_range" required,
     ]
 );
 
@@ -5270,10 +5397,10 @@ crate::wire::serde_struct!(
     TimeseriesSchema,
     ignore,
     [
-        created required,
-        datum_type required,
-        field_schema required,
-        timeseries_name required,
+        created = "created" required,
+        datum_type = "datum_type" required,
+        field_schema = "field_schema" required,
+        timeseries_name = "timeseries_name" required,
     ]
 );
 
@@ -5290,8 +5417,8 @@ crate::wire::serde_struct!(
     TimeseriesSchemaResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5314,11 +5441,11 @@ crate::wire::serde_struct!(
     UpdateDeployment,
     ignore,
     [
-        id required,
-        status required,
-        time_created required,
-        time_modified required,
-        version required,
+        id = "id" required,
+        status = "status" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        version = "version" required,
     ]
 );
 
@@ -5335,8 +5462,8 @@ crate::wire::serde_struct!(
     UpdateDeploymentResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5394,14 +5521,14 @@ crate::wire::serde_struct!(
     UpdateableComponent,
     ignore,
     [
-        component_type required,
-        device_id required,
-        id required,
-        status required,
-        system_version required,
-        time_created required,
-        time_modified required,
-        version required,
+        component_type = "component_type" required,
+        device_id = "device_id" required,
+        id = "id" required,
+        status = "status" required,
+        system_version = "system_version" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        version = "version" required,
     ]
 );
 
@@ -5418,8 +5545,8 @@ crate::wire::serde_struct!(
     UpdateableComponentResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5492,9 +5619,9 @@ crate::wire::serde_struct!(
     User,
     ignore,
     [
-        display_name required,
-        id required,
-        silo_id required,
+        display_name = "display_name" required,
+        id = "id" required,
+        silo_id = "silo_id" required,
     ]
 );
 
@@ -5520,11 +5647,11 @@ crate::wire::serde_struct!(
     UserBuiltin,
     ignore,
     [
-        description required,
-        id required,
-        name required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        id = "id" required,
+        name = "name" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -5541,8 +5668,8 @@ crate::wire::serde_struct!(
     UserBuiltinResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5562,8 +5689,8 @@ crate::wire::serde_struct!(
     UserCreate,
     ignore,
     [
-        external_id required,
-        password required,
+        external_id = "external_id" required,
+        password = "password" required,
     ]
 );
 
@@ -5670,8 +5797,8 @@ crate::wire::serde_struct!(
     UserResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -5695,8 +5822,8 @@ crate::wire::serde_struct!(
     UsernamePasswordCredentials,
     ignore,
     [
-        password required,
-        username required,
+        password = "password" required,
+        username = "username" required,
     ]
 );
 
@@ -5728,7 +5855,14 @@ pub struct VersionRange {
     pub low: String,
 }
 
-crate::wire::serde_struct!(VersionRange, ignore, [high required, low required]);
+crate::wire::serde_struct!(
+    VersionRange,
+    ignore,
+    [
+        high = "high" required,
+        low = "low" required,
+    ]
+);
 
 /// Client view of a [`Vpc`]
 #[derive(Debug, Clone, PartialEq)]
@@ -5766,15 +5900,15 @@ crate::wire::serde_struct!(
     Vpc,
     ignore,
     [
-        description required,
-        dns_name required,
-        id required,
-        ipv6_prefix required,
-        name required,
-        project_id required,
-        system_router_id required,
-        time_created required,
-        time_modified required,
+        description = "description" required,
+        dns_name = "dns_name" required,
+        id = "id" required,
+        ipv6_prefix = "ipv6_prefix" required,
+        name = "name" required,
+        project_id = "project_id" required,
+        system_router_id = "system_router_id" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
     ]
 );
 
@@ -5811,10 +5945,10 @@ crate::wire::serde_struct!(
     VpcCreate,
     ignore,
     [
-        description required,
-        dns_name required,
-        ipv6_prefix optional,
-        name required,
+        description = "description" required,
+        dns_name = "dns_name" required,
+        ipv6_prefix = "ipv6_prefix" optional,
+        name = "name" required,
     ]
 );
 
@@ -5896,18 +6030,18 @@ crate::wire::serde_struct!(
     VpcFirewallRule,
     ignore,
     [
-        action required,
-        description required,
-        direction required,
-        filters required,
-        id required,
-        name required,
-        priority required,
-        status required,
-        targets required,
-        time_created required,
-        time_modified required,
-        vpc_id required,
+        action = "action" required,
+        description = "description" required,
+        direction = "direction" required,
+        filters = "filters" required,
+        id = "id" required,
+        name = "name" required,
+        priority = "priority" required,
+        status = "status" required,
+        targets = "targets" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        vpc_id = "vpc_id" required,
     ]
 );
 
@@ -5974,9 +6108,9 @@ crate::wire::serde_struct!(
     VpcFirewallRuleFilter,
     ignore,
     [
-        hosts optional,
-        ports optional,
-        protocols optional,
+        hosts = "hosts" optional,
+        ports = "ports" optional,
+        protocols = "protocols" optional,
     ]
 );
 
@@ -6395,14 +6529,14 @@ crate::wire::serde_struct!(
     VpcFirewallRuleUpdate,
     ignore,
     [
-        action required,
-        description required,
-        direction required,
-        filters required,
-        name required,
-        priority required,
-        status required,
-        targets required,
+        action = "action" required,
+        description = "description" required,
+        direction = "direction" required,
+        filters = "filters" required,
+        name = "name" required,
+        priority = "priority" required,
+        status = "status" required,
+        targets = "targets" required,
     ]
 );
 
@@ -6457,7 +6591,13 @@ pub struct VpcFirewallRuleUpdateParams {
     pub rules: Vec<VpcFirewallRuleUpdate>,
 }
 
-crate::wire::serde_struct!(VpcFirewallRuleUpdateParams, ignore, [rules required]);
+crate::wire::serde_struct!(
+    VpcFirewallRuleUpdateParams,
+    ignore,
+    [
+        rules = "rules" required,
+    ]
+);
 
 impl VpcFirewallRuleUpdateParams {
     /// A value with the required `rules`, and any other field left out.
@@ -6478,7 +6618,7 @@ pub struct VpcFirewallRules {
     pub rules: Vec<VpcFirewallRule>,
 }
 
-crate::wire::serde_struct!(VpcFirewallRules, ignore, [rules required]);
+crate::wire::serde_struct!(VpcFirewallRules, ignore, [rules = "rules" required]);
 
 /// A single page of results
 #[derive(Debug, Clone, PartialEq)]
@@ -6489,7 +6629,14 @@ pub struct VpcResultsPage {
     pub next_page: crate::Nullable<String>,
 }
 
-crate::wire::serde_struct!(VpcResultsPage, ignore, [items required, next_page optional]);
+crate::wire::serde_struct!(
+    VpcResultsPage,
+    ignore,
+    [
+        items = "items" required,
+        next_page = "next_page" optional,
+    ]
+);
 
 /// A VPC router defines a series of rules that indicate where traffic should be sent
 /// depending on its destination.
@@ -6517,13 +6664,13 @@ crate::wire::serde_struct!(
     VpcRouter,
     ignore,
     [
-        description required,
-        id required,
-        kind required,
-        name required,
-        time_created required,
-        time_modified required,
-        vpc_id required,
+        description = "description" required,
+        id = "id" required,
+        kind = "kind" required,
+        name = "name" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        vpc_id = "vpc_id" required,
     ]
 );
 
@@ -6544,8 +6691,8 @@ crate::wire::serde_struct!(
     VpcRouterCreate,
     ignore,
     [
-        description required,
-        name required,
+        description = "description" required,
+        name = "name" required,
     ]
 );
 
@@ -6602,8 +6749,8 @@ crate::wire::serde_struct!(
     VpcRouterResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -6620,8 +6767,8 @@ crate::wire::serde_struct!(
     VpcRouterUpdate,
     ignore,
     [
-        description optional,
-        name optional,
+        description = "description" optional,
+        name = "name" optional,
     ]
 );
 
@@ -6674,14 +6821,14 @@ crate::wire::serde_struct!(
     VpcSubnet,
     ignore,
     [
-        description required,
-        id required,
-        ipv4_block required,
-        ipv6_block required,
-        name required,
-        time_created required,
-        time_modified required,
-        vpc_id required,
+        description = "description" required,
+        id = "id" required,
+        ipv4_block = "ipv4_block" required,
+        ipv6_block = "ipv6_block" required,
+        name = "name" required,
+        time_created = "time_created" required,
+        time_modified = "time_modified" required,
+        vpc_id = "vpc_id" required,
     ]
 );
 
@@ -6719,10 +6866,10 @@ crate::wire::serde_struct!(
     VpcSubnetCreate,
     ignore,
     [
-        description required,
-        ipv4_block required,
-        ipv6_block optional,
-        name required,
+        description = "description" required,
+        ipv4_block = "ipv4_block" required,
+        ipv6_block = "ipv6_block" optional,
+        name = "name" required,
     ]
 );
 
@@ -6778,8 +6925,8 @@ crate::wire::serde_struct!(
     VpcSubnetResultsPage,
     ignore,
     [
-        items required,
-        next_page optional,
+        items = "items" required,
+        next_page = "next_page" optional,
     ]
 );
 
@@ -6796,8 +6943,8 @@ crate::wire::serde_struct!(
     VpcSubnetUpdate,
     ignore,
     [
-        description optional,
-        name optional,
+        description = "description" optional,
+        name = "name" optional,
     ]
 );
 
@@ -6831,9 +6978,9 @@ crate::wire::serde_struct!(
     VpcUpdate,
     ignore,
     [
-        description optional,
-        dns_name optional,
-        name optional,
+        description = "description" optional,
+        dns_name = "dns_name" optional,
+        name = "name" optional,
     ]
 );
 

@@ -21,9 +21,9 @@ crate::wire::serde_struct!(
     ApiResponse,
     ignore,
     [
-        code optional,
+        code = "code" optional,
         type_ = "type" optional,
-        message optional,
+        message = "message" optional,
     ]
 );
 
@@ -33,7 +33,14 @@ pub struct Category {
     pub name: Option<String>,
 }
 
-crate::wire::serde_struct!(Category, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(
+    Category,
+    ignore,
+    [
+        id = "id" optional,
+        name = "name" optional,
+    ]
+);
 
 impl crate::Validate for Category {}
 
@@ -77,12 +84,12 @@ crate::wire::serde_struct!(
     Order,
     ignore,
     [
-        id optional,
+        id = "id" optional,
         pet_id = "petId" optional,
-        quantity optional,
+        quantity = "quantity" optional,
         ship_date = "shipDate" optional,
-        status optional,
-        complete optional,
+        status = "status" optional,
+        complete = "complete" optional,
     ]
 );
 
@@ -135,12 +142,12 @@ crate::wire::serde_struct!(
     Pet,
     ignore,
     [
-        id optional,
-        category optional,
-        name required,
+        id = "id" optional,
+        category = "category" optional,
+        name = "name" required,
         photo_urls = "photoUrls" required,
-        tags optional,
-        status optional,
+        tags = "tags" optional,
+        status = "status" optional,
     ]
 );
 
@@ -159,11 +166,11 @@ crate::wire::serde_struct!(
     PetRequest,
     ignore,
     [
-        category optional,
-        name required,
+        category = "category" optional,
+        name = "name" required,
         photo_urls = "photoUrls" required,
-        tags optional,
-        status optional,
+        tags = "tags" optional,
+        status = "status" optional,
     ]
 );
 
@@ -218,7 +225,7 @@ pub struct Tag {
     pub name: Option<String>,
 }
 
-crate::wire::serde_struct!(Tag, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(Tag, ignore, [id = "id" optional, name = "name" optional]);
 
 impl crate::Validate for Tag {}
 
@@ -234,8 +241,8 @@ crate::wire::serde_struct!(
     UpdatePetWithFormForm,
     ignore,
     [
-        name optional,
-        status optional,
+        name = "name" optional,
+        status = "status" optional,
     ]
 );
 
@@ -258,13 +265,13 @@ crate::wire::serde_struct!(
     User,
     ignore,
     [
-        id optional,
-        username optional,
+        id = "id" optional,
+        username = "username" optional,
         first_name = "firstName" optional,
         last_name = "lastName" optional,
-        email optional,
-        password optional,
-        phone optional,
+        email = "email" optional,
+        password = "password" optional,
+        phone = "phone" optional,
         user_status = "userStatus" optional,
     ]
 );

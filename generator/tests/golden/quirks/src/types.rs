@@ -26,10 +26,10 @@ crate::wire::serde_struct!(
     Account,
     ignore,
     [
-        id optional,
+        id = "id" optional,
         modified_date = "modifiedDate" optional,
         source_modified_date = "sourceModifiedDate" optional,
-        issuer optional,
+        issuer = "issuer" optional,
     ]
 );
 
@@ -52,7 +52,7 @@ pub struct ApplicationJson {
     pub text: Option<String>,
 }
 
-crate::wire::serde_struct!(ApplicationJson, ignore, [text optional]);
+crate::wire::serde_struct!(ApplicationJson, ignore, [text = "text" optional]);
 
 /// A property that is an `allOf` of the enclosing schema's own base (Box).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -66,9 +66,9 @@ crate::wire::serde_struct!(
     Folder,
     ignore,
     [
-        id optional,
-        name optional,
-        parent optional,
+        id = "id" optional,
+        name = "name" optional,
+        parent = "parent" optional,
     ]
 );
 
@@ -78,7 +78,14 @@ pub struct FolderMini {
     pub name: Option<String>,
 }
 
-crate::wire::serde_struct!(FolderMini, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(
+    FolderMini,
+    ignore,
+    [
+        id = "id" optional,
+        name = "name" optional,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FolderParent {
@@ -86,7 +93,14 @@ pub struct FolderParent {
     pub name: Option<String>,
 }
 
-crate::wire::serde_struct!(FolderParent, ignore, [id optional, name optional]);
+crate::wire::serde_struct!(
+    FolderParent,
+    ignore,
+    [
+        id = "id" optional,
+        name = "name" optional,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotResponse {
@@ -94,14 +108,14 @@ pub struct GetBotResponse {
     pub id: Option<String>,
 }
 
-crate::wire::serde_struct!(GetBotResponse, ignore, [id optional]);
+crate::wire::serde_struct!(GetBotResponse, ignore, [id = "id" optional]);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNoteResponse {
     pub text: Option<String>,
 }
 
-crate::wire::serde_struct!(GetNoteResponse, ignore, [text optional]);
+crate::wire::serde_struct!(GetNoteResponse, ignore, [text = "text" optional]);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedDates {
@@ -123,7 +137,7 @@ pub struct PutBlobResponse {
     pub meta: Option<PutBlobResponseMeta>,
 }
 
-crate::wire::serde_struct!(PutBlobResponse, ignore, [meta optional]);
+crate::wire::serde_struct!(PutBlobResponse, ignore, [meta = "meta" optional]);
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
@@ -143,7 +157,7 @@ pub struct Settings {
     pub display_name: Option<String>,
 }
 
-crate::wire::serde_struct!(Settings, ignore, [display_name optional]);
+crate::wire::serde_struct!(Settings, ignore, [display_name = "display_name" optional]);
 
 /// The error answers of `GET /search/{segment_0}` ([`crate::Client::search`]), one variant
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw

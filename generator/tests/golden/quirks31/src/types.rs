@@ -17,21 +17,28 @@ pub struct AccountBalance {
     pub history: Option<Vec<Entry>>,
 }
 
-crate::wire::serde_struct!(AccountBalance, ignore, [balance optional, history optional]);
+crate::wire::serde_struct!(
+    AccountBalance,
+    ignore,
+    [
+        balance = "balance" optional,
+        history = "history" optional,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Amounts {
     pub current: Option<f64>,
 }
 
-crate::wire::serde_struct!(Amounts, ignore, [current optional]);
+crate::wire::serde_struct!(Amounts, ignore, [current = "current" optional]);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entry {
     pub at: Option<String>,
 }
 
-crate::wire::serde_struct!(Entry, ignore, [at optional]);
+crate::wire::serde_struct!(Entry, ignore, [at = "at" optional]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -57,17 +64,17 @@ crate::wire::serde_struct!(
     Record,
     ignore,
     [
-        ids required,
-        name optional,
-        labels optional,
-        point optional,
-        scopes optional,
-        tags optional,
-        source optional,
-        code optional,
-        payload optional,
-        kind optional,
-        image optional,
+        ids = "ids" required,
+        name = "name" optional,
+        labels = "labels" optional,
+        point = "point" optional,
+        scopes = "scopes" optional,
+        tags = "tags" optional,
+        source = "source" optional,
+        code = "code" optional,
+        payload = "payload" optional,
+        kind = "kind" optional,
+        image = "image" optional,
     ]
 );
 
@@ -158,7 +165,14 @@ pub struct RecordSource1 {
     pub number: Option<String>,
 }
 
-crate::wire::serde_struct!(RecordSource1, ignore, [object optional, number optional]);
+crate::wire::serde_struct!(
+    RecordSource1,
+    ignore,
+    [
+        object = "object" optional,
+        number = "number" optional,
+    ]
+);
 
 impl crate::Validate for RecordSource1 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -183,7 +197,7 @@ pub struct RecordSource2 {
     pub object: Option<RecordSource2Object>,
 }
 
-crate::wire::serde_struct!(RecordSource2, ignore, [object optional]);
+crate::wire::serde_struct!(RecordSource2, ignore, [object = "object" optional]);
 
 impl crate::Validate for RecordSource2 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

@@ -15,7 +15,7 @@ pub struct Health {
     pub status: Option<Status>,
 }
 
-crate::wire::serde_struct!(Health, ignore, [status optional]);
+crate::wire::serde_struct!(Health, ignore, [status = "status" optional]);
 
 /// One of `cat`, `dog`; any other value is kept as `Unknown`.
 #[cfg(any(feature = "pet-stores", feature = "pet-stores-2", feature = "pets"))]
@@ -40,7 +40,7 @@ pub struct Leaf {
 }
 
 #[cfg(feature = "unused-types")]
-crate::wire::serde_struct!(Leaf, ignore, [depth optional]);
+crate::wire::serde_struct!(Leaf, ignore, [depth = "depth" optional]);
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
@@ -70,9 +70,9 @@ crate::wire::serde_struct!(
     NewPet,
     ignore,
     [
-        name required,
-        kind optional,
-        owner optional,
+        name = "name" required,
+        kind = "kind" optional,
+        owner = "owner" optional,
     ]
 );
 
@@ -106,7 +106,14 @@ pub struct NewStore {
 }
 
 #[cfg(feature = "pet-stores-2")]
-crate::wire::serde_struct!(NewStore, ignore, [name required, favourite optional]);
+crate::wire::serde_struct!(
+    NewStore,
+    ignore,
+    [
+        name = "name" required,
+        favourite = "favourite" optional,
+    ]
+);
 
 #[cfg(feature = "pet-stores-2")]
 impl NewStore {
@@ -135,7 +142,14 @@ pub struct Orphan {
 }
 
 #[cfg(feature = "unused-types")]
-crate::wire::serde_struct!(Orphan, ignore, [status optional, leaf optional]);
+crate::wire::serde_struct!(
+    Orphan,
+    ignore,
+    [
+        status = "status" optional,
+        leaf = "leaf" optional,
+    ]
+);
 
 #[cfg(
     any(
@@ -159,7 +173,7 @@ pub struct Owner {
         feature = "pets"
     )
 )]
-crate::wire::serde_struct!(Owner, ignore, [name optional]);
+crate::wire::serde_struct!(Owner, ignore, [name = "name" optional]);
 
 #[cfg(
     any(
@@ -196,10 +210,10 @@ crate::wire::serde_struct!(
     Pet,
     ignore,
     [
-        id required,
-        name required,
-        kind optional,
-        owner optional,
+        id = "id" required,
+        name = "name" required,
+        kind = "kind" optional,
+        owner = "owner" optional,
     ]
 );
 
@@ -246,7 +260,14 @@ pub struct Problem {
         feature = "pets"
     )
 )]
-crate::wire::serde_struct!(Problem, ignore, [status optional, message optional]);
+crate::wire::serde_struct!(
+    Problem,
+    ignore,
+    [
+        status = "status" optional,
+        message = "message" optional,
+    ]
+);
 
 /// One of `up`, `down`; any other value is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -275,9 +296,9 @@ crate::wire::serde_struct!(
     Store,
     ignore,
     [
-        id required,
-        name required,
-        favourite optional,
+        id = "id" required,
+        name = "name" required,
+        favourite = "favourite" optional,
     ]
 );
 

@@ -16,7 +16,14 @@ pub struct DataSetList {
     pub apis: Option<Vec<DataSetListApisItem>>,
 }
 
-crate::wire::serde_struct!(DataSetList, ignore, [total optional, apis optional]);
+crate::wire::serde_struct!(
+    DataSetList,
+    ignore,
+    [
+        total = "total" optional,
+        apis = "apis" optional,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSetListApisItem {
@@ -66,9 +73,9 @@ crate::wire::serde_struct!(
     PerformSearchForm,
     ignore,
     [
-        criteria required,
-        start optional,
-        rows optional,
+        criteria = "criteria" required,
+        start = "start" optional,
+        rows = "rows" optional,
     ]
 );
 
