@@ -13,11 +13,12 @@
 //! order, a field left out (`None`, `Nullable::Absent`) not written, and the kept properties
 //! after the fields, as `#[serde(flatten)]` writes them.
 //!
-//! What the compiler checks per struct is kept to straight-line calls: a key read is one `match`
-//! whose arms all give a `Result`, with one `?` after it, and the fields are written through a
-//! [`Writer`] that keeps the first error, with no `?` at all. A `?` per field was most of the
-//! type and borrow checking of a large crate's structs (in one of 1,600 structs: 20 % of the
-//! crate's `cargo check`, and of its peak memory).
+//! What the compiler checks per struct is kept to straight-line code without `?`, whose
+//! `Try` and `From` calls cost the type and borrow checkers more than anything else in these
+//! impls: a key read is one `match` whose arms all give a `Result`, an error returned by hand
+//! after it; a missing required field is a `match` too; and the fields are written through a
+//! [`Writer`] that keeps the first error. (With a `?` per field, these impls were 20 % of the
+//! `cargo check` of a crate of 1,600 structs, and of its peak memory.)
 
 use std::borrow::Cow;
 use std::fmt;
@@ -116,12 +117,6 @@ where
     }
     *slot = Some(map.next_value()?);
     Ok(())
-}
-
-/// A required field's value once the map is read: missing, it is an error naming the field. (A
-/// field that may be missing takes its type's default: `None`, or `Nullable::Absent`.)
-pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// Where a struct's fields are written: a `SerializeStruct`, or a `SerializeMap` for a struct that
@@ -304,7 +299,10 @@ where
 #[allow(unused_macros)]
 macro_rules! serde_struct {
     (@take required $field:ident = $wire:literal) => {
-        $crate::wire::required($field, $wire)?
+        match $field {
+            Some(value) => value,
+            None => return Err(serde::de::Error::missing_field($wire)),
+        }
     };
     (@take $presence:ident $field:ident = $wire:literal) => {
         $field.unwrap_or_default()
@@ -384,8 +382,13 @@ macro_rules! serde_struct {
             fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 $(let mut $field = None;)*
                 $crate::wire::serde_struct!(@declare others, $unknown $(($kept))?);
-                while let Some(key) = map.next_key::<$crate::wire::Key<'de>>()? {
-                    match key.as_str() {
+                loop {
+                    let key = match map.next_key::<$crate::wire::Key<'de>>() {
+                        Ok(Some(key)) => key,
+                        Ok(None) => break,
+                        Err(error) => return Err(error),
+                    };
+                    let read = match key.as_str() {
                         $(
                             $wire => {
                                 $crate::wire::slot(
@@ -398,7 +401,10 @@ macro_rules! serde_struct {
                         _ => $crate::wire::serde_struct!(
                             @unknown map, key, others, $unknown $(($kept))?
                         ),
-                    }?;
+                    };
+                    if let Err(error) = read {
+                        return Err(error);
+                    }
                 }
                 Ok($crate::wire::serde_struct!(
                     @build $name, others, [$unknown $(($kept))?],
