@@ -382,6 +382,8 @@ macro_rules! serde_struct {
             const FIELDS: &'static [&'static str] =
                 &[$($wire),*];
 
+            // Without `?`, on purpose (see the module's documentation).
+            #[allow(clippy::question_mark)]
             fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 $(let mut $field = None;)*
                 $crate::wire::serde_struct!(@declare others, $unknown $(($kept))?);
