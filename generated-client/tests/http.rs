@@ -217,6 +217,23 @@ async fn an_error_body_that_is_not_json_is_kept_as_text() {
     assert_eq!(api.raw, "<html>Bad gateway</html>");
 }
 
+/// A 3xx without a `Location` is not followed: it is an error answer the spec does not declare,
+/// which is how a mock answers `default` when every 4xx and 5xx is declared.
+#[tokio::test]
+async fn a_redirect_without_location_is_an_undeclared_error_answer() {
+    let result =
+        update_answered_by(ResponseTemplate::new(300).set_body_json(json!({"why": "choose"})))
+            .await;
+    let Err(Error::Api(api)) = result else {
+        panic!("expected an API error, got {result:?}")
+    };
+    assert_eq!(api.status.as_u16(), 300);
+    assert_eq!(
+        api.body,
+        UpdateResourceServerError::Other(Some(json!({"why": "choose"})))
+    );
+}
+
 #[tokio::test]
 async fn malformed_json_in_a_2xx_is_an_error_not_a_panic() {
     let result =

@@ -411,6 +411,14 @@ paths:
     delete:
       operationId: deleteThings
       responses: { "204": { description: gone } }
+  /others:
+    get:
+      operationId: listOthers
+      responses:
+        "200": { description: ok }
+        "4XX": { description: Client trouble. }
+        "5XX": { description: Server trouble. }
+        default: { description: Anything else. }
 components:
   schemas:
     Problem: { type: object, properties: { detail: { type: string } } }
@@ -423,6 +431,8 @@ components:
             // A mock answers `default` with a status nothing declared covers, read back as it.
             "crate::http::error_answers!(ListThingsError, [404 => NotFound(404), 500..=599 => ServerError(500), _ => Default(400),]);",
             "pub enum DeleteThingsError { /// A status the spec does not declare for this operation; the body if it is JSON.\n Other(Option<serde_json::Value>), }",
+            // With every 4xx and 5xx declared, `default` is answered with a 3xx (no `Location`).
+            "crate::http::error_answers!(ListOthersError, [400..=499 => ClientError(400), 500..=599 => ServerError(500), _ => Default(300),]);",
         ],
     );
 }

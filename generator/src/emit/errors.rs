@@ -132,7 +132,9 @@ fn error_def(op: &Operation, others: usize, cfg: &TokenStream) -> Vec<Piece> {
 }
 
 /// The status a mock server answers the `default` answer (or `Other`) with: one no declared code
-/// or range covers, so that the client reads it back as the same variant (500 when it can be).
+/// or range covers, so that the client reads it back as the same variant (500 when it can be;
+/// when `4XX` and `5XX` are both declared, a 3xx, which the client returns as an error too when it
+/// has no `Location` to follow).
 fn default_status(op: &Operation) -> u16 {
     let covered = |status: u16| {
         op.errors.iter().any(|case| match case.status {
@@ -143,6 +145,7 @@ fn default_status(op: &Operation) -> u16 {
     };
     std::iter::once(500)
         .chain(400..600)
+        .chain(300..400)
         .find(|status| !covered(*status))
         .unwrap_or(500)
 }

@@ -7028,7 +7028,7 @@ crate::http::error_answers!(
     [
         400..=499 => ClientError(400),
         500..=599 => ServerError(500),
-        _ => Other(500),
+        _ => Other(300),
     ]
 );
 
@@ -7125,7 +7125,7 @@ crate::http::error_answers!(
         303 => SeeOther(303),
         400..=499 => ClientError(400),
         500..=599 => ServerError(500),
-        _ => Other(500),
+        _ => Other(300),
     ]
 );
 
@@ -7151,7 +7151,7 @@ crate::http::error_answers!(
         302 => Found(302),
         400..=499 => ClientError(400),
         500..=599 => ServerError(500),
-        _ => Other(500),
+        _ => Other(300),
     ]
 );
 
@@ -7372,7 +7372,7 @@ crate::http::error_answers!(
         101 => Status101(101),
         400..=499 => ClientError(400),
         500..=599 => ServerError(500),
-        _ => Other(500),
+        _ => Other(300),
     ]
 );
 
