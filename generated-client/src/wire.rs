@@ -161,7 +161,7 @@ impl<K: Sink> Writer<K> {
 
     /// Always written; `None` as `null`.
     pub(crate) fn nullable<T: Serialize>(&mut self, name: &'static str, value: &T) {
-        self.write(|sink| sink.field(name, value));
+        self.required(name, value);
     }
 
     /// Written unless left out.
