@@ -14,8 +14,9 @@
 /// | [`Nullable::Value`]     | `"field": <value>`       | `"field": <value>`  |
 ///
 /// In a PATCH body, `Absent` leaves the stored value alone and `Null` clears it.
-/// Struct fields of this type carry `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`,
-/// which is what makes the absent state disappear from the JSON.
+/// The generated types write a field of this type only when it is not absent, and read a missing
+/// one as absent (its `Default`), which is what makes the absent state disappear from the JSON.
+/// Anywhere else it serializes as an `Option` would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Nullable<T> {
     /// Not present: the field is left out of the JSON.
@@ -84,8 +85,8 @@ impl<T> From<Option<T>> for Nullable<T> {
 impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            // Only reached when the field lacks `skip_serializing_if`; `null` is the
-            // closest JSON has to "not there".
+            // Only reached outside a generated struct, which leaves an absent field out; `null`
+            // is the closest JSON has to "not there".
             Nullable::Absent | Nullable::Null => serializer.serialize_none(),
             Nullable::Value(value) => serializer.serialize_some(value),
         }
@@ -93,7 +94,7 @@ impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
 }
 
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
-    /// A present field is `Null` or `Value`; a missing one is `Absent` through `#[serde(default)]`.
+    /// A present field is `Null` or `Value`; a missing one is `Absent`, its `Default`.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Option::<T>::deserialize(deserializer).map(Nullable::from)
     }

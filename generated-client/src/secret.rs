@@ -14,9 +14,20 @@
 /// assert_eq!(format!("{secret:?}"), "SecretString(<redacted>)");
 /// assert_eq!(secret.expose_secret(), "correct horse battery staple");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct SecretString(String);
+
+impl serde::Serialize for SecretString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecretString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(SecretString)
+    }
+}
 
 impl SecretString {
     /// Wraps a secret.

@@ -384,8 +384,7 @@ crate::wire::serde_struct!(
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ListResourceServerResponseContent {
     /// A `ResourceServerList` value.
     ResourceServerList(Vec<ResourceServer>),
@@ -396,6 +395,16 @@ pub enum ListResourceServerResponseContent {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(
+    ListResourceServerResponseContent,
+    Unknown,
+    untagged,
+    [
+        ResourceServerList,
+        ListResourceServerOffsetPaginatedResponseContent,
+    ]
+);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceServer {

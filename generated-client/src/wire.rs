@@ -16,6 +16,12 @@
 //! order, a field left out (`None`, `Nullable::Absent`) not written, and the kept properties
 //! after the fields, as `#[serde(flatten)]` writes them.
 //!
+//! [`serde_union!`] does the same for the unions' enums, in place of serde's `untagged` derive,
+//! so that the crate needs no proc macro of serde's at all (`serde_derive` and its `syn` were the
+//! longest step of a cold build's dependencies before the crate's own): a value is read once into a
+//! `serde_json::Value` and tried against each variant in order, or picked by its tag; a variant is
+//! written as its value.
+//!
 //! What the compiler checks per struct is kept to straight-line code without `?`, whose
 //! `Try` and `From` calls cost the type and borrow checkers more than anything else in these
 //! impls: a key read is one `match` whose arms all give a `Result`, an error returned by hand
@@ -32,27 +38,27 @@ use serde::ser::{Serialize, SerializeMap, SerializeStruct};
 
 /// A struct read from a map's entries: what [`serde_struct!`] implements.
 pub(crate) trait FromMap<'de>: Sized {
-    /// The struct's name, for "invalid type: .., expected struct Name".
-    const NAME: &'static str;
-    /// The wire names of its fields, for "unknown field .., expected one of ..".
-    const FIELDS: &'static [&'static str];
-
     fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
-/// `Deserialize::deserialize` of a [`FromMap`] struct.
-pub(crate) fn deserialize_struct<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+/// `Deserialize::deserialize` of a [`FromMap`] struct: `name` for "invalid type: .., expected
+/// struct Name", `fields` (the wire names) for the deserializer.
+pub(crate) fn deserialize_struct<'de, D, T>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: FromMap<'de>,
 {
-    struct StructVisitor<T>(PhantomData<T>);
+    struct StructVisitor<T>(&'static str, PhantomData<T>);
 
     impl<'de, T: FromMap<'de>> Visitor<'de> for StructVisitor<T> {
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "struct {}", T::NAME)
+            write!(f, "struct {}", self.0)
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
@@ -60,7 +66,7 @@ where
         }
     }
 
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+    deserializer.deserialize_struct(name, fields, StructVisitor(name, PhantomData))
 }
 
 /// A key of a map: borrowed from the input when the deserializer can lend it (`serde_json` on
@@ -193,6 +199,20 @@ impl<M: SerializeMap> Writer<Entries<M>> {
     }
 }
 
+/// A struct variant of a union that writes its tag, as serde's internally tagged form writes it:
+/// the union's name, `len` fields and the tag, which is written first.
+pub(crate) fn tagged<S: serde::Serializer>(
+    serializer: S,
+    name: &'static str,
+    len: usize,
+    property: &'static str,
+    tag: &'static str,
+) -> Writer<Fields<S::SerializeStruct>> {
+    let mut out = Writer::new(serializer.serialize_struct(name, len + 1).map(Fields));
+    out.required(property, &tag);
+    out
+}
+
 /// The fields of a struct without other properties.
 pub(crate) struct Fields<S>(pub(crate) S);
 
@@ -314,13 +334,13 @@ macro_rules! serde_struct {
         let mut $others = std::collections::BTreeMap::new();
     };
     (@declare $others:ident, $unknown:ident) => {};
-    (@unknown $map:ident, $key:ident, $others:ident, ignore) => {
+    (@unknown $map:ident, $key:ident, $others:ident, ignore, $fields:tt) => {
         $crate::wire::ignore(&mut $map, $key)
     };
-    (@unknown $map:ident, $key:ident, $others:ident, deny) => {
-        $crate::wire::deny::<A::Error>($key, Self::FIELDS)
+    (@unknown $map:ident, $key:ident, $others:ident, deny, [$($wire:literal),*]) => {
+        $crate::wire::deny::<A::Error>($key, &[$($wire),*])
     };
-    (@unknown $map:ident, $key:ident, $others:ident, keep($kept:ident)) => {
+    (@unknown $map:ident, $key:ident, $others:ident, keep($kept:ident), $fields:tt) => {
         $crate::wire::keep(&mut $map, $key, &mut $others)
     };
     (
@@ -372,16 +392,12 @@ macro_rules! serde_struct {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::wire::deserialize_struct(deserializer)
+                $crate::wire::deserialize_struct(deserializer, stringify!($name), &[$($wire),*])
             }
         }
 
         #[allow(deprecated)]
         impl<'de> $crate::wire::FromMap<'de> for $name {
-            const NAME: &'static str = stringify!($name);
-            const FIELDS: &'static [&'static str] =
-                &[$($wire),*];
-
             // Without `?`, on purpose (see the module's documentation).
             #[allow(clippy::question_mark)]
             fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -404,7 +420,7 @@ macro_rules! serde_struct {
                             }
                         )*
                         _ => $crate::wire::serde_struct!(
-                            @unknown map, key, others, $unknown $(($kept))?
+                            @unknown map, key, others, $unknown $(($kept))?, [$($wire),*]
                         ),
                     };
                     if let Err(error) = read {
@@ -422,3 +438,76 @@ macro_rules! serde_struct {
 
 #[allow(unused_imports)]
 pub(crate) use serde_struct;
+
+/// `value` read as the value of a union's variant, made by `make` (the variant's constructor, from
+/// which the variant's type is inferred); `None` when it is not one.
+pub(crate) fn variant<T, U>(value: &serde_json::Value, make: impl FnOnce(T) -> U) -> Option<U>
+where
+    T: serde::de::DeserializeOwned,
+{
+    T::deserialize(value).ok().map(make)
+}
+
+/// `Serialize` and `Deserialize` for a union's enum, whose variants each hold one value and whose
+/// `$other` variant keeps any other value as a `serde_json::Value`:
+/// `serde_union!(Name, Other, untagged, [Variant, ...])` tries the variants in the order listed
+/// (serde's `untagged`); `serde_union!(Name, Other, tag("property"), [Variant = "tag" | "tag",
+/// ...])` reads the variant the value's `property` names, an error when the value is not one, and
+/// any other tag as `$other`. A variant is written as its value, so `$other` serializes back what
+/// was received.
+#[allow(unused_macros)]
+macro_rules! serde_union {
+    (@serialize $name:ident, $other:ident, [$($variant:ident),*]) => {
+        #[allow(deprecated)]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(value) => serde::Serialize::serialize(value, serializer),)*
+                    Self::$other(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+    };
+    ($name:ident, $other:ident, untagged, [$($variant:ident),* $(,)?]) => {
+        $crate::wire::serde_union!(@serialize $name, $other, [$($variant),*]);
+
+        #[allow(deprecated)]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                $(
+                    if let Some(found) = $crate::wire::variant(&value, Self::$variant) {
+                        return Ok(found);
+                    }
+                )*
+                Ok(Self::$other(value))
+            }
+        }
+    };
+    (
+        $name:ident,
+        $other:ident,
+        tag($property:literal),
+        [$($variant:ident = $($tag:literal)|+),* $(,)?]
+    ) => {
+        $crate::wire::serde_union!(@serialize $name, $other, [$($variant),*]);
+
+        #[allow(deprecated)]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get($property).and_then(serde_json::Value::as_str) {
+                    $(
+                        Some($($tag)|+) => serde_json::from_value(value)
+                            .map(Self::$variant)
+                            .map_err(serde::de::Error::custom),
+                    )*
+                    _ => Ok(Self::$other(value)),
+                }
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use serde_union;

@@ -636,10 +636,12 @@ fn one_of_becomes_an_enum_tried_most_specific_first() {
         &with_schema("oneOf:\n  - { type: string }\n  - { type: number }\n  - { type: integer }\n  - { type: object, properties: { a: { type: string } } }\n  - { type: object, required: [b], properties: { b: { type: string } } }"),
         "src/types.rs",
         &[
-            "#[serde(untagged)] pub enum T {",
+            "#[derive(Debug, Clone, PartialEq)] pub enum T {",
             // An integer is tried before a number, which would also take it.
             "T5(T5), /// A `T4` value. T4(T4), /// An `Integer` value. Integer(i64), /// A `Number` value. Number(f64), /// A `String` value. String(String),",
             "Unknown(serde_json::Value),",
+            // Tried in that order by `serde_union!`, which writes a variant as its value.
+            "crate::wire::serde_union!(T, Unknown, untagged, [T5, T4, Integer, Number, String]);",
         ],
     );
 }
@@ -651,10 +653,8 @@ fn a_discriminator_dispatches_on_its_property() {
         spec,
         "src/types.rs",
         &[
-            r#"let tag = value.get("kind").and_then(serde_json::Value::as_str);"#,
-            r#"Some("a") => { serde_json::from_value(value).map(Self::A)"#,
-            r#"Some("B") => { serde_json::from_value(value).map(Self::B)"#,
-            "_ => Ok(Self::Unknown(value)),",
+            // The mapping's value for `A`, the schema's name for `B`.
+            r#"crate::wire::serde_union!(P, Unknown, tag("kind"), [A = "a", B = "B"]);"#,
         ],
     );
 }
@@ -664,19 +664,21 @@ fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
     // Each inline member requires `kind` with one value of its own: the union writes `kind`
     // (serde's internally tagged form), each member is a struct variant named by its value that
     // leaves `kind` out (a unit variant when nothing else is left), and no struct or one-value
-    // enum is made for a member. With a `$ref` member the members keep the property, and the
-    // union is untagged for serde.
+    // enum is made for a member. With a `$ref` member the members keep the property, which the
+    // union reads to pick one.
     let inline = "      oneOf:\n        - { type: object, required: [kind, r], properties: { kind: { type: string, enum: [circle] }, r: { type: number } } }\n        - { type: object, required: [kind], properties: { kind: { type: string, enum: [dot] } } }\n";
     let spec = format!("openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    S:\n{inline}");
     let output = generate_ok(&spec);
     let types = squeeze(&output.files["src/types.rs"]);
     for piece in [
-        r#"#[serde(tag = "kind")] pub enum S {"#,
-        r#"#[serde(rename = "circle")] Circle { r: f64 },"#,
-        r#"#[serde(rename = "dot")] Dot,"#,
-        r#"#[serde(untagged)] Unknown(serde_json::Value),"#,
-        // A known tag's fields are read by serde into a private struct; an unknown tag is kept.
-        r#"Some("circle") => { #[derive(serde::Deserialize)] struct Fields { r: f64, } let fields: Fields = serde::Deserialize::deserialize(value)"#,
+        "pub enum S { /// `kind` is `circle`. Circle { r: f64 }, /// `kind` is `dot`. Dot,",
+        "Unknown(serde_json::Value),",
+        // Written as serde's internally tagged form writes it: the tag first, then the fields.
+        r#"Self::Circle { r } => { let len = crate::wire::count::required(r); let mut out = crate::wire::tagged(serializer, "S", len, "kind", "circle",); out.required("r", r); out.end() }"#,
+        r#"Self::Dot => crate::wire::tagged(serializer, "S", 0, "kind", "dot").end(),"#,
+        "Self::Unknown(value) => serde::Serialize::serialize(value, serializer),",
+        // A known tag's fields are read into a private struct; an unknown tag is kept.
+        r#"Some("circle") => { struct Fields { r: f64, } crate::wire::serde_struct!(Fields, ignore, [r = "r" required]); let fields: Fields = serde::Deserialize::deserialize(value)"#,
         "Ok(Self::Circle { r: fields.r })",
         r#"Some("dot") => Ok(Self::Dot),"#,
         "_ => Ok(Self::Unknown(value)),",
@@ -686,7 +688,13 @@ fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
             "missing `{piece}`:\n{types}"
         );
     }
-    for absent in ["pubkind:", "pubstructS1", "pubstructS2", "enumS1Kind"] {
+    for absent in [
+        "pubkind:",
+        "pubstructS1",
+        "pubstructS2",
+        "enumS1Kind",
+        "serde(",
+    ] {
         assert!(!types.contains(absent), "`{absent}` in:\n{types}");
     }
 
@@ -694,7 +702,7 @@ fn inline_members_told_apart_by_a_fixed_property_leave_it_to_the_union() {
     let spec = format!("openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    S:\n{with_ref}");
     let types = squeeze(&generate_ok(&spec).files["src/types.rs"]);
     for piece in [
-        r#"#[serde(untagged)] pub enum S {"#,
+        r#"crate::wire::serde_union!(S, Unknown, tag("kind"), [Circle = "circle", Dot = "dot", Line = "line",]);"#,
         "Circle(S1),",
         "Line(Line),",
         "pub kind: S1Kind,",
@@ -1278,4 +1286,28 @@ fn an_array_component_of_inline_variants_that_refer_back_to_it_is_one_union() {
     // One union and its two structs: the lowering inside itself names them, it does not make more.
     assert_eq!(types.matches("pub struct ").count(), 2, "{types}");
     assert_eq!(types.matches("pub enum NodesItem").count(), 1, "{types}");
+}
+
+#[test]
+fn the_generated_crate_needs_no_proc_macro_of_serde() {
+    // Every construct the generator supports, unions of each form included: the serde impls are
+    // the runtime's macros' (`serde_struct!`, `serde_union!`) or written out, so `serde` comes
+    // without `derive`, and no `serde_derive` (with its `syn`) is built before the crate.
+    let output = generate_ok(include_str!("fixtures/features/features.yaml"));
+    let toml = &output.files["Cargo.toml"];
+    assert!(toml.contains("\nserde = \"1\"\n"), "{toml}");
+    for (path, text) in &output.files {
+        for line in text.lines().map(str::trim_start) {
+            let derive = line.starts_with("#[derive(") && line.contains("serde::");
+            assert!(
+                !derive && !line.starts_with("#[serde("),
+                "`{line}` in {path}"
+            );
+        }
+    }
+    let types = &output.files["src/types.rs"];
+    for form in ["untagged, [", "tag(\"petType\"),"] {
+        assert!(types.contains(form), "no `serde_union!` call with `{form}`");
+    }
+    assert!(types.contains("crate::wire::tagged(serializer,"));
 }

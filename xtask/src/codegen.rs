@@ -117,6 +117,8 @@ pub fn config_for(spec: &Path, out: &Path) -> Config {
             .dev_dependency("url", r#""2""#)
             // tests/wire.rs: what the structs' `Serialize` tells a serializer, token by token.
             .dev_dependency("serde_test", r#""1""#)
+            // benches/codec.rs compares the types' serde impls with serde's derives.
+            .dev_dependency("serde", r#"{ version = "1", features = ["derive"] }"#)
             .dev_dependency(
                 "criterion",
                 r#"{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }"#,

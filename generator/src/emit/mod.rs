@@ -328,7 +328,8 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
         "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"http2\"] }\n\
          # Only with the `middleware` feature: `ClientBuilder::middleware_client`.\n\
          reqwest-middleware = { version = \"0.4\", default-features = false, optional = true }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\n\
+         # Without `derive`: `wire.rs`'s macros write the impls, so no proc macro is built first.\n\
+         serde = \"1\"\n\
          serde_json = \"1\"\n",
     );
     if uses_form {
@@ -627,13 +628,16 @@ enum ItemMacro {
     SerdeStruct,
     /// `error_answers!` (`runtime/http.rs`).
     ErrorAnswers,
+    /// `serde_union!` (`runtime/wire.rs`).
+    SerdeUnion,
 }
 
 impl ItemMacro {
-    const ALL: [ItemMacro; 3] = [
+    const ALL: [ItemMacro; 4] = [
         ItemMacro::OpenEnum,
         ItemMacro::SerdeStruct,
         ItemMacro::ErrorAnswers,
+        ItemMacro::SerdeUnion,
     ];
 
     /// The call's text up to its first argument.
@@ -642,6 +646,7 @@ impl ItemMacro {
             ItemMacro::OpenEnum => "crate::open_enum::open_enum!(",
             ItemMacro::SerdeStruct => "crate::wire::serde_struct!(",
             ItemMacro::ErrorAnswers => "crate::http::error_answers!(",
+            ItemMacro::SerdeUnion => "crate::wire::serde_union!(",
         }
     }
 
@@ -650,6 +655,7 @@ impl ItemMacro {
             ItemMacro::OpenEnum => quote!(crate::open_enum::open_enum),
             ItemMacro::SerdeStruct => quote!(crate::wire::serde_struct),
             ItemMacro::ErrorAnswers => quote!(crate::http::error_answers),
+            ItemMacro::SerdeUnion => quote!(crate::wire::serde_union),
         }
     }
 }

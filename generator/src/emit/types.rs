@@ -228,7 +228,7 @@ fn field_doc(field: &Field) -> String {
 pub(super) enum FieldOf {
     /// A struct's: `pub`, its wire name and presence in the struct's `serde_struct!` call.
     Struct,
-    /// A struct variant's: the union derives `Serialize`, so the field carries its `#[serde(...)]`.
+    /// A struct variant's: not `pub`; the union's serde impls name its wire name and presence.
     Variant,
 }
 
@@ -243,9 +243,6 @@ fn syn_field(field: &Field, of: FieldOf) -> syn::Field {
     let mut attrs = super::doc_attrs(&field_doc(field));
     if field.deprecated {
         attrs.push(syntax::word_attr("deprecated"));
-    }
-    if let FieldOf::Variant = of {
-        attrs.extend(serde_args(field, true).map(|args| syntax::list_attr("serde", args)));
     }
     let ty = syn_type(&field.shape);
     let ty = match field.presence {
@@ -266,35 +263,22 @@ pub(super) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// A field's `#[serde(...)]` for `serialize` (its JSON name, and that a field left out is not
-/// sent) or for `deserialize` (its JSON name, and `default` when it may be missing), if it needs
-/// one.
-pub(super) fn serde_attr(field: &Field, serialize: bool) -> Option<TokenStream> {
-    serde_args(field, serialize).map(|args| quote!(#[serde(#args)]))
-}
-
-/// What [`serde_attr`] holds between its parentheses.
-fn serde_args(field: &Field, serialize: bool) -> Option<TokenStream> {
-    let rename = (field.ident != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(rename = #wire,)
-    });
-    let rest = match (field.presence, serialize) {
-        (Presence::Required, _) | (Presence::RequiredNullable, true) => None,
-        (_, false) => Some(quote!(default)),
-        (Presence::Optional, true) => Some(quote!(skip_serializing_if = "Option::is_none")),
-        (Presence::OptionalNullable, true) => {
-            Some(quote!(skip_serializing_if = "crate::Nullable::is_absent"))
-        }
-    };
-    (rename.is_some() || rest.is_some()).then(|| quote!(#rename #rest))
+/// How a field is written and read by the runtime's serde macros (`runtime/wire.rs`):
+/// `required` (missing is an error), `nullable` (an `Option` always sent: a required nullable
+/// field, which serde reads as `None` when missing) or `optional` (missing is its default, and
+/// left out it is not sent).
+pub(super) fn serde_presence(field: &Field) -> &'static str {
+    match field.presence {
+        Presence::Required if matches!(field.shape, Shape::Nullable(_)) => "nullable",
+        Presence::Required => "required",
+        Presence::RequiredNullable => "nullable",
+        Presence::Optional | Presence::OptionalNullable => "optional",
+    }
 }
 
 /// The struct's `Serialize` and `Deserialize`: a `crate::wire::serde_struct!` call (see
 /// `runtime/wire.rs`), which expands to a fraction of what serde's derives do, with the same
-/// errors and the same output. A field is `required` (missing is an error), `nullable` (an
-/// `Option` always sent: a required nullable field, which serde reads as `None` when missing) or
-/// `optional` (missing is its default, and left out it is not sent). Its wire name is always
+/// errors and the same output, each field with its [`serde_presence`]. Its wire name is always
 /// written, even when it is the field's name: the macro then uses it as it is, where choosing
 /// between the two took four inner macro calls per field (7 % of a large crate's check).
 fn serde_call(s: &Struct, strict: bool) -> TokenStream {
@@ -307,12 +291,7 @@ fn serde_call(s: &Struct, strict: bool) -> TokenStream {
         .fields
         .iter()
         .map(|field| {
-            let presence = match field.presence {
-                Presence::Required if matches!(field.shape, Shape::Nullable(_)) => "nullable",
-                Presence::Required => "required",
-                Presence::RequiredNullable => "nullable",
-                Presence::Optional | Presence::OptionalNullable => "optional",
-            };
+            let presence = serde_presence(field);
             let wire = super::string_literal(&field.wire);
             format!("{} = {wire} {presence}", field.ident)
         })

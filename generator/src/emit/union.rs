@@ -1,20 +1,21 @@
 //! Unions: a Rust enum per `oneOf`/`anyOf`, with a variant per member and one for anything
 //! else, its serde impls, `Display` (when a parameter holds it) and `Validate` (when a request does).
-//! A union of struct variants is read by `tag_writing_deserialize`: an unknown tag is kept whole, a
-//! known one's fields are read through a private struct with serde's derive, so a bad value under
-//! a known tag is an error that names the field.
+//! The serde impls are a `serde_union!` call (`runtime/wire.rs`), or for a union of struct variants
+//! written out by `tag_writing_impls`: an unknown tag is kept whole, a known one's fields are read
+//! through a private struct with its `serde_struct!` call, so a bad value under a known tag is an
+//! error that names the field.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::check::{check, check_field, Path, Value};
 use super::doc;
-use super::types::{field_def, field_type, ident, rust_type, serde_attr, FieldOf};
+use super::types::{field_def, field_type, ident, rust_type, serde_presence, FieldOf};
 use crate::model::{Model, Shape, Struct, TypeDef, Union, Usage, Variant};
 use crate::names::Scope;
 
-/// A union's enum with its `Deserialize` (when not derived), `Display` (when a parameter holds
-/// it) and `Validate` (when a request does).
+/// A union's enum with its serde impls, `Display` (when a parameter holds it) and `Validate`
+/// (when a request does).
 pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
     let usage = &model.usage;
     let name = ident(&u.name);
@@ -40,28 +41,17 @@ pub(super) fn union_def(u: &Union, model: &Model) -> TokenStream {
         .requests
         .contains(&u.name)
         .then(|| union_validate(u, checks, deprecated_allow.clone()));
-    let (derive, deserialize) = deserialize(u, &members, deprecated_allow);
-    // Members that leave the tag out get it from serde's internally tagged form; the catch-all
-    // holds the value as received, tag included.
-    let (form, other_form) = match &u.discriminator {
-        Some(property) if u.writes_tag() => (
-            quote!(#[serde(tag = #property)]),
-            quote!(#[serde(untagged)]),
-        ),
-        _ => (quote!(#[serde(untagged)]), quote!()),
-    };
+    let serde = serde_impls(u, &members, deprecated_allow);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
-        #form
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
             #other_doc
-            #other_form
             #other(serde_json::Value),
         }
 
-        #deserialize
+        #serde
         #display
         #validate
     }
@@ -108,10 +98,6 @@ fn variant_def(u: &Union, v: &Variant, fields: Option<&Struct>) -> TokenStream {
         Some(text) => super::doc(&format!("{text}\n\n{what}")),
         None => super::doc(&what),
     };
-    let rename = match v.tags.first() {
-        Some(tag) if u.writes_tag() => quote!(#[serde(rename = #tag)]),
-        _ => quote!(),
-    };
     let payload = match fields {
         None => {
             let ty = rust_type(&v.shape, &here);
@@ -123,7 +109,7 @@ fn variant_def(u: &Union, v: &Variant, fields: Option<&Struct>) -> TokenStream {
             quote!({ #( #fields )* })
         }
     };
-    quote!(#variant_doc #rename #variant #payload,)
+    quote!(#variant_doc #variant #payload,)
 }
 
 /// A variant's arm of `validate_at`, and whether it checks anything.
@@ -162,44 +148,37 @@ fn variant_check(v: &Variant, fields: Option<&Struct>, usage: &Usage) -> (TokenS
     }
 }
 
-/// The union's `Deserialize` (derived, or by its tag) and what it derives for it.
-fn deserialize(
+/// The union's `Serialize` and `Deserialize`: a `crate::wire::serde_union!` call for variants that
+/// each hold a value (tried in order, or picked by their tag), or impls written out for the struct
+/// variants of a union that writes its tag.
+fn serde_impls(
     u: &Union,
     members: &[(&Variant, Option<&Struct>)],
     deprecated_allow: Option<TokenStream>,
-) -> (TokenStream, TokenStream) {
-    let (name, other) = (ident(&u.name), ident(&u.other));
-    match &u.discriminator {
-        None => (quote!(serde::Deserialize,), quote!()),
-        Some(property) if u.writes_tag() => (
-            quote!(),
-            tag_writing_deserialize(u, property, members, deprecated_allow),
-        ),
-        Some(property) => {
-            let arms = u.variants.iter().map(|v| {
-                let variant = ident(&v.ident);
-                let tags = &v.tags;
-                quote! {
-                    Some(#( #tags )|*) => serde_json::from_value(value)
-                        .map(Self::#variant)
-                        .map_err(serde::de::Error::custom),
-                }
-            });
-            let deserialize = quote! {
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        let tag = value.get(#property).and_then(serde_json::Value::as_str);
-                        match tag {
-                            #( #arms )*
-                            _ => Ok(Self::#other(value)),
-                        }
-                    }
-                }
-            };
-            (quote!(), deserialize)
+) -> TokenStream {
+    let form = match &u.discriminator {
+        Some(property) if u.writes_tag() => {
+            return tag_writing_impls(u, property, members, deprecated_allow)
         }
-    }
+        Some(property) => format!("tag({})", super::string_literal(property)),
+        None => "untagged".to_owned(),
+    };
+    let variants: Vec<String> = u
+        .variants
+        .iter()
+        .map(|v| match &u.discriminator {
+            Some(_) => {
+                let tags: Vec<String> = v.tags.iter().map(|t| super::string_literal(t)).collect();
+                format!("{} = {}", v.ident, tags.join(" | "))
+            }
+            None => v.ident.clone(),
+        })
+        .collect();
+    super::item_macro(
+        super::ItemMacro::SerdeUnion,
+        &[&u.name, &u.other, &form],
+        &variants,
+    )
 }
 
 /// Each variant of `u`, with the struct whose fields it holds when it is a struct variant.
@@ -226,10 +205,12 @@ fn any_value_of(variant: &Ident, s: &Struct) -> TokenStream {
     }
 }
 
-/// `Deserialize` for a union that writes its tag (its variants are struct variants): an unknown
-/// tag keeps the value whole; a known one reads the variant's fields through a private struct
-/// with serde's derive, so a bad value under a known tag is an error naming what is wrong.
-fn tag_writing_deserialize(
+/// `Serialize` and `Deserialize` for a union that writes its tag (its variants are struct
+/// variants), as serde's internally tagged form: a variant is written as an object with the tag
+/// first; an unknown tag keeps the value whole, a known one reads the variant's fields through a
+/// private struct with its `serde_struct!` call, so a bad value under a known tag is an error naming
+/// what is wrong.
+fn tag_writing_impls(
     u: &Union,
     property: &str,
     members: &[(&Variant, Option<&Struct>)],
@@ -237,39 +218,90 @@ fn tag_writing_deserialize(
 ) -> TokenStream {
     let name = ident(&u.name);
     let other = ident(&u.other);
+    let type_name = &u.name;
     // Named types by their full path: the private struct's name cannot shadow a spec type.
     let prefix = quote!(crate::types::);
-    let arms = members.iter().map(|(v, s)| {
+    let mut write_arms = Vec::new();
+    let mut read_arms = Vec::new();
+    for (v, s) in members {
         let s = s.expect("a tag-writing union's variants are struct variants");
         let variant = ident(&v.ident);
         let tag = &v.tags[0];
+        let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
+        let wires = s.fields.iter().map(|f| &f.wire);
+        let presences: Vec<Ident> = s
+            .fields
+            .iter()
+            .map(|f| Ident::new(serde_presence(f), proc_macro2::Span::call_site()))
+            .collect();
+        let pattern = match s.fields.is_empty() {
+            true => quote!(Self::#variant),
+            false => quote!(Self::#variant { #( #names ),* }),
+        };
+        let counts: Vec<TokenStream> = presences
+            .iter()
+            .zip(&names)
+            .map(|(presence, name)| quote!(crate::wire::count::#presence(#name)))
+            .collect();
+        let (first_count, other_counts) = match counts.split_first() {
+            Some((first, others)) => (first.clone(), others.to_vec()),
+            None => (quote!(0), Vec::new()),
+        };
+        write_arms.push(match s.fields.is_empty() {
+            true => quote! {
+                #pattern => crate::wire::tagged(serializer, #type_name, 0, #property, #tag).end(),
+            },
+            false => quote! {
+                #pattern => {
+                    let len = #first_count #( + #other_counts )*;
+                    let mut out = crate::wire::tagged(serializer, #type_name, len, #property, #tag);
+                    #( out.#presences(#wires, #names); )*
+                    out.end()
+                }
+            },
+        });
         if s.fields.is_empty() {
-            return quote!(Some(#tag) => Ok(Self::#variant),);
+            read_arms.push(quote!(Some(#tag) => Ok(Self::#variant),));
+            continue;
         }
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.ident);
             let ty = field_type(f, &prefix);
-            let attr = serde_attr(f, false);
-            quote!(#attr #field: #ty,)
+            quote!(#field: #ty,)
         });
-        let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
-        quote! {
+        let items = s.fields.iter().map(|f| {
+            let field = ident(&f.ident);
+            let wire = &f.wire;
+            let presence = Ident::new(serde_presence(f), proc_macro2::Span::call_site());
+            quote!(#field = #wire #presence)
+        });
+        read_arms.push(quote! {
             Some(#tag) => {
-                #[derive(serde::Deserialize)]
                 struct Fields { #( #fields )* }
+                crate::wire::serde_struct!(Fields, ignore, [#( #items ),*]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::#variant { #( #names: fields.#names ),* })
             }
-        }
-    });
+        });
+    }
     quote! {
+        #deprecated_allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( #write_arms )*
+                    Self::#other(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
         #deprecated_allow
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #( #arms )*
+                    #( #read_arms )*
                     _ => Ok(Self::#other(value)),
                 }
             }

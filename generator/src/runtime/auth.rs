@@ -302,11 +302,19 @@ impl TokenProvider for ClientCredentials {
     }
 }
 
-#[derive(serde::Deserialize)]
 struct TokenAnswer {
     access_token: SecretString,
     expires_in: Option<u64>,
 }
+
+crate::wire::serde_struct!(
+    TokenAnswer,
+    ignore,
+    [
+        access_token = "access_token" required,
+        expires_in = "expires_in" optional,
+    ]
+);
 
 /// Posts `form` to the token endpoint; the token and its lifetime (an hour when not given).
 async fn request_token(
@@ -451,27 +459,18 @@ impl PrivateKeyJwt {
 
     /// A new signed assertion.
     fn assertion(&self) -> Result<String, TokenError> {
-        #[derive(serde::Serialize)]
-        struct Claims<'a> {
-            iss: &'a str,
-            sub: &'a str,
-            aud: &'a str,
-            iat: u64,
-            exp: u64,
-            jti: String,
-        }
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_err(|e| format!("the clock is before 1970: {e}"))?
             .as_secs();
-        let claims = Claims {
-            iss: &self.client_id,
-            sub: &self.client_id,
-            aud: &self.audience,
-            iat: now,
-            exp: now + 60,
-            jti: format!("{:032x}", fastrand::u128(..)),
-        };
+        let claims = serde_json::json!({
+            "iss": self.client_id,
+            "sub": self.client_id,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + 60,
+            "jti": format!("{:032x}", fastrand::u128(..)),
+        });
         jsonwebtoken::encode(&self.header, &claims, &self.key)
             .map_err(|e| format!("the client assertion cannot be signed: {e}").into())
     }

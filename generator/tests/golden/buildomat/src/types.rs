@@ -12,8 +12,7 @@ use crate::validation::{self as v, Validate as _};
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum GetThingOrThingsId {
     /// An `Array` value.
     Array(Vec<String>),
@@ -22,6 +21,8 @@ pub enum GetThingOrThingsId {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(GetThingOrThingsId, Unknown, untagged, [Array, String]);
 
 /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
 impl std::fmt::Display for GetThingOrThingsId {

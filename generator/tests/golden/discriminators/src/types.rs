@@ -458,8 +458,7 @@ impl crate::Validate for OneOfWithImproperlyPlacedDiscriminatorBody {
 
 /// One of these, told apart by the `connector_type` property; a value with another
 /// `connector_type` is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
     /// `connector_type` is `gcsImport`.
     GcsImport(GcsImport),
@@ -469,30 +468,15 @@ pub enum OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de>
-for OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("connector_type").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("gcsImport") => {
-                serde_json::from_value(value)
-                    .map(Self::GcsImport)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("s3Import") => {
-                serde_json::from_value(value)
-                    .map(Self::S3Import)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties,
+    Unknown,
+    tag("connector_type"),
+    [
+        GcsImport = "gcsImport",
+        S3Import = "s3Import",
+    ]
+);
 
 impl crate::Validate for OneOfWithImproperlyPlacedDiscriminatorBodyConnectorProperties {}
 
@@ -519,8 +503,7 @@ crate::open_enum::open_enum!(
 
 /// One of these, told apart by the `discrim` property; a value with another `discrim` is
 /// kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OneOfWithTopLevelDiscriminatorAndMappingBody {
     /// `discrim` is `Option One`.
     OptionOneNoDisc(OptionOneNoDisc),
@@ -530,36 +513,21 @@ pub enum OneOfWithTopLevelDiscriminatorAndMappingBody {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorAndMappingBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("discrim").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("Option One") => {
-                serde_json::from_value(value)
-                    .map(Self::OptionOneNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("Option Two") => {
-                serde_json::from_value(value)
-                    .map(Self::OptionTwoNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    OneOfWithTopLevelDiscriminatorAndMappingBody,
+    Unknown,
+    tag("discrim"),
+    [
+        OptionOneNoDisc = "Option One",
+        OptionTwoNoDisc = "Option Two",
+    ]
+);
 
 impl crate::Validate for OneOfWithTopLevelDiscriminatorAndMappingBody {}
 
 /// One of these, told apart by the `discrim` property; a value with another `discrim` is
 /// kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OneOfWithTopLevelDiscriminatorNoMappingBody {
     /// `discrim` is `OptionOneNoDisc`.
     OptionOneNoDisc(OptionOneNoDisc),
@@ -569,29 +537,15 @@ pub enum OneOfWithTopLevelDiscriminatorNoMappingBody {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for OneOfWithTopLevelDiscriminatorNoMappingBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("discrim").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("OptionOneNoDisc") => {
-                serde_json::from_value(value)
-                    .map(Self::OptionOneNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("OptionTwoNoDisc") => {
-                serde_json::from_value(value)
-                    .map(Self::OptionTwoNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    OneOfWithTopLevelDiscriminatorNoMappingBody,
+    Unknown,
+    tag("discrim"),
+    [
+        OptionOneNoDisc = "OptionOneNoDisc",
+        OptionTwoNoDisc = "OptionTwoNoDisc",
+    ]
+);
 
 impl crate::Validate for OneOfWithTopLevelDiscriminatorNoMappingBody {}
 
@@ -666,8 +620,7 @@ impl crate::Validate for OptionTwoNoDisc {}
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PatchEmbeddedDiscriminatorBody {
     /// A `Cat` value.
     Cat(Cat),
@@ -676,6 +629,8 @@ pub enum PatchEmbeddedDiscriminatorBody {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(PatchEmbeddedDiscriminatorBody, Unknown, untagged, [Cat, Dog]);
 
 impl crate::Validate for PatchEmbeddedDiscriminatorBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -691,8 +646,7 @@ impl crate::Validate for PatchEmbeddedDiscriminatorBody {
 
 /// One of these, told apart by the `discrim` property; a value with another `discrim` is
 /// kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PatchMappingOfSchemaNamesBody {
     /// `discrim` is `Option One`.
     OptionOneNoDisc(OptionOneNoDisc),
@@ -702,29 +656,15 @@ pub enum PatchMappingOfSchemaNamesBody {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for PatchMappingOfSchemaNamesBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("discrim").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("Option One") => {
-                serde_json::from_value(value)
-                    .map(Self::OptionOneNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("Option Two") => {
-                serde_json::from_value(value)
-                    .map(Self::OptionTwoNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    PatchMappingOfSchemaNamesBody,
+    Unknown,
+    tag("discrim"),
+    [
+        OptionOneNoDisc = "Option One",
+        OptionTwoNoDisc = "Option Two",
+    ]
+);
 
 impl crate::Validate for PatchMappingOfSchemaNamesBody {}
 
@@ -802,8 +742,7 @@ impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBody {
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
     /// An `Object1` value.
     Object1(Object1),
@@ -816,6 +755,17 @@ pub enum PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(
+    PatchNestedOneOfObjectWithNestedOneOfBodyConfig,
+    Unknown,
+    untagged,
+    [
+        Object1,
+        Object2,
+        PatchNestedOneOfObjectWithNestedOneOfBodyConfig3,
+    ]
+);
 
 impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -832,8 +782,7 @@ impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig {
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
     /// A `Cat` value.
     Cat(Cat),
@@ -842,6 +791,16 @@ pub enum PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(
+    PatchNestedOneOfObjectWithNestedOneOfBodyConfig3,
+    Unknown,
+    untagged,
+    [
+        Cat,
+        Dog,
+    ]
+);
 
 impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -857,8 +816,7 @@ impl crate::Validate for PatchNestedOneOfObjectWithNestedOneOfBodyConfig3 {
 
 /// One of these, told apart by the `pet_type` property; a value with another `pet_type` is
 /// kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PatchOneofAllofTopLevelDiscBody {
     /// `pet_type` is `CatNoDisc`.
     CatNoDisc(CatNoDisc),
@@ -868,29 +826,15 @@ pub enum PatchOneofAllofTopLevelDiscBody {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for PatchOneofAllofTopLevelDiscBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("pet_type").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("CatNoDisc") => {
-                serde_json::from_value(value)
-                    .map(Self::CatNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("DogNoDisc") => {
-                serde_json::from_value(value)
-                    .map(Self::DogNoDisc)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    PatchOneofAllofTopLevelDiscBody,
+    Unknown,
+    tag("pet_type"),
+    [
+        CatNoDisc = "CatNoDisc",
+        DogNoDisc = "DogNoDisc",
+    ]
+);
 
 impl crate::Validate for PatchOneofAllofTopLevelDiscBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -985,8 +929,7 @@ crate::wire::serde_struct!(PetNoDisc, ignore, [pet_type = "pet_type" required]);
 
 /// One of these, told apart by the `event_type` property; a value with another `event_type`
 /// is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PostPotentiallyUndefinedFormDataBody {
     /// `event_type` is `application_approved`.
     ApplicationApprovedEvent(BasePurchaseWebhookEvent),
@@ -996,29 +939,15 @@ pub enum PostPotentiallyUndefinedFormDataBody {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for PostPotentiallyUndefinedFormDataBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("event_type").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("application_approved") => {
-                serde_json::from_value(value)
-                    .map(Self::ApplicationApprovedEvent)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("application_denied") => {
-                serde_json::from_value(value)
-                    .map(Self::ApplicationDeniedEvent)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    PostPotentiallyUndefinedFormDataBody,
+    Unknown,
+    tag("event_type"),
+    [
+        ApplicationApprovedEvent = "application_approved",
+        ApplicationDeniedEvent = "application_denied",
+    ]
+);
 
 impl crate::Validate for PostPotentiallyUndefinedFormDataBody {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

@@ -196,24 +196,45 @@ crate::wire::serde_struct!(
 ///
 /// One of these, told apart by the `op` property; a value with another `op` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "op")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// `op` is `lit`.
-    #[serde(rename = "lit")]
     Lit { value: f64 },
     /// `op` is `neg`.
-    #[serde(rename = "neg")]
     Neg {
         /// An expression, told apart by `op`; members hold expressions themselves.
         inner: Box<Expr>,
     },
     /// `op` is `sum`.
-    #[serde(rename = "sum")]
     Sum { args: Vec<Expr> },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Expr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Lit { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(serializer, "Expr", len, "op", "lit");
+                out.required("value", value);
+                out.end()
+            }
+            Self::Neg { inner } => {
+                let len = crate::wire::count::required(inner);
+                let mut out = crate::wire::tagged(serializer, "Expr", len, "op", "neg");
+                out.required("inner", inner);
+                out.end()
+            }
+            Self::Sum { args } => {
+                let len = crate::wire::count::required(args);
+                let mut out = crate::wire::tagged(serializer, "Expr", len, "op", "sum");
+                out.required("args", args);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Expr {
@@ -225,28 +246,28 @@ impl<'de> serde::Deserialize<'de> for Expr {
         )?;
         match value.get("op").and_then(serde_json::Value::as_str) {
             Some("lit") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: f64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Lit { value: fields.value })
             }
             Some("neg") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     inner: Box<crate::types::Expr>,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [inner = "inner" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Neg { inner: fields.inner })
             }
             Some("sum") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     args: Vec<crate::types::Expr>,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [args = "args" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Sum { args: fields.args })
@@ -375,31 +396,64 @@ crate::open_enum::open_enum!(
 ///
 /// One of these, told apart by the `kind` property; a value with another `kind` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "kind")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mark {
     /// `kind` is `point`.
-    #[serde(rename = "point")]
     Point { x: f64, y: f64 },
     /// `kind` is `label`.
-    #[serde(rename = "label")]
     Label {
         /// Maximum length: 10 characters.
         text: String,
         /// Named like a parameter of `validate_at`, and checked.
         ///
         /// Maximum length: 5 characters.
-        #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
         path: crate::Nullable<String>,
     },
     /// Where the axes cross.
     ///
     /// `kind` is `origin`.
-    #[serde(rename = "origin")]
     Origin,
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Mark {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Point { x, y } => {
+                let len = crate::wire::count::required(x)
+                    + crate::wire::count::required(y);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Mark",
+                    len,
+                    "kind",
+                    "point",
+                );
+                out.required("x", x);
+                out.required("y", y);
+                out.end()
+            }
+            Self::Label { text, path } => {
+                let len = crate::wire::count::required(text)
+                    + crate::wire::count::optional(path);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Mark",
+                    len,
+                    "kind",
+                    "label",
+                );
+                out.required("text", text);
+                out.optional("path", path);
+                out.end()
+            }
+            Self::Origin => {
+                crate::wire::tagged(serializer, "Mark", 0, "kind", "origin").end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Mark {
@@ -411,11 +465,13 @@ impl<'de> serde::Deserialize<'de> for Mark {
         )?;
         match value.get("kind").and_then(serde_json::Value::as_str) {
             Some("point") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     x: f64,
                     y: f64,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [x = "x" required, y = "y" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Point {
@@ -424,12 +480,13 @@ impl<'de> serde::Deserialize<'de> for Mark {
                 })
             }
             Some("label") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     text: String,
-                    #[serde(default)]
                     path: crate::Nullable<String>,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [text = "text" required, path = "path" optional]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Label {
@@ -699,8 +756,7 @@ crate::open_enum::open_enum!(OwnerAddressKind, Unknown, [Home = "home", Work = "
 ///
 /// One of these, told apart by the `petType` property; a value with another `petType` is
 /// kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
     /// `petType` is `cat`.
     Cat(Cat),
@@ -710,29 +766,15 @@ pub enum Pet {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value.get("petType").and_then(serde_json::Value::as_str);
-        match tag {
-            Some("cat") => {
-                serde_json::from_value(value)
-                    .map(Self::Cat)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("dog" | "puppy") => {
-                serde_json::from_value(value)
-                    .map(Self::Dog)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::wire::serde_union!(
+    Pet,
+    Unknown,
+    tag("petType"),
+    [
+        Cat = "cat",
+        Dog = "dog" | "puppy",
+    ]
+);
 
 impl crate::Validate for Pet {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -788,8 +830,7 @@ crate::wire::serde_struct!(
 ///
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
     /// A `ScalarList` value.
     ScalarList(Vec<Scalar>),
@@ -800,6 +841,8 @@ pub enum Scalar {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(Scalar, Unknown, untagged, [ScalarList, Integer, String]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -882,8 +925,7 @@ impl crate::Validate for Settings {
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     /// A `Shape2` value.
     Shape2(Shape2),
@@ -892,6 +934,8 @@ pub enum Shape {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(Shape, Unknown, untagged, [Shape2, Shape1]);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shape1 {

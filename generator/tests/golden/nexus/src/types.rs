@@ -35,27 +35,68 @@ crate::wire::serde_struct!(
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BinRangedouble {
     /// A range unbounded below and exclusively above, `..end`.
     ///
     /// `type` is `range_to`.
-    #[serde(rename = "range_to")]
     RangeTo { end: f64 },
     /// A range bounded inclusively below and exclusively above, `start..end`.
     ///
     /// `type` is `range`.
-    #[serde(rename = "range")]
     Range { end: f64, start: f64 },
     /// A range bounded inclusively below and unbounded above, `start..`.
     ///
     /// `type` is `range_from`.
-    #[serde(rename = "range_from")]
     RangeFrom { start: f64 },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for BinRangedouble {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RangeTo { end } => {
+                let len = crate::wire::count::required(end);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "BinRangedouble",
+                    len,
+                    "type",
+                    "range_to",
+                );
+                out.required("end", end);
+                out.end()
+            }
+            Self::Range { end, start } => {
+                let len = crate::wire::count::required(end)
+                    + crate::wire::count::required(start);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "BinRangedouble",
+                    len,
+                    "type",
+                    "range",
+                );
+                out.required("end", end);
+                out.required("start", start);
+                out.end()
+            }
+            Self::RangeFrom { start } => {
+                let len = crate::wire::count::required(start);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "BinRangedouble",
+                    len,
+                    "type",
+                    "range_from",
+                );
+                out.required("start", start);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for BinRangedouble {
@@ -67,20 +108,22 @@ impl<'de> serde::Deserialize<'de> for BinRangedouble {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("range_to") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     end: f64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [end = "end" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::RangeTo { end: fields.end })
             }
             Some("range") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     end: f64,
                     start: f64,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [end = "end" required, start = "start" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Range {
@@ -89,10 +132,10 @@ impl<'de> serde::Deserialize<'de> for BinRangedouble {
                 })
             }
             Some("range_from") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     start: f64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [start = "start" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::RangeFrom {
@@ -111,27 +154,68 @@ impl<'de> serde::Deserialize<'de> for BinRangedouble {
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BinRangeint64 {
     /// A range unbounded below and exclusively above, `..end`.
     ///
     /// `type` is `range_to`.
-    #[serde(rename = "range_to")]
     RangeTo { end: i64 },
     /// A range bounded inclusively below and exclusively above, `start..end`.
     ///
     /// `type` is `range`.
-    #[serde(rename = "range")]
     Range { end: i64, start: i64 },
     /// A range bounded inclusively below and unbounded above, `start..`.
     ///
     /// `type` is `range_from`.
-    #[serde(rename = "range_from")]
     RangeFrom { start: i64 },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for BinRangeint64 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RangeTo { end } => {
+                let len = crate::wire::count::required(end);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "BinRangeint64",
+                    len,
+                    "type",
+                    "range_to",
+                );
+                out.required("end", end);
+                out.end()
+            }
+            Self::Range { end, start } => {
+                let len = crate::wire::count::required(end)
+                    + crate::wire::count::required(start);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "BinRangeint64",
+                    len,
+                    "type",
+                    "range",
+                );
+                out.required("end", end);
+                out.required("start", start);
+                out.end()
+            }
+            Self::RangeFrom { start } => {
+                let len = crate::wire::count::required(start);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "BinRangeint64",
+                    len,
+                    "type",
+                    "range_from",
+                );
+                out.required("start", start);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for BinRangeint64 {
@@ -143,20 +227,22 @@ impl<'de> serde::Deserialize<'de> for BinRangeint64 {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("range_to") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     end: i64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [end = "end" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::RangeTo { end: fields.end })
             }
             Some("range") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     end: i64,
                     start: i64,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [end = "end" required, start = "start" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Range {
@@ -165,10 +251,10 @@ impl<'de> serde::Deserialize<'de> for BinRangeint64 {
                 })
             }
             Some("range_from") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     start: i64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [start = "start" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::RangeFrom {
@@ -438,41 +524,32 @@ crate::wire::serde_struct!(
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Datum {
     /// `type` is `bool`.
-    #[serde(rename = "bool")]
     Bool { datum: bool },
     /// `type` is `i64`.
-    #[serde(rename = "i64")]
     I64 { datum: i64 },
     /// `type` is `f64`.
-    #[serde(rename = "f64")]
     F64 { datum: f64 },
     /// `type` is `string`.
-    #[serde(rename = "string")]
     String { datum: String },
     /// `type` is `bytes`.
-    #[serde(rename = "bytes")]
     Bytes {
         /// Each item: Minimum: 0.
         datum: Vec<u8>,
     },
     /// `type` is `cumulative_i64`.
-    #[serde(rename = "cumulative_i64")]
     CumulativeI64 {
         /// A cumulative or counter data type.
         datum: Cumulativeint64,
     },
     /// `type` is `cumulative_f64`.
-    #[serde(rename = "cumulative_f64")]
     CumulativeF64 {
         /// A cumulative or counter data type.
         datum: Cumulativedouble,
     },
     /// `type` is `histogram_i64`.
-    #[serde(rename = "histogram_i64")]
     HistogramI64 {
         /// A simple type for managing a histogram metric.
         ///
@@ -515,7 +592,6 @@ pub enum Datum {
         datum: Histogramint64,
     },
     /// `type` is `histogram_f64`.
-    #[serde(rename = "histogram_f64")]
     HistogramF64 {
         /// A simple type for managing a histogram metric.
         ///
@@ -558,8 +634,123 @@ pub enum Datum {
         datum: Histogramdouble,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Datum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Bool { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "bool",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::I64 { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "i64",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::F64 { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "f64",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::String { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "string",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::Bytes { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "bytes",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::CumulativeI64 { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "cumulative_i64",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::CumulativeF64 { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "cumulative_f64",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::HistogramI64 { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "histogram_i64",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::HistogramF64 { datum } => {
+                let len = crate::wire::count::required(datum);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "Datum",
+                    len,
+                    "type",
+                    "histogram_f64",
+                );
+                out.required("datum", datum);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Datum {
@@ -571,37 +762,37 @@ impl<'de> serde::Deserialize<'de> for Datum {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("bool") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: bool,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Bool { datum: fields.datum })
             }
             Some("i64") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: i64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::I64 { datum: fields.datum })
             }
             Some("f64") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: f64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::F64 { datum: fields.datum })
             }
             Some("string") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::String {
@@ -609,19 +800,19 @@ impl<'de> serde::Deserialize<'de> for Datum {
                 })
             }
             Some("bytes") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: Vec<u8>,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Bytes { datum: fields.datum })
             }
             Some("cumulative_i64") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: crate::types::Cumulativeint64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::CumulativeI64 {
@@ -629,10 +820,10 @@ impl<'de> serde::Deserialize<'de> for Datum {
                 })
             }
             Some("cumulative_f64") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: crate::types::Cumulativedouble,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::CumulativeF64 {
@@ -640,10 +831,10 @@ impl<'de> serde::Deserialize<'de> for Datum {
                 })
             }
             Some("histogram_i64") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: crate::types::Histogramint64,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::HistogramI64 {
@@ -651,10 +842,10 @@ impl<'de> serde::Deserialize<'de> for Datum {
                 })
             }
             Some("histogram_f64") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     datum: crate::types::Histogramdouble,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [datum = "datum" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::HistogramF64 {
@@ -1065,13 +1256,11 @@ crate::wire::serde_struct!(
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DiskSource {
     /// Create a blank disk
     ///
     /// `type` is `blank`.
-    #[serde(rename = "blank")]
     Blank {
         /// size of blocks for this Disk. valid values are: 512, 2048, or 4096
         block_size: i64,
@@ -1079,21 +1268,73 @@ pub enum DiskSource {
     /// Create a disk from a disk snapshot
     ///
     /// `type` is `snapshot`.
-    #[serde(rename = "snapshot")]
     Snapshot { snapshot_id: String },
     /// Create a disk from a project image
     ///
     /// `type` is `image`.
-    #[serde(rename = "image")]
     Image { image_id: String },
     /// Create a disk from a global image
     ///
     /// `type` is `global_image`.
-    #[serde(rename = "global_image")]
     GlobalImage { image_id: String },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for DiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Blank { block_size } => {
+                let len = crate::wire::count::required(block_size);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskSource",
+                    len,
+                    "type",
+                    "blank",
+                );
+                out.required("block_size", block_size);
+                out.end()
+            }
+            Self::Snapshot { snapshot_id } => {
+                let len = crate::wire::count::required(snapshot_id);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskSource",
+                    len,
+                    "type",
+                    "snapshot",
+                );
+                out.required("snapshot_id", snapshot_id);
+                out.end()
+            }
+            Self::Image { image_id } => {
+                let len = crate::wire::count::required(image_id);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskSource",
+                    len,
+                    "type",
+                    "image",
+                );
+                out.required("image_id", image_id);
+                out.end()
+            }
+            Self::GlobalImage { image_id } => {
+                let len = crate::wire::count::required(image_id);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskSource",
+                    len,
+                    "type",
+                    "global_image",
+                );
+                out.required("image_id", image_id);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for DiskSource {
@@ -1105,10 +1346,12 @@ impl<'de> serde::Deserialize<'de> for DiskSource {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("blank") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     block_size: i64,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [block_size = "block_size" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Blank {
@@ -1116,10 +1359,12 @@ impl<'de> serde::Deserialize<'de> for DiskSource {
                 })
             }
             Some("snapshot") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     snapshot_id: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [snapshot_id = "snapshot_id" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Snapshot {
@@ -1127,10 +1372,12 @@ impl<'de> serde::Deserialize<'de> for DiskSource {
                 })
             }
             Some("image") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     image_id: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [image_id = "image_id" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Image {
@@ -1138,10 +1385,12 @@ impl<'de> serde::Deserialize<'de> for DiskSource {
                 })
             }
             Some("global_image") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     image_id: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [image_id = "image_id" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::GlobalImage {
@@ -1159,47 +1408,97 @@ impl crate::Validate for DiskSource {}
 ///
 /// One of these, told apart by the `state` property; a value with another `state` is kept
 /// as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "state")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DiskState {
     /// Disk is being initialized
     ///
     /// `state` is `creating`.
-    #[serde(rename = "creating")]
     Creating,
     /// Disk is ready but detached from any Instance
     ///
     /// `state` is `detached`.
-    #[serde(rename = "detached")]
     Detached,
     /// Disk is being attached to the given Instance
     ///
     /// `state` is `attaching`.
-    #[serde(rename = "attaching")]
     Attaching { instance: String },
     /// Disk is attached to the given Instance
     ///
     /// `state` is `attached`.
-    #[serde(rename = "attached")]
     Attached { instance: String },
     /// Disk is being detached from the given Instance
     ///
     /// `state` is `detaching`.
-    #[serde(rename = "detaching")]
     Detaching { instance: String },
     /// Disk has been destroyed
     ///
     /// `state` is `destroyed`.
-    #[serde(rename = "destroyed")]
     Destroyed,
     /// Disk is unavailable
     ///
     /// `state` is `faulted`.
-    #[serde(rename = "faulted")]
     Faulted,
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for DiskState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Creating => {
+                crate::wire::tagged(serializer, "DiskState", 0, "state", "creating")
+                    .end()
+            }
+            Self::Detached => {
+                crate::wire::tagged(serializer, "DiskState", 0, "state", "detached")
+                    .end()
+            }
+            Self::Attaching { instance } => {
+                let len = crate::wire::count::required(instance);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskState",
+                    len,
+                    "state",
+                    "attaching",
+                );
+                out.required("instance", instance);
+                out.end()
+            }
+            Self::Attached { instance } => {
+                let len = crate::wire::count::required(instance);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskState",
+                    len,
+                    "state",
+                    "attached",
+                );
+                out.required("instance", instance);
+                out.end()
+            }
+            Self::Detaching { instance } => {
+                let len = crate::wire::count::required(instance);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "DiskState",
+                    len,
+                    "state",
+                    "detaching",
+                );
+                out.required("instance", instance);
+                out.end()
+            }
+            Self::Destroyed => {
+                crate::wire::tagged(serializer, "DiskState", 0, "state", "destroyed")
+                    .end()
+            }
+            Self::Faulted => {
+                crate::wire::tagged(serializer, "DiskState", 0, "state", "faulted").end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for DiskState {
@@ -1213,10 +1512,12 @@ impl<'de> serde::Deserialize<'de> for DiskState {
             Some("creating") => Ok(Self::Creating),
             Some("detached") => Ok(Self::Detached),
             Some("attaching") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     instance: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [instance = "instance" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Attaching {
@@ -1224,10 +1525,12 @@ impl<'de> serde::Deserialize<'de> for DiskState {
                 })
             }
             Some("attached") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     instance: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [instance = "instance" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Attached {
@@ -1235,10 +1538,12 @@ impl<'de> serde::Deserialize<'de> for DiskState {
                 })
             }
             Some("detaching") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     instance: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [instance = "instance" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Detaching {
@@ -1965,18 +2270,46 @@ crate::open_enum::open_enum!(
 
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IdpMetadataSource {
     /// `type` is `url`.
-    #[serde(rename = "url")]
     Url { url: String },
     /// `type` is `base64_encoded_xml`.
-    #[serde(rename = "base64_encoded_xml")]
     Base64EncodedXml { data: String },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for IdpMetadataSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Url { url } => {
+                let len = crate::wire::count::required(url);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "IdpMetadataSource",
+                    len,
+                    "type",
+                    "url",
+                );
+                out.required("url", url);
+                out.end()
+            }
+            Self::Base64EncodedXml { data } => {
+                let len = crate::wire::count::required(data);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "IdpMetadataSource",
+                    len,
+                    "type",
+                    "base64_encoded_xml",
+                );
+                out.required("data", data);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for IdpMetadataSource {
@@ -1988,19 +2321,19 @@ impl<'de> serde::Deserialize<'de> for IdpMetadataSource {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("url") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     url: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [url = "url" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Url { url: fields.url })
             }
             Some("base64_encoded_xml") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     data: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [data = "data" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Base64EncodedXml {
@@ -2146,24 +2479,61 @@ crate::wire::serde_struct!(
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ImageSource {
     /// `type` is `url`.
-    #[serde(rename = "url")]
     Url { url: String },
     /// `type` is `snapshot`.
-    #[serde(rename = "snapshot")]
     Snapshot { id: String },
     /// Boot the Alpine ISO that ships with the Propolis zone. Intended for development purposes
     /// only.
     ///
     /// `type` is `you_can_boot_anything_as_long_as_its_alpine`.
-    #[serde(rename = "you_can_boot_anything_as_long_as_its_alpine")]
     YouCanBootAnythingAsLongAsItsAlpine,
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for ImageSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Url { url } => {
+                let len = crate::wire::count::required(url);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "ImageSource",
+                    len,
+                    "type",
+                    "url",
+                );
+                out.required("url", url);
+                out.end()
+            }
+            Self::Snapshot { id } => {
+                let len = crate::wire::count::required(id);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "ImageSource",
+                    len,
+                    "type",
+                    "snapshot",
+                );
+                out.required("id", id);
+                out.end()
+            }
+            Self::YouCanBootAnythingAsLongAsItsAlpine => {
+                crate::wire::tagged(
+                        serializer,
+                        "ImageSource",
+                        0,
+                        "type",
+                        "you_can_boot_anything_as_long_as_its_alpine",
+                    )
+                    .end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageSource {
@@ -2175,19 +2545,19 @@ impl<'de> serde::Deserialize<'de> for ImageSource {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("url") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     url: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [url = "url" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Url { url: fields.url })
             }
             Some("snapshot") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     id: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [id = "id" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Snapshot { id: fields.id })
@@ -2372,13 +2742,11 @@ impl crate::Validate for InstanceCreate {
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InstanceDiskAttachment {
     /// During instance creation, create and attach disks
     ///
     /// `type` is `create`.
-    #[serde(rename = "create")]
     Create {
         description: String,
         /// initial source for this disk
@@ -2398,7 +2766,6 @@ pub enum InstanceDiskAttachment {
     /// During instance creation, attach this disk
     ///
     /// `type` is `attach`.
-    #[serde(rename = "attach")]
     Attach {
         /// A disk name to attach
         ///
@@ -2407,8 +2774,45 @@ pub enum InstanceDiskAttachment {
         name: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for InstanceDiskAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Create { description, disk_source, name, size } => {
+                let len = crate::wire::count::required(description)
+                    + crate::wire::count::required(disk_source)
+                    + crate::wire::count::required(name)
+                    + crate::wire::count::required(size);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "InstanceDiskAttachment",
+                    len,
+                    "type",
+                    "create",
+                );
+                out.required("description", description);
+                out.required("disk_source", disk_source);
+                out.required("name", name);
+                out.required("size", size);
+                out.end()
+            }
+            Self::Attach { name } => {
+                let len = crate::wire::count::required(name);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "InstanceDiskAttachment",
+                    len,
+                    "type",
+                    "attach",
+                );
+                out.required("name", name);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for InstanceDiskAttachment {
@@ -2420,13 +2824,17 @@ impl<'de> serde::Deserialize<'de> for InstanceDiskAttachment {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("create") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     description: String,
                     disk_source: crate::types::DiskSource,
                     name: String,
                     size: u64,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [description = "description" required, disk_source =
+                    "disk_source" required, name = "name" required, size = "size"
+                    required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Create {
@@ -2437,10 +2845,10 @@ impl<'de> serde::Deserialize<'de> for InstanceDiskAttachment {
                 })
             }
             Some("attach") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     name: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [name = "name" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Attach { name: fields.name })
@@ -2503,8 +2911,7 @@ impl crate::Validate for InstanceMigrate {}
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InstanceNetworkInterfaceAttachment {
     /// Create one or more `NetworkInterface`s for the `Instance`.
     ///
@@ -2512,23 +2919,59 @@ pub enum InstanceNetworkInterfaceAttachment {
     /// interface for the instance.
     ///
     /// `type` is `create`.
-    #[serde(rename = "create")]
     Create { params: Vec<NetworkInterfaceCreate> },
     /// The default networking configuration for an instance is to create a single primary
     /// interface with an automatically-assigned IP address. The IP will be pulled from the
     /// Project's default VPC / VPC Subnet.
     ///
     /// `type` is `default`.
-    #[serde(rename = "default")]
     Default,
     /// No network interfaces at all will be created for the instance.
     ///
     /// `type` is `none`.
-    #[serde(rename = "none")]
     None,
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for InstanceNetworkInterfaceAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Create { params } => {
+                let len = crate::wire::count::required(params);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "InstanceNetworkInterfaceAttachment",
+                    len,
+                    "type",
+                    "create",
+                );
+                out.required("params", params);
+                out.end()
+            }
+            Self::Default => {
+                crate::wire::tagged(
+                        serializer,
+                        "InstanceNetworkInterfaceAttachment",
+                        0,
+                        "type",
+                        "default",
+                    )
+                    .end()
+            }
+            Self::None => {
+                crate::wire::tagged(
+                        serializer,
+                        "InstanceNetworkInterfaceAttachment",
+                        0,
+                        "type",
+                        "none",
+                    )
+                    .end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for InstanceNetworkInterfaceAttachment {
@@ -2540,10 +2983,10 @@ impl<'de> serde::Deserialize<'de> for InstanceNetworkInterfaceAttachment {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("create") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     params: Vec<crate::types::NetworkInterfaceCreate>,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [params = "params" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Create {
@@ -2689,8 +3132,7 @@ crate::open_enum::open_enum!(
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IpNet {
     /// A `V4` value.
     V4(String),
@@ -2699,6 +3141,8 @@ pub enum IpNet {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(IpNet, Unknown, untagged, [V4, V6]);
 
 impl crate::Validate for IpNet {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
@@ -2880,8 +3324,7 @@ impl crate::Validate for IpPoolUpdate {
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IpRange {
     /// A `V4` value.
     V4(Ipv4Range),
@@ -2890,6 +3333,8 @@ pub enum IpRange {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(IpRange, Unknown, untagged, [V4, V6]);
 
 impl crate::Validate for IpRange {}
 
@@ -2984,8 +3429,7 @@ crate::wire::serde_struct!(
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NameOrId {
     /// An `Id` value.
     Id(String),
@@ -2994,6 +3438,8 @@ pub enum NameOrId {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(NameOrId, Unknown, untagged, [Id, Name]);
 
 /// Scalars as themselves, anything else as JSON: the text sent in a path or query parameter.
 impl std::fmt::Display for NameOrId {
@@ -3873,23 +4319,19 @@ crate::wire::serde_struct!(
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RouteDestination {
     /// Route applies to traffic destined for a specific IP address
     ///
     /// `type` is `ip`.
-    #[serde(rename = "ip")]
     Ip { value: String },
     /// Route applies to traffic destined for a specific IP subnet
     ///
     /// `type` is `ip_net`.
-    #[serde(rename = "ip_net")]
     IpNet { value: IpNet },
     /// Route applies to traffic destined for the given VPC.
     ///
     /// `type` is `vpc`.
-    #[serde(rename = "vpc")]
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -3902,7 +4344,6 @@ pub enum RouteDestination {
     /// Route applies to traffic
     ///
     /// `type` is `subnet`.
-    #[serde(rename = "subnet")]
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -3913,8 +4354,63 @@ pub enum RouteDestination {
         value: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for RouteDestination {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Ip { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteDestination",
+                    len,
+                    "type",
+                    "ip",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::IpNet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteDestination",
+                    len,
+                    "type",
+                    "ip_net",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Vpc { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteDestination",
+                    len,
+                    "type",
+                    "vpc",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Subnet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteDestination",
+                    len,
+                    "type",
+                    "subnet",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for RouteDestination {
@@ -3926,37 +4422,37 @@ impl<'de> serde::Deserialize<'de> for RouteDestination {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("ip") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Ip { value: fields.value })
             }
             Some("ip_net") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: crate::types::IpNet,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::IpNet { value: fields.value })
             }
             Some("vpc") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Vpc { value: fields.value })
             }
             Some("subnet") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Subnet {
@@ -3999,18 +4495,15 @@ impl crate::Validate for RouteDestination {
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RouteTarget {
     /// Forward traffic to a particular IP address.
     ///
     /// `type` is `ip`.
-    #[serde(rename = "ip")]
     Ip { value: String },
     /// Forward traffic to a VPC
     ///
     /// `type` is `vpc`.
-    #[serde(rename = "vpc")]
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -4023,7 +4516,6 @@ pub enum RouteTarget {
     /// Forward traffic to a VPC Subnet
     ///
     /// `type` is `subnet`.
-    #[serde(rename = "subnet")]
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -4036,7 +4528,6 @@ pub enum RouteTarget {
     /// Forward traffic to a specific instance
     ///
     /// `type` is `instance`.
-    #[serde(rename = "instance")]
     Instance {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -4049,7 +4540,6 @@ pub enum RouteTarget {
     /// Forward traffic to an internet gateway
     ///
     /// `type` is `internet_gateway`.
-    #[serde(rename = "internet_gateway")]
     InternetGateway {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -4060,8 +4550,75 @@ pub enum RouteTarget {
         value: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for RouteTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Ip { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteTarget",
+                    len,
+                    "type",
+                    "ip",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Vpc { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteTarget",
+                    len,
+                    "type",
+                    "vpc",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Subnet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteTarget",
+                    len,
+                    "type",
+                    "subnet",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Instance { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteTarget",
+                    len,
+                    "type",
+                    "instance",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::InternetGateway { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "RouteTarget",
+                    len,
+                    "type",
+                    "internet_gateway",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for RouteTarget {
@@ -4073,28 +4630,28 @@ impl<'de> serde::Deserialize<'de> for RouteTarget {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("ip") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Ip { value: fields.value })
             }
             Some("vpc") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Vpc { value: fields.value })
             }
             Some("subnet") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Subnet {
@@ -4102,10 +4659,10 @@ impl<'de> serde::Deserialize<'de> for RouteTarget {
                 })
             }
             Some("instance") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Instance {
@@ -4113,10 +4670,10 @@ impl<'de> serde::Deserialize<'de> for RouteTarget {
                 })
             }
             Some("internet_gateway") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::InternetGateway {
@@ -4400,27 +4957,86 @@ crate::wire::serde_struct!(Saga, ignore, [id = "id" required, state = "state" re
 
 /// One of these, told apart by the `error` property; a value with another `error` is kept
 /// as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "error")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SagaErrorInfo {
     /// `error` is `action_failed`.
-    #[serde(rename = "action_failed")]
     ActionFailed { source_error: serde_json::Value },
     /// `error` is `deserialize_failed`.
-    #[serde(rename = "deserialize_failed")]
     DeserializeFailed { message: String },
     /// `error` is `injected_error`.
-    #[serde(rename = "injected_error")]
     InjectedError,
     /// `error` is `serialize_failed`.
-    #[serde(rename = "serialize_failed")]
     SerializeFailed { message: String },
     /// `error` is `subsaga_create_failed`.
-    #[serde(rename = "subsaga_create_failed")]
     SubsagaCreateFailed { message: String },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for SagaErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ActionFailed { source_error } => {
+                let len = crate::wire::count::required(source_error);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "SagaErrorInfo",
+                    len,
+                    "error",
+                    "action_failed",
+                );
+                out.required("source_error", source_error);
+                out.end()
+            }
+            Self::DeserializeFailed { message } => {
+                let len = crate::wire::count::required(message);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "SagaErrorInfo",
+                    len,
+                    "error",
+                    "deserialize_failed",
+                );
+                out.required("message", message);
+                out.end()
+            }
+            Self::InjectedError => {
+                crate::wire::tagged(
+                        serializer,
+                        "SagaErrorInfo",
+                        0,
+                        "error",
+                        "injected_error",
+                    )
+                    .end()
+            }
+            Self::SerializeFailed { message } => {
+                let len = crate::wire::count::required(message);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "SagaErrorInfo",
+                    len,
+                    "error",
+                    "serialize_failed",
+                );
+                out.required("message", message);
+                out.end()
+            }
+            Self::SubsagaCreateFailed { message } => {
+                let len = crate::wire::count::required(message);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "SagaErrorInfo",
+                    len,
+                    "error",
+                    "subsaga_create_failed",
+                );
+                out.required("message", message);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
@@ -4432,10 +5048,12 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
         )?;
         match value.get("error").and_then(serde_json::Value::as_str) {
             Some("action_failed") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     source_error: serde_json::Value,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [source_error = "source_error" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::ActionFailed {
@@ -4443,10 +5061,12 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
                 })
             }
             Some("deserialize_failed") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     message: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [message = "message" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::DeserializeFailed {
@@ -4455,10 +5075,12 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
             }
             Some("injected_error") => Ok(Self::InjectedError),
             Some("serialize_failed") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     message: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [message = "message" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::SerializeFailed {
@@ -4466,10 +5088,12 @@ impl<'de> serde::Deserialize<'de> for SagaErrorInfo {
                 })
             }
             Some("subsaga_create_failed") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     message: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [message = "message" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::SubsagaCreateFailed {
@@ -4501,17 +5125,13 @@ crate::wire::serde_struct!(
 
 /// One of these, told apart by the `state` property; a value with another `state` is kept
 /// as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "state")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SagaState {
     /// `state` is `running`.
-    #[serde(rename = "running")]
     Running,
     /// `state` is `succeeded`.
-    #[serde(rename = "succeeded")]
     Succeeded,
     /// `state` is `failed`.
-    #[serde(rename = "failed")]
     Failed {
         error_info: SagaErrorInfo,
         /// Unique name for a saga [`Node`]
@@ -4522,8 +5142,36 @@ pub enum SagaState {
         error_node_name: String,
     },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for SagaState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Running => {
+                crate::wire::tagged(serializer, "SagaState", 0, "state", "running").end()
+            }
+            Self::Succeeded => {
+                crate::wire::tagged(serializer, "SagaState", 0, "state", "succeeded")
+                    .end()
+            }
+            Self::Failed { error_info, error_node_name } => {
+                let len = crate::wire::count::required(error_info)
+                    + crate::wire::count::required(error_node_name);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "SagaState",
+                    len,
+                    "state",
+                    "failed",
+                );
+                out.required("error_info", error_info);
+                out.required("error_node_name", error_node_name);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for SagaState {
@@ -4537,11 +5185,14 @@ impl<'de> serde::Deserialize<'de> for SagaState {
             Some("running") => Ok(Self::Running),
             Some("succeeded") => Ok(Self::Succeeded),
             Some("failed") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     error_info: crate::types::SagaErrorInfo,
                     error_node_name: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [error_info = "error_info" required, error_node_name
+                    = "error_node_name" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Failed {
@@ -5469,18 +6120,30 @@ crate::wire::serde_struct!(
 
 /// One of these, told apart by the `status` property; a value with another `status` is kept
 /// as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "status")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum UpdateStatus {
     /// `status` is `updating`.
-    #[serde(rename = "updating")]
     Updating,
     /// `status` is `steady`.
-    #[serde(rename = "steady")]
     Steady,
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for UpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Updating => {
+                crate::wire::tagged(serializer, "UpdateStatus", 0, "status", "updating")
+                    .end()
+            }
+            Self::Steady => {
+                crate::wire::tagged(serializer, "UpdateStatus", 0, "status", "steady")
+                    .end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateStatus {
@@ -5724,13 +6387,11 @@ impl crate::Validate for UserCreate {
 ///
 /// One of these, told apart by the `user_password_value` property; a value with another
 /// `user_password_value` is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "user_password_value")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum UserPassword {
     /// Sets the user's password to the provided value
     ///
     /// `user_password_value` is `password`.
-    #[serde(rename = "password")]
     Password {
         /// Passwords may be subject to additional constraints.
         ///
@@ -5740,11 +6401,39 @@ pub enum UserPassword {
     /// Invalidates any current password (disabling password authentication)
     ///
     /// `user_password_value` is `invalid_password`.
-    #[serde(rename = "invalid_password")]
     InvalidPassword,
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for UserPassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Password { details } => {
+                let len = crate::wire::count::required(details);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "UserPassword",
+                    len,
+                    "user_password_value",
+                    "password",
+                );
+                out.required("details", details);
+                out.end()
+            }
+            Self::InvalidPassword => {
+                crate::wire::tagged(
+                        serializer,
+                        "UserPassword",
+                        0,
+                        "user_password_value",
+                        "invalid_password",
+                    )
+                    .end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for UserPassword {
@@ -5756,10 +6445,12 @@ impl<'de> serde::Deserialize<'de> for UserPassword {
         )?;
         match value.get("user_password_value").and_then(serde_json::Value::as_str) {
             Some("password") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     details: String,
                 }
+                crate::wire::serde_struct!(
+                    Fields, ignore, [details = "details" required]
+                );
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Password {
@@ -6143,13 +6834,11 @@ impl crate::Validate for VpcFirewallRuleFilter {
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VpcFirewallRuleHostFilter {
     /// The rule applies to traffic from/to all instances in the VPC
     ///
     /// `type` is `vpc`.
-    #[serde(rename = "vpc")]
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6162,7 +6851,6 @@ pub enum VpcFirewallRuleHostFilter {
     /// The rule applies to traffic from/to all instances in the VPC Subnet
     ///
     /// `type` is `subnet`.
-    #[serde(rename = "subnet")]
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6175,7 +6863,6 @@ pub enum VpcFirewallRuleHostFilter {
     /// The rule applies to traffic from/to this specific instance
     ///
     /// `type` is `instance`.
-    #[serde(rename = "instance")]
     Instance {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6188,16 +6875,81 @@ pub enum VpcFirewallRuleHostFilter {
     /// The rule applies to traffic from/to a specific IP address
     ///
     /// `type` is `ip`.
-    #[serde(rename = "ip")]
     Ip { value: String },
     /// The rule applies to traffic from/to a specific IP subnet
     ///
     /// `type` is `ip_net`.
-    #[serde(rename = "ip_net")]
     IpNet { value: IpNet },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for VpcFirewallRuleHostFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Vpc { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleHostFilter",
+                    len,
+                    "type",
+                    "vpc",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Subnet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleHostFilter",
+                    len,
+                    "type",
+                    "subnet",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Instance { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleHostFilter",
+                    len,
+                    "type",
+                    "instance",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Ip { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleHostFilter",
+                    len,
+                    "type",
+                    "ip",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::IpNet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleHostFilter",
+                    len,
+                    "type",
+                    "ip_net",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleHostFilter {
@@ -6209,19 +6961,19 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleHostFilter {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("vpc") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Vpc { value: fields.value })
             }
             Some("subnet") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Subnet {
@@ -6229,10 +6981,10 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleHostFilter {
                 })
             }
             Some("instance") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Instance {
@@ -6240,19 +6992,19 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleHostFilter {
                 })
             }
             Some("ip") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Ip { value: fields.value })
             }
             Some("ip_net") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: crate::types::IpNet,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::IpNet { value: fields.value })
@@ -6347,13 +7099,11 @@ crate::open_enum::open_enum!(
 ///
 /// One of these, told apart by the `type` property; a value with another `type` is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VpcFirewallRuleTarget {
     /// The rule applies to all instances in the VPC
     ///
     /// `type` is `vpc`.
-    #[serde(rename = "vpc")]
     Vpc {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6366,7 +7116,6 @@ pub enum VpcFirewallRuleTarget {
     /// The rule applies to all instances in the VPC Subnet
     ///
     /// `type` is `subnet`.
-    #[serde(rename = "subnet")]
     Subnet {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6379,7 +7128,6 @@ pub enum VpcFirewallRuleTarget {
     /// The rule applies to this specific instance
     ///
     /// `type` is `instance`.
-    #[serde(rename = "instance")]
     Instance {
         /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase
         /// ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a
@@ -6392,16 +7140,81 @@ pub enum VpcFirewallRuleTarget {
     /// The rule applies to a specific IP address
     ///
     /// `type` is `ip`.
-    #[serde(rename = "ip")]
     Ip { value: String },
     /// The rule applies to a specific IP subnet
     ///
     /// `type` is `ip_net`.
-    #[serde(rename = "ip_net")]
     IpNet { value: IpNet },
     /// A value no variant accepts, kept as received so it serializes back unchanged.
-    #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for VpcFirewallRuleTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Vpc { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleTarget",
+                    len,
+                    "type",
+                    "vpc",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Subnet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleTarget",
+                    len,
+                    "type",
+                    "subnet",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Instance { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleTarget",
+                    len,
+                    "type",
+                    "instance",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Ip { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleTarget",
+                    len,
+                    "type",
+                    "ip",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::IpNet { value } => {
+                let len = crate::wire::count::required(value);
+                let mut out = crate::wire::tagged(
+                    serializer,
+                    "VpcFirewallRuleTarget",
+                    len,
+                    "type",
+                    "ip_net",
+                );
+                out.required("value", value);
+                out.end()
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTarget {
@@ -6413,19 +7226,19 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTarget {
         )?;
         match value.get("type").and_then(serde_json::Value::as_str) {
             Some("vpc") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Vpc { value: fields.value })
             }
             Some("subnet") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Subnet {
@@ -6433,10 +7246,10 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTarget {
                 })
             }
             Some("instance") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Instance {
@@ -6444,19 +7257,19 @@ impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTarget {
                 })
             }
             Some("ip") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: String,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::Ip { value: fields.value })
             }
             Some("ip_net") => {
-                #[derive(serde::Deserialize)]
                 struct Fields {
                     value: crate::types::IpNet,
                 }
+                crate::wire::serde_struct!(Fields, ignore, [value = "value" required]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::IpNet { value: fields.value })

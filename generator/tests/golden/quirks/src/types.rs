@@ -141,8 +141,7 @@ crate::wire::serde_struct!(PutBlobResponse, ignore, [meta = "meta" optional]);
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PutBlobResponseMeta {
     /// A `String` value.
     String(String),
@@ -151,6 +150,8 @@ pub enum PutBlobResponseMeta {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(PutBlobResponseMeta, Unknown, untagged, [String, Value]);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {

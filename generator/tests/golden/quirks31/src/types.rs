@@ -134,8 +134,7 @@ impl crate::Validate for Record {
 
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RecordSource {
     /// A `Card` value.
     Card(RecordSource1),
@@ -144,6 +143,8 @@ pub enum RecordSource {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+crate::wire::serde_union!(RecordSource, Unknown, untagged, [Card, BankAccount]);
 
 impl crate::Validate for RecordSource {
     fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {

@@ -45,8 +45,7 @@ crate::wire::serde_struct!(Leaf, ignore, [depth = "depth" optional]);
 /// One of these, tried in the order listed; a value none of them accepts is kept as
 /// `Unknown`.
 #[cfg(feature = "mock-2")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mock {
     /// An `Owner` value.
     Owner(Owner),
@@ -55,6 +54,9 @@ pub enum Mock {
     /// A value no variant accepts, kept as received so it serializes back unchanged.
     Unknown(serde_json::Value),
 }
+
+#[cfg(feature = "mock-2")]
+crate::wire::serde_union!(Mock, Unknown, untagged, [Owner, String]);
 
 #[cfg(any(feature = "pet-stores", feature = "pets"))]
 #[derive(Debug, Clone, PartialEq)]
