@@ -241,19 +241,15 @@ impl TokenCache {
 /// parameters (such as `audience`). The token is cached until shortly before it expires;
 /// concurrent callers wait for one fetch; a refused token is fetched anew.
 pub struct ClientCredentials {
-    token_url: String,
-    client_id: String,
+    endpoint: TokenEndpoint,
     client_secret: SecretString,
-    form: Vec<(String, String)>,
-    http: reqwest::Client,
-    cache: TokenCache,
 }
 
 impl fmt::Debug for ClientCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientCredentials")
-            .field("token_url", &self.token_url)
-            .field("client_id", &self.client_id)
+            .field("token_url", &self.endpoint.token_url)
+            .field("client_id", &self.endpoint.client_id)
             .field("client_secret", &self.client_secret)
             .finish_non_exhaustive()
     }
@@ -270,35 +266,82 @@ impl ClientCredentials {
         http: reqwest::Client,
     ) -> ClientCredentials {
         ClientCredentials {
-            token_url: token_url.into(),
-            client_id: client_id.into(),
+            endpoint: TokenEndpoint::new(token_url.into(), client_id.into(), form, http),
             client_secret: client_secret.into(),
+        }
+    }
+
+    async fn fetch(&self) -> Result<(SecretString, Duration), TokenError> {
+        let secret = [("client_secret", self.client_secret.expose_secret())];
+        self.endpoint.fetch("client credentials", &secret).await
+    }
+}
+
+impl TokenProvider for ClientCredentials {
+    fn token(&self) -> TokenFuture<'_> {
+        self.endpoint.token(self.fetch())
+    }
+
+    fn refused(&self, token: &SecretString) -> bool {
+        self.endpoint.refused(token)
+    }
+}
+
+/// What both client-credentials providers share: the token endpoint, the client id, the spec's
+/// extra form parameters, the HTTP client and the token cache.
+struct TokenEndpoint {
+    token_url: String,
+    client_id: String,
+    form: Vec<(String, String)>,
+    http: reqwest::Client,
+    cache: TokenCache,
+}
+
+impl TokenEndpoint {
+    fn new(
+        token_url: String,
+        client_id: String,
+        form: Vec<(String, String)>,
+        http: reqwest::Client,
+    ) -> TokenEndpoint {
+        TokenEndpoint {
+            token_url,
+            client_id,
             form,
             http,
             cache: TokenCache::new(),
         }
     }
 
-    async fn fetch(&self) -> Result<(SecretString, Duration), TokenError> {
-        let mut form: Vec<(&str, &str)> = vec![
-            ("grant_type", "client_credentials"),
-            ("client_id", &self.client_id),
-            ("client_secret", self.client_secret.expose_secret()),
-        ];
-        form.extend(self.form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        tracing::debug!(token_url = %self.token_url, "fetching an access token (client credentials)");
-        request_token(&self.http, &self.token_url, &form).await
-    }
-}
-
-impl TokenProvider for ClientCredentials {
-    fn token(&self) -> TokenFuture<'_> {
-        Box::pin(self.cache.get(self.fetch()))
+    /// The cached token while it is fresh; otherwise one `fetch`.
+    fn token<'a>(
+        &'a self,
+        fetch: impl Future<Output = Result<(SecretString, Duration), TokenError>> + Send + 'a,
+    ) -> TokenFuture<'a> {
+        Box::pin(self.cache.get(fetch))
     }
 
+    /// Forgets a refused token, so that the next call fetches another.
     fn refused(&self, token: &SecretString) -> bool {
         self.cache.forget(token);
         true
+    }
+
+    /// Posts `grant_type=client_credentials`, the client id, the `credentials` of the `flow`
+    /// and the extra form parameters: the token and its lifetime.
+    async fn fetch(
+        &self,
+        flow: &str,
+        credentials: &[(&str, &str)],
+    ) -> Result<(SecretString, Duration), TokenError> {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", self.client_id.as_str()),
+        ];
+        form.extend_from_slice(credentials);
+        form.extend(self.form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        tracing::debug!(token_url = %self.token_url, "fetching an access token ({flow})");
+        request_token(&self.http, &self.token_url, &form).await
     }
 }
 
@@ -369,14 +412,10 @@ async fn request_token(
 /// the header when one is set. Tokens are cached and refreshed as [`ClientCredentials`] does.
 #[cfg(feature = "private-key-jwt")]
 pub struct PrivateKeyJwt {
-    token_url: String,
-    client_id: String,
+    endpoint: TokenEndpoint,
     audience: String,
     key: jsonwebtoken::EncodingKey,
     header: jsonwebtoken::Header,
-    form: Vec<(String, String)>,
-    http: reqwest::Client,
-    cache: TokenCache,
 }
 
 /// The algorithm a [`PrivateKeyJwt`] assertion is signed with.
@@ -393,8 +432,8 @@ pub enum AssertionAlgorithm {
 impl fmt::Debug for PrivateKeyJwt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PrivateKeyJwt")
-            .field("token_url", &self.token_url)
-            .field("client_id", &self.client_id)
+            .field("token_url", &self.endpoint.token_url)
+            .field("client_id", &self.endpoint.client_id)
             .field("audience", &self.audience)
             .field("algorithm", &self.header.alg)
             .field("key", &"[redacted]")
@@ -428,14 +467,10 @@ impl PrivateKeyJwt {
             AssertionAlgorithm::Ps256 => jsonwebtoken::Algorithm::PS256,
         };
         let signer = PrivateKeyJwt {
-            token_url,
-            client_id: client_id.into(),
+            endpoint: TokenEndpoint::new(token_url, client_id.into(), form, http),
             audience,
             key,
             header: jsonwebtoken::Header::new(alg),
-            form,
-            http,
-            cache: TokenCache::new(),
         };
         // Reading the PEM checks little (a public key passes): sign once, so a key that cannot
         // sign fails here and not at the first call.
@@ -463,9 +498,10 @@ impl PrivateKeyJwt {
             .duration_since(std::time::UNIX_EPOCH)
             .map_err(|e| format!("the clock is before 1970: {e}"))?
             .as_secs();
+        let client_id = &self.endpoint.client_id;
         let claims = serde_json::json!({
-            "iss": self.client_id,
-            "sub": self.client_id,
+            "iss": client_id,
+            "sub": client_id,
             "aud": self.audience,
             "iat": now,
             "exp": now + 60,
@@ -477,29 +513,24 @@ impl PrivateKeyJwt {
 
     async fn fetch(&self) -> Result<(SecretString, Duration), TokenError> {
         let assertion = self.assertion()?;
-        let mut form: Vec<(&str, &str)> = vec![
-            ("grant_type", "client_credentials"),
-            ("client_id", &self.client_id),
+        let credentials = [
             (
                 "client_assertion_type",
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             ),
-            ("client_assertion", &assertion),
+            ("client_assertion", assertion.as_str()),
         ];
-        form.extend(self.form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        tracing::debug!(token_url = %self.token_url, "fetching an access token (private_key_jwt)");
-        request_token(&self.http, &self.token_url, &form).await
+        self.endpoint.fetch("private_key_jwt", &credentials).await
     }
 }
 
 #[cfg(feature = "private-key-jwt")]
 impl TokenProvider for PrivateKeyJwt {
     fn token(&self) -> TokenFuture<'_> {
-        Box::pin(self.cache.get(self.fetch()))
+        self.endpoint.token(self.fetch())
     }
 
     fn refused(&self, token: &SecretString) -> bool {
-        self.cache.forget(token);
-        true
+        self.endpoint.refused(token)
     }
 }
