@@ -228,57 +228,36 @@ fn tag_writing_impls(
         let variant = ident(&v.ident);
         let tag = &v.tags[0];
         let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
-        let wires = s.fields.iter().map(|f| &f.wire);
+        let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
         let presences: Vec<Ident> = s
             .fields
             .iter()
             .map(|f| Ident::new(serde_presence(f), proc_macro2::Span::call_site()))
             .collect();
-        let pattern = match s.fields.is_empty() {
-            true => quote!(Self::#variant),
-            false => quote!(Self::#variant { #( #names ),* }),
-        };
-        let counts: Vec<TokenStream> = presences
-            .iter()
-            .zip(&names)
-            .map(|(presence, name)| quote!(crate::wire::count::#presence(#name)))
-            .collect();
-        let (first_count, other_counts) = match counts.split_first() {
-            Some((first, others)) => (first.clone(), others.to_vec()),
-            None => (quote!(0), Vec::new()),
-        };
-        write_arms.push(match s.fields.is_empty() {
-            true => quote! {
-                #pattern => crate::wire::tagged(serializer, #type_name, 0, #property, #tag).end(),
-            },
-            false => quote! {
-                #pattern => {
-                    let len = #first_count #( + #other_counts )*;
-                    let mut out = crate::wire::tagged(serializer, #type_name, len, #property, #tag);
-                    #( out.#presences(#wires, #names); )*
-                    out.end()
-                }
-            },
-        });
         if s.fields.is_empty() {
+            write_arms.push(quote! {
+                Self::#variant => crate::wire::tagged(serializer, #type_name, 0, #property, #tag).end(),
+            });
             read_arms.push(quote!(Some(#tag) => Ok(Self::#variant),));
             continue;
         }
+        write_arms.push(quote! {
+            Self::#variant { #( #names ),* } => {
+                let len = #( crate::wire::count::#presences(#names) )+*;
+                let mut out = crate::wire::tagged(serializer, #type_name, len, #property, #tag);
+                #( out.#presences(#wires, #names); )*
+                out.end()
+            }
+        });
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.ident);
             let ty = field_type(f, &prefix);
             quote!(#field: #ty,)
         });
-        let items = s.fields.iter().map(|f| {
-            let field = ident(&f.ident);
-            let wire = &f.wire;
-            let presence = Ident::new(serde_presence(f), proc_macro2::Span::call_site());
-            quote!(#field = #wire #presence)
-        });
         read_arms.push(quote! {
             Some(#tag) => {
                 struct Fields { #( #fields )* }
-                crate::wire::serde_struct!(Fields, ignore, [#( #items ),*]);
+                crate::wire::serde_struct!(Fields, ignore, [#( #names = #wires #presences ),*]);
                 let fields: Fields = serde::Deserialize::deserialize(value)
                     .map_err(serde::de::Error::custom)?;
                 Ok(Self::#variant { #( #names: fields.#names ),* })
