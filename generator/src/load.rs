@@ -140,17 +140,20 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     }
     // A 3.0 document: read as a tree and checked, and (as above) read as `openapiv3` types.
     let raw = parse::<Node>(text, json)?;
+    let mut lenient = Vec::new();
+    lenient_30_sites(&raw, &mut "#".to_owned(), false, &mut lenient);
     if has_nested_refs(text)
         || has_wide_integers(text)
         || text.contains("callbacks")
-        || has_lenient_30(&raw, false)
+        || !lenient.is_empty()
         || lacks_version(&raw)
     {
         let mut value = raw.to_value();
         let mut warnings = Vec::new();
         fill_missing_version(&mut value, &mut warnings);
+        // Before the callbacks' copies are made, so that each copy is read as its original.
+        read_lenient_30(&mut value, &lenient, &mut warnings);
         resolve_callback_refs(&mut value, &mut warnings);
-        read_lenient_30(&mut value, &mut "#".to_owned(), false, &mut warnings);
         let moved = hoist_nested_refs(&mut value);
         clamp_integer_bounds(&mut value);
         let api = check_and_read_value(&value, |value| {
@@ -208,70 +211,88 @@ fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
 }
 
-/// Whether a 3.0 document has what [`read_lenient_30`] rewrites: a `type: "null"`, or a media
-/// type's `schema: null`.
-fn has_lenient_30(node: &Node, properties: bool) -> bool {
-    match node {
-        Node::Object(entries) => entries.iter().any(|(key, value)| {
-            let data = !properties && is_data_key(key);
-            match value {
-                Node::String(t) if key == "type" && !properties => t == "null",
-                Node::Null => key == "schema" && !properties,
-                _ => !data && has_lenient_30(value, !properties && key == "properties"),
-            }
-        }),
-        Node::Array(items) => items.iter().any(|item| has_lenient_30(item, false)),
-        _ => false,
-    }
+/// One of the two constructs 3.0 lacks that [`read_lenient_30`] reads as real documents mean them.
+enum Lenient {
+    /// `type: "null"` (3.1's, seen in 3.0 documents: Blockfrost).
+    TypeNull,
+    /// A media type's `schema: null` (Directus).
+    SchemaNull,
 }
 
-/// Reads two constructs 3.0 lacks as real documents mean them: `type: "null"` (3.1's, seen in
-/// 3.0 documents: Blockfrost) as 3.1 documents are read, `nullable: true` and `enum: [null]`;
-/// a media type's `schema: null` (Directus) as no schema, any JSON value, with a warning.
-fn read_lenient_30(
-    value: &mut serde_json::Value,
+/// Where (a `#` pointer to the object holding it) a 3.0 document has what [`read_lenient_30`]
+/// rewrites. It walks the `Node` tree, so that a document with neither is never made a
+/// `serde_json::Value`.
+fn lenient_30_sites(
+    node: &Node,
     at: &mut String,
     properties: bool,
-    warnings: &mut Vec<Diagnostic>,
+    sites: &mut Vec<(String, Lenient)>,
 ) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            if !properties && map.get("type").is_some_and(|t| t == "null") {
-                map.shift_remove("type");
-                map.insert("nullable".to_owned(), Value::Bool(true));
-                map.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+    match node {
+        Node::Object(entries) => {
+            let has = |key: &str, test: fn(&Node) -> bool| {
+                entries.iter().any(|(k, value)| k == key && test(value))
+            };
+            if !properties && has("type", |t| matches!(t, Node::String(t) if t == "null")) {
+                sites.push((at.clone(), Lenient::TypeNull));
             }
             if !properties
-                && map.get("schema").is_some_and(Value::is_null)
                 && at.rsplit('/').nth(1) == Some("content")
+                && has("schema", |schema| matches!(schema, Node::Null))
             {
-                map.shift_remove("schema");
-                warnings.push(Diagnostic::new(
-                    format!("{at}/schema"),
-                    "`schema` is null; read as no schema (any JSON value)",
-                ));
+                sites.push((at.clone(), Lenient::SchemaNull));
             }
-            for (key, child) in map.iter_mut() {
+            for (key, child) in entries {
                 if !properties && is_data_key(key) {
                     continue;
                 }
                 let length = at.len();
                 at.push('/');
                 at.push_str(&crate::normalize::escape(key));
-                read_lenient_30(child, at, !properties && key == "properties", warnings);
+                lenient_30_sites(child, at, !properties && key == "properties", sites);
                 at.truncate(length);
             }
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
+        Node::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
                 let length = at.len();
                 at.push_str(&format!("/{i}"));
-                read_lenient_30(item, at, false, warnings);
+                lenient_30_sites(item, at, false, sites);
                 at.truncate(length);
             }
         }
         _ => {}
+    }
+}
+
+/// Reads, at the `sites` [`lenient_30_sites`] found, two constructs 3.0 lacks as real documents
+/// mean them: `type: "null"` as 3.1 documents are read, `nullable: true` and `enum: [null]`; a
+/// media type's `schema: null` as no schema (any JSON value), with a warning.
+fn read_lenient_30(
+    document: &mut serde_json::Value,
+    sites: &[(String, Lenient)],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    use serde_json::Value;
+    for (at, site) in sites {
+        let pointer = at.strip_prefix('#').unwrap_or(at);
+        let Some(map) = document.pointer_mut(pointer).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        match site {
+            Lenient::TypeNull => {
+                map.shift_remove("type");
+                map.insert("nullable".to_owned(), Value::Bool(true));
+                map.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+            }
+            Lenient::SchemaNull => {
+                map.shift_remove("schema");
+                warnings.push(Diagnostic::new(
+                    format!("{at}/schema"),
+                    "`schema` is null; read as no schema (any JSON value)",
+                ));
+            }
+        }
     }
 }
 
