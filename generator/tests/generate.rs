@@ -1139,6 +1139,39 @@ components:
 }
 
 #[test]
+fn a_null_schema_in_a_callback_two_operations_share_is_one_warning_where_it_is_written() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      callbacks: {onEvent: {$ref: "#/components/callbacks/cb"}}
+      responses: {"204": {description: ok}}
+  /b:
+    get:
+      operationId: get_b
+      callbacks: {onEvent: {$ref: "#/components/callbacks/cb"}}
+      responses: {"204": {description: ok}}
+components:
+  callbacks:
+    cb:
+      "{$request.query.url}":
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema: null
+          responses: {"204": {description: ok}}
+"##;
+    let (found, _) = warnings(spec);
+    assert_eq!(
+        found,
+        ["#/components/callbacks/cb/{$request.query.url}/post/requestBody/content/application~1json/schema: `schema` is null; read as no schema (any JSON value)"]
+    );
+}
+#[test]
 fn a_parameter_or_response_ref_into_paths_is_followed() {
     let spec = r##"
 openapi: 3.0.3
