@@ -125,3 +125,25 @@ impl<T, E> std::fmt::Debug for Pages<'_, T, E> {
             .finish_non_exhaustive()
     }
 }
+
+/// The error of a page whose answer is a form without the list's items: the answer is a union of
+/// forms (a bare array, an object with the array in a field), and this one is none of those that
+/// hold items, such as `Unknown` (a form the spec does not declare, or one of its forms with an
+/// item that does not read). The walk cannot tell such a page from the list's end, so it stops
+/// with this error instead of ending as if the list were done.
+#[cold]
+#[allow(dead_code)] // Only the lists whose answer is a union call it.
+pub(crate) fn unreadable<A: serde::Serialize, E>(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    answer: &A,
+) -> crate::Error<E> {
+    crate::Error::Decode {
+        operation,
+        status,
+        body: serde_json::to_string(answer).unwrap_or_default(),
+        source: serde::de::Error::custom(
+            "the answer is none of the forms of the list the spec declares",
+        ),
+    }
+}

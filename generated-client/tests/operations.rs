@@ -159,6 +159,58 @@ async fn pages_without_a_size_end_at_the_first_empty_page_and_stop_at_an_error()
 }
 
 #[tokio::test]
+async fn a_page_that_does_not_read_as_a_list_stops_the_walk_with_an_error_not_an_early_end() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("page", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([resource_server(1)])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The second item's `token_lifetime` is not an integer: the page is neither of the list's
+    // forms, so the plain call reads it as `Unknown`, and the walk must not take it as the end.
+    let mut broken = resource_server(3);
+    broken["token_lifetime"] = json!("a day");
+    Mock::given(method("GET"))
+        .and(query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([resource_server(2), broken])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+    let page_one = client
+        .list_resource_servers(&ListResourceServersParams {
+            page: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        page_one.into_inner(),
+        ListResourceServerResponseContent::Unknown(_)
+    ));
+
+    let walk = client.list_resource_servers_pages(ListResourceServersParams::default());
+    let error = walk.collect_all().await.unwrap_err();
+    let Error::Decode {
+        operation,
+        status,
+        body,
+        ..
+    } = &error
+    else {
+        panic!("a decode error, not {error:?}")
+    };
+    assert_eq!(*operation, "GET /resource-servers");
+    assert_eq!(status.as_u16(), 200);
+    assert!(body.contains("a day"), "{body}");
+    assert_eq!(
+        error.to_string(),
+        "GET /resource-servers: HTTP 200 OK: the body is not the expected JSON: the answer is none of the forms of the list the spec declares"
+    );
+}
+
+#[tokio::test]
 async fn identifiers_are_repeated_and_per_page_is_checked_before_sending() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

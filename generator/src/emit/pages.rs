@@ -59,13 +59,18 @@ pub(super) fn pages(
     };
     let item = rust_type(&paging.item, types);
     let ok = success_type(&op.success, types);
-    let extract = take_items(&paging.items, quote!(value), types);
+    let label = format!("{} {}", op.method, op.path);
+    let extract = take_items(&paging.items, quote!(value), types, &label);
+    // Only a union's form without items reads the status, for its error.
+    let status =
+        matches!(paging.items, Items::Union(..)).then(|| quote!(let status = answer.status();));
     let err = ident(&op.error_name);
     let text = format!(
         "Every page of [`Self::{}`], from `{}.{}` on (page {} when it is `None`).\n\n\
          [`Pages`](crate::Pages) is a [`Stream`](futures_core::Stream) of the items, and can be walked \
          a page at a time with [`next_page`](crate::Pages::next_page). Each page is fetched when it is \
-         needed; the walk ends at the first empty page, or at the first error.",
+         needed; the walk ends at the first empty page, or at the first error (an answer that holds no \
+         list, such as a form of it the spec does not declare, is an [`Error::Decode`]).",
         op.ident, op.locals.params, paging.page, paging.first
     );
     let doc = doc(&text);
@@ -82,6 +87,7 @@ pub(super) fn pages(
                 Box::pin(async move {
                     #allow
                     let answer = self.#name(#( #call ),*).await?;
+                    #status
                     let value: #ok = answer.into_inner();
                     Ok(#extract)
                 })
@@ -90,8 +96,9 @@ pub(super) fn pages(
     }
 }
 
-/// The expression that takes the items out of `value`, an answer.
-fn take_items(items: &Items, value: TokenStream, types: &TokenStream) -> TokenStream {
+/// The expression that takes the items out of `value`, an answer of the operation `label`: a
+/// union's form without items returns an error from the page's future.
+fn take_items(items: &Items, value: TokenStream, types: &TokenStream, label: &str) -> TokenStream {
     match items {
         Items::Whole => value,
         Items::Field {
@@ -129,7 +136,7 @@ fn take_items(items: &Items, value: TokenStream, types: &TokenStream) -> TokenSt
                         quote!(Answer::#variant { #field: inner, .. } => #inner,)
                     }
                     (items, _) => {
-                        let inner = take_items(items, quote!(inner), types);
+                        let inner = take_items(items, quote!(inner), types, label);
                         quote!(Answer::#variant(inner) => #inner,)
                     }
                 }
@@ -140,7 +147,7 @@ fn take_items(items: &Items, value: TokenStream, types: &TokenStream) -> TokenSt
                     use #types #union as Answer;
                     match #value {
                         #( #arms )*
-                        _ => Vec::new(),
+                        other => return Err(crate::pages::unreadable(#label, status, &other)),
                     }
                 }
             }

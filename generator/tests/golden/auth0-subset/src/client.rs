@@ -513,7 +513,9 @@ impl Client {
     ///
     /// [`Pages`](crate::Pages) is a [`Stream`](futures_core::Stream) of the items, and can be
     /// walked a page at a time with [`next_page`](crate::Pages::next_page). Each page is
-    /// fetched when it is needed; the walk ends at the first empty page, or at the first error.
+    /// fetched when it is needed; the walk ends at the first empty page, or at the first error
+    /// (an answer that holds no list, such as a form of it the spec does not declare, is an
+    /// [`Error::Decode`]).
     pub fn get_resource_servers_pages<'a>(
         &'a self,
         params: crate::params::GetResourceServersParams,
@@ -529,6 +531,7 @@ impl Client {
                 params.page = Some(page);
                 Box::pin(async move {
                     let answer = self.get_resource_servers(&params).await?;
+                    let status = answer.status();
                     let value: crate::types::ListResourceServerResponseContent = answer
                         .into_inner();
                     Ok({
@@ -538,7 +541,15 @@ impl Client {
                             Answer::ListResourceServerOffsetPaginatedResponseContent(
                                 inner,
                             ) => inner.resource_servers.unwrap_or_default(),
-                            _ => Vec::new(),
+                            other => {
+                                return Err(
+                                    crate::pages::unreadable(
+                                        "GET /resource-servers",
+                                        status,
+                                        &other,
+                                    ),
+                                );
+                            }
                         }
                     })
                 })

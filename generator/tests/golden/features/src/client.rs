@@ -868,7 +868,9 @@ impl Client {
     ///
     /// [`Pages`](crate::Pages) is a [`Stream`](futures_core::Stream) of the items, and can be
     /// walked a page at a time with [`next_page`](crate::Pages::next_page). Each page is
-    /// fetched when it is needed; the walk ends at the first empty page, or at the first error.
+    /// fetched when it is needed; the walk ends at the first empty page, or at the first error
+    /// (an answer that holds no list, such as a form of it the spec does not declare, is an
+    /// [`Error::Decode`]).
     pub fn list_notes_pages<'a>(
         &'a self,
         params: crate::params::ListNotesParams,
