@@ -282,9 +282,14 @@ impl ClientBuilder {
             None => crate::http::Transport::new(own_client()?),
         };
         let timeout = handed_in.and(self.timeout);
-        let bearer = match &self.token_provider {
-            None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
-            Some(_) => None,
+        let bearer = match (&self.token_provider, &self.bearer_token) {
+            (None, Some(token)) => {
+                Some(
+                    crate::auth::bearer_header(token)
+                        .ok_or(BuildError::InvalidBearerToken)?,
+                )
+            }
+            _ => None,
         };
         #[allow(unused_mut)]
         let mut provider = self

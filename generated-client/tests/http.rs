@@ -353,6 +353,66 @@ async fn debug_output_never_shows_the_token_or_signing_secret() {
     );
 }
 
+#[tokio::test]
+async fn an_answer_errors_keep_has_its_signing_secret_redacted() {
+    // A 2xx answer that does not decode (`token_lifetime` is not an integer) but holds the
+    // secret; an error answer that echoes it; and one that is not JSON but names the field.
+    let secret = "signing-secret-0123456789";
+    let answers = [
+        ResponseTemplate::new(200).set_body_json(
+            json!({ "id": "rs_1", "signing_secret": secret, "token_lifetime": "a day" }),
+        ),
+        ResponseTemplate::new(409).set_body_json(
+            json!({ "statusCode": 409, "echo": [{ "signing_secret": secret }], "message": "no" }),
+        ),
+        ResponseTemplate::new(200).set_body_string(format!("\"signing_secret\": {secret}")),
+    ];
+    for (i, answer) in answers.into_iter().enumerate() {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(answer).mount(&server).await;
+        let error = client(&server)
+            .await
+            .get_resource_server("rs_1", &Default::default())
+            .await
+            .unwrap_err();
+        let kept = match &error {
+            Error::Decode { body, .. } => body,
+            Error::Api(api) => &api.raw,
+            other => panic!("{i}: {other:?}"),
+        };
+        let shown = format!("{error:?} {error:#?} {error}");
+        assert!(
+            !shown.contains(secret) && !kept.contains(secret),
+            "{i}: {shown}"
+        );
+        match i {
+            2 => assert_eq!(
+                kept,
+                "<43 bytes, not shown: not JSON, and they name a secret field>"
+            ),
+            _ => assert!(
+                kept.contains(r#""signing_secret":"<redacted>""#),
+                "{i}: {kept}"
+            ),
+        }
+    }
+    // A body that names no secret field is kept as it came.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).set_body_string("{ \"message\" : \"gone\" }"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .await
+        .get_resource_server("rs_1", &Default::default())
+        .await
+        .unwrap_err();
+    let Error::Api(api) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(api.raw, "{ \"message\" : \"gone\" }");
+}
+
 #[test]
 fn building_from_a_tenant_domain_or_a_base_url() {
     let client = Client::builder()

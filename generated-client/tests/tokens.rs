@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use generated_client::types::{UpdateResourceServerError, UpdateResourceServerRequestContent};
 use generated_client::{
-    Client, ClientCredentials, Error, RetryPolicy, SecretString, TokenFuture, TokenProvider,
+    BuildError, Client, ClientCredentials, Error, RetryPolicy, SecretString, TokenFuture,
+    TokenProvider,
 };
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -200,5 +201,45 @@ async fn a_failing_provider_is_an_authentication_error_and_nothing_is_sent() {
         matches!(&error, Error::Authentication { message, .. } if message == "the token cache is down"),
         "{error:?}"
     );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_token_no_header_can_hold_is_refused_by_build_or_is_invalid_request_and_never_sent() {
+    // A bearer token read from a file with its newline: refused when the client is built, and
+    // neither the message nor `Debug` shows it.
+    let result = Client::builder()
+        .base_url("http://127.0.0.1:9/api/v2")
+        .bearer_token("secret-token\n")
+        .build();
+    let Err(error) = result else {
+        panic!("a token with a line break was accepted")
+    };
+    assert!(matches!(error, BuildError::InvalidBearerToken), "{error:?}");
+    assert!(!format!("{error} {error:?}").contains("secret-token"));
+
+    // The same from a provider is known only per call: an `InvalidRequest`, nothing sent.
+    struct Newline;
+    impl TokenProvider for Newline {
+        fn token(&self) -> TokenFuture<'_> {
+            Box::pin(async { Ok(SecretString::from("secret-token\n")) })
+        }
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ok())
+        .expect(0)
+        .mount(&server)
+        .await;
+    let error = update(&client_with(&server, Newline)).await.unwrap_err();
+    let Error::InvalidRequest { operation, message } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*operation, "PATCH /resource-servers/{id}");
+    assert!(
+        message.starts_with("the request cannot be built: "),
+        "{message}"
+    );
+    assert!(!format!("{error} {error:?}").contains("secret-token"));
     server.verify().await;
 }

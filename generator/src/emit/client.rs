@@ -420,9 +420,11 @@ fn build_method(model: &Model) -> TokenStream {
             let timeout = handed_in.and(self.timeout);
             // A bearer token (unless a token provider wins over it) is sent as a header value
             // built once, here.
-            let bearer = match &self.token_provider {
-                None => self.bearer_token.as_ref().and_then(crate::auth::bearer_header),
-                Some(_) => None,
+            let bearer = match (&self.token_provider, &self.bearer_token) {
+                (None, Some(token)) => Some(
+                    crate::auth::bearer_header(token).ok_or(BuildError::InvalidBearerToken)?,
+                ),
+                _ => None,
             };
             // The token provider, by precedence: one set on the builder, a bearer token, then the
             // spec's client-credentials flow with a signed assertion or a secret.

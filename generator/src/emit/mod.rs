@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Encoding, Model, PatternEngine};
+use crate::model::{Encoding, Model, PatternEngine, Shape, TypeDef};
 use crate::{Config, Diagnostic};
 
 use print::{invalid, lay_out, print_items};
@@ -416,6 +416,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         text.push_str(&features::crate_doc(features));
     }
     let doc = inner_doc(&text);
+    let secret_keys = secret_keys(model);
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -492,7 +493,38 @@ fn lib_rs(model: &Model) -> TokenStream {
         /// Only with the `middleware` feature.
         #[cfg(feature = "middleware")]
         pub use reqwest_middleware;
+
+        /// The JSON names of the spec's secret fields: an error's copy of an answer's body has
+        /// their values redacted (`secret::redact_body`).
+        #lenient
+        const SECRET_KEYS: &[&str] = &[#( #secret_keys ),*];
     }
+}
+
+/// The JSON names of the fields whose values are secrets ([`SecretString`]s, or arrays and maps
+/// of them), in any struct, sorted and each once.
+fn secret_keys(model: &Model) -> std::collections::BTreeSet<&str> {
+    fn holds_secret(shape: &Shape) -> bool {
+        match shape {
+            Shape::String(rules) => rules.secret,
+            Shape::Array { items: inner, .. }
+            | Shape::Map(inner)
+            | Shape::Nullable(inner)
+            | Shape::Boxed(inner) => holds_secret(inner),
+            _ => false,
+        }
+    }
+    model
+        .types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(s) => Some(s),
+            _ => None,
+        })
+        .flat_map(|s| &s.fields)
+        .filter(|field| holds_secret(&field.shape))
+        .map(|field| field.wire.as_str())
+        .collect()
 }
 
 /// Turns spec text into doc comment lines rustdoc reads as prose: code fences become `text`

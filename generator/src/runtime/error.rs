@@ -83,7 +83,8 @@ pub enum Error<E> {
         operation: &'static str,
         /// The status of the answer.
         status: StatusCode,
-        /// The body as received (lossily decoded as UTF-8).
+        /// The body as received, lossily decoded as UTF-8, with the values of the spec's secret
+        /// fields redacted (see [`SecretString`](crate::SecretString)).
         body: String,
         /// What the JSON parser said.
         source: serde_json::Error,
@@ -186,9 +187,10 @@ pub struct ApiError<E> {
     /// The response headers.
     pub headers: HeaderMap,
     /// The answer typed by status, with the body parsed as the spec declares it for that status
-    /// (`None` inside the variant when it does not parse).
+    /// (`None` inside the variant when it does not parse), from [`raw`](Self::raw).
     pub body: E,
-    /// The body as received (lossily decoded as UTF-8).
+    /// The body as received, lossily decoded as UTF-8, with the values of the spec's secret
+    /// fields redacted (see [`SecretString`](crate::SecretString)).
     pub raw: String,
     /// The rate-limit headers of the answer, when it has them.
     pub rate_limit: Option<RateLimit>,
@@ -295,6 +297,9 @@ pub enum BuildError {
     Http(reqwest::Error),
     /// A key for signing client assertions is not usable (`private-key-jwt` feature).
     InvalidKey(String),
+    /// The bearer token cannot be sent in an HTTP header: it holds a character no header value
+    /// may, such as a line break (a token read from a file with its newline, say).
+    InvalidBearerToken,
 }
 
 impl fmt::Display for BuildError {
@@ -325,6 +330,9 @@ impl fmt::Display for BuildError {
             } => write!(f, "`{setting}` cannot be applied together with `{with}`: {hint}"),
             BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
             BuildError::InvalidKey(reason) => write!(f, "invalid signing key: {reason}"),
+            BuildError::InvalidBearerToken => f.write_str(
+                "the bearer token holds a character an HTTP header cannot (a line break?)",
+            ),
         }
     }
 }

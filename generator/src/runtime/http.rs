@@ -313,9 +313,12 @@ where
             };
             let request = match prepare(core, request, token.as_ref()) {
                 Ok(request) => request,
-                // A request that cannot be built (a header value that is not valid in HTTP,
-                // say) is the call's error, as `reqwest` would give it.
-                Err(source) => return Err(Error::Transport { operation, source }),
+                // A request that cannot be built (a provider's token that is not valid in an
+                // HTTP header, say) is the call's error; nothing was sent.
+                Err(source) => {
+                    let message = format!("the request cannot be built: {}", chain(&source));
+                    return Err(Error::InvalidRequest { operation, message });
+                }
             };
             let outcome = send_once(core, operation, request).await;
             let error = match outcome {
@@ -413,6 +416,19 @@ fn retry_delay<E>(
     Some(delay)
 }
 
+/// `error` and each of its sources, joined by `: `.
+#[cold]
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(error) = source {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        source = error.source();
+    }
+    text
+}
+
 /// The request of one attempt: `request` with the attempt's timeout, credentials and the
 /// client's headers (each replacing the request's headers of its name).
 fn prepare(
@@ -479,13 +495,15 @@ fn send_once<'a, E: ErrorBody + 'a>(
                 body,
             });
         }
+        // The typed body is read from the redacted text, so neither holds a secret field's value.
+        let raw = crate::secret::redact_body(&body);
         Err(Error::Api(Box::new(ApiError {
             operation,
             status,
             rate_limit: RateLimit::from_headers(&headers),
             headers,
-            body: E::from_answer(status.as_u16(), &body),
-            raw: String::from_utf8_lossy(&body).into_owned(),
+            body: E::from_answer(status.as_u16(), raw.as_bytes()),
+            raw,
         })))
     }
 }
@@ -572,7 +590,7 @@ pub(crate) fn decode_json<T: DeserializeOwned, E>(
         Err(source) => Err(Error::Decode {
             operation,
             status: answer.status,
-            body: String::from_utf8_lossy(&answer.body).into_owned(),
+            body: crate::secret::redact_body(&answer.body),
             source,
         }),
     }

@@ -138,7 +138,7 @@ pub(crate) fn unreadable<A: serde::Serialize, E>(
     crate::Error::Decode {
         operation,
         status,
-        body: serde_json::to_string(answer).unwrap_or_default(),
+        body: crate::secret::redact_body(&serde_json::to_vec(answer).unwrap_or_default()),
         source: serde::de::Error::custom(
             "the answer is none of the forms of the list the spec declares",
         ),

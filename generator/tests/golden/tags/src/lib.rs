@@ -116,3 +116,8 @@ pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
 /// Only with the `middleware` feature.
 #[cfg(feature = "middleware")]
 pub use reqwest_middleware;
+
+/// The JSON names of the spec's secret fields: an error's copy of an answer's body has
+/// their values redacted (`secret::redact_body`).
+#[allow(dead_code)]
+const SECRET_KEYS: &[&str] = &[];
