@@ -19,13 +19,13 @@ use generated_client::{Error, Nullable};
 use serde_json::{json, Value};
 
 fn scope(value: &str) -> ResourceServerScope {
-    ResourceServerScope::new(value.to_owned())
+    ResourceServerScope::new(value)
 }
 
 fn new(identifier: &str) -> CreateResourceServerRequestContent {
     CreateResourceServerRequestContent {
         name: Some(format!("API {identifier}")),
-        ..CreateResourceServerRequestContent::new(identifier.to_owned())
+        ..CreateResourceServerRequestContent::new(identifier)
     }
 }
 

@@ -127,7 +127,7 @@ async fn a_create_that_cannot_connect_is_retried_through_the_stack() {
         .unwrap();
     let signing = Signing::default();
     let client = client_on(&format!("http://{address}"), stack(signing.clone()));
-    let body = CreateResourceServerRequestContent::new("https://api.example.com/".to_owned());
+    let body = CreateResourceServerRequestContent::new("https://api.example.com/");
     let error = client.create_resource_server(&body).await.unwrap_err();
     assert!(matches!(error, Error::Connect { .. }), "{error:?}");
     assert_eq!(

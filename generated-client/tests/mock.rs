@@ -16,7 +16,7 @@ use generated_client::types::*;
 use generated_client::Error;
 
 fn scope(value: &str) -> ResourceServerScope {
-    ResourceServerScope::new(value.to_owned())
+    ResourceServerScope::new(value)
 }
 
 fn not_found() -> GetResourceServerError {
@@ -41,7 +41,7 @@ async fn ensure_creates_a_missing_resource_server_with_its_scopes() {
     let expected = CreateResourceServerRequestContent {
         name: Some("Payments".to_owned()),
         scopes: Some(vec![scope("pay")]),
-        ..CreateResourceServerRequestContent::new("https://payments.example.com/".to_owned())
+        ..CreateResourceServerRequestContent::new("https://payments.example.com/")
     };
     server
         .create_resource_server()

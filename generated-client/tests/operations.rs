@@ -269,7 +269,7 @@ async fn create_sends_the_body_and_requires_an_identifier_by_type() {
     let body = CreateResourceServerRequestContent {
         name: Some("Payments".to_owned()),
         signing_alg: Some(SigningAlgorithmEnum::Rs256),
-        ..CreateResourceServerRequestContent::new("https://api.example.com/".to_owned())
+        ..CreateResourceServerRequestContent::new("https://api.example.com/")
     };
     let created = client.create_resource_server(&body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("rs_1"));

@@ -48,7 +48,7 @@ async fn requests(server: &MockServer) -> usize {
 }
 
 async fn create(client: &Client) -> Result<(), Error<impl std::fmt::Debug>> {
-    let body = CreateResourceServerRequestContent::new("https://api.example.com/".to_owned());
+    let body = CreateResourceServerRequestContent::new("https://api.example.com/");
     client.create_resource_server(&body).await.map(drop)
 }
 

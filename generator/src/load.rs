@@ -799,8 +799,8 @@ impl Document {
     ) -> Result<(&'a Schema, &'a str), Diagnostic> {
         let mut reference = reference;
         for _ in 0..64 {
-            let target =
-                ref_name(reference, "schemas").ok_or_else(|| unsupported_ref(reference, at))?;
+            let target = ref_name(reference, "schemas")
+                .ok_or_else(|| unsupported_ref(reference, "schemas", at))?;
             let (name, item) = self
                 .api
                 .components
@@ -857,8 +857,8 @@ impl Document {
             match current {
                 ReferenceOr::Item(item) => return Ok(item),
                 ReferenceOr::Reference { reference } => {
-                    let target =
-                        ref_name(reference, kind).ok_or_else(|| unsupported_ref(reference, at))?;
+                    let target = ref_name(reference, kind)
+                        .ok_or_else(|| unsupported_ref(reference, kind, at))?;
                     current = self
                         .api
                         .components
@@ -872,8 +872,18 @@ impl Document {
     }
 }
 
-fn unsupported_ref(reference: &str, at: &str) -> Diagnostic {
-    Diagnostic::new(at, format!("unsupported `$ref` {reference:?}: only local references into #/components are supported"))
+/// A `$ref` that cannot stand where it is, for an object of `kind` (`schemas`, `responses`, ...).
+fn unsupported_ref(reference: &str, kind: &str, at: &str) -> Diagnostic {
+    let message = match reference.strip_prefix("#/components/") {
+        // A local reference to another kind of object (PagerDuty: a response that refers to
+        // a request body).
+        Some(rest) => format!(
+            "`$ref` {reference:?} points at one of `#/components/{}`, where one of `#/components/{kind}` is needed",
+            rest.split('/').next().unwrap_or_default()
+        ),
+        None => format!("unsupported `$ref` {reference:?}: only local references into #/components are supported"),
+    };
+    Diagnostic::new(at, message)
 }
 
 fn dangling(reference: &str, at: &str) -> Diagnostic {

@@ -470,6 +470,18 @@ fn schema(schema: &mut Value, at: &str, out: &mut Context) {
                 } else {
                     "maximum"
                 };
+                // 3.0's boolean form, common in 3.1 documents (OpenAI's): read as 3.0 reads it,
+                // whether `minimum` (or `maximum`) is exclusive.
+                if let Value::Bool(exclusive) = value {
+                    out.warn(
+                        &format!("{at}/{key}"),
+                        format!("`{key}` is a boolean, OpenAPI 3.0's form (3.1's is a number); read as 3.0 reads it, with `{bound}`"),
+                    );
+                    if exclusive {
+                        rebuilt.insert(key, Value::Bool(true));
+                    }
+                    continue;
+                }
                 if !value.is_number() {
                     out.error(
                         &format!("{at}/{key}"),

@@ -166,7 +166,9 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ),
         (
             "the same, through a second schema",
-            doc("", "  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n        c: { allOf: [{ $ref: '#/components/schemas/B' }, { description: x }] }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { description: x }] }\n"),
+            // (With members that only annotate, `{ description: x }`, each `allOf` is its `$ref`,
+            // a cycle the generator boxes: see generate.rs.)
+            doc("", "  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n        c: { allOf: [{ $ref: '#/components/schemas/B' }, { type: object }] }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { type: object }] }\n"),
             "#/components/schemas/B/properties/a",
             "this `allOf` merges a schema that contains it",
         ),

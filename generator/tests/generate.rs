@@ -77,7 +77,7 @@ fn only_request_types_are_checked_and_built() {
     for expected in [
         "impl crate::Validate for Sent {",
         r#"v::length(&path.field("name"), &self.name, None, Some(5), out);"#,
-        "impl Sent { /// A value with the required `name`, and any other field left out. pub fn new(name: String) -> Self {",
+        "impl Sent { /// A value with `name`, its only field. pub fn new(name: impl Into<String>) -> Self {",
         "pub struct Answer {",
     ] {
         assert!(types.contains(&squeeze(expected)), "missing `{expected}` in:\n{types}");
@@ -274,7 +274,7 @@ fn inline_objects_are_named_from_their_place_and_all_of_is_merged() {
 fn an_inline_all_of_may_merge_a_schema_that_refers_back_by_name() {
     // The merged `Ba` has A's fields; A's `b` is the named type B, so nothing is infinite
     // (B and Ba hold each other, so those references are boxed).
-    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { description: x }] }\n";
+    let spec = "openapi: 3.0.3\ninfo: { title: Test, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { type: object }] }\n";
     check(
         spec,
         "src/types.rs",
@@ -1343,4 +1343,63 @@ fn the_generated_crate_needs_no_proc_macro_of_serde() {
         assert!(types.contains(form), "no `serde_union!` call with `{form}`");
     }
     assert!(types.contains("crate::wire::tagged(serializer,"));
+}
+
+#[test]
+fn an_all_of_of_a_union_and_members_that_only_annotate_is_that_union() {
+    // OpenAI's `tool_choice` (`nullable` beside the `$ref`) and Box's `Event.source` (a
+    // `description` beside it): the union itself, not an empty struct merged from it.
+    let spec = with_schema(
+        "type: object\nproperties:\n  choice:\n    allOf:\n      - $ref: '#/components/schemas/U'\n      - nullable: true\n  source:\n    allOf:\n      - $ref: '#/components/schemas/U'\n      - description: What triggered it.\n",
+    )
+    .replace(
+        "  schemas:\n",
+        "  schemas:\n    U:\n      oneOf:\n        - { type: string, enum: [none, auto] }\n        - { type: object, properties: { kind: { type: string } } }\n",
+    );
+    let (found, output) = warnings(&spec);
+    assert!(found.is_empty(), "{found:?}");
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub choice: crate::Nullable<U>,"), "{types}");
+    assert!(types.contains("pub source: Option<U>,"), "{types}");
+    assert!(!types.contains("pub struct TChoice"), "{types}");
+}
+
+#[test]
+fn an_array_header_parameter_is_sent_joined_by_commas() {
+    let spec = with_parameter(
+        "{ name: X-Beta, in: header, style: simple, explode: false, schema: { type: array, items: { type: string } } }",
+    );
+    let client = &generate_ok(&spec).files["src/client.rs"];
+    assert!(
+        client.contains(r#"request = request.header("X-Beta", joined.join(","));"#),
+        "{client}"
+    );
+}
+
+#[test]
+fn an_annotated_ref_that_closes_a_cycle_is_boxed_like_a_plain_ref() {
+    let spec = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content: { application/json: { schema: { $ref: '#/components/schemas/A' } } }\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: { $ref: '#/components/schemas/B' }\n        c: { allOf: [{ $ref: '#/components/schemas/B' }, { description: The other one. }] }\n    B:\n      type: object\n      properties:\n        a: { allOf: [{ $ref: '#/components/schemas/A' }, { description: x }] }\n";
+    let types = &generate_ok(spec).files["src/types.rs"];
+    assert!(
+        types.contains("/// The other one.\n    pub c: Option<Box<B>>,"),
+        "{types}"
+    );
+    assert!(types.contains("pub a: Option<Box<A>>,"), "{types}");
+}
+
+#[test]
+fn a_discriminator_without_a_mapping_tags_by_the_value_each_member_fixes() {
+    // OpenAI's: 3.1 `$ref`s with a `title` beside them (rewritten to `allOf: [$ref]`), each
+    // member fixing `type` to one value, which is what the server sends, not the schema's name.
+    let spec = "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content: { application/json: { schema: { $ref: '#/components/schemas/U' } } }\ncomponents:\n  schemas:\n    U:\n      oneOf:\n        - { $ref: '#/components/schemas/Tokens', title: Token Usage }\n        - { $ref: '#/components/schemas/Named' }\n      discriminator: { propertyName: type }\n    Tokens: { type: object, required: [type], properties: { type: { type: string, enum: [tokens] } } }\n    Named: { type: object, required: [type], properties: { type: { type: string } } }\n";
+    let (found, _) = warnings(spec);
+    assert!(found.is_empty(), "{found:?}");
+    check(
+        spec,
+        "src/types.rs",
+        &[
+            "pub enum U { /// `type` is `tokens`. TokenUsage(Tokens), /// `type` is `Named`. Named(Named),",
+            r#"tag("type"), [TokenUsage = "tokens", Named = "Named",]"#,
+        ],
+    );
 }

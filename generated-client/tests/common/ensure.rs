@@ -40,7 +40,7 @@ pub async fn ensure_resource_server(
     let body = CreateResourceServerRequestContent {
         name: Some(name.to_owned()),
         scopes: Some(scopes.clone()),
-        ..CreateResourceServerRequestContent::new(identifier.to_owned())
+        ..CreateResourceServerRequestContent::new(identifier)
     };
     match client.create_resource_server(&body).await {
         Ok(_) => Ok(Ensured::Created),

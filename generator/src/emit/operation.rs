@@ -303,6 +303,14 @@ fn query_and_headers(op: &Operation) -> (Option<TokenStream>, Vec<TokenStream>) 
                 let text = to_text(shape);
                 quote!(#query_pairs.push((#wire, #text));)
             }
+            // The `simple` style, the only one of headers: items joined by commas, exploded or not.
+            (ParamLocation::Header, Shape::Array { items, .. }) => {
+                let text = to_text(items);
+                quote! {
+                    let joined: Vec<String> = value.iter().map(|value| #text).collect();
+                    #request = #request.header(#wire, joined.join(","));
+                }
+            }
             (ParamLocation::Header, shape) => {
                 let text = to_text(shape);
                 quote!(#request = #request.header(#wire, #text);)
@@ -424,15 +432,21 @@ fn finish(op: &Operation) -> TokenStream {
     }
 }
 
-/// The `# Example` of an operation's method: a call, its arguments taken by a hidden function
-/// (so the example compiles whatever values the spec allows).
-fn example(op: &Operation) -> TokenStream {
-    // Rust type text with the crate's name in place of `crate` (doctests are another crate).
+/// The hidden first line of an operation's example, as `concat!` pieces (the crate's name in
+/// place of `crate`: doctests are another crate), and the call's arguments: the path
+/// parameters, the parameters struct (by reference, or by value for the `_pages` method, which
+/// takes it so) and the body, each taken by that hidden function so the example compiles
+/// whatever values the spec allows.
+pub(super) fn example_inputs(
+    op: &Operation,
+    params_by_value: bool,
+) -> (Vec<TokenStream>, Vec<String>) {
     let text = |ty: TokenStream| {
         ty.to_string()
             .replace(' ', "")
             .replace("crate::", "{crate}::")
     };
+    let by = if params_by_value { "" } else { "&" };
     let mut inputs = "# async fn example(client: &{crate}::Client".to_owned();
     let mut args = Vec::new();
     for param in op
@@ -452,10 +466,10 @@ fn example(op: &Operation) -> TokenStream {
         match required {
             true => {
                 let local = &op.locals.params;
-                inputs.push_str(&format!(", {local}: &{{crate}}::params::{name}"));
+                inputs.push_str(&format!(", {local}: {by}{{crate}}::params::{name}"));
                 args.push(local.clone());
             }
-            false => args.push("&Default::default()".to_owned()),
+            false => args.push(format!("{by}Default::default()")),
         }
     }
     if let Some(body) = &op.body {
@@ -483,21 +497,39 @@ fn example(op: &Operation) -> TokenStream {
         }
         line.push(piece);
     }
-    let call = format!(
-        " let answer = client.{}({}).await?;",
-        op.ident,
-        args.join(", ")
-    );
-    // As rustfmt breaks a call that does not fit in 100 columns (the method's docs are indented
-    // by 8): a line per argument.
-    let call = match call.len() + 8 > 100 {
-        false => vec![call],
-        true => std::iter::once(" let answer = client".to_owned())
-            .chain(std::iter::once(format!("     .{}(", op.ident)))
-            .chain(args.iter().map(|arg| format!("         {arg},")))
-            .chain(["     )".to_owned(), "     .await?;".to_owned()])
-            .collect(),
+    (line, args)
+}
+
+/// The lines of an example's call, `{binding} = client.{method}({args})` (`.await?` after it when
+/// `awaited`): one line, or as rustfmt breaks a call that does not fit in 100 columns (the
+/// methods' docs are indented by 8), a line per argument.
+pub(super) fn example_call(
+    binding: &str,
+    method: &str,
+    args: &[String],
+    awaited: bool,
+) -> Vec<String> {
+    let end = if awaited { ".await?;" } else { ";" };
+    let call = format!(" {binding} = client.{method}({}){end}", args.join(", "));
+    if call.len() + 8 <= 100 {
+        return vec![call];
+    }
+    let close = match awaited {
+        true => vec!["     )".to_owned(), "     .await?;".to_owned()],
+        false => vec!["     );".to_owned()],
     };
+    [format!(" {binding} = client"), format!("     .{method}(")]
+        .into_iter()
+        .chain(args.iter().map(|arg| format!("         {arg},")))
+        .chain(close)
+        .collect()
+}
+
+/// The `# Example` of an operation's method: a call, its arguments taken by a hidden function
+/// (see [`example_inputs`]).
+fn example(op: &Operation) -> TokenStream {
+    let (line, args) = example_inputs(op, false);
+    let call = example_call("let answer", &op.ident, &args, true);
     quote! {
         #[doc = ""]
         #[doc = " # Example"]

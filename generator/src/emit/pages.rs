@@ -74,10 +74,12 @@ pub(super) fn pages(
         op.ident, op.locals.params, paging.page, paging.first
     );
     let doc = doc(&text);
+    let example = example(op, &pages_name.to_string());
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
+        #example
         #cfg
         #deprecated
         pub fn #pages_name<'a>(&'a self, #( #args ),*) -> crate::Pages<'a, #item, Error<#types #err>> {
@@ -93,6 +95,28 @@ pub(super) fn pages(
                 })
             }))
         }
+    }
+}
+
+/// The `# Example` of a `_pages` method: a walk a page at a time, each item printed.
+fn example(op: &Operation, method: &str) -> TokenStream {
+    let (line, args) = super::operation::example_inputs(op, true);
+    let call = super::operation::example_call("let mut pages", method, &args, false);
+    quote! {
+        #[doc = ""]
+        #[doc = " # Example"]
+        #[doc = ""]
+        #[doc = " ```no_run"]
+        #[doc = concat!(" ", #( #line ),*)]
+        #( #[doc = #call] )*
+        #[doc = " while let Some(page) = pages.next_page().await {"]
+        #[doc = "     for item in page? {"]
+        #[doc = "         println!(\"{item:?}\");"]
+        #[doc = "     }"]
+        #[doc = " }"]
+        #[doc = " # Ok(())"]
+        #[doc = " # }"]
+        #[doc = " ```"]
     }
 }
 

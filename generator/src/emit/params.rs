@@ -128,12 +128,23 @@ fn params_struct(op: &Operation, cfg: &TokenStream) -> Option<TokenStream> {
         .map(field);
     let name = ident(name);
     let new = (!required.is_empty()).then(|| {
+        // A string as `impl Into<String>` (or `SecretString`), as the types' `new` takes it.
+        let converted = |p: &Param| matches!(p.shape, Shape::String(_));
         let args = required.iter().map(|p| {
             let arg = ident(&p.ident);
             let ty = rust_type(&p.shape, &quote!(crate::types::));
-            quote!(#arg: #ty)
+            match converted(p) {
+                true => quote!(#arg: impl Into<#ty>),
+                false => quote!(#arg: #ty),
+            }
         });
-        let set = required.iter().map(|p| ident(&p.ident));
+        let set = required.iter().map(|p| {
+            let arg = ident(&p.ident);
+            match converted(p) {
+                true => quote!(#arg: #arg.into()),
+                false => quote!(#arg),
+            }
+        });
         let unset = op
             .params
             .iter()

@@ -159,15 +159,42 @@ pub(super) fn enum_item(
     })
 }
 
-/// `#[attrs] impl name { #[doc] pub fn new(parameters) -> Self { Self { fields } } }`: each
-/// field `(name, true)` is a parameter of the same name (`Self { name }`), each `(name, false)`
-/// its default (`name: Default::default()`).
+/// How [`constructor`] sets a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Init {
+    /// From the parameter of its name, as given.
+    Given,
+    /// From the parameter of its name, an `impl Into<T>`, with `.into()`.
+    Into,
+    /// `Default::default()`.
+    Default,
+}
+
+/// `impl Into<ty>`.
+pub(super) fn impl_into(ty: syn::Type) -> syn::Type {
+    let syn::Type::Path(into) = type_path(&["Into"], vec![ty]) else {
+        unreachable!("type_path gives a path")
+    };
+    syn::Type::ImplTrait(syn::TypeImplTrait {
+        impl_token: Default::default(),
+        bounds: std::iter::once(syn::TypeParamBound::Trait(syn::TraitBound {
+            paren_token: None,
+            modifier: syn::TraitBoundModifier::None,
+            lifetimes: None,
+            path: into.path,
+        }))
+        .collect(),
+    })
+}
+
+/// `#[attrs] impl name { #[doc] pub fn new(parameters) -> Self { Self { fields } } }`, each
+/// field set as its [`Init`] says.
 pub(super) fn constructor(
     attrs: Vec<syn::Attribute>,
     name: &str,
     doc: Vec<syn::Attribute>,
     parameters: Vec<(&str, syn::Type)>,
-    fields: Vec<(&str, bool)>,
+    fields: Vec<(&str, Init)>,
 ) -> syn::Item {
     let expr_path = |segments: &[&str]| {
         syn::Expr::Path(syn::ExprPath {
@@ -190,13 +217,22 @@ pub(super) fn constructor(
             ty: Box::new(ty),
         })
     });
-    let fields = fields.into_iter().map(|(name, given)| syn::FieldValue {
+    let fields = fields.into_iter().map(|(name, init)| syn::FieldValue {
         attrs: Vec::new(),
         member: syn::Member::Named(super::types::ident(name)),
-        colon_token: (!given).then(Default::default),
-        expr: match given {
-            true => expr_path(&[name]),
-            false => syn::Expr::Call(syn::ExprCall {
+        colon_token: (init != Init::Given).then(Default::default),
+        expr: match init {
+            Init::Given => expr_path(&[name]),
+            Init::Into => syn::Expr::MethodCall(syn::ExprMethodCall {
+                attrs: Vec::new(),
+                receiver: Box::new(expr_path(&[name])),
+                dot_token: Default::default(),
+                method: super::types::ident("into"),
+                turbofish: None,
+                paren_token: Default::default(),
+                args: Default::default(),
+            }),
+            Init::Default => syn::Expr::Call(syn::ExprCall {
                 attrs: Vec::new(),
                 func: Box::new(expr_path(&["Default", "default"])),
                 paren_token: Default::default(),

@@ -384,33 +384,54 @@ fn struct_checks(s: &Struct, usage: &Usage) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `new`, taking the required fields and leaving the rest out.
+/// `new`, taking the required fields (a string as `impl Into<String>`, or `SecretString`) and
+/// leaving the rest out.
 fn constructor(s: &Struct, deprecated: bool) -> syn::Item {
     let required: Vec<&Field> = s
         .fields
         .iter()
         .filter(|f| f.presence == Presence::Required)
         .collect();
+    let converted = |f: &Field| matches!(f.shape, Shape::String(_));
     let parameters = required
         .iter()
-        .map(|f| (f.ident.as_str(), syn_type(&f.shape)))
+        .map(|f| {
+            let ty = syn_type(&f.shape);
+            let ty = if converted(f) {
+                syntax::impl_into(ty)
+            } else {
+                ty
+            };
+            (f.ident.as_str(), ty)
+        })
         .collect();
-    let mut fields: Vec<(&str, bool)> = s
+    let mut fields: Vec<(&str, syntax::Init)> = s
         .fields
         .iter()
-        .map(|f| (f.ident.as_str(), f.presence == Presence::Required))
+        .map(|f| {
+            let init = match f.presence {
+                Presence::Required if converted(f) => syntax::Init::Into,
+                Presence::Required => syntax::Init::Given,
+                _ => syntax::Init::Default,
+            };
+            (f.ident.as_str(), init)
+        })
         .collect();
     if s.additional.is_some() {
-        fields.push((&s.additional_ident, false));
+        fields.push((&s.additional_ident, syntax::Init::Default));
     }
-    let listing = required
-        .iter()
-        .map(|f| format!("`{}`", f.wire))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let doc = super::doc_attrs(&format!(
-        "A value with the required {listing}, and any other field left out."
-    ));
+    let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+    let listing = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let text = match fields.len() > required.len() {
+        true => format!("A value with the required {listing}, and every other field left out."),
+        false if names.len() == 1 => format!("A value with {listing}, its only field."),
+        false => format!("A value with {listing}, its only fields."),
+    };
+    let doc = super::doc_attrs(&text);
     let attrs = match deprecated {
         true => vec![syntax::list_attr("allow", quote!(deprecated))],
         false => Vec::new(),

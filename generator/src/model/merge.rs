@@ -10,7 +10,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
 use super::dir::{Dir, Key};
 use super::view::{view, View};
-use super::{pointer_escape, text, Field, Lowerer, Presence, Shape, StringRules, Struct, TypeDef};
+use super::{pointer_escape, Field, Lowerer, Presence, Shape, StringRules, Struct, TypeDef};
 use crate::load::Document;
 use crate::names::{camel, snake, Scope};
 
@@ -189,7 +189,7 @@ impl Lowerer<'_> {
         Some(Field {
             wire: wire.to_owned(),
             ident: String::new(),
-            doc: data.and_then(|d| text(&d.description)),
+            doc: resolved.and_then(|(s, _)| super::schema::description(s)),
             shape,
             presence,
             default: data.and_then(|d| d.default.clone()),

@@ -349,10 +349,12 @@ impl<'a> Lowerer<'a> {
                     | Shape::Boxed(_)
             ) || matches!(&**items, Shape::Named(name) if is_struct(name)) =>
             {
-                self.warn(
-                    p_at,
-                    "arrays of objects or arrays are not supported as parameters; each item is sent as a plain string",
-                );
+                let message = match &**items {
+                    // `items: {}` (Sentry): nothing is lost but the promise of any JSON value.
+                    Shape::Any => "a parameter's items of any type are typed as plain strings",
+                    _ => "arrays of objects or arrays are not supported as parameters; each item is sent as a plain string",
+                };
+                self.warn(p_at, message);
                 Shape::Array {
                     items: Box::new(Shape::String(StringRules::default())),
                     min_items,

@@ -212,9 +212,17 @@ impl Lowerer<'_> {
         if v.enumeration.iter().any(Value::is_null) {
             return true;
         }
-        // `allOf: [$ref]` is how 3.0 documents attach `nullable` or a description to a reference.
-        let single = match (v.all_of, v.one_of, v.any_of) {
-            ([only], [], []) | ([], [only], []) | ([], [], [only]) => Some(only),
+        // `allOf: [$ref]` is how 3.0 documents attach `nullable` or a description to a reference,
+        // or `allOf: [$ref, {nullable: true}]`.
+        if v.all_of.iter().any(|member| {
+            matches!(member, ReferenceOr::Item(s) if annotates_only(s) && s.schema_data.nullable)
+        }) {
+            return true;
+        }
+        let all_of = typed_members(v.all_of);
+        let single = match (all_of.as_slice(), v.one_of, v.any_of) {
+            ([only], [], []) => Some(*only),
+            ([], [only], []) | ([], [], [only]) => Some(only),
             _ => None,
         };
         match single {
@@ -234,7 +242,7 @@ impl Lowerer<'_> {
         component: Option<&Key>,
     ) -> Shape {
         let v = view(schema);
-        let doc = text(&schema.schema_data.description);
+        let doc = description(schema);
         if v.not {
             self.warn(at, "`not` is not supported; typed as any JSON value");
             return Shape::Any;
@@ -258,8 +266,12 @@ impl Lowerer<'_> {
             if !self.all_of_is_object(&v, 0) {
                 return self.merged_constraints(&v, at, hint);
             }
-            if let ([only], None) = (v.all_of, v.properties) {
-                return self.only_member(only, &format!("{at}/allOf/0"), hint, component, doc);
+            // One member beside others that only annotate (`allOf: [$ref, {nullable: true}]`):
+            // that member, whatever it is (a union, say), not an object merged from it.
+            if let ([only], None) = (typed_members(v.all_of).as_slice(), v.properties) {
+                let i = v.all_of.iter().position(|m| std::ptr::eq(m, *only));
+                let member_at = format!("{at}/allOf/{}", i.unwrap_or(0));
+                return self.only_member(only, &member_at, hint, component, doc);
             }
             return self.merged_object(&v, at, hint, component, doc, dependent_required(schema));
         }
@@ -573,4 +585,43 @@ impl Lowerer<'_> {
         };
         self.intersect(shape, added, at)
     }
+}
+
+/// The `$ref` that `schema` only wraps: `allOf: [$ref]` with nothing else that types a value
+/// (how 3.0 documents annotate a reference, and what a 3.1 `$ref` with siblings is rewritten to).
+pub(super) fn wrapped_reference(schema: &Schema) -> Option<&str> {
+    let v = view(schema);
+    if v.properties.is_some() || !v.one_of.is_empty() || !v.any_of.is_empty() {
+        return None;
+    }
+    match typed_members(v.all_of).as_slice() {
+        [ReferenceOr::Reference { reference }] => Some(reference),
+        _ => None,
+    }
+}
+
+/// `schema`'s description, or when it has none, that of an `allOf` member that only annotates
+/// (Box's `allOf: [$ref, {description}]`).
+pub(super) fn description(schema: &Schema) -> Option<String> {
+    text(&schema.schema_data.description).or_else(|| {
+        view(schema).all_of.iter().find_map(|member| match member {
+            ReferenceOr::Item(s) if annotates_only(s) => text(&s.schema_data.description),
+            _ => None,
+        })
+    })
+}
+
+/// Whether `schema` only annotates (a `description`, `nullable`, `deprecated`, ...): no type, no
+/// constraint, no subschema.
+fn annotates_only(schema: &Schema) -> bool {
+    schema.schema_data.discriminator.is_none()
+        && matches!(&schema.schema_kind, openapiv3::SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
+}
+
+/// The members of an `allOf` that say what a value is: all but those that only annotate.
+pub(super) fn typed_members(members: &[ReferenceOr<Schema>]) -> Vec<&ReferenceOr<Schema>> {
+    members
+        .iter()
+        .filter(|member| !matches!(member, ReferenceOr::Item(s) if annotates_only(s)))
+        .collect()
 }

@@ -76,9 +76,14 @@ impl Lowerer<'_> {
         for (i, member) in members.iter().enumerate() {
             let member_at = format!("{at}/{keyword}/{i}");
             let shape = self.item_shape_ref(member, &member_at, &format!("{name}{}", i + 1));
-            let tags = match (discriminator, member) {
+            // A `$ref`, or one wrapped with annotations (a 3.1 `$ref` with a `title`, say).
+            let reference = match member {
+                ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                ReferenceOr::Item(schema) => super::schema::wrapped_reference(schema),
+            };
+            let tags = match (discriminator, reference) {
                 _ if implicit.is_some() => vec![implicit.as_ref().unwrap().1[i].clone()],
-                (Some(d), ReferenceOr::Reference { reference }) => {
+                (Some(d), Some(reference)) => {
                     let target = document
                         .schema_ref(reference, &member_at)
                         .ok()
@@ -94,8 +99,14 @@ impl Lowerer<'_> {
                         })
                         .map(|(tag, _)| tag.clone())
                         .collect();
+                    // No mapping names it: the one value the member allows the property (what
+                    // servers send, OpenAI's `type: {enum: [tokens]}`), else the schema's name
+                    // (OpenAPI's implicit mapping).
                     if tags.is_empty() {
-                        tags.extend(target.map(str::to_owned));
+                        match self.fixed_value(reference, &d.property_name) {
+                            Some(value) => tags.push(value),
+                            None => tags.extend(target.map(str::to_owned)),
+                        }
                     }
                     tags
                 }
@@ -106,11 +117,13 @@ impl Lowerer<'_> {
             }
             // A member's `title`, else the schema it refers to, else what kind of value it is.
             let label = match member {
-                ReferenceOr::Reference { reference } => document
-                    .schema_ref(reference, &member_at)
-                    .ok()
-                    .map(|(_, target)| self.component_names[target].clone()),
-                ReferenceOr::Item(schema) => schema.schema_data.title.as_deref().map(camel),
+                ReferenceOr::Item(schema) if schema.schema_data.title.is_some() => {
+                    schema.schema_data.title.as_deref().map(camel)
+                }
+                _ => reference.and_then(|reference| {
+                    let (_, target) = document.schema_ref(reference, &member_at).ok()?;
+                    Some(self.component_names[target].clone())
+                }),
             };
             // An inline member of a union told apart by a property it fixes: named by that value.
             let label = label.or_else(|| match (&implicit, member) {
@@ -234,6 +247,17 @@ impl Lowerer<'_> {
 
     /// A property every member requires and fixes to its own single string (`type: {enum: [circle]}`),
     /// which tells the members apart as a discriminator would; with the value of each member.
+    /// The one string the schema `reference` names allows its `property`, when it allows one.
+    fn fixed_value(&self, reference: &str, property: &str) -> Option<String> {
+        let (schema, _) = self.document.schema_ref(reference, "#").ok()?;
+        let property = view(schema).properties?.get(property)?;
+        let (property, _) = self.document.boxed_schema(property, "#").ok()?;
+        match view(property).enumeration.as_slice() {
+            [Value::String(value)] => Some(value.clone()),
+            _ => None,
+        }
+    }
+
     pub(super) fn implicit_tag(
         &self,
         members: &[ReferenceOr<Schema>],

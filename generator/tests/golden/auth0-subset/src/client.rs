@@ -521,6 +521,23 @@ impl Client {
     /// fetched when it is needed; the walk ends at the first empty page, or at the first error
     /// (an answer that holds no list, such as a form of it the spec does not declare, is an
     /// [`Error::Decode`]).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let mut pages = client.get_resource_servers_pages(Default::default());
+    /// while let Some(page) = pages.next_page().await {
+    ///     for item in page? {
+    ///         println!("{item:?}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_resource_servers_pages<'a>(
         &'a self,
         params: crate::params::GetResourceServersParams,

@@ -93,11 +93,11 @@ crate::wire::serde_struct!(
 );
 
 impl CreateResourceServerRequestContent {
-    /// A value with the required `identifier`, and any other field left out.
-    pub fn new(identifier: String) -> Self {
+    /// A value with the required `identifier`, and every other field left out.
+    pub fn new(identifier: impl Into<String>) -> Self {
         Self {
             name: Default::default(),
-            identifier,
+            identifier: identifier.into(),
             scopes: Default::default(),
             signing_alg: Default::default(),
             signing_secret: Default::default(),
@@ -482,9 +482,11 @@ crate::wire::serde_struct!(
 );
 
 impl ResourceServerAuthorizationPolicy {
-    /// A value with the required `policy_id`, and any other field left out.
-    pub fn new(policy_id: String) -> Self {
-        Self { policy_id }
+    /// A value with `policy_id`, its only field.
+    pub fn new(policy_id: impl Into<String>) -> Self {
+        Self {
+            policy_id: policy_id.into(),
+        }
     }
 }
 
@@ -534,7 +536,7 @@ crate::wire::serde_struct!(
 );
 
 impl ResourceServerProofOfPossession {
-    /// A value with the required `mechanism`, `required`, and any other field left out.
+    /// A value with the required `mechanism` and `required`, and every other field left out.
     pub fn new(
         mechanism: ResourceServerProofOfPossessionMechanismEnum,
         required: bool,
@@ -622,10 +624,10 @@ crate::wire::serde_struct!(
 );
 
 impl ResourceServerScope {
-    /// A value with the required `value`, and any other field left out.
-    pub fn new(value: String) -> Self {
+    /// A value with the required `value`, and every other field left out.
+    pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             description: Default::default(),
         }
     }
@@ -844,7 +846,7 @@ crate::wire::serde_struct!(
 );
 
 impl ResourceServerTokenEncryption {
-    /// A value with the required `format`, `encryption_key`, and any other field left out.
+    /// A value with `format` and `encryption_key`, its only fields.
     pub fn new(
         format: ResourceServerTokenEncryptionFormatEnum,
         encryption_key: ResourceServerTokenEncryptionKey,
@@ -938,13 +940,16 @@ crate::wire::serde_struct!(
 );
 
 impl ResourceServerTokenEncryptionKey {
-    /// A value with the required `alg`, `pem`, and any other field left out.
-    pub fn new(alg: ResourceServerTokenEncryptionAlgorithmEnum, pem: String) -> Self {
+    /// A value with the required `alg` and `pem`, and every other field left out.
+    pub fn new(
+        alg: ResourceServerTokenEncryptionAlgorithmEnum,
+        pem: impl Into<String>,
+    ) -> Self {
         Self {
             name: Default::default(),
             alg,
             kid: Default::default(),
-            pem,
+            pem: pem.into(),
         }
     }
 }

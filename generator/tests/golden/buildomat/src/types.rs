@@ -148,12 +148,17 @@ crate::wire::serde_struct!(
 );
 
 impl TaskSubmit {
-    /// A value with the required `name`, `script`, `default`, and any other field left out.
-    pub fn new(name: String, script: String, default: bool) -> Self {
+    /// A value with the required `name`, `script` and `default`, and every other field left
+    /// out.
+    pub fn new(
+        name: impl Into<String>,
+        script: impl Into<String>,
+        default: bool,
+    ) -> Self {
         Self {
-            name,
+            name: name.into(),
             output_rules: Default::default(),
-            script,
+            script: script.into(),
             default,
         }
     }
@@ -183,9 +188,9 @@ pub struct UserCreate {
 crate::wire::serde_struct!(UserCreate, ignore, [name = "name" required]);
 
 impl UserCreate {
-    /// A value with the required `name`, and any other field left out.
-    pub fn new(name: String) -> Self {
-        Self { name }
+    /// A value with `name`, its only field.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
     }
 }
 
@@ -264,9 +269,13 @@ crate::wire::serde_struct!(
 );
 
 impl WorkerAddOutput {
-    /// A value with the required `chunks`, `path`, `size`, and any other field left out.
-    pub fn new(chunks: Vec<String>, path: String, size: i64) -> Self {
-        Self { chunks, path, size }
+    /// A value with `chunks`, `path` and `size`, its only fields.
+    pub fn new(chunks: Vec<String>, path: impl Into<String>, size: i64) -> Self {
+        Self {
+            chunks,
+            path: path.into(),
+            size,
+        }
     }
 }
 
@@ -290,9 +299,17 @@ crate::wire::serde_struct!(
 );
 
 impl WorkerAppendTask {
-    /// A value with the required `payload`, `stream`, `time`, and any other field left out.
-    pub fn new(payload: String, stream: String, time: String) -> Self {
-        Self { payload, stream, time }
+    /// A value with `payload`, `stream` and `time`, its only fields.
+    pub fn new(
+        payload: impl Into<String>,
+        stream: impl Into<String>,
+        time: impl Into<String>,
+    ) -> Self {
+        Self {
+            payload: payload.into(),
+            stream: stream.into(),
+            time: time.into(),
+        }
     }
 }
 
@@ -314,9 +331,12 @@ crate::wire::serde_struct!(
 );
 
 impl WorkerBootstrap {
-    /// A value with the required `bootstrap`, `token`, and any other field left out.
-    pub fn new(bootstrap: String, token: String) -> Self {
-        Self { bootstrap, token }
+    /// A value with `bootstrap` and `token`, its only fields.
+    pub fn new(bootstrap: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            bootstrap: bootstrap.into(),
+            token: token.into(),
+        }
     }
 }
 
@@ -337,7 +357,7 @@ pub struct WorkerCompleteTask {
 crate::wire::serde_struct!(WorkerCompleteTask, ignore, [failed = "failed" required]);
 
 impl WorkerCompleteTask {
-    /// A value with the required `failed`, and any other field left out.
+    /// A value with `failed`, its only field.
     pub fn new(failed: bool) -> Self {
         Self { failed }
     }

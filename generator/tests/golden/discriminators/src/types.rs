@@ -54,17 +54,17 @@ crate::wire::serde_struct!(
 );
 
 impl BasePurchaseWebhookEvent {
-    /// A value with the required `event_type`, `event_id`, `buyer_id`, and any other field left
-    /// out.
+    /// A value with the required `event_type`, `event_id` and `buyer_id`, and every other field
+    /// left out.
     pub fn new(
         event_type: BaseWebhookEventEventType,
-        event_id: String,
-        buyer_id: String,
+        event_id: impl Into<String>,
+        buyer_id: impl Into<String>,
     ) -> Self {
         Self {
             event_type,
-            event_id,
-            buyer_id,
+            event_id: event_id.into(),
+            buyer_id: buyer_id.into(),
             order_id: Default::default(),
         }
     }
@@ -165,10 +165,10 @@ crate::wire::serde_struct!(
 );
 
 impl Cat {
-    /// A value with the required `pet_type`, and any other field left out.
-    pub fn new(pet_type: String) -> Self {
+    /// A value with the required `pet_type`, and every other field left out.
+    pub fn new(pet_type: impl Into<String>) -> Self {
         Self {
-            pet_type,
+            pet_type: pet_type.into(),
             hunts: Default::default(),
             age: Default::default(),
         }
@@ -195,10 +195,10 @@ crate::wire::serde_struct!(
 );
 
 impl CatNoDisc {
-    /// A value with the required `pet_type`, and any other field left out.
-    pub fn new(pet_type: String) -> Self {
+    /// A value with the required `pet_type`, and every other field left out.
+    pub fn new(pet_type: impl Into<String>) -> Self {
         Self {
-            pet_type,
+            pet_type: pet_type.into(),
             hunts: Default::default(),
             age: Default::default(),
         }
@@ -225,10 +225,10 @@ crate::wire::serde_struct!(
 );
 
 impl Dog {
-    /// A value with the required `pet_type`, and any other field left out.
-    pub fn new(pet_type: String) -> Self {
+    /// A value with the required `pet_type`, and every other field left out.
+    pub fn new(pet_type: impl Into<String>) -> Self {
         Self {
-            pet_type,
+            pet_type: pet_type.into(),
             bark: Default::default(),
             breed: Default::default(),
         }
@@ -286,10 +286,10 @@ crate::wire::serde_struct!(
 );
 
 impl DogNoDisc {
-    /// A value with the required `pet_type`, and any other field left out.
-    pub fn new(pet_type: String) -> Self {
+    /// A value with the required `pet_type`, and every other field left out.
+    pub fn new(pet_type: impl Into<String>) -> Self {
         Self {
-            pet_type,
+            pet_type: pet_type.into(),
             bark: Default::default(),
             breed: Default::default(),
         }
@@ -565,10 +565,10 @@ crate::wire::serde_struct!(
 );
 
 impl OptionOneNoDisc {
-    /// A value with the required `discrim`, and any other field left out.
-    pub fn new(discrim: String) -> Self {
+    /// A value with the required `discrim`, and every other field left out.
+    pub fn new(discrim: impl Into<String>) -> Self {
         Self {
-            discrim,
+            discrim: discrim.into(),
             optionone: Default::default(),
         }
     }
@@ -607,10 +607,10 @@ crate::wire::serde_struct!(
 );
 
 impl OptionTwoNoDisc {
-    /// A value with the required `discrim`, and any other field left out.
-    pub fn new(discrim: String) -> Self {
+    /// A value with the required `discrim`, and every other field left out.
+    pub fn new(discrim: impl Into<String>) -> Self {
         Self {
-            discrim,
+            discrim: discrim.into(),
             optiontwo: Default::default(),
         }
     }

@@ -356,6 +356,9 @@ impl Client {
         if let Some(value) = &params.kind {
             value.validate_at(&v::param("kind"), out);
         }
+        if let Some(value) = &params.x_trace_flags {
+            value.validate_at(&v::param("X-Trace-Flags"), out);
+        }
         if let Some(value) = &params.limit {
             v::range(&v::param("limit"), *value as f64, Some(1.0), Some(100.0), out);
         }
@@ -389,6 +392,13 @@ impl Client {
             {
                 let value = &params.x_request_id;
                 request = request.header("X-Request-Id", value.to_string());
+            }
+            if let Some(value) = &params.x_trace_flags {
+                let joined: Vec<String> = value
+                    .iter()
+                    .map(|value| value.to_string())
+                    .collect();
+                request = request.header("X-Trace-Flags", joined.join(","));
             }
             Ok(request)
         };
@@ -876,6 +886,23 @@ impl Client {
     /// fetched when it is needed; the walk ends at the first empty page, or at the first error
     /// (an answer that holds no list, such as a form of it the spec does not declare, is an
     /// [`Error::Decode`]).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let mut pages = client.list_notes_pages(Default::default());
+    /// while let Some(page) = pages.next_page().await {
+    ///     for item in page? {
+    ///         println!("{item:?}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_notes_pages<'a>(
         &'a self,
         params: crate::params::ListNotesParams,

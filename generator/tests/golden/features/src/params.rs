@@ -30,18 +30,21 @@ pub struct ListPetsParams {
     pub kind: Option<crate::types::Kind>,
     /// Sent as the header `X-Request-Id`.
     pub x_request_id: String,
+    /// Sent as the header `X-Trace-Flags`.
+    pub x_trace_flags: Option<Vec<crate::types::Kind>>,
     /// Sent as the query parameter `limit`. Deprecated. Minimum: 1. Maximum: 100.
     pub limit: Option<i64>,
 }
 
 impl ListPetsParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(x_request_id: String) -> Self {
+    pub fn new(x_request_id: impl Into<String>) -> Self {
         ListPetsParams {
-            x_request_id,
+            x_request_id: x_request_id.into(),
             tags: None,
             ids: None,
             kind: None,
+            x_trace_flags: None,
             limit: None,
         }
     }

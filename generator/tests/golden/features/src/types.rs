@@ -58,11 +58,14 @@ crate::wire::serde_struct!(
 );
 
 impl AccountRequest {
-    /// A value with the required `name`, `password`, and any other field left out.
-    pub fn new(name: String, password: crate::SecretString) -> Self {
+    /// A value with the required `name` and `password`, and every other field left out.
+    pub fn new(
+        name: impl Into<String>,
+        password: impl Into<crate::SecretString>,
+    ) -> Self {
         Self {
-            name,
-            password,
+            name: name.into(),
+            password: password.into(),
             tags: Default::default(),
             seats: Default::default(),
         }
@@ -110,11 +113,11 @@ crate::wire::serde_struct!(
 );
 
 impl Cat {
-    /// A value with the required `petType`, `name`, and any other field left out.
-    pub fn new(pet_type: String, name: String) -> Self {
+    /// A value with the required `petType` and `name`, and every other field left out.
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            pet_type,
-            name,
+            pet_type: pet_type.into(),
+            name: name.into(),
             owner: Default::default(),
             lives: Default::default(),
         }
@@ -157,11 +160,15 @@ crate::wire::serde_struct!(
 
 #[allow(deprecated)]
 impl Dog {
-    /// A value with the required `petType`, `name`, `good`, and any other field left out.
-    pub fn new(pet_type: String, name: String, good: bool) -> Self {
+    /// A value with the required `petType`, `name` and `good`, and every other field left out.
+    pub fn new(
+        pet_type: impl Into<String>,
+        name: impl Into<String>,
+        good: bool,
+    ) -> Self {
         Self {
-            pet_type,
-            name,
+            pet_type: pet_type.into(),
+            name: name.into(),
             owner: Default::default(),
             good,
             old_name: Default::default(),
@@ -338,11 +345,14 @@ crate::wire::serde_struct!(
 );
 
 impl LoginForm {
-    /// A value with the required `username`, `password`, and any other field left out.
-    pub fn new(username: String, password: crate::SecretString) -> Self {
+    /// A value with the required `username` and `password`, and every other field left out.
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<crate::SecretString>,
+    ) -> Self {
         Self {
-            username,
-            password,
+            username: username.into(),
+            password: password.into(),
             scope: Default::default(),
         }
     }
@@ -588,10 +598,10 @@ crate::wire::serde_struct!(
 );
 
 impl NewNote {
-    /// A value with the required `title`, and any other field left out.
-    pub fn new(title: String) -> Self {
+    /// A value with the required `title`, and every other field left out.
+    pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title,
+            title: title.into(),
             body: Default::default(),
             pinned: Default::default(),
             labels: Default::default(),
@@ -702,10 +712,10 @@ crate::wire::serde_struct!(
 );
 
 impl Owner {
-    /// A value with the required `name`, and any other field left out.
-    pub fn new(name: String) -> Self {
+    /// A value with the required `name`, and every other field left out.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             address: Default::default(),
         }
     }
@@ -871,10 +881,10 @@ crate::wire::serde_struct!(
 );
 
 impl Settings {
-    /// A value with the required `code`, `ratio`, `hosts`, and any other field left out.
-    pub fn new(code: String, ratio: f64, hosts: Vec<String>) -> Self {
+    /// A value with the required `code`, `ratio` and `hosts`, and every other field left out.
+    pub fn new(code: impl Into<String>, ratio: f64, hosts: Vec<String>) -> Self {
         Self {
-            code,
+            code: code.into(),
             ratio,
             retries: Default::default(),
             hosts,

@@ -19,8 +19,10 @@ pub struct EnrolParams {
 
 impl EnrolParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(authorization: String) -> Self {
-        EnrolParams { authorization }
+    pub fn new(authorization: impl Into<String>) -> Self {
+        EnrolParams {
+            authorization: authorization.into(),
+        }
     }
 }
 
@@ -38,8 +40,10 @@ pub struct GlobalJobsParams {
 
 impl GlobalJobsParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(authorization: String) -> Self {
-        GlobalJobsParams { authorization }
+    pub fn new(authorization: impl Into<String>) -> Self {
+        GlobalJobsParams {
+            authorization: authorization.into(),
+        }
     }
 }
 
@@ -56,8 +60,10 @@ pub struct PingParams {
 
 impl PingParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(authorization: String) -> Self {
-        PingParams { authorization }
+    pub fn new(authorization: impl Into<String>) -> Self {
+        PingParams {
+            authorization: authorization.into(),
+        }
     }
 }
 
@@ -75,9 +81,9 @@ pub struct ReportFinishParams {
 
 impl ReportFinishParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(authorization: String) -> Self {
+    pub fn new(authorization: impl Into<String>) -> Self {
         ReportFinishParams {
-            authorization,
+            authorization: authorization.into(),
         }
     }
 }
@@ -96,9 +102,9 @@ pub struct ReportOutputParams {
 
 impl ReportOutputParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(authorization: String) -> Self {
+    pub fn new(authorization: impl Into<String>) -> Self {
         ReportOutputParams {
-            authorization,
+            authorization: authorization.into(),
         }
     }
 }
@@ -117,7 +123,9 @@ pub struct ReportStartParams {
 
 impl ReportStartParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(authorization: String) -> Self {
-        ReportStartParams { authorization }
+    pub fn new(authorization: impl Into<String>) -> Self {
+        ReportStartParams {
+            authorization: authorization.into(),
+        }
     }
 }

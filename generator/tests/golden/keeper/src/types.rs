@@ -26,9 +26,12 @@ crate::wire::serde_struct!(
 );
 
 impl EnrolBody {
-    /// A value with the required `host`, `key`, and any other field left out.
-    pub fn new(host: String, key: String) -> Self {
-        Self { host, key }
+    /// A value with `host` and `key`, its only fields.
+    pub fn new(host: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            host: host.into(),
+            key: key.into(),
+        }
     }
 }
 
@@ -59,9 +62,17 @@ crate::wire::serde_struct!(
 );
 
 impl OutputRecord {
-    /// A value with the required `msg`, `stream`, `time`, and any other field left out.
-    pub fn new(msg: String, stream: String, time: String) -> Self {
-        Self { msg, stream, time }
+    /// A value with `msg`, `stream` and `time`, its only fields.
+    pub fn new(
+        msg: impl Into<String>,
+        stream: impl Into<String>,
+        time: impl Into<String>,
+    ) -> Self {
+        Self {
+            msg: msg.into(),
+            stream: stream.into(),
+            time: time.into(),
+        }
     }
 }
 
@@ -102,17 +113,16 @@ crate::wire::serde_struct!(
 );
 
 impl ReportFinishBody {
-    /// A value with the required `duration_millis`, `end_time`, `exit_status`, `id`, and any
-    /// other field left out.
+    /// A value with `duration_millis`, `end_time`, `exit_status` and `id`, its only fields.
     pub fn new(
         duration_millis: i32,
-        end_time: String,
+        end_time: impl Into<String>,
         exit_status: i32,
         id: ReportId,
     ) -> Self {
         Self {
             duration_millis,
-            end_time,
+            end_time: end_time.into(),
             exit_status,
             id,
         }
@@ -161,10 +171,21 @@ crate::wire::serde_struct!(
 );
 
 impl ReportId {
-    /// A value with the required `host`, `job`, `pid`, `time`, `uuid`, and any other field left
-    /// out.
-    pub fn new(host: String, job: String, pid: u64, time: String, uuid: String) -> Self {
-        Self { host, job, pid, time, uuid }
+    /// A value with `host`, `job`, `pid`, `time` and `uuid`, its only fields.
+    pub fn new(
+        host: impl Into<String>,
+        job: impl Into<String>,
+        pid: u64,
+        time: impl Into<String>,
+        uuid: impl Into<String>,
+    ) -> Self {
+        Self {
+            host: host.into(),
+            job: job.into(),
+            pid,
+            time: time.into(),
+            uuid: uuid.into(),
+        }
     }
 }
 
@@ -190,7 +211,7 @@ crate::wire::serde_struct!(
 );
 
 impl ReportOutputBody {
-    /// A value with the required `id`, `record`, and any other field left out.
+    /// A value with `id` and `record`, its only fields.
     pub fn new(id: ReportId, record: OutputRecord) -> Self {
         Self { id, record }
     }
@@ -233,9 +254,17 @@ crate::wire::serde_struct!(
 );
 
 impl ReportStartBody {
-    /// A value with the required `id`, `script`, `start_time`, and any other field left out.
-    pub fn new(id: ReportId, script: String, start_time: String) -> Self {
-        Self { id, script, start_time }
+    /// A value with `id`, `script` and `start_time`, its only fields.
+    pub fn new(
+        id: ReportId,
+        script: impl Into<String>,
+        start_time: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            script: script.into(),
+            start_time: start_time.into(),
+        }
     }
 }
 

@@ -525,9 +525,9 @@ pub struct SystemMetricParams {
 
 impl SystemMetricParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         SystemMetricParams {
-            id,
+            id: id.into(),
             end_time: None,
             limit: None,
             page_token: None,

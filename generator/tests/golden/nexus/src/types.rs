@@ -375,20 +375,19 @@ crate::wire::serde_struct!(
 );
 
 impl CertificateCreate {
-    /// A value with the required `cert`, `description`, `key`, `name`, `service`, and any other
-    /// field left out.
+    /// A value with `cert`, `description`, `key`, `name` and `service`, its only fields.
     pub fn new(
         cert: Vec<u8>,
-        description: String,
+        description: impl Into<String>,
         key: Vec<u8>,
-        name: String,
+        name: impl Into<String>,
         service: ServiceUsingCertificate,
     ) -> Self {
         Self {
             cert,
-            description,
+            description: description.into(),
             key,
-            name,
+            name: name.into(),
             service,
         }
     }
@@ -920,9 +919,12 @@ crate::wire::serde_struct!(
 );
 
 impl DerEncodedKeyPair {
-    /// A value with the required `private_key`, `public_cert`, and any other field left out.
-    pub fn new(private_key: String, public_cert: String) -> Self {
-        Self { private_key, public_cert }
+    /// A value with `private_key` and `public_cert`, its only fields.
+    pub fn new(private_key: impl Into<String>, public_cert: impl Into<String>) -> Self {
+        Self {
+            private_key: private_key.into(),
+            public_cert: public_cert.into(),
+        }
     }
 }
 
@@ -946,13 +948,16 @@ crate::wire::serde_struct!(
 );
 
 impl DeviceAccessTokenRequest {
-    /// A value with the required `client_id`, `device_code`, `grant_type`, and any other field
-    /// left out.
-    pub fn new(client_id: String, device_code: String, grant_type: String) -> Self {
+    /// A value with `client_id`, `device_code` and `grant_type`, its only fields.
+    pub fn new(
+        client_id: impl Into<String>,
+        device_code: impl Into<String>,
+        grant_type: impl Into<String>,
+    ) -> Self {
         Self {
-            client_id,
-            device_code,
-            grant_type,
+            client_id: client_id.into(),
+            device_code: device_code.into(),
+            grant_type: grant_type.into(),
         }
     }
 }
@@ -973,9 +978,11 @@ crate::wire::serde_struct!(
 );
 
 impl DeviceAuthRequest {
-    /// A value with the required `client_id`, and any other field left out.
-    pub fn new(client_id: String) -> Self {
-        Self { client_id }
+    /// A value with `client_id`, its only field.
+    pub fn new(client_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+        }
     }
 }
 
@@ -989,9 +996,11 @@ pub struct DeviceAuthVerify {
 crate::wire::serde_struct!(DeviceAuthVerify, ignore, [user_code = "user_code" required]);
 
 impl DeviceAuthVerify {
-    /// A value with the required `user_code`, and any other field left out.
-    pub fn new(user_code: String) -> Self {
-        Self { user_code }
+    /// A value with `user_code`, its only field.
+    pub fn new(user_code: impl Into<String>) -> Self {
+        Self {
+            user_code: user_code.into(),
+        }
     }
 }
 
@@ -1116,18 +1125,17 @@ crate::wire::serde_struct!(
 );
 
 impl DiskCreate {
-    /// A value with the required `description`, `disk_source`, `name`, `size`, and any other
-    /// field left out.
+    /// A value with `description`, `disk_source`, `name` and `size`, its only fields.
     pub fn new(
-        description: String,
+        description: impl Into<String>,
         disk_source: DiskSource,
-        name: String,
+        name: impl Into<String>,
         size: u64,
     ) -> Self {
         Self {
-            description,
+            description: description.into(),
             disk_source,
-            name,
+            name: name.into(),
             size,
         }
     }
@@ -1162,9 +1170,9 @@ pub struct DiskIdentifier {
 crate::wire::serde_struct!(DiskIdentifier, ignore, [name = "name" required]);
 
 impl DiskIdentifier {
-    /// A value with the required `name`, and any other field left out.
-    pub fn new(name: String) -> Self {
-        Self { name }
+    /// A value with `name`, its only field.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
     }
 }
 
@@ -1222,7 +1230,7 @@ pub struct DiskPath {
 crate::wire::serde_struct!(DiskPath, ignore, [disk = "disk" required]);
 
 impl DiskPath {
-    /// A value with the required `disk`, and any other field left out.
+    /// A value with `disk`, its only field.
     pub fn new(disk: NameOrId) -> Self {
         Self { disk }
     }
@@ -1579,9 +1587,12 @@ crate::wire::serde_struct!(
 );
 
 impl Distribution {
-    /// A value with the required `name`, `version`, and any other field left out.
-    pub fn new(name: String, version: String) -> Self {
-        Self { name, version }
+    /// A value with `name` and `version`, its only fields.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+        }
     }
 }
 
@@ -1652,7 +1663,7 @@ crate::wire::serde_struct!(
 );
 
 impl ExternalIpCreate {
-    /// A value with the required `type`, and any other field left out.
+    /// A value with the required `type`, and every other field left out.
     pub fn new(type_: ExternalIpCreateType) -> Self {
         Self {
             pool_name: Default::default(),
@@ -1824,7 +1835,7 @@ crate::wire::serde_struct!(
 );
 
 impl FleetRolePolicy {
-    /// A value with the required `role_assignments`, and any other field left out.
+    /// A value with `role_assignments`, its only field.
     pub fn new(role_assignments: Vec<FleetRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
@@ -1860,15 +1871,14 @@ crate::wire::serde_struct!(
 );
 
 impl FleetRoleRoleAssignment {
-    /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
-    /// field left out.
+    /// A value with `identity_id`, `identity_type` and `role_name`, its only fields.
     pub fn new(
-        identity_id: String,
+        identity_id: impl Into<String>,
         identity_type: IdentityType,
         role_name: FleetRole,
     ) -> Self {
         Self {
-            identity_id,
+            identity_id: identity_id.into(),
             identity_type,
             role_name,
         }
@@ -1966,20 +1976,20 @@ crate::wire::serde_struct!(
 );
 
 impl GlobalImageCreate {
-    /// A value with the required `block_size`, `description`, `distribution`, `name`, `source`,
-    /// and any other field left out.
+    /// A value with `block_size`, `description`, `distribution`, `name` and `source`, its only
+    /// fields.
     pub fn new(
         block_size: i64,
-        description: String,
+        description: impl Into<String>,
         distribution: Distribution,
-        name: String,
+        name: impl Into<String>,
         source: ImageSource,
     ) -> Self {
         Self {
             block_size,
-            description,
+            description: description.into(),
             distribution,
-            name,
+            name: name.into(),
             source,
         }
     }
@@ -2428,18 +2438,17 @@ crate::wire::serde_struct!(
 );
 
 impl ImageCreate {
-    /// A value with the required `block_size`, `description`, `name`, `source`, and any other
-    /// field left out.
+    /// A value with `block_size`, `description`, `name` and `source`, its only fields.
     pub fn new(
         block_size: i64,
-        description: String,
-        name: String,
+        description: impl Into<String>,
+        name: impl Into<String>,
         source: ImageSource,
     ) -> Self {
         Self {
             block_size,
-            description,
-            name,
+            description: description.into(),
+            name: name.into(),
             source,
         }
     }
@@ -2697,22 +2706,22 @@ crate::wire::serde_struct!(
 );
 
 impl InstanceCreate {
-    /// A value with the required `description`, `hostname`, `memory`, `name`, `ncpus`, and any
-    /// other field left out.
+    /// A value with the required `description`, `hostname`, `memory`, `name` and `ncpus`, and
+    /// every other field left out.
     pub fn new(
-        description: String,
-        hostname: String,
+        description: impl Into<String>,
+        hostname: impl Into<String>,
         memory: u64,
-        name: String,
+        name: impl Into<String>,
         ncpus: u16,
     ) -> Self {
         Self {
-            description,
+            description: description.into(),
             disks: Default::default(),
             external_ips: Default::default(),
-            hostname,
+            hostname: hostname.into(),
             memory,
-            name,
+            name: name.into(),
             ncpus,
             network_interfaces: Default::default(),
             start: Default::default(),
@@ -2898,9 +2907,11 @@ crate::wire::serde_struct!(
 );
 
 impl InstanceMigrate {
-    /// A value with the required `dst_sled_id`, and any other field left out.
-    pub fn new(dst_sled_id: String) -> Self {
-        Self { dst_sled_id }
+    /// A value with `dst_sled_id`, its only field.
+    pub fn new(dst_sled_id: impl Into<String>) -> Self {
+        Self {
+            dst_sled_id: dst_sled_id.into(),
+        }
     }
 }
 
@@ -3219,9 +3230,12 @@ crate::wire::serde_struct!(
 );
 
 impl IpPoolCreate {
-    /// A value with the required `description`, `name`, and any other field left out.
-    pub fn new(description: String, name: String) -> Self {
-        Self { description, name }
+    /// A value with `description` and `name`, its only fields.
+    pub fn new(description: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -3357,9 +3371,12 @@ crate::wire::serde_struct!(
 );
 
 impl Ipv4Range {
-    /// A value with the required `first`, `last`, and any other field left out.
-    pub fn new(first: String, last: String) -> Self {
-        Self { first, last }
+    /// A value with `first` and `last`, its only fields.
+    pub fn new(first: impl Into<String>, last: impl Into<String>) -> Self {
+        Self {
+            first: first.into(),
+            last: last.into(),
+        }
     }
 }
 
@@ -3384,9 +3401,12 @@ crate::wire::serde_struct!(
 );
 
 impl Ipv6Range {
-    /// A value with the required `first`, `last`, and any other field left out.
-    pub fn new(first: String, last: String) -> Self {
-        Self { first, last }
+    /// A value with `first` and `last`, its only fields.
+    pub fn new(first: impl Into<String>, last: impl Into<String>) -> Self {
+        Self {
+            first: first.into(),
+            last: last.into(),
+        }
     }
 }
 
@@ -3600,20 +3620,20 @@ crate::wire::serde_struct!(
 );
 
 impl NetworkInterfaceCreate {
-    /// A value with the required `description`, `name`, `subnet_name`, `vpc_name`, and any
+    /// A value with the required `description`, `name`, `subnet_name` and `vpc_name`, and every
     /// other field left out.
     pub fn new(
-        description: String,
-        name: String,
-        subnet_name: String,
-        vpc_name: String,
+        description: impl Into<String>,
+        name: impl Into<String>,
+        subnet_name: impl Into<String>,
+        vpc_name: impl Into<String>,
     ) -> Self {
         Self {
-            description,
+            description: description.into(),
             ip: Default::default(),
-            name,
-            subnet_name,
-            vpc_name,
+            name: name.into(),
+            subnet_name: subnet_name.into(),
+            vpc_name: vpc_name.into(),
         }
     }
 }
@@ -3770,9 +3790,12 @@ crate::wire::serde_struct!(
 );
 
 impl OrganizationCreate {
-    /// A value with the required `description`, `name`, and any other field left out.
-    pub fn new(description: String, name: String) -> Self {
-        Self { description, name }
+    /// A value with `description` and `name`, its only fields.
+    pub fn new(description: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -3849,7 +3872,7 @@ crate::wire::serde_struct!(
 );
 
 impl OrganizationRolePolicy {
-    /// A value with the required `role_assignments`, and any other field left out.
+    /// A value with `role_assignments`, its only field.
     pub fn new(role_assignments: Vec<OrganizationRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
@@ -3885,15 +3908,14 @@ crate::wire::serde_struct!(
 );
 
 impl OrganizationRoleRoleAssignment {
-    /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
-    /// field left out.
+    /// A value with `identity_id`, `identity_type` and `role_name`, its only fields.
     pub fn new(
-        identity_id: String,
+        identity_id: impl Into<String>,
         identity_type: IdentityType,
         role_name: OrganizationRole,
     ) -> Self {
         Self {
-            identity_id,
+            identity_id: identity_id.into(),
             identity_type,
             role_name,
         }
@@ -4065,9 +4087,12 @@ crate::wire::serde_struct!(
 );
 
 impl ProjectCreate {
-    /// A value with the required `description`, `name`, and any other field left out.
-    pub fn new(description: String, name: String) -> Self {
-        Self { description, name }
+    /// A value with `description` and `name`, its only fields.
+    pub fn new(description: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -4144,7 +4169,7 @@ crate::wire::serde_struct!(
 );
 
 impl ProjectRolePolicy {
-    /// A value with the required `role_assignments`, and any other field left out.
+    /// A value with `role_assignments`, its only field.
     pub fn new(role_assignments: Vec<ProjectRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
@@ -4180,15 +4205,14 @@ crate::wire::serde_struct!(
 );
 
 impl ProjectRoleRoleAssignment {
-    /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
-    /// field left out.
+    /// A value with `identity_id`, `identity_type` and `role_name`, its only fields.
     pub fn new(
-        identity_id: String,
+        identity_id: impl Into<String>,
         identity_type: IdentityType,
         role_name: ProjectRole,
     ) -> Self {
         Self {
-            identity_id,
+            identity_id: identity_id.into(),
             identity_type,
             role_name,
         }
@@ -4806,18 +4830,17 @@ crate::wire::serde_struct!(
 );
 
 impl RouterRouteCreateParams {
-    /// A value with the required `description`, `destination`, `name`, `target`, and any other
-    /// field left out.
+    /// A value with `description`, `destination`, `name` and `target`, its only fields.
     pub fn new(
-        description: String,
+        description: impl Into<String>,
         destination: RouteDestination,
-        name: String,
+        name: impl Into<String>,
         target: RouteTarget,
     ) -> Self {
         Self {
-            description,
+            description: description.into(),
             destination,
-            name,
+            name: name.into(),
             target,
         }
     }
@@ -4920,7 +4943,7 @@ crate::wire::serde_struct!(
 );
 
 impl RouterRouteUpdateParams {
-    /// A value with the required `destination`, `target`, and any other field left out.
+    /// A value with the required `destination` and `target`, and every other field left out.
     pub fn new(destination: RouteDestination, target: RouteTarget) -> Self {
         Self {
             description: Default::default(),
@@ -5303,29 +5326,29 @@ crate::wire::serde_struct!(
 
 impl SamlIdentityProviderCreate {
     /// A value with the required `acs_url`, `description`, `idp_entity_id`,
-    /// `idp_metadata_source`, `name`, `slo_url`, `sp_client_id`, `technical_contact_email`, and
-    /// any other field left out.
+    /// `idp_metadata_source`, `name`, `slo_url`, `sp_client_id` and `technical_contact_email`,
+    /// and every other field left out.
     pub fn new(
-        acs_url: String,
-        description: String,
-        idp_entity_id: String,
+        acs_url: impl Into<String>,
+        description: impl Into<String>,
+        idp_entity_id: impl Into<String>,
         idp_metadata_source: IdpMetadataSource,
-        name: String,
-        slo_url: String,
-        sp_client_id: String,
-        technical_contact_email: String,
+        name: impl Into<String>,
+        slo_url: impl Into<String>,
+        sp_client_id: impl Into<String>,
+        technical_contact_email: impl Into<String>,
     ) -> Self {
         Self {
-            acs_url,
-            description,
+            acs_url: acs_url.into(),
+            description: description.into(),
             group_attribute_name: Default::default(),
-            idp_entity_id,
+            idp_entity_id: idp_entity_id.into(),
             idp_metadata_source,
-            name,
+            name: name.into(),
             signing_keypair: Default::default(),
-            slo_url,
-            sp_client_id,
-            technical_contact_email,
+            slo_url: slo_url.into(),
+            sp_client_id: sp_client_id.into(),
+            technical_contact_email: technical_contact_email.into(),
         }
     }
 }
@@ -5436,20 +5459,20 @@ crate::wire::serde_struct!(
 );
 
 impl SiloCreate {
-    /// A value with the required `description`, `discoverable`, `identity_mode`, `name`, and
-    /// any other field left out.
+    /// A value with the required `description`, `discoverable`, `identity_mode` and `name`, and
+    /// every other field left out.
     pub fn new(
-        description: String,
+        description: impl Into<String>,
         discoverable: bool,
         identity_mode: SiloIdentityMode,
-        name: String,
+        name: impl Into<String>,
     ) -> Self {
         Self {
             admin_group_name: Default::default(),
-            description,
+            description: description.into(),
             discoverable,
             identity_mode,
-            name,
+            name: name.into(),
         }
     }
 }
@@ -5551,7 +5574,7 @@ crate::wire::serde_struct!(
 );
 
 impl SiloRolePolicy {
-    /// A value with the required `role_assignments`, and any other field left out.
+    /// A value with `role_assignments`, its only field.
     pub fn new(role_assignments: Vec<SiloRoleRoleAssignment>) -> Self {
         Self { role_assignments }
     }
@@ -5587,15 +5610,14 @@ crate::wire::serde_struct!(
 );
 
 impl SiloRoleRoleAssignment {
-    /// A value with the required `identity_id`, `identity_type`, `role_name`, and any other
-    /// field left out.
+    /// A value with `identity_id`, `identity_type` and `role_name`, its only fields.
     pub fn new(
-        identity_id: String,
+        identity_id: impl Into<String>,
         identity_type: IdentityType,
         role_name: SiloRole,
     ) -> Self {
         Self {
-            identity_id,
+            identity_id: identity_id.into(),
             identity_type,
             role_name,
         }
@@ -5728,9 +5750,17 @@ crate::wire::serde_struct!(
 );
 
 impl SnapshotCreate {
-    /// A value with the required `description`, `disk`, `name`, and any other field left out.
-    pub fn new(description: String, disk: String, name: String) -> Self {
-        Self { description, disk, name }
+    /// A value with `description`, `disk` and `name`, its only fields.
+    pub fn new(
+        description: impl Into<String>,
+        disk: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            disk: disk.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -5807,9 +5837,9 @@ pub struct SpoofLoginBody {
 crate::wire::serde_struct!(SpoofLoginBody, ignore, [username = "username" required]);
 
 impl SpoofLoginBody {
-    /// A value with the required `username`, and any other field left out.
-    pub fn new(username: String) -> Self {
-        Self { username }
+    /// A value with `username`, its only field.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self { username: username.into() }
     }
 }
 
@@ -5877,13 +5907,16 @@ crate::wire::serde_struct!(
 );
 
 impl SshKeyCreate {
-    /// A value with the required `description`, `name`, `public_key`, and any other field left
-    /// out.
-    pub fn new(description: String, name: String, public_key: String) -> Self {
+    /// A value with `description`, `name` and `public_key`, its only fields.
+    pub fn new(
+        description: impl Into<String>,
+        name: impl Into<String>,
+        public_key: impl Into<String>,
+    ) -> Self {
         Self {
-            description,
-            name,
-            public_key,
+            description: description.into(),
+            name: name.into(),
+            public_key: public_key.into(),
         }
     }
 }
@@ -5995,9 +6028,9 @@ pub struct SystemUpdateStart {
 crate::wire::serde_struct!(SystemUpdateStart, ignore, [version = "version" required]);
 
 impl SystemUpdateStart {
-    /// A value with the required `version`, and any other field left out.
-    pub fn new(version: String) -> Self {
-        Self { version }
+    /// A value with `version`, its only field.
+    pub fn new(version: impl Into<String>) -> Self {
+        Self { version: version.into() }
     }
 }
 
@@ -6358,9 +6391,12 @@ crate::wire::serde_struct!(
 );
 
 impl UserCreate {
-    /// A value with the required `external_id`, `password`, and any other field left out.
-    pub fn new(external_id: String, password: UserPassword) -> Self {
-        Self { external_id, password }
+    /// A value with `external_id` and `password`, its only fields.
+    pub fn new(external_id: impl Into<String>, password: UserPassword) -> Self {
+        Self {
+            external_id: external_id.into(),
+            password,
+        }
     }
 }
 
@@ -6519,9 +6555,12 @@ crate::wire::serde_struct!(
 );
 
 impl UsernamePasswordCredentials {
-    /// A value with the required `password`, `username`, and any other field left out.
-    pub fn new(password: String, username: String) -> Self {
-        Self { password, username }
+    /// A value with `password` and `username`, its only fields.
+    pub fn new(password: impl Into<String>, username: impl Into<String>) -> Self {
+        Self {
+            password: password.into(),
+            username: username.into(),
+        }
     }
 }
 
@@ -6644,14 +6683,18 @@ crate::wire::serde_struct!(
 );
 
 impl VpcCreate {
-    /// A value with the required `description`, `dns_name`, `name`, and any other field left
-    /// out.
-    pub fn new(description: String, dns_name: String, name: String) -> Self {
+    /// A value with the required `description`, `dns_name` and `name`, and every other field
+    /// left out.
+    pub fn new(
+        description: impl Into<String>,
+        dns_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            description,
-            dns_name,
+            description: description.into(),
+            dns_name: dns_name.into(),
             ipv6_prefix: Default::default(),
-            name,
+            name: name.into(),
         }
     }
 }
@@ -7354,24 +7397,24 @@ crate::wire::serde_struct!(
 );
 
 impl VpcFirewallRuleUpdate {
-    /// A value with the required `action`, `description`, `direction`, `filters`, `name`,
-    /// `priority`, `status`, `targets`, and any other field left out.
+    /// A value with `action`, `description`, `direction`, `filters`, `name`, `priority`,
+    /// `status` and `targets`, its only fields.
     pub fn new(
         action: VpcFirewallRuleAction,
-        description: String,
+        description: impl Into<String>,
         direction: VpcFirewallRuleDirection,
         filters: VpcFirewallRuleFilter,
-        name: String,
+        name: impl Into<String>,
         priority: u16,
         status: VpcFirewallRuleStatus,
         targets: Vec<VpcFirewallRuleTarget>,
     ) -> Self {
         Self {
             action,
-            description,
+            description: description.into(),
             direction,
             filters,
-            name,
+            name: name.into(),
             priority,
             status,
             targets,
@@ -7413,7 +7456,7 @@ crate::wire::serde_struct!(
 );
 
 impl VpcFirewallRuleUpdateParams {
-    /// A value with the required `rules`, and any other field left out.
+    /// A value with `rules`, its only field.
     pub fn new(rules: Vec<VpcFirewallRuleUpdate>) -> Self {
         Self { rules }
     }
@@ -7510,9 +7553,12 @@ crate::wire::serde_struct!(
 );
 
 impl VpcRouterCreate {
-    /// A value with the required `description`, `name`, and any other field left out.
-    pub fn new(description: String, name: String) -> Self {
-        Self { description, name }
+    /// A value with `description` and `name`, its only fields.
+    pub fn new(description: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -7687,14 +7733,18 @@ crate::wire::serde_struct!(
 );
 
 impl VpcSubnetCreate {
-    /// A value with the required `description`, `ipv4_block`, `name`, and any other field left
-    /// out.
-    pub fn new(description: String, ipv4_block: String, name: String) -> Self {
+    /// A value with the required `description`, `ipv4_block` and `name`, and every other field
+    /// left out.
+    pub fn new(
+        description: impl Into<String>,
+        ipv4_block: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            description,
-            ipv4_block,
+            description: description.into(),
+            ipv4_block: ipv4_block.into(),
             ipv6_block: Default::default(),
-            name,
+            name: name.into(),
         }
     }
 }

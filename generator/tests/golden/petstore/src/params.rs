@@ -84,10 +84,10 @@ pub struct LoginUserParams {
 
 impl LoginUserParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(username: String, password: String) -> Self {
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
         LoginUserParams {
-            username,
-            password,
+            username: username.into(),
+            password: password.into(),
         }
     }
 }

@@ -175,11 +175,11 @@ crate::wire::serde_struct!(
 );
 
 impl PetRequest {
-    /// A value with the required `name`, `photoUrls`, and any other field left out.
-    pub fn new(name: String, photo_urls: Vec<String>) -> Self {
+    /// A value with the required `name` and `photoUrls`, and every other field left out.
+    pub fn new(name: impl Into<String>, photo_urls: Vec<String>) -> Self {
         Self {
             category: Default::default(),
-            name,
+            name: name.into(),
             photo_urls,
             tags: Default::default(),
             status: Default::default(),

@@ -724,4 +724,75 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// An array in a header (OpenAI's `OpenAI-Beta`); a union given in an `allOf` with members
+    /// that only annotate (OpenAI, Box).
+    ///
+    /// `POST /runs`
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters,
+    ///   [`CreateRunParams`](crate::params::CreateRunParams).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`CreateRunError`](crate::types::CreateRunError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client, body: Option<&", env!("CARGO_CRATE_NAME"),
+        "::types::CreateRunBody>) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.create_run(&Default::default(), body).await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_run(
+        &self,
+        params: &crate::params::CreateRunParams,
+        body: Option<&crate::types::CreateRunBody>,
+    ) -> Result<crate::ResponseValue<()>, Error<crate::types::CreateRunError>> {
+        const OPERATION: &str = "POST /runs";
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        if let Some(value) = &params.x_beta {
+            value.validate_at(&v::param("X-Beta"), out);
+        }
+        if let Some(body) = body {
+            body.validate_at(&crate::FieldPath::Root, out);
+        }
+        v::result(violations).map_err(Error::Validation)?;
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::CreateRunError>,
+        > {
+            let url = format!("{}/runs", self.core.base_url);
+            let mut request = self.core.http.request(reqwest::Method::POST, url);
+            if let Some(value) = &params.x_beta {
+                let joined: Vec<String> = value
+                    .iter()
+                    .map(|value| value.to_string())
+                    .collect();
+                request = request.header("X-Beta", joined.join(","));
+            }
+            if let Some(body) = body {
+                request = crate::http::json_body(
+                    OPERATION,
+                    request,
+                    "application/json",
+                    body,
+                )?;
+            }
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::No, request)
+            .await?;
+        Ok(crate::ResponseValue::new((), answer))
+    }
 }

@@ -66,6 +66,11 @@ const OPERATIONS: &[OperationInfo] = &[
         method: "POST",
         path: "/blobs",
     },
+    OperationInfo {
+        method_name: "create_run",
+        method: "POST",
+        path: "/runs",
+    },
 ];
 
 impl MockServer {
@@ -108,6 +113,11 @@ impl MockServer {
 
     /// Expects calls of [`Client::put_blob`](crate::Client::put_blob) (`POST /blobs`).
     pub fn put_blob(&self) -> Expectation<'_, PutBlob> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::create_run`](crate::Client::create_run) (`POST /runs`).
+    pub fn create_run(&self) -> Expectation<'_, CreateRun> {
         Expectation::new(self)
     }
 }
@@ -319,6 +329,27 @@ impl Operation for PutBlob {
     type Ok = crate::types::PutBlobResponse;
 
     type Error = crate::types::PutBlobError;
+}
+
+/// `POST /runs`, as the mock server sees it:
+/// [`Client::create_run`](crate::Client::create_run).
+#[derive(Debug, Clone, Copy)]
+pub struct CreateRun;
+
+impl Operation for CreateRun {
+    const METHOD_NAME: &'static str = "create_run";
+
+    const METHOD: &'static str = "POST";
+
+    const PATH: &'static str = "/runs";
+
+    const SUCCESS: u16 = 204;
+
+    type Body = crate::types::CreateRunBody;
+
+    type Ok = ();
+
+    type Error = crate::types::CreateRunError;
 }
 
 /// The collections the in-memory fake keeps.

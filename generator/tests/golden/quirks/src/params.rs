@@ -39,9 +39,9 @@ pub struct SearchParams {
 
 impl SearchParams {
     /// The parameters with the required ones given and every optional one left out.
-    pub fn new(query: String) -> Self {
+    pub fn new(query: impl Into<String>) -> Self {
         SearchParams {
-            query,
+            query: query.into(),
             url: None,
             request: None,
             out: None,
@@ -79,4 +79,12 @@ pub struct GetNoteParams {
 pub struct ListNotesParams {
     /// Sent as the query parameter `lang`.
     pub lang: Option<String>,
+}
+
+/// The query and header parameters of [`Client::create_run`](crate::Client::create_run)
+/// (`POST /runs`).
+#[derive(Debug, Clone, Default)]
+pub struct CreateRunParams {
+    /// Sent as the header `X-Beta`.
+    pub x_beta: Option<Vec<crate::types::CreateRunXBetaItem>>,
 }

@@ -54,12 +54,48 @@ pub struct ApplicationJson {
 
 crate::wire::serde_struct!(ApplicationJson, ignore, [text = "text" optional]);
 
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateRunBody {
+    pub tool_choice: crate::Nullable<ToolChoice>,
+    /// What chose it.
+    pub source: Option<ToolChoice>,
+}
+
+crate::wire::serde_struct!(
+    CreateRunBody,
+    ignore,
+    [
+        tool_choice = "tool_choice" optional,
+        source = "source" optional,
+    ]
+);
+
+impl crate::Validate for CreateRunBody {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        self.tool_choice.validate_at(&path.field("tool_choice"), out);
+        self.source.validate_at(&path.field("source"), out);
+    }
+}
+
+/// One of `multi=v1`; any other value is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateRunXBetaItem {
+    /// `multi=v1`
+    MultiV1,
+    /// A value the spec does not list, kept as received so it serializes back unchanged.
+    /// Requests carrying one fail validation.
+    Unknown(String),
+}
+
+crate::open_enum::open_enum!(CreateRunXBetaItem, Unknown, [MultiV1 = "multi=v1"]);
+
 /// A property that is an `allOf` of the enclosing schema's own base (Box).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
     pub id: Option<String>,
     pub name: Option<String>,
-    pub parent: Option<FolderParent>,
+    /// The parent.
+    pub parent: Option<FolderMini>,
 }
 
 crate::wire::serde_struct!(
@@ -80,21 +116,6 @@ pub struct FolderMini {
 
 crate::wire::serde_struct!(
     FolderMini,
-    ignore,
-    [
-        id = "id" optional,
-        name = "name" optional,
-    ]
-);
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FolderParent {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::wire::serde_struct!(
-    FolderParent,
     ignore,
     [
         id = "id" optional,
@@ -160,11 +181,67 @@ pub struct Settings {
 
 crate::wire::serde_struct!(Settings, ignore, [display_name = "display_name" optional]);
 
+/// One of these, tried in the order listed; a value none of them accepts is kept as
+/// `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToolChoice {
+    /// A `ToolChoice2` value.
+    ToolChoice2(ToolChoice2),
+    /// A `ToolChoice1` value.
+    ToolChoice1(ToolChoice1),
+    /// A value no variant accepts, kept as received so it serializes back unchanged.
+    Unknown(serde_json::Value),
+}
+
+crate::wire::serde_union!(ToolChoice, Unknown, untagged, [ToolChoice2, ToolChoice1]);
+
+impl crate::Validate for ToolChoice {
+    fn validate_at(&self, path: &crate::FieldPath<'_>, out: &mut Vec<crate::Violation>) {
+        match self {
+            Self::ToolChoice2(_) => {}
+            Self::ToolChoice1(value) => {
+                value.validate_at(path, out);
+            }
+            Self::Unknown(_) => {}
+        }
+    }
+}
+
+/// One of `none`, `auto`; any other value is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ToolChoice1 {
+    /// `none`
+    None,
+    /// `auto`
+    Auto,
+    /// A value the spec does not list, kept as received so it serializes back unchanged.
+    /// Requests carrying one fail validation.
+    Unknown(String),
+}
+
+crate::open_enum::open_enum!(ToolChoice1, Unknown, [None = "none", Auto = "auto"]);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolChoice2 {
+    pub type_: String,
+}
+
+crate::wire::serde_struct!(ToolChoice2, ignore, [type_ = "type" required]);
+
+impl ToolChoice2 {
+    /// A value with `type`, its only field.
+    pub fn new(type_: impl Into<String>) -> Self {
+        Self { type_: type_.into() }
+    }
+}
+
+impl crate::Validate for ToolChoice2 {}
+
 /// The error answers of `GET /search/{segment_0}` ([`crate::Client::search`]), one variant
 /// per status the spec declares. Each holds the body when it is the declared JSON; the raw
 /// text is always in [`crate::ApiError::raw`].
 ///
-/// 4 other operations declare the same answers: their error types are aliases of this one.
+/// 5 other operations declare the same answers: their error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -207,3 +284,7 @@ pub type ListNotesError = GetNoteError;
 /// The error answers of `POST /blobs` ([`crate::Client::put_blob`]): the same as
 /// [`SearchError`]'s.
 pub type PutBlobError = SearchError;
+
+/// The error answers of `POST /runs` ([`crate::Client::create_run`]): the same as
+/// [`SearchError`]'s.
+pub type CreateRunError = SearchError;

@@ -373,4 +373,43 @@ impl Client {
             .await?;
         crate::http::decode_json(OPERATION, answer)
     }
+
+    /// `GET /usage`
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] (its variants say when each is returned); a non-2xx answer is
+    /// [`Error::Api`], its body typed as [`GetUsageError`](crate::types::GetUsageError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let answer = client.get_usage().await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_usage(
+        &self,
+    ) -> Result<
+        crate::ResponseValue<crate::types::Usage>,
+        Error<crate::types::GetUsageError>,
+    > {
+        const OPERATION: &str = "GET /usage";
+        let request = || -> Result<
+            reqwest::RequestBuilder,
+            Error<crate::types::GetUsageError>,
+        > {
+            let url = format!("{}/usage", self.core.base_url);
+            let request = self.core.http.request(reqwest::Method::GET, url);
+            Ok(request)
+        };
+        let answer = crate::http::send(&self.core, OPERATION, Idempotent::Yes, request)
+            .await?;
+        crate::http::decode_json(OPERATION, answer)
+    }
 }

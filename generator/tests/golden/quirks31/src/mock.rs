@@ -36,6 +36,11 @@ const OPERATIONS: &[OperationInfo] = &[
         method: "POST",
         path: "/records",
     },
+    OperationInfo {
+        method_name: "get_usage",
+        method: "GET",
+        path: "/usage",
+    },
 ];
 
 impl MockServer {
@@ -47,6 +52,11 @@ impl MockServer {
     /// Expects calls of [`Client::create_record`](crate::Client::create_record) (`POST
     /// /records`).
     pub fn create_record(&self) -> Expectation<'_, CreateRecord> {
+        Expectation::new(self)
+    }
+
+    /// Expects calls of [`Client::get_usage`](crate::Client::get_usage) (`GET /usage`).
+    pub fn get_usage(&self) -> Expectation<'_, GetUsage> {
         Expectation::new(self)
     }
 }
@@ -70,6 +80,27 @@ impl Operation for CreateRecord {
     type Ok = crate::types::AccountBalance;
 
     type Error = crate::types::CreateRecordError;
+}
+
+/// `GET /usage`, as the mock server sees it:
+/// [`Client::get_usage`](crate::Client::get_usage).
+#[derive(Debug, Clone, Copy)]
+pub struct GetUsage;
+
+impl Operation for GetUsage {
+    const METHOD_NAME: &'static str = "get_usage";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/usage";
+
+    const SUCCESS: u16 = 200;
+
+    type Body = serde_json::Value;
+
+    type Ok = crate::types::Usage;
+
+    type Error = crate::types::GetUsageError;
 }
 
 /// The collections the in-memory fake keeps.

@@ -33,6 +33,34 @@ pub struct Amounts {
 
 crate::wire::serde_struct!(Amounts, ignore, [current = "current" optional]);
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct DurationUsage {
+    pub type_: DurationUsageType,
+    /// Minimum: 0 (exclusive).
+    pub seconds: f64,
+}
+
+crate::wire::serde_struct!(
+    DurationUsage,
+    ignore,
+    [
+        type_ = "type" required,
+        seconds = "seconds" required,
+    ]
+);
+
+/// One of `duration`; any other value is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DurationUsageType {
+    /// `duration`
+    Duration,
+    /// A value the spec does not list, kept as received so it serializes back unchanged.
+    /// Requests carrying one fail validation.
+    Unknown(String),
+}
+
+crate::open_enum::open_enum!(DurationUsageType, Unknown, [Duration = "duration"]);
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entry {
     pub at: Option<String>,
@@ -79,7 +107,7 @@ crate::wire::serde_struct!(
 );
 
 impl Record {
-    /// A value with the required `ids`, and any other field left out.
+    /// A value with the required `ids`, and every other field left out.
     pub fn new(ids: Vec<i64>) -> Self {
         Self {
             ids,
@@ -224,9 +252,63 @@ crate::open_enum::open_enum!(
     ]
 );
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenUsage {
+    pub type_: TokenUsageType,
+    pub input_tokens: i64,
+}
+
+crate::wire::serde_struct!(
+    TokenUsage,
+    ignore,
+    [
+        type_ = "type" required,
+        input_tokens = "input_tokens" required,
+    ]
+);
+
+/// One of `tokens`; any other value is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TokenUsageType {
+    /// `tokens`
+    Tokens,
+    /// A value the spec does not list, kept as received so it serializes back unchanged.
+    /// Requests carrying one fail validation.
+    Unknown(String),
+}
+
+crate::open_enum::open_enum!(TokenUsageType, Unknown, [Tokens = "tokens"]);
+
+/// A discriminator without a mapping over `$ref`s with a `title` beside them, each member
+/// fixing `type` to one value (OpenAI); and `exclusiveMinimum` in 3.0's boolean form.
+///
+/// One of these, told apart by the `type` property; a value with another `type` is kept as
+/// `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Usage {
+    /// `type` is `tokens`.
+    TokenUsage(TokenUsage),
+    /// `type` is `duration`.
+    DurationUsage(DurationUsage),
+    /// A value no variant accepts, kept as received so it serializes back unchanged.
+    Unknown(serde_json::Value),
+}
+
+crate::wire::serde_union!(
+    Usage,
+    Unknown,
+    tag("type"),
+    [
+        TokenUsage = "tokens",
+        DurationUsage = "duration",
+    ]
+);
+
 /// The error answers of `POST /records` ([`crate::Client::create_record`]), one variant per
 /// status the spec declares. Each holds the body when it is the declared JSON; the raw text
 /// is always in [`crate::ApiError::raw`].
+///
+/// One other operation declares the same answers: its error type is an alias of this one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateRecordError {
     /// A status the spec does not declare for this operation; the body if it is JSON.
@@ -234,3 +316,7 @@ pub enum CreateRecordError {
 }
 
 crate::http::error_answers!(CreateRecordError, [_ => Other(500)]);
+
+/// The error answers of `GET /usage` ([`crate::Client::get_usage`]): the same as
+/// [`CreateRecordError`]'s.
+pub type GetUsageError = CreateRecordError;

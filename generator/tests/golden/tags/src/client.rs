@@ -392,6 +392,23 @@ impl Client {
     /// fetched when it is needed; the walk ends at the first empty page, or at the first error
     /// (an answer that holds no list, such as a form of it the spec does not declare, is an
     /// [`Error::Decode`]).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    #[doc = concat!(
+        " ", "# async fn example(client: &", env!("CARGO_CRATE_NAME"),
+        "::Client) -> Result<(), Box<dyn std::error::Error>> {"
+    )]
+    /// let mut pages = client.list_pets_pages(Default::default());
+    /// while let Some(page) = pages.next_page().await {
+    ///     for item in page? {
+    ///         println!("{item:?}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pets")]
     pub fn list_pets_pages<'a>(
         &'a self,

@@ -80,10 +80,10 @@ crate::wire::serde_struct!(
 
 #[cfg(any(feature = "pet-stores", feature = "pets"))]
 impl NewPet {
-    /// A value with the required `name`, and any other field left out.
-    pub fn new(name: String) -> Self {
+    /// A value with the required `name`, and every other field left out.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             kind: Default::default(),
             owner: Default::default(),
         }
@@ -119,10 +119,10 @@ crate::wire::serde_struct!(
 
 #[cfg(feature = "pet-stores-2")]
 impl NewStore {
-    /// A value with the required `name`, and any other field left out.
-    pub fn new(name: String) -> Self {
+    /// A value with the required `name`, and every other field left out.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             favourite: Default::default(),
         }
     }
@@ -221,11 +221,11 @@ crate::wire::serde_struct!(
 
 #[cfg(any(feature = "pet-stores", feature = "pet-stores-2", feature = "pets"))]
 impl Pet {
-    /// A value with the required `id`, `name`, and any other field left out.
-    pub fn new(id: String, name: String) -> Self {
+    /// A value with the required `id` and `name`, and every other field left out.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            id,
-            name,
+            id: id.into(),
+            name: name.into(),
             kind: Default::default(),
             owner: Default::default(),
         }

@@ -80,10 +80,10 @@ crate::wire::serde_struct!(
 );
 
 impl PerformSearchForm {
-    /// A value with the required `criteria`, and any other field left out.
-    pub fn new(criteria: String) -> Self {
+    /// A value with the required `criteria`, and every other field left out.
+    pub fn new(criteria: impl Into<String>) -> Self {
         Self {
-            criteria,
+            criteria: criteria.into(),
             start: Default::default(),
             rows: Default::default(),
         }
