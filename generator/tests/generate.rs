@@ -1403,3 +1403,19 @@ fn a_discriminator_without_a_mapping_tags_by_the_value_each_member_fixes() {
         ],
     );
 }
+
+#[test]
+fn members_that_share_a_discriminator_value_are_told_apart_by_shape() {
+    // OpenAI's `Item`: an input and an output message both fix `type` to `message`.
+    let spec = "openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content: { application/json: { schema: { $ref: '#/components/schemas/U' } } }\ncomponents:\n  schemas:\n    U:\n      oneOf:\n        - { $ref: '#/components/schemas/In' }\n        - { $ref: '#/components/schemas/Out' }\n      discriminator: { propertyName: type }\n    In: { type: object, required: [type, text], properties: { type: { type: string, enum: [message] }, text: { type: string } } }\n    Out: { type: object, required: [type, id], properties: { type: { type: string, enum: [message] }, id: { type: string } } }\n";
+    let (found, output) = warnings(spec);
+    assert_eq!(
+        found,
+        ["#/components/schemas/U: two members have the discriminator value `message`; the members are told apart by their shape instead"]
+    );
+    let types = &output.files["src/types.rs"];
+    assert!(
+        types.contains("crate::wire::serde_union!(U, Unknown, untagged, [In, Out]);"),
+        "{types}"
+    );
+}

@@ -9,6 +9,8 @@
 //! member is a struct variant (`Mark::Point { x, y }`), so a value is built without restating the
 //! tag and without a type per member.
 
+use std::collections::BTreeSet;
+
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
@@ -138,7 +140,18 @@ impl Lowerer<'_> {
                 inline: false,
             });
         }
-        if discriminator.is_some() && !tagged {
+        // Two members picked by one value (OpenAI's input and output messages both fix `type` to
+        // `message`): the value cannot tell them apart, so their shapes do.
+        let mut seen = BTreeSet::new();
+        let shared = variants
+            .iter()
+            .flat_map(|v| &v.tags)
+            .find(|tag| !seen.insert(tag.as_str()))
+            .cloned();
+        if let (Some(tag), true) = (&shared, tagged) {
+            tagged = false;
+            self.warn(at, format!("two members have the discriminator value `{tag}`; the members are told apart by their shape instead"));
+        } else if discriminator.is_some() && !tagged {
             self.warn(at, "`discriminator` needs every member to be a `$ref`; the members are told apart by their shape instead");
         }
         if let (Some((property, _)), true) = (&implicit, tagged) {
