@@ -427,7 +427,6 @@ impl Client {
     ///
     /// Retrieve details of all APIs associated with your tenant.
     ///
-    ///
     /// `GET /resource-servers`
     ///
     /// # Arguments

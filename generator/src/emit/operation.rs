@@ -132,7 +132,8 @@ fn method_doc(op: &Operation, label: &str) -> String {
         text.push_str(".\n\n");
     }
     if let Some(description) = &op.description {
-        text.push_str(description);
+        // A YAML block scalar (`|`) ends with a line break: one blank line, not two.
+        text.push_str(description.trim_end());
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{label}`\n\n"));
