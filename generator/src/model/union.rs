@@ -105,7 +105,9 @@ impl Lowerer<'_> {
                     // servers send, OpenAI's `type: {enum: [tokens]}`), else the schema's name
                     // (OpenAPI's implicit mapping).
                     if tags.is_empty() {
-                        match self.fixed_value(reference, &d.property_name) {
+                        let fixed = document.schema_ref(reference, &member_at).ok();
+                        match fixed.and_then(|(s, _)| self.fixed_string(&view(s), &d.property_name))
+                        {
                             Some(value) => tags.push(value),
                             None => tags.extend(target.map(str::to_owned)),
                         }
@@ -258,19 +260,19 @@ impl Lowerer<'_> {
         Some(values)
     }
 
-    /// A property every member requires and fixes to its own single string (`type: {enum: [circle]}`),
-    /// which tells the members apart as a discriminator would; with the value of each member.
-    /// The one string the schema `reference` names allows its `property`, when it allows one.
-    fn fixed_value(&self, reference: &str, property: &str) -> Option<String> {
-        let (schema, _) = self.document.schema_ref(reference, "#").ok()?;
-        let property = view(schema).properties?.get(property)?;
-        let (property, _) = self.document.boxed_schema(property, "#").ok()?;
-        match view(property).enumeration.as_slice() {
+    /// The one string `object` allows its `property` (`type: {enum: [circle]}`), when it allows
+    /// one.
+    fn fixed_string(&self, object: &View<'_>, property: &str) -> Option<String> {
+        let schema = object.properties?.get(property)?;
+        let (schema, _) = self.document.boxed_schema(schema, "#").ok()?;
+        match view(schema).enumeration.as_slice() {
             [Value::String(value)] => Some(value.clone()),
             _ => None,
         }
     }
 
+    /// A property every member requires and fixes to its own single string (`type: {enum: [circle]}`),
+    /// which tells the members apart as a discriminator would; with the value of each member.
     pub(super) fn implicit_tag(
         &self,
         members: &[ReferenceOr<Schema>],
@@ -287,14 +289,8 @@ impl Lowerer<'_> {
                 if !object.required.contains(property) {
                     continue 'candidates;
                 }
-                let Some(schema) = object.properties.and_then(|p| p.get(property)) else {
-                    continue 'candidates;
-                };
-                let Ok((schema, _)) = document.boxed_schema(schema, "#") else {
-                    continue 'candidates;
-                };
-                match view(schema).enumeration.as_slice() {
-                    [Value::String(tag)] if !tags.contains(tag) => tags.push(tag.clone()),
+                match self.fixed_string(object, property) {
+                    Some(tag) if !tags.contains(&tag) => tags.push(tag),
                     _ => continue 'candidates,
                 }
             }
