@@ -1171,6 +1171,7 @@ components:
         ["#/components/callbacks/cb/{$request.query.url}/post/requestBody/content/application~1json/schema: `schema` is null; read as no schema (any JSON value)"]
     );
 }
+
 #[test]
 fn a_parameter_or_response_ref_into_paths_is_followed() {
     let spec = r##"

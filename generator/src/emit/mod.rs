@@ -504,16 +504,8 @@ fn lib_rs(model: &Model) -> TokenStream {
 /// The JSON names of the fields whose values are secrets ([`SecretString`]s, or arrays and maps
 /// of them), in any struct, sorted and each once.
 fn secret_keys(model: &Model) -> std::collections::BTreeSet<&str> {
-    fn holds_secret(shape: &Shape) -> bool {
-        match shape {
-            Shape::String(rules) => rules.secret,
-            Shape::Array { items: inner, .. }
-            | Shape::Map(inner)
-            | Shape::Nullable(inner)
-            | Shape::Boxed(inner) => holds_secret(inner),
-            _ => false,
-        }
-    }
+    let holds_secret =
+        |shape: &Shape| matches!(shape.innermost(), Shape::String(rules) if rules.secret);
     model
         .types
         .iter()

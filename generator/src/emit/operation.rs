@@ -531,6 +531,12 @@ pub(super) fn example_call(
 fn example(op: &Operation) -> TokenStream {
     let (line, args) = example_inputs(op, false);
     let call = example_call("let answer", &op.ident, &args, true);
+    example_doc(&line, &call, &[" println!(\"{}\", answer.status());"])
+}
+
+/// An `# Example` section: the hidden first line ([`example_inputs`]), the call
+/// ([`example_call`]), then `after`, in a hidden function that returns `Ok(())`.
+pub(super) fn example_doc(line: &[TokenStream], call: &[String], after: &[&str]) -> TokenStream {
     quote! {
         #[doc = ""]
         #[doc = " # Example"]
@@ -538,7 +544,7 @@ fn example(op: &Operation) -> TokenStream {
         #[doc = " ```no_run"]
         #[doc = concat!(" ", #( #line ),*)]
         #( #[doc = #call] )*
-        #[doc = " println!(\"{}\", answer.status());"]
+        #( #[doc = #after] )*
         #[doc = " # Ok(())"]
         #[doc = " # }"]
         #[doc = " ```"]

@@ -102,22 +102,14 @@ pub(super) fn pages(
 fn example(op: &Operation, method: &str) -> TokenStream {
     let (line, args) = super::operation::example_inputs(op, true);
     let call = super::operation::example_call("let mut pages", method, &args, false);
-    quote! {
-        #[doc = ""]
-        #[doc = " # Example"]
-        #[doc = ""]
-        #[doc = " ```no_run"]
-        #[doc = concat!(" ", #( #line ),*)]
-        #( #[doc = #call] )*
-        #[doc = " while let Some(page) = pages.next_page().await {"]
-        #[doc = "     for item in page? {"]
-        #[doc = "         println!(\"{item:?}\");"]
-        #[doc = "     }"]
-        #[doc = " }"]
-        #[doc = " # Ok(())"]
-        #[doc = " # }"]
-        #[doc = " ```"]
-    }
+    let walk = [
+        " while let Some(page) = pages.next_page().await {",
+        "     for item in page? {",
+        "         println!(\"{item:?}\");",
+        "     }",
+        " }",
+    ];
+    super::operation::example_doc(&line, &call, &walk)
 }
 
 /// The expression that takes the items out of `value`, an answer of the operation `label`: a

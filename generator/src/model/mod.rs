@@ -273,6 +273,22 @@ pub enum Shape {
     Any,
 }
 
+impl Shape {
+    /// The shape of the values inside the arrays, maps, nullables and boxes around them (a
+    /// `Vec<Option<String>>`'s string).
+    pub fn innermost(&self) -> &Shape {
+        let mut shape = self;
+        while let Shape::Array { items: inner, .. }
+        | Shape::Map(inner)
+        | Shape::Nullable(inner)
+        | Shape::Boxed(inner) = shape
+        {
+            shape = inner;
+        }
+        shape
+    }
+}
+
 /// Constraints of a string.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringRules {

@@ -229,22 +229,13 @@ fn checked_types(model: &Model, requests: &BTreeSet<String>) -> BTreeSet<String>
 fn pattern_engine(model: &Model, requests: &BTreeSet<String>) -> Option<PatternEngine> {
     let mut engine = None;
     let mut visit = |shape: &Shape| {
-        let mut shape = shape;
-        loop {
-            match shape {
-                Shape::String(rules) if rules.pattern.is_some() => {
-                    let needed = match rules.backtracking {
-                        true => PatternEngine::Backtracking,
-                        false => PatternEngine::Regex,
-                    };
-                    engine = engine.max(Some(needed));
-                    return;
-                }
-                Shape::Array { items: inner, .. }
-                | Shape::Map(inner)
-                | Shape::Nullable(inner)
-                | Shape::Boxed(inner) => shape = inner,
-                _ => return,
+        if let Shape::String(rules) = shape.innermost() {
+            if rules.pattern.is_some() {
+                let needed = match rules.backtracking {
+                    true => PatternEngine::Backtracking,
+                    false => PatternEngine::Regex,
+                };
+                engine = engine.max(Some(needed));
             }
         }
     };
